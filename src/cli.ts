@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config';
+import { openDatabase } from './db';
+import { createLogger, type Logger } from './logger';
+import { RoleError, startGantry, type Gantry, type Role } from './service';
+
+const USAGE = `usage: gantry <role>
+
+roles:
+  all       everything in one process; starts the embedded PostgreSQL (PGlite) and Temporal
+            dev server unless DATABASE_URL and TEMPORAL_ADDRESS are set (what \`npm start\` runs)
+  serve     the HTTP API: GraphQL, webhooks, Slack, state backend, health and metrics
+  worker    the Temporal worker that executes runs
+  migrate   apply database migrations and exit
+
+Configuration is read from environment variables; see README.md.`;
+
+// Everything must be stopped within 10 s of SIGINT/SIGTERM; past this, what is left is killed.
+const STOP_DEADLINE_MS = 9_000;
+
+export function main(argv: string[]): void {
+  const [role, ...rest] = argv;
+  if (role === undefined || role === 'help' || role === '--help' || role === '-h') {
+    console.log(USAGE);
+    return;
+  }
+  if (!['all', 'serve', 'worker', 'migrate'].includes(role) || rest.length > 0) {
+    console.error(`gantry: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`gantry: ${error.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const logger = createLogger(config.LOG_LEVEL, { role });
+
+  if (role === 'migrate') {
+    migrate(config, logger).then(
+      () => logger.info('migrations applied'),
+      (error: Error) => fail(logger, error),
+    );
+  } else {
+    run(role as Role, config, logger).catch((error: Error) => fail(logger, error));
+  }
+}
+
+function fail(logger: Logger, error: Error) {
+  if (error instanceof RoleError) console.error(`gantry: ${error.message}`);
+  else logger.fatal({ err: error }, error.message);
+  process.exitCode = 1;
+}
+
+async function migrate(config: Config, logger: Logger) {
+  const database = await openDatabase({
+    ...(config.DATABASE_URL
+      ? { url: config.DATABASE_URL }
+      : { dataDir: path.join(config.dataDir, 'pglite') }),
+    logger,
+  });
+  try {
+    await database.migrate();
+  } finally {
+    await database.close();
+  }
+}
+
+async function run(role: Role, config: Config, logger: Logger) {
+  // Filled in once started; a signal may arrive before that.
+  const started: { gantry?: Gantry } = {};
+  let stopping = false;
+  const shutdown = (reason: string, exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    const deadline = setTimeout(() => {
+      logger.error({ ms: STOP_DEADLINE_MS }, 'stopping took too long; exiting now');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    void (started.gantry?.stop() ?? Promise.resolve()).then(() => {
+      clearTimeout(deadline);
+      logger.info('stopped');
+      process.exitCode = exitCode;
+    });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT', 0));
+  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+
+  const gantry = await startGantry(role, config, logger);
+  started.gantry = gantry;
+  if (stopping) {
+    await gantry.stop();
+    return;
+  }
+  gantry.failed.catch((error: Error) => {
+    if (stopping) return;
+    logger.fatal({ err: error }, 'a part of gantry stopped unexpectedly');
+    shutdown(error.message, 1);
+  });
+
+  const lines = ['', `gantry ${role} is running`];
+  if (gantry.apiUrl) lines.push(`  API          ${gantry.apiUrl}`);
+  if (gantry.temporalUiUrl) lines.push(`  Temporal UI  ${gantry.temporalUiUrl}`);
+  if (gantry.adminTokenFile) lines.push(`  Admin token  in ${gantry.adminTokenFile}`);
+  else if (config.GANTRY_ADMIN_TOKEN) lines.push('  Admin token  GANTRY_ADMIN_TOKEN');
+  lines.push('Stop with Ctrl-C.', '');
+  console.error(lines.join('\n'));
+}

@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, {
+      error: (issue) => `must be a port number from 1 to 65535 (got "${String(issue.input)}")`,
+    })
+    .transform(Number);
+
+const optional = z
+  .string()
+  .optional()
+  .transform((value) => (value === '' ? undefined : value));
+
+const httpUrl = z.url({
+  protocol: /^https?$/,
+  error: (issue) => `must be an http(s) URL (got "${String(issue.input)}")`,
+});
+
+const envSchema = z.object({
+  PORT: port(3000),
+  GANTRY_DATA_DIR: z.string().min(1).default('.data'),
+  DATABASE_URL: optional.pipe(
+    z
+      .url({
+        protocol: /^postgres(ql)?$/,
+        error: (issue) =>
+          `must be a postgres:// or postgresql:// URL (got "${String(issue.input)}")`,
+      })
+      .optional(),
+  ),
+  TEMPORAL_ADDRESS: optional.pipe(
+    z
+      .string()
+      .regex(/^[^\s:/]+:\d+$/, { error: 'must be host:port, for example temporal:7233' })
+      .optional(),
+  ),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  GANTRY_TEMPORAL_PORT: port(7233),
+  GANTRY_TEMPORAL_UI_PORT: port(8233),
+  GANTRY_ADMIN_TOKEN: optional.pipe(
+    z
+      .string()
+      .min(16, { error: 'must be at least 16 characters; use a long random value' })
+      .optional(),
+  ),
+  GANTRY_PUBLIC_URL: optional.pipe(httpUrl.optional()),
+  GANTRY_ENCRYPTION_KEY: optional.pipe(
+    z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, {
+        error:
+          'must be 32 random bytes in base64, for example the output of `openssl rand -base64 32`',
+      })
+      .optional(),
+  ),
+  GANTRY_TOFU_PATH: optional,
+  GANTRY_OPA_PATH: optional,
+  GANTRY_TEMPORAL_CLI: optional,
+  SLACK_CLIENT_ID: optional,
+  SLACK_CLIENT_SECRET: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+  GANTRY_SLACK_COMMAND: z
+    .string()
+    .regex(/^\/[a-z0-9_-]+$/, { error: 'must be a slash command such as /gantry' })
+    .default('/gantry'),
+  GANTRY_MAX_BODY_BYTES: z
+    .string()
+    .default('1048576')
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1024, {
+      error: (issue) =>
+        `must be a whole number of bytes, at least 1024 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** Absolute path of GANTRY_DATA_DIR. */
+  dataDir: string;
+  publicUrl: string;
+  /** No DATABASE_URL: the database is PGlite under the data dir. */
+  embeddedDatabase: boolean;
+  /** No TEMPORAL_ADDRESS: `gantry all` starts the Temporal dev server. */
+  embeddedTemporal: boolean;
+  temporalAddress: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  return {
+    ...values,
+    dataDir: path.resolve(values.GANTRY_DATA_DIR),
+    publicUrl: (values.GANTRY_PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    embeddedDatabase: values.DATABASE_URL === undefined,
+    embeddedTemporal: values.TEMPORAL_ADDRESS === undefined,
+    temporalAddress: values.TEMPORAL_ADDRESS ?? `127.0.0.1:${values.GANTRY_TEMPORAL_PORT}`,
+  };
+}

@@ -1,0 +1,151 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import type { Logger } from '../logger';
+import * as schema from './schema';
+
+export { schema };
+
+/** What raw `db.execute` gives on both drivers: PGlite's results and node-postgres' share `rows`. */
+export interface QueryResultHKT extends PgQueryResultHKT {
+  readonly type: QueryRows<this['row']>;
+}
+interface QueryRows<Row> {
+  rows: Row[];
+}
+
+export type Database = PgDatabase<QueryResultHKT, typeof schema>;
+
+export interface DatabaseOptions {
+  /** A PostgreSQL URL; without one the database is PGlite. */
+  url?: string;
+  /** Where PGlite keeps its files; without one PGlite lives in memory. */
+  dataDir?: string;
+  /** A PGlite data dir dumped by `dumpDataDir` to start from, which skips initdb. */
+  loadDataDir?: Blob;
+  /** A PostgreSQL schema to work in (migrate creates it) instead of the URL's search path. */
+  schema?: string;
+  logger?: Logger;
+}
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: 'pglite' | 'postgres';
+  /** The PGlite instance, when the database is PGlite. */
+  pglite?: PGlite;
+  /** Applies every migration not yet applied; safe to call from several processes at once. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = path.join(__dirname, 'migrations');
+// Any constant works; it only has to be the same in every Gantry process.
+const MIGRATION_LOCK_KEY = 7_140_251_903;
+const LOCK_STALE_MS = 10_000;
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  return options.url ? openPostgres(options.url, options) : openPglite(options);
+}
+
+function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
+  const schemaName = options.schema;
+  if (schemaName !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schemaName)) {
+    throw new Error(`opening database: schema name "${schemaName}" is not a plain identifier`);
+  }
+  const connection: pg.ClientConfig = {
+    connectionString: url,
+    ...(schemaName ? { options: `-c search_path=${schemaName}` } : {}),
+  };
+  const pool = new pg.Pool({ ...connection, max: 10 });
+  // An idle connection dropped by the server must not crash the process; the pool reconnects.
+  pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres connection lost'));
+  const db: Database = drizzlePg(pool, { schema });
+
+  return {
+    db,
+    kind: 'postgres',
+    async migrate() {
+      // A dedicated connection holds the advisory lock for the whole migration, so two
+      // processes starting together apply each migration once.
+      const client = new pg.Client(connection);
+      await client.connect();
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        if (schemaName) await client.query(`create schema if not exists ${schemaName}`);
+        await migratePg(drizzlePg(client), {
+          migrationsFolder,
+          migrationsSchema: schemaName ?? 'drizzle',
+        });
+      } finally {
+        await client.end();
+      }
+    },
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
+  let release: (() => Promise<void>) | undefined;
+  if (options.dataDir) {
+    await fs.mkdir(options.dataDir, { recursive: true });
+    // PGlite is one process's database: a second process opening the same files corrupts them.
+    // The lock is kept fresh while held; one left by a killed process goes stale after
+    // LOCK_STALE_MS, and a restart waits that long for it rather than failing at once.
+    release = await lockfile
+      .lock(options.dataDir, {
+        lockfilePath: `${options.dataDir}.lock`,
+        stale: LOCK_STALE_MS,
+        retries: { retries: 12, minTimeout: 1_000, maxTimeout: 1_000 },
+        onCompromised: (error) =>
+          options.logger?.error({ err: error }, 'embedded database lock was taken over'),
+      })
+      .catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ELOCKED') {
+          throw new Error(
+            `opening database: another Gantry process is using the embedded database in "${options.dataDir}"; ` +
+              'stop it first, or set DATABASE_URL to share a PostgreSQL server between processes',
+          );
+        }
+        throw error;
+      });
+  }
+  try {
+    const client = await PGlite.create(options.dataDir, {
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+    const db: Database = drizzlePglite(client, { schema });
+    return {
+      db,
+      kind: 'pglite',
+      pglite: client,
+      async migrate() {
+        await migratePglite(drizzlePglite(client), { migrationsFolder });
+      },
+      async ping() {
+        await client.query('select 1');
+      },
+      async close() {
+        await client.close();
+        await release?.();
+      },
+    };
+  } catch (error) {
+    await release?.();
+    throw error;
+  }
+}

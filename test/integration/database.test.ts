@@ -1,0 +1,142 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase, schema } from '../../src/db';
+import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
+
+const { stacks } = schema;
+
+describe.each(databaseTargets())('database on $kind', (target) => {
+  let database: TestDatabase;
+
+  beforeEach(async () => {
+    database = await openTestDatabase(target);
+  });
+  afterEach(async () => {
+    await database.close();
+  });
+
+  it('stores a stack with the documented defaults', async () => {
+    await database.db.insert(stacks).values({
+      id: 'networking-prod',
+      name: 'Networking (prod)',
+      provider: 'RAW_GIT',
+      repository: 'file:///srv/git/networking',
+      branch: 'main',
+    });
+    const [stack] = await database.db.select().from(stacks).where(eq(stacks.id, 'networking-prod'));
+    expect(stack).toMatchObject({
+      id: 'networking-prod',
+      labels: [],
+      autodeploy: false,
+      administrative: false,
+      managesStateFile: true,
+      lockedBy: null,
+    });
+    expect(stack!.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('keeps labels as a list', async () => {
+    await database.db.insert(stacks).values({
+      id: 'dns',
+      name: 'DNS',
+      provider: 'GITLAB',
+      repository: 'infra/dns',
+      branch: 'main',
+      labels: ['team:platform', 'prod'],
+    });
+    const [stack] = await database.db.select({ labels: stacks.labels }).from(stacks);
+    expect(stack!.labels).toEqual(['team:platform', 'prod']);
+  });
+
+  it('refuses a stack id that is not a slug and an unknown provider', async () => {
+    const base = { name: 'x', repository: 'r', branch: 'main' } as const;
+    await expect(
+      database.db.insert(stacks).values({ ...base, id: 'Not A Slug', provider: 'RAW_GIT' }),
+    ).rejects.toThrow();
+    await expect(
+      database.db.insert(stacks).values({ ...base, id: 'ok', provider: 'SVN' as 'GITLAB' }),
+    ).rejects.toThrow();
+    expect(await database.db.$count(stacks)).toBe(0);
+  });
+
+  it('applies migrations once however often migrate runs', async () => {
+    await database.migrate();
+    await database.migrate();
+    const journal = JSON.parse(
+      await fs.readFile(path.join(__dirname, '../../src/db/migrations/meta/_journal.json'), 'utf8'),
+    ) as { entries: unknown[] };
+    const migrationsTable =
+      database.schemaName !== undefined
+        ? sql.raw(`${database.schemaName}.__drizzle_migrations`)
+        : sql.raw('drizzle.__drizzle_migrations');
+    const applied = await database.db.execute<{ count: string | number }>(
+      sql`select count(*) as count from ${migrationsTable}`,
+    );
+    expect(Number(applied.rows[0]!.count)).toBe(journal.entries.length);
+  });
+});
+
+describe.each(databaseTargets().filter((target) => target.kind === 'postgres'))(
+  'migrations on PostgreSQL',
+  (target) => {
+    it('are applied once when several processes start together', async () => {
+      const schemaName = `test_concurrent_${Date.now()}`;
+      const handles = await Promise.all(
+        [1, 2, 3].map(() => openDatabase({ url: target.url, schema: schemaName })),
+      );
+      try {
+        await Promise.all(handles.map((handle) => handle.migrate()));
+        const tables = await handles[0]!.db.execute<{ name: string }>(
+          sql`select table_name as name from information_schema.tables where table_schema = ${schemaName}`,
+        );
+        expect(tables.rows.map((row) => row.name).sort()).toEqual([
+          '__drizzle_migrations',
+          'stacks',
+        ]);
+      } finally {
+        await handles[0]!.db.execute(sql.raw(`drop schema ${schemaName} cascade`));
+        await Promise.all(handles.map((handle) => handle.close()));
+      }
+    });
+  },
+);
+
+describe('embedded database on disk', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-pglite-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps its data across a restart', async () => {
+    const first = await openDatabase({ dataDir });
+    await first.migrate();
+    await first.db
+      .insert(stacks)
+      .values({ id: 'kept', name: 'Kept', provider: 'RAW_GIT', repository: 'r', branch: 'main' });
+    await first.close();
+
+    const second = await openDatabase({ dataDir });
+    try {
+      await second.migrate();
+      expect(await second.db.select({ id: stacks.id }).from(stacks)).toEqual([{ id: 'kept' }]);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('refuses a second opener while the first has it open', async () => {
+    const first = await openDatabase({ dataDir });
+    try {
+      await expect(openDatabase({ dataDir })).rejects.toThrow(
+        /another Gantry process is using the embedded database .*set DATABASE_URL/,
+      );
+    } finally {
+      await first.close();
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { Client, Connection } from '@temporalio/client';
+import { startDevServer, type DevServer } from '../../temporal/devServer';
+import { requireTool } from '../../src/tools';
+import { freePort } from './ports';
+
+export interface TestTemporal {
+  server: DevServer;
+  address: string;
+  namespace: string;
+  connection: Connection;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+/**
+ * A real Temporal dev server for one test file: the pinned CLI build, headless, in memory, on a
+ * free port. Start it in beforeAll and stop it in afterAll.
+ */
+export async function startTestTemporal(): Promise<TestTemporal> {
+  const server = await startDevServer({
+    binary: requireTool('temporal', process.env),
+    port: await freePort(),
+  });
+  const namespace = 'default';
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace });
+  return {
+    server,
+    address: server.address,
+    namespace,
+    connection,
+    client,
+    async stop() {
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
