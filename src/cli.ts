@@ -9,7 +9,7 @@ const USAGE = `usage: gantry <role>
 roles:
   all       everything in one process; starts the embedded PostgreSQL (PGlite) and Temporal
             dev server unless DATABASE_URL and TEMPORAL_ADDRESS are set (what \`npm start\` runs)
-  serve     the HTTP API: GraphQL, webhooks, Slack, state backend, health and metrics
+  serve     the HTTP server
   worker    the Temporal worker that executes runs
   migrate   apply database migrations and exit
 

@@ -82,10 +82,18 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       try {
         await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         if (schemaName) await client.query(`create schema if not exists ${schemaName}`);
-        await migratePg(drizzlePg(client), {
-          migrationsFolder,
-          migrationsSchema: schemaName ?? 'drizzle',
-        });
+        // The record of applied migrations lives beside the tables, in the first schema of the
+        // search path, so that a URL naming another search path gets a database of its own.
+        const { rows } = await client.query<{ schema: string | null }>(
+          'select current_schema() as schema',
+        );
+        const migrationsSchema = rows[0]?.schema;
+        if (!migrationsSchema) {
+          throw new Error(
+            'migrating database: no schema of the search path exists; create it or fix the search_path in DATABASE_URL',
+          );
+        }
+        await migratePg(drizzlePg(client), { migrationsFolder, migrationsSchema });
       } finally {
         await client.end();
       }

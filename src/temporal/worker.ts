@@ -38,7 +38,7 @@ function installRuntime(logger: Logger) {
   // The SDK is chatty at info (it logs the whole workflow bundle); its warnings are what matter.
   const log = logger.child(
     { component: 'temporal' },
-    { level: logger.isLevelEnabled('debug') ? logger.level : 'warn' },
+    { level: logger.level === 'info' ? 'warn' : logger.level },
   );
   const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
     TRACE: 'trace',

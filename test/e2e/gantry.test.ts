@@ -3,8 +3,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { TASK_QUEUE } from '../../src/temporal/client';
 import { isAlive } from '../../temporal/devServer';
 import { freePort } from '../support/ports';
+import { startTestTemporal, type TestTemporal } from '../support/temporal';
 
 const gantryBin = path.join(__dirname, '../../bin/gantry.js');
 
@@ -189,5 +192,83 @@ describe('gantry refuses to start', () => {
     const result = await exit;
     expect(result.code).toBe(1);
     expect(result.output).toMatch(/this is Node\.js 2?\d\.[\d.]+; Gantry needs Node\.js 22 or newer/);
+  });
+});
+
+const postgresUrl = process.env.DATABASE_URL;
+(postgresUrl ? describe : describe.skip)('gantry with PostgreSQL and Temporal of its own', () => {
+  let temporal: TestTemporal;
+  let databaseUrl: string;
+  let schemaName: string;
+  let dataDir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    temporal = await startTestTemporal();
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-e2e-external-'));
+    schemaName = `e2e_${Date.now()}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schemaName}`);
+    await admin.end();
+    const url = new URL(postgresUrl!);
+    url.searchParams.set('options', `-c search_path=${schemaName}`);
+    databaseUrl = url.toString();
+  });
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`drop schema if exists ${schemaName} cascade`);
+    await admin.end();
+    await temporal?.stop();
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs serve and worker as separate processes and starts nothing embedded', async () => {
+    const api = await freePort();
+    const env = {
+      ...userEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(api) }),
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+    };
+    const migrate = runGantry(['migrate'], env);
+    expect((await migrate.exit).code).toBe(0);
+
+    const worker = runGantry(['worker'], env);
+    const serve = runGantry(['serve'], env);
+    children.push(worker.child, serve.child);
+    await waitForReady(`http://127.0.0.1:${api}/readyz`, serve.exit);
+
+    // The worker is up once it polls Gantry's task queue.
+    const deadline = Date.now() + 60_000;
+    let pollers = 0;
+    while (pollers === 0 && Date.now() < deadline) {
+      const queue = await temporal.client.workflowService.describeTaskQueue({
+        namespace: temporal.namespace,
+        taskQueue: { name: TASK_QUEUE },
+      });
+      pollers = queue.pollers?.length ?? 0;
+      if (pollers === 0) await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(pollers).toBeGreaterThan(0);
+
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const tables = await admin.query<{ name: string }>(
+      'select table_name as name from information_schema.tables where table_schema = $1',
+      [schemaName],
+    );
+    await admin.end();
+    expect(tables.rows.map((row) => row.name)).toContain('stacks');
+    // Nothing embedded: no PGlite files, no dev server, no generated admin token.
+    expect(await fs.readdir(dataDir)).toEqual([]);
+    expect(serve.output()).not.toContain('Temporal UI');
+
+    worker.child.kill('SIGTERM');
+    serve.child.kill('SIGTERM');
+    expect((await worker.exit).code).toBe(0);
+    expect((await serve.exit).code).toBe(0);
   });
 });

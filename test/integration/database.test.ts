@@ -67,10 +67,7 @@ describe.each(databaseTargets())('database on $kind', (target) => {
     const journal = JSON.parse(
       await fs.readFile(path.join(__dirname, '../../src/db/migrations/meta/_journal.json'), 'utf8'),
     ) as { entries: unknown[] };
-    const migrationsTable =
-      database.schemaName !== undefined
-        ? sql.raw(`${database.schemaName}.__drizzle_migrations`)
-        : sql.raw('drizzle.__drizzle_migrations');
+    const migrationsTable = sql.raw(`${database.schemaName ?? 'drizzle'}.__drizzle_migrations`);
     const applied = await database.db.execute<{ count: string | number }>(
       sql`select count(*) as count from ${migrationsTable}`,
     );
