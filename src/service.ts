@@ -54,7 +54,9 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
   };
 
   try {
-    if (role === 'all') await ensureTools(['temporal', 'opa', 'tofu']);
+    if (role === 'all') {
+      await ensureTools(config.embeddedTemporal ? ['temporal', 'opa', 'tofu'] : ['opa', 'tofu']);
+    }
 
     const database = await openDatabase({
       ...(config.DATABASE_URL

@@ -23,12 +23,18 @@ function isExecutable(file: string) {
   }
 }
 
+export const toolsBinDir = path.join(projectRoot, '.tools', 'bin');
+
 /** Where a tool is: its GANTRY_* variable, then .tools/bin, then PATH. */
-export function findTool(name: ToolName, paths: ToolPaths, searchPath = process.env.PATH ?? '') {
+export function findTool(
+  name: ToolName,
+  paths: ToolPaths,
+  { searchPath = process.env.PATH ?? '', binDir = toolsBinDir } = {},
+) {
   const named = paths[envVars[name]];
   if (named) return isExecutable(named) ? named : undefined;
   const candidates = [
-    path.join(projectRoot, '.tools', 'bin', name),
+    path.join(binDir, name),
     ...searchPath
       .split(path.delimiter)
       .filter(Boolean)

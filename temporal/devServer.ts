@@ -46,7 +46,7 @@ process.on('exit', () => {
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const namespace = options.namespace ?? 'default';
-  if (options.pidFile) await stopLeftover(options.pidFile, options.logger);
+  if (options.pidFile) await stopLeftover(options.pidFile, options.dbFilename, options.logger);
   await assertPortFree(ip, options.port, 'the Temporal frontend (GANTRY_TEMPORAL_PORT)');
   if (options.uiPort !== undefined) {
     await assertPortFree(ip, options.uiPort, 'the Temporal UI (GANTRY_TEMPORAL_UI_PORT)');
@@ -159,12 +159,15 @@ function signalGroup(group: number, signal: NodeJS.Signals) {
   }
 }
 
-/** Stops a dev server that an earlier Gantry started and could not stop (it was killed). */
-async function stopLeftover(pidFile: string, logger?: Logger) {
+/**
+ * Stops a dev server that an earlier Gantry started and could not stop (it was killed). The
+ * pid may have been reused since, so only a dev server on this data dir's files is stopped.
+ */
+async function stopLeftover(pidFile: string, dbFilename: string | undefined, logger?: Logger) {
   const pid = Number(await fs.readFile(pidFile, 'utf8').catch(() => ''));
   if (!Number.isInteger(pid) || pid <= 0) return;
-  const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-  if (cmdline.includes('start-dev')) {
+  const args = (await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+  if (args.includes('start-dev') && (dbFilename === undefined || args.includes(dbFilename))) {
     logger?.warn({ pid }, 'stopping temporal dev server left running by an earlier start');
     signalGroup(-pid, 'SIGTERM');
     const deadline = Date.now() + STOP_GRACE_MS;
