@@ -13,7 +13,7 @@ const gantryBin = path.join(__dirname, '../../bin/gantry.js');
 
 /** The environment a user has: none of CI's DATABASE_URL, so `all` runs fully embedded. */
 function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: "warn", ...extra };
+  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
   delete env.DATABASE_URL;
   delete env.TEMPORAL_ADDRESS;
   delete env.GANTRY_ADMIN_TOKEN;
@@ -53,9 +53,7 @@ async function waitForReady(url: string, exit: Promise<Exit>, timeoutMs = 110_00
 /** Processes whose command line names this test's data dir: what Gantry started. */
 function processesUsing(dataDir: string) {
   const out = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .filter((line) => line.includes(dataDir) && !/^\s*\d+\s+Z/.test(line));
+  return out.split('\n').filter((line) => line.includes(dataDir) && !/^\s*\d+\s+Z/.test(line));
 }
 
 describe('gantry all', () => {
@@ -181,7 +179,9 @@ describe('gantry refuses to start', () => {
 
   const oldNode = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => {
     try {
-      const version = execFileSync(candidate, ['-p', 'process.versions.node'], { encoding: 'utf8' });
+      const version = execFileSync(candidate, ['-p', 'process.versions.node'], {
+        encoding: 'utf8',
+      });
       return Number(version.split('.')[0]) < 22;
     } catch {
       return false;
@@ -191,7 +191,9 @@ describe('gantry refuses to start', () => {
     const { exit } = runGantry(['all'], userEnv({}), oldNode);
     const result = await exit;
     expect(result.code).toBe(1);
-    expect(result.output).toMatch(/this is Node\.js 2?\d\.[\d.]+; Gantry needs Node\.js 22 or newer/);
+    expect(result.output).toMatch(
+      /this is Node\.js 2?\d\.[\d.]+; Gantry needs Node\.js 22 or newer/,
+    );
   });
 });
 
