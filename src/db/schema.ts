@@ -1,5 +1,21 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
+import type { Delta, RunState, RunType } from '../runs/types';
+
+const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /**
  * The storage's source of truth: tables are declared here, migrations are generated from this
@@ -25,6 +41,10 @@ export const stacks = pgTable(
     administrative: boolean('administrative').notNull().default(false),
     managesStateFile: boolean('manages_state_file').notNull().default(true),
     terraformVersion: text('terraform_version'),
+    readersSlug: text('readers_slug'),
+    writersSlug: text('writers_slug'),
+    awsAssumedRoleArn: text('aws_assumed_role_arn'),
+    /** Who locked the stack for their exclusive use; the lock never expires. */
     lockedBy: text('locked_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -37,3 +57,182 @@ export const stacks = pgTable(
 
 export type Stack = typeof stacks.$inferSelect;
 export type NewStack = typeof stacks.$inferInsert;
+
+export const contexts = pgTable(
+  'contexts',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('contexts_id_is_slug', sql`${table.id} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)],
+);
+
+/** A context attached to a stack; of two contexts setting one element, the lower priority wins. */
+export const contextAttachments = pgTable(
+  'context_attachments',
+  {
+    id: text('id').primaryKey(),
+    contextId: text('context_id')
+      .notNull()
+      .references(() => contexts.id, { onDelete: 'cascade' }),
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    priority: integer('priority').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [unique('context_attachments_once').on(table.contextId, table.stackId)],
+);
+
+/**
+ * An environment variable or file mount of a stack or a context (exactly one owns it). A
+ * write-only value is kept only encrypted; the others are kept as given.
+ */
+export const configElements = pgTable(
+  'config_elements',
+  {
+    stackId: text('stack_id').references(() => stacks.id, { onDelete: 'cascade' }),
+    contextId: text('context_id').references(() => contexts.id, { onDelete: 'cascade' }),
+    /** The variable's name, or the file mount's path relative to the workspace. */
+    id: text('id').notNull(),
+    type: text('type', { enum: ['ENVIRONMENT_VARIABLE', 'FILE_MOUNT'] }).notNull(),
+    writeOnly: boolean('write_only').notNull(),
+    value: text('value'),
+    encryptedValue: text('encrypted_value'),
+    /** SHA-256 of the value, hex. */
+    checksum: text('checksum').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    check(
+      'config_elements_one_owner',
+      sql`(${table.stackId} is null) <> (${table.contextId} is null)`,
+    ),
+    check(
+      'config_elements_value_kept_once',
+      sql`(${table.value} is null) <> (${table.encryptedValue} is null)`,
+    ),
+    unique('config_elements_stack_id').on(table.stackId, table.id),
+    unique('config_elements_context_id').on(table.contextId, table.id),
+  ],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    /** A ULID: runs sort by id in the order they were created. */
+    id: text('id').primaryKey(),
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    type: text('type').$type<RunType>().notNull(),
+    state: text('state').$type<RunState>().notNull(),
+    branch: text('branch').notNull(),
+    commitHash: text('commit_hash').notNull(),
+    commitMessage: text('commit_message').notNull().default(''),
+    commitAuthorName: text('commit_author_name').notNull().default(''),
+    commitAuthorLogin: text('commit_author_login'),
+    commitTimestamp: timestamp('commit_timestamp', { withTimezone: true }),
+    commitUrl: text('commit_url').notNull().default(''),
+    triggeredBy: text('triggered_by'),
+    /** The command of a task. */
+    command: text('command'),
+    delta: jsonb('delta').$type<Delta>(),
+    /** Set for runs made from outside events, so a redelivered event makes no second run. */
+    dedupeKey: text('dedupe_key').unique(),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('runs_by_stack').on(table.stackId, table.type, table.id)],
+);
+
+/** Run.history: one row per state the run entered, numbered in order. */
+export const runTransitions = pgTable(
+  'run_transitions',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    state: text('state').$type<RunState>().notNull(),
+    note: text('note'),
+    username: text('username'),
+    timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.seq] })],
+);
+
+/** Log lines of a run, per state, numbered from 1; stored as they are written. */
+export const runLogs = pgTable(
+  'run_logs',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    state: text('state').$type<RunState>().notNull(),
+    seq: integer('seq').notNull(),
+    message: text('message').notNull(),
+    timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.state, table.seq] })],
+);
+
+/** What one phase of a run hands to the next, which may run on another worker (the plan). */
+export const runArtifacts = pgTable(
+  'run_artifacts',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    content: bytea('content').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.name] })],
+);
+
+/** Every version of a managed stack's state file, newest with the highest serial. */
+export const stateVersions = pgTable(
+  'state_versions',
+  {
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    serial: integer('serial').notNull(),
+    lineage: text('lineage').notNull(),
+    content: bytea('content').notNull(),
+    runId: text('run_id'),
+    createdAt: createdAt(),
+  },
+  (table) => [primaryKey({ columns: [table.stackId, table.version] })],
+);
+
+/** The state lock of a managed stack, as OpenTofu's http backend takes it. */
+export const stateLocks = pgTable('state_locks', {
+  stackId: text('stack_id')
+    .primaryKey()
+    .references(() => stacks.id, { onDelete: 'cascade' }),
+  lockId: text('lock_id').notNull(),
+  info: jsonb('info').notNull(),
+  runId: text('run_id'),
+  createdAt: createdAt(),
+});
+
+/** Short-lived credentials a run's OpenTofu uses for the state backend; only a hash is kept. */
+export const stateCredentials = pgTable('state_credentials', {
+  runId: text('run_id')
+    .primaryKey()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  stackId: text('stack_id').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+export type Context = typeof contexts.$inferSelect;
+export type ConfigElementRow = typeof configElements.$inferSelect;
+export type Run = typeof runs.$inferSelect;
+export type RunTransition = typeof runTransitions.$inferSelect;

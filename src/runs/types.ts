@@ -1,0 +1,56 @@
+/**
+ * The run model shared by the service, the workflows and the activities. Pure declarations:
+ * the workflow bundle imports this file, so it must stay free of I/O and Node built-ins.
+ * Names and values are those of the GraphQL schema.
+ */
+
+export enum RunType {
+  TRACKED = 'TRACKED',
+  PROPOSED = 'PROPOSED',
+  TASK = 'TASK',
+}
+
+export enum RunState {
+  QUEUED = 'QUEUED',
+  INITIALIZING = 'INITIALIZING',
+  PLANNING = 'PLANNING',
+  UNCONFIRMED = 'UNCONFIRMED',
+  CONFIRMED = 'CONFIRMED',
+  APPLYING = 'APPLYING',
+  PERFORMING = 'PERFORMING',
+  FINISHED = 'FINISHED',
+  PERFORMED = 'PERFORMED',
+  FAILED = 'FAILED',
+  DISCARDED = 'DISCARDED',
+  CANCELED = 'CANCELED',
+  STOPPED = 'STOPPED',
+}
+
+export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
+  RunState.FINISHED,
+  RunState.PERFORMED,
+  RunState.FAILED,
+  RunState.DISCARDED,
+  RunState.CANCELED,
+  RunState.STOPPED,
+]);
+
+export function isTerminal(state: RunState): boolean {
+  return TERMINAL_STATES.has(state);
+}
+
+/** Resources a run changes; a replacement counts as both an addition and a deletion. */
+export interface Delta {
+  addCount: number;
+  addResources: string[];
+  changeCount: number;
+  changeResources: string[];
+  deleteCount: number;
+  deleteResources: string[];
+  /** Resources in the state before the change. */
+  resources: number;
+}
+
+export function hasChanges(delta: Delta): boolean {
+  return delta.addCount + delta.changeCount + delta.deleteCount > 0;
+}

@@ -1,0 +1,53 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+/**
+ * Seals secrets for storage with AES-256-GCM under GANTRY_ENCRYPTION_KEY. A sealed value is
+ * `v1:<iv>:<tag>:<ciphertext>` in base64; tampering or another key makes `open` throw.
+ */
+export class SecretBox {
+  private readonly key: Buffer;
+
+  constructor(key: Buffer) {
+    if (key.length !== 32) {
+      throw new Error(`encryption key is ${key.length} bytes; it must be 32`);
+    }
+    this.key = key;
+  }
+
+  static fromBase64(key: string): SecretBox {
+    return new SecretBox(Buffer.from(key, 'base64'));
+  }
+
+  seal(plaintext: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64'));
+    return [VERSION, ...parts].join(':');
+  }
+
+  open(sealed: string): string {
+    const [version, iv, tag, ciphertext] = sealed.split(':');
+    if (version !== VERSION || !iv || !tag || ciphertext === undefined) {
+      throw new Error('opening secret: not a sealed value');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    try {
+      return Buffer.concat([
+        decipher.update(Buffer.from(ciphertext, 'base64')),
+        decipher.final(),
+      ]).toString('utf8');
+    } catch {
+      throw new Error(
+        'opening secret: it was sealed with another GANTRY_ENCRYPTION_KEY or has been altered',
+      );
+    }
+  }
+}
+
+export function sha256Hex(value: string | Buffer): string {
+  return createHash('sha256').update(value).digest('hex');
+}
