@@ -50,7 +50,3 @@ export interface Delta {
   /** Resources in the state before the change. */
   resources: number;
 }
-
-export function hasChanges(delta: Delta): boolean {
-  return delta.addCount + delta.changeCount + delta.deleteCount > 0;
-}

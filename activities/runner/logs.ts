@@ -1,0 +1,107 @@
+import { and, eq, max } from 'drizzle-orm';
+import { schema, type Database } from '../../src/db';
+import type { Logger } from '../../src/logger';
+import type { RunState } from '../../src/runs/types';
+
+export const MASK = '*****';
+// Shorter values would mask ordinary words and numbers all over the log.
+const MIN_MASKED_LENGTH = 4;
+const FLUSH_INTERVAL_MS = 250;
+const MAX_BATCH = 500;
+
+/** Replaces every occurrence of a secret, and of each line of a multi-line one, with MASK. */
+export function createMasker(secrets: string[]): (line: string) => string {
+  const terms = [...new Set(secrets.flatMap((secret) => [secret, ...secret.split(/\r?\n/)]))]
+    .filter((term) => term.length >= MIN_MASKED_LENGTH)
+    .sort((a, b) => b.length - a.length);
+  if (terms.length === 0) return (line) => line;
+  return (line) => terms.reduce((masked, term) => masked.replaceAll(term, MASK), line);
+}
+
+/**
+ * Writes one phase's log lines to the database as they come, masked, in batches a fraction
+ * of a second apart, so a reader sees the phase's output while it runs. Numbering continues
+ * after lines an earlier attempt of the phase wrote.
+ */
+export class RunLogWriter {
+  private buffer: Array<{ message: string; timestamp: Date }> = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly timer: NodeJS.Timeout;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly runId: string,
+    private readonly state: RunState,
+    private readonly mask: (line: string) => string,
+    private nextSeq: number,
+    private readonly logger?: Logger,
+  ) {
+    this.timer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  static async open(options: {
+    db: Database;
+    runId: string;
+    state: RunState;
+    secrets: string[];
+    logger?: Logger;
+  }): Promise<RunLogWriter> {
+    const { db, runId, state } = options;
+    const [last] = await db
+      .select({ seq: max(schema.runLogs.seq) })
+      .from(schema.runLogs)
+      .where(and(eq(schema.runLogs.runId, runId), eq(schema.runLogs.state, state)));
+    return new RunLogWriter(
+      db,
+      runId,
+      state,
+      createMasker(options.secrets),
+      (last?.seq ?? 0) + 1,
+      options.logger,
+    );
+  }
+
+  write(line: string): void {
+    this.buffer.push({ message: this.mask(line), timestamp: new Date() });
+    if (this.buffer.length >= MAX_BATCH) void this.flush();
+  }
+
+  /** Stores what is buffered; a failed write is kept and tried again on the next flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      while (this.buffer.length > 0) {
+        const batch = this.buffer.slice(0, MAX_BATCH);
+        const first = this.nextSeq;
+        try {
+          await this.db
+            .insert(schema.runLogs)
+            .values(
+              batch.map((line, index) => ({
+                runId: this.runId,
+                state: this.state,
+                seq: first + index,
+                ...line,
+              })),
+            )
+            .onConflictDoNothing();
+        } catch (error) {
+          this.logger?.warn({ err: error, runId: this.runId }, 'storing run logs');
+          return;
+        }
+        this.buffer.splice(0, batch.length);
+        this.nextSeq = first + batch.length;
+      }
+    });
+    return this.flushing;
+  }
+
+  /** Stops the timer and stores the rest; throws if the rest cannot be stored. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+    if (this.buffer.length > 0) {
+      throw new Error(`storing run logs: ${this.buffer.length} lines could not be written`);
+    }
+  }
+}
