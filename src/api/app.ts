@@ -1,4 +1,9 @@
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type RequestHandler,
+  type Router,
+} from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -11,6 +16,8 @@ export interface ReadinessCheck {
 
 export interface AppOptions {
   logger: Logger;
+  /** Routers mounted at their path before the JSON body parser, which they do without. */
+  routes?: Array<{ path: string; router: Router }>;
   metrics: Metrics;
   readiness: ReadinessCheck[];
   maxBodyBytes: number;
@@ -39,6 +46,7 @@ export function createApp(options: AppOptions): Express {
       },
     }),
   );
+  for (const { path, router } of options.routes ?? []) app.use(path, router);
   app.use(express.json({ limit: options.maxBodyBytes }));
   app.use(express.urlencoded({ extended: false, limit: options.maxBodyBytes }));
 

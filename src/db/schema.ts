@@ -14,7 +14,11 @@ import {
 } from 'drizzle-orm/pg-core';
 import type { Delta, RunState, RunType } from '../runs/types';
 
-const bytea = customType<{ data: Buffer }>({ dataType: () => 'bytea' });
+// node-postgres reads bytea as a Buffer, PGlite as a Uint8Array: both become Buffers.
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
 /**

@@ -1,0 +1,112 @@
+import basicAuth from 'basic-auth';
+import express, { type Request, type Response, type Router } from 'express';
+import type { Database } from '../db';
+import {
+  InvalidStateError,
+  latestState,
+  lockState,
+  StateLockedError,
+  storeState,
+  unlockState,
+  verifyStateCredentials,
+  type LockInfo,
+  type LockOutcome,
+} from '../state/store';
+
+// State files outgrow the API's usual body limit by far.
+const MAX_STATE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * OpenTofu's `http` backend at /state/:stackId: GET and POST the state, LOCK and UNLOCK it.
+ * Only a run of the stack, with its own credentials, gets in.
+ */
+export function stateRouter(db: Database): Router {
+  const router = express.Router({ mergeParams: true });
+  router.use(express.raw({ type: () => true, limit: MAX_STATE_BYTES }));
+
+  router.use(async (req: Request<{ stackId: string }>, res, next) => {
+    const credentials = basicAuth(req);
+    const runId =
+      credentials &&
+      (await verifyStateCredentials(db, req.params.stackId, credentials.name, credentials.pass));
+    if (!runId) {
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Basic realm="gantry state"')
+        .json({ error: 'state access needs the credentials of a run of this stack' });
+      return;
+    }
+    res.locals.runId = runId;
+    next();
+  });
+
+  router.get('/', async (req: Request<{ stackId: string }>, res) => {
+    const state = await latestState(db, req.params.stackId);
+    if (!state) {
+      res.status(204).end();
+      return;
+    }
+    res.type('application/json').send(state.content);
+  });
+
+  router.post('/', async (req: Request<{ stackId: string }>, res) => {
+    try {
+      await storeState(db, {
+        stackId: req.params.stackId,
+        content: bodyOf(req),
+        lockId: typeof req.query.ID === 'string' ? req.query.ID : undefined,
+        runId: res.locals.runId as string,
+      });
+      res.status(200).end();
+    } catch (error) {
+      if (error instanceof StateLockedError) {
+        res.status(423).json(error.holder);
+      } else if (error instanceof InvalidStateError) {
+        res.status(400).json({ error: error.message });
+      } else {
+        throw error;
+      }
+    }
+  });
+
+  router.delete('/', (_req, res) => {
+    res.status(405).json({ error: 'a managed stack keeps its state; delete the stack instead' });
+  });
+
+  router.lock('/', async (req: Request<{ stackId: string }>, res) => {
+    const info = lockInfoOf(req, res);
+    if (!info) return;
+    answer(
+      res,
+      await lockState(db, { stackId: req.params.stackId, info, runId: res.locals.runId as string }),
+    );
+  });
+
+  router.unlock('/', async (req: Request<{ stackId: string }>, res) => {
+    const info = lockInfoOf(req, res);
+    if (!info) return;
+    answer(res, await unlockState(db, { stackId: req.params.stackId, lockId: info.ID }));
+  });
+
+  return router;
+}
+
+function bodyOf(req: Request): Buffer {
+  return Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+}
+
+function lockInfoOf(req: Request, res: Response): LockInfo | undefined {
+  try {
+    const info = JSON.parse(bodyOf(req).toString('utf8')) as LockInfo;
+    if (typeof info.ID === 'string' && info.ID !== '') return info;
+  } catch {
+    // Answered below.
+  }
+  res.status(400).json({ error: 'lock request body must be JSON lock info with an "ID"' });
+  return undefined;
+}
+
+function answer(res: Response, outcome: LockOutcome) {
+  if (outcome.ok) res.status(200).end();
+  else res.status(423).json(outcome.holder);
+}

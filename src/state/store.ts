@@ -1,0 +1,193 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt } from 'drizzle-orm';
+import { schema, type Database } from '../db';
+import { sha256Hex } from '../secrets';
+
+/**
+ * Gantry as the state store of stacks that let it manage their state: every version kept,
+ * one lock at a time, and access only with a run's own short-lived credentials.
+ */
+
+/** OpenTofu's lock description, as its http backend sends it. */
+export interface LockInfo {
+  ID: string;
+  Operation?: string;
+  Info?: string;
+  Who?: string;
+  Version?: string;
+  Created?: string;
+  Path?: string;
+}
+
+export type LockOutcome = { ok: true } | { ok: false; holder: LockInfo };
+
+export class StateLockedError extends Error {
+  constructor(readonly holder: LockInfo) {
+    super(`state is locked by lock "${holder.ID}"${holder.Who ? ` held by ${holder.Who}` : ''}`);
+    this.name = 'StateLockedError';
+  }
+}
+
+/** Issues the credentials one run's OpenTofu uses for the state; the secret is never stored. */
+export async function issueStateCredentials(
+  db: Database,
+  options: { runId: string; stackId: string; ttlMs: number },
+): Promise<{ username: string; password: string }> {
+  const password = randomBytes(32).toString('base64url');
+  const row = {
+    runId: options.runId,
+    stackId: options.stackId,
+    secretHash: sha256Hex(password),
+    expiresAt: new Date(Date.now() + options.ttlMs),
+  };
+  await db
+    .insert(schema.stateCredentials)
+    .values(row)
+    .onConflictDoUpdate({ target: schema.stateCredentials.runId, set: row });
+  return { username: options.runId, password };
+}
+
+export async function revokeStateCredentials(db: Database, runId: string): Promise<void> {
+  await db.delete(schema.stateCredentials).where(eq(schema.stateCredentials.runId, runId));
+}
+
+/** The run the credentials belong to, when they are valid for this stack now. */
+export async function verifyStateCredentials(
+  db: Database,
+  stackId: string,
+  username: string,
+  password: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select()
+    .from(schema.stateCredentials)
+    .where(
+      and(
+        eq(schema.stateCredentials.runId, username),
+        eq(schema.stateCredentials.stackId, stackId),
+        gt(schema.stateCredentials.expiresAt, new Date()),
+      ),
+    );
+  if (!row) return undefined;
+  const given = Buffer.from(sha256Hex(password));
+  return timingSafeEqual(given, Buffer.from(row.secretHash)) ? row.runId : undefined;
+}
+
+export async function latestState(db: Database, stackId: string) {
+  const [row] = await db
+    .select()
+    .from(schema.stateVersions)
+    .where(eq(schema.stateVersions.stackId, stackId))
+    .orderBy(desc(schema.stateVersions.version))
+    .limit(1);
+  return row;
+}
+
+/**
+ * Keeps a new version of the state. While the state is locked only the lock's holder may
+ * write, naming its lock ID.
+ */
+export async function storeState(
+  db: Database,
+  options: { stackId: string; content: Buffer; lockId?: string; runId?: string },
+): Promise<number> {
+  const parsed = parseState(options.content);
+  return db.transaction(async (tx) => {
+    const [lock] = await tx
+      .select()
+      .from(schema.stateLocks)
+      .where(eq(schema.stateLocks.stackId, options.stackId))
+      .for('update');
+    if (lock && lock.lockId !== options.lockId) {
+      throw new StateLockedError(lock.info as LockInfo);
+    }
+    const [last] = await tx
+      .select({ version: schema.stateVersions.version })
+      .from(schema.stateVersions)
+      .where(eq(schema.stateVersions.stackId, options.stackId))
+      .orderBy(desc(schema.stateVersions.version))
+      .limit(1);
+    const version = (last?.version ?? 0) + 1;
+    await tx.insert(schema.stateVersions).values({
+      stackId: options.stackId,
+      version,
+      serial: parsed.serial,
+      lineage: parsed.lineage,
+      content: options.content,
+      runId: options.runId ?? null,
+    });
+    return version;
+  });
+}
+
+export async function lockState(
+  db: Database,
+  options: { stackId: string; info: LockInfo; runId?: string },
+): Promise<LockOutcome> {
+  const inserted = await db
+    .insert(schema.stateLocks)
+    .values({
+      stackId: options.stackId,
+      lockId: options.info.ID,
+      info: options.info,
+      runId: options.runId ?? null,
+    })
+    .onConflictDoNothing()
+    .returning({ lockId: schema.stateLocks.lockId });
+  if (inserted.length > 0) return { ok: true };
+  const [holder] = await db
+    .select()
+    .from(schema.stateLocks)
+    .where(eq(schema.stateLocks.stackId, options.stackId));
+  // The same lock asked for twice (a retried request) is still held by its asker.
+  if (holder?.lockId === options.info.ID) return { ok: true };
+  return { ok: false, holder: (holder?.info ?? { ID: 'unknown' }) as LockInfo };
+}
+
+/** Releases the lock if `lockId` holds it; otherwise answers who does. */
+export async function unlockState(
+  db: Database,
+  options: { stackId: string; lockId: string },
+): Promise<LockOutcome> {
+  const deleted = await db
+    .delete(schema.stateLocks)
+    .where(
+      and(
+        eq(schema.stateLocks.stackId, options.stackId),
+        eq(schema.stateLocks.lockId, options.lockId),
+      ),
+    )
+    .returning({ lockId: schema.stateLocks.lockId });
+  if (deleted.length > 0) return { ok: true };
+  const [holder] = await db
+    .select()
+    .from(schema.stateLocks)
+    .where(eq(schema.stateLocks.stackId, options.stackId));
+  return holder ? { ok: false, holder: holder.info as LockInfo } : { ok: true };
+}
+
+/** Releases whatever lock a run still holds, for when the run ends without unlocking. */
+export async function releaseRunLocks(db: Database, runId: string): Promise<void> {
+  await db.delete(schema.stateLocks).where(eq(schema.stateLocks.runId, runId));
+}
+
+function parseState(content: Buffer): { serial: number; lineage: string } {
+  let state: unknown;
+  try {
+    state = JSON.parse(content.toString('utf8'));
+  } catch (error) {
+    throw new InvalidStateError(`state is not JSON: ${(error as Error).message}`);
+  }
+  const { serial, lineage } = (state ?? {}) as { serial?: unknown; lineage?: unknown };
+  if (typeof serial !== 'number' || typeof lineage !== 'string') {
+    throw new InvalidStateError('state has no numeric "serial" and string "lineage"');
+  }
+  return { serial, lineage };
+}
+
+export class InvalidStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidStateError';
+  }
+}
