@@ -51,9 +51,10 @@ export function main(argv: string[]): void {
   }
 }
 
+/** A start that cannot go on is told plainly on stderr, and logged with its stack. */
 function fail(logger: Logger, error: Error) {
-  if (error instanceof RoleError) console.error(`gantry: ${error.message}`);
-  else logger.fatal({ err: error }, error.message);
+  if (!(error instanceof RoleError)) logger.fatal({ err: error }, error.message);
+  console.error(`gantry: ${error.message}`);
   process.exitCode = 1;
 }
 
@@ -72,32 +73,38 @@ async function migrate(config: Config, logger: Logger) {
 }
 
 async function run(role: Role, config: Config, logger: Logger) {
-  // Filled in once started; a signal may arrive before that.
-  const started: { gantry?: Gantry } = {};
+  const starting = new AbortController();
+  let gantry: Gantry | undefined;
   let stopping = false;
   const shutdown = (reason: string, exitCode: number) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C: stop now. The dev server's process group goes with this process.
+      logger.warn({ reason }, 'stopping at once');
+      process.exit(1);
+    }
     stopping = true;
     logger.info({ reason }, 'stopping');
-    const deadline = setTimeout(() => {
+    process.exitCode = exitCode;
+    // Whatever still holds the process past the deadline is cut short.
+    setTimeout(() => {
       logger.error({ ms: STOP_DEADLINE_MS }, 'stopping took too long; exiting now');
       process.exit(1);
-    }, STOP_DEADLINE_MS);
-    deadline.unref();
-    void (started.gantry?.stop() ?? Promise.resolve()).then(() => {
-      clearTimeout(deadline);
-      logger.info('stopped');
-      process.exitCode = exitCode;
-    });
+    }, STOP_DEADLINE_MS).unref();
+    if (gantry) void gantry.stop().then(() => logger.info('stopped'));
+    // Not started yet: startGantry stops what it started and rejects.
+    else starting.abort(new Error(`stopped by ${reason} while starting`));
   };
-  process.once('SIGINT', () => shutdown('SIGINT', 0));
-  process.once('SIGTERM', () => shutdown('SIGTERM', 0));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
 
-  const gantry = await startGantry(role, config, logger);
-  started.gantry = gantry;
-  if (stopping) {
-    await gantry.stop();
-    return;
+  try {
+    gantry = await startGantry(role, config, logger, starting.signal);
+  } catch (error) {
+    if (stopping) {
+      logger.info('stopped');
+      return;
+    }
+    throw error;
   }
   gantry.failed.catch((error: Error) => {
     if (stopping) return;

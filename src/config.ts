@@ -27,8 +27,8 @@ const envSchema = z.object({
     z
       .url({
         protocol: /^postgres(ql)?$/,
-        error: (issue) =>
-          `must be a postgres:// or postgresql:// URL (got "${String(issue.input)}")`,
+        // The value is not repeated: it holds the database password.
+        error: 'must be a postgres:// or postgresql:// URL',
       })
       .optional(),
   ),

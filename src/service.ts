@@ -1,14 +1,16 @@
+import fs from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { createActivities } from '../activities';
 import { startDevServer, type DevServer } from '../temporal/devServer';
 import { createApp } from './api/app';
+import { stateRouter } from './api/state';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
-import { loadOrCreateSecret } from './embedded';
+import { loadOrCreateSecret, lockDirectory } from './embedded';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { connectTemporal, ensureSearchAttributes } from './temporal/client';
+import { connectTemporal, ensureSearchAttributes, type TemporalHandle } from './temporal/client';
 import { startWorker } from './temporal/worker';
 import { ensureTools, requireTool } from './tools';
 
@@ -24,7 +26,7 @@ export interface Gantry {
   temporalUiUrl?: string;
   /** The file holding the generated admin token, when Gantry generated one. */
   adminTokenFile?: string;
-  /** Rejects if a part stops on its own (the worker failing, the HTTP server closing). */
+  /** Rejects if a part stops on its own: the worker, the dev server, the HTTP server. */
   failed: Promise<never>;
   /** Stops every part this process started, in reverse order of starting. */
   stop(): Promise<void>;
@@ -32,17 +34,32 @@ export interface Gantry {
 
 export class RoleError extends Error {}
 
-export async function startGantry(role: Role, config: Config, logger: Logger): Promise<Gantry> {
+// Together well inside the 10 s a stop may take.
+const HTTP_CLOSE_GRACE_MS = 1_000;
+
+/**
+ * Starts the parts of `role`. Aborting `signal` while it starts stops what was started so far
+ * and rejects.
+ */
+export async function startGantry(
+  role: Role,
+  config: Config,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<Gantry> {
   if (role !== 'all' && (config.embeddedDatabase || config.embeddedTemporal)) {
+    const missing = [
+      config.embeddedDatabase && 'DATABASE_URL',
+      config.embeddedTemporal && 'TEMPORAL_ADDRESS',
+    ].filter(Boolean);
     throw new RoleError(
       `gantry ${role} runs beside other Gantry processes, so it needs DATABASE_URL and TEMPORAL_ADDRESS ` +
-        `(missing: ${[config.embeddedDatabase && 'DATABASE_URL', config.embeddedTemporal && 'TEMPORAL_ADDRESS'].filter(Boolean).join(', ')}); ` +
+        `(missing: ${missing.join(', ')}); ` +
         'to run everything in one process with embedded PostgreSQL and Temporal, use `gantry all`',
     );
   }
 
   const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
-  const failures: Array<Promise<never>> = [];
   const stop = async () => {
     for (const part of stops.reverse().splice(0)) {
       try {
@@ -52,10 +69,27 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
       }
     }
   };
+  let fail!: (error: Error) => void;
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  // Seen by whoever awaits `failed`; a failure while stopping is nobody's concern.
+  failed.catch(() => {});
+  const step = () => signal?.throwIfAborted();
 
   try {
     if (role === 'all') {
-      await ensureTools(config.embeddedTemporal ? ['temporal', 'opa', 'tofu'] : ['opa', 'tofu']);
+      await fs.mkdir(config.dataDir, { recursive: true });
+      // The dev server's files and the generated secrets belong to one process at a time.
+      const release = await lockDirectory(config.dataDir, {
+        busyMessage: `another gantry all is using the data dir "${config.dataDir}"; stop it first, or set GANTRY_DATA_DIR`,
+        logger,
+      });
+      stops.push({ name: 'data dir lock', stop: release });
+      step();
+      await ensureTools(
+        config.embeddedTemporal ? ['temporal', 'opa', 'tofu'] : ['opa', 'tofu'],
+        signal,
+      );
+      step();
     }
 
     const database = await openDatabase({
@@ -67,6 +101,7 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
     stops.push({ name: 'database', stop: () => database.close() });
     await database.migrate();
     logger.info({ kind: database.kind }, 'database ready');
+    step();
 
     let devServer: DevServer | undefined;
     if (config.embeddedTemporal) {
@@ -78,9 +113,13 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
         pidFile: path.join(config.dataDir, 'temporal.pid'),
         namespace: config.TEMPORAL_NAMESPACE,
         logger,
+        ...(signal ? { signal } : {}),
       });
-      stops.push({ name: 'temporal dev server', stop: () => devServer!.stop() });
-      logger.info({ address: devServer.address, pid: devServer.pid }, 'temporal dev server ready');
+      const server = devServer;
+      stops.push({ name: 'temporal dev server', stop: () => server.stop() });
+      void server.exited.then((how) => fail(new Error(`the Temporal dev server ${how}`)));
+      logger.info({ address: server.address, pid: server.pid }, 'temporal dev server ready');
+      step();
     }
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
@@ -96,10 +135,9 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
         logger,
       });
       stops.push({ name: 'worker', stop: () => worker.stop() });
-      failures.push(
-        worker.done.then(() => Promise.reject(new Error('the Temporal worker stopped'))),
-      );
+      void worker.done.then(() => fail(new Error('the Temporal worker stopped')), fail);
       logger.info({ taskQueue: worker.worker.options.taskQueue }, 'worker polling');
+      step();
     }
 
     let apiUrl: string | undefined;
@@ -114,11 +152,7 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
         createHttpHandler(config, logger, database, temporal),
       );
       stops.push({ name: 'http server', stop: () => closeServer(server) });
-      failures.push(
-        new Promise<never>((_resolve, reject) =>
-          server.once('close', () => reject(new Error('the HTTP server closed'))),
-        ),
-      );
+      server.once('close', () => fail(new Error('the HTTP server closed')));
       apiUrl = config.publicUrl;
       logger.info({ port: config.PORT }, 'http server listening');
     }
@@ -127,7 +161,7 @@ export async function startGantry(role: Role, config: Config, logger: Logger): P
       ...(apiUrl ? { apiUrl } : {}),
       ...(devServer?.uiUrl ? { temporalUiUrl: devServer.uiUrl } : {}),
       ...(adminTokenFile ? { adminTokenFile } : {}),
-      failed: Promise.race(failures.length > 0 ? failures : [new Promise<never>(() => {})]),
+      failed,
       stop,
     };
   } catch (error) {
@@ -140,12 +174,13 @@ function createHttpHandler(
   config: Config,
   logger: Logger,
   database: DatabaseHandle,
-  temporal: ReturnType<typeof connectTemporal>,
+  temporal: TemporalHandle,
 ) {
   return createApp({
     logger,
     metrics: createMetrics(),
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
+    routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'temporal', check: () => temporal.ping() },
@@ -162,7 +197,7 @@ async function listen(port: number, handler: http.RequestListener): Promise<http
           ? new Error(
               `starting http server: port ${port} is already in use; set PORT to a free port`,
             )
-          : error,
+          : new Error(`starting http server: ${error.message}`),
       ),
     );
     server.listen(port, () => resolve());
@@ -174,7 +209,7 @@ async function listen(port: number, handler: http.RequestListener): Promise<http
 async function closeServer(server: http.Server) {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  const timer = setTimeout(() => server.closeAllConnections(), 2_000);
+  const timer = setTimeout(() => server.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
   await closed;
   clearTimeout(timer);
 }

@@ -55,10 +55,13 @@ export function requireTool(name: ToolName, paths: ToolPaths): string {
 }
 
 /** Builds whichever pinned tools are missing, printing the build script's progress on stderr. */
-export async function ensureTools(names: ToolName[]): Promise<void> {
+export async function ensureTools(names: ToolName[], signal?: AbortSignal): Promise<void> {
   const script = path.join(projectRoot, 'tools', 'install.sh');
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn('bash', [script, ...names], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const child = spawn('bash', [script, ...names], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      ...(signal ? { signal } : {}),
+    });
     child.once('error', reject);
     child.once('exit', resolve);
   });

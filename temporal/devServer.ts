@@ -20,8 +20,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** Where the server's pid is kept, so a server left behind by a killed Gantry is stopped. */
   pidFile?: string;
-  /** How long the server may take to answer (default 60 s: slow machines need more than 5 s). */
-  startTimeoutMs?: number;
+  /** Aborting while the server starts stops it. */
+  signal?: AbortSignal;
   logger?: Logger;
 }
 
@@ -29,12 +29,16 @@ export interface DevServer {
   address: string;
   uiUrl?: string;
   pid: number;
+  /** Resolves, saying how, when the server process exits. */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
 // Makes newly added search attributes usable at once instead of after a cache refresh.
 const DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=true'];
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = 3_000;
+// Slow machines need far more than the 5 s the SDK's own test server gets.
+const START_TIMEOUT_MS = 60_000;
 
 // Process groups of dev servers this process started and has not stopped yet. However this
 // process ends, short of SIGKILL, they end with it; a pid file covers SIGKILL on the next start.
@@ -84,12 +88,17 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const pid = child.pid;
   runningGroups.add(-pid);
   void exited.then(() => runningGroups.delete(-pid));
-  if (options.pidFile) await fs.writeFile(options.pidFile, String(pid));
+  if (options.pidFile) {
+    await fs.writeFile(options.pidFile, String(pid)).catch((error: Error) => {
+      throw new Error(`starting temporal dev server: writing pid file: ${error.message}`);
+    });
+  }
 
   const address = `${ip}:${options.port}`;
   const server: DevServer = {
     address,
     pid,
+    exited,
     ...(options.uiPort !== undefined ? { uiUrl: `http://${ip}:${options.uiPort}` } : {}),
     stop: async () => {
       await stopGroup(child, exited);
@@ -97,13 +106,19 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     },
   };
 
+  // The wait ends when the server answers, exits, or the caller gives up.
+  const waiting = new AbortController();
+  const onAbort = () => waiting.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
   const outcome = await Promise.race([
-    waitUntilServing(address, namespace, options.startTimeoutMs ?? 60_000).then(
+    waitUntilServing(address, namespace, waiting.signal).then(
       () => undefined,
       (error: Error) => error.message,
     ),
     exited.then((how) => `starting temporal dev server: it ${how} before answering`),
   ]);
+  waiting.abort();
+  options.signal?.removeEventListener('abort', onAbort);
   if (outcome !== undefined) {
     await server.stop();
     throw new Error(`${outcome}\n${output.join('\n')}`.trim());
@@ -111,10 +126,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   return server;
 }
 
-async function waitUntilServing(address: string, namespace: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
+async function waitUntilServing(address: string, namespace: string, signal: AbortSignal) {
+  const deadline = Date.now() + START_TIMEOUT_MS;
   let lastError: unknown;
   while (Date.now() < deadline) {
+    if (signal.aborted) throw new Error('starting temporal dev server: stopped while starting');
     try {
       // No retry interceptor: this loop is the retry, and a closed channel must leave no timer.
       const connection = await Connection.connect({
@@ -134,7 +150,7 @@ async function waitUntilServing(address: string, namespace: string, timeoutMs: n
     }
   }
   throw new Error(
-    `starting temporal dev server: no answer on ${address} within ${timeoutMs / 1000}s: ${String(lastError)}`,
+    `starting temporal dev server: no answer on ${address} within ${START_TIMEOUT_MS / 1000}s: ${String(lastError)}`,
   );
 }
 

@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -8,7 +7,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import lockfile from 'proper-lockfile';
+import { lockDirectory } from '../embedded';
 import type { Logger } from '../logger';
 import * as schema from './schema';
 
@@ -51,7 +50,6 @@ export interface DatabaseHandle {
 const migrationsFolder = path.join(__dirname, 'migrations');
 // Any constant works; it only has to be the same in every Gantry process.
 const MIGRATION_LOCK_KEY = 7_140_251_903;
-const LOCK_STALE_MS = 10_000;
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   return options.url ? openPostgres(options.url, options) : openPglite(options);
@@ -110,27 +108,13 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
 async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
   let release: (() => Promise<void>) | undefined;
   if (options.dataDir) {
-    await fs.mkdir(options.dataDir, { recursive: true });
     // PGlite is one process's database: a second process opening the same files corrupts them.
-    // The lock is kept fresh while held; one left by a killed process goes stale after
-    // LOCK_STALE_MS, and a restart waits that long for it rather than failing at once.
-    release = await lockfile
-      .lock(options.dataDir, {
-        lockfilePath: `${options.dataDir}.lock`,
-        stale: LOCK_STALE_MS,
-        retries: { retries: 12, minTimeout: 1_000, maxTimeout: 1_000 },
-        onCompromised: (error) =>
-          options.logger?.error({ err: error }, 'embedded database lock was taken over'),
-      })
-      .catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ELOCKED') {
-          throw new Error(
-            `opening database: another Gantry process is using the embedded database in "${options.dataDir}"; ` +
-              'stop it first, or set DATABASE_URL to share a PostgreSQL server between processes',
-          );
-        }
-        throw error;
-      });
+    release = await lockDirectory(options.dataDir, {
+      busyMessage:
+        `opening database: another Gantry process is using the embedded database in "${options.dataDir}"; ` +
+        'stop it first, or set DATABASE_URL to share a PostgreSQL server between processes',
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
   }
   try {
     const client = await PGlite.create(options.dataDir, {
@@ -142,7 +126,10 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
       kind: 'pglite',
       pglite: client,
       async migrate() {
-        await migratePglite(drizzlePglite(client), { migrationsFolder });
+        await migratePglite(drizzlePglite(client), {
+          migrationsFolder,
+          migrationsSchema: 'public',
+        });
       },
       async ping() {
         await client.query('select 1');

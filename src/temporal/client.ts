@@ -4,12 +4,13 @@ import { temporal } from '@temporalio/proto';
 import { searchAttributeKeys } from '../../temporal/searchAttributes';
 
 export const TASK_QUEUE = 'gantry';
+const PING_TIMEOUT_MS = 2_000;
 
 export interface TemporalHandle {
   connection: Connection;
   client: Client;
-  /** Resolves when the frontend answers within the timeout. */
-  ping(timeoutMs?: number): Promise<void>;
+  /** Resolves when the frontend answers within a couple of seconds. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,8 +27,8 @@ export function connectTemporal(address: string, namespace: string): TemporalHan
   return {
     connection,
     client,
-    async ping(timeoutMs = 2_000) {
-      await probe.withDeadline(Date.now() + timeoutMs, () =>
+    async ping() {
+      await probe.withDeadline(Date.now() + PING_TIMEOUT_MS, () =>
         probe.workflowService.getSystemInfo({}),
       );
     },

@@ -72,7 +72,8 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       taskQueue: options.taskQueue ?? TASK_QUEUE,
       workflowsPath: options.workflowsPath,
       activities: options.activities,
-      shutdownGraceTime: '5s',
+      // Activities still running then are cancelled: their tools are interrupted, not orphaned.
+      shutdownGraceTime: '3s',
     });
     const done = worker.run().finally(() => connection.close());
     return {

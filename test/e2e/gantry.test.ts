@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -115,6 +117,27 @@ describe('gantry all', () => {
     expect(processesUsing(dataDir)).toEqual([]);
   });
 
+  it('refuses a second gantry all on the same data dir while the first runs', async () => {
+    const first = runGantry(['all'], env);
+    running = first.child;
+    await waitForReady(`http://127.0.0.1:${ports.api}/readyz`, first.exit);
+    const second = runGantry(['all'], {
+      ...env,
+      PORT: String(await freePort()),
+      GANTRY_TEMPORAL_PORT: String(await freePort()),
+      GANTRY_TEMPORAL_UI_PORT: String(await freePort()),
+    });
+    const refused = await second.exit;
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain(
+      `gantry: another gantry all is using the data dir "${dataDir}"; stop it first`,
+    );
+    // The first is untouched.
+    expect((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).status).toBe(200);
+    first.child.kill('SIGINT');
+    expect((await first.exit).code).toBe(0);
+  });
+
   it('reuses its data on the next start', async () => {
     const token = await fs.readFile(path.join(dataDir, 'admin-token'), 'utf8');
     const gantry = runGantry(['all'], env);
@@ -149,6 +172,56 @@ describe('gantry all', () => {
     expect(await isAlive(orphan)).toBe(false);
     gantry.child.kill('SIGINT');
     expect((await gantry.exit).code).toBe(0);
+    expect(processesUsing(dataDir)).toEqual([]);
+  });
+});
+
+describe('gantry stopping early', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-e2e-early-'));
+  });
+  afterEach(async () => {
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  const envFor = async (port: number) =>
+    userEnv({
+      PORT: String(port),
+      GANTRY_TEMPORAL_PORT: String(await freePort()),
+      GANTRY_TEMPORAL_UI_PORT: String(await freePort()),
+      GANTRY_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+    });
+
+  it('says the API port is taken, and leaves nothing running', async () => {
+    const blocker = http.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const result = await runGantry(['all'], await envFor(port)).exit;
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(
+        `gantry: starting http server: port ${port} is already in use; set PORT to a free port`,
+      );
+      expect(result.output).not.toContain('Unhandled');
+      expect(processesUsing(dataDir)).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('stops within 10 s on SIGINT while still starting, and leaves nothing running', async () => {
+    const gantry = runGantry(['all'], await envFor(await freePort()));
+    const deadline = Date.now() + 60_000;
+    while (!gantry.output().includes('database ready') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const signalled = Date.now();
+    gantry.child.kill('SIGINT');
+    const exit = await gantry.exit;
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(exit.code).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);
   });
 });

@@ -52,6 +52,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 
+  it('does not repeat a bad DATABASE_URL, which holds the password', () => {
+    const message = (() => {
+      try {
+        loadConfig({ DATABASE_URL: 'mysql://gantry:s3cr3t-pw@db/gantry' });
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message).toContain('DATABASE_URL: must be a postgres');
+    expect(message).not.toContain('s3cr3t-pw');
+  });
+
   it('names every bad variable at once', () => {
     try {
       loadConfig({ PORT: 'abc', TEMPORAL_ADDRESS: 'nope' });

@@ -4,23 +4,47 @@ import os from 'node:os';
 import path from 'node:path';
 import { findTool, projectRoot, requireTool } from '../../src/tools';
 
-/** A copy of tools/ in an empty project, so the script sees no .tools/bin and no cache. */
+/**
+ * A copy of tools/ in an empty project, so the script sees no .tools/bin and no cache, and a
+ * PATH with only the utilities the script uses: no Go and no tools, whatever the machine has.
+ */
 async function copyOfTools() {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-tools-'));
   await fs.cp(path.join(projectRoot, 'tools'), path.join(root, 'tools'), { recursive: true });
+  const bin = path.join(root, 'bin');
+  await fs.mkdir(bin);
+  for (const utility of [
+    'bash',
+    'dirname',
+    'awk',
+    'sha256sum',
+    'cut',
+    'cat',
+    'mkdir',
+    'cp',
+    'mv',
+  ]) {
+    const found = ['/usr/bin', '/bin'].map((dir) => path.join(dir, utility));
+    const target = await Promise.any(found.map((file) => fs.access(file).then(() => file)));
+    await fs.symlink(target, path.join(bin, utility));
+  }
   return root;
 }
 
 function install(root: string, args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync('bash', [path.join(root, 'tools', 'install.sh'), ...args], {
-    env: {
-      PATH: '/usr/bin:/bin',
-      HOME: root,
-      GANTRY_TOOLS_CACHE: path.join(root, 'cache'),
-      ...env,
+  const result = spawnSync(
+    path.join(root, 'bin', 'bash'),
+    [path.join(root, 'tools', 'install.sh'), ...args],
+    {
+      env: {
+        PATH: path.join(root, 'bin'),
+        HOME: root,
+        GANTRY_TOOLS_CACHE: path.join(root, 'cache'),
+        ...env,
+      },
+      encoding: 'utf8',
     },
-    encoding: 'utf8',
-  });
+  );
   return { status: result.status, output: result.stdout + result.stderr };
 }
 
