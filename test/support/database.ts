@@ -52,13 +52,14 @@ export async function openTestDatabase(target: DatabaseTarget): Promise<TestData
 
 /**
  * PGlite spends seconds in initdb on every new database; tests start from a dump of a migrated
- * one instead, kept in the temp dir for as long as the migrations stay the same.
+ * one instead, kept in the temp dir for as long as src/db stays the same.
  */
 async function migratedPgliteTemplate(): Promise<Blob> {
-  const migrations = path.join(__dirname, '../../src/db/migrations');
+  // Keyed by the migrations and the code that applies them.
+  const dbDir = path.join(__dirname, '../../src/db');
   const hash = createHash('sha256');
-  for (const file of (await fs.readdir(migrations, { recursive: true })).sort()) {
-    const full = path.join(migrations, file);
+  for (const file of (await fs.readdir(dbDir, { recursive: true })).sort()) {
+    const full = path.join(dbDir, file);
     if ((await fs.stat(full)).isFile()) hash.update(file).update(await fs.readFile(full));
   }
   const file = path.join(os.tmpdir(), `gantry-test-pglite-${hash.digest('hex').slice(0, 16)}.tar`);

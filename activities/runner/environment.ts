@@ -1,0 +1,54 @@
+import type { ResolvedElement } from '../../src/stacks/runtimeConfig';
+
+// What tools find on a worker; the worker's own PATH may name directories of its own.
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface EnvironmentInput {
+  /** The stack's runtime config with each element's value revealed. */
+  config: Array<ResolvedElement & { value: string }>;
+  runId: string;
+  stackId: string;
+  commitHash: string;
+  /** The workspace's home directory: tools write their caches there. */
+  home: string;
+  /** Directories put first on PATH, such as the one holding the tofu binary. */
+  toolDirs?: string[];
+  stateCredentials?: { username: string; password: string };
+  awsRoleArn?: string | null;
+}
+
+/**
+ * The whole environment of a run's tools. Nothing of the worker's own environment is in it —
+ * no DATABASE_URL, tokens or keys. Lowest precedence first: Gantry's own variables, then the
+ * contexts' config from the highest priority number to the lowest, then the stack's own.
+ */
+export function buildEnvironment(input: EnvironmentInput): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: [...(input.toolDirs ?? []), SYSTEM_PATH].join(':'),
+    HOME: input.home,
+    LANG: 'C.UTF-8',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    TF_VAR_gantry_run_id: input.runId,
+    TF_VAR_gantry_stack_id: input.stackId,
+    TF_VAR_gantry_commit_sha: input.commitHash,
+    GANTRY_RUN_ID: input.runId,
+    GANTRY_STACK_ID: input.stackId,
+    GANTRY_COMMIT_SHA: input.commitHash,
+  };
+  if (input.stateCredentials) {
+    env.TF_HTTP_USERNAME = input.stateCredentials.username;
+    env.TF_HTTP_PASSWORD = input.stateCredentials.password;
+  }
+  if (input.awsRoleArn) env.AWS_ROLE_ARN = input.awsRoleArn;
+
+  const variables = input.config.filter((entry) => entry.element.type === 'ENVIRONMENT_VARIABLE');
+  const byPrecedence = [
+    ...variables
+      .filter((entry) => entry.source)
+      .sort((a, b) => b.source!.priority - a.source!.priority),
+    ...variables.filter((entry) => !entry.source),
+  ];
+  for (const entry of byPrecedence) env[entry.element.id] = entry.value;
+  return env;
+}

@@ -1,0 +1,73 @@
+import { asc, eq, inArray } from 'drizzle-orm';
+import { schema, type Database } from '../db';
+import type { ConfigElementRow } from '../db/schema';
+import type { SecretBox } from '../secrets';
+
+/** Where an element of a stack's runtime config comes from: the stack itself, or a context. */
+export interface ConfigSource {
+  attachmentId: string;
+  contextId: string;
+  contextName: string;
+  priority: number;
+}
+
+export interface ResolvedElement {
+  element: ConfigElementRow;
+  source?: ConfigSource;
+}
+
+/**
+ * A stack's runtime config: its own elements, then those of its contexts by priority. Where two
+ * set the same element the stack wins, then the context with the lower priority number.
+ */
+export async function resolveRuntimeConfig(
+  db: Database,
+  stackId: string,
+): Promise<ResolvedElement[]> {
+  const attachments = await db
+    .select({
+      attachmentId: schema.contextAttachments.id,
+      contextId: schema.contexts.id,
+      contextName: schema.contexts.name,
+      priority: schema.contextAttachments.priority,
+    })
+    .from(schema.contextAttachments)
+    .innerJoin(schema.contexts, eq(schema.contexts.id, schema.contextAttachments.contextId))
+    .where(eq(schema.contextAttachments.stackId, stackId))
+    .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id));
+
+  const [own, fromContexts] = await Promise.all([
+    db
+      .select()
+      .from(schema.configElements)
+      .where(eq(schema.configElements.stackId, stackId))
+      .orderBy(asc(schema.configElements.id)),
+    attachments.length === 0
+      ? Promise.resolve([])
+      : db
+          .select()
+          .from(schema.configElements)
+          .where(
+            inArray(
+              schema.configElements.contextId,
+              attachments.map((attachment) => attachment.contextId),
+            ),
+          )
+          .orderBy(asc(schema.configElements.id)),
+  ]);
+
+  const resolved = new Map<string, ResolvedElement>();
+  for (const element of own) resolved.set(element.id, { element });
+  for (const source of attachments) {
+    for (const element of fromContexts.filter((row) => row.contextId === source.contextId)) {
+      if (!resolved.has(element.id)) resolved.set(element.id, { element, source });
+    }
+  }
+  return [...resolved.values()].sort((a, b) => a.element.id.localeCompare(b.element.id));
+}
+
+/** The element's value, decrypted when it is write-only. Only runs may see these. */
+export function revealValue(element: ConfigElementRow, box: SecretBox): string {
+  if (element.value !== null) return element.value;
+  return box.open(element.encryptedValue!);
+}

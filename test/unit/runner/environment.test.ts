@@ -1,0 +1,76 @@
+import { buildEnvironment } from '../../../activities/runner/environment';
+import type { ConfigElementRow } from '../../../src/db/schema';
+import type { ResolvedElement } from '../../../src/stacks/runtimeConfig';
+
+const variable = (id: string, value: string, priority?: number) =>
+  ({
+    element: { id, type: 'ENVIRONMENT_VARIABLE' } as ConfigElementRow,
+    value,
+    ...(priority === undefined
+      ? {}
+      : {
+          source: { attachmentId: 'a', contextId: `ctx-${priority}`, contextName: 'c', priority },
+        }),
+  }) satisfies ResolvedElement & { value: string };
+
+describe('buildEnvironment', () => {
+  const base = { runId: 'RUN', stackId: 'net', commitHash: 'abc', home: '/ws/home' };
+
+  it("holds Gantry's own variables and nothing of the worker's environment", () => {
+    process.env.GANTRY_TEST_LEAK = 'leaked';
+    const env = buildEnvironment({ ...base, config: [], toolDirs: ['/opt/tofu'] });
+    delete process.env.GANTRY_TEST_LEAK;
+    expect(env).toEqual({
+      PATH: '/opt/tofu:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+      HOME: '/ws/home',
+      LANG: 'C.UTF-8',
+      TF_IN_AUTOMATION: '1',
+      TF_INPUT: '0',
+      TF_VAR_gantry_run_id: 'RUN',
+      TF_VAR_gantry_stack_id: 'net',
+      TF_VAR_gantry_commit_sha: 'abc',
+      GANTRY_RUN_ID: 'RUN',
+      GANTRY_STACK_ID: 'net',
+      GANTRY_COMMIT_SHA: 'abc',
+    });
+  });
+
+  it('lets the stack win over contexts, and the lower priority number win among contexts', () => {
+    const env = buildEnvironment({
+      ...base,
+      config: [
+        variable('REGION', 'from-context-5', 5),
+        variable('REGION', 'from-context-1', 1),
+        variable('ONLY_IN_CONTEXT', 'ctx', 5),
+        variable('TIER', 'from-context-1', 1),
+        variable('TIER', 'from-stack'),
+      ],
+    });
+    expect(env.REGION).toBe('from-context-1');
+    expect(env.TIER).toBe('from-stack');
+    expect(env.ONLY_IN_CONTEXT).toBe('ctx');
+  });
+
+  it('carries the state credentials and the AWS role, which config may override', () => {
+    const env = buildEnvironment({
+      ...base,
+      config: [variable('TF_IN_AUTOMATION', 'overridden')],
+      stateCredentials: { username: 'RUN', password: 'pw' },
+      awsRoleArn: 'arn:aws:iam::123456789012:role/gantry',
+    });
+    expect(env).toMatchObject({
+      TF_HTTP_USERNAME: 'RUN',
+      TF_HTTP_PASSWORD: 'pw',
+      AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/gantry',
+      TF_IN_AUTOMATION: 'overridden',
+    });
+  });
+
+  it('leaves file mounts out of the environment', () => {
+    const mount = {
+      element: { id: 'creds.json', type: 'FILE_MOUNT' } as ConfigElementRow,
+      value: 'e30=',
+    };
+    expect(buildEnvironment({ ...base, config: [mount] })).not.toHaveProperty('creds.json');
+  });
+});
