@@ -1,0 +1,379 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { schema, type Database } from '../../src/db';
+import type { Stack } from '../../src/db/schema';
+import type { Logger } from '../../src/logger';
+import { RunState } from '../../src/runs/types';
+import type { SecretBox } from '../../src/secrets';
+import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
+import {
+  issueStateCredentials,
+  releaseRunLocks,
+  revokeStateCredentials,
+} from '../../src/state/store';
+import type { VcsProvider } from '../../src/vcs';
+import { summarizePlan, type PlanSummary } from './delta';
+import { buildEnvironment } from './environment';
+import { RunLogWriter } from './logs';
+import { runToolProcess } from './process';
+import {
+  layout,
+  packWorkspace,
+  prepareWorkspace,
+  unpackWorkspace,
+  WorkspaceError,
+  type Workspace,
+} from './workspace';
+
+/** What the phases of a run need from the worker that runs them. */
+export interface RunnerDependencies {
+  db: Database;
+  box: SecretBox;
+  vcsFor(stack: Stack): VcsProvider;
+  tofuPath: string;
+  /** Where runs reach Gantry's API: the state backend. */
+  apiUrl: string;
+  /** Where workspaces are made on this worker's disk. */
+  workRoot: string;
+  /** A tool silent for longer than this is interrupted. */
+  silenceTimeoutMs: number;
+  logger: Logger;
+}
+
+/** How the caller steers a phase: abort to interrupt the tool, heartbeat to say it lives. */
+export interface PhaseControl {
+  signal?: AbortSignal;
+  heartbeat?: () => void;
+}
+
+/** A tool ended with an exit code other than 0; its output is in the run's logs. */
+export class ToolFailedError extends Error {
+  constructor(
+    readonly tool: string,
+    readonly exitCode: number,
+    readonly state: RunState,
+  ) {
+    super(`${tool} exited with code ${exitCode}; the run's ${state} logs say why`);
+    this.name = 'ToolFailedError';
+  }
+}
+
+const PLAN_FILE = 'gantry.tfplan';
+const WORKSPACE_ARTIFACT = 'workspace';
+const PLAN_JSON_ARTIFACT = 'plan.json';
+// Credentials outlive a phase only if the phase outlives its own time limit.
+const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
+
+async function loadRun(db: Database, runId: string) {
+  const [row] = await db
+    .select({ run: schema.runs, stack: schema.stacks })
+    .from(schema.runs)
+    .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
+    .where(eq(schema.runs.id, runId));
+  if (!row) throw new Error(`loading run ${runId}: it does not exist`);
+  return row;
+}
+
+/**
+ * Everything a tool of this run gets: the environment, and the values to mask in its logs.
+ * Fresh state credentials are issued for each phase.
+ */
+async function runtimeFor(
+  deps: RunnerDependencies,
+  run: { id: string; commitHash: string },
+  stack: Stack,
+  workspace: Workspace,
+) {
+  const resolved = await resolveRuntimeConfig(deps.db, stack.id);
+  const revealed = resolved.map((entry) => ({
+    ...entry,
+    value: revealValue(entry.element, deps.box),
+  }));
+  const credentials = stack.managesStateFile
+    ? await issueStateCredentials(deps.db, {
+        runId: run.id,
+        stackId: stack.id,
+        ttlMs: STATE_CREDENTIALS_TTL_MS,
+      })
+    : undefined;
+  const env = buildEnvironment({
+    config: revealed,
+    runId: run.id,
+    stackId: stack.id,
+    commitHash: run.commitHash,
+    home: workspace.home,
+    toolDirs: [path.dirname(deps.tofuPath)],
+    ...(credentials ? { stateCredentials: credentials } : {}),
+    awsRoleArn: stack.awsAssumedRoleArn,
+  });
+  // A file mount's value is base64; its content is what a tool would print.
+  const secrets = revealed
+    .filter((entry) => entry.element.writeOnly)
+    .map((entry) =>
+      entry.element.type === 'FILE_MOUNT'
+        ? Buffer.from(entry.value, 'base64').toString('utf8')
+        : entry.value,
+    );
+  if (credentials) secrets.push(credentials.password);
+  return { env, secrets, revealed };
+}
+
+/** Runs one tool of a phase, its output going to the phase's logs. */
+async function runTool(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  options: {
+    log: RunLogWriter;
+    state: RunState;
+    command: string;
+    args: string[];
+    display: string;
+    cwd: string;
+    env: Record<string, string>;
+  },
+) {
+  options.log.write(`$ ${options.display}`);
+  const code = await runToolProcess({
+    command: options.command,
+    args: options.args,
+    cwd: options.cwd,
+    env: options.env,
+    onLine: (line) => {
+      options.log.write(line);
+      control.heartbeat?.();
+    },
+    silenceTimeoutMs: deps.silenceTimeoutMs,
+    ...(control.signal ? { signal: control.signal } : {}),
+  });
+  if (code !== 0) throw new ToolFailedError(options.display, code, options.state);
+}
+
+/**
+ * Runs `work` with the phase's log writer and state credentials, and afterwards, however it
+ * ended, stores the last lines, revokes the credentials and releases any state lock the run
+ * still holds (a tool interrupted mid-apply leaves one).
+ */
+async function inPhase<T>(
+  deps: RunnerDependencies,
+  runId: string,
+  state: RunState,
+  secrets: string[],
+  work: (log: RunLogWriter) => Promise<T>,
+): Promise<T> {
+  const log = await RunLogWriter.open({ db: deps.db, runId, state, secrets, logger: deps.logger });
+  try {
+    return await work(log);
+  } catch (error) {
+    log.write(`error: ${(error as Error).message}`);
+    throw error;
+  } finally {
+    await log.close();
+    await revokeStateCredentials(deps.db, runId);
+    await releaseRunLocks(deps.db, runId);
+  }
+}
+
+function workspaceRoot(deps: RunnerDependencies, runId: string) {
+  return path.join(deps.workRoot, runId);
+}
+
+/**
+ * INITIALIZING: the source at the run's commit, the file mounts, and `tofu init` (tasks too:
+ * their command runs in the initialized workspace). The workspace stays on this worker's disk
+ * for the next phase.
+ */
+export async function initializePhase(
+  deps: RunnerDependencies,
+  runId: string,
+  control: PhaseControl = {},
+): Promise<void> {
+  const { run, stack } = await loadRun(deps.db, runId);
+  const root = workspaceRoot(deps, runId);
+  const { env, secrets, revealed } = await runtimeFor(
+    deps,
+    run,
+    stack,
+    layout(root, stack.projectRoot),
+  );
+  await inPhase(deps, runId, RunState.INITIALIZING, secrets, async (log) => {
+    log.write(`Checking out commit ${run.commitHash} of ${stack.repository}`);
+    const { workspace } = await prepareWorkspace({
+      root,
+      stack,
+      commit: run.commitHash,
+      vcs: deps.vcsFor(stack),
+      fileMounts: revealed.filter((entry) => entry.element.type === 'FILE_MOUNT'),
+      apiUrl: deps.apiUrl,
+    });
+    await runTool(deps, control, {
+      log,
+      state: RunState.INITIALIZING,
+      command: deps.tofuPath,
+      args: ['init', '-input=false', '-no-color'],
+      display: 'tofu init',
+      cwd: workspace.dir,
+      env,
+    });
+  });
+}
+
+async function existingWorkspace(deps: RunnerDependencies, runId: string, stack: Stack) {
+  const workspace = layout(workspaceRoot(deps, runId), stack.projectRoot);
+  if (!(await fs.stat(workspace.root).catch(() => undefined))) {
+    throw new WorkspaceError(`the workspace of run ${runId} is not on this worker`);
+  }
+  return workspace;
+}
+
+/**
+ * PLANNING: `tofu plan` into a saved plan, read back as JSON for the delta. The workspace and
+ * the plan are stored as run artifacts, so any worker can apply them, however much later.
+ */
+export async function planPhase(
+  deps: RunnerDependencies,
+  runId: string,
+  control: PhaseControl = {},
+): Promise<PlanSummary> {
+  const { run, stack } = await loadRun(deps.db, runId);
+  const workspace = await existingWorkspace(deps, runId, stack);
+  const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+  try {
+    return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
+      await runTool(deps, control, {
+        log,
+        state: RunState.PLANNING,
+        command: deps.tofuPath,
+        args: ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`],
+        display: 'tofu plan',
+        cwd: workspace.dir,
+        env,
+      });
+      const json = await captureTool(deps, control, {
+        args: ['show', '-json', PLAN_FILE],
+        cwd: workspace.dir,
+        env,
+      });
+      const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
+      const archive = await packWorkspace(workspace);
+      await deps.db.transaction(async (tx) => {
+        for (const [name, content] of [
+          [WORKSPACE_ARTIFACT, archive],
+          [PLAN_JSON_ARTIFACT, Buffer.from(json)],
+        ] as const) {
+          await tx
+            .insert(schema.runArtifacts)
+            .values({ runId, name, content })
+            .onConflictDoUpdate({
+              target: [schema.runArtifacts.runId, schema.runArtifacts.name],
+              set: { content, createdAt: new Date() },
+            });
+        }
+        await tx
+          .update(schema.runs)
+          .set({ delta: summary.delta, updatedAt: new Date() })
+          .where(eq(schema.runs.id, runId));
+      });
+      return summary;
+    });
+  } finally {
+    await fs.rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+/** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */
+async function captureTool(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  options: { args: string[]; cwd: string; env: Record<string, string> },
+): Promise<string> {
+  const lines: string[] = [];
+  const code = await runToolProcess({
+    command: deps.tofuPath,
+    args: options.args,
+    cwd: options.cwd,
+    env: options.env,
+    onLine: (line) => lines.push(line),
+    ...(control.signal ? { signal: control.signal } : {}),
+  });
+  if (code !== 0) {
+    throw new Error(`tofu ${options.args.join(' ')} exited with code ${code}: ${lines.join('\n')}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * APPLYING: the stored workspace unpacked on this worker, providers reinstalled by
+ * `tofu init`, and the saved plan applied: exactly what was confirmed, nothing newer.
+ */
+export async function applyPhase(
+  deps: RunnerDependencies,
+  runId: string,
+  control: PhaseControl = {},
+): Promise<void> {
+  const { run, stack } = await loadRun(deps.db, runId);
+  const [artifact] = await deps.db
+    .select({ content: schema.runArtifacts.content })
+    .from(schema.runArtifacts)
+    .where(eq(schema.runArtifacts.runId, runId));
+  if (!artifact) throw new Error(`applying run ${runId}: its plan was not stored`);
+  const workspace = await unpackWorkspace(
+    artifact.content,
+    path.join(deps.workRoot, `${runId}-apply`),
+    stack.projectRoot,
+  );
+  try {
+    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+    await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
+      await runTool(deps, control, {
+        log,
+        state: RunState.APPLYING,
+        command: deps.tofuPath,
+        args: ['init', '-input=false', '-no-color'],
+        display: 'tofu init',
+        cwd: workspace.dir,
+        env,
+      });
+      await runTool(deps, control, {
+        log,
+        state: RunState.APPLYING,
+        command: deps.tofuPath,
+        args: ['apply', '-input=false', '-no-color', '-auto-approve', PLAN_FILE],
+        display: 'tofu apply',
+        cwd: workspace.dir,
+        env,
+      });
+    });
+  } finally {
+    await fs.rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+/** PERFORMING: a task's command, `sh -c <command>`, in the initialized workspace. */
+export async function performPhase(
+  deps: RunnerDependencies,
+  runId: string,
+  control: PhaseControl = {},
+): Promise<void> {
+  const { run, stack } = await loadRun(deps.db, runId);
+  if (!run.command) throw new Error(`performing run ${runId}: it is not a task`);
+  const workspace = await existingWorkspace(deps, runId, stack);
+  try {
+    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+    await inPhase(deps, runId, RunState.PERFORMING, secrets, (log) =>
+      runTool(deps, control, {
+        log,
+        state: RunState.PERFORMING,
+        command: '/bin/sh',
+        args: ['-c', run.command!],
+        display: run.command!,
+        cwd: workspace.dir,
+        env,
+      }),
+    );
+  } finally {
+    await fs.rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+export const artifactNames = { workspace: WORKSPACE_ARTIFACT, planJson: PLAN_JSON_ARTIFACT };

@@ -1,0 +1,123 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import type { Stack } from '../../src/db/schema';
+import type { ResolvedElement } from '../../src/stacks/runtimeConfig';
+import type { CommitInfo, VcsProvider } from '../../src/vcs';
+import { BACKEND_OVERRIDE_FILE, backendOverride } from './backend';
+
+/**
+ * A run's workspace on a worker's disk:
+ *   <root>/home     HOME of the run's tools
+ *   <root>/source   the repository at the run's commit
+ *   <root>/source/<projectRoot>   where OpenTofu runs
+ */
+export interface Workspace {
+  root: string;
+  home: string;
+  /** The project directory: the source's projectRoot. */
+  dir: string;
+}
+
+export class WorkspaceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkspaceError';
+  }
+}
+
+/** Where the parts of a workspace rooted at `root` are, made or not. */
+export function layout(root: string, projectRoot: string | null): Workspace {
+  return {
+    root,
+    home: path.join(root, 'home'),
+    dir: path.join(root, 'source', projectRoot ?? ''),
+  };
+}
+
+/** `relative` inside `base`, or a WorkspaceError naming what it is. */
+function inside(base: string, relative: string, what: string): string {
+  const target = path.resolve(base, relative);
+  if (target !== base && !target.startsWith(`${base}${path.sep}`)) {
+    throw new WorkspaceError(`${what} "${relative}" points outside the workspace`);
+  }
+  return target;
+}
+
+/**
+ * Checks out the commit, writes the file mounts and, for a stack whose state Gantry manages,
+ * the backend override. Anything left in `root` from an earlier attempt is replaced.
+ */
+export async function prepareWorkspace(options: {
+  root: string;
+  stack: Stack;
+  commit: string;
+  vcs: VcsProvider;
+  /** File mounts with their revealed values (base64, as the API takes them). */
+  fileMounts: Array<ResolvedElement & { value: string }>;
+  apiUrl: string;
+}): Promise<{ workspace: Workspace; commit: CommitInfo }> {
+  const { root, stack } = options;
+  await fs.rm(root, { recursive: true, force: true });
+  const source = path.join(root, 'source');
+  await fs.mkdir(source, { recursive: true });
+  const workspace = layout(root, stack.projectRoot);
+  await fs.mkdir(workspace.home);
+
+  const commit = await options.vcs.checkout(stack, options.commit, source);
+  inside(source, stack.projectRoot ?? '', 'projectRoot');
+  const projectDir = await fs.stat(workspace.dir).catch(() => undefined);
+  if (!projectDir?.isDirectory()) {
+    throw new WorkspaceError(
+      `projectRoot "${stack.projectRoot}" is not a directory at commit ${commit.hash}`,
+    );
+  }
+
+  for (const { element, value } of options.fileMounts) {
+    const file = inside(workspace.dir, element.id, 'file mount');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, Buffer.from(value, 'base64'), { mode: 0o600 });
+  }
+  if (stack.managesStateFile) {
+    await fs.writeFile(
+      path.join(workspace.dir, BACKEND_OVERRIDE_FILE),
+      backendOverride(options.apiUrl, stack.id),
+    );
+  }
+  return { workspace, commit };
+}
+
+// Provider plugins are large and reinstalled by `tofu init` from the lock file.
+const PROVIDERS = `${path.sep}.terraform${path.sep}providers`;
+
+/** The workspace as a gzipped tar, without provider plugins. */
+export async function packWorkspace(workspace: Workspace): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = tar.c(
+    {
+      gzip: true,
+      cwd: workspace.root,
+      portable: true,
+      filter: (entry) => !entry.includes(PROVIDERS),
+    },
+    ['source'],
+  );
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Unpacks what packWorkspace made into a fresh `root`. */
+export async function unpackWorkspace(
+  archive: Buffer,
+  root: string,
+  projectRoot: string | null,
+): Promise<Workspace> {
+  await fs.rm(root, { recursive: true, force: true });
+  await fs.mkdir(root, { recursive: true });
+  const workspace = layout(root, projectRoot);
+  await fs.mkdir(workspace.home);
+  await pipeline(Readable.from(archive), tar.x({ cwd: root, strict: true }));
+  return workspace;
+}

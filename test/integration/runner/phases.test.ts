@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { and, asc, eq } from 'drizzle-orm';
+import {
+  applyPhase,
+  initializePhase,
+  performPhase,
+  planPhase,
+  ToolFailedError,
+  type RunnerDependencies,
+} from '../../../activities/runner/phases';
+import { MASK } from '../../../activities/runner/logs';
+import { InterruptedError } from '../../../activities/runner/process';
+import { createApp } from '../../../src/api/app';
+import { stateRouter } from '../../../src/api/state';
+import { schema } from '../../../src/db';
+import { createLogger } from '../../../src/logger';
+import { createMetrics } from '../../../src/metrics';
+import { RunState, RunType } from '../../../src/runs/types';
+import { SecretBox, sha256Hex } from '../../../src/secrets';
+import { requireTool } from '../../../src/tools';
+import { RawGitProvider } from '../../../src/vcs/rawGit';
+import { openTestDatabase, type TestDatabase } from '../../support/database';
+import { createTestRepo, type TestRepo } from '../../support/gitRepo';
+
+const SECRET = 's3cr3t-token-value';
+
+describe('the run phases, with real OpenTofu, git and state backend', () => {
+  let database: TestDatabase;
+  let server: http.Server;
+  let repo: TestRepo;
+  let sideEffects: string;
+  let workRoot: string;
+  let deps: RunnerDependencies;
+  let good: string;
+  let broken: string;
+  let runs = 0;
+
+  const config = (marker: string) => `
+variable "gantry_run_id" {
+  type = string
+}
+
+resource "terraform_data" "marker" {
+  input = "${marker}"
+
+  provisioner "local-exec" {
+    command = "echo \${var.gantry_run_id} >> ${sideEffects}/applied"
+  }
+}
+`;
+
+  const newRun = async (commitHash: string, type = RunType.TRACKED, command?: string) => {
+    const id = `01JPHASE${String(++runs).padStart(18, '0')}`;
+    await database.db.insert(schema.runs).values({
+      id,
+      stackId: 'phases',
+      type,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash,
+      ...(command ? { command } : {}),
+    });
+    return id;
+  };
+
+  const logs = async (runId: string, state: RunState) =>
+    (
+      await database.db
+        .select({ message: schema.runLogs.message })
+        .from(schema.runLogs)
+        .where(and(eq(schema.runLogs.runId, runId), eq(schema.runLogs.state, state)))
+        .orderBy(asc(schema.runLogs.seq))
+    ).map((row) => row.message);
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ kind: 'pglite' });
+    sideEffects = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-side-'));
+    workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-work-'));
+    repo = await createTestRepo();
+    good = await repo.commit({ 'infra/main.tf': config('one') }, 'Add a marker');
+    broken = await repo.commit({ 'infra/main.tf': 'resource "terraform_data" {' }, 'Break it');
+
+    const box = new SecretBox(randomBytes(32));
+    await database.db.insert(schema.stacks).values({
+      id: 'phases',
+      name: 'Phases',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      projectRoot: 'infra',
+    });
+    await database.db.insert(schema.configElements).values([
+      {
+        stackId: 'phases',
+        id: 'SECRET_TOKEN',
+        type: 'ENVIRONMENT_VARIABLE',
+        writeOnly: true,
+        encryptedValue: box.seal(SECRET),
+        checksum: sha256Hex(SECRET),
+      },
+      {
+        stackId: 'phases',
+        id: 'conf/settings.json',
+        type: 'FILE_MOUNT',
+        writeOnly: false,
+        value: Buffer.from('{"mounted":true}').toString('base64'),
+        checksum: sha256Hex('{"mounted":true}'),
+      },
+    ]);
+
+    const app = createApp({
+      logger: createLogger('silent'),
+      metrics: createMetrics(),
+      maxBodyBytes: 1024,
+      readiness: [],
+      routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
+    });
+    server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    deps = {
+      db: database.db,
+      box,
+      vcsFor: () => new RawGitProvider(),
+      tofuPath: requireTool('tofu', process.env),
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      workRoot,
+      silenceTimeoutMs: 60_000,
+      logger: createLogger('silent'),
+    };
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+    await database?.close();
+    await repo?.remove();
+    await Promise.all(
+      [sideEffects, workRoot].map((dir) => fs.rm(dir, { recursive: true, force: true })),
+    );
+  });
+
+  it('plans a change, stores it, and applies it on a fresh workspace exactly once', async () => {
+    const runId = await newRun(good);
+    await initializePhase(deps, runId);
+    const summary = await planPhase(deps, runId);
+    expect(summary.changes).toBe(true);
+    expect(summary.delta).toMatchObject({
+      addCount: 1,
+      addResources: ['terraform_data.marker'],
+      resources: 0,
+    });
+    expect(await fs.readdir(workRoot)).toEqual([]);
+    await expect(fs.access(path.join(sideEffects, 'applied'))).rejects.toThrow();
+
+    await applyPhase(deps, runId);
+    expect(await fs.readFile(path.join(sideEffects, 'applied'), 'utf8')).toBe(`${runId}\n`);
+    expect(await fs.readdir(workRoot)).toEqual([]);
+
+    expect(await logs(runId, RunState.INITIALIZING)).toEqual(
+      expect.arrayContaining([
+        `Checking out commit ${good} of ${repo.url}`,
+        '$ tofu init',
+        'OpenTofu has been successfully initialized!',
+      ]),
+    );
+    expect((await logs(runId, RunState.PLANNING)).join('\n')).toContain(
+      'Plan: 1 to add, 0 to change, 0 to destroy.',
+    );
+    expect((await logs(runId, RunState.APPLYING)).join('\n')).toContain(
+      'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+    );
+    const [run] = await database.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
+    expect(run!.delta?.addCount).toBe(1);
+    expect(await database.db.select().from(schema.stateLocks)).toEqual([]);
+    expect(await database.db.select().from(schema.stateCredentials)).toEqual([]);
+  });
+
+  it('sees no changes on the same commit once applied', async () => {
+    const runId = await newRun(good);
+    await initializePhase(deps, runId);
+    const summary = await planPhase(deps, runId);
+    expect(summary.changes).toBe(false);
+    expect(summary.delta).toMatchObject({
+      addCount: 0,
+      changeCount: 0,
+      deleteCount: 0,
+      resources: 1,
+    });
+  });
+
+  it("runs a task's command with the stack's config, secrets masked, and nothing of the worker's", async () => {
+    process.env.GANTRY_WORKER_ONLY = 'must-not-leak';
+    try {
+      const runId = await newRun(
+        good,
+        RunType.TASK,
+        'echo "token=$SECRET_TOKEN"; cat conf/settings.json; echo; env',
+      );
+      await initializePhase(deps, runId);
+      await performPhase(deps, runId);
+      const lines = await logs(runId, RunState.PERFORMING);
+      expect(lines).toContain(`token=${MASK}`);
+      expect(lines).toContain('{"mounted":true}');
+      expect(lines.join('\n')).not.toContain(SECRET);
+      expect(lines).toContain('TF_VAR_gantry_stack_id=phases');
+      expect(lines.join('\n')).not.toMatch(/GANTRY_WORKER_ONLY|DATABASE_URL|must-not-leak/);
+      expect(lines.find((line) => line.startsWith('TF_HTTP_PASSWORD='))).toBe(
+        `TF_HTTP_PASSWORD=${MASK}`,
+      );
+    } finally {
+      delete process.env.GANTRY_WORKER_ONLY;
+    }
+  });
+
+  it('fails a phase whose tool fails, with its output in the logs', async () => {
+    const runId = await newRun(broken);
+    const failure = initializePhase(deps, runId);
+    await expect(failure).rejects.toThrow(ToolFailedError);
+    await expect(failure).rejects.toThrow(
+      "tofu init exited with code 1; the run's INITIALIZING logs say why",
+    );
+    const lines = await logs(runId, RunState.INITIALIZING);
+    expect(lines.join('\n')).toMatch(/Error: /);
+    expect(lines.at(-1)).toBe(
+      "error: tofu init exited with code 1; the run's INITIALIZING logs say why",
+    );
+  });
+
+  it('interrupts the tool when the phase is aborted', async () => {
+    const runId = await newRun(good, RunType.TASK, 'echo started; sleep 30');
+    await initializePhase(deps, runId);
+    const controller = new AbortController();
+    const performing = performPhase(deps, runId, { signal: controller.signal });
+    const deadline = Date.now() + 10_000;
+    while (!(await logs(runId, RunState.PERFORMING)).includes('started') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    controller.abort(new Error('run stopped by a person'));
+    await expect(performing).rejects.toThrow(InterruptedError);
+    expect((await logs(runId, RunState.PERFORMING)).at(-1)).toBe(
+      'error: interrupted: run stopped by a person',
+    );
+  });
+});
