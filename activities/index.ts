@@ -1,16 +1,173 @@
-import type { Database } from '../src/db';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { eq } from 'drizzle-orm';
+import { schema, type Database } from '../src/db';
 import type { Logger } from '../src/logger';
+import type { RunState } from '../src/runs/types';
+import { TASK_QUEUE } from '../src/temporal/client';
+import { VcsError } from '../src/vcs';
+import type { RunEvent } from '../workflows/notify';
+import {
+  acquireLockSignal,
+  releaseLockSignal,
+  stackLockWorkflow,
+  stackLockWorkflowId,
+  type LockRequest,
+} from '../workflows/stackLock';
+import {
+  applyPhase,
+  initializePhase,
+  performPhase,
+  planPhase,
+  ToolFailedError,
+  type PhaseControl,
+  type RunnerDependencies,
+} from './runner/phases';
+import { SilenceError } from './runner/process';
+import { WorkspaceError } from './runner/workspace';
+
+/** Something told about every transition of every run: GitLab, Slack. Throws to be retried. */
+export type RunNotifier = (event: RunEvent) => Promise<void>;
 
 /** What activities need from the process that runs them; injected so tests can supply their own. */
 export interface ActivityDependencies {
   db: Database;
   logger: Logger;
+  client: Client;
+  runner: RunnerDependencies;
+  /** This worker's own task queue, where the phases that need its workspace are sent. */
+  workerQueue: string;
+  notifiers: RunNotifier[];
+}
+
+// Heartbeats also carry cancellation to the activity, so they go out while a tool is silent.
+const HEARTBEAT_INTERVAL_MS = 5_000;
+
+/**
+ * Runs a phase as an activity: heartbeating, interrupted when Temporal cancels it, and with
+ * the failures a retry cannot mend (the tool failed, the code is broken) marked so.
+ */
+async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  try {
+    return await work({ signal: context.cancellationSignal, heartbeat: () => context.heartbeat() });
+  } catch (error) {
+    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    if (
+      error instanceof ToolFailedError ||
+      error instanceof SilenceError ||
+      error instanceof WorkspaceError ||
+      (error instanceof VcsError && /not a full commit|does not exist/.test(error.message))
+    ) {
+      throw ApplicationFailure.nonRetryable(error.message, error.name);
+    }
+    throw error;
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**
  * Builds the activities the worker registers. Every activity is safe to retry: Temporal may run
  * one again after a worker dies part-way through it.
  */
-export function createActivities(_deps: ActivityDependencies) {
-  return {};
+export function createActivities(deps: ActivityDependencies) {
+  const { db, client } = deps;
+
+  const shared = {
+    /** Records one state of a run's history; the same transition recorded twice is one row. */
+    async recordTransition(input: {
+      runId: string;
+      seq: number;
+      state: RunState;
+      at: number;
+      note?: string;
+      username?: string;
+    }): Promise<void> {
+      const row = {
+        runId: input.runId,
+        seq: input.seq,
+        state: input.state,
+        note: input.note ?? null,
+        username: input.username ?? null,
+        timestamp: new Date(input.at),
+      };
+      await db.transaction(async (tx) => {
+        await tx
+          .insert(schema.runTransitions)
+          .values(row)
+          .onConflictDoUpdate({
+            target: [schema.runTransitions.runId, schema.runTransitions.seq],
+            set: row,
+          });
+        await tx
+          .update(schema.runs)
+          .set({ state: input.state, updatedAt: row.timestamp })
+          .where(eq(schema.runs.id, input.runId));
+      });
+    },
+
+    /** Joins the stack's lock queue, starting the stack's lock workflow if it is not running. */
+    async requestStackLock(input: { stackId: string; request: LockRequest }): Promise<void> {
+      const [stack] = await db
+        .select({ lockedBy: schema.stacks.lockedBy })
+        .from(schema.stacks)
+        .where(eq(schema.stacks.id, input.stackId));
+      await client.workflow.signalWithStart(stackLockWorkflow, {
+        workflowId: stackLockWorkflowId(input.stackId),
+        taskQueue: TASK_QUEUE,
+        args: [{ stackId: input.stackId, queue: [], lockedBy: stack?.lockedBy ?? null }],
+        signal: acquireLockSignal,
+        signalArgs: [input.request],
+        staticSummary: `lock of stack ${input.stackId}`,
+      });
+    },
+
+    async releaseStackLock(input: { stackId: string; runId: string }): Promise<void> {
+      try {
+        await client.workflow
+          .getHandle(stackLockWorkflowId(input.stackId))
+          .signal(releaseLockSignal, { runId: input.runId });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      }
+    },
+
+    async initialize(runId: string): Promise<{ workerQueue: string }> {
+      await asActivity((control) => initializePhase(deps.runner, runId, control));
+      return { workerQueue: deps.workerQueue };
+    },
+
+    async apply(runId: string): Promise<void> {
+      await asActivity((control) => applyPhase(deps.runner, runId, control));
+    },
+
+    async deliverRunEvent(event: RunEvent): Promise<void> {
+      for (const notifier of deps.notifiers) await notifier(event);
+    },
+  };
+
+  const sticky = {
+    /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
+    async plan(runId: string) {
+      const summary = await asActivity((control) => planPhase(deps.runner, runId, control));
+      const [run] = await db
+        .select({ autodeploy: schema.stacks.autodeploy, lockedBy: schema.stacks.lockedBy })
+        .from(schema.runs)
+        .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
+        .where(eq(schema.runs.id, runId));
+      return { ...summary, autodeploy: Boolean(run?.autodeploy && !run.lockedBy) };
+    },
+
+    async perform(runId: string): Promise<void> {
+      await asActivity((control) => performPhase(deps.runner, runId, control));
+    },
+  };
+
+  return { shared, sticky };
 }
+
+export type RunActivities = ReturnType<typeof createActivities>['shared'];
+export type StickyActivities = ReturnType<typeof createActivities>['sticky'];

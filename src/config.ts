@@ -10,6 +10,16 @@ const port = (fallback: number) =>
     })
     .transform(Number);
 
+const seconds = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1, {
+      error: (issue) =>
+        `must be a whole number of seconds, at least 1 (got "${String(issue.input)}")`,
+    })
+    .transform(Number);
+
 const optional = z
   .string()
   .optional()
@@ -76,6 +86,8 @@ const envSchema = z.object({
         `must be a whole number of bytes, at least 1024 (got "${String(issue.input)}")`,
     })
     .transform(Number),
+  GANTRY_RUN_TIMEOUT_SECONDS: seconds(70 * 60),
+  GANTRY_SILENCE_TIMEOUT_SECONDS: seconds(7 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../activities';
 import { startDevServer, type DevServer } from '../temporal/devServer';
@@ -10,9 +12,16 @@ import { openDatabase, type DatabaseHandle } from './db';
 import { loadOrCreateSecret, lockDirectory } from './embedded';
 import type { Logger } from './logger';
 import { createMetrics } from './metrics';
-import { connectTemporal, ensureSearchAttributes, type TemporalHandle } from './temporal/client';
+import { SecretBox } from './secrets';
+import {
+  connectTemporal,
+  ensureSearchAttributes,
+  TASK_QUEUE,
+  type TemporalHandle,
+} from './temporal/client';
 import { startWorker } from './temporal/worker';
 import { ensureTools, requireTool } from './tools';
+import { RawGitProvider } from './vcs/rawGit';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -127,16 +136,44 @@ export async function startGantry(
 
     if (role === 'all' || role === 'worker') {
       await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
-      const worker = await startWorker({
-        address: config.temporalAddress,
-        namespace: config.TEMPORAL_NAMESPACE,
-        workflowsPath: require.resolve('../workflows'),
-        activities: createActivities({ db: database.db, logger }),
+      const workerQueue = `${TASK_QUEUE}/worker/${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+      const activities = createActivities({
+        db: database.db,
         logger,
+        client: temporal.client,
+        workerQueue,
+        notifiers: [],
+        runner: {
+          db: database.db,
+          box: await secretBox(config),
+          vcsFor: () => new RawGitProvider(),
+          tofuPath: requireTool('tofu', config),
+          // In one process the API is right here; workers elsewhere reach it as people do.
+          apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
+          workRoot: path.join(os.tmpdir(), 'gantry-workspaces'),
+          silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
+          logger,
+        },
       });
-      stops.push({ name: 'worker', stop: () => worker.stop() });
-      void worker.done.then(() => fail(new Error('the Temporal worker stopped')), fail);
-      logger.info({ taskQueue: worker.worker.options.taskQueue }, 'worker polling');
+      // The shared queue takes workflows and the phases any worker can do; this worker's own
+      // queue takes the phases that need the workspace it initialized.
+      for (const [name, options] of [
+        [
+          'worker',
+          { workflowsPath: require.resolve('../workflows'), activities: activities.shared },
+        ],
+        ['worker queue', { taskQueue: workerQueue, activities: activities.sticky }],
+      ] as const) {
+        const worker = await startWorker({
+          address: config.temporalAddress,
+          namespace: config.TEMPORAL_NAMESPACE,
+          logger,
+          ...options,
+        });
+        stops.push({ name, stop: () => worker.stop() });
+        void worker.done.then(() => fail(new Error(`the Temporal ${name} stopped`)), fail);
+      }
+      logger.info({ taskQueue: TASK_QUEUE, workerQueue }, 'worker polling');
       step();
     }
 
@@ -168,6 +205,21 @@ export async function startGantry(
     await stop();
     throw error;
   }
+}
+
+/**
+ * The key for secrets at rest: GANTRY_ENCRYPTION_KEY, or with the embedded database one
+ * generated into the data dir on first start.
+ */
+async function secretBox(config: Config): Promise<SecretBox> {
+  if (config.GANTRY_ENCRYPTION_KEY) return SecretBox.fromBase64(config.GANTRY_ENCRYPTION_KEY);
+  if (config.embeddedDatabase) {
+    return SecretBox.fromBase64(await loadOrCreateSecret(config.dataDir, 'encryption-key'));
+  }
+  throw new RoleError(
+    'GANTRY_ENCRYPTION_KEY must be set when DATABASE_URL is: every Gantry process needs the same key ' +
+      'for secrets at rest (generate one with `openssl rand -base64 32`)',
+  );
 }
 
 function createHttpHandler(

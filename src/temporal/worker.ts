@@ -12,7 +12,7 @@ export interface WorkerOptions {
   address: string;
   namespace: string;
   /** The module whose exports are the workflows; it is bundled for the workflow sandbox. */
-  workflowsPath: string;
+  workflowsPath?: string;
   activities: object;
   taskQueue?: string;
   logger: Logger;
@@ -70,7 +70,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       connection,
       namespace: options.namespace,
       taskQueue: options.taskQueue ?? TASK_QUEUE,
-      workflowsPath: options.workflowsPath,
+      ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
       activities: options.activities,
       // Activities still running then are cancelled: their tools are interrupted, not orphaned.
       shutdownGraceTime: '3s',

@@ -1,0 +1,88 @@
+import {
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  getExternalWorkflowHandle,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+
+/**
+ * The per-stack lock. Tracked runs and tasks of one stack run one at a time, in the order they
+ * asked; proposed runs never ask. One long-lived workflow per stack (`stack/<stackId>`) holds
+ * the queue, because ordering and handing over belong to Temporal, not to a table of locks.
+ *
+ * A person's stack lock (stackLock) narrows who may go next: while it is held only runs that
+ * person triggered are granted, the others keep their place until it is lifted.
+ */
+
+export interface LockRequest {
+  runId: string;
+  /** The run workflow to tell when the lock is its. */
+  workflowId: string;
+  triggeredBy: string | null;
+}
+
+export interface StackLockState {
+  stackId: string;
+  holder?: LockRequest;
+  queue: LockRequest[];
+  lockedBy: string | null;
+}
+
+/** A run asks for the lock; it is told by `lockGrantedSignal` when it has it. */
+export const acquireLockSignal = defineSignal<[LockRequest]>('acquireLock');
+/** A run gives the lock back, or gives up its place in the queue. */
+export const releaseLockSignal = defineSignal<[{ runId: string }]>('releaseLock');
+/** A person locked or unlocked the stack. */
+export const setLockedBySignal = defineSignal<[{ lockedBy: string | null }]>('setLockedBy');
+/** Sent to a run workflow: the stack's lock is now held by it. */
+export const lockGrantedSignal = defineSignal('lockGranted');
+export const stackLockStateQuery = defineQuery<StackLockState>('stackLockState');
+
+export function stackLockWorkflowId(stackId: string): string {
+  return `stack/${stackId}`;
+}
+
+export async function stackLockWorkflow(initial: StackLockState): Promise<void> {
+  const state: StackLockState = { ...initial, queue: [...initial.queue] };
+
+  setHandler(stackLockStateQuery, () => state);
+  setHandler(acquireLockSignal, (request) => {
+    const known =
+      state.holder?.runId === request.runId ||
+      state.queue.some((queued) => queued.runId === request.runId);
+    if (!known) state.queue.push(request);
+  });
+  setHandler(releaseLockSignal, ({ runId }) => {
+    if (state.holder?.runId === runId) delete state.holder;
+    state.queue = state.queue.filter((queued) => queued.runId !== runId);
+  });
+  setHandler(setLockedBySignal, ({ lockedBy }) => {
+    state.lockedBy = lockedBy;
+  });
+
+  const next = () =>
+    state.holder
+      ? undefined
+      : state.queue.find((queued) => !state.lockedBy || queued.triggeredBy === state.lockedBy);
+
+  for (;;) {
+    await condition(() => next() !== undefined || workflowInfo().continueAsNewSuggested);
+    const granted = next();
+    if (granted) {
+      state.queue = state.queue.filter((queued) => queued !== granted);
+      state.holder = granted;
+      try {
+        await getExternalWorkflowHandle(granted.workflowId).signal(lockGrantedSignal);
+      } catch {
+        // The run is gone (it ended while waiting): the lock goes to the next one.
+        delete state.holder;
+      }
+      continue;
+    }
+    // A long history is carried over whole: the holder, the queue and the person's lock.
+    await continueAsNew<typeof stackLockWorkflow>(state);
+  }
+}
