@@ -1,9 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createActivities } from '../activities';
 import { startDevServer, type DevServer } from '../temporal/devServer';
 import { createApp } from './api/app';
 import { stateRouter } from './api/state';
@@ -19,7 +17,7 @@ import {
   TASK_QUEUE,
   type TemporalHandle,
 } from './temporal/client';
-import { startWorker } from './temporal/worker';
+import { startGantryWorkers } from './temporal/worker';
 import { ensureTools, requireTool } from './tools';
 import { RawGitProvider } from './vcs/rawGit';
 
@@ -136,12 +134,12 @@ export async function startGantry(
 
     if (role === 'all' || role === 'worker') {
       await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
-      const workerQueue = `${TASK_QUEUE}/worker/${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-      const activities = createActivities({
+      const workers = await startGantryWorkers({
+        address: config.temporalAddress,
+        namespace: config.TEMPORAL_NAMESPACE,
         db: database.db,
         logger,
         client: temporal.client,
-        workerQueue,
         notifiers: [],
         runner: {
           db: database.db,
@@ -155,25 +153,11 @@ export async function startGantry(
           logger,
         },
       });
-      // The shared queue takes workflows and the phases any worker can do; this worker's own
-      // queue takes the phases that need the workspace it initialized.
-      for (const [name, options] of [
-        [
-          'worker',
-          { workflowsPath: require.resolve('../workflows'), activities: activities.shared },
-        ],
-        ['worker queue', { taskQueue: workerQueue, activities: activities.sticky }],
-      ] as const) {
-        const worker = await startWorker({
-          address: config.temporalAddress,
-          namespace: config.TEMPORAL_NAMESPACE,
-          logger,
-          ...options,
-        });
-        stops.push({ name, stop: () => worker.stop() });
-        void worker.done.then(() => fail(new Error(`the Temporal ${name} stopped`)), fail);
+      for (const worker of workers) {
+        stops.push({ name: 'worker', stop: () => worker.stop() });
+        void worker.done.then(() => fail(new Error('a Temporal worker stopped')), fail);
       }
-      logger.info({ taskQueue: TASK_QUEUE, workerQueue }, 'worker polling');
+      logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
       step();
     }
 

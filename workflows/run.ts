@@ -89,6 +89,8 @@ class RunEnded extends Error {
 
 export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   let state = RunState.QUEUED;
+  // The state as stored: handlers answer once their outcome is readable by the caller.
+  let recorded = RunState.QUEUED;
   let seq = 0;
   let lockHeld = false;
   let lockGranted = false;
@@ -109,6 +111,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       ...(note ? { note } : {}),
       ...(username ? { username } : {}),
     });
+    recorded = next;
     upsertSearchAttributes([{ key: runStateKey, value: next }]);
     await notify(input, seq, next);
   };
@@ -138,8 +141,8 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     (kind: 'confirm' | 'discard') =>
     async ({ username }: DecisionInput) => {
       decision = { kind, username };
-      await condition(() => state !== RunState.UNCONFIRMED);
-      return { state };
+      await condition(() => recorded !== RunState.UNCONFIRMED);
+      return { state: recorded };
     };
   setHandler(confirmUpdate, decide('confirm'), {
     validator: (_input: DecisionInput) => refuseDecision('confirmed'),
@@ -151,8 +154,8 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     cancelUpdate,
     async ({ username }) => {
       cancelledBy = username;
-      await condition(() => isTerminal(state));
-      return { state };
+      await condition(() => isTerminal(recorded));
+      return { state: recorded };
     },
     { validator: (_input: DecisionInput) => refuseCancel() },
   );
@@ -161,8 +164,8 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     async ({ username }) => {
       stoppedBy = username;
       phases.cancel();
-      await condition(() => isTerminal(state));
-      return { state };
+      await condition(() => isTerminal(recorded));
+      return { state: recorded };
     },
     { validator: (_input: DecisionInput) => refuseStop() },
   );
@@ -183,7 +186,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       // Too late or already decided: the run goes on as it is.
     }
   });
-  setHandler(runStatusQuery, () => ({ state }));
+  setHandler(runStatusQuery, () => ({ state: recorded }));
   setHandler(lockGrantedSignal, () => {
     lockGranted = true;
   });

@@ -5,6 +5,9 @@ import {
   type LogLevel,
   type LogMetadata,
 } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { createActivities, type ActivityDependencies } from '../../activities';
 import type { Logger } from '../logger';
 import { TASK_QUEUE } from './client';
 
@@ -86,6 +89,38 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
     };
   } catch (error) {
     await connection.close();
+    throw error;
+  }
+}
+
+/**
+ * The workers of one Gantry process: the shared queue takes workflows and the phases any
+ * worker can do; this process's own queue takes the phases that need the workspace it
+ * initialized.
+ */
+export async function startGantryWorkers(
+  options: Omit<ActivityDependencies, 'workerQueue'> & { address: string; namespace: string },
+): Promise<RunningWorker[]> {
+  const workerQueue = `${TASK_QUEUE}/worker/${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const activities = createActivities({ ...options, workerQueue });
+  const started: RunningWorker[] = [];
+  try {
+    for (const queue of [
+      { workflowsPath: require.resolve('../../workflows'), activities: activities.shared },
+      { taskQueue: workerQueue, activities: activities.sticky },
+    ]) {
+      started.push(
+        await startWorker({
+          address: options.address,
+          namespace: options.namespace,
+          logger: options.logger,
+          ...queue,
+        }),
+      );
+    }
+    return started;
+  } catch (error) {
+    await Promise.all(started.map((worker) => worker.stop()));
     throw error;
   }
 }

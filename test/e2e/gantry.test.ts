@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -307,6 +308,7 @@ const postgresUrl = process.env.DATABASE_URL;
       ...userEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(api) }),
       DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: temporal.address,
+      GANTRY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     const migrate = runGantry(['migrate'], env);
     expect((await migrate.exit).code).toBe(0);

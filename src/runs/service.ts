@@ -1,0 +1,378 @@
+import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import {
+  branchKey,
+  commitShaKey,
+  runStateKey,
+  runTypeKey,
+  stackIdKey,
+} from '../../temporal/searchAttributes';
+import {
+  cancelUpdate,
+  confirmUpdate,
+  decisionSignal,
+  discardUpdate,
+  runWorkflow,
+  runWorkflowId,
+  stopUpdate,
+  type RunStatus,
+} from '../../workflows/run';
+import { setLockedBySignal, stackLockWorkflowId } from '../../workflows/stackLock';
+import { schema, type Database } from '../db';
+import type { Run, Stack } from '../db/schema';
+import { TASK_QUEUE } from '../temporal/client';
+import type { CommitInfo, VcsProvider } from '../vcs';
+import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
+
+/** A request the caller may not make as things are; the message says why and what to do. */
+export class ConflictError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class NotFoundError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export interface RunServiceDependencies {
+  db: Database;
+  client: Client;
+  vcsFor(stack: Stack): VcsProvider;
+  runTimeoutMs: number;
+}
+
+export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
+
+const LOG_PAGE_SIZE = 100;
+const RUN_PAGE_SIZE = 50;
+// How long a decision waits for a worker to take it before it is left for the run as a signal.
+const DECISION_WAIT_MS = 10_000;
+
+/**
+ * Runs as callers see them: made here in the database and started as workflows; decisions go
+ * to the run's workflow, which alone decides what happens next.
+ */
+export class RunService {
+  constructor(private readonly deps: RunServiceDependencies) {}
+
+  async stack(stackId: string): Promise<Stack> {
+    const [stack] = await this.deps.db
+      .select()
+      .from(schema.stacks)
+      .where(eq(schema.stacks.id, stackId));
+    if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
+    return stack;
+  }
+
+  async run(runId: string): Promise<Run> {
+    const [run] = await this.deps.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
+    if (!run) throw new NotFoundError(`run "${runId}" does not exist`);
+    return run;
+  }
+
+  /** A TRACKED run of the tracked branch's HEAD. */
+  async triggerRun(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
+    const stack = await this.stack(stackId);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
+    return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, commit, ...options });
+  }
+
+  /**
+   * A PROPOSED run of `commit` on `branch`; the branch's unfinished proposed runs are stopped,
+   * since a newer push makes them moot. With a dedupe key, the same event makes one run.
+   */
+  async proposeRun(
+    stackId: string,
+    options: { branch: string; commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
+  ): Promise<Run> {
+    const stack = await this.stack(stackId);
+    const superseded = await this.deps.db
+      .select({ id: schema.runs.id, state: schema.runs.state })
+      .from(schema.runs)
+      .where(
+        and(
+          eq(schema.runs.stackId, stackId),
+          eq(schema.runs.type, RunType.PROPOSED),
+          eq(schema.runs.branch, options.branch),
+          notInArray(schema.runs.state, [...TERMINAL_STATES]),
+        ),
+      );
+    const run = await this.start(stack, { type: RunType.PROPOSED, ...options });
+    for (const old of superseded.filter((row) => row.id !== run.id)) {
+      const username = `newer push ${options.commit.hash.slice(0, 8)}`;
+      await this.signalDecision(stackId, old.id, 'stop', username);
+    }
+    return run;
+  }
+
+  /** A TASK: `command` run in the stack's initialized workspace at the tracked branch's HEAD. */
+  async createTask(
+    stackId: string,
+    options: { command: string; triggeredBy: string | null },
+  ): Promise<Run> {
+    if (!options.command.trim()) throw new ConflictError('a task needs a command to run');
+    const stack = await this.stack(stackId);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
+    return this.start(stack, { type: RunType.TASK, branch: stack.branch, commit, ...options });
+  }
+
+  /**
+   * Sends a decision to the run and answers with its state afterwards. A decision the run
+   * refuses (too late, already decided) is a ConflictError saying why. When no worker takes
+   * it in time it is left with the run, which applies it once a worker is back.
+   */
+  async decide(
+    stackId: string,
+    runId: string,
+    decision: Decision,
+    username: string,
+  ): Promise<{ state: RunState; pending: boolean }> {
+    const run = await this.run(runId);
+    if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
+    if (isTerminal(run.state)) {
+      throw new ConflictError(`the run is ${run.state}; it has ended and takes no more decisions`);
+    }
+    const handle = this.handle(stackId, runId);
+    const update = {
+      confirm: confirmUpdate,
+      discard: discardUpdate,
+      cancel: cancelUpdate,
+      stop: stopUpdate,
+    }[decision];
+    try {
+      const status: RunStatus = await this.deps.client.connection.withDeadline(
+        Date.now() + DECISION_WAIT_MS,
+        () => handle.executeUpdate(update, { args: [{ username }] }),
+      );
+      return { state: status.state, pending: false };
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        throw new ConflictError(causeMessage(error));
+      }
+      if (!isDeadlineExceeded(error)) throw error;
+      await handle.signal(decisionSignal, { decision, username });
+      return { state: run.state, pending: true };
+    }
+  }
+
+  /**
+   * Locks the stack for `username` alone: others cannot start runs, and runs already queued
+   * by others wait until it is unlocked.
+   */
+  async lockStack(stackId: string, username: string): Promise<Stack> {
+    const stack = await this.stack(stackId);
+    if (stack.lockedBy && stack.lockedBy !== username) {
+      throw new ConflictError(`stack "${stackId}" is already locked by ${stack.lockedBy}`);
+    }
+    return this.setLockedBy(stackId, username);
+  }
+
+  /** Only the lock's owner, or an admin, unlocks. */
+  async unlockStack(
+    stackId: string,
+    username: string,
+    options: { admin: boolean },
+  ): Promise<Stack> {
+    const stack = await this.stack(stackId);
+    if (!stack.lockedBy) return stack;
+    if (stack.lockedBy !== username && !options.admin) {
+      throw new ConflictError(
+        `stack "${stackId}" is locked by ${stack.lockedBy}; only they or an admin can unlock it`,
+      );
+    }
+    return this.setLockedBy(stackId, null);
+  }
+
+  /** A stack's runs of the given types, newest first, 50 a page, older than `before`. */
+  async listRuns(stackId: string, options: { types: RunType[]; before?: string }): Promise<Run[]> {
+    return this.deps.db
+      .select()
+      .from(schema.runs)
+      .where(
+        and(
+          eq(schema.runs.stackId, stackId),
+          inArray(schema.runs.type, options.types),
+          ...(options.before ? [lt(schema.runs.id, options.before)] : []),
+        ),
+      )
+      .orderBy(desc(schema.runs.id))
+      .limit(RUN_PAGE_SIZE);
+  }
+
+  async history(runId: string) {
+    return this.deps.db
+      .select()
+      .from(schema.runTransitions)
+      .where(eq(schema.runTransitions.runId, runId))
+      .orderBy(asc(schema.runTransitions.seq));
+  }
+
+  /**
+   * One page of a phase's logs. The token is the number of the last line returned; the phase
+   * is finished once the run has moved on from it.
+   */
+  async logs(runId: string, state: RunState, token?: string) {
+    const after = token === undefined ? 0 : Number(token);
+    if (!Number.isInteger(after) || after < 0) {
+      throw new ConflictError(`log token "${token}" is not one this API gave out`);
+    }
+    const history = await this.history(runId);
+    const entered = history.findIndex((transition) => transition.state === state);
+    const lines = await this.deps.db
+      .select()
+      .from(schema.runLogs)
+      .where(
+        and(
+          eq(schema.runLogs.runId, runId),
+          eq(schema.runLogs.state, state),
+          gt(schema.runLogs.seq, after),
+        ),
+      )
+      .orderBy(asc(schema.runLogs.seq))
+      .limit(LOG_PAGE_SIZE + 1);
+    const page = lines.slice(0, LOG_PAGE_SIZE);
+    const last = page.at(-1)?.seq ?? after;
+    return {
+      exists: entered >= 0,
+      finished: entered >= 0 && entered < history.length - 1,
+      hasMore: lines.length > LOG_PAGE_SIZE,
+      messages: page.map((line) => ({ message: line.message, timestamp: line.timestamp })),
+      nextToken: String(last),
+    };
+  }
+
+  private refuseWhileLocked(stack: Stack, triggeredBy: string | null) {
+    if (stack.lockedBy && stack.lockedBy !== triggeredBy) {
+      throw new ConflictError(
+        `stack "${stack.id}" is locked by ${stack.lockedBy}; only they can start runs until it is unlocked`,
+      );
+    }
+  }
+
+  private async setLockedBy(stackId: string, lockedBy: string | null): Promise<Stack> {
+    const [stack] = await this.deps.db
+      .update(schema.stacks)
+      .set({ lockedBy, updatedAt: new Date() })
+      .where(eq(schema.stacks.id, stackId))
+      .returning();
+    try {
+      await this.deps.client.workflow
+        .getHandle(stackLockWorkflowId(stackId))
+        .signal(setLockedBySignal, { lockedBy });
+    } catch {
+      // No lock workflow yet: the first run that asks starts one with the stored lock.
+    }
+    return stack!;
+  }
+
+  private handle(stackId: string, runId: string): WorkflowHandle<typeof runWorkflow> {
+    return this.deps.client.workflow.getHandle(runWorkflowId(stackId, runId));
+  }
+
+  private async signalDecision(
+    stackId: string,
+    runId: string,
+    decision: Decision,
+    username: string,
+  ) {
+    await this.handle(stackId, runId).signal(decisionSignal, { decision, username });
+  }
+
+  private async start(
+    stack: Stack,
+    options: {
+      type: RunType;
+      branch: string;
+      commit: CommitInfo;
+      triggeredBy: string | null;
+      command?: string;
+      dedupeKey?: string;
+    },
+  ): Promise<Run> {
+    const now = new Date();
+    const values = {
+      id: ulid(),
+      stackId: stack.id,
+      type: options.type,
+      state: RunState.QUEUED,
+      branch: options.branch,
+      commitHash: options.commit.hash,
+      commitMessage: options.commit.message,
+      commitAuthorName: options.commit.authorName,
+      commitAuthorLogin: options.commit.authorLogin ?? null,
+      commitTimestamp: options.commit.timestamp,
+      commitUrl: options.commit.url,
+      triggeredBy: options.triggeredBy,
+      command: options.command ?? null,
+      dedupeKey: options.dedupeKey ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const run = await this.deps.db.transaction(async (tx) => {
+      const [inserted] = await tx
+        .insert(schema.runs)
+        .values(values)
+        .onConflictDoNothing({ target: schema.runs.dedupeKey })
+        .returning();
+      if (!inserted) {
+        const [existing] = await tx
+          .select()
+          .from(schema.runs)
+          .where(eq(schema.runs.dedupeKey, options.dedupeKey!));
+        return existing!;
+      }
+      await tx
+        .insert(schema.runTransitions)
+        .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
+      return inserted;
+    });
+    // Started even when the run already existed: if an earlier attempt stored the run and
+    // died before starting it, this starts it; otherwise it finds the running workflow.
+    await this.deps.client.workflow.start(runWorkflow, {
+      taskQueue: TASK_QUEUE,
+      workflowId: runWorkflowId(stack.id, run.id),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      args: [
+        {
+          runId: run.id,
+          stackId: stack.id,
+          type: run.type,
+          triggeredBy: run.triggeredBy,
+          runTimeoutMs: this.deps.runTimeoutMs,
+        },
+      ],
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: stackIdKey, value: stack.id },
+        { key: runTypeKey, value: run.type },
+        { key: runStateKey, value: RunState.QUEUED },
+        { key: commitShaKey, value: run.commitHash },
+        { key: branchKey, value: run.branch },
+      ]),
+      staticSummary: `${run.type} run of ${stack.id} at ${run.commitHash.slice(0, 8)}`,
+    });
+    return run;
+  }
+}
+
+function causeMessage(error: Error): string {
+  let current: Error = error;
+  while (current.cause instanceof Error) current = current.cause;
+  return current.message;
+}
+
+function isDeadlineExceeded(error: unknown): boolean {
+  const code =
+    (error as { code?: number; cause?: { code?: number } }).code ??
+    (error as { cause?: { code?: number } }).cause?.code;
+  // gRPC's DEADLINE_EXCEEDED.
+  return code === 4;
+}

@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import type { RunNotifier } from '../../activities';
+import { createApp } from '../../src/api/app';
+import { stateRouter } from '../../src/api/state';
+import { schema } from '../../src/db';
+import { createLogger } from '../../src/logger';
+import { createMetrics } from '../../src/metrics';
+import { RunService } from '../../src/runs/service';
+import type { RunState } from '../../src/runs/types';
+import { SecretBox } from '../../src/secrets';
+import { ensureSearchAttributes } from '../../src/temporal/client';
+import { startGantryWorkers, type RunningWorker } from '../../src/temporal/worker';
+import { requireTool } from '../../src/tools';
+import { RawGitProvider } from '../../src/vcs/rawGit';
+import { openTestDatabase, type TestDatabase } from './database';
+import { startTestTemporal, type TestTemporal } from './temporal';
+
+/**
+ * Everything a run needs, real: a Temporal dev server, a database, the HTTP server with the
+ * state backend, Gantry's workers and the run service. One per test file.
+ */
+export interface RunHarness {
+  temporal: TestTemporal;
+  database: TestDatabase;
+  service: RunService;
+  box: SecretBox;
+  apiUrl: string;
+  workers: RunningWorker[];
+  /** Starts the workers again, as a new worker process would. */
+  startWorkers(): Promise<void>;
+  stopWorkers(): Promise<void>;
+  waitForState(runId: string, state: RunState, timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startRunHarness(
+  options: { runTimeoutMs?: number; silenceTimeoutMs?: number; notifiers?: RunNotifier[] } = {},
+): Promise<RunHarness> {
+  const [temporal, database] = await Promise.all([
+    startTestTemporal(),
+    openTestDatabase({ kind: 'pglite' }),
+  ]);
+  await ensureSearchAttributes(temporal.connection, temporal.namespace);
+  const box = new SecretBox(randomBytes(32));
+  const logger = createLogger('error');
+  const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-runs-'));
+  const app = createApp({
+    logger: createLogger('silent'),
+    metrics: createMetrics(),
+    maxBodyBytes: 1024 * 1024,
+    readiness: [],
+    routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
+  });
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const harness: RunHarness = {
+    temporal,
+    database,
+    box,
+    apiUrl,
+    workers: [],
+    service: new RunService({
+      db: database.db,
+      client: temporal.client,
+      vcsFor: () => new RawGitProvider(),
+      runTimeoutMs: options.runTimeoutMs ?? 70 * 60_000,
+    }),
+    async startWorkers() {
+      harness.workers = await startGantryWorkers({
+        address: temporal.address,
+        namespace: temporal.namespace,
+        db: database.db,
+        logger,
+        client: temporal.client,
+        notifiers: options.notifiers ?? [],
+        runner: {
+          db: database.db,
+          box,
+          vcsFor: () => new RawGitProvider(),
+          tofuPath: requireTool('tofu', process.env),
+          apiUrl,
+          workRoot,
+          silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
+          logger,
+        },
+      });
+    },
+    async stopWorkers() {
+      await Promise.all(harness.workers.map((worker) => worker.stop()));
+      harness.workers = [];
+    },
+    async waitForState(runId, state, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      let current: string | undefined;
+      while (Date.now() < deadline) {
+        const [run] = await database.db
+          .select({ state: schema.runs.state })
+          .from(schema.runs)
+          .where(eq(schema.runs.id, runId));
+        current = run?.state;
+        if (current === state) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`run ${runId} is ${current}, not ${state}, after ${timeoutMs / 1000}s`);
+    },
+    async stop() {
+      await harness.stopWorkers();
+      await new Promise((resolve) => server.close(resolve));
+      await temporal.stop();
+      await database.close();
+      await fs.rm(workRoot, { recursive: true, force: true });
+    },
+  };
+  await harness.startWorkers();
+  return harness;
+}
