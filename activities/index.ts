@@ -51,10 +51,20 @@ const HEARTBEAT_INTERVAL_MS = 5_000;
 async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promise<T> {
   const context = Context.current();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+  // Temporal times the activity out on its own clock and tells the worker only on a later
+  // heartbeat; the tool is interrupted at the deadline itself, not seconds after.
+  const { startToCloseTimeoutMs, currentAttemptScheduledTimestampMs } = context.info;
+  const deadline = AbortSignal.timeout(
+    Math.max(0, currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - Date.now()),
+  );
+  const signal = AbortSignal.any([context.cancellationSignal, deadline]);
   try {
-    return await work({ signal: context.cancellationSignal, heartbeat: () => context.heartbeat() });
+    return await work({ signal, heartbeat: () => context.heartbeat() });
   } catch (error) {
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    if (deadline.aborted) {
+      throw ApplicationFailure.nonRetryable('the phase ran out of time', 'PhaseTimeout');
+    }
     if (
       error instanceof ToolFailedError ||
       error instanceof SilenceError ||

@@ -201,6 +201,14 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     } catch (error) {
       if (isCancellation(error) && stoppedBy)
         throw new RunEnded(RunState.STOPPED, `stopped by ${stoppedBy}`);
+      // Whichever notices first, Temporal or the activity itself, the run ran out of time.
+      if (
+        error instanceof ActivityFailure &&
+        error.cause instanceof ApplicationFailure &&
+        error.cause.type === 'PhaseTimeout'
+      ) {
+        throw runTooLong(input.runTimeoutMs);
+      }
       if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
         if (error.cause.timeoutType === TimeoutType.START_TO_CLOSE)
           throw runTooLong(input.runTimeoutMs);
@@ -311,10 +319,11 @@ function applyActivities(timeoutMs: number) {
 }
 
 function runTooLong(timeoutMs: number) {
-  return new RunEnded(
-    RunState.FAILED,
-    `the run took longer than ${Math.round(timeoutMs / 60_000)} minutes and was stopped`,
-  );
+  const limit =
+    timeoutMs % 60_000 === 0
+      ? `${timeoutMs / 60_000} minutes`
+      : `${Math.round(timeoutMs / 1000)} seconds`;
+  return new RunEnded(RunState.FAILED, `the run took longer than ${limit} and was stopped`);
 }
 
 /** The innermost message of a failure: what the activity said went wrong. */

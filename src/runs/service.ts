@@ -1,4 +1,9 @@
-import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
@@ -149,10 +154,17 @@ export class RunService {
       stop: stopUpdate,
     }[decision];
     try {
-      const status: RunStatus = await this.deps.client.connection.withDeadline(
+      // Waiting for a worker to accept the decision is bounded; what follows (a stop waits for
+      // the tool to be gone) is not.
+      const accepted = await this.deps.client.connection.withDeadline(
         Date.now() + DECISION_WAIT_MS,
-        () => handle.executeUpdate(update, { args: [{ username }] }),
+        () =>
+          handle.startUpdate(update, {
+            args: [{ username }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          }),
       );
+      const status: RunStatus = await accepted.result();
       return { state: status.state, pending: false };
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError) {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -9,55 +9,9 @@ import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { TASK_QUEUE } from '../../src/temporal/client';
 import { isAlive } from '../../temporal/devServer';
+import { processesUsing, runGantry, userEnv, waitForReady } from '../support/processes';
 import { freePort } from '../support/ports';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
-
-const gantryBin = path.join(__dirname, '../../bin/gantry.js');
-
-/** The environment a user has: none of CI's DATABASE_URL, so `all` runs fully embedded. */
-function userEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', ...extra };
-  delete env.DATABASE_URL;
-  delete env.TEMPORAL_ADDRESS;
-  delete env.GANTRY_ADMIN_TOKEN;
-  return env;
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  output: string;
-}
-
-function runGantry(args: string[], env: NodeJS.ProcessEnv, node = process.execPath) {
-  const child = spawn(node, [gantryBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exit = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, output })),
-  );
-  return { child, exit, output: () => output };
-}
-
-async function waitForReady(url: string, exit: Promise<Exit>, timeoutMs = 110_000) {
-  const deadline = Date.now() + timeoutMs;
-  let exited: Exit | undefined;
-  void exit.then((result) => (exited = result));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`gantry exited before it was ready:\n${exited.output}`);
-    const response = await fetch(url).catch(() => undefined);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000}s`);
-}
-
-/** Processes whose command line names this test's data dir: what Gantry started. */
-function processesUsing(dataDir: string) {
-  const out = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
-  return out.split('\n').filter((line) => line.includes(dataDir) && !/^\s*\d+\s+Z/.test(line));
-}
 
 describe('gantry all', () => {
   let dataDir: string;

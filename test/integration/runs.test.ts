@@ -1,9 +1,12 @@
 import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { schema } from '../../src/db';
 import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
+import { sha256Hex } from '../../src/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 
@@ -193,3 +196,147 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
     expect(logs).toMatchObject({ exists: true, finished: true, hasMore: false });
   });
 });
+
+describe('runs that must be cut short, and secrets', () => {
+  let harness: RunHarness;
+  let repo: TestRepo;
+  let slowServer: http.Server;
+  const held: http.ServerResponse[] = [];
+  const SECRET = 'wr1te-only-s3cret';
+
+  beforeAll(async () => {
+    // A state source that never answers: planning waits on it until interrupted.
+    slowServer = http.createServer((_req, res) => held.push(res));
+    await new Promise<void>((resolve) => slowServer.listen(0, '127.0.0.1', resolve));
+    const slowPort = (slowServer.address() as AddressInfo).port;
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': 'resource "terraform_data" "x" {\n  input = "x"\n}\n' }, 'Init');
+    await repo.commit(
+      {
+        'main.tf': `data "terraform_remote_state" "slow" {
+  backend = "http"
+  config = {
+    address = "http://127.0.0.1:${slowPort}/never"
+  }
+}
+`,
+      },
+      'Slow plan',
+      'slow',
+    );
+    harness = await startRunHarness();
+    await harness.database.db.insert(schema.stacks).values({
+      id: 'edge',
+      name: 'Edge',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+    });
+    await harness.database.db.insert(schema.configElements).values({
+      stackId: 'edge',
+      id: 'SECRET_VALUE',
+      type: 'ENVIRONMENT_VARIABLE',
+      writeOnly: true,
+      encryptedValue: harness.box.seal(SECRET),
+      checksum: sha256Hex(SECRET),
+    });
+  });
+
+  afterAll(async () => {
+    for (const res of held) res.destroy();
+    slowServer?.close();
+    await harness?.stop();
+    await repo?.remove();
+  });
+
+  it('stops a run while it plans, and its tool is gone', async () => {
+    const slow = await repo.commit({ 'note.txt': 'x' }, 'Touch', 'slow');
+    const run = await harness.service.proposeRun('edge', {
+      branch: 'slow',
+      commit: { hash: slow, message: 'Touch', authorName: 'Ada', timestamp: new Date(), url: '' },
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(run.id, RunState.PLANNING);
+    const deadline = Date.now() + 30_000;
+    while (held.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(held.length).toBeGreaterThan(0);
+    expect(await harness.service.decide('edge', run.id, 'stop', 'grace')).toEqual({
+      state: RunState.STOPPED,
+      pending: false,
+    });
+    const history = await harness.service.history(run.id);
+    expect(history.at(-1)).toMatchObject({ state: RunState.STOPPED, note: 'stopped by grace' });
+    expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
+  });
+
+  it('gives a write-only value to the tool, masks it, and keeps it out of history and reads', async () => {
+    const task = await harness.service.createTask('edge', {
+      command: 'echo "value=$SECRET_VALUE"; env',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(task.id, RunState.PERFORMED, 30_000);
+    const logs = await harness.service.logs(task.id, RunState.PERFORMING);
+    const lines = logs.messages.map((line) => line.message);
+    expect(lines).toContain('value=*****');
+    expect(lines.join('\n')).not.toMatch(/DATABASE_URL|GANTRY_ENCRYPTION_KEY|JEST_WORKER_ID/);
+
+    const history = await harness.temporal.client.workflow
+      .getHandle(`run/edge/${task.id}`)
+      .fetchHistory();
+    expect(JSON.stringify(history)).not.toContain(SECRET);
+    const reads = JSON.stringify([
+      await harness.service.run(task.id),
+      await harness.service.history(task.id),
+      logs,
+      await harness.service.listRuns('edge', { types: [RunType.TASK] }),
+    ]);
+    expect(reads).not.toContain(SECRET);
+  });
+});
+
+describe('the run time limit', () => {
+  let harness: RunHarness;
+  let repo: TestRepo;
+
+  beforeAll(async () => {
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': '' }, 'Empty');
+    harness = await startRunHarness({ runTimeoutMs: 4_000 });
+    await harness.database.db.insert(schema.stacks).values({
+      id: 'slow',
+      name: 'Slow',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+    });
+  });
+  afterAll(async () => {
+    await harness?.stop();
+    await repo?.remove();
+  });
+
+  it('fails a run that takes longer than the run time limit, saying so', async () => {
+    const task = await harness.service.createTask('slow', {
+      command: 'sleep 30',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(task.id, RunState.FAILED);
+    expect((await harness.service.history(task.id)).at(-1)!.note).toBe(
+      'the run took longer than 4 seconds and was stopped',
+    );
+    expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
+  });
+});
+
+/** Processes whose working directory is under `root`: tools a run started. */
+async function toolsRunningIn(root: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const pid of await fs.readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => '');
+    if (cwd.startsWith(root)) found.push(`${pid} ${cwd}`);
+  }
+  return found;
+}

@@ -31,6 +31,8 @@ export interface RunHarness {
   service: RunService;
   box: SecretBox;
   apiUrl: string;
+  /** Where the workers make workspaces. */
+  workRoot: string;
   workers: RunningWorker[];
   /** Starts the workers again, as a new worker process would. */
   startWorkers(): Promise<void>;
@@ -66,6 +68,7 @@ export async function startRunHarness(
     database,
     box,
     apiUrl,
+    workRoot,
     workers: [],
     service: new RunService({
       db: database.db,
