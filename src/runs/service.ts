@@ -130,6 +130,37 @@ export class RunService {
     return this.start(stack, { type: RunType.TASK, branch: stack.branch, commit, ...options });
   }
 
+  /** A new run of an ended tracked or proposed run's commit. */
+  async retryRun(
+    stackId: string,
+    runId: string,
+    options: { triggeredBy: string | null },
+  ): Promise<Run> {
+    const run = await this.run(runId);
+    if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
+    if (!isTerminal(run.state)) {
+      throw new ConflictError(`the run is ${run.state}; only a run that has ended can be retried`);
+    }
+    if (run.type === RunType.TASK) {
+      throw new ConflictError('a task is not retried; create a new task with its command');
+    }
+    const stack = await this.stack(stackId);
+    if (run.type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
+    return this.start(stack, {
+      type: run.type,
+      branch: run.branch,
+      commit: {
+        hash: run.commitHash,
+        message: run.commitMessage,
+        authorName: run.commitAuthorName,
+        ...(run.commitAuthorLogin ? { authorLogin: run.commitAuthorLogin } : {}),
+        timestamp: run.commitTimestamp ?? run.createdAt,
+        url: run.commitUrl,
+      },
+      ...options,
+    });
+  }
+
   /**
    * Sends a decision to the run and answers with its state afterwards. A decision the run
    * refuses (too late, already decided) is a ConflictError saying why. When no worker takes

@@ -179,6 +179,25 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
     await harness.waitForState(first.id, RunState.DISCARDED);
   });
 
+  it('retries an ended run on the same commit, and only an ended one', async () => {
+    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    await harness.waitForState(run.id, RunState.UNCONFIRMED);
+    await expect(harness.service.retryRun('app', run.id, { triggeredBy: 'ada' })).rejects.toThrow(
+      new ConflictError('the run is UNCONFIRMED; only a run that has ended can be retried'),
+    );
+    await harness.service.decide('app', run.id, 'discard', 'ada');
+    const retried = await harness.service.retryRun('app', run.id, { triggeredBy: 'grace' });
+    expect(retried).toMatchObject({
+      commitHash: run.commitHash,
+      type: RunType.TRACKED,
+      triggeredBy: 'grace',
+    });
+    expect(retried.id).not.toBe(run.id);
+    await harness.waitForState(retried.id, RunState.UNCONFIRMED);
+    await harness.service.decide('app', retried.id, 'discard', 'grace');
+    await harness.waitForState(retried.id, RunState.DISCARDED);
+  });
+
   it('runs a task and keeps its output', async () => {
     const task = await harness.service.createTask('app', {
       command: 'echo "hello from $GANTRY_STACK_ID"',

@@ -1,0 +1,290 @@
+import { and, eq, notInArray, type SQL } from 'drizzle-orm';
+import slugify from 'slugify';
+import { ulid } from 'ulid';
+import { schema, type Database } from '../db';
+import type { ConfigElementRow, Context, Stack } from '../db/schema';
+import { ConflictError, NotFoundError } from '../runs/service';
+import { TERMINAL_STATES } from '../runs/types';
+import { sha256Hex, type SecretBox } from '../secrets';
+
+export interface StackInput {
+  name: string;
+  description?: string | null;
+  provider: 'GITLAB' | 'RAW_GIT';
+  repository: string;
+  branch: string;
+  projectRoot?: string | null;
+  labels?: string[];
+  autodeploy?: boolean;
+  administrative?: boolean;
+  managesStateFile?: boolean;
+  terraformVersion?: string | null;
+  readersSlug?: string | null;
+  writersSlug?: string | null;
+}
+
+export interface ConfigInput {
+  id: string;
+  type: 'ENVIRONMENT_VARIABLE' | 'FILE_MOUNT';
+  value: string;
+  writeOnly: boolean;
+}
+
+/** Bad input: the message names what is wrong and how to put it right. */
+export class InvalidInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** The id a stack or context gets from its name: lowercase words joined by dashes. */
+export function slugOf(name: string): string {
+  const slug = slugify(name, { lower: true, strict: true, trim: true });
+  if (!slug) {
+    throw new InvalidInputError(`name "${name}" has no letters or digits to make an id from`);
+  }
+  return slug;
+}
+
+/**
+ * Stacks, contexts and their configuration as users manage them. Write-only values are sealed
+ * before they are stored and never come back out of this service.
+ */
+export class StackService {
+  constructor(private readonly deps: { db: Database; box: SecretBox }) {}
+
+  async createStack(input: StackInput): Promise<Stack> {
+    validateStack(input);
+    const id = slugOf(input.name);
+    const [stack] = await this.deps.db
+      .insert(schema.stacks)
+      .values({ id, ...stackColumns(input) })
+      .onConflictDoNothing()
+      .returning();
+    if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
+    return stack;
+  }
+
+  /** Everything but the id, which is fixed at creation. */
+  async updateStack(id: string, input: StackInput): Promise<Stack> {
+    validateStack(input);
+    const [stack] = await this.deps.db
+      .update(schema.stacks)
+      .set({ ...stackColumns(input), updatedAt: new Date() })
+      .where(eq(schema.stacks.id, id))
+      .returning();
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  }
+
+  /** Deletes a stack with its runs, config and state; refused while a run is under way. */
+  async deleteStack(id: string): Promise<Stack> {
+    return this.deps.db.transaction(async (tx) => {
+      const active = await tx
+        .select({ id: schema.runs.id, state: schema.runs.state })
+        .from(schema.runs)
+        .where(
+          and(eq(schema.runs.stackId, id), notInArray(schema.runs.state, [...TERMINAL_STATES])),
+        )
+        .limit(1);
+      if (active[0]) {
+        throw new ConflictError(
+          `stack "${id}" has run ${active[0].id} in ${active[0].state}; stop, cancel or discard it first`,
+        );
+      }
+      const [stack] = await tx.delete(schema.stacks).where(eq(schema.stacks.id, id)).returning();
+      if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+      return stack;
+    });
+  }
+
+  async addStackConfig(stackId: string, input: ConfigInput): Promise<ConfigElementRow> {
+    await this.requireStack(stackId);
+    return this.putConfig({ stackId }, input);
+  }
+
+  async deleteStackConfig(stackId: string, id: string): Promise<ConfigElementRow> {
+    return this.removeConfig(
+      and(eq(schema.configElements.stackId, stackId), eq(schema.configElements.id, id))!,
+      `stack "${stackId}" has no config element "${id}"`,
+    );
+  }
+
+  async createContext(input: { name: string; description?: string | null }): Promise<Context> {
+    const id = slugOf(input.name);
+    const [context] = await this.deps.db
+      .insert(schema.contexts)
+      .values({ id, name: input.name, description: input.description ?? null })
+      .onConflictDoNothing()
+      .returning();
+    if (!context) throw new ConflictError(`a context with id "${id}" exists; choose another name`);
+    return context;
+  }
+
+  async updateContext(
+    id: string,
+    input: { name: string; description?: string | null },
+  ): Promise<Context> {
+    const [context] = await this.deps.db
+      .update(schema.contexts)
+      .set({ name: input.name, description: input.description ?? null, updatedAt: new Date() })
+      .where(eq(schema.contexts.id, id))
+      .returning();
+    if (!context) throw new NotFoundError(`context "${id}" does not exist`);
+    return context;
+  }
+
+  /** Deletes a context, its config and its attachments. */
+  async deleteContext(id: string): Promise<Context> {
+    const [context] = await this.deps.db
+      .delete(schema.contexts)
+      .where(eq(schema.contexts.id, id))
+      .returning();
+    if (!context) throw new NotFoundError(`context "${id}" does not exist`);
+    return context;
+  }
+
+  /** Attaches a context to a stack; attaching it again changes its priority. */
+  async attachContext(contextId: string, stackId: string, priority: number) {
+    if (!Number.isInteger(priority) || priority < 0) {
+      throw new InvalidInputError(`priority must be a whole number, 0 or more (got ${priority})`);
+    }
+    await this.requireStack(stackId);
+    const [context] = await this.deps.db
+      .select({ id: schema.contexts.id })
+      .from(schema.contexts)
+      .where(eq(schema.contexts.id, contextId));
+    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
+    const [attachment] = await this.deps.db
+      .insert(schema.contextAttachments)
+      .values({ id: ulid(), contextId, stackId, priority })
+      .onConflictDoUpdate({
+        target: [schema.contextAttachments.contextId, schema.contextAttachments.stackId],
+        set: { priority },
+      })
+      .returning();
+    return attachment!;
+  }
+
+  async detachContext(attachmentId: string) {
+    const [attachment] = await this.deps.db
+      .delete(schema.contextAttachments)
+      .where(eq(schema.contextAttachments.id, attachmentId))
+      .returning();
+    if (!attachment) throw new NotFoundError(`attachment "${attachmentId}" does not exist`);
+    return attachment;
+  }
+
+  async addContextConfig(contextId: string, input: ConfigInput): Promise<ConfigElementRow> {
+    const [context] = await this.deps.db
+      .select({ id: schema.contexts.id })
+      .from(schema.contexts)
+      .where(eq(schema.contexts.id, contextId));
+    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
+    return this.putConfig({ contextId }, input);
+  }
+
+  async deleteContextConfig(contextId: string, id: string): Promise<ConfigElementRow> {
+    return this.removeConfig(
+      and(eq(schema.configElements.contextId, contextId), eq(schema.configElements.id, id))!,
+      `context "${contextId}" has no config element "${id}"`,
+    );
+  }
+
+  private async requireStack(stackId: string) {
+    const [stack] = await this.deps.db
+      .select({ id: schema.stacks.id })
+      .from(schema.stacks)
+      .where(eq(schema.stacks.id, stackId));
+    if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
+  }
+
+  /** Adds or replaces an element; a write-only value is sealed, and only its checksum shows. */
+  private async putConfig(
+    owner: { stackId: string } | { contextId: string },
+    input: ConfigInput,
+  ): Promise<ConfigElementRow> {
+    validateConfig(input);
+    const sealed = input.writeOnly;
+    const row = {
+      stackId: 'stackId' in owner ? owner.stackId : null,
+      contextId: 'contextId' in owner ? owner.contextId : null,
+      id: input.id,
+      type: input.type,
+      writeOnly: input.writeOnly,
+      value: sealed ? null : input.value,
+      encryptedValue: sealed ? this.deps.box.seal(input.value) : null,
+      checksum: sha256Hex(input.value),
+      createdAt: new Date(),
+    };
+    const target =
+      'stackId' in owner
+        ? [schema.configElements.stackId, schema.configElements.id]
+        : [schema.configElements.contextId, schema.configElements.id];
+    const [element] = await this.deps.db
+      .insert(schema.configElements)
+      .values(row)
+      .onConflictDoUpdate({ target, set: row })
+      .returning();
+    return element!;
+  }
+
+  private async removeConfig(where: SQL, missing: string): Promise<ConfigElementRow> {
+    const [element] = await this.deps.db.delete(schema.configElements).where(where).returning();
+    if (!element) throw new NotFoundError(missing);
+    return element;
+  }
+}
+
+function stackColumns(input: StackInput) {
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    provider: input.provider,
+    repository: input.repository,
+    branch: input.branch,
+    projectRoot: input.projectRoot ?? null,
+    labels: input.labels ?? [],
+    autodeploy: input.autodeploy ?? false,
+    administrative: input.administrative ?? false,
+    managesStateFile: input.managesStateFile ?? true,
+    terraformVersion: input.terraformVersion ?? null,
+    readersSlug: input.readersSlug ?? null,
+    writersSlug: input.writersSlug ?? null,
+  };
+}
+
+function validateStack(input: StackInput) {
+  if (!input.name.trim()) throw new InvalidInputError('a stack needs a name');
+  if (!input.repository.trim()) throw new InvalidInputError('a stack needs a repository');
+  if (!input.branch.trim()) throw new InvalidInputError('a stack needs a branch to track');
+  const root = input.projectRoot;
+  if (root && (root.startsWith('/') || root.split('/').includes('..'))) {
+    throw new InvalidInputError(
+      `projectRoot "${root}" must be a path inside the repository, such as "infra/prod"`,
+    );
+  }
+}
+
+function validateConfig(input: ConfigInput) {
+  if (input.type === 'ENVIRONMENT_VARIABLE') {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(input.id)) {
+      throw new InvalidInputError(
+        `"${input.id}" is not an environment variable name: use letters, digits and _, not starting with a digit`,
+      );
+    }
+    return;
+  }
+  if (
+    input.id.startsWith('/') ||
+    input.id.split('/').some((part) => part === '..' || part === '')
+  ) {
+    throw new InvalidInputError(
+      `file mount path "${input.id}" must be relative to the project root, such as "secrets/key.json"`,
+    );
+  }
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.value) || input.value.length % 4 !== 0) {
+    throw new InvalidInputError(`the value of file mount "${input.id}" must be base64`);
+  }
+}
