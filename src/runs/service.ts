@@ -1,5 +1,6 @@
 import {
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
   type Client,
   type WorkflowHandle,
@@ -201,7 +202,7 @@ export class RunService {
       if (error instanceof WorkflowUpdateFailedError) {
         throw new ConflictError(causeMessage(error));
       }
-      if (!isDeadlineExceeded(error)) throw error;
+      if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
       await handle.signal(decisionSignal, { decision, username });
       return { state: run.state, pending: true };
     }
@@ -410,12 +411,4 @@ function causeMessage(error: Error): string {
   let current: Error = error;
   while (current.cause instanceof Error) current = current.cause;
   return current.message;
-}
-
-function isDeadlineExceeded(error: unknown): boolean {
-  const code =
-    (error as { code?: number; cause?: { code?: number } }).code ??
-    (error as { cause?: { code?: number } }).cause?.code;
-  // gRPC's DEADLINE_EXCEEDED.
-  return code === 4;
 }

@@ -10,7 +10,10 @@ import { sha256Hex } from '../../src/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 
-/** A stack's code: one terraform_data resource whose apply appends the run's id to a file. */
+/**
+ * A stack's code: one terraform_data resource, replaced whenever `value` changes, whose
+ * creation appends the run's id to a file.
+ */
 function marker(sideEffects: string, value: string) {
   return `
 variable "gantry_run_id" {
@@ -18,7 +21,7 @@ variable "gantry_run_id" {
 }
 
 resource "terraform_data" "marker" {
-  input = "${value}"
+  triggers_replace = "${value}"
 
   provisioner "local-exec" {
     command = "echo \${var.gantry_run_id} >> ${sideEffects}/applied"
@@ -196,6 +199,27 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
     await harness.waitForState(retried.id, RunState.UNCONFIRMED);
     await harness.service.decide('app', retried.id, 'discard', 'grace');
     await harness.waitForState(retried.id, RunState.DISCARDED);
+  });
+
+  it('keeps a confirmation sent while no worker runs, and applies it when one is back', async () => {
+    await repo.commit({ 'main.tf': marker(sideEffects, 'four') }, 'Fourth marker');
+    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    await harness.waitForState(run.id, RunState.UNCONFIRMED);
+    await harness.stopWorkers();
+    try {
+      expect(await harness.service.decide('app', run.id, 'confirm', 'ada')).toEqual({
+        state: RunState.UNCONFIRMED,
+        pending: true,
+      });
+    } finally {
+      await harness.startWorkers();
+    }
+    await harness.waitForState(run.id, RunState.FINISHED);
+    expect(await applied()).toContain(run.id);
+    const confirmed = (await harness.service.history(run.id)).find(
+      (step) => step.state === RunState.CONFIRMED,
+    );
+    expect(confirmed?.username).toBe('ada');
   });
 
   it('runs a task and keeps its output', async () => {
