@@ -1,0 +1,127 @@
+import { schema } from '../../src/db';
+import { ConflictError } from '../../src/runs/service';
+import { RunState, RunType } from '../../src/runs/types';
+import type { RunEvent } from '../../workflows/notify';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { startRunHarness, type RunHarness } from '../support/runs';
+
+const resource = (value: string) => `resource "terraform_data" "x" {
+  triggers_replace = "${value}"
+}
+`;
+
+describe('run rules: autodeploy, a person’s stack lock, notifications, search attributes', () => {
+  let harness: RunHarness;
+  let repo: TestRepo;
+  const events: RunEvent[] = [];
+
+  const states = async (runId: string) =>
+    (await harness.service.history(runId)).map((transition) => transition.state);
+
+  beforeAll(async () => {
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': resource('1') }, 'One');
+    // An integration that is down for good: it sees every event and fails every time.
+    harness = await startRunHarness({
+      notifiers: [
+        (event) => {
+          events.push(event);
+          return Promise.reject(new Error('integration is down'));
+        },
+      ],
+    });
+    await harness.database.db.insert(schema.stacks).values({
+      id: 'rules',
+      name: 'Rules',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      autodeploy: true,
+    });
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await repo?.remove();
+  });
+
+  it('applies without waiting when the stack deploys automatically, whatever the integrations do', async () => {
+    const run = await harness.service.triggerRun('rules', { triggeredBy: 'ada' });
+    await harness.waitForState(run.id, RunState.FINISHED);
+    expect(await states(run.id)).toEqual([
+      RunState.QUEUED,
+      RunState.INITIALIZING,
+      RunState.PLANNING,
+      RunState.CONFIRMED,
+      RunState.APPLYING,
+      RunState.FINISHED,
+    ]);
+    expect((await harness.service.history(run.id))[3]!.note).toBe('autodeploy');
+    const deadline = Date.now() + 10_000;
+    while (!events.some((event) => event.runId === run.id && event.state === RunState.FINISHED)) {
+      if (Date.now() > deadline) throw new Error('no FINISHED event reached the integration');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(events.filter((event) => event.runId === run.id).map((event) => event.seq)).toEqual(
+      expect.arrayContaining([1, 2, 3, 4, 5]),
+    );
+  });
+
+  it('makes runs findable in Temporal by stack, type and state', async () => {
+    const found: string[] = [];
+    for await (const execution of harness.temporal.client.workflow.list({
+      query: `GantryStackId = "rules" AND GantryRunType = "${RunType.TRACKED}" AND GantryRunState = "FINISHED"`,
+    })) {
+      found.push(execution.workflowId);
+    }
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((id) => id.startsWith('run/rules/'))).toBe(true);
+  });
+
+  it('runs only what the person who locked the stack triggers, and waits for a confirmation', async () => {
+    await repo.commit({ 'main.tf': resource('2') }, 'Two');
+    await harness.service.lockStack('rules', 'ada');
+    await expect(harness.service.lockStack('rules', 'grace')).rejects.toThrow(
+      new ConflictError('stack "rules" is already locked by ada'),
+    );
+    await expect(harness.service.triggerRun('rules', { triggeredBy: 'grace' })).rejects.toThrow(
+      new ConflictError(
+        'stack "rules" is locked by ada; only they can start runs until it is unlocked',
+      ),
+    );
+    const run = await harness.service.triggerRun('rules', { triggeredBy: 'ada' });
+    // Autodeploy is off while the stack is locked.
+    await harness.waitForState(run.id, RunState.UNCONFIRMED);
+    await expect(harness.service.unlockStack('rules', 'grace', { admin: false })).rejects.toThrow(
+      'stack "rules" is locked by ada; only they or an admin can unlock it',
+    );
+    await harness.service.decide('rules', run.id, 'discard', 'ada');
+    await harness.waitForState(run.id, RunState.DISCARDED);
+    expect(
+      (await harness.service.unlockStack('rules', 'grace', { admin: true })).lockedBy,
+    ).toBeNull();
+  });
+
+  it('holds a queued run of someone else while a person holds the lock, and runs it after', async () => {
+    const blocker = await harness.service.createTask('rules', {
+      command: 'sleep 3',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(blocker.id, RunState.PERFORMING);
+    const others = await harness.service.createTask('rules', {
+      command: 'echo others',
+      triggeredBy: 'grace',
+    });
+    await harness.service.lockStack('rules', 'ada');
+    await harness.waitForState(blocker.id, RunState.PERFORMED);
+    const mine = await harness.service.createTask('rules', {
+      command: 'echo mine',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(mine.id, RunState.PERFORMED);
+    expect((await harness.service.run(others.id)).state).toBe(RunState.QUEUED);
+
+    await harness.service.unlockStack('rules', 'ada', { admin: false });
+    await harness.waitForState(others.id, RunState.PERFORMED);
+  });
+});
