@@ -1,24 +1,19 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { BACKEND_OVERRIDE_FILE, backendOverride } from '../../activities/runner/backend';
-import { createApp } from '../../src/api/app';
-import { stateRouter } from '../../src/api/state';
 import { schema } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/metrics';
 import { RunState, RunType } from '../../src/runs/types';
 import { issueStateCredentials } from '../../src/state/store';
 import { requireTool } from '../../src/tools';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
+import { startStateServer, type StateServer } from '../support/stateServer';
 
 describe.each(databaseTargets())('the state backend on $kind, used by real OpenTofu', (target) => {
   let database: TestDatabase;
-  let server: http.Server;
+  let stateServer: StateServer;
   let apiUrl: string;
   let workspace: string;
   const tofu = requireTool('tofu', process.env);
@@ -64,16 +59,8 @@ describe.each(databaseTargets())('the state backend on $kind, used by real OpenT
       repository: 'file:///x',
       branch: 'main',
     });
-    const app = createApp({
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      maxBodyBytes: 1024,
-      readiness: [],
-      routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    stateServer = await startStateServer(database.db);
+    apiUrl = stateServer.url;
     workspace = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-state-'));
     await fs.writeFile(
       path.join(workspace, 'main.tf'),
@@ -86,7 +73,7 @@ describe.each(databaseTargets())('the state backend on $kind, used by real OpenT
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await stateServer?.close();
     await database?.close();
     await fs.rm(workspace, { recursive: true, force: true });
   });

@@ -1,16 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
-import { createApp } from '../../src/api/app';
-import { stateRouter } from '../../src/api/state';
 import { schema } from '../../src/db';
 import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/metrics';
 import { RunService } from '../../src/runs/service';
 import type { RunState } from '../../src/runs/types';
 import { SecretBox } from '../../src/secrets';
@@ -19,6 +14,7 @@ import { startGantryWorkers, type RunningWorker } from '../../src/temporal/worke
 import { requireTool } from '../../src/tools';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import { openTestDatabase, type TestDatabase } from './database';
+import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
 
 /**
@@ -52,16 +48,8 @@ export async function startRunHarness(
   const box = new SecretBox(randomBytes(32));
   const logger = createLogger('error');
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-runs-'));
-  const app = createApp({
-    logger: createLogger('silent'),
-    metrics: createMetrics(),
-    maxBodyBytes: 1024 * 1024,
-    readiness: [],
-    routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
-  });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const stateServer = await startStateServer(database.db);
+  const apiUrl = stateServer.url;
 
   const harness: RunHarness = {
     temporal,
@@ -116,7 +104,7 @@ export async function startRunHarness(
     },
     async stop() {
       await harness.stopWorkers();
-      await new Promise((resolve) => server.close(resolve));
+      await stateServer.close();
       await temporal.stop();
       await database.close();
       await fs.rm(workRoot, { recursive: true, force: true });

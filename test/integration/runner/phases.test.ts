@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
@@ -15,23 +13,21 @@ import {
 } from '../../../activities/runner/phases';
 import { MASK } from '../../../activities/runner/logs';
 import { InterruptedError } from '../../../activities/runner/process';
-import { createApp } from '../../../src/api/app';
-import { stateRouter } from '../../../src/api/state';
 import { schema } from '../../../src/db';
 import { createLogger } from '../../../src/logger';
-import { createMetrics } from '../../../src/metrics';
 import { RunState, RunType } from '../../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../../src/secrets';
 import { requireTool } from '../../../src/tools';
 import { RawGitProvider } from '../../../src/vcs/rawGit';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 import { createTestRepo, type TestRepo } from '../../support/gitRepo';
+import { startStateServer, type StateServer } from '../../support/stateServer';
 
 const SECRET = 's3cr3t-token-value';
 
 describe('the run phases, with real OpenTofu, git and state backend', () => {
   let database: TestDatabase;
-  let server: http.Server;
+  let stateServer: StateServer;
   let repo: TestRepo;
   let sideEffects: string;
   let workRoot: string;
@@ -113,21 +109,13 @@ resource "terraform_data" "marker" {
       },
     ]);
 
-    const app = createApp({
-      logger: createLogger('silent'),
-      metrics: createMetrics(),
-      maxBodyBytes: 1024,
-      readiness: [],
-      routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    stateServer = await startStateServer(database.db);
     deps = {
       db: database.db,
       box,
       vcsFor: () => new RawGitProvider(),
       tofuPath: requireTool('tofu', process.env),
-      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiUrl: stateServer.url,
       workRoot,
       silenceTimeoutMs: 60_000,
       logger: createLogger('silent'),
@@ -135,7 +123,7 @@ resource "terraform_data" "marker" {
   });
 
   afterAll(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    await stateServer?.close();
     await database?.close();
     await repo?.remove();
     await Promise.all(
