@@ -236,6 +236,26 @@ export class RunService {
     return this.setLockedBy(stackId, null);
   }
 
+  /**
+   * The run holding the stack's lock (Stack.blocker): the tracked run or task past QUEUED and
+   * not yet ended. Only the lock's holder leaves QUEUED, so there is at most one.
+   */
+  async blocker(stackId: string): Promise<Run | undefined> {
+    const [run] = await this.deps.db
+      .select()
+      .from(schema.runs)
+      .where(
+        and(
+          eq(schema.runs.stackId, stackId),
+          inArray(schema.runs.type, [RunType.TRACKED, RunType.TASK]),
+          notInArray(schema.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
+        ),
+      )
+      .orderBy(asc(schema.runs.id))
+      .limit(1);
+    return run;
+  }
+
   /** A stack's runs of the given types, newest first, 50 a page, older than `before`. */
   async listRuns(stackId: string, options: { types: RunType[]; before?: string }): Promise<Run[]> {
     return this.deps.db

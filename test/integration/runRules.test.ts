@@ -108,6 +108,7 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
       triggeredBy: 'ada',
     });
     await harness.waitForState(blocker.id, RunState.PERFORMING);
+    expect((await harness.service.blocker('rules'))?.id).toBe(blocker.id);
     const others = await harness.service.createTask('rules', {
       command: 'echo others',
       triggeredBy: 'grace',
@@ -123,5 +124,6 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
 
     await harness.service.unlockStack('rules', 'ada', { admin: false });
     await harness.waitForState(others.id, RunState.PERFORMED);
+    expect(await harness.service.blocker('rules')).toBeUndefined();
   });
 });
