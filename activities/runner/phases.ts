@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { schema, type Database } from '../../src/db';
 import type { Stack } from '../../src/db/schema';
 import type { Logger } from '../../src/logger';
-import { RunState } from '../../src/runs/types';
+import { RunState, RunType } from '../../src/runs/types';
 import type { SecretBox } from '../../src/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import {
@@ -244,7 +244,14 @@ export async function planPhase(
         log,
         state: RunState.PLANNING,
         command: deps.tofuPath,
-        args: ['plan', '-input=false', '-no-color', `-out=${PLAN_FILE}`],
+        // A proposed run only reads the state and runs beside others: it takes no lock.
+        args: [
+          'plan',
+          '-input=false',
+          '-no-color',
+          run.type === RunType.PROPOSED ? '-lock=false' : '-lock-timeout=30s',
+          `-out=${PLAN_FILE}`,
+        ],
         display: 'tofu plan',
         cwd: workspace.dir,
         env,
@@ -338,7 +345,14 @@ export async function applyPhase(
         log,
         state: RunState.APPLYING,
         command: deps.tofuPath,
-        args: ['apply', '-input=false', '-no-color', '-auto-approve', PLAN_FILE],
+        args: [
+          'apply',
+          '-input=false',
+          '-no-color',
+          '-auto-approve',
+          '-lock-timeout=30s',
+          PLAN_FILE,
+        ],
         display: 'tofu apply',
         cwd: workspace.dir,
         env,

@@ -77,6 +77,10 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       activities: options.activities,
       // Activities still running then are cancelled: their tools are interrupted, not orphaned.
       shutdownGraceTime: '3s',
+      // A stop reaches an activity with the answer to its next heartbeat, so heartbeats go
+      // out every couple of seconds instead of the SDK's default of most of the timeout.
+      maxHeartbeatThrottleInterval: '2s',
+      defaultHeartbeatThrottleInterval: '2s',
     });
     const done = worker.run().finally(() => connection.close());
     return {

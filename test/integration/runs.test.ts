@@ -314,6 +314,28 @@ describe('runs that must be cut short, and secrets', () => {
     expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
   });
 
+  it('stops the unfinished proposed runs of a branch when a newer push comes', async () => {
+    const older = await repo.commit({ 'note.txt': 'older' }, 'Older', 'slow');
+    const first = await harness.service.proposeRun('edge', {
+      branch: 'slow',
+      commit: { hash: older, message: 'Older', authorName: 'Ada', timestamp: new Date(), url: '' },
+      triggeredBy: null,
+    });
+    await harness.waitForState(first.id, RunState.PLANNING);
+    // The newer push drops the slow data source, so its own run finishes.
+    const newer = await repo.commit({ 'main.tf': '' }, 'Newer', 'slow');
+    const second = await harness.service.proposeRun('edge', {
+      branch: 'slow',
+      commit: { hash: newer, message: 'Newer', authorName: 'Ada', timestamp: new Date(), url: '' },
+      triggeredBy: null,
+    });
+    await harness.waitForState(first.id, RunState.STOPPED, 60_000);
+    expect((await harness.service.history(first.id)).at(-1)!.note).toBe(
+      `stopped by newer push ${newer.slice(0, 8)}`,
+    );
+    await harness.waitForState(second.id, RunState.FINISHED);
+  });
+
   it('gives a write-only value to the tool, masks it, and keeps it out of history and reads', async () => {
     const task = await harness.service.createTask('edge', {
       command: 'echo "value=$SECRET_VALUE"; env',
@@ -339,14 +361,14 @@ describe('runs that must be cut short, and secrets', () => {
   });
 });
 
-describe('the run time limit', () => {
+describe('the run time and silence limits', () => {
   let harness: RunHarness;
   let repo: TestRepo;
 
   beforeAll(async () => {
     repo = await createTestRepo();
     await repo.commit({ 'main.tf': '' }, 'Empty');
-    harness = await startRunHarness({ runTimeoutMs: 4_000 });
+    harness = await startRunHarness({ runTimeoutMs: 12_000, silenceTimeoutMs: 5_000 });
     await harness.database.db.insert(schema.stacks).values({
       id: 'slow',
       name: 'Slow',
@@ -361,13 +383,26 @@ describe('the run time limit', () => {
   });
 
   it('fails a run that takes longer than the run time limit, saying so', async () => {
+    // Chatty, so the silence limit does not stop it first.
     const task = await harness.service.createTask('slow', {
-      command: 'sleep 30',
+      command: 'while true; do echo tick; sleep 0.5; done',
       triggeredBy: 'ada',
     });
     await harness.waitForState(task.id, RunState.FAILED);
     expect((await harness.service.history(task.id)).at(-1)!.note).toBe(
-      'the run took longer than 4 seconds and was stopped',
+      'the run took longer than 12 seconds and was stopped',
+    );
+    expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
+  });
+
+  it('fails a run whose tool stays silent too long, saying so', async () => {
+    const task = await harness.service.createTask('slow', {
+      command: 'echo started; sleep 60',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(task.id, RunState.FAILED);
+    expect((await harness.service.history(task.id)).at(-1)!.note).toBe(
+      'no log output for 5 seconds; the process was interrupted',
     );
     expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
   });
