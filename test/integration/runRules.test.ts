@@ -126,4 +126,67 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
     await harness.waitForState(others.id, RunState.PERFORMED);
     expect(await harness.service.blocker('rules')).toBeUndefined();
   });
+
+  it('pages runs newest first, 50 at a time, and a phase’s logs by token', async () => {
+    await harness.database.db.insert(schema.stacks).values({
+      id: 'pages',
+      name: 'Pages',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+    });
+    const ids = Array.from({ length: 120 }, (_, i) => `01JPAGES${String(i).padStart(18, '0')}`);
+    await harness.database.db.insert(schema.runs).values(
+      ids.map((id, i) => ({
+        id,
+        stackId: 'pages',
+        type: i % 10 === 0 ? RunType.TASK : RunType.TRACKED,
+        state: RunState.FINISHED,
+        branch: 'main',
+        commitHash: 'a'.repeat(40),
+      })),
+    );
+    const tracked = ids.filter((_, i) => i % 10 !== 0).reverse();
+    const first = await harness.service.listRuns('pages', { types: [RunType.TRACKED] });
+    expect(first.map((run) => run.id)).toEqual(tracked.slice(0, 50));
+    const second = await harness.service.listRuns('pages', {
+      types: [RunType.TRACKED],
+      before: first.at(-1)!.id,
+    });
+    expect(second.map((run) => run.id)).toEqual(tracked.slice(50, 100));
+    const tasks = await harness.service.listRuns('pages', { types: [RunType.TASK] });
+    expect(tasks).toHaveLength(12);
+
+    const runId = ids[1]!;
+    await harness.database.db.insert(schema.runTransitions).values([
+      { runId, seq: 0, state: RunState.QUEUED, timestamp: new Date() },
+      { runId, seq: 1, state: RunState.PLANNING, timestamp: new Date() },
+    ]);
+    await harness.database.db.insert(schema.runLogs).values(
+      Array.from({ length: 150 }, (_, i) => ({
+        runId,
+        state: RunState.PLANNING,
+        seq: i + 1,
+        message: `line ${i + 1}`,
+        timestamp: new Date(),
+      })),
+    );
+    const page1 = await harness.service.logs(runId, RunState.PLANNING);
+    expect(page1).toMatchObject({ exists: true, finished: false, hasMore: true, nextToken: '100' });
+    expect(page1.messages[0]!.message).toBe('line 1');
+    const page2 = await harness.service.logs(runId, RunState.PLANNING, page1.nextToken);
+    expect(page2).toMatchObject({ hasMore: false, nextToken: '150' });
+    expect(page2.messages.map((line) => line.message)).toEqual(
+      Array.from({ length: 50 }, (_, i) => `line ${i + 101}`),
+    );
+    const again = await harness.service.logs(runId, RunState.PLANNING, page2.nextToken);
+    expect(again).toMatchObject({ messages: [], hasMore: false, nextToken: '150' });
+    expect(await harness.service.logs(runId, RunState.APPLYING)).toMatchObject({
+      exists: false,
+      messages: [],
+    });
+    await expect(harness.service.logs(runId, RunState.PLANNING, 'x')).rejects.toThrow(
+      new ConflictError('log token "x" is not one this API gave out'),
+    );
+  });
 });
