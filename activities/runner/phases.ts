@@ -390,4 +390,3 @@ export async function performPhase(
   }
 }
 
-export const artifactNames = { workspace: WORKSPACE_ARTIFACT, planJson: PLAN_JSON_ARTIFACT };
