@@ -389,4 +389,3 @@ export async function performPhase(
     await fs.rm(workspace.root, { recursive: true, force: true });
   }
 }
-
