@@ -58,6 +58,7 @@ const envSchema = z.object({
       .optional(),
   ),
   GANTRY_PUBLIC_URL: optional.pipe(httpUrl.optional()),
+  GANTRY_ACCOUNT_NAME: optional,
   GANTRY_ENCRYPTION_KEY: optional.pipe(
     z
       .string()
@@ -97,6 +98,8 @@ export interface Config extends Env {
   /** Absolute path of GANTRY_DATA_DIR. */
   dataDir: string;
   publicUrl: string;
+  /** Query.name: GANTRY_ACCOUNT_NAME, or the public URL's host. */
+  accountName: string;
   /** No DATABASE_URL: the database is PGlite under the data dir. */
   embeddedDatabase: boolean;
   /** No TEMPORAL_ADDRESS: `gantry all` starts the Temporal dev server. */
@@ -120,10 +123,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const values = parsed.data;
+  const publicUrl = (values.GANTRY_PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(
+    /\/+$/,
+    '',
+  );
   return {
     ...values,
     dataDir: path.resolve(values.GANTRY_DATA_DIR),
-    publicUrl: (values.GANTRY_PUBLIC_URL ?? `http://localhost:${values.PORT}`).replace(/\/+$/, ''),
+    publicUrl,
+    accountName: values.GANTRY_ACCOUNT_NAME ?? new URL(publicUrl).hostname,
     embeddedDatabase: values.DATABASE_URL === undefined,
     embeddedTemporal: values.TEMPORAL_ADDRESS === undefined,
     temporalAddress: values.TEMPORAL_ADDRESS ?? `127.0.0.1:${values.GANTRY_TEMPORAL_PORT}`,

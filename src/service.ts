@@ -3,13 +3,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { startDevServer, type DevServer } from '../temporal/devServer';
-import { createApp } from './api/app';
-import { stateRouter } from './api/state';
+import { createApi } from './api';
 import type { Config } from './config';
 import { openDatabase, type DatabaseHandle } from './db';
 import { loadOrCreateSecret, lockDirectory } from './embedded';
 import type { Logger } from './logger';
-import { createMetrics } from './metrics';
 import { SecretBox } from './secrets';
 import {
   connectTemporal,
@@ -164,13 +162,21 @@ export async function startGantry(
     let apiUrl: string | undefined;
     let adminTokenFile: string | undefined;
     if (role === 'all' || role === 'serve') {
-      if (!config.GANTRY_ADMIN_TOKEN && config.embeddedDatabase) {
-        await loadOrCreateSecret(config.dataDir, 'admin-token');
+      let adminToken = config.GANTRY_ADMIN_TOKEN;
+      if (!adminToken && config.embeddedDatabase) {
+        adminToken = await loadOrCreateSecret(config.dataDir, 'admin-token');
         adminTokenFile = path.join(config.dataDir, 'admin-token');
       }
       const server = await listen(
         config.PORT,
-        createHttpHandler(config, logger, database, temporal),
+        createHttpHandler({
+          config,
+          logger,
+          database,
+          temporal,
+          box: await secretBox(config),
+          adminToken,
+        }),
       );
       stops.push({ name: 'http server', stop: () => closeServer(server) });
       server.once('close', () => fail(new Error('the HTTP server closed')));
@@ -206,17 +212,31 @@ async function secretBox(config: Config): Promise<SecretBox> {
   );
 }
 
-function createHttpHandler(
-  config: Config,
-  logger: Logger,
-  database: DatabaseHandle,
-  temporal: TemporalHandle,
-) {
-  return createApp({
-    logger,
-    metrics: createMetrics(),
+function createHttpHandler(parts: {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  temporal: TemporalHandle;
+  box: SecretBox;
+  adminToken: string | undefined;
+}) {
+  const { config, database, temporal } = parts;
+  if (!parts.adminToken) {
+    parts.logger.warn(
+      'no GANTRY_ADMIN_TOKEN: nobody can act as admin until it is set (admins create API keys and stacks)',
+    );
+  }
+  return createApi({
+    db: database.db,
+    logger: parts.logger,
+    client: temporal.client,
+    box: parts.box,
+    adminToken: parts.adminToken,
+    publicUrl: config.publicUrl,
+    accountName: config.accountName,
+    runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
-    routes: [{ path: '/state/:stackId', router: stateRouter(database.db) }],
+    vcsFor: () => new RawGitProvider(),
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'temporal', check: () => temporal.ping() },

@@ -1,6 +1,8 @@
 import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
+import { NotFoundError } from '../runs/service';
+import type { StateUploads } from '../state/uploads';
 import {
   InvalidStateError,
   latestState,
@@ -88,6 +90,40 @@ export function stateRouter(db: Database): Router {
     answer(res, await unlockState(db, { stackId: req.params.stackId, lockId: info.ID }));
   });
 
+  return router;
+}
+
+/**
+ * PUT /state-uploads/:objectId: an existing state file for a stack about to be created, at a
+ * URL from stateUploadUrl whose signature is its authorization.
+ */
+export function stateUploadRouter(uploads: StateUploads): Router {
+  const router = express.Router({ mergeParams: true });
+  router.put(
+    '/',
+    express.raw({ type: () => true, limit: MAX_STATE_BYTES }),
+    async (req: Request<{ objectId: string }>, res) => {
+      const { expires, signature } = req.query;
+      if (
+        typeof expires !== 'string' ||
+        typeof signature !== 'string' ||
+        !uploads.verify(req.params.objectId, expires, signature)
+      ) {
+        res.status(403).json({
+          error: 'the upload URL is not valid or has expired; ask for a new stateUploadUrl',
+        });
+        return;
+      }
+      try {
+        await uploads.store(req.params.objectId, bodyOf(req));
+        res.status(200).end();
+      } catch (error) {
+        if (error instanceof InvalidStateError) res.status(400).json({ error: error.message });
+        else if (error instanceof NotFoundError) res.status(404).json({ error: error.message });
+        else throw error;
+      }
+    },
+  );
   return router;
 }
 

@@ -240,3 +240,55 @@ export type Context = typeof contexts.$inferSelect;
 export type ConfigElementRow = typeof configElements.$inferSelect;
 export type Run = typeof runs.$inferSelect;
 export type RunTransition = typeof runTransitions.$inferSelect;
+
+/** API keys: the secret is shown once, at creation; only its hash is kept. */
+export const apiKeys = pgTable('api_keys', {
+  /** A ULID. */
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  admin: boolean('admin').notNull(),
+  teams: text('teams')
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
+  createdBy: text('created_by').notNull(),
+  createdAt: createdAt(),
+  lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+});
+
+/** The last time each user exchanged a credential for a JWT (Query.usage). */
+export const userLogins = pgTable('user_logins', {
+  username: text('username').primaryKey(),
+  lastLoginAt: timestamp('last_login_at', { withTimezone: true }).notNull(),
+  /** The GitLab token a GitLab user last logged in with, sealed, for oauthRefresh. */
+  encryptedGitlabToken: text('encrypted_gitlab_token'),
+});
+
+/** The one GitLab server an installation is connected to; the token and secrets are sealed. */
+export const gitlabIntegration = pgTable(
+  'gitlab_integration',
+  {
+    /** Always 1: there is one GitLab per installation. */
+    id: integer('id').primaryKey().default(1),
+    apiHost: text('api_host').notNull(),
+    encryptedToken: text('encrypted_token').notNull(),
+    encryptedWebhookSecret: text('encrypted_webhook_secret').notNull(),
+    oauthClientId: text('oauth_client_id'),
+    encryptedOauthClientSecret: text('encrypted_oauth_client_secret'),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [check('gitlab_integration_single', sql`${table.id} = 1`)],
+);
+
+/** A state file uploaded to a pre-signed URL, waiting for stackCreate to import it. */
+export const stateUploads = pgTable('state_uploads', {
+  id: text('id').primaryKey(),
+  content: bytea('content'),
+  createdAt: createdAt(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});
+
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type GitLabIntegrationRow = typeof gitlabIntegration.$inferSelect;

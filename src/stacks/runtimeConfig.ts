@@ -56,9 +56,21 @@ export async function resolveRuntimeConfig(
           .orderBy(asc(schema.configElements.id)),
   ]);
 
+  return mergeRuntimeConfig(own, attachments, fromContexts);
+}
+
+/**
+ * Merges a stack's own elements with those of its attached contexts, `sources` ordered by
+ * priority: the stack wins, then the context with the lower priority number.
+ */
+export function mergeRuntimeConfig(
+  own: ConfigElementRow[],
+  sources: ConfigSource[],
+  fromContexts: ConfigElementRow[],
+): ResolvedElement[] {
   const resolved = new Map<string, ResolvedElement>();
   for (const element of own) resolved.set(element.id, { element });
-  for (const source of attachments) {
+  for (const source of sources) {
     for (const element of fromContexts.filter((row) => row.contextId === source.contextId)) {
       if (!resolved.has(element.id)) resolved.set(element.id, { element, source });
     }

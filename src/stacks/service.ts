@@ -6,6 +6,7 @@ import type { ConfigElementRow, Context, Stack } from '../db/schema';
 import { ConflictError, NotFoundError } from '../runs/service';
 import { TERMINAL_STATES } from '../runs/types';
 import { sha256Hex, type SecretBox } from '../secrets';
+import { parseState, storeState } from '../state/store';
 
 export interface StackInput {
   name: string;
@@ -54,8 +55,10 @@ export function slugOf(name: string): string {
 export class StackService {
   constructor(private readonly deps: { db: Database; box: SecretBox }) {}
 
-  async createStack(input: StackInput): Promise<Stack> {
+  /** Creates a stack; with `state`, an existing state file becomes its first state version. */
+  async createStack(input: StackInput, options: { state?: Buffer } = {}): Promise<Stack> {
     validateStack(input);
+    if (options.state) parseState(options.state);
     const id = slugOf(input.name);
     const [stack] = await this.deps.db
       .insert(schema.stacks)
@@ -63,6 +66,31 @@ export class StackService {
       .onConflictDoNothing()
       .returning();
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
+    if (options.state) {
+      try {
+        await storeState(this.deps.db, { stackId: id, content: options.state });
+      } catch (error) {
+        await this.deps.db.delete(schema.stacks).where(eq(schema.stacks.id, id));
+        throw error;
+      }
+    }
+    return stack;
+  }
+
+  /** The AWS role runs of the stack assume (as AWS_ROLE_ARN); empty or null removes it. */
+  async setAwsRole(id: string, roleArn: string | null): Promise<Stack> {
+    const arn = roleArn?.trim() || null;
+    if (arn && !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(arn)) {
+      throw new InvalidInputError(
+        `"${arn}" is not an IAM role ARN; it looks like arn:aws:iam::123456789012:role/deployer`,
+      );
+    }
+    const [stack] = await this.deps.db
+      .update(schema.stacks)
+      .set({ awsAssumedRoleArn: arn, updatedAt: new Date() })
+      .where(eq(schema.stacks.id, id))
+      .returning();
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
 

@@ -171,7 +171,7 @@ export async function releaseRunLocks(db: Database, runId: string): Promise<void
   await db.delete(schema.stateLocks).where(eq(schema.stateLocks.runId, runId));
 }
 
-function parseState(content: Buffer): { serial: number; lineage: string } {
+export function parseState(content: Buffer): { serial: number; lineage: string } {
   let state: unknown;
   try {
     state = JSON.parse(content.toString('utf8'));

@@ -1,0 +1,168 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import {
+  buildSchema,
+  GraphQLError,
+  isObjectType,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type ValidationContext,
+} from 'graphql';
+import { createHandler } from 'graphql-http/lib/use/express';
+import { StackAccess } from '../../auth/access';
+import { secretMatches } from '../../auth/tokens';
+import { ADMIN_VIEWER, AuthenticationError } from '../../auth/viewer';
+import type { Logger } from '../../logger';
+import { graphiqlRouter } from '../graphiql';
+import type { GraphQLContext } from './context';
+import { errorCode } from './errors';
+import { createLoaders } from './loaders';
+import { accountResolvers } from './resolvers/account';
+import { contextResolvers } from './resolvers/contexts';
+import { runResolvers } from './resolvers/runs';
+import { stackResolvers } from './resolvers/stacks';
+import { typeDefs } from './schema';
+import type { ApiServices } from './services';
+
+export type { ApiServices } from './services';
+
+// Generous for any real client (the deepest useful query is about 5 levels, and lists are not
+// multiplied), small enough that one request cannot ask for the whole database many times over.
+const MAX_DEPTH = 10;
+const MAX_COST = 5_000;
+const MAX_ALIASES = 20;
+
+// The limits are reported as validation errors (a 400 answer), not thrown from validation.
+const reportLimits = {
+  exposeLimits: true,
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) => context?.reportError(error),
+  ],
+};
+
+/** The executable schema: the SDL with every resolver attached. */
+export function createSchema(): GraphQLSchema {
+  const schema = buildSchema(typeDefs);
+  for (const resolvers of [stackResolvers, runResolvers, contextResolvers, accountResolvers]) {
+    for (const [typeName, fields] of Object.entries(resolvers as Record<string, object>)) {
+      const type = schema.getType(typeName);
+      if (!isObjectType(type)) throw new Error(`resolvers for "${typeName}", not in the schema`);
+      for (const [fieldName, resolve] of Object.entries(fields)) {
+        const field = type.getFields()[fieldName];
+        if (!field) throw new Error(`resolver for "${typeName}.${fieldName}", not in the schema`);
+        field.resolve = resolve as GraphQLFieldResolver<unknown, GraphQLContext>;
+      }
+    }
+  }
+  return schema;
+}
+
+/**
+ * POST /graphql: the API, for the admin token, JWTs from apiKeyUser and oauthUser, and
+ * anonymous callers, who may only log in. GET /graphql: GraphiQL, for people.
+ */
+export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: number }): Router {
+  const schema = createSchema();
+  const logger = services.logger.child({ component: 'graphql' });
+  const router = express.Router();
+  router.use(graphiqlRouter());
+  router.post(
+    '/',
+    express.json({ limit: options.maxBodyBytes }),
+    createHandler<GraphQLContext>({
+      schema,
+      context: async (req) => {
+        try {
+          return await contextFor(services, req.raw.headers.authorization);
+        } catch (error) {
+          if (!(error instanceof AuthenticationError)) throw error;
+          return [
+            JSON.stringify({
+              errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED' } }],
+            }),
+            {
+              status: 401,
+              statusText: 'Unauthorized',
+              headers: {
+                'content-type': 'application/json; charset=utf-8',
+                'www-authenticate': 'Bearer realm="gantry"',
+              },
+            },
+          ];
+        }
+      },
+      validationRules: [
+        maxDepthRule({ n: MAX_DEPTH, ...reportLimits }),
+        costLimitRule({ maxCost: MAX_COST, ...reportLimits }),
+        maxAliasesRule({ n: MAX_ALIASES, ...reportLimits }),
+      ],
+      formatError: (error) => formatError(error, logger),
+    }),
+  );
+  router.use(bodyErrors(options.maxBodyBytes));
+  return router;
+}
+
+async function contextFor(
+  services: ApiServices,
+  authorization: string | undefined,
+): Promise<GraphQLContext> {
+  const loaders = createLoaders(services.db);
+  if (!authorization) return { viewer: null, access: null, token: null, services, loaders };
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) {
+    throw new AuthenticationError('the Authorization header must be "Bearer <token>"');
+  }
+  const bearer = match[1]!;
+  if (services.adminToken && secretMatches(bearer, services.adminToken)) {
+    const access = new StackAccess(ADMIN_VIEWER, services.policy);
+    return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
+  }
+  const { validUntil, ...viewer } = await services.tokens.verify(bearer);
+  const access = new StackAccess(viewer, services.policy);
+  return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
+}
+
+/**
+ * Every error carries extensions.code. Errors of Gantry's own kinds say what to do and go to
+ * the caller as they are; anything else is logged and answered without its details.
+ */
+function formatError(error: Readonly<Error>, logger: Logger): GraphQLError {
+  if (!(error instanceof GraphQLError)) {
+    return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  if (error.extensions.code) return error;
+  const answer = (message: string, code: string) =>
+    new GraphQLError(message, {
+      ...(error.nodes ? { nodes: error.nodes } : {}),
+      ...(error.source ? { source: error.source } : {}),
+      ...(error.positions ? { positions: error.positions } : {}),
+      ...(error.path ? { path: error.path } : {}),
+      extensions: { code },
+    });
+  const original = error.originalError;
+  // The request itself is wrong: syntax, validation, variable types.
+  if (!original || original instanceof GraphQLError) return answer(error.message, 'BAD_USER_INPUT');
+  const code = errorCode(original);
+  if (code) return answer(original.message, code);
+  logger.error({ err: original, path: error.path }, 'resolving field');
+  return answer('internal error; the details are in the server log', 'INTERNAL_SERVER_ERROR');
+}
+
+/** A body too large or not JSON gets a GraphQL-shaped answer, as a GraphQL client expects. */
+function bodyErrors(maxBodyBytes: number): ErrorRequestHandler {
+  return (error: { type?: string; message?: string }, _req, res, next) => {
+    const answer = (status: number, message: string) =>
+      res.status(status).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    if (error.type === 'entity.too.large') {
+      answer(413, `request body is larger than the limit of ${maxBodyBytes} bytes`);
+    } else if (error.type === 'entity.parse.failed') {
+      answer(400, `request body is not valid JSON: ${error.message}`);
+    } else {
+      next(error);
+    }
+  };
+}

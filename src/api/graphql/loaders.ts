@@ -1,0 +1,238 @@
+import DataLoader from 'dataloader';
+import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { schema, type Database } from '../../db';
+import type { ConfigElementRow, Context, Run, RunTransition, Stack } from '../../db/schema';
+import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
+import type { StackState } from './types.generated';
+
+export const RUN_PAGE_SIZE = 50;
+
+/** Which of a stack's runs a list shows. */
+export type RunList = 'runs' | 'tasks' | 'proposedRuns';
+
+export const RUN_TYPES: Record<RunList, RunType> = {
+  runs: RunType.TRACKED,
+  tasks: RunType.TASK,
+  proposedRuns: RunType.PROPOSED,
+};
+
+// What a stack's state follows: its latest tracked run that started (one QUEUED or CANCELED
+// changed nothing yet).
+const STACK_STATES = new Set<string>([
+  'INITIALIZING',
+  'PLANNING',
+  'FAILED',
+  'FINISHED',
+  'UNCONFIRMED',
+  'DISCARDED',
+  'CONFIRMED',
+  'APPLYING',
+  'STOPPED',
+]);
+
+const pageKey = (key: { stackId: string; list: RunList }) => `${key.list}/${key.stackId}`;
+
+/**
+ * Per-request batch loaders: however many stacks or runs a query touches, each kind of row is
+ * read with one query per level of the query, not one per parent.
+ */
+export function createLoaders(db: Database) {
+  const grouped = <K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K) => {
+    const groups = new Map<K, V[]>(keys.map((key) => [key, []]));
+    for (const row of rows) groups.get(keyOf(row))?.push(row);
+    return keys.map((key) => groups.get(key)!);
+  };
+  const byKey = <K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K) => {
+    const found = new Map(rows.map((row) => [keyOf(row), row]));
+    return keys.map((key) => found.get(key));
+  };
+
+  return {
+    stack: new DataLoader<string, Stack | undefined>(async (ids) =>
+      byKey(
+        ids,
+        await db
+          .select()
+          .from(schema.stacks)
+          .where(inArray(schema.stacks.id, [...ids])),
+        (row) => row.id,
+      ),
+    ),
+
+    context: new DataLoader<string, Context | undefined>(async (ids) =>
+      byKey(
+        ids,
+        await db
+          .select()
+          .from(schema.contexts)
+          .where(inArray(schema.contexts.id, [...ids])),
+        (row) => row.id,
+      ),
+    ),
+
+    run: new DataLoader<string, Run | undefined>(async (ids) =>
+      byKey(
+        ids,
+        await db
+          .select()
+          .from(schema.runs)
+          .where(inArray(schema.runs.id, [...ids])),
+        (row) => row.id,
+      ),
+    ),
+
+    stackState: new DataLoader<string, StackState>(async (ids) => {
+      const rows = await db
+        .selectDistinctOn([schema.runs.stackId], {
+          stackId: schema.runs.stackId,
+          state: schema.runs.state,
+        })
+        .from(schema.runs)
+        .where(
+          and(
+            inArray(schema.runs.stackId, [...ids]),
+            eq(schema.runs.type, RunType.TRACKED),
+            inArray(schema.runs.state, [...STACK_STATES] as RunState[]),
+          ),
+        )
+        .orderBy(schema.runs.stackId, desc(schema.runs.id));
+      return byKey(ids, rows, (row) => row.stackId).map(
+        (row) => (row?.state ?? 'NONE') as StackState,
+      );
+    }),
+
+    /** The run holding each stack's lock: see RunService.blocker. */
+    blocker: new DataLoader<string, Run | undefined>(async (ids) => {
+      const rows = await db
+        .selectDistinctOn([schema.runs.stackId])
+        .from(schema.runs)
+        .where(
+          and(
+            inArray(schema.runs.stackId, [...ids]),
+            inArray(schema.runs.type, [RunType.TRACKED, RunType.TASK]),
+            notInArray(schema.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
+          ),
+        )
+        .orderBy(schema.runs.stackId, asc(schema.runs.id));
+      return byKey(ids, rows, (row) => row.stackId);
+    }),
+
+    /** The first page (newest 50) of each stack's runs of one list. */
+    firstRunPage: new DataLoader<{ stackId: string; list: RunList }, Run[], string>(
+      async (keys) => {
+        const pages = await Promise.all(
+          (Object.keys(RUN_TYPES) as RunList[]).map(async (list) => {
+            const stackIds = keys.filter((key) => key.list === list).map((key) => key.stackId);
+            if (stackIds.length === 0) return [];
+            const ranked = db
+              .select({
+                id: schema.runs.id,
+                rank: sql<number>`row_number() over (partition by ${schema.runs.stackId} order by ${schema.runs.id} desc)`.as(
+                  'rank',
+                ),
+              })
+              .from(schema.runs)
+              .where(
+                and(inArray(schema.runs.stackId, stackIds), eq(schema.runs.type, RUN_TYPES[list])),
+              )
+              .as('ranked');
+            const rows = await db
+              .select({ run: schema.runs })
+              .from(schema.runs)
+              .innerJoin(ranked, eq(ranked.id, schema.runs.id))
+              .where(lte(ranked.rank, RUN_PAGE_SIZE))
+              .orderBy(desc(schema.runs.id));
+            return rows.map(({ run }) => ({ list, run }));
+          }),
+        );
+        const page = new Map(keys.map((key) => [pageKey(key), [] as Run[]]));
+        for (const { list, run } of pages.flat()) {
+          page.get(pageKey({ list, stackId: run.stackId }))?.push(run);
+        }
+        return keys.map((key) => page.get(pageKey(key))!);
+      },
+      { cacheKeyFn: pageKey },
+    ),
+
+    history: new DataLoader<string, RunTransition[]>(async (runIds) =>
+      grouped(
+        runIds,
+        await db
+          .select()
+          .from(schema.runTransitions)
+          .where(inArray(schema.runTransitions.runId, [...runIds]))
+          .orderBy(asc(schema.runTransitions.runId), asc(schema.runTransitions.seq)),
+        (row) => row.runId,
+      ),
+    ),
+
+    /** The states of each run that have log lines. */
+    loggedStates: new DataLoader<string, Set<string>>(async (runIds) => {
+      const rows = await db
+        .selectDistinct({ runId: schema.runLogs.runId, state: schema.runLogs.state })
+        .from(schema.runLogs)
+        .where(inArray(schema.runLogs.runId, [...runIds]));
+      return grouped(runIds, rows, (row) => row.runId).map(
+        (states) => new Set(states.map((row) => row.state)),
+      );
+    }),
+
+    stackConfig: new DataLoader<string, ConfigElementRow[]>(async (stackIds) =>
+      grouped(
+        stackIds,
+        await db
+          .select()
+          .from(schema.configElements)
+          .where(inArray(schema.configElements.stackId, [...stackIds]))
+          .orderBy(asc(schema.configElements.id)),
+        (row) => row.stackId!,
+      ),
+    ),
+
+    contextConfig: new DataLoader<string, ConfigElementRow[]>(async (contextIds) =>
+      grouped(
+        contextIds,
+        await db
+          .select()
+          .from(schema.configElements)
+          .where(
+            and(
+              isNotNull(schema.configElements.contextId),
+              inArray(schema.configElements.contextId, [...contextIds]),
+            ),
+          )
+          .orderBy(asc(schema.configElements.id)),
+        (row) => row.contextId!,
+      ),
+    ),
+
+    /** Each stack's attachments, by priority. */
+    stackAttachments: new DataLoader<string, (typeof schema.contextAttachments.$inferSelect)[]>(
+      async (stackIds) =>
+        grouped(
+          stackIds,
+          await db
+            .select()
+            .from(schema.contextAttachments)
+            .where(inArray(schema.contextAttachments.stackId, [...stackIds]))
+            .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id)),
+          (row) => row.stackId,
+        ),
+    ),
+
+    contextAttachments: new DataLoader<string, (typeof schema.contextAttachments.$inferSelect)[]>(
+      async (contextIds) =>
+        grouped(
+          contextIds,
+          await db
+            .select()
+            .from(schema.contextAttachments)
+            .where(inArray(schema.contextAttachments.contextId, [...contextIds]))
+            .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id)),
+          (row) => row.contextId,
+        ),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

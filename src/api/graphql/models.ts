@@ -1,0 +1,24 @@
+import type { ApiKey } from '../../db/schema';
+import type { Viewer } from '../../auth/viewer';
+
+/** What resolvers of the types below start from; the SDL's other types are served as they are. */
+
+/** A context attached to a stack, seen from the stack. */
+export interface StackAttachmentModel {
+  id: string;
+  contextId: string;
+  priority: number;
+}
+
+/** A context attached to a stack, seen from the context. */
+export interface ContextAttachmentModel {
+  id: string;
+  stackId: string;
+  priority: number;
+}
+
+/** An API key; the secret only in the answer to apiKeyCreate. */
+export type ApiKeyModel = ApiKey & { secret?: string };
+
+/** A viewer with the token that stands for them. */
+export type UserModel = Viewer & { jwt: string; validUntil: number };

@@ -1,0 +1,148 @@
+import { desc, gt, sql } from 'drizzle-orm';
+import { recordLogin } from '../../../auth/apiKeys';
+import type { Viewer } from '../../../auth/viewer';
+import { schema } from '../../../db';
+import { RunState } from '../../../runs/types';
+import type { GraphQLContext } from '../context';
+import { authenticated, requireAdmin } from '../guard';
+import type { UserModel } from '../models';
+import type { Resolvers } from '../types.generated';
+
+const USAGE_WINDOW_DAYS = 30;
+// Gantry sets no limits; the largest Int says so to clients that compute what is left.
+const NO_LIMIT = 2_147_483_647;
+const WORKING_STATES = [
+  RunState.INITIALIZING,
+  RunState.PLANNING,
+  RunState.APPLYING,
+  RunState.PERFORMING,
+];
+
+/** Records the login and gives the viewer a one-hour JWT. */
+async function logIn(context: GraphQLContext, viewer: Viewer): Promise<UserModel> {
+  await recordLogin(context.services.db, viewer.id);
+  return { ...viewer, ...(await context.services.tokens.issue(viewer)) };
+}
+
+export const accountResolvers: Resolvers = {
+  Query: {
+    name: (_parent, _args, context) => {
+      authenticated(context);
+      return context.services.accountName;
+    },
+    type: (_parent, _args, context) => {
+      authenticated(context);
+      return 'ORG';
+    },
+    viewer: async (_parent, _args, context) => {
+      if (!context.viewer) return null;
+      // The admin token is not a JWT; its holder gets one, as apiKeyUser would give.
+      const token = context.token ?? (await context.services.tokens.issue(context.viewer));
+      return { ...context.viewer, ...token };
+    },
+    usage: async (_parent, _args, context) => {
+      authenticated(context);
+      const { db } = context.services;
+      const since = new Date(Date.now() - USAGE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
+      // Each working phase lasts until the run's next transition, or until now.
+      const phases = db.$with('phases').as(
+        db
+          .select({
+            state: schema.runTransitions.state,
+            started: schema.runTransitions.timestamp,
+            ended:
+              sql<Date>`coalesce(lead(${schema.runTransitions.timestamp}) over (partition by ${schema.runTransitions.runId} order by ${schema.runTransitions.seq}), now())`.as(
+                'ended',
+              ),
+          })
+          .from(schema.runTransitions)
+          .where(gt(schema.runTransitions.timestamp, since)),
+      );
+      const [used] = await db
+        .with(phases)
+        .select({
+          seconds: sql<string>`coalesce(sum(extract(epoch from (${phases.ended} - ${phases.started}))), 0)`,
+        })
+        .from(phases)
+        .where(sql`${phases.state} in ${WORKING_STATES}`);
+      const logins = await db
+        .select()
+        .from(schema.userLogins)
+        .where(gt(schema.userLogins.lastLoginAt, since))
+        .orderBy(desc(schema.userLogins.lastLoginAt));
+      return {
+        allowedMinutes: NO_LIMIT,
+        allowedSeats: NO_LIMIT,
+        usedMinutes: Math.ceil(Number(used?.seconds ?? 0) / 60),
+        usedSeats: logins.length,
+        logins: logins.map((login) => ({
+          username: login.username,
+          timestamp: Math.floor(login.lastLoginAt.getTime() / 1000),
+        })),
+      };
+    },
+    apiKeys: (_parent, _args, context) => {
+      requireAdmin(context);
+      return context.services.apiKeys.list();
+    },
+    gitlabIntegration: async (_parent, _args, context) => {
+      requireAdmin(context);
+      return (await context.services.gitlab.settings()) ?? null;
+    },
+    teams: (_parent, _args, context) => {
+      authenticated(context);
+      return context.services.gitlab.teams();
+    },
+    repositories: (_parent, _args, context) => {
+      authenticated(context);
+      return context.services.gitlab.repositories();
+    },
+  },
+
+  Mutation: {
+    apiKeyCreate: async (_parent, { input }, context) => {
+      const viewer = requireAdmin(context);
+      const { key, secret } = await context.services.apiKeys.create(input, viewer.id);
+      return { ...key, secret };
+    },
+    apiKeyDelete: (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.apiKeys.delete(id);
+    },
+    apiKeyUser: async (_parent, { id, secret }, context) =>
+      logIn(context, await context.services.apiKeys.exchange(id, secret)),
+    oauthUser: async (_parent, { token }, context) =>
+      logIn(context, await context.services.gitlab.userFromToken(token)),
+    oauthRefresh: async (_parent, _args, context) => {
+      const { viewer } = authenticated(context);
+      return logIn(context, await context.services.gitlab.refreshUser(viewer));
+    },
+    oauthRedirect: (_parent, _args, context) => context.services.gitlab.oauthRedirect(),
+    oauthToken: (_parent, { code, state, temporaryToken }, context) =>
+      context.services.gitlab.oauthToken({ code, state, temporaryToken }),
+    gitlabIntegrationSetup: (_parent, args, context) => {
+      requireAdmin(context);
+      return context.services.gitlab.setup({
+        apiHost: args.apiHost,
+        token: args.token,
+        oauthClientId: args.oauthClientId ?? null,
+        oauthClientSecret: args.oauthClientSecret ?? null,
+      });
+    },
+    gitlabIntegrationDelete: async (_parent, _args, context) => {
+      requireAdmin(context);
+      return (await context.services.gitlab.remove()) ?? null;
+    },
+    stateUploadUrl: (_parent, _args, context) => {
+      requireAdmin(context);
+      return context.services.uploads.create();
+    },
+  },
+
+  ApiKey: {
+    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
+    lastUsedAt: (parent) =>
+      parent.lastUsedAt ? Math.floor(parent.lastUsedAt.getTime() / 1000) : null,
+    secret: (parent) => parent.secret ?? null,
+  },
+};

@@ -1,0 +1,72 @@
+import { asc } from 'drizzle-orm';
+import { schema } from '../../../db';
+import { requireAdmin } from '../guard';
+import type { Resolvers } from '../types.generated';
+
+/** Contexts are account-wide: admins manage them, and stacks show what they are given. */
+export const contextResolvers: Resolvers = {
+  Query: {
+    context: async (_parent, { id }, context) => {
+      requireAdmin(context);
+      return (await context.loaders.context.load(id)) ?? null;
+    },
+    contexts: async (_parent, _args, context) => {
+      requireAdmin(context);
+      return context.services.db.select().from(schema.contexts).orderBy(asc(schema.contexts.id));
+    },
+  },
+
+  Mutation: {
+    contextCreate: (_parent, args, context) => {
+      requireAdmin(context);
+      return context.services.stacks.createContext(args);
+    },
+    contextUpdate: (_parent, { id, ...input }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.updateContext(id, input);
+    },
+    contextDelete: (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.deleteContext(id);
+    },
+    contextAttach: (_parent, { id, stack, priority }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.attachContext(id, stack, priority);
+    },
+    contextDetach: (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.detachContext(id);
+    },
+    contextConfigAdd: (_parent, { context: contextId, config }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.addContextConfig(contextId, config);
+    },
+    contextConfigDelete: (_parent, { context: contextId, id }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.deleteContextConfig(contextId, id);
+    },
+  },
+
+  Context: {
+    attachedStack: async (parent, { id }, context) =>
+      (await context.loaders.contextAttachments.load(parent.id)).find(
+        (attachment) => attachment.stackId === id,
+      ) ?? null,
+    attachedStacks: (parent, _args, context) => context.loaders.contextAttachments.load(parent.id),
+    config: (parent, _args, context) => context.loaders.contextConfig.load(parent.id),
+    configElement: async (parent, { id }, context) =>
+      (await context.loaders.contextConfig.load(parent.id)).find((element) => element.id === id) ??
+      null,
+  },
+
+  ContextStackAttachment: {
+    stackName: async (parent, _args, context) =>
+      (await context.loaders.stack.load(parent.stackId))?.name ?? parent.stackId,
+  },
+
+  StackContextAttachment: {
+    config: (parent, _args, context) => context.loaders.contextConfig.load(parent.contextId),
+    contextName: async (parent, _args, context) =>
+      (await context.loaders.context.load(parent.contextId))?.name ?? parent.contextId,
+  },
+};

@@ -1,0 +1,106 @@
+import type { Decision } from '../../../runs/service';
+import { isTerminal, type RunState } from '../../../runs/types';
+import type { GraphQLContext } from '../context';
+import { writableStack } from '../guard';
+import type { Resolvers } from '../types.generated';
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** A decision on a run, by a writer of its stack; answers with the run as it is afterwards. */
+function decide(decision: Decision) {
+  return async (
+    _parent: unknown,
+    args: { stack: string; run: string },
+    context: GraphQLContext,
+  ) => {
+    await writableStack(context, args.stack);
+    const { runs } = context.services;
+    await runs.decide(args.stack, args.run, decision, context.viewer!.id);
+    return runs.run(args.run);
+  };
+}
+
+export const runResolvers: Resolvers = {
+  Mutation: {
+    runTrigger: async (_parent, { stack }, context) => {
+      await writableStack(context, stack);
+      return context.services.runs.triggerRun(stack, { triggeredBy: context.viewer!.id });
+    },
+    taskCreate: async (_parent, { stack, command }, context) => {
+      await writableStack(context, stack);
+      return context.services.runs.createTask(stack, {
+        command,
+        triggeredBy: context.viewer!.id,
+      });
+    },
+    runRetry: async (_parent, { stack, run }, context) => {
+      await writableStack(context, stack);
+      return context.services.runs.retryRun(stack, run, { triggeredBy: context.viewer!.id });
+    },
+    runConfirm: decide('confirm'),
+    runDiscard: decide('discard'),
+    runCancel: decide('cancel'),
+    runStop: decide('stop'),
+  },
+
+  Run: {
+    commit: (parent) => ({
+      authorLogin: parent.commitAuthorLogin,
+      authorName: parent.commitAuthorName,
+      avatarURL: '',
+      hash: parent.commitHash,
+      message: parent.commitMessage.split('\n')[0]!,
+      timestamp: seconds(parent.commitTimestamp ?? parent.createdAt),
+      url: parent.commitUrl,
+    }),
+    createdAt: (parent) => seconds(parent.createdAt),
+    updatedAt: (parent) => seconds(parent.updatedAt),
+    finished: (parent) => isTerminal(parent.state),
+    history: async (parent, _args, context) => {
+      const [history, logged] = await Promise.all([
+        context.loaders.history.load(parent.id),
+        context.loaders.loggedStates.load(parent.id),
+      ]);
+      return history.map((transition, index) => {
+        const next = history[index + 1];
+        return {
+          state: transition.state,
+          note: transition.note,
+          username: transition.username,
+          timestamp: seconds(transition.timestamp),
+          until: next ? seconds(next.timestamp) : null,
+          terminal: isTerminal(transition.state),
+          hasLogs: logged.has(transition.state),
+        };
+      });
+    },
+    logs: async (parent, { state, token }, context) => {
+      const page = await context.services.runs.logs(
+        parent.id,
+        state as RunState,
+        token ?? undefined,
+      );
+      return {
+        ...page,
+        messages: page.messages.map((line) => ({
+          message: line.message,
+          timestamp: seconds(line.timestamp),
+        })),
+      };
+    },
+    // OpenTofu refreshes the state on every plan.
+    refreshState: () => true,
+    runtimeConfig: async (parent, _args, context) => {
+      const stack = await context.loaders.stack.load(parent.stackId);
+      return {
+        projectRoot: stack?.projectRoot ?? '',
+        runnerImage: '',
+        terraformVersion: stack?.terraformVersion ?? '',
+      };
+    },
+    title: (parent) =>
+      parent.command ??
+      (parent.commitMessage.split('\n')[0] ||
+        `${parent.type} run of ${parent.commitHash.slice(0, 8)}`),
+  },
+};

@@ -1,0 +1,160 @@
+import { schema } from '../../../db';
+import type { Stack } from '../../../db/schema';
+import { mergeRuntimeConfig } from '../../../stacks/runtimeConfig';
+import { InvalidInputError, type StackInput as ServiceStackInput } from '../../../stacks/service';
+import type { GraphQLContext } from '../context';
+import { authenticated, requireAdmin, writableStack } from '../guard';
+import { RUN_TYPES, type RunList } from '../loaders';
+import type { Resolvers, StackInput, Team } from '../types.generated';
+
+const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
+
+function serviceInput(input: StackInput, managesStateFile?: boolean): ServiceStackInput {
+  return {
+    ...input,
+    provider: input.provider ?? 'GITLAB',
+    labels: input.labels ?? [],
+    autodeploy: input.autodeploy ?? false,
+    ...(managesStateFile === undefined ? {} : { managesStateFile }),
+  };
+}
+
+const team = (slug: string | null): Team | null => (slug ? { id: slug, name: slug, slug } : null);
+
+function runList(list: RunList) {
+  return async (parent: Stack, args: { before?: string | null }, context: GraphQLContext) =>
+    args.before
+      ? context.services.runs.listRuns(parent.id, { types: [RUN_TYPES[list]], before: args.before })
+      : context.loaders.firstRunPage.load({ stackId: parent.id, list });
+}
+
+export const stackResolvers: Resolvers = {
+  Query: {
+    stack: async (_parent, { id }, context) => {
+      authenticated(context);
+      const stack = await context.loaders.stack.load(id);
+      return stack && (await context.access!.canRead(stack)) ? stack : null;
+    },
+    stacks: async (_parent, _args, context) => {
+      const { access } = authenticated(context);
+      const stacks = await context.services.db
+        .select()
+        .from(schema.stacks)
+        .orderBy(schema.stacks.id);
+      const readable = await Promise.all(stacks.map((stack) => access.canRead(stack)));
+      return stacks.filter((_stack, index) => readable[index]);
+    },
+  },
+
+  Mutation: {
+    stackCreate: async (_parent, { input, manageState, stackObjectID }, context) => {
+      requireAdmin(context);
+      const { stacks, uploads } = context.services;
+      if (!stackObjectID) return stacks.createStack(serviceInput(input, manageState));
+      if (!manageState) {
+        throw new InvalidInputError(
+          'stackObjectID hands an existing state file to Gantry, so manageState must be true',
+        );
+      }
+      const state = await uploads.content(stackObjectID);
+      const stack = await stacks.createStack(serviceInput(input, true), { state });
+      await uploads.remove(stackObjectID);
+      return stack;
+    },
+    stackUpdate: async (_parent, { id, input }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.updateStack(id, serviceInput(input));
+    },
+    stackDelete: async (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.deleteStack(id);
+    },
+    stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {
+      requireAdmin(context);
+      return context.services.stacks.setAwsRole(id, roleArn ?? null);
+    },
+    stackConfigAdd: async (_parent, { stack, config }, context) => {
+      await writableStack(context, stack);
+      return context.services.stacks.addStackConfig(stack, config);
+    },
+    stackConfigDelete: async (_parent, { stack, id }, context) => {
+      await writableStack(context, stack);
+      return context.services.stacks.deleteStackConfig(stack, id);
+    },
+    stackLock: async (_parent, { id }, context) => {
+      await writableStack(context, id);
+      return context.services.runs.lockStack(id, context.viewer!.id);
+    },
+    stackUnlock: async (_parent, { id }, context) => {
+      await writableStack(context, id);
+      const viewer = context.viewer!;
+      return context.services.runs.unlockStack(id, viewer.id, { admin: viewer.admin });
+    },
+  },
+
+  Stack: {
+    attachedContexts: (parent, _args, context) => context.loaders.stackAttachments.load(parent.id),
+    awsAssumedRoleARN: (parent) => parent.awsAssumedRoleArn,
+    awsAssumeRoleLink: () => AWS_NEW_ROLE_LINK,
+    awsAssumeRolePolicyStatement: (parent) =>
+      JSON.stringify({
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Principal: { AWS: 'the IAM role or user Gantry workers run as' },
+        Condition: { StringEquals: { 'sts:RoleSessionName': `gantry-${parent.id}` } },
+      }),
+    blocker: async (parent, _args, context) =>
+      (await context.loaders.blocker.load(parent.id)) ?? null,
+    canWrite: (parent, _args, context) => authenticated(context).access.canWrite(parent),
+    config: (parent, _args, context) => context.loaders.stackConfig.load(parent.id),
+    configElement: async (parent, { id }, context) =>
+      (await context.loaders.stackConfig.load(parent.id)).find((element) => element.id === id) ??
+      null,
+    readers: (parent) => team(parent.readersSlug),
+    writers: (parent) => team(parent.writersSlug),
+    run: async (parent, { id }, context) => {
+      const run = await context.loaders.run.load(id);
+      return run?.stackId === parent.id ? run : null;
+    },
+    runs: runList('runs'),
+    tasks: runList('tasks'),
+    proposedRuns: runList('proposedRuns'),
+    runtimeConfig: async (parent, _args, context) => {
+      const { loaders } = context;
+      const [own, attachments] = await Promise.all([
+        loaders.stackConfig.load(parent.id),
+        loaders.stackAttachments.load(parent.id),
+      ]);
+      const sources = await Promise.all(
+        attachments.map(async (attachment) => ({
+          attachmentId: attachment.id,
+          contextId: attachment.contextId,
+          contextName: (await loaders.context.load(attachment.contextId))?.name ?? '',
+          priority: attachment.priority,
+        })),
+      );
+      const fromContexts = (
+        await loaders.contextConfig.loadMany(sources.map((source) => source.contextId))
+      ).flatMap((elements) => (elements instanceof Error ? [] : elements));
+      return mergeRuntimeConfig(own, sources, fromContexts);
+    },
+    state: (parent, _args, context) => context.loaders.stackState.load(parent.id),
+  },
+
+  ConfigElementWithSource: {
+    context: (parent) =>
+      parent.source
+        ? {
+            id: parent.source.attachmentId,
+            contextId: parent.source.contextId,
+            priority: parent.source.priority,
+          }
+        : null,
+  },
+
+  ConfigElement: {
+    runtime: () => false,
+    // Write-only values are kept sealed and never leave the service.
+    value: (parent) => (parent.writeOnly ? null : parent.value),
+  },
+};

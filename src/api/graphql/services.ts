@@ -1,0 +1,27 @@
+import type { StackAccessPolicy } from '../../auth/access';
+import type { ApiKeyService } from '../../auth/apiKeys';
+import type { TokenIssuer } from '../../auth/tokens';
+import type { Database } from '../../db';
+import type { GitLabIntegrationService } from '../../gitlab/integration';
+import type { Logger } from '../../logger';
+import type { RunService } from '../../runs/service';
+import type { StackService } from '../../stacks/service';
+import type { StateUploads } from '../../state/uploads';
+
+/** What the API is built on; one set per process, shared by all requests. */
+export interface ApiServices {
+  db: Database;
+  logger: Logger;
+  runs: RunService;
+  stacks: StackService;
+  apiKeys: ApiKeyService;
+  tokens: TokenIssuer;
+  uploads: StateUploads;
+  gitlab: GitLabIntegrationService;
+  /** Where stack access policies add to what teams give. */
+  policy: StackAccessPolicy;
+  /** GANTRY_ADMIN_TOKEN, or the one generated into the data dir. */
+  adminToken: string | undefined;
+  accountName: string;
+  publicUrl: string;
+}

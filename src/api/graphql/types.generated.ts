@@ -1,0 +1,1239 @@
+/* Generated from schema.graphql by `npm run graphql:generate`. */
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Stack as StackRow, Run as RunRow, Context as ContextRow, ConfigElementRow } from '../../db/schema';
+import type { ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel } from './models';
+import type { ResolvedElement } from '../../stacks/runtimeConfig';
+import type { GraphQLContext } from './context';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+};
+
+export type AccountType =
+  | 'ORG'
+  | 'UNKNOWN'
+  | 'USER';
+
+/** An API key: its id and secret are exchanged for a JWT with apiKeyUser. */
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  /** Whether users of the key are admins. */
+  admin: Scalars['Boolean']['output'];
+  /** Unix timestamp of creation. */
+  createdAt: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Unix timestamp of the last exchange for a JWT, if any. */
+  lastUsedAt?: Maybe<Scalars['Int']['output']>;
+  name: Scalars['String']['output'];
+  /** The secret: only in the answer to apiKeyCreate. */
+  secret?: Maybe<Scalars['String']['output']>;
+  /** Team slugs users of the key are members of, for stack readers and writers. */
+  teams: Array<Scalars['String']['output']>;
+};
+
+export type ApiKeyInput = {
+  /** Whether users of the key are admins. */
+  admin: Scalars['Boolean']['input'];
+  name: Scalars['String']['input'];
+  /** Team slugs users of the key are members of. */
+  teams?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+/** Commit represents a git commit. */
+export type Commit = {
+  __typename?: 'Commit';
+  /** GitLab username of the Commit author (optional). */
+  authorLogin?: Maybe<Scalars['String']['output']>;
+  /** Name of the Commit author (required). */
+  authorName: Scalars['String']['output'];
+  /** URL of the commit author avatar; empty when the provider gives none. */
+  avatarURL: Scalars['String']['output'];
+  /** Git commit SHA. */
+  hash: Scalars['String']['output'];
+  /** Short message associated with the commit (only the first line!); */
+  message: Scalars['String']['output'];
+  /** Unix timestamp of the commit. */
+  timestamp: Scalars['Int']['output'];
+  /** Full URL linking to the commit; empty when the provider has no web view. */
+  url: Scalars['String']['output'];
+};
+
+/** ConfigElement is a stack runtime configuration element: environment variable or file mount. */
+export type ConfigElement = {
+  __typename?: 'ConfigElement';
+  /** SHA256 checksum of the value. */
+  checksum: Scalars['String']['output'];
+  /** Environment variable name or file mount relative path. */
+  id: Scalars['ID']['output'];
+  /** Whether the config element is only known at runtime. */
+  runtime: Scalars['Boolean']['output'];
+  /** Config element type. */
+  type: ConfigType;
+  /** Environment variable value, only exposed if the variable is not marked as write-only. */
+  value?: Maybe<Scalars['String']['output']>;
+  /** When a variable is marked as write-only, its value is only accessible to the Run, but not in the API. */
+  writeOnly: Scalars['Boolean']['output'];
+};
+
+export type ConfigElementWithSource = {
+  __typename?: 'ConfigElementWithSource';
+  /** Optional context if the element is coming from a context. */
+  context?: Maybe<StackContextAttachment>;
+  /** Wrapped config element. */
+  element: ConfigElement;
+};
+
+export type ConfigInput = {
+  id: Scalars['ID']['input'];
+  type: ConfigType;
+  value: Scalars['String']['input'];
+  writeOnly: Scalars['Boolean']['input'];
+};
+
+export type ConfigType =
+  | 'ENVIRONMENT_VARIABLE'
+  | 'FILE_MOUNT';
+
+export type Context = {
+  __typename?: 'Context';
+  /** Single stack attachment for this Context. */
+  attachedStack?: Maybe<ContextStackAttachment>;
+  /** List of stacks attached to this Context. */
+  attachedStacks: Array<ContextStackAttachment>;
+  /** Full list of context config elements. */
+  config: Array<ConfigElement>;
+  /** Single context config element. */
+  configElement?: Maybe<ConfigElement>;
+  /** Free-form context description for the users, supports Markdown. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Unique (within a single organization), immutable name of the context. */
+  id: Scalars['ID']['output'];
+  /** Fancy, mutable name of the Context to show in the UI. */
+  name: Scalars['String']['output'];
+};
+
+
+export type ContextAttachedStackArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type ContextConfigElementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** ContextStackAttachment is the stack attachment viewed from the Context. */
+export type ContextStackAttachment = {
+  __typename?: 'ContextStackAttachment';
+  /** Globally unique attachment identifier. */
+  id: Scalars['ID']['output'];
+  /** Priority of the context on the stack; the lower number wins. */
+  priority: Scalars['Int']['output'];
+  /** Slug of the attached stack. */
+  stackId: Scalars['ID']['output'];
+  /** Name of the attached stack. */
+  stackName: Scalars['String']['output'];
+};
+
+/** Delta is the number of resources affected by a Run in various ways. */
+export type Delta = {
+  __typename?: 'Delta';
+  /** Count of resources to create. */
+  addCount?: Maybe<Scalars['Int']['output']>;
+  /** Names of resources to create. */
+  addResources: Array<Scalars['String']['output']>;
+  /** Count of resources to modify in-place. */
+  changeCount?: Maybe<Scalars['Int']['output']>;
+  /** Names of resources to modify in-place. */
+  changeResources: Array<Scalars['String']['output']>;
+  /** Count of resources to destroy. */
+  deleteCount?: Maybe<Scalars['Int']['output']>;
+  /** Names of resources to destroy. */
+  deleteResources: Array<Scalars['String']['output']>;
+  /** Total number of resources in the state before applying the change. */
+  resources: Scalars['Int']['output'];
+};
+
+/** The GitLab server Gantry is connected to. */
+export type GitLabIntegration = {
+  __typename?: 'GitLabIntegration';
+  /** Base URL of the GitLab server, such as https://gitlab.example.com. */
+  apiHost: Scalars['String']['output'];
+  /** Whether an OAuth application is configured, so that oauthRedirect and oauthToken work. */
+  oauthEnabled: Scalars['Boolean']['output'];
+  /** Secret token to set on those webhooks; GitLab sends it as X-Gitlab-Token. */
+  webhookSecret: Scalars['String']['output'];
+  /** URL to set as the webhook of GitLab projects (push and merge request events). */
+  webhookUrl: Scalars['String']['output'];
+};
+
+/** LogMessage represents a single log line. */
+export type LogMessage = {
+  __typename?: 'LogMessage';
+  /** Actual message. */
+  message: Scalars['String']['output'];
+  /** Unix timestamp representing log line creation. */
+  timestamp: Scalars['Int']['output'];
+};
+
+/** LogsResponse is a response to a query for a batch of logs. */
+export type LogsResponse = {
+  __typename?: 'LogsResponse';
+  /** Whether the log stream even exists. */
+  exists: Scalars['Boolean']['output'];
+  /** Is the log stream finished. */
+  finished: Scalars['Boolean']['output'];
+  /** Is more messages available. */
+  hasMore: Scalars['Boolean']['output'];
+  /** List of messages. */
+  messages: Array<LogMessage>;
+  /** Token used to retrieve the next batch of log messages. */
+  nextToken?: Maybe<Scalars['String']['output']>;
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Create an API key. The secret is in the answer once and never again. */
+  apiKeyCreate: ApiKey;
+  /** Delete an API key; JWTs it was exchanged for expire within the hour. */
+  apiKeyDelete?: Maybe<ApiKey>;
+  /** Exchange an API key's id and secret for a User with a JWT valid for one hour. */
+  apiKeyUser: User;
+  /** Attach context to a Stack. */
+  contextAttach: ContextStackAttachment;
+  /** Add a context config element. */
+  contextConfigAdd: ConfigElement;
+  /** Delete a context config element. */
+  contextConfigDelete?: Maybe<ConfigElement>;
+  /** Create a new context. */
+  contextCreate: Context;
+  /** Delete an existing context. */
+  contextDelete?: Maybe<Context>;
+  /** Detach context from a a Stack. */
+  contextDetach?: Maybe<ContextStackAttachment>;
+  /** Update an existing context. */
+  contextUpdate: Context;
+  /** Disconnect Gantry from GitLab. */
+  gitlabIntegrationDelete?: Maybe<GitLabIntegration>;
+  /**
+   * Connect Gantry to a GitLab server: checks the token (it needs the api scope), stores it
+   * encrypted and generates the webhook secret. Setting it up again replaces the settings. The
+   * OAuth application, when given, enables oauthRedirect and oauthToken; its redirect URI must be
+   * GANTRY_PUBLIC_URL/oauth/gitlab/callback.
+   */
+  gitlabIntegrationSetup: GitLabIntegration;
+  /** Get the GitLab OAuth authorization URL to send a person to. */
+  oauthRedirect: OAuthRedirect;
+  /** Refresh the current user's teams by asking GitLab again. */
+  oauthRefresh: User;
+  /** Exchange the authorization code GitLab returned, with the temporary token, for a GitLab token. */
+  oauthToken: Scalars['String']['output'];
+  /** Exchange a GitLab token (personal or OAuth access token) for a Gantry User. */
+  oauthUser: User;
+  /** Cancel a Run that has not yet started. */
+  runCancel: Run;
+  /** Confirm a Run that's waiting to be applied. */
+  runConfirm: Run;
+  /** Discard a Run that's waiting to be applied. */
+  runDiscard: Run;
+  /** Retry a Run that has finished, as a new Run of the same commit. */
+  runRetry: Run;
+  /** Stop a Run that's currently in progress. */
+  runStop: Run;
+  /** Trigger a Run against the current HEAD. */
+  runTrigger: Run;
+  /** Add a stack config element. */
+  stackConfigAdd: ConfigElement;
+  /** Delete a stack config element. */
+  stackConfigDelete: ConfigElement;
+  /**
+   * Create a new stack. The third argument (stackObjectID) is optional, and should only be used
+   * when creating a Stack with pre-existing state (uploaded to a stateUploadUrl) that is handed
+   * over to Gantry for further management.
+   */
+  stackCreate: Stack;
+  /** Delete an existing stack. */
+  stackDelete?: Maybe<Stack>;
+  /** Lock the stack for exclusive use. */
+  stackLock: Stack;
+  /** Set stack AWS role delegation. Setting an empty ARN removes delegation. */
+  stackSetAwsRoleDelegation?: Maybe<Stack>;
+  /** Unlock the stack. */
+  stackUnlock: Stack;
+  /** Update an existing stack. */
+  stackUpdate: Stack;
+  /** Generate pre-signed state upload URL. */
+  stateUploadUrl: StateUploadUrl;
+  /** Create a Task from a command. */
+  taskCreate: Run;
+};
+
+
+export type MutationApiKeyCreateArgs = {
+  input: ApiKeyInput;
+};
+
+
+export type MutationApiKeyDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationApiKeyUserArgs = {
+  id: Scalars['ID']['input'];
+  secret: Scalars['String']['input'];
+};
+
+
+export type MutationContextAttachArgs = {
+  id: Scalars['ID']['input'];
+  priority: Scalars['Int']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationContextConfigAddArgs = {
+  config: ConfigInput;
+  context: Scalars['ID']['input'];
+};
+
+
+export type MutationContextConfigDeleteArgs = {
+  context: Scalars['ID']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationContextCreateArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationContextDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationContextDetachArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationContextUpdateArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationGitlabIntegrationSetupArgs = {
+  apiHost: Scalars['String']['input'];
+  oauthClientId?: InputMaybe<Scalars['String']['input']>;
+  oauthClientSecret?: InputMaybe<Scalars['String']['input']>;
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationOauthTokenArgs = {
+  code: Scalars['String']['input'];
+  state: Scalars['String']['input'];
+  temporaryToken: Scalars['String']['input'];
+};
+
+
+export type MutationOauthUserArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationRunCancelArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunConfirmArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunDiscardArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunRetryArgs = {
+  refreshState?: InputMaybe<Scalars['Boolean']['input']>;
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunStopArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunTriggerArgs = {
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationStackConfigAddArgs = {
+  config: ConfigInput;
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationStackConfigDeleteArgs = {
+  id: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationStackCreateArgs = {
+  input: StackInput;
+  manageState: Scalars['Boolean']['input'];
+  stackObjectID?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationStackDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStackLockArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStackSetAwsRoleDelegationArgs = {
+  id: Scalars['ID']['input'];
+  roleArn?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationStackUnlockArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStackUpdateArgs = {
+  id: Scalars['ID']['input'];
+  input: StackInput;
+};
+
+
+export type MutationTaskCreateArgs = {
+  command: Scalars['String']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+/** OAuthRedirect is a response to an OAuth redirect query. */
+export type OAuthRedirect = {
+  __typename?: 'OAuthRedirect';
+  /** Full URL to the identity provider (GitLab). */
+  providerUrl: Scalars['String']['output'];
+  /** Temporary token to keep in the browser and pass to oauthToken. */
+  temporaryToken: Scalars['String']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  /** API keys of the account (admins only). Secrets are never shown again after creation. */
+  apiKeys: Array<ApiKey>;
+  /** Details of a single Context. */
+  context?: Maybe<Context>;
+  /** List of all the contexts in the account. */
+  contexts: Array<Context>;
+  /** The GitLab integration, if one is set up (admins only). */
+  gitlabIntegration?: Maybe<GitLabIntegration>;
+  /** Name of the account: GANTRY_ACCOUNT_NAME, or the host of GANTRY_PUBLIC_URL. */
+  name?: Maybe<Scalars['String']['output']>;
+  /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
+  repositories: Array<Repository>;
+  /** Details of a single Stack. */
+  stack?: Maybe<Stack>;
+  /** List of all the stacks the caller may read. */
+  stacks: Array<Stack>;
+  /** GitLab groups the configured GitLab token is a member of; empty without a GitLab integration. */
+  teams: Array<Team>;
+  /** Type of the account: a Gantry installation serves an organization. */
+  type?: Maybe<AccountType>;
+  /** Usage for the last 30 days. */
+  usage: Usage;
+  /** Current user, if any. */
+  viewer?: Maybe<User>;
+};
+
+
+export type QueryContextArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryStackArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** GitLab project with branches. */
+export type Repository = {
+  __typename?: 'Repository';
+  /** List of up to last 20 branches, sorted by most recent commit timestamp. */
+  branches: Array<Scalars['String']['output']>;
+  /** Path of the project, as group/project. */
+  id: Scalars['ID']['output'];
+};
+
+/** Run represents the main concept in Gantry. */
+export type Run = {
+  __typename?: 'Run';
+  /** Name of the branch for which this Run has been created. */
+  branch: Scalars['String']['output'];
+  /** Command - only useful for Tasks. */
+  command?: Maybe<Scalars['String']['output']>;
+  /** Commit representing the HEAD of the branch at the time of triggering the Run. */
+  commit: Commit;
+  /** Unix timestamp representing Run creation. */
+  createdAt: Scalars['Int']['output'];
+  /** Change in resources tracked by the Stack's state that will be caused by this Run. */
+  delta?: Maybe<Delta>;
+  /** Convenience helper, allowing a quick check on whether the Run has finished. */
+  finished: Scalars['Boolean']['output'];
+  /** Run history as a list of state transitions. */
+  history: Array<RunStateTransition>;
+  /** Globally unique ID (ULID) of the Run. */
+  id: Scalars['ID']['output'];
+  /** Paginated slice of Run logs associated with one of the current Run's (past or present) states. */
+  logs?: Maybe<LogsResponse>;
+  /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
+  refreshState: Scalars['Boolean']['output'];
+  /** Individual runtime configuration for this Run. */
+  runtimeConfig?: Maybe<RuntimeConfig>;
+  /** Current state of the Run. */
+  state: RunState;
+  /** Title of the Run for UI consumption. */
+  title: Scalars['String']['output'];
+  /** The user who manually triggered this Run, if any. */
+  triggeredBy?: Maybe<Scalars['String']['output']>;
+  /** Type of the Run. */
+  type: RunType;
+  /** Unix timestamp of the last update. */
+  updatedAt: Scalars['Int']['output'];
+};
+
+
+/** Run represents the main concept in Gantry. */
+export type RunLogsArgs = {
+  state: RunState;
+  token?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** RunState represents a discrete state of a Run. */
+export type RunState =
+  | 'APPLYING'
+  | 'CANCELED'
+  | 'CONFIRMED'
+  | 'DISCARDED'
+  | 'FAILED'
+  | 'FINISHED'
+  | 'INITIALIZING'
+  | 'PERFORMED'
+  | 'PERFORMING'
+  | 'PLANNING'
+  | 'QUEUED'
+  | 'STOPPED'
+  | 'UNCONFIRMED'
+  | 'UNKNOWN';
+
+/** Change in the Run state, along with its metadata. */
+export type RunStateTransition = {
+  __typename?: 'RunStateTransition';
+  /** Indicates whether the state transition has logs. */
+  hasLogs: Scalars['Boolean']['output'];
+  /** Optional note about the state transition. */
+  note?: Maybe<Scalars['String']['output']>;
+  /** New state of the Run. */
+  state: RunState;
+  /** Whether the transition finishes the run. */
+  terminal: Scalars['Boolean']['output'];
+  /** Unix timestamp of the transition. */
+  timestamp: Scalars['Int']['output'];
+  /** Unix timestamp of the subsequent state transition, if any. */
+  until?: Maybe<Scalars['Int']['output']>;
+  /** Username of the individual who caused the change, if any. */
+  username?: Maybe<Scalars['String']['output']>;
+};
+
+/** RunType is a type of the Run. */
+export type RunType =
+  | 'PROPOSED'
+  | 'TASK'
+  | 'TRACKED'
+  | 'UNKNOWN';
+
+/** RuntimeConfig is the runtime configuration of a Run. */
+export type RuntimeConfig = {
+  __typename?: 'RuntimeConfig';
+  /** Indicates where the root of the Terraform project is. */
+  projectRoot: Scalars['String']['output'];
+  /** Gantry runs OpenTofu on the worker's host, not in an image, so this is always empty. */
+  runnerImage: Scalars['String']['output'];
+  /** Terraform version set on the stack; empty when the worker's pinned OpenTofu is used. */
+  terraformVersion: Scalars['String']['output'];
+};
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type Stack = {
+  __typename?: 'Stack';
+  /** Administrative stacks can manage other Stacks at runtime. */
+  administrative: Scalars['Boolean']['output'];
+  /** List of contexts attached to this Stack. */
+  attachedContexts: Array<StackContextAttachment>;
+  /** Whether a plan with changes is applied without waiting for a confirmation. */
+  autodeploy: Scalars['Boolean']['output'];
+  /** AWS IAM console link to create the role to assume. */
+  awsAssumeRoleLink: Scalars['String']['output'];
+  /** AWS IAM trust policy statement the role needs so that Gantry's workers may assume it. */
+  awsAssumeRolePolicyStatement: Scalars['String']['output'];
+  /** AWS IAM role to assume, if any; runs get it as AWS_ROLE_ARN. */
+  awsAssumedRoleARN?: Maybe<Scalars['String']['output']>;
+  /** The Run that's currently holding the stack lock, if any. */
+  blocker?: Maybe<Run>;
+  /** Git branch of the repo that the Stack is tracking. */
+  branch: Scalars['String']['output'];
+  /** Whether the user has write privileges for this Stack. */
+  canWrite: Scalars['Boolean']['output'];
+  /** Full list of stack config elements. */
+  config: Array<ConfigElement>;
+  /** Single stack config element. */
+  configElement?: Maybe<ConfigElement>;
+  /** Free-form stack description for the users, supports Markdown. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** Unique (within a single organization), immutable name of the stack. */
+  id: Scalars['ID']['output'];
+  /** Free-form labels, also seen by stack access policies. */
+  labels: Array<Scalars['String']['output']>;
+  /** Username of the person who locked the Stack for their exclusive use. */
+  lockedBy?: Maybe<Scalars['String']['output']>;
+  /** Is Gantry responsible for managing the Terraform state file. */
+  managesStateFile: Scalars['Boolean']['output'];
+  /** Fancy, mutable name of the Stack to show in the UI. */
+  name: Scalars['String']['output'];
+  /** Directory of the repository the stack's code is in; the repository's root when null. */
+  projectRoot?: Maybe<Scalars['String']['output']>;
+  /** Paginated list of proposed Runs (other branches and merge requests), 50 a page, newest first. */
+  proposedRuns: Array<Run>;
+  /** Where the code comes from. */
+  provider: VcsProvider;
+  /** Readers team, if any. */
+  readers?: Maybe<Team>;
+  /** Repository tracked by this stack: group/project on GitLab, a git URL for RAW_GIT. */
+  repository: Scalars['String']['output'];
+  /** Individual Run (or task) by ID. */
+  run?: Maybe<Run>;
+  /** Paginated list of Runs targeting the tracked branch, 50 a page, newest first. */
+  runs: Array<Run>;
+  /** Calculated runtime config containing elements coming from contexts and the stack. */
+  runtimeConfig: Array<ConfigElementWithSource>;
+  /** Current state of the Stack: the state of its latest tracked Run that has started. */
+  state: StackState;
+  /** Paginated list of Tasks, 50 a page, newest first. */
+  tasks: Array<Run>;
+  /** Terraform version set by the admin. */
+  terraformVersion?: Maybe<Scalars['String']['output']>;
+  /** Writers team, if any. */
+  writers?: Maybe<Team>;
+};
+
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type StackConfigElementArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type StackProposedRunsArgs = {
+  before?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type StackRunArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type StackRunsArgs = {
+  before?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/** Stack represents a single OpenTofu/Terraform project. */
+export type StackTasksArgs = {
+  before?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** StackContextAttachment is the stack attachment viewed from the Stack. */
+export type StackContextAttachment = {
+  __typename?: 'StackContextAttachment';
+  /** Full list of the context's config elements. */
+  config: Array<ConfigElement>;
+  /** ID of the attached context. */
+  contextId: Scalars['ID']['output'];
+  /** Name of the attached context. */
+  contextName: Scalars['String']['output'];
+  /** Globally unique attachment identifier. */
+  id: Scalars['ID']['output'];
+  /** Priority of the context on the stack; the lower number wins. */
+  priority: Scalars['Int']['output'];
+};
+
+/** Arguments used to create and update an individual Stack. */
+export type StackInput = {
+  /** Administrative stacks can manage other Stacks at runtime. */
+  administrative: Scalars['Boolean']['input'];
+  /** Apply plans with changes without waiting for a confirmation; false when not given. */
+  autodeploy?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Name of the branch to track. */
+  branch: Scalars['String']['input'];
+  /** Optional free-form description of the Stack. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Free-form labels. */
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Human-friendly, mutable stack name. */
+  name: Scalars['String']['input'];
+  /** Directory of the repository the stack's code is in. */
+  projectRoot?: InputMaybe<Scalars['String']['input']>;
+  /** Where the code comes from; GITLAB when not given. */
+  provider?: InputMaybe<VcsProvider>;
+  /** Optional readers team slug. */
+  readersSlug?: InputMaybe<Scalars['String']['input']>;
+  /** Name of the repository to track: group/project on GitLab, a git URL for RAW_GIT. */
+  repository: Scalars['String']['input'];
+  /** Terraform version to use. */
+  terraformVersion?: InputMaybe<Scalars['String']['input']>;
+  /** Optional writers team slug. */
+  writersSlug?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** StackState represents a discrete state of a Stack, which is also the state of its most current Run. */
+export type StackState =
+  | 'APPLYING'
+  | 'CONFIRMED'
+  | 'DISCARDED'
+  | 'FAILED'
+  | 'FINISHED'
+  | 'INITIALIZING'
+  | 'NONE'
+  | 'PLANNING'
+  | 'STOPPED'
+  | 'UNCONFIRMED';
+
+/** StateUploadUrl represents a pre-signed URL that can be used to upload an existing state file. */
+export type StateUploadUrl = {
+  __typename?: 'StateUploadUrl';
+  /** Temporary object ID to be passed when creating the Stack. */
+  objectId: Scalars['String']['output'];
+  /** Pre-signed URL to PUT the state file to, valid for one hour. */
+  url: Scalars['String']['output'];
+};
+
+/** A team: a GitLab group. */
+export type Team = {
+  __typename?: 'Team';
+  /** Opaque team ID. */
+  id: Scalars['ID']['output'];
+  /** Human-friendly name of the team. */
+  name: Scalars['String']['output'];
+  /** URL-friendly name of the team: the group's full path, as readersSlug and writersSlug name it. */
+  slug: Scalars['String']['output'];
+};
+
+export type Usage = {
+  __typename?: 'Usage';
+  /** Number of minutes that can be used within any 30 days period: Gantry sets no limit. */
+  allowedMinutes: Scalars['Int']['output'];
+  /** Number of users who can log in for any 30 days: Gantry sets no limit. */
+  allowedSeats: Scalars['Int']['output'];
+  /** Logins of users who logged in within the last 30 days. */
+  logins: Array<UserLogin>;
+  /** Number of minutes runs spent working (initializing, planning, applying, performing) within the last 30 days. */
+  usedMinutes: Scalars['Int']['output'];
+  /** Number of users who logged in within the last 30 days. */
+  usedSeats: Scalars['Int']['output'];
+};
+
+/** Gantry user. */
+export type User = {
+  __typename?: 'User';
+  /** Whether the user has account-wide admin privileges. */
+  admin: Scalars['Boolean']['output'];
+  /** URL of the user avatar; empty when there is none. */
+  avatarURL: Scalars['String']['output'];
+  /** Username: the GitLab username, `api-key/<id>` for an API key, `admin` for the admin token. */
+  id: Scalars['ID']['output'];
+  /** Temporary access token (a JWT) to send as `Authorization: Bearer <jwt>`. */
+  jwt: Scalars['String']['output'];
+  /** Full name of the user. */
+  name: Scalars['String']['output'];
+  /** Slugs of the teams (GitLab groups) the user is a member of. */
+  teams: Array<Scalars['String']['output']>;
+  /** Unix timestamp of token validity expiration. */
+  validUntil: Scalars['Int']['output'];
+};
+
+/** UserLogin represents the last login of a single user. */
+export type UserLogin = {
+  __typename?: 'UserLogin';
+  /** Last login timestamp. */
+  timestamp: Scalars['Int']['output'];
+  /** Username of the user. */
+  username: Scalars['String']['output'];
+};
+
+/** Where a stack's code comes from. */
+export type VcsProvider =
+  /** A GitLab project, through the GitLab integration. */
+  | 'GITLAB'
+  /** Any git remote, cloned with git (including file:// URLs). */
+  | 'RAW_GIT';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  AccountType: AccountType;
+  ApiKey: ResolverTypeWrapper<ApiKeyModel>;
+  ApiKeyInput: ApiKeyInput;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Commit: ResolverTypeWrapper<Commit>;
+  ConfigElement: ResolverTypeWrapper<ConfigElementRow>;
+  ConfigElementWithSource: ResolverTypeWrapper<ResolvedElement>;
+  ConfigInput: ConfigInput;
+  ConfigType: ConfigType;
+  Context: ResolverTypeWrapper<ContextRow>;
+  ContextStackAttachment: ResolverTypeWrapper<ContextAttachmentModel>;
+  Delta: ResolverTypeWrapper<Delta>;
+  GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LogMessage: ResolverTypeWrapper<LogMessage>;
+  LogsResponse: ResolverTypeWrapper<LogsResponse>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Repository: ResolverTypeWrapper<Repository>;
+  Run: ResolverTypeWrapper<RunRow>;
+  RunState: RunState;
+  RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
+  RunType: RunType;
+  RuntimeConfig: ResolverTypeWrapper<RuntimeConfig>;
+  Stack: ResolverTypeWrapper<StackRow>;
+  StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
+  StackInput: StackInput;
+  StackState: StackState;
+  StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Team: ResolverTypeWrapper<Team>;
+  Usage: ResolverTypeWrapper<Usage>;
+  User: ResolverTypeWrapper<UserModel>;
+  UserLogin: ResolverTypeWrapper<UserLogin>;
+  VCSProvider: VcsProvider;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  ApiKey: ApiKeyModel;
+  ApiKeyInput: ApiKeyInput;
+  Boolean: Scalars['Boolean']['output'];
+  Commit: Commit;
+  ConfigElement: ConfigElementRow;
+  ConfigElementWithSource: ResolvedElement;
+  ConfigInput: ConfigInput;
+  Context: ContextRow;
+  ContextStackAttachment: ContextAttachmentModel;
+  Delta: Delta;
+  GitLabIntegration: GitLabIntegration;
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  LogMessage: LogMessage;
+  LogsResponse: LogsResponse;
+  Mutation: Record<PropertyKey, never>;
+  OAuthRedirect: OAuthRedirect;
+  Query: Record<PropertyKey, never>;
+  Repository: Repository;
+  Run: RunRow;
+  RunStateTransition: RunStateTransition;
+  RuntimeConfig: RuntimeConfig;
+  Stack: StackRow;
+  StackContextAttachment: StackAttachmentModel;
+  StackInput: StackInput;
+  StateUploadUrl: StateUploadUrl;
+  String: Scalars['String']['output'];
+  Team: Team;
+  Usage: Usage;
+  User: UserModel;
+  UserLogin: UserLogin;
+};
+
+export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
+  admin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastUsedAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CommitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Commit'] = ResolversParentTypes['Commit']> = {
+  authorLogin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  authorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  avatarURL?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ConfigElementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigElement'] = ResolversParentTypes['ConfigElement']> = {
+  checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  runtime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['ConfigType'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  writeOnly?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ConfigElementWithSourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigElementWithSource'] = ResolversParentTypes['ConfigElementWithSource']> = {
+  context?: Resolver<Maybe<ResolversTypes['StackContextAttachment']>, ParentType, ContextType>;
+  element?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType>;
+};
+
+export type ContextResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Context'] = ResolversParentTypes['Context']> = {
+  attachedStack?: Resolver<Maybe<ResolversTypes['ContextStackAttachment']>, ParentType, ContextType, RequireFields<ContextAttachedStackArgs, 'id'>>;
+  attachedStacks?: Resolver<Array<ResolversTypes['ContextStackAttachment']>, ParentType, ContextType>;
+  config?: Resolver<Array<ResolversTypes['ConfigElement']>, ParentType, ContextType>;
+  configElement?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<ContextConfigElementArgs, 'id'>>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ContextStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContextStackAttachment'] = ResolversParentTypes['ContextStackAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DeltaResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delta'] = ResolversParentTypes['Delta']> = {
+  addCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  addResources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  changeCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  changeResources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  deleteCount?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  deleteResources?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  resources?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type GitLabIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GitLabIntegration'] = ResolversParentTypes['GitLabIntegration']> = {
+  apiHost?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  oauthEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  webhookSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhookUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LogMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogMessage'] = ResolversParentTypes['LogMessage']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LogsResponseResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogsResponse'] = ResolversParentTypes['LogsResponse']> = {
+  exists?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  finished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  messages?: Resolver<Array<ResolversTypes['LogMessage']>, ParentType, ContextType>;
+  nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  apiKeyCreate?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationApiKeyCreateArgs, 'input'>>;
+  apiKeyDelete?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationApiKeyDeleteArgs, 'id'>>;
+  apiKeyUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationApiKeyUserArgs, 'id' | 'secret'>>;
+  contextAttach?: Resolver<ResolversTypes['ContextStackAttachment'], ParentType, ContextType, RequireFields<MutationContextAttachArgs, 'id' | 'priority' | 'stack'>>;
+  contextConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationContextConfigAddArgs, 'config' | 'context'>>;
+  contextConfigDelete?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<MutationContextConfigDeleteArgs, 'context' | 'id'>>;
+  contextCreate?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextCreateArgs, 'name'>>;
+  contextDelete?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<MutationContextDeleteArgs, 'id'>>;
+  contextDetach?: Resolver<Maybe<ResolversTypes['ContextStackAttachment']>, ParentType, ContextType, RequireFields<MutationContextDetachArgs, 'id'>>;
+  contextUpdate?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextUpdateArgs, 'id' | 'name'>>;
+  gitlabIntegrationDelete?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
+  gitlabIntegrationSetup?: Resolver<ResolversTypes['GitLabIntegration'], ParentType, ContextType, RequireFields<MutationGitlabIntegrationSetupArgs, 'apiHost' | 'token'>>;
+  oauthRedirect?: Resolver<ResolversTypes['OAuthRedirect'], ParentType, ContextType>;
+  oauthRefresh?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  oauthToken?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationOauthTokenArgs, 'code' | 'state' | 'temporaryToken'>>;
+  oauthUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationOauthUserArgs, 'token'>>;
+  runCancel?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunCancelArgs, 'run' | 'stack'>>;
+  runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
+  runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
+  runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
+  runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
+  runTrigger?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTriggerArgs, 'stack'>>;
+  stackConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigAddArgs, 'config' | 'stack'>>;
+  stackConfigDelete?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigDeleteArgs, 'id' | 'stack'>>;
+  stackCreate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackCreateArgs, 'input' | 'manageState'>>;
+  stackDelete?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<MutationStackDeleteArgs, 'id'>>;
+  stackLock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackLockArgs, 'id'>>;
+  stackSetAwsRoleDelegation?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<MutationStackSetAwsRoleDelegationArgs, 'id'>>;
+  stackUnlock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUnlockArgs, 'id'>>;
+  stackUpdate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUpdateArgs, 'id' | 'input'>>;
+  stateUploadUrl?: Resolver<ResolversTypes['StateUploadUrl'], ParentType, ContextType>;
+  taskCreate?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationTaskCreateArgs, 'command' | 'stack'>>;
+};
+
+export type OAuthRedirectResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OAuthRedirect'] = ResolversParentTypes['OAuthRedirect']> = {
+  providerUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  temporaryToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  context?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<QueryContextArgs, 'id'>>;
+  contexts?: Resolver<Array<ResolversTypes['Context']>, ParentType, ContextType>;
+  gitlabIntegration?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
+  stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
+  stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['AccountType']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
+  viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+};
+
+export type RepositoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Repository'] = ResolversParentTypes['Repository']> = {
+  branches?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type RunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = {
+  branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  command?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  commit?: Resolver<ResolversTypes['Commit'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  delta?: Resolver<Maybe<ResolversTypes['Delta']>, ParentType, ContextType>;
+  finished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  history?: Resolver<Array<ResolversTypes['RunStateTransition']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  logs?: Resolver<Maybe<ResolversTypes['LogsResponse']>, ParentType, ContextType, RequireFields<RunLogsArgs, 'state'>>;
+  refreshState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  runtimeConfig?: Resolver<Maybe<ResolversTypes['RuntimeConfig']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['RunState'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  triggeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['RunType'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RunStateTransitionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunStateTransition'] = ResolversParentTypes['RunStateTransition']> = {
+  hasLogs?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['RunState'], ParentType, ContextType>;
+  terminal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  until?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RuntimeConfigResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RuntimeConfig'] = ResolversParentTypes['RuntimeConfig']> = {
+  projectRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  runnerImage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  terraformVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type StackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Stack'] = ResolversParentTypes['Stack']> = {
+  administrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  attachedContexts?: Resolver<Array<ResolversTypes['StackContextAttachment']>, ParentType, ContextType>;
+  autodeploy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  awsAssumeRoleLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  awsAssumeRolePolicyStatement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  awsAssumedRoleARN?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  blocker?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+  branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  canWrite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  config?: Resolver<Array<ResolversTypes['ConfigElement']>, ParentType, ContextType>;
+  configElement?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<StackConfigElementArgs, 'id'>>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  lockedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  managesStateFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  proposedRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackProposedRunsArgs>>;
+  provider?: Resolver<ResolversTypes['VCSProvider'], ParentType, ContextType>;
+  readers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+  repository?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<StackRunArgs, 'id'>>;
+  runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackRunsArgs>>;
+  runtimeConfig?: Resolver<Array<ResolversTypes['ConfigElementWithSource']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['StackState'], ParentType, ContextType>;
+  tasks?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackTasksArgs>>;
+  terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  writers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+};
+
+export type StackContextAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackContextAttachment'] = ResolversParentTypes['StackContextAttachment']> = {
+  config?: Resolver<Array<ResolversTypes['ConfigElement']>, ParentType, ContextType>;
+  contextId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  contextName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StateUploadUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateUploadUrl'] = ResolversParentTypes['StateUploadUrl']> = {
+  objectId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TeamResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type UsageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = {
+  allowedMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  allowedSeats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  logins?: Resolver<Array<ResolversTypes['UserLogin']>, ParentType, ContextType>;
+  usedMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  usedSeats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UserResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = {
+  admin?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  avatarURL?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  jwt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  teams?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  validUntil?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type UserLoginResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['UserLogin'] = ResolversParentTypes['UserLogin']> = {
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GraphQLContext> = {
+  ApiKey?: ApiKeyResolvers<ContextType>;
+  Commit?: CommitResolvers<ContextType>;
+  ConfigElement?: ConfigElementResolvers<ContextType>;
+  ConfigElementWithSource?: ConfigElementWithSourceResolvers<ContextType>;
+  Context?: ContextResolvers<ContextType>;
+  ContextStackAttachment?: ContextStackAttachmentResolvers<ContextType>;
+  Delta?: DeltaResolvers<ContextType>;
+  GitLabIntegration?: GitLabIntegrationResolvers<ContextType>;
+  LogMessage?: LogMessageResolvers<ContextType>;
+  LogsResponse?: LogsResponseResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  Repository?: RepositoryResolvers<ContextType>;
+  Run?: RunResolvers<ContextType>;
+  RunStateTransition?: RunStateTransitionResolvers<ContextType>;
+  RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
+  Stack?: StackResolvers<ContextType>;
+  StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
+  StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
+  Team?: TeamResolvers<ContextType>;
+  Usage?: UsageResolvers<ContextType>;
+  User?: UserResolvers<ContextType>;
+  UserLogin?: UserLoginResolvers<ContextType>;
+};
+

@@ -1,0 +1,72 @@
+import type { Client } from '@temporalio/client';
+import type { Express } from 'express';
+import { TEAMS_ONLY, type StackAccessPolicy } from '../auth/access';
+import { ApiKeyService } from '../auth/apiKeys';
+import { TokenIssuer } from '../auth/tokens';
+import type { Database } from '../db';
+import type { Stack } from '../db/schema';
+import { GitLabIntegrationService } from '../gitlab/integration';
+import type { Logger } from '../logger';
+import { createMetrics } from '../metrics';
+import { RunService } from '../runs/service';
+import type { SecretBox } from '../secrets';
+import { StackService } from '../stacks/service';
+import { StateUploads } from '../state/uploads';
+import type { VcsProvider } from '../vcs';
+import { createApp, type ReadinessCheck } from './app';
+import { graphqlRouter } from './graphql';
+import { stateRouter, stateUploadRouter } from './state';
+
+export interface ApiDependencies {
+  db: Database;
+  logger: Logger;
+  client: Client;
+  box: SecretBox;
+  adminToken: string | undefined;
+  publicUrl: string;
+  accountName: string;
+  runTimeoutMs: number;
+  maxBodyBytes: number;
+  vcsFor: (stack: Stack) => VcsProvider;
+  readiness: ReadinessCheck[];
+  policy?: StackAccessPolicy;
+}
+
+/** The API process's HTTP app: GraphQL, the state backend and its uploads, health, metrics. */
+export function createApi(deps: ApiDependencies): Express {
+  const { db, box } = deps;
+  const uploads = new StateUploads(db, box.deriveKey('state uploads'), deps.publicUrl);
+  const graphql = graphqlRouter(
+    {
+      db,
+      logger: deps.logger,
+      runs: new RunService({
+        db,
+        client: deps.client,
+        vcsFor: deps.vcsFor,
+        runTimeoutMs: deps.runTimeoutMs,
+      }),
+      stacks: new StackService({ db, box }),
+      apiKeys: new ApiKeyService(db),
+      tokens: new TokenIssuer(box.deriveKey('jwt')),
+      uploads,
+      gitlab: new GitLabIntegrationService({ db, box, publicUrl: deps.publicUrl }),
+      policy: deps.policy ?? TEAMS_ONLY,
+      adminToken: deps.adminToken,
+      accountName: deps.accountName,
+      publicUrl: deps.publicUrl,
+    },
+    { maxBodyBytes: deps.maxBodyBytes },
+  );
+  return createApp({
+    logger: deps.logger,
+    metrics: createMetrics(),
+    maxBodyBytes: deps.maxBodyBytes,
+    routes: [
+      { path: '/state/:stackId', router: stateRouter(db) },
+      { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
+      { path: '/graphql', router: graphql },
+    ],
+    readiness: deps.readiness,
+  });
+}

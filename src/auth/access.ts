@@ -1,0 +1,55 @@
+import type { Stack } from '../db/schema';
+import type { Viewer } from './viewer';
+
+export type AccessLevel = 'none' | 'read' | 'write';
+
+/**
+ * Where stack access policies add grants and denials to what teams give. Given what the
+ * viewer's teams allow, it answers what the viewer may do.
+ */
+export interface StackAccessPolicy {
+  decide(viewer: Viewer, stack: Stack, fromTeams: AccessLevel): Promise<AccessLevel>;
+}
+
+/** Teams alone decide: the default until policies are attached. */
+export const TEAMS_ONLY: StackAccessPolicy = {
+  decide: (_viewer, _stack, fromTeams) => Promise.resolve(fromTeams),
+};
+
+/** What the stack's writers and readers teams give the viewer. */
+export function accessFromTeams(viewer: Viewer, stack: Stack): AccessLevel {
+  if (stack.writersSlug && viewer.teams.includes(stack.writersSlug)) return 'write';
+  if (stack.readersSlug && viewer.teams.includes(stack.readersSlug)) return 'read';
+  return 'none';
+}
+
+/**
+ * One request's view of what the viewer may do with each stack: admins everything, others what
+ * their teams and the stack's policies give. Decisions are kept for the request.
+ */
+export class StackAccess {
+  private readonly decided = new Map<string, Promise<AccessLevel>>();
+
+  constructor(
+    readonly viewer: Viewer,
+    private readonly policy: StackAccessPolicy = TEAMS_ONLY,
+  ) {}
+
+  level(stack: Stack): Promise<AccessLevel> {
+    if (this.viewer.admin) return Promise.resolve('write');
+    let level = this.decided.get(stack.id);
+    if (!level) {
+      level = this.policy.decide(this.viewer, stack, accessFromTeams(this.viewer, stack));
+      this.decided.set(stack.id, level);
+    }
+    return level;
+  }
+
+  async canRead(stack: Stack): Promise<boolean> {
+    return (await this.level(stack)) !== 'none';
+  }
+
+  async canWrite(stack: Stack): Promise<boolean> {
+    return (await this.level(stack)) === 'write';
+  }
+}

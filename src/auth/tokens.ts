@@ -1,0 +1,72 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { AuthenticationError, type Viewer } from './viewer';
+
+const ISSUER = 'gantry';
+const TOKEN_LIFETIME_SECONDS = 60 * 60;
+
+export interface IssuedToken {
+  jwt: string;
+  /** Unix seconds. */
+  validUntil: number;
+}
+
+/**
+ * The JWTs users get from apiKeyUser and oauthUser: HS256 under a key every API process
+ * derives from GANTRY_ENCRYPTION_KEY, valid for one hour. The token carries the viewer whole,
+ * so checking a request needs no database.
+ */
+export class TokenIssuer {
+  constructor(private readonly key: Uint8Array) {}
+
+  async issue(viewer: Viewer): Promise<IssuedToken> {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    const validUntil = issuedAt + TOKEN_LIFETIME_SECONDS;
+    const jwt = await new SignJWT({
+      name: viewer.name,
+      admin: viewer.admin,
+      teams: viewer.teams,
+      avatar: viewer.avatarURL,
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setSubject(viewer.id)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(validUntil)
+      .sign(this.key);
+    return { jwt, validUntil };
+  }
+
+  async verify(jwt: string): Promise<Viewer & { validUntil: number }> {
+    try {
+      const { payload } = await jwtVerify(jwt, this.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      });
+      return {
+        id: String(payload.sub),
+        name: String(payload.name),
+        admin: payload.admin === true,
+        teams: Array.isArray(payload.teams) ? payload.teams.map(String) : [],
+        avatarURL: typeof payload.avatar === 'string' ? payload.avatar : '',
+        validUntil: payload.exp!,
+      };
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) {
+        throw new AuthenticationError(
+          'the token has expired; exchange your API key (apiKeyUser) or GitLab token (oauthUser) for a new one',
+        );
+      }
+      throw new AuthenticationError(
+        'the token is not one Gantry issued; use the admin token or a JWT from apiKeyUser or oauthUser',
+      );
+    }
+  }
+}
+
+/** Compares a secret someone sent with the expected one in constant time. */
+export function secretMatches(given: string, expected: string): boolean {
+  // Equal-length digests, so neither the content nor the length leaks through timing.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}

@@ -1,0 +1,276 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import { secretMatches } from '../auth/tokens';
+import { AuthenticationError, type Viewer } from '../auth/viewer';
+import { schema, type Database } from '../db';
+import type { GitLabIntegrationRow } from '../db/schema';
+import { ConflictError } from '../runs/service';
+import type { SecretBox } from '../secrets';
+import { InvalidInputError } from '../stacks/service';
+import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
+
+/** The integration as admins see it. */
+export interface GitLabSettings {
+  apiHost: string;
+  webhookUrl: string;
+  webhookSecret: string;
+  oauthEnabled: boolean;
+}
+
+// Webhooks, commit statuses, comments and deployments need the full api scope.
+const REQUIRED_SCOPE = 'api';
+// What signing in asks of a person: who they are and which groups they are in.
+const SIGN_IN_SCOPES = ['read_api'];
+const SIGN_IN_LIFETIME_MS = 10 * 60 * 1000;
+
+/**
+ * The one GitLab server an installation is connected to: its settings (the token sealed), and
+ * what the API asks of it — who a token belongs to and their groups (the teams stacks name),
+ * the projects to choose from, and signing in with GitLab's OAuth authorization-code flow.
+ */
+export class GitLabIntegrationService {
+  constructor(
+    private readonly deps: {
+      db: Database;
+      box: SecretBox;
+      publicUrl: string;
+    },
+  ) {}
+
+  /** Where GitLab sends a person back to after signing in. */
+  get redirectUri(): string {
+    return `${this.deps.publicUrl}/oauth/gitlab/callback`;
+  }
+
+  async settings(): Promise<GitLabSettings | undefined> {
+    const row = await this.row();
+    return row && this.present(row);
+  }
+
+  /** Checks the token against the server and stores the settings; the webhook secret stays. */
+  async setup(input: {
+    apiHost: string;
+    token: string;
+    oauthClientId: string | null;
+    oauthClientSecret: string | null;
+  }): Promise<GitLabSettings> {
+    const apiHost = input.apiHost.trim().replace(/\/+$/, '');
+    if (!/^https?:\/\/[^\s/]+/.test(apiHost)) {
+      throw new InvalidInputError(
+        `apiHost "${input.apiHost}" must be the GitLab server's URL, such as https://gitlab.example.com`,
+      );
+    }
+    if (Boolean(input.oauthClientId) !== Boolean(input.oauthClientSecret)) {
+      throw new InvalidInputError(
+        'an OAuth application needs both oauthClientId and oauthClientSecret (or neither)',
+      );
+    }
+    const api = new GitLabApi({ host: apiHost, token: input.token });
+    let scopes: string[];
+    try {
+      await api.currentUser();
+      scopes = await api.tokenScopes();
+    } catch (error) {
+      if (error instanceof GitLabError && error.kind !== 'unreachable') {
+        throw new InvalidInputError(error.message);
+      }
+      throw error;
+    }
+    if (!scopes.includes(REQUIRED_SCOPE)) {
+      throw new InvalidInputError(
+        `the token's scopes are ${scopes.join(', ') || 'none'}; Gantry needs the "${REQUIRED_SCOPE}" scope to set webhooks, statuses, comments and deployments`,
+      );
+    }
+    const box = this.deps.box;
+    const existing = await this.row();
+    const values = {
+      id: 1,
+      apiHost,
+      encryptedToken: box.seal(input.token),
+      encryptedWebhookSecret:
+        existing?.encryptedWebhookSecret ?? box.seal(randomBytes(24).toString('base64url')),
+      oauthClientId: input.oauthClientId,
+      encryptedOauthClientSecret: input.oauthClientSecret
+        ? box.seal(input.oauthClientSecret)
+        : null,
+      updatedAt: new Date(),
+    };
+    const [row] = await this.deps.db
+      .insert(schema.gitlabIntegration)
+      .values(values)
+      .onConflictDoUpdate({ target: schema.gitlabIntegration.id, set: values })
+      .returning();
+    return this.present(row!);
+  }
+
+  async remove(): Promise<GitLabSettings | undefined> {
+    const [row] = await this.deps.db.delete(schema.gitlabIntegration).returning();
+    return row && this.present(row);
+  }
+
+  /**
+   * The Gantry user a GitLab token (personal or OAuth) belongs to, with their groups as teams.
+   * The token is kept sealed so that oauthRefresh can ask again.
+   */
+  async userFromToken(token: string): Promise<Viewer> {
+    const row = await this.requireRow('logging in with a GitLab token');
+    // GitLab takes personal and OAuth access tokens alike as a Bearer token.
+    const api = new GitLabApi({ host: row.apiHost, token, kind: 'oauth' });
+    try {
+      const [user, groups] = await Promise.all([api.currentUser(), api.groups()]);
+      const viewer: Viewer = {
+        id: user.username,
+        name: user.name,
+        admin: false,
+        teams: groups.map((group) => group.fullPath),
+        avatarURL: user.avatarUrl,
+      };
+      const encryptedGitlabToken = this.deps.box.seal(token);
+      await this.deps.db
+        .insert(schema.userLogins)
+        .values({ username: viewer.id, lastLoginAt: new Date(), encryptedGitlabToken })
+        .onConflictDoUpdate({
+          target: schema.userLogins.username,
+          set: { encryptedGitlabToken: sql`excluded.encrypted_gitlab_token` },
+        });
+      return viewer;
+    } catch (error) {
+      if (error instanceof GitLabError && error.kind === 'unauthorized') {
+        throw new AuthenticationError(
+          'GitLab does not accept this token (invalid, expired or revoked); create a new one with the read_api scope',
+        );
+      }
+      throw error;
+    }
+  }
+
+  /** The viewer as GitLab sees them now, asked with the token they last logged in with. */
+  async refreshUser(viewer: Viewer): Promise<Viewer> {
+    const [login] = await this.deps.db
+      .select()
+      .from(schema.userLogins)
+      .where(eq(schema.userLogins.username, viewer.id));
+    if (!login?.encryptedGitlabToken) {
+      throw new ConflictError(
+        `"${viewer.id}" did not log in with a GitLab token, so there is nothing to refresh; log in with oauthUser`,
+      );
+    }
+    return this.userFromToken(this.deps.box.open(login.encryptedGitlabToken));
+  }
+
+  /** The groups the integration's token is a member of, as teams; none without GitLab. */
+  async teams() {
+    const api = await this.api();
+    if (!api) return [];
+    return (await api.groups()).map((group) => ({
+      id: String(group.id),
+      name: group.name,
+      slug: group.fullPath,
+    }));
+  }
+
+  async repositories() {
+    const api = await this.api();
+    if (!api) return [];
+    return (await api.projects()).map((project) => ({
+      id: project.pathWithNamespace,
+      branches: project.branches,
+    }));
+  }
+
+  /**
+   * Starts signing in with GitLab. The state GitLab hands back must match the temporary token,
+   * which the browser keeps: a signed expiry and the state, so no server keeps anything.
+   */
+  async oauthRedirect(): Promise<{ providerUrl: string; temporaryToken: string }> {
+    const row = await this.requireOAuth();
+    const state = randomBytes(16).toString('base64url');
+    const expires = String(Date.now() + SIGN_IN_LIFETIME_MS);
+    return {
+      providerUrl: authorizeUrl({
+        host: row.apiHost,
+        clientId: row.oauthClientId!,
+        redirectUri: this.redirectUri,
+        state,
+        scopes: SIGN_IN_SCOPES,
+      }),
+      temporaryToken: `${expires}.${this.signState(state, expires)}`,
+    };
+  }
+
+  /** Finishes signing in: the code GitLab returned becomes a GitLab token for oauthUser. */
+  async oauthToken(input: { code: string; state: string; temporaryToken: string }) {
+    const row = await this.requireOAuth();
+    const [expires = '', signature = ''] = input.temporaryToken.split('.');
+    if (
+      !/^\d+$/.test(expires) ||
+      Number(expires) < Date.now() ||
+      !secretMatches(signature, this.signState(input.state, expires))
+    ) {
+      throw new InvalidInputError(
+        'the sign-in has expired or the state does not match its temporary token; start again with oauthRedirect',
+      );
+    }
+    try {
+      return await exchangeOAuthCode({
+        host: row.apiHost,
+        clientId: row.oauthClientId!,
+        clientSecret: this.deps.box.open(row.encryptedOauthClientSecret!),
+        code: input.code,
+        redirectUri: this.redirectUri,
+      });
+    } catch (error) {
+      if (error instanceof GitLabError && error.kind === 'unauthorized') {
+        throw new AuthenticationError(error.message);
+      }
+      throw error;
+    }
+  }
+
+  private signState(state: string, expires: string): string {
+    return createHmac('sha256', this.deps.box.deriveKey('gitlab sign-in'))
+      .update(`${state}.${expires}`)
+      .digest('base64url');
+  }
+
+  private async api(): Promise<GitLabApi | undefined> {
+    const row = await this.row();
+    if (!row) return undefined;
+    return new GitLabApi({ host: row.apiHost, token: this.deps.box.open(row.encryptedToken) });
+  }
+
+  private async row(): Promise<GitLabIntegrationRow | undefined> {
+    const [row] = await this.deps.db.select().from(schema.gitlabIntegration);
+    return row;
+  }
+
+  private async requireRow(action: string): Promise<GitLabIntegrationRow> {
+    const row = await this.row();
+    if (!row) {
+      throw new ConflictError(
+        `${action} needs a GitLab integration; an admin sets one up with gitlabIntegrationSetup`,
+      );
+    }
+    return row;
+  }
+
+  private async requireOAuth(): Promise<GitLabIntegrationRow> {
+    const row = await this.requireRow('signing in with GitLab');
+    if (!row.oauthClientId || !row.encryptedOauthClientSecret) {
+      throw new ConflictError(
+        'signing in with GitLab needs an OAuth application: an admin creates one in GitLab ' +
+          `(redirect URI ${this.redirectUri}, scope read_api) and passes its id and secret to gitlabIntegrationSetup`,
+      );
+    }
+    return row;
+  }
+
+  private present(row: GitLabIntegrationRow): GitLabSettings {
+    return {
+      apiHost: row.apiHost,
+      webhookUrl: `${this.deps.publicUrl}/webhooks/gitlab`,
+      webhookSecret: this.deps.box.open(row.encryptedWebhookSecret),
+      oauthEnabled: Boolean(row.oauthClientId),
+    };
+  }
+}

@@ -1,0 +1,605 @@
+import { SignJWT } from 'jose';
+import { schema } from '../../src/db';
+import { RunState, RunType } from '../../src/runs/types';
+import { startApiServer, type ApiServer } from '../support/api';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { startRunHarness, type RunHarness } from '../support/runs';
+
+// Applying prints 250 numbered lines, so the apply's logs take three pages.
+const CODE = `
+resource "terraform_data" "marker" {
+  input = "one"
+
+  provisioner "local-exec" {
+    command = "seq 1 250"
+  }
+}
+`;
+
+const STACK_INPUT = (repository: string, extra: Record<string, unknown> = {}) => ({
+  name: 'Payments',
+  administrative: false,
+  branch: 'main',
+  repository,
+  provider: 'RAW_GIT',
+  readersSlug: 'auditors',
+  writersSlug: 'payments-team',
+  ...extra,
+});
+
+describe('the GraphQL API over HTTP', () => {
+  let harness: RunHarness;
+  let api: ApiServer;
+  let repo: TestRepo;
+
+  /** A JWT for an API key with the given teams, as a script would get one. */
+  const userWithTeams = async (teams: string[], admin = false) => {
+    const created = await api.graphql<{ apiKeyCreate: { id: string; secret: string } }>(
+      `mutation ($input: ApiKeyInput!) { apiKeyCreate(input: $input) { id secret } }`,
+      { input: { name: `key for ${teams.join(',') || 'nobody'}`, admin, teams } },
+    );
+    const { id, secret } = created.data!.apiKeyCreate;
+    const user = await api.graphql<{ apiKeyUser: { jwt: string; validUntil: number } }>(
+      `mutation ($id: ID!, $secret: String!) { apiKeyUser(id: $id, secret: $secret) { jwt validUntil } }`,
+      { id, secret },
+      null,
+    );
+    return user.data!.apiKeyUser.jwt;
+  };
+
+  const runState = async (runId: string, token?: string) =>
+    (
+      await api.graphql<{ stack: { run: { state: string } | null } }>(
+        `query ($id: ID!) { stack(id: "payments") { run(id: $id) { state } } }`,
+        { id: runId },
+        token,
+      )
+    ).data?.stack?.run?.state;
+
+  const pollUntil = async (runId: string, state: string) => {
+    const deadline = Date.now() + 90_000;
+    let current: string | undefined;
+    while (Date.now() < deadline) {
+      current = await runState(runId);
+      if (current === state) return;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`run ${runId} is ${current}, not ${state}`);
+  };
+
+  beforeAll(async () => {
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': CODE }, 'Add the marker\n\nWith a longer body.');
+    harness = await startRunHarness();
+    api = await startApiServer(harness);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await harness?.stop();
+    await repo?.remove();
+  });
+
+  let confirmedRunId: string;
+
+  it('creates a stack, triggers a run, confirms it and pages through its logs, as a client would', async () => {
+    const created = await api.graphql<{ stackCreate: { id: string; state: string } }>(
+      `mutation ($input: StackInput!) {
+        stackCreate(input: $input, manageState: true) { id state provider canWrite }
+      }`,
+      { input: STACK_INPUT(repo.url) },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.stackCreate).toEqual({
+      id: 'payments',
+      state: 'NONE',
+      provider: 'RAW_GIT',
+      canWrite: true,
+    });
+
+    const triggered = await api.graphql<{ runTrigger: { id: string; state: string } }>(
+      `mutation { runTrigger(stack: "payments") { id state type triggeredBy } }`,
+    );
+    expect(triggered.data!.runTrigger).toMatchObject({
+      state: 'QUEUED',
+      type: 'TRACKED',
+      triggeredBy: 'admin',
+    });
+    const runId = triggered.data!.runTrigger.id;
+    confirmedRunId = runId;
+
+    await pollUntil(runId, 'UNCONFIRMED');
+    const waiting = await api.graphql<{
+      stack: { state: string; blocker: { id: string }; run: Record<string, unknown> };
+    }>(
+      `query ($id: ID!) { stack(id: "payments") {
+        state blocker { id }
+        run(id: $id) {
+          title finished
+          commit { hash message authorName timestamp }
+          delta { addCount changeCount deleteCount addResources resources }
+        }
+      } }`,
+      { id: runId },
+    );
+    expect(waiting.data!.stack).toMatchObject({
+      state: 'UNCONFIRMED',
+      blocker: { id: runId },
+      run: {
+        title: 'Add the marker',
+        finished: false,
+        commit: { message: 'Add the marker', authorName: 'Ada Lovelace' },
+        delta: {
+          addCount: 1,
+          changeCount: 0,
+          deleteCount: 0,
+          addResources: ['terraform_data.marker'],
+          resources: 0,
+        },
+      },
+    });
+
+    const confirmed = await api.graphql<{ runConfirm: { state: string } }>(
+      `mutation ($run: ID!) { runConfirm(stack: "payments", run: $run) { state } }`,
+      { run: runId },
+    );
+    expect(confirmed.data!.runConfirm.state).toBe('CONFIRMED');
+    await pollUntil(runId, 'FINISHED');
+
+    // Page through the apply's logs with the tokens the API hands out.
+    const lines: string[] = [];
+    let token: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const page: {
+        data?: {
+          stack: {
+            run: {
+              logs: {
+                exists: boolean;
+                finished: boolean;
+                hasMore: boolean;
+                nextToken: string;
+                messages: Array<{ message: string; timestamp: number }>;
+              };
+            };
+          };
+        };
+      } = await api.graphql(
+        `query ($id: ID!, $token: String) { stack(id: "payments") { run(id: $id) {
+          logs(state: APPLYING, token: $token) { exists finished hasMore nextToken messages { message timestamp } }
+        } } }`,
+        { id: runId, token },
+      );
+      const logs = page.data!.stack.run.logs;
+      expect(logs).toMatchObject({ exists: true, finished: true });
+      lines.push(...logs.messages.map((line) => line.message));
+      pages += 1;
+      if (!logs.hasMore) break;
+      token = logs.nextToken;
+    }
+    expect(pages).toBeGreaterThanOrEqual(3);
+    // local-exec output comes as "terraform_data.marker (local-exec): 17".
+    const numbers = lines.flatMap((line) => /\(local-exec\): (\d+)\s*$/.exec(line)?.[1] ?? []);
+    expect(numbers).toEqual(Array.from({ length: 250 }, (_, index) => String(index + 1)));
+
+    const after = await api.graphql<{
+      stack: {
+        state: string;
+        blocker: null;
+        runs: Array<{ id: string }>;
+        run: Record<string, unknown>;
+      };
+    }>(
+      `query ($id: ID!) { stack(id: "payments") {
+        state blocker { id } runs { id }
+        run(id: $id) { finished history { state terminal hasLogs username until } }
+      } }`,
+      { id: runId },
+    );
+    expect(after.data!.stack).toMatchObject({
+      state: 'FINISHED',
+      blocker: null,
+      runs: [{ id: runId }],
+    });
+    const history = (after.data!.stack.run as { history: Array<Record<string, unknown>> }).history;
+    expect(history.map((transition) => transition.state)).toEqual([
+      'QUEUED',
+      'INITIALIZING',
+      'PLANNING',
+      'UNCONFIRMED',
+      'CONFIRMED',
+      'APPLYING',
+      'FINISHED',
+    ]);
+    expect(history.find((transition) => transition.state === 'CONFIRMED')).toMatchObject({
+      username: 'admin',
+    });
+    expect(history.at(-1)).toMatchObject({ terminal: true, until: null });
+    expect(history.find((transition) => transition.state === 'APPLYING')).toMatchObject({
+      hasLogs: true,
+    });
+  });
+
+  it('lets a reader see a stack but not confirm, discard or trigger; nothing changes', async () => {
+    const reader = await userWithTeams(['auditors']);
+    const seen = await api.graphql<{ stacks: Array<{ id: string; canWrite: boolean }> }>(
+      `{ stacks { id canWrite } }`,
+      {},
+      reader,
+    );
+    expect(seen.data!.stacks).toEqual([{ id: 'payments', canWrite: false }]);
+
+    await repo.commit({ 'main.tf': CODE.replace('"one"', '"two"') }, 'Change the marker');
+    const run = await harness.service.triggerRun('payments', { triggeredBy: 'someone' });
+    await harness.waitForState(run.id, RunState.UNCONFIRMED);
+    const refused = await api.graphql(
+      `mutation ($run: ID!) { runConfirm(stack: "payments", run: $run) { state } }`,
+      { run: run.id },
+      reader,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.errors?.[0]?.message).toMatch(/writers team "payments-team"/);
+    const trigger = await api.graphql(
+      `mutation { runTrigger(stack: "payments") { id } }`,
+      {},
+      reader,
+    );
+    expect(trigger.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(await runState(run.id)).toBe('UNCONFIRMED');
+
+    // A writer may decide.
+    const writer = await userWithTeams(['payments-team']);
+    const discarded = await api.graphql<{ runDiscard: { state: string } }>(
+      `mutation ($run: ID!) { runDiscard(stack: "payments", run: $run) { state } }`,
+      { run: run.id },
+      writer,
+    );
+    expect(discarded.data!.runDiscard.state).toBe('DISCARDED');
+    const late = await api.graphql(
+      `mutation ($run: ID!) { runConfirm(stack: "payments", run: $run) { state } }`,
+      { run: run.id },
+      writer,
+    );
+    expect(late.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+    expect(late.errors?.[0]?.message).toMatch(/DISCARDED/);
+  });
+
+  it('shows an outsider nothing: no stacks in lists, not found by id, and no way to act', async () => {
+    const outsider = await userWithTeams(['other-team']);
+    const list = await api.graphql<{ stacks: unknown[]; stack: unknown }>(
+      `{ stacks { id } stack(id: "payments") { id } }`,
+      {},
+      outsider,
+    );
+    expect(list.data).toEqual({ stacks: [], stack: null });
+    const trigger = await api.graphql(
+      `mutation { runTrigger(stack: "payments") { id } }`,
+      {},
+      outsider,
+    );
+    expect(trigger.errors?.[0]).toMatchObject({
+      message: 'stack "payments" does not exist',
+      extensions: { code: 'NOT_FOUND' },
+    });
+    const missing = await api.graphql(
+      `mutation { runTrigger(stack: "nope") { id } }`,
+      {},
+      outsider,
+    );
+    expect(missing.errors?.[0]?.message).toBe('stack "nope" does not exist');
+    const admin = await api.graphql(`{ contexts { id } }`, {}, outsider);
+    expect(admin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refuses expired, forged and missing tokens', async () => {
+    const key = harness.box.deriveKey('jwt');
+    const sign = (expiresAt: number, secret: Uint8Array = key) =>
+      new SignJWT({ name: 'Mallory', admin: true, teams: [] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer('gantry')
+        .setSubject('mallory')
+        .setIssuedAt(expiresAt - 3600)
+        .setExpirationTime(expiresAt)
+        .sign(secret);
+    const now = Math.floor(Date.now() / 1000);
+
+    const expired = await api.graphql(`{ stacks { id } }`, {}, await sign(now - 10));
+    expect(expired.status).toBe(401);
+    expect(expired.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    expect(expired.errors?.[0]?.message).toMatch(/expired/);
+
+    const forged = await api.graphql(
+      `{ stacks { id } }`,
+      {},
+      await sign(now + 3600, new Uint8Array(32).fill(7)),
+    );
+    expect(forged.status).toBe(401);
+    expect(forged.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const anonymous = await api.graphql<{ viewer: null }>(`{ viewer { id } }`, {}, null);
+    expect(anonymous.data).toEqual({ viewer: null });
+    const needsToken = await api.graphql(`{ stacks { id } }`, {}, null);
+    expect(needsToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const wrongSecret = await api.graphql(
+      `mutation { apiKeyUser(id: "01J00000000000000000000000", secret: "guess") { jwt } }`,
+      {},
+      null,
+    );
+    expect(wrongSecret.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers bad input with the right code and changes nothing', async () => {
+    const before = await harness.database.db.select().from(schema.stacks);
+
+    const unknown = await api.graphql(`mutation { stackLock(id: "ghost") { id } }`);
+    expect(unknown.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+
+    const malformed = await api.graphql(`{ stacks { id `);
+    expect(malformed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(malformed.errors?.[0]?.message).toMatch(/Syntax Error/);
+
+    const unknownField = await api.graphql(`{ stacks { id password } }`);
+    expect(unknownField.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const wrongTypes = await api.graphql(
+      `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+      { input: { name: 42, branch: ['main'], repository: 'x', administrative: 'yes' } },
+    );
+    expect(wrongTypes.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const invalid = await api.graphql(
+      `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+      { input: STACK_INPUT(repo.url, { name: 'Escape', projectRoot: '../outside' }) },
+    );
+    expect(invalid.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(invalid.errors?.[0]?.message).toMatch(/projectRoot/);
+
+    const duplicate = await api.graphql(
+      `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+      { input: STACK_INPUT(repo.url) },
+    );
+    expect(duplicate.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+
+    const oversized = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({
+        query: `mutation ($d: String) { contextCreate(name: "big", description: $d) { id } }`,
+        variables: { d: 'x'.repeat(100 * 1024) },
+      }),
+    });
+    expect(oversized.status).toBe(413);
+    expect(await oversized.json()).toMatchObject({
+      errors: [{ extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+
+    const notJson = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: '{"query": ',
+    });
+    expect(notJson.status).toBe(400);
+
+    // One request may not ask for the same list over and over under aliases.
+    const aliases = Array.from({ length: 25 }, (_, index) => `s${index}: stacks { id }`);
+    const greedy = await api.graphql(`{ ${aliases.join(' ')} }`);
+    expect(greedy.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+    expect(greedy.errors?.[0]?.message).toMatch(/Aliases limit of 20/);
+
+    expect(await harness.database.db.select().from(schema.stacks)).toEqual(before);
+    expect(await harness.database.db.select().from(schema.contexts)).toEqual([]);
+  });
+
+  it('serves config, contexts and the runtime config with where each element comes from', async () => {
+    const mutation = (query: string, variables: Record<string, unknown>) =>
+      api.graphql(query, variables).then((answer) => {
+        expect(answer.errors).toBeUndefined();
+        return answer.data!;
+      });
+    await mutation(
+      `mutation { contextCreate(name: "Shared AWS", description: "creds") { id } }`,
+      {},
+    );
+    await mutation(
+      `mutation ($config: ConfigInput!) { contextConfigAdd(context: "shared-aws", config: $config) { id } }`,
+      {
+        config: {
+          id: 'AWS_REGION',
+          type: 'ENVIRONMENT_VARIABLE',
+          value: 'eu-west-1',
+          writeOnly: false,
+        },
+      },
+    );
+    await mutation(
+      `mutation ($config: ConfigInput!) { contextConfigAdd(context: "shared-aws", config: $config) { id } }`,
+      {
+        config: {
+          id: 'TF_VAR_token',
+          type: 'ENVIRONMENT_VARIABLE',
+          value: 'from-context',
+          writeOnly: false,
+        },
+      },
+    );
+    await mutation(
+      `mutation { contextAttach(id: "shared-aws", stack: "payments", priority: 1) { id } }`,
+      {},
+    );
+    const added = await mutation(
+      `mutation ($config: ConfigInput!) { stackConfigAdd(stack: "payments", config: $config) { id value writeOnly checksum } }`,
+      {
+        config: {
+          id: 'TF_VAR_token',
+          type: 'ENVIRONMENT_VARIABLE',
+          value: 's3cret',
+          writeOnly: true,
+        },
+      },
+    );
+    expect(added).toEqual({
+      stackConfigAdd: {
+        id: 'TF_VAR_token',
+        value: null,
+        writeOnly: true,
+        checksum: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+      },
+    });
+
+    const stack = await api.graphql<{ stack: Record<string, unknown> }>(`{ stack(id: "payments") {
+      config { id value }
+      attachedContexts { contextId contextName priority config { id } }
+      runtimeConfig { element { id value writeOnly } context { contextId contextName priority } }
+    } }`);
+    expect(stack.data!.stack).toEqual({
+      config: [{ id: 'TF_VAR_token', value: null }],
+      attachedContexts: [
+        {
+          contextId: 'shared-aws',
+          contextName: 'Shared AWS',
+          priority: 1,
+          config: [{ id: 'AWS_REGION' }, { id: 'TF_VAR_token' }],
+        },
+      ],
+      runtimeConfig: [
+        {
+          element: { id: 'AWS_REGION', value: 'eu-west-1', writeOnly: false },
+          context: { contextId: 'shared-aws', contextName: 'Shared AWS', priority: 1 },
+        },
+        { element: { id: 'TF_VAR_token', value: null, writeOnly: true }, context: null },
+      ],
+    });
+    const context = await api.graphql<{
+      context: Record<string, unknown>;
+    }>(`{ context(id: "shared-aws") {
+      name description attachedStacks { stackId stackName priority } attachedStack(id: "payments") { priority }
+    } }`);
+    expect(context.data!.context).toEqual({
+      name: 'Shared AWS',
+      description: 'creds',
+      attachedStacks: [{ stackId: 'payments', stackName: 'Payments', priority: 1 }],
+      attachedStack: { priority: 1 },
+    });
+  });
+
+  it('pages runs and tasks 50 at a time, newest first', async () => {
+    const now = Date.now();
+    const rows = Array.from({ length: 110 }, (_, index) => ({
+      id: `01JPAGE${String(index).padStart(19, '0')}`,
+      stackId: 'payments',
+      type: index % 2 === 0 ? RunType.TASK : RunType.TRACKED,
+      state: RunState.FINISHED,
+      branch: 'main',
+      commitHash: 'a'.repeat(40),
+      command: 'true',
+      createdAt: new Date(now + index),
+      updatedAt: new Date(now + index),
+    }));
+    await harness.database.db.insert(schema.runs).values(rows);
+    const page = async (field: 'runs' | 'tasks', before: string | null) =>
+      (
+        await api.graphql<{ stack: Record<string, Array<{ id: string }>> }>(
+          `query ($before: ID) { stack(id: "payments") { ${field}(before: $before) { id } } }`,
+          { before },
+        )
+      ).data!.stack[field]!.map((run) => run.id);
+    const tasks = rows
+      .filter((row) => row.type === RunType.TASK)
+      .map((row) => row.id)
+      .reverse();
+    expect(await page('tasks', null)).toEqual(tasks.slice(0, 50));
+    expect(await page('tasks', tasks[49]!)).toEqual(tasks.slice(50));
+
+    // 55 inserted, and the two runs of the tests above, which are newer.
+    const first = await page('runs', null);
+    expect(first).toHaveLength(50);
+    expect(first).toEqual([...first].sort().reverse());
+    const second = await page('runs', first.at(-1)!);
+    expect(second).toHaveLength(7);
+    expect(second.every((id) => id < first.at(-1)!)).toBe(true);
+    expect(await page('runs', second.at(-1)!)).toEqual([]);
+  });
+
+  it('imports an existing state file uploaded to a pre-signed URL', async () => {
+    const upload = await api.graphql<{ stateUploadUrl: { objectId: string; url: string } }>(
+      `mutation { stateUploadUrl { objectId url } }`,
+    );
+    const { objectId, url } = upload.data!.stateUploadUrl;
+    const state = JSON.stringify({ version: 4, serial: 7, lineage: 'abc-123', resources: [] });
+    const forged = await fetch(url.replace(/signature=[^&]+/, 'signature=forged'), {
+      method: 'PUT',
+      body: state,
+    });
+    expect(forged.status).toBe(403);
+    expect((await fetch(url, { method: 'PUT', body: state })).status).toBe(200);
+
+    const created = await api.graphql<{ stackCreate: { id: string; managesStateFile: boolean } }>(
+      `mutation ($input: StackInput!, $object: String) {
+        stackCreate(input: $input, manageState: true, stackObjectID: $object) { id managesStateFile }
+      }`,
+      { input: STACK_INPUT(repo.url, { name: 'Imported' }), object: objectId },
+    );
+    expect(created.data!.stackCreate).toEqual({ id: 'imported', managesStateFile: true });
+    const versions = await harness.database.db.select().from(schema.stateVersions);
+    expect(versions.filter((version) => version.stackId === 'imported')).toMatchObject([
+      { version: 1, serial: 7, lineage: 'abc-123' },
+    ]);
+    const again = await api.graphql(
+      `mutation ($input: StackInput!, $object: String) {
+        stackCreate(input: $input, manageState: true, stackObjectID: $object) { id }
+      }`,
+      { input: STACK_INPUT(repo.url, { name: 'Imported twice' }), object: objectId },
+    );
+    expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('locks a stack for one person, stores the AWS role, and reports usage', async () => {
+    const writer = await userWithTeams(['payments-team']);
+    const locked = await api.graphql<{ stackLock: { lockedBy: string } }>(
+      `mutation { stackLock(id: "payments") { lockedBy } }`,
+      {},
+      writer,
+    );
+    expect(locked.data!.stackLock.lockedBy).toMatch(/^api-key\//);
+    const refused = await api.graphql(`mutation { runTrigger(stack: "payments") { id } }`);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const unlocked = await api.graphql<{ stackUnlock: { lockedBy: null } }>(
+      `mutation { stackUnlock(id: "payments") { lockedBy } }`,
+    );
+    expect(unlocked.data!.stackUnlock.lockedBy).toBeNull();
+
+    const role = await api.graphql<{ stackSetAwsRoleDelegation: { awsAssumedRoleARN: string } }>(
+      `mutation { stackSetAwsRoleDelegation(id: "payments", roleArn: "arn:aws:iam::123456789012:role/deployer") { awsAssumedRoleARN } }`,
+    );
+    expect(role.data!.stackSetAwsRoleDelegation.awsAssumedRoleARN).toBe(
+      'arn:aws:iam::123456789012:role/deployer',
+    );
+    const badRole = await api.graphql(
+      `mutation { stackSetAwsRoleDelegation(id: "payments", roleArn: "deployer") { id } }`,
+    );
+    expect(badRole.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const usage = await api.graphql<{
+      usage: { usedMinutes: number; usedSeats: number; logins: Array<{ username: string }> };
+      name: string;
+      type: string;
+      viewer: { id: string; admin: boolean; jwt: string };
+    }>(`{ usage { usedMinutes usedSeats logins { username } } name type viewer { id admin jwt } }`);
+    expect(usage.data!.usage.usedMinutes).toBeGreaterThanOrEqual(1);
+    expect(usage.data!.usage.usedSeats).toBe(usage.data!.usage.logins.length);
+    expect(usage.data!.usage.logins.every((login) => login.username.startsWith('api-key/'))).toBe(
+      true,
+    );
+    expect(usage.data).toMatchObject({ name: 'gantry-test', type: 'ORG' });
+    // The admin's viewer carries a JWT that works in place of the admin token.
+    const viaJwt = await api.graphql<{ viewer: { id: string } }>(
+      `{ viewer { id } }`,
+      {},
+      usage.data!.viewer.jwt,
+    );
+    expect(viaJwt.data!.viewer.id).toBe('admin');
+    expect(confirmedRunId).toBeDefined();
+  });
+});

@@ -1,0 +1,998 @@
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+
+/**
+ * A local HTTP server that speaks the part of GitLab's REST API and OAuth provider Gantry uses,
+ * the way GitLab does: /api/v4 paths, `PRIVATE-TOKEN` and `Authorization: Bearer` tokens,
+ * scope checks, GitLab's error bodies, offset pagination headers and 429s with Retry-After.
+ * Gantry's GitLab client (gitbeaker) runs against it unchanged.
+ *
+ * New endpoints are entries in `routes` (see the bottom of the file): a method, an Express
+ * path, the token scopes GitLab accepts for it, and a handler over the seeded `GitLabData`.
+ */
+
+/** GitLab's access levels. */
+export const AccessLevel = {
+  GUEST: 10,
+  REPORTER: 20,
+  DEVELOPER: 30,
+  MAINTAINER: 40,
+  OWNER: 50,
+} as const;
+
+export type Visibility = 'private' | 'internal' | 'public';
+
+export interface SeedUser {
+  username: string;
+  name?: string;
+  /** A personal access token for the user. */
+  token?: string;
+  /** The token's scopes; `['api']` by default. */
+  scopes?: string[];
+  /** Groups the user is a member of by full path (Developer), or with an access level. */
+  groups?: Array<string | { fullPath: string; accessLevel: number }>;
+}
+
+export interface SeedToken {
+  username: string;
+  token: string;
+  scopes?: string[];
+  /** ISO date (YYYY-MM-DD) after which GitLab refuses the token. */
+  expiresAt?: string;
+}
+
+export interface SeedGroup {
+  fullPath: string;
+  name?: string;
+  visibility?: Visibility;
+}
+
+export interface SeedBranch {
+  name: string;
+  committedAt: string | Date;
+  commitId?: string;
+  message?: string;
+}
+
+export interface SeedProject {
+  /** `group/subgroup/project`, or `username/project` for a personal project. */
+  pathWithNamespace: string;
+  name?: string;
+  visibility?: Visibility;
+  /** The first branch unless given. */
+  defaultBranch?: string;
+  branches?: SeedBranch[];
+  /** Direct members besides those the namespace's groups give. */
+  members?: Array<string | { username: string; accessLevel: number }>;
+}
+
+export interface SeedOAuthApp {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  /** The scopes the application was registered with; every scope when not given. */
+  scopes?: string[];
+}
+
+export interface Failure {
+  /** 500, 502, 503 or 429 (which carries Retry-After). */
+  status: number;
+  retryAfterSeconds?: number;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** Without the query string. */
+  path: string;
+  query: Record<string, string>;
+  /** How the request carried a token, if it did. */
+  auth: 'private-token' | 'bearer' | 'query' | 'none';
+  status: number;
+}
+
+export interface GitLabServer {
+  url: string;
+  close(): Promise<void>;
+  addUser(user: SeedUser): GitLabUserRecord;
+  addToken(token: SeedToken): void;
+  revokeToken(token: string): void;
+  addGroup(group: SeedGroup): GitLabGroupRecord;
+  addProject(project: SeedProject): GitLabProjectRecord;
+  addOAuthApp(app: SeedOAuthApp): void;
+  /** The person whose browser session GET /oauth/authorize sees; none means a sign-in page. */
+  signIn(username: string | undefined): void;
+  /** A code as /oauth/authorize would issue it to `username` for the app's redirect URI. */
+  issueOAuthCode(options: { clientId: string; username: string; scopes: string[] }): string;
+  /** The next `count` requests, whatever they are, answer with this failure. */
+  failNext(count: number, failure: Failure): void;
+  /** Every request in the order it arrived. */
+  readonly requests: LoggedRequest[];
+}
+
+export interface GitLabUserRecord {
+  id: number;
+  username: string;
+  name: string;
+  email: string;
+  namespaceId: number;
+  createdAt: string;
+  /** Direct group memberships by group id. */
+  groups: Map<number, number>;
+}
+
+export interface GitLabGroupRecord {
+  id: number;
+  name: string;
+  path: string;
+  fullPath: string;
+  parentId: number | null;
+  visibility: Visibility;
+  createdAt: string;
+}
+
+export interface GitLabBranchRecord {
+  name: string;
+  committedAt: string;
+  commitId: string;
+  message: string;
+}
+
+export interface GitLabProjectRecord {
+  id: number;
+  name: string;
+  path: string;
+  pathWithNamespace: string;
+  namespace: { kind: 'group'; group: GitLabGroupRecord } | { kind: 'user'; user: GitLabUserRecord };
+  visibility: Visibility;
+  defaultBranch: string;
+  branches: GitLabBranchRecord[];
+  /** Direct memberships by user id. */
+  members: Map<number, number>;
+  createdAt: string;
+}
+
+interface TokenRecord {
+  kind: 'personal' | 'oauth';
+  id: number;
+  name: string;
+  user: GitLabUserRecord;
+  scopes: string[];
+  createdAt: string;
+  expiresAt: string | null;
+  revoked: boolean;
+}
+
+interface OAuthAppRecord extends Required<SeedOAuthApp> {
+  id: number;
+}
+
+interface OAuthCodeRecord {
+  app: OAuthAppRecord;
+  user: GitLabUserRecord;
+  scopes: string[];
+  redirectUri: string;
+}
+
+const ALL_SCOPES = [
+  'api',
+  'read_api',
+  'read_user',
+  'read_repository',
+  'write_repository',
+  'read_registry',
+  'write_registry',
+  'sudo',
+  'admin_mode',
+  'openid',
+  'profile',
+  'email',
+];
+const READ_API = ['api', 'read_api'];
+const OAUTH_TOKEN_LIFETIME_SECONDS = 7200;
+
+/** Everything the fake GitLab knows, with GitLab's rules for who sees what. */
+class GitLabData {
+  private nextId = 1;
+  readonly users = new Map<string, GitLabUserRecord>();
+  readonly groups = new Map<string, GitLabGroupRecord>();
+  readonly projects = new Map<number, GitLabProjectRecord>();
+  readonly tokens = new Map<string, TokenRecord>();
+  readonly apps = new Map<string, OAuthAppRecord>();
+  readonly codes = new Map<string, OAuthCodeRecord>();
+  signedIn: GitLabUserRecord | undefined;
+
+  constructor(readonly url: () => string) {}
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  addUser(seed: SeedUser): GitLabUserRecord {
+    if (this.users.has(seed.username)) throw new Error(`user "${seed.username}" exists`);
+    const user: GitLabUserRecord = {
+      id: this.id(),
+      username: seed.username,
+      name: seed.name ?? seed.username,
+      email: `${seed.username}@example.com`,
+      namespaceId: this.id(),
+      createdAt: new Date().toISOString(),
+      groups: new Map(),
+    };
+    this.users.set(user.username, user);
+    for (const membership of seed.groups ?? []) {
+      const { fullPath, accessLevel } =
+        typeof membership === 'string'
+          ? { fullPath: membership, accessLevel: AccessLevel.DEVELOPER }
+          : membership;
+      user.groups.set(this.addGroup({ fullPath }).id, accessLevel);
+    }
+    if (seed.token)
+      this.addToken({ username: user.username, token: seed.token, scopes: seed.scopes });
+    return user;
+  }
+
+  user(username: string): GitLabUserRecord {
+    const user = this.users.get(username);
+    if (!user) throw new Error(`no user "${username}": add it first`);
+    return user;
+  }
+
+  addToken(seed: SeedToken, kind: TokenRecord['kind'] = 'personal'): void {
+    this.tokens.set(seed.token, {
+      kind,
+      id: this.id(),
+      name: kind === 'personal' ? `${seed.username}-token` : 'oauth',
+      user: this.user(seed.username),
+      scopes: seed.scopes ?? ['api'],
+      createdAt: new Date().toISOString(),
+      expiresAt: seed.expiresAt ?? null,
+      revoked: false,
+    });
+  }
+
+  /** Finds the group, creating it and its parents as needed. */
+  addGroup(seed: SeedGroup): GitLabGroupRecord {
+    const existing = this.groups.get(seed.fullPath);
+    if (existing) return existing;
+    const segments = seed.fullPath.split('/');
+    const path = segments.pop() as string;
+    const parent = segments.length > 0 ? this.addGroup({ fullPath: segments.join('/') }) : null;
+    const group: GitLabGroupRecord = {
+      id: this.id(),
+      name: seed.name ?? path,
+      path,
+      fullPath: seed.fullPath,
+      parentId: parent?.id ?? null,
+      visibility: seed.visibility ?? 'private',
+      createdAt: new Date().toISOString(),
+    };
+    this.groups.set(group.fullPath, group);
+    return group;
+  }
+
+  addProject(seed: SeedProject): GitLabProjectRecord {
+    const segments = seed.pathWithNamespace.split('/');
+    const path = segments.pop() as string;
+    const namespacePath = segments.join('/');
+    const owner = this.users.get(namespacePath);
+    const project: GitLabProjectRecord = {
+      id: this.id(),
+      name: seed.name ?? path,
+      path,
+      pathWithNamespace: seed.pathWithNamespace,
+      namespace: owner
+        ? { kind: 'user', user: owner }
+        : { kind: 'group', group: this.addGroup({ fullPath: namespacePath }) },
+      visibility: seed.visibility ?? 'private',
+      defaultBranch: seed.defaultBranch ?? seed.branches?.[0]?.name ?? 'main',
+      branches: (seed.branches ?? []).map((branch) => ({
+        name: branch.name,
+        committedAt: new Date(branch.committedAt).toISOString(),
+        commitId:
+          branch.commitId ??
+          createHash('sha1')
+            .update(`${seed.pathWithNamespace}:${branch.name}:${String(branch.committedAt)}`)
+            .digest('hex'),
+        message: branch.message ?? `Update ${branch.name}`,
+      })),
+      members: new Map(),
+      createdAt: new Date().toISOString(),
+    };
+    if (owner) project.members.set(owner.id, AccessLevel.OWNER);
+    for (const member of seed.members ?? []) {
+      const { username, accessLevel } =
+        typeof member === 'string'
+          ? { username: member, accessLevel: AccessLevel.DEVELOPER }
+          : member;
+      project.members.set(this.user(username).id, accessLevel);
+    }
+    this.projects.set(project.id, project);
+    return project;
+  }
+
+  group(id: number): GitLabGroupRecord | undefined {
+    return [...this.groups.values()].find((group) => group.id === id);
+  }
+
+  /** The user's access to a group: direct, or inherited from the nearest ancestor. */
+  groupAccess(user: GitLabUserRecord, group: GitLabGroupRecord): number {
+    let best = 0;
+    for (let at: GitLabGroupRecord | undefined = group; at;) {
+      best = Math.max(best, user.groups.get(at.id) ?? 0);
+      at = at.parentId === null ? undefined : this.group(at.parentId);
+    }
+    return best;
+  }
+
+  projectAccess(user: GitLabUserRecord, project: GitLabProjectRecord): number {
+    const direct = project.members.get(user.id) ?? 0;
+    return project.namespace.kind === 'group'
+      ? Math.max(direct, this.groupAccess(user, project.namespace.group))
+      : direct;
+  }
+
+  canSee(user: GitLabUserRecord | undefined, visibility: Visibility, access: number): boolean {
+    return (
+      visibility === 'public' || (user !== undefined && (visibility === 'internal' || access > 0))
+    );
+  }
+
+  /** A project by numeric id or URL-decoded full path. */
+  findProject(idOrPath: string): GitLabProjectRecord | undefined {
+    return /^\d+$/.test(idOrPath)
+      ? this.projects.get(Number(idOrPath))
+      : [...this.projects.values()].find((project) => project.pathWithNamespace === idOrPath);
+  }
+
+  fullName(group: GitLabGroupRecord): string {
+    const names: string[] = [];
+    for (let at: GitLabGroupRecord | undefined = group; at;) {
+      names.unshift(at.name);
+      at = at.parentId === null ? undefined : this.group(at.parentId);
+    }
+    return names.join(' / ');
+  }
+}
+
+// ---- JSON as GitLab's API entities render it ----
+
+function userJson(data: GitLabData, user: GitLabUserRecord) {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    state: 'active',
+    locked: false,
+    avatar_url: `${data.url()}/uploads/-/system/user/avatar/${user.id}/avatar.png`,
+    web_url: `${data.url()}/${user.username}`,
+    created_at: user.createdAt,
+    bio: '',
+    location: '',
+    public_email: null,
+    linkedin: '',
+    twitter: '',
+    discord: '',
+    website_url: '',
+    organization: '',
+    job_title: '',
+    pronouns: null,
+    bot: false,
+    work_information: null,
+    local_time: null,
+    last_sign_in_at: user.createdAt,
+    confirmed_at: user.createdAt,
+    last_activity_on: user.createdAt.slice(0, 10),
+    email: user.email,
+    theme_id: 3,
+    color_scheme_id: 1,
+    projects_limit: 100000,
+    current_sign_in_at: user.createdAt,
+    identities: [],
+    can_create_group: true,
+    can_create_project: true,
+    two_factor_enabled: false,
+    external: false,
+    private_profile: false,
+    commit_email: user.email,
+  };
+}
+
+function groupJson(data: GitLabData, group: GitLabGroupRecord) {
+  return {
+    id: group.id,
+    web_url: `${data.url()}/groups/${group.fullPath}`,
+    name: group.name,
+    path: group.path,
+    description: '',
+    visibility: group.visibility,
+    share_with_group_lock: false,
+    require_two_factor_authentication: false,
+    two_factor_grace_period: 48,
+    project_creation_level: 'developer',
+    auto_devops_enabled: null,
+    subgroup_creation_level: 'maintainer',
+    emails_disabled: false,
+    emails_enabled: true,
+    mentions_disabled: null,
+    lfs_enabled: true,
+    default_branch: null,
+    default_branch_protection: 2,
+    avatar_url: null,
+    request_access_enabled: true,
+    full_name: data.fullName(group),
+    full_path: group.fullPath,
+    created_at: group.createdAt,
+    parent_id: group.parentId,
+    organization_id: 1,
+    shared_runners_setting: 'enabled',
+    ldap_cn: null,
+    ldap_access: null,
+    wiki_access_level: 'enabled',
+    marked_for_deletion_on: null,
+  };
+}
+
+function namespaceJson(data: GitLabData, project: GitLabProjectRecord) {
+  if (project.namespace.kind === 'user') {
+    const { user } = project.namespace;
+    return {
+      id: user.namespaceId,
+      name: user.name,
+      path: user.username,
+      kind: 'user',
+      full_path: user.username,
+      parent_id: null,
+      avatar_url: `${data.url()}/uploads/-/system/user/avatar/${user.id}/avatar.png`,
+      web_url: `${data.url()}/${user.username}`,
+    };
+  }
+  const { group } = project.namespace;
+  return {
+    id: group.id,
+    name: group.name,
+    path: group.path,
+    kind: 'group',
+    full_path: group.fullPath,
+    parent_id: group.parentId,
+    avatar_url: null,
+    web_url: `${data.url()}/groups/${group.fullPath}`,
+  };
+}
+
+function projectJson(data: GitLabData, project: GitLabProjectRecord, simple: boolean) {
+  const namespace = namespaceJson(data, project);
+  const host = new URL(data.url()).host;
+  const lastActivity = project.branches
+    .map((branch) => branch.committedAt)
+    .reduce((latest, at) => (at > latest ? at : latest), project.createdAt);
+  const simpleFields = {
+    id: project.id,
+    description: null,
+    name: project.name,
+    name_with_namespace: `${project.namespace.kind === 'group' ? data.fullName(project.namespace.group) : namespace.name} / ${project.name}`,
+    path: project.path,
+    path_with_namespace: project.pathWithNamespace,
+    created_at: project.createdAt,
+    default_branch: project.defaultBranch,
+    tag_list: [],
+    topics: [],
+    ssh_url_to_repo: `git@${host}:${project.pathWithNamespace}.git`,
+    http_url_to_repo: `${data.url()}/${project.pathWithNamespace}.git`,
+    web_url: `${data.url()}/${project.pathWithNamespace}`,
+    readme_url: null,
+    forks_count: 0,
+    avatar_url: null,
+    star_count: 0,
+    last_activity_at: lastActivity,
+    namespace,
+  };
+  if (simple) return simpleFields;
+  // The full entity has many more fields; these are the ones Gantry might read.
+  return {
+    ...simpleFields,
+    visibility: project.visibility,
+    archived: false,
+    empty_repo: project.branches.length === 0,
+    issues_enabled: true,
+    merge_requests_enabled: true,
+    jobs_enabled: true,
+  };
+}
+
+function branchJson(data: GitLabData, project: GitLabProjectRecord, branch: GitLabBranchRecord) {
+  const [title = ''] = branch.message.split('\n');
+  return {
+    name: branch.name,
+    merged: false,
+    protected: branch.name === project.defaultBranch,
+    default: branch.name === project.defaultBranch,
+    developers_can_push: false,
+    developers_can_merge: false,
+    can_push: true,
+    web_url: `${data.url()}/${project.pathWithNamespace}/-/tree/${branch.name}`,
+    commit: {
+      id: branch.commitId,
+      short_id: branch.commitId.slice(0, 8),
+      created_at: branch.committedAt,
+      parent_ids: [],
+      title,
+      message: branch.message,
+      author_name: 'Ada Lovelace',
+      author_email: 'ada@example.com',
+      authored_date: branch.committedAt,
+      committer_name: 'Ada Lovelace',
+      committer_email: 'ada@example.com',
+      committed_date: branch.committedAt,
+      trailers: {},
+      extended_trailers: {},
+      web_url: `${data.url()}/${project.pathWithNamespace}/-/commit/${branch.commitId}`,
+    },
+  };
+}
+
+// ---- GitLab's request handling ----
+
+/** What a route handler gets: the request, who made it, and GitLab's ways of answering. */
+interface RouteContext {
+  req: Request;
+  res: Response;
+  data: GitLabData;
+  /** The token's user; undefined for anonymous requests to routes that allow them. */
+  user: GitLabUserRecord | undefined;
+  token: TokenRecord | undefined;
+  param: (name: string) => string;
+  query: (name: string) => string | undefined;
+  /** Answers one page of `items` with GitLab's offset pagination headers. */
+  paginate: (items: unknown[]) => void;
+  notFound: (what?: string) => void;
+  forbidden: () => void;
+  badRequest: (error: string) => void;
+}
+
+interface Route {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  /**
+   * Token scopes GitLab accepts here; 'any' takes any valid token. Anonymous requests get 401
+   * unless `anonymous` is set (GitLab then answers with public data only).
+   */
+  scopes: string[] | 'any';
+  anonymous?: boolean;
+  handle(context: RouteContext): void;
+}
+
+/** A query parameter given once; repeated or bracketed ones are not GitLab's style for these. */
+function queryParam(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function message(res: Response, status: number, text: string): void {
+  res.status(status).json({ message: text });
+}
+
+/** The token a request carries, looked up in the places GitLab's auth finders look. */
+function presentedToken(req: Request): { value?: string; via: LoggedRequest['auth'] } {
+  const privateToken = req.get('private-token');
+  if (privateToken) return { value: privateToken, via: 'private-token' };
+  const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+  if (bearer) return { value: bearer, via: 'bearer' };
+  const param = queryParam(req, 'private_token') ?? queryParam(req, 'access_token');
+  return param ? { value: param, via: 'query' } : { via: 'none' };
+}
+
+function authenticate(
+  data: GitLabData,
+  route: Route,
+  req: Request,
+  res: Response,
+): { ok: true; user?: GitLabUserRecord; token?: TokenRecord } | { ok: false } {
+  const presented = presentedToken(req);
+  if (!presented.value) {
+    if (route.anonymous) return { ok: true };
+    message(res, 401, '401 Unauthorized');
+    return { ok: false };
+  }
+  const token = data.tokens.get(presented.value);
+  // OAuth tokens are only read from the Authorization header (or access_token parameter).
+  if (!token || (token.kind === 'oauth' && presented.via === 'private-token')) {
+    message(res, 401, '401 Unauthorized');
+    return { ok: false };
+  }
+  const invalid = (description: string) => {
+    res
+      .status(401)
+      .set(
+        'WWW-Authenticate',
+        `Bearer realm="Protected by OAuth 2.0", error="invalid_token", error_description="${description}"`,
+      )
+      .json({ error: 'invalid_token', error_description: description });
+    return { ok: false as const };
+  };
+  if (token.revoked) return invalid('Token was revoked. You have to re-authorize from the user.');
+  const expired =
+    token.kind === 'oauth'
+      ? Date.parse(token.createdAt) + OAUTH_TOKEN_LIFETIME_SECONDS * 1000 < Date.now()
+      : token.expiresAt !== null && token.expiresAt < new Date().toISOString().slice(0, 10);
+  if (expired) return invalid('Token has expired.');
+  if (route.scopes !== 'any' && !token.scopes.some((scope) => route.scopes.includes(scope))) {
+    const needed = route.scopes.join(' ');
+    const description = 'The request requires higher privileges than provided by the access token.';
+    res
+      .status(403)
+      .set(
+        'WWW-Authenticate',
+        `Bearer realm="Protected by OAuth 2.0", error="insufficient_scope", error_description="${description}", scope="${needed}"`,
+      )
+      .json({ error: 'insufficient_scope', error_description: description, scope: needed });
+    return { ok: false };
+  }
+  return { ok: true, user: token.user, token };
+}
+
+function paginate(req: Request, res: Response, items: unknown[]): void {
+  const page = Math.max(1, Number.parseInt(queryParam(req, 'page') ?? '', 10) || 1);
+  const requested = Number.parseInt(queryParam(req, 'per_page') ?? '', 10);
+  const perPage = requested > 0 ? Math.min(requested, 100) : 20;
+  const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+  const pageUrl = (number: number) => {
+    const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host')}`);
+    url.searchParams.set('page', String(number));
+    url.searchParams.set('per_page', String(perPage));
+    return url.toString();
+  };
+  const links = [
+    page > 1 ? `<${pageUrl(page - 1)}>; rel="prev"` : undefined,
+    page < totalPages ? `<${pageUrl(page + 1)}>; rel="next"` : undefined,
+    `<${pageUrl(1)}>; rel="first"`,
+    `<${pageUrl(totalPages)}>; rel="last"`,
+  ].filter(Boolean);
+  res.set({
+    'x-page': String(page),
+    'x-per-page': String(perPage),
+    'x-prev-page': page > 1 ? String(page - 1) : '',
+    'x-next-page': page < totalPages ? String(page + 1) : '',
+    'x-total': String(items.length),
+    'x-total-pages': String(totalPages),
+    link: links.join(', '),
+  });
+  res.json(items.slice((page - 1) * perPage, page * perPage));
+}
+
+function oauthError(res: Response, status: number, error: string, description: string): void {
+  res
+    .status(status)
+    .set({ 'cache-control': 'no-store', pragma: 'no-cache' })
+    .json({ error, error_description: description });
+}
+
+// ---- The routes ----
+
+const routes: Route[] = [
+  {
+    method: 'get',
+    path: '/api/v4/user',
+    scopes: ['api', 'read_api', 'read_user'],
+    handle: ({ res, data, user }) => {
+      res.json(userJson(data, user as GitLabUserRecord));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/personal_access_tokens/self',
+    // GitLab lets a token of any scope read (and revoke) itself.
+    scopes: 'any',
+    handle: ({ res, token, notFound }) => {
+      if (!token || token.kind !== 'personal') return notFound();
+      res.json({
+        id: token.id,
+        name: token.name,
+        revoked: token.revoked,
+        created_at: token.createdAt,
+        description: null,
+        scopes: token.scopes,
+        user_id: token.user.id,
+        last_used_at: new Date().toISOString(),
+        active: true,
+        expires_at: token.expiresAt,
+      });
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/groups',
+    scopes: READ_API,
+    anonymous: true,
+    handle: ({ data, user, query, paginate }) => {
+      const minAccessLevel = Number(query('min_access_level') ?? 0);
+      const groups = [...data.groups.values()]
+        .filter((group) => {
+          const access = user ? data.groupAccess(user, group) : 0;
+          return minAccessLevel > 0
+            ? user !== undefined && access >= minAccessLevel
+            : data.canSee(user, group.visibility, access);
+        })
+        .sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
+      paginate(groups.map((group) => groupJson(data, group)));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects',
+    scopes: READ_API,
+    anonymous: true,
+    handle: ({ data, user, query, paginate }) => {
+      const membership = query('membership') === 'true';
+      const minAccessLevel = Number(query('min_access_level') ?? 0);
+      const projects = [...data.projects.values()]
+        .filter((project) => {
+          const access = user ? data.projectAccess(user, project) : 0;
+          if (membership || minAccessLevel > 0) {
+            return user !== undefined && access > 0 && access >= minAccessLevel;
+          }
+          return data.canSee(user, project.visibility, access);
+        })
+        // GitLab's default order: created_at descending.
+        .sort((a, b) => b.id - a.id);
+      paginate(projects.map((project) => projectJson(data, project, query('simple') === 'true')));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/branches',
+    scopes: READ_API,
+    anonymous: true,
+    handle: ({ data, user, param, query, paginate, notFound, forbidden, badRequest }) => {
+      const project = data.findProject(param('id'));
+      const access = project && user ? data.projectAccess(user, project) : 0;
+      if (!project || !data.canSee(user, project.visibility, access)) {
+        return notFound('Project');
+      }
+      // Reading code takes Reporter in a private project.
+      if (project.visibility === 'private' && access < AccessLevel.REPORTER) return forbidden();
+      const sort = query('sort') ?? 'name_asc';
+      const order: Record<string, (a: GitLabBranchRecord, b: GitLabBranchRecord) => number> = {
+        name_asc: (a, b) => a.name.localeCompare(b.name),
+        updated_asc: (a, b) => a.committedAt.localeCompare(b.committedAt),
+        updated_desc: (a, b) => b.committedAt.localeCompare(a.committedAt),
+      };
+      const compare = order[sort];
+      if (!compare) return badRequest('sort does not have a valid value');
+      const search = query('search');
+      const branches = project.branches
+        .filter((branch) => !search || branch.name.includes(search))
+        .sort(compare);
+      paginate(branches.map((branch) => branchJson(data, project, branch)));
+    },
+  },
+];
+
+/** GitLab's OAuth provider: the browser's authorize step and the server's token exchange. */
+function oauthRoutes(app: express.Express, data: GitLabData): void {
+  app.get('/oauth/authorize', (req, res) => {
+    const client = data.apps.get(queryParam(req, 'client_id') ?? '');
+    const redirectUri = queryParam(req, 'redirect_uri') ?? '';
+    // Doorkeeper shows an error page, not a redirect, when it cannot trust the redirect URI.
+    if (!client) {
+      res
+        .status(400)
+        .type('html')
+        .send(
+          '<h1>An error has occurred</h1><p>Client authentication failed due to unknown client.</p>',
+        );
+      return;
+    }
+    if (redirectUri !== client.redirectUri) {
+      res
+        .status(400)
+        .type('html')
+        .send('<h1>An error has occurred</h1><p>The redirect URI included is not valid.</p>');
+      return;
+    }
+    if (!data.signedIn) {
+      res.redirect(302, `${data.url()}/users/sign_in`);
+      return;
+    }
+    const back = new URL(redirectUri);
+    const state = queryParam(req, 'state');
+    if (state !== undefined) back.searchParams.set('state', state);
+    const scopes = (queryParam(req, 'scope') ?? '').split(' ').filter(Boolean);
+    if (queryParam(req, 'response_type') !== 'code') {
+      back.searchParams.set('error', 'unsupported_response_type');
+      back.searchParams.set(
+        'error_description',
+        'The authorization server does not support this response type.',
+      );
+    } else if (scopes.length === 0 || !scopes.every((scope) => client.scopes.includes(scope))) {
+      back.searchParams.set('error', 'invalid_scope');
+      back.searchParams.set(
+        'error_description',
+        'The requested scope is invalid, unknown, or malformed.',
+      );
+    } else {
+      // The person approved on GitLab's consent page.
+      back.searchParams.set(
+        'code',
+        issueCode(data, { app: client, user: data.signedIn, scopes, redirectUri }),
+      );
+    }
+    res.redirect(302, back.toString());
+  });
+
+  app.post('/oauth/token', (req, res) => {
+    const body = (req.body ?? {}) as Record<string, string | undefined>;
+    const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    const [basicId, basicSecret] = basic
+      ? Buffer.from(basic, 'base64').toString().split(':').map(decodeURIComponent)
+      : [];
+    const clientApp = data.apps.get(basicId ?? body.client_id ?? '');
+    if (!clientApp || clientApp.clientSecret !== (basicSecret ?? body.client_secret)) {
+      return oauthError(
+        res,
+        401,
+        'invalid_client',
+        'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.',
+      );
+    }
+    if (body.grant_type !== 'authorization_code') {
+      return oauthError(
+        res,
+        400,
+        'unsupported_grant_type',
+        'The authorization grant type is not supported by the authorization server.',
+      );
+    }
+    if (!body.code) {
+      return oauthError(res, 400, 'invalid_request', 'Missing required parameter: code.');
+    }
+    const code = data.codes.get(body.code);
+    if (!code || code.app !== clientApp || code.redirectUri !== body.redirect_uri) {
+      return oauthError(
+        res,
+        400,
+        'invalid_grant',
+        'The provided authorization grant is invalid, expired, revoked, does not match the redirection URI used in the authorization request, or was issued to another client.',
+      );
+    }
+    data.codes.delete(body.code);
+    const accessToken = randomBytes(32).toString('hex');
+    data.addToken(
+      { username: code.user.username, token: accessToken, scopes: code.scopes },
+      'oauth',
+    );
+    res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json({
+      access_token: accessToken,
+      token_type: 'Bearer',
+      expires_in: OAUTH_TOKEN_LIFETIME_SECONDS,
+      refresh_token: randomBytes(32).toString('hex'),
+      scope: code.scopes.join(' '),
+      created_at: Math.floor(Date.now() / 1000),
+    });
+  });
+}
+
+function issueCode(data: GitLabData, code: OAuthCodeRecord): string {
+  const value = randomBytes(32).toString('hex');
+  data.codes.set(value, code);
+  return value;
+}
+
+/** Starts the fake GitLab on a free port of 127.0.0.1. */
+export async function startGitLabServer(): Promise<GitLabServer> {
+  let url = '';
+  const data = new GitLabData(() => url);
+  const requests: LoggedRequest[] = [];
+  const failures: Failure[] = [];
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const entry: LoggedRequest = {
+      method: req.method,
+      path: req.path,
+      query: Object.fromEntries(
+        Object.keys(req.query).map((key) => [key, queryParam(req, key) ?? '']),
+      ),
+      auth: presentedToken(req).via,
+      status: 0,
+    };
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
+    const failure = failures.shift();
+    if (!failure) return next();
+    if (failure.status === 429) {
+      // Rack::Attack's throttle answer.
+      res
+        .status(429)
+        .set({
+          'retry-after': String(failure.retryAfterSeconds ?? 60),
+          'ratelimit-name': 'throttle_authenticated_api',
+          'ratelimit-limit': '2000',
+          'ratelimit-observed': '2001',
+          'ratelimit-remaining': '0',
+          'ratelimit-reset': String(
+            Math.floor(Date.now() / 1000) + (failure.retryAfterSeconds ?? 60),
+          ),
+        })
+        .type('text/plain')
+        .send('Retry later\n');
+    } else if (failure.status === 500) {
+      message(res, 500, '500 Internal Server Error');
+    } else {
+      res.status(failure.status).type('html').send(`<h1>${failure.status}</h1>`);
+    }
+  });
+  app.use(express.json());
+  app.use(express.urlencoded({ extended: false }));
+
+  for (const route of routes) {
+    app[route.method](route.path, (req, res) => {
+      const auth = authenticate(data, route, req, res);
+      if (!auth.ok) return;
+      route.handle({
+        req,
+        res,
+        data,
+        user: auth.user,
+        token: auth.token,
+        param: (name) => String(req.params[name]),
+        query: (name) => queryParam(req, name),
+        paginate: (items) => paginate(req, res, items),
+        notFound: (what) => message(res, 404, what ? `404 ${what} Not Found` : '404 Not Found'),
+        forbidden: () => message(res, 403, '403 Forbidden'),
+        badRequest: (error) => {
+          res.status(400).json({ error });
+        },
+      });
+    });
+  }
+  oauthRoutes(app, data);
+  app.use('/api/v4', (_req, res) => message(res, 404, '404 Not Found'));
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    addUser: (user) => data.addUser(user),
+    addToken: (token) => data.addToken(token),
+    revokeToken: (token) => {
+      const record = data.tokens.get(token);
+      if (!record) throw new Error('no such token');
+      record.revoked = true;
+    },
+    addGroup: (group) => data.addGroup(group),
+    addProject: (project) => data.addProject(project),
+    addOAuthApp: (seed) => {
+      data.apps.set(seed.clientId, { scopes: ALL_SCOPES, ...seed, id: data.id() });
+    },
+    signIn: (username) => {
+      data.signedIn = username === undefined ? undefined : data.user(username);
+    },
+    issueOAuthCode: ({ clientId, username, scopes }) => {
+      const client = data.apps.get(clientId);
+      if (!client) throw new Error(`no OAuth application "${clientId}"`);
+      return issueCode(data, {
+        app: client,
+        user: data.user(username),
+        scopes,
+        redirectUri: client.redirectUri,
+      });
+    },
+    failNext: (count, failure) => {
+      for (let i = 0; i < count; i++) failures.push(failure);
+    },
+    requests,
+  };
+}
