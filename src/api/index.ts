@@ -15,6 +15,7 @@ import { StateUploads } from '../state/uploads';
 import type { VcsProvider } from '../vcs';
 import { createApp, type ReadinessCheck } from './app';
 import { graphqlRouter } from './graphql';
+import { oauthCallbackRouter } from './oauthCallback';
 import { stateRouter, stateUploadRouter } from './state';
 
 export interface ApiDependencies {
@@ -66,6 +67,7 @@ export function createApi(deps: ApiDependencies): Express {
       { path: '/state/:stackId', router: stateRouter(db) },
       { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
       { path: '/graphql', router: graphql },
+      { path: '/oauth/gitlab/callback', router: oauthCallbackRouter() },
     ],
     readiness: deps.readiness,
   });

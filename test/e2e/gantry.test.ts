@@ -107,6 +107,23 @@ describe('gantry all', () => {
     await connection.close();
     expect(description.status.name).toBe('RUNNING');
 
+    // The generated admin token is the API's admin credential.
+    const ask = (authorization?: string) =>
+      fetch(`http://127.0.0.1:${ports.api}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(authorization ? { authorization } : {}),
+        },
+        body: JSON.stringify({ query: '{ viewer { id admin } stacks { id } }' }),
+      }).then((response) => response.json());
+    expect(await ask(`Bearer ${token.trim()}`)).toEqual({
+      data: { viewer: { id: 'admin', admin: true }, stacks: [] },
+    });
+    expect(await ask()).toMatchObject({
+      errors: [{ path: ['stacks'], extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+
     gantry.child.kill('SIGTERM');
     expect((await gantry.exit).code).toBe(0);
     expect(processesUsing(dataDir)).toEqual([]);

@@ -2,6 +2,7 @@ import { SignJWT } from 'jose';
 import { schema } from '../../src/db';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
+import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 
@@ -601,5 +602,184 @@ describe('the GraphQL API over HTTP', () => {
     );
     expect(viaJwt.data!.viewer.id).toBe('admin');
     expect(confirmedRunId).toBeDefined();
+  });
+
+  describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
+    let gitlab: GitLabServer;
+
+    beforeAll(async () => {
+      gitlab = await startGitLabServer();
+      gitlab.addUser({
+        username: 'grace',
+        name: 'Grace Hopper',
+        token: 'glpat-grace',
+        groups: ['platform'],
+      });
+      gitlab.addUser({
+        username: 'ada',
+        name: 'Ada Lovelace',
+        token: 'glpat-ada',
+        scopes: ['read_api'],
+        groups: ['payments-team'],
+      });
+      gitlab.addProject({
+        pathWithNamespace: 'platform/infra',
+        branches: [
+          { name: 'main', committedAt: '2026-11-01T10:00:00Z' },
+          { name: 'feature', committedAt: '2026-11-20T10:00:00Z' },
+        ],
+      });
+    });
+
+    afterAll(async () => {
+      await gitlab?.close();
+    });
+
+    const setup = (token: string, extra = '') =>
+      api.graphql<{ gitlabIntegrationSetup: Record<string, unknown> }>(
+        `mutation ($host: String!, $token: String!) {
+          gitlabIntegrationSetup(apiHost: $host, token: $token${extra}) { apiHost webhookUrl webhookSecret oauthEnabled }
+        }`,
+        { host: gitlab.url, token },
+      );
+
+    it('says what is missing before an admin connects GitLab', async () => {
+      const login = await api.graphql(
+        `mutation { oauthUser(token: "glpat-ada") { jwt } }`,
+        {},
+        null,
+      );
+      expect(login.errors?.[0]).toMatchObject({ extensions: { code: 'CONFLICT' } });
+      expect(login.errors?.[0]?.message).toMatch(/gitlabIntegrationSetup/);
+      expect((await api.graphql(`{ teams { id } repositories { id } }`)).data).toEqual({
+        teams: [],
+        repositories: [],
+      });
+    });
+
+    it('checks the token when connecting: its scope, and that GitLab answers', async () => {
+      const narrow = await setup('glpat-ada');
+      expect(narrow.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
+      expect(narrow.errors?.[0]?.message).toMatch(/read_api; Gantry needs the "api" scope/);
+      const invalid = await setup('glpat-nobody');
+      expect(invalid.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+      const unreachable = await api.graphql(
+        `mutation { gitlabIntegrationSetup(apiHost: "http://127.0.0.1:1", token: "glpat-grace") { apiHost } }`,
+      );
+      expect(unreachable.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect((await api.graphql(`{ gitlabIntegration { apiHost } }`)).data).toEqual({
+        gitlabIntegration: null,
+      });
+    });
+
+    it("connects, logs a GitLab user in with their groups as teams, and lists GitLab's projects", async () => {
+      const connected = await setup('glpat-grace');
+      expect(connected.data!.gitlabIntegrationSetup).toEqual({
+        apiHost: gitlab.url,
+        webhookUrl: `${api.url}/webhooks/gitlab`,
+        webhookSecret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) as unknown,
+        oauthEnabled: false,
+      });
+
+      const login = await api.graphql<{
+        oauthUser: { id: string; name: string; teams: string[]; jwt: string };
+      }>(`mutation { oauthUser(token: "glpat-ada") { id name teams jwt validUntil } }`, {}, null);
+      expect(login.data!.oauthUser).toMatchObject({
+        id: 'ada',
+        name: 'Ada Lovelace',
+        teams: ['payments-team'],
+      });
+      const ada = login.data!.oauthUser.jwt;
+      const seen = await api.graphql<{ stacks: Array<{ id: string; canWrite: boolean }> }>(
+        `{ stacks { id canWrite } }`,
+        {},
+        ada,
+      );
+      expect(seen.data!.stacks).toContainEqual({ id: 'payments', canWrite: true });
+      const secret = await api.graphql(`{ gitlabIntegration { webhookSecret } }`, {}, ada);
+      expect(secret.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+      const refreshed = await api.graphql<{ oauthRefresh: { id: string; teams: string[] } }>(
+        `mutation { oauthRefresh { id teams } }`,
+        {},
+        ada,
+      );
+      expect(refreshed.data!.oauthRefresh).toEqual({ id: 'ada', teams: ['payments-team'] });
+
+      const bad = await api.graphql(
+        `mutation { oauthUser(token: "glpat-wrong") { jwt } }`,
+        {},
+        null,
+      );
+      expect(bad.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+      const account = await api.graphql(`{ teams { name slug } repositories { id branches } }`);
+      expect(account.data).toEqual({
+        teams: [{ name: 'platform', slug: 'platform' }],
+        repositories: [{ id: 'platform/infra', branches: ['feature', 'main'] }],
+      });
+    });
+
+    it("signs a person in through GitLab's OAuth flow once an OAuth application is configured", async () => {
+      const missing = await api.graphql(`mutation { oauthRedirect { providerUrl } }`, {}, null);
+      expect(missing.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+      expect(missing.errors?.[0]?.message).toContain(`${api.url}/oauth/gitlab/callback`);
+
+      gitlab.addOAuthApp({
+        clientId: 'gantry-app',
+        clientSecret: 'app-secret',
+        redirectUri: `${api.url}/oauth/gitlab/callback`,
+      });
+      const before = await api.graphql<{ gitlabIntegration: { webhookSecret: string } }>(
+        `{ gitlabIntegration { webhookSecret } }`,
+      );
+      const reconnected = await setup(
+        'glpat-grace',
+        ', oauthClientId: "gantry-app", oauthClientSecret: "app-secret"',
+      );
+      expect(reconnected.data!.gitlabIntegrationSetup).toMatchObject({
+        oauthEnabled: true,
+        webhookSecret: before.data!.gitlabIntegration.webhookSecret,
+      });
+
+      const redirect = await api.graphql<{
+        oauthRedirect: { providerUrl: string; temporaryToken: string };
+      }>(`mutation { oauthRedirect { providerUrl temporaryToken } }`, {}, null);
+      const { providerUrl, temporaryToken } = redirect.data!.oauthRedirect;
+      expect(providerUrl.startsWith(`${gitlab.url}/oauth/authorize?`)).toBe(true);
+
+      // The person signs in to GitLab, which sends their browser back with a code.
+      gitlab.signIn('ada');
+      const authorized = await fetch(providerUrl, { redirect: 'manual' });
+      const callback = new URL(authorized.headers.get('location')!);
+      expect(`${callback.origin}${callback.pathname}`).toBe(`${api.url}/oauth/gitlab/callback`);
+      const code = callback.searchParams.get('code')!;
+      const state = callback.searchParams.get('state')!;
+
+      const forged = await api.graphql(
+        `mutation ($code: String!, $t: String!) { oauthToken(code: $code, state: "forged", temporaryToken: $t) }`,
+        { code, t: temporaryToken },
+        null,
+      );
+      expect(forged.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+      const exchanged = await api.graphql<{ oauthToken: string }>(
+        `mutation ($code: String!, $state: String!, $t: String!) { oauthToken(code: $code, state: $state, temporaryToken: $t) }`,
+        { code, state, t: temporaryToken },
+        null,
+      );
+      expect(exchanged.errors).toBeUndefined();
+      const user = await api.graphql<{ oauthUser: { id: string; teams: string[] } }>(
+        `mutation ($token: String!) { oauthUser(token: $token) { id teams } }`,
+        { token: exchanged.data!.oauthToken },
+        null,
+      );
+      expect(user.data!.oauthUser).toEqual({ id: 'ada', teams: ['payments-team'] });
+
+      // The callback page tells the person what to do with the code.
+      const page = await fetch(callback);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('oauthToken');
+    });
   });
 });
