@@ -1,3 +1,4 @@
+import { drizzle } from 'drizzle-orm/pglite';
 import { SignJWT } from 'jose';
 import { schema } from '../../src/db';
 import { RunState, RunType } from '../../src/runs/types';
@@ -602,6 +603,56 @@ describe('the GraphQL API over HTTP', () => {
     );
     expect(viaJwt.data!.viewer.id).toBe('admin');
     expect(confirmedRunId).toBeDefined();
+  });
+
+  it('reads a list of stacks with a fixed number of queries, however many stacks there are', async () => {
+    let queries = 0;
+    const counted = drizzle(harness.database.pglite!, {
+      schema,
+      logger: { logQuery: () => (queries += 1) },
+    });
+    const countingApi = await startApiServer(harness, { db: counted });
+    const addStacks = async (from: number, count: number) => {
+      for (let index = from; index < from + count; index += 1) {
+        const id = `fleet-${index}`;
+        await harness.database.db.insert(schema.stacks).values({
+          id,
+          name: id,
+          provider: 'RAW_GIT',
+          repository: repo.url,
+          branch: 'main',
+        });
+        await harness.database.db.insert(schema.runs).values(
+          [0, 1, 2].map((run) => ({
+            id: `01JFLEET${String(index).padStart(4, '0')}${String(run).padStart(14, '0')}`,
+            stackId: id,
+            type: RunType.TRACKED,
+            state: RunState.FINISHED,
+            branch: 'main',
+            commitHash: 'b'.repeat(40),
+          })),
+        );
+      }
+    };
+    const queriesFor = async () => {
+      queries = 0;
+      const answer = await countingApi.graphql(`{ stacks {
+        id state canWrite blocker { id } config { id } attachedContexts { contextName }
+        runtimeConfig { element { id } context { contextName } }
+        runs { id commit { hash } history { state hasLogs } }
+      } }`);
+      expect(answer.errors).toBeUndefined();
+      return queries;
+    };
+    try {
+      await addStacks(0, 10);
+      const forSome = await queriesFor();
+      await addStacks(10, 40);
+      expect(await queriesFor()).toBe(forSome);
+      expect(forSome).toBeLessThan(15);
+    } finally {
+      await countingApi.close();
+    }
   });
 
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {

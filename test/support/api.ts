@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApi } from '../../src/api';
+import type { Database } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import type { RunHarness } from './runs';
@@ -25,7 +26,10 @@ export interface ApiServer {
 }
 
 /** Gantry's HTTP API, as `gantry serve` builds it, over a run harness's database and Temporal. */
-export async function startApiServer(harness: RunHarness): Promise<ApiServer> {
+export async function startApiServer(
+  harness: RunHarness,
+  options: { db?: Database } = {},
+): Promise<ApiServer> {
   const adminToken = randomBytes(24).toString('base64url');
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -33,7 +37,7 @@ export async function startApiServer(harness: RunHarness): Promise<ApiServer> {
   server.on(
     'request',
     createApi({
-      db: harness.database.db,
+      db: options.db ?? harness.database.db,
       logger: createLogger('silent'),
       client: harness.temporal.client,
       box: harness.box,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildSchema, findBreakingChanges } from 'graphql';
+import { createSchema } from '../../../src/api/graphql';
 import { typeDefs } from '../../../src/api/graphql/schema';
 
 const fixture = (name: string) =>
@@ -23,5 +24,16 @@ describe("the served schema against Spacelift's published schemas", () => {
     expect(Object.keys(seed.getMutationType()!.getFields())).toHaveLength(27);
     const named = Object.keys(seed.getTypeMap()).filter((name) => !name.startsWith('__'));
     expect(named).toHaveLength(33);
+  });
+
+  it('has a resolver behind every query and mutation', () => {
+    const executable = createSchema();
+    const unresolved = [executable.getQueryType()!, executable.getMutationType()!].flatMap(
+      (type) =>
+        Object.values(type.getFields())
+          .filter((field) => !field.resolve)
+          .map((field) => `${type.name}.${field.name}`),
+    );
+    expect(unresolved).toEqual([]);
   });
 });
