@@ -40,7 +40,11 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
     env.TF_HTTP_USERNAME = input.stateCredentials.username;
     env.TF_HTTP_PASSWORD = input.stateCredentials.password;
   }
-  if (input.awsRoleArn) env.AWS_ROLE_ARN = input.awsRoleArn;
+  if (input.awsRoleArn) {
+    env.AWS_ROLE_ARN = input.awsRoleArn;
+    // The session name the role's trust policy can require (Stack.awsAssumeRolePolicyStatement).
+    env.AWS_ROLE_SESSION_NAME = `gantry-${input.stackId}`;
+  }
 
   const variables = input.config.filter((entry) => entry.element.type === 'ENVIRONMENT_VARIABLE');
   const byPrecedence = [

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import { schema, type Database } from '../../db';
-import type { ConfigElementRow, Context, Run, RunTransition, Stack } from '../../db/schema';
+import type { ConfigElementRow, Run, RunTransition } from '../../db/schema';
 import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
 import type { StackState } from './types.generated';
 
@@ -47,39 +47,17 @@ export function createLoaders(db: Database) {
     return keys.map((key) => found.get(key));
   };
 
+  const byId = <Row extends { id: string }>(load: (ids: string[]) => Promise<Row[]>) =>
+    new DataLoader<string, Row | undefined>(async (ids) =>
+      byKey(ids, await load([...ids]), (row) => row.id),
+    );
+
   return {
-    stack: new DataLoader<string, Stack | undefined>(async (ids) =>
-      byKey(
-        ids,
-        await db
-          .select()
-          .from(schema.stacks)
-          .where(inArray(schema.stacks.id, [...ids])),
-        (row) => row.id,
-      ),
+    stack: byId((ids) => db.select().from(schema.stacks).where(inArray(schema.stacks.id, ids))),
+    context: byId((ids) =>
+      db.select().from(schema.contexts).where(inArray(schema.contexts.id, ids)),
     ),
-
-    context: new DataLoader<string, Context | undefined>(async (ids) =>
-      byKey(
-        ids,
-        await db
-          .select()
-          .from(schema.contexts)
-          .where(inArray(schema.contexts.id, [...ids])),
-        (row) => row.id,
-      ),
-    ),
-
-    run: new DataLoader<string, Run | undefined>(async (ids) =>
-      byKey(
-        ids,
-        await db
-          .select()
-          .from(schema.runs)
-          .where(inArray(schema.runs.id, [...ids])),
-        (row) => row.id,
-      ),
-    ),
+    run: byId((ids) => db.select().from(schema.runs).where(inArray(schema.runs.id, ids))),
 
     stackState: new DataLoader<string, StackState>(async (ids) => {
       const rows = await db

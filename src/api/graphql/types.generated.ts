@@ -606,7 +606,7 @@ export type Stack = {
   autodeploy: Scalars['Boolean']['output'];
   /** AWS IAM console link to create the role to assume. */
   awsAssumeRoleLink: Scalars['String']['output'];
-  /** AWS IAM trust policy statement the role needs so that Gantry's workers may assume it. */
+  /** AWS IAM trust policy statement the role needs so that Gantry's workers may assume it for this stack; fill in the principal the workers run as. */
   awsAssumeRolePolicyStatement: Scalars['String']['output'];
   /** AWS IAM role to assume, if any; runs get it as AWS_ROLE_ARN. */
   awsAssumedRoleARN?: Maybe<Scalars['String']['output']>;

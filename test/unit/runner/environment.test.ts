@@ -62,6 +62,7 @@ describe('buildEnvironment', () => {
       TF_HTTP_USERNAME: 'RUN',
       TF_HTTP_PASSWORD: 'pw',
       AWS_ROLE_ARN: 'arn:aws:iam::123456789012:role/gantry',
+      AWS_ROLE_SESSION_NAME: `gantry-${base.stackId}`,
       TF_IN_AUTOMATION: 'overridden',
     });
   });

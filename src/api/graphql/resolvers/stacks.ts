@@ -100,7 +100,8 @@ export const stackResolvers: Resolvers = {
       JSON.stringify({
         Effect: 'Allow',
         Action: 'sts:AssumeRole',
-        Principal: { AWS: 'the IAM role or user Gantry workers run as' },
+        // Gantry cannot know which principal its workers run as; the statement names the slot.
+        Principal: { AWS: '<ARN of the IAM role or user Gantry workers run as>' },
         Condition: { StringEquals: { 'sts:RoleSessionName': `gantry-${parent.id}` } },
       }),
     blocker: async (parent, _args, context) =>
