@@ -237,6 +237,7 @@ function createHttpHandler(parts: {
     runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
     vcsFor: () => new RawGitProvider(),
+    opaPath: requireTool('opa', config),
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'temporal', check: () => temporal.ping() },

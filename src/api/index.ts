@@ -1,6 +1,5 @@
 import type { Client } from '@temporalio/client';
 import type { Express } from 'express';
-import { TEAMS_ONLY, type StackAccessPolicy } from '../auth/access';
 import { ApiKeyService } from '../auth/apiKeys';
 import { TokenIssuer } from '../auth/tokens';
 import type { Database } from '../db';
@@ -8,6 +7,10 @@ import type { Stack } from '../db/schema';
 import { GitLabIntegrationService } from '../gitlab/integration';
 import type { Logger } from '../logger';
 import { createMetrics } from '../metrics';
+import { PolicyAccess } from '../policy/access';
+import { PolicyCompiler } from '../policy/compiler';
+import { PolicyEvaluator } from '../policy/evaluator';
+import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
 import type { SecretBox } from '../secrets';
 import { StackService } from '../stacks/service';
@@ -30,7 +33,8 @@ export interface ApiDependencies {
   maxBodyBytes: number;
   vcsFor: (stack: Stack) => VcsProvider;
   readiness: ReadinessCheck[];
-  policy?: StackAccessPolicy;
+  /** The opa binary, which compiles policies as they are written. */
+  opaPath: string;
 }
 
 /** The API process's HTTP app: GraphQL, the state backend and its uploads, health, metrics. */
@@ -52,7 +56,11 @@ export function createApi(deps: ApiDependencies): Express {
       tokens: new TokenIssuer(box.deriveKey('jwt')),
       uploads,
       gitlab: new GitLabIntegrationService({ db, box, publicUrl: deps.publicUrl }),
-      policy: deps.policy ?? TEAMS_ONLY,
+      policies: new PolicyService({ db, compiler: new PolicyCompiler(deps.opaPath) }),
+      access: new PolicyAccess({
+        db,
+        evaluator: new PolicyEvaluator({ db, logger: deps.logger }),
+      }),
       adminToken: deps.adminToken,
       accountName: deps.accountName,
       publicUrl: deps.publicUrl,

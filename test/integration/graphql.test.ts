@@ -34,20 +34,7 @@ describe('the GraphQL API over HTTP', () => {
   let api: ApiServer;
   let repo: TestRepo;
 
-  /** A JWT for an API key with the given teams, as a script would get one. */
-  const userWithTeams = async (teams: string[], admin = false) => {
-    const created = await api.graphql<{ apiKeyCreate: { id: string; secret: string } }>(
-      `mutation ($input: ApiKeyInput!) { apiKeyCreate(input: $input) { id secret } }`,
-      { input: { name: `key for ${teams.join(',') || 'nobody'}`, admin, teams } },
-    );
-    const { id, secret } = created.data!.apiKeyCreate;
-    const user = await api.graphql<{ apiKeyUser: { jwt: string; validUntil: number } }>(
-      `mutation ($id: ID!, $secret: String!) { apiKeyUser(id: $id, secret: $secret) { jwt validUntil } }`,
-      { id, secret },
-      null,
-    );
-    return user.data!.apiKeyUser.jwt;
-  };
+  const userWithTeams = (teams: string[], admin = false) => api.userToken(teams, admin);
 
   const runState = async (runId: string, token?: string) =>
     (

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import { createApi } from '../../src/api';
 import type { Database } from '../../src/db';
 import { createLogger } from '../../src/logger';
+import type { SecretBox } from '../../src/secrets';
+import { requireTool } from '../../src/tools';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import type { RunHarness } from './runs';
 
@@ -22,14 +25,29 @@ export interface ApiServer {
     variables?: Record<string, unknown>,
     token?: string | null,
   ): Promise<GraphQLAnswer<T>>;
+  /** A JWT for a new API key with these teams, as a script would get one. */
+  userToken(teams: string[], admin?: boolean): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Gantry's HTTP API, as `gantry serve` builds it, over a run harness's database and Temporal. */
+/** What an API server works with when it starts no runs: a database and the secrets key. */
+export interface ApiParts {
+  database: { db: Database };
+  box: SecretBox;
+}
+
+/**
+ * Gantry's HTTP API, as `gantry serve` builds it, over a run harness's database and Temporal,
+ * or over a database alone; then Temporal is never dialed, and anything that starts a run fails.
+ */
 export async function startApiServer(
-  harness: RunHarness,
+  harness: RunHarness | ApiParts,
   options: { db?: Database } = {},
 ): Promise<ApiServer> {
+  const client =
+    'temporal' in harness
+      ? harness.temporal.client
+      : new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const adminToken = randomBytes(24).toString('base64url');
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -39,7 +57,7 @@ export async function startApiServer(
     createApi({
       db: options.db ?? harness.database.db,
       logger: createLogger('silent'),
-      client: harness.temporal.client,
+      client,
       box: harness.box,
       adminToken,
       publicUrl: url,
@@ -47,12 +65,26 @@ export async function startApiServer(
       runTimeoutMs: 70 * 60_000,
       maxBodyBytes: 64 * 1024,
       vcsFor: () => new RawGitProvider(),
+      opaPath: requireTool('opa', process.env),
       readiness: [],
     }),
   );
-  return {
+  const api: ApiServer = {
     url,
     adminToken,
+    async userToken(teams, admin = false) {
+      const created = await api.graphql<{ apiKeyCreate: { id: string; secret: string } }>(
+        `mutation ($input: ApiKeyInput!) { apiKeyCreate(input: $input) { id secret } }`,
+        { input: { name: `key for ${teams.join(',') || 'nobody'}`, admin, teams } },
+      );
+      const { id, secret } = created.data!.apiKeyCreate;
+      const user = await api.graphql<{ apiKeyUser: { jwt: string } }>(
+        `mutation ($id: ID!, $secret: String!) { apiKeyUser(id: $id, secret: $secret) { jwt } }`,
+        { id, secret },
+        null,
+      );
+      return user.data!.apiKeyUser.jwt;
+    },
     async graphql(query, variables = {}, token = adminToken) {
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
@@ -71,4 +103,5 @@ export async function startApiServer(
         server.close(() => resolve());
       }),
   };
+  return api;
 }

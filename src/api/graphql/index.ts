@@ -1,7 +1,7 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import {
   buildSchema,
   GraphQLError,
@@ -22,6 +22,7 @@ import { createLoaders } from './loaders';
 import { accountResolvers } from './resolvers/account';
 import { contextResolvers } from './resolvers/contexts';
 import { runResolvers } from './resolvers/runs';
+import { policyResolvers } from './resolvers/policies';
 import { stackResolvers } from './resolvers/stacks';
 import { typeDefs } from './schema';
 import type { ApiServices } from './services';
@@ -46,7 +47,13 @@ const reportLimits = {
 /** The executable schema: the SDL with every resolver attached. */
 export function createSchema(): GraphQLSchema {
   const schema = buildSchema(typeDefs);
-  for (const resolvers of [stackResolvers, runResolvers, contextResolvers, accountResolvers]) {
+  for (const resolvers of [
+    stackResolvers,
+    runResolvers,
+    contextResolvers,
+    accountResolvers,
+    policyResolvers,
+  ]) {
     for (const [typeName, fields] of Object.entries(resolvers as Record<string, object>)) {
       const type = schema.getType(typeName);
       if (!isObjectType(type)) throw new Error(`resolvers for "${typeName}", not in the schema`);
@@ -76,7 +83,7 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
       schema,
       context: async (req) => {
         try {
-          return await contextFor(services, req.raw.headers.authorization);
+          return await contextFor(services, req.raw);
         } catch (error) {
           if (!(error instanceof AuthenticationError)) throw error;
           return [
@@ -106,10 +113,8 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
   return router;
 }
 
-async function contextFor(
-  services: ApiServices,
-  authorization: string | undefined,
-): Promise<GraphQLContext> {
+async function contextFor(services: ApiServices, request: Request): Promise<GraphQLContext> {
+  const authorization = request.headers.authorization;
   const loaders = createLoaders(services.db);
   if (!authorization) return { viewer: null, access: null, token: null, services, loaders };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
@@ -118,11 +123,15 @@ async function contextFor(
   }
   const bearer = match[1]!;
   if (services.adminToken && secretMatches(bearer, services.adminToken)) {
-    const access = new StackAccess(ADMIN_VIEWER, services.policy);
+    const access = new StackAccess(ADMIN_VIEWER);
     return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
   }
   const { validUntil, ...viewer } = await services.tokens.verify(bearer);
-  const access = new StackAccess(viewer, services.policy);
+  const policy = services.access.forRequest({
+    remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
+    timestampNs: Date.now() * 1e6,
+  });
+  const access = new StackAccess(viewer, policy);
   return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
 }
 

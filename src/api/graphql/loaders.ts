@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import { schema, type Database } from '../../db';
-import type { ConfigElementRow, Run, RunTransition } from '../../db/schema';
+import type { ConfigElementRow, PolicyAttachment, Run, RunTransition } from '../../db/schema';
 import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
 import type { StackState } from './types.generated';
 
@@ -58,6 +58,9 @@ export function createLoaders(db: Database) {
       db.select().from(schema.contexts).where(inArray(schema.contexts.id, ids)),
     ),
     run: byId((ids) => db.select().from(schema.runs).where(inArray(schema.runs.id, ids))),
+    policy: byId((ids) =>
+      db.select().from(schema.policies).where(inArray(schema.policies.id, ids)),
+    ),
 
     stackState: new DataLoader<string, StackState>(async (ids) => {
       const rows = await db
@@ -209,6 +212,30 @@ export function createLoaders(db: Database) {
             .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id)),
           (row) => row.contextId,
         ),
+    ),
+
+    stackPolicyAttachments: new DataLoader<string, PolicyAttachment[]>(async (stackIds) =>
+      grouped(
+        stackIds,
+        await db
+          .select()
+          .from(schema.policyAttachments)
+          .where(inArray(schema.policyAttachments.stackId, [...stackIds]))
+          .orderBy(asc(schema.policyAttachments.policyId)),
+        (row) => row.stackId,
+      ),
+    ),
+
+    policyAttachments: new DataLoader<string, PolicyAttachment[]>(async (policyIds) =>
+      grouped(
+        policyIds,
+        await db
+          .select()
+          .from(schema.policyAttachments)
+          .where(inArray(schema.policyAttachments.policyId, [...policyIds]))
+          .orderBy(asc(schema.policyAttachments.stackId)),
+        (row) => row.policyId,
+      ),
     ),
   };
 }

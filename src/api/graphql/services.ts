@@ -1,9 +1,10 @@
-import type { StackAccessPolicy } from '../../auth/access';
 import type { ApiKeyService } from '../../auth/apiKeys';
 import type { TokenIssuer } from '../../auth/tokens';
 import type { Database } from '../../db';
 import type { GitLabIntegrationService } from '../../gitlab/integration';
 import type { Logger } from '../../logger';
+import type { PolicyAccess } from '../../policy/access';
+import type { PolicyService } from '../../policy/service';
 import type { RunService } from '../../runs/service';
 import type { StackService } from '../../stacks/service';
 import type { StateUploads } from '../../state/uploads';
@@ -18,8 +19,9 @@ export interface ApiServices {
   tokens: TokenIssuer;
   uploads: StateUploads;
   gitlab: GitLabIntegrationService;
-  /** Where stack access policies add to what teams give. */
-  policy: StackAccessPolicy;
+  policies: PolicyService;
+  /** Stack access policies, adding to and taking from what teams give. */
+  access: PolicyAccess;
   /** GANTRY_ADMIN_TOKEN, or the one generated into the data dir. */
   adminToken: string | undefined;
   accountName: string;

@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by `npm run graphql:generate`. */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Stack as StackRow, Run as RunRow, Context as ContextRow, ConfigElementRow } from '../../db/schema';
+import type { Stack as StackRow, Run as RunRow, Context as ContextRow, ConfigElementRow, Policy as PolicyRow, PolicyAttachment as PolicyAttachmentRow } from '../../db/schema';
 import type { ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel } from './models';
 import type { ResolvedElement } from '../../stacks/runtimeConfig';
 import type { GraphQLContext } from './context';
@@ -237,6 +237,19 @@ export type Mutation = {
   oauthToken: Scalars['String']['output'];
   /** Exchange a GitLab token (personal or OAuth access token) for a Gantry User. */
   oauthUser: User;
+  /** Attach a policy to a stack (admins only). */
+  policyAttach: PolicyStackAttachment;
+  /**
+   * Create a policy (admins only). The body is Rego in package spacelift, in the current syntax or
+   * the older v0 one; a body that does not compile is refused with OPA's message, line and column.
+   */
+  policyCreate: Policy;
+  /** Delete a policy and its attachments (admins only). */
+  policyDelete?: Maybe<Policy>;
+  /** Detach a policy from a stack, by the attachment's id (admins only). */
+  policyDetach?: Maybe<PolicyStackAttachment>;
+  /** Change a policy (admins only); every process uses the new body from its next decision on. */
+  policyUpdate: Policy;
   /** Cancel a Run that has not yet started. */
   runCancel: Run;
   /** Confirm a Run that's waiting to be applied. */
@@ -354,6 +367,40 @@ export type MutationOauthUserArgs = {
 };
 
 
+export type MutationPolicyAttachArgs = {
+  id: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationPolicyCreateArgs = {
+  body: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  type: PolicyType;
+};
+
+
+export type MutationPolicyDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPolicyDetachArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationPolicyUpdateArgs = {
+  body: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+};
+
+
 export type MutationRunCancelArgs = {
   run: Scalars['ID']['input'];
   stack: Scalars['ID']['input'];
@@ -450,6 +497,47 @@ export type OAuthRedirect = {
   temporaryToken: Scalars['String']['output'];
 };
 
+/**
+ * A stack access policy: Rego in package spacelift whose read, write and deny rules decide, with
+ * the readers and writers teams, what people may do with the stacks it is attached to.
+ */
+export type Policy = {
+  __typename?: 'Policy';
+  /** Stacks the policy is attached to. */
+  attachedStacks: Array<PolicyStackAttachment>;
+  /** The Rego source. */
+  body: Scalars['String']['output'];
+  /** Unix timestamp of the creation. */
+  createdAt: Scalars['Int']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  /** Unique, immutable identifier, made from the name at creation. */
+  id: Scalars['ID']['output'];
+  labels: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  type: PolicyType;
+  /** Unix timestamp of the last change. */
+  updatedAt: Scalars['Int']['output'];
+};
+
+/** A policy's attachment to a stack, viewed from the policy. */
+export type PolicyStackAttachment = {
+  __typename?: 'PolicyStackAttachment';
+  /** Globally unique attachment identifier; policyDetach takes it. */
+  id: Scalars['ID']['output'];
+  /** Always false: Gantry has no modules. */
+  isModule: Scalars['Boolean']['output'];
+  policyId: Scalars['ID']['output'];
+  stackId: Scalars['ID']['output'];
+  stackName: Scalars['String']['output'];
+};
+
+/**
+ * The kind of a policy. ACCESS: stack access policies, with read, write and deny rules over the
+ * request and the stack.
+ */
+export type PolicyType =
+  | 'ACCESS';
+
 export type Query = {
   __typename?: 'Query';
   /** API keys of the account (admins only). Secrets are never shown again after creation. */
@@ -462,6 +550,10 @@ export type Query = {
   gitlabIntegration?: Maybe<GitLabIntegration>;
   /** Name of the account: GANTRY_ACCOUNT_NAME, or the host of GANTRY_PUBLIC_URL. */
   name?: Maybe<Scalars['String']['output']>;
+  /** Stack access policies (admins only). */
+  policies: Array<Policy>;
+  /** A single stack access policy (admins only). */
+  policy?: Maybe<Policy>;
   /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
   repositories: Array<Repository>;
   /** Details of a single Stack. */
@@ -480,6 +572,11 @@ export type Query = {
 
 
 export type QueryContextArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryPolicyArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -602,6 +699,8 @@ export type Stack = {
   administrative: Scalars['Boolean']['output'];
   /** List of contexts attached to this Stack. */
   attachedContexts: Array<StackContextAttachment>;
+  /** Policies attached to this Stack (admins only; others see an empty list). */
+  attachedPolicies: Array<StackPolicyAttachment>;
   /** Whether a plan with changes is applied without waiting for a confirmation. */
   autodeploy: Scalars['Boolean']['output'];
   /** AWS IAM console link to create the role to assume. */
@@ -729,6 +828,17 @@ export type StackInput = {
   terraformVersion?: InputMaybe<Scalars['String']['input']>;
   /** Optional writers team slug. */
   writersSlug?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A policy's attachment to a stack, viewed from the stack. */
+export type StackPolicyAttachment = {
+  __typename?: 'StackPolicyAttachment';
+  /** Globally unique attachment identifier; policyDetach takes it. */
+  id: Scalars['ID']['output'];
+  policyId: Scalars['ID']['output'];
+  policyLabels: Array<Scalars['String']['output']>;
+  policyName: Scalars['String']['output'];
+  policyType: PolicyType;
 };
 
 /** StackState represents a discrete state of a Stack, which is also the state of its most current Run. */
@@ -905,6 +1015,9 @@ export type ResolversTypes = {
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
+  Policy: ResolverTypeWrapper<PolicyRow>;
+  PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
+  PolicyType: PolicyType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Repository: ResolverTypeWrapper<Repository>;
   Run: ResolverTypeWrapper<RunRow>;
@@ -915,6 +1028,7 @@ export type ResolversTypes = {
   Stack: ResolverTypeWrapper<StackRow>;
   StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
   StackInput: StackInput;
+  StackPolicyAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   StackState: StackState;
   StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -944,6 +1058,8 @@ export type ResolversParentTypes = {
   LogsResponse: LogsResponse;
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
+  Policy: PolicyRow;
+  PolicyStackAttachment: PolicyAttachmentRow;
   Query: Record<PropertyKey, never>;
   Repository: Repository;
   Run: RunRow;
@@ -952,6 +1068,7 @@ export type ResolversParentTypes = {
   Stack: StackRow;
   StackContextAttachment: StackAttachmentModel;
   StackInput: StackInput;
+  StackPolicyAttachment: PolicyAttachmentRow;
   StateUploadUrl: StateUploadUrl;
   String: Scalars['String']['output'];
   Team: Team;
@@ -1058,6 +1175,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   oauthRefresh?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   oauthToken?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationOauthTokenArgs, 'code' | 'state' | 'temporaryToken'>>;
   oauthUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationOauthUserArgs, 'token'>>;
+  policyAttach?: Resolver<ResolversTypes['PolicyStackAttachment'], ParentType, ContextType, RequireFields<MutationPolicyAttachArgs, 'id' | 'stack'>>;
+  policyCreate?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyCreateArgs, 'body' | 'name' | 'type'>>;
+  policyDelete?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<MutationPolicyDeleteArgs, 'id'>>;
+  policyDetach?: Resolver<Maybe<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType, RequireFields<MutationPolicyDetachArgs, 'id'>>;
+  policyUpdate?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyUpdateArgs, 'body' | 'id' | 'name'>>;
   runCancel?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunCancelArgs, 'run' | 'stack'>>;
   runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
   runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
@@ -1081,12 +1203,34 @@ export type OAuthRedirectResolvers<ContextType = GraphQLContext, ParentType exte
   temporaryToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
+  attachedStacks?: Resolver<Array<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType>;
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PolicyStackAttachment'] = ResolversParentTypes['PolicyStackAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isModule?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  policyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   context?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<QueryContextArgs, 'id'>>;
   contexts?: Resolver<Array<ResolversTypes['Context']>, ParentType, ContextType>;
   gitlabIntegration?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
+  policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
   stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
@@ -1139,6 +1283,7 @@ export type RuntimeConfigResolvers<ContextType = GraphQLContext, ParentType exte
 export type StackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Stack'] = ResolversParentTypes['Stack']> = {
   administrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   attachedContexts?: Resolver<Array<ResolversTypes['StackContextAttachment']>, ParentType, ContextType>;
+  attachedPolicies?: Resolver<Array<ResolversTypes['StackPolicyAttachment']>, ParentType, ContextType>;
   autodeploy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   awsAssumeRoleLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   awsAssumeRolePolicyStatement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1174,6 +1319,14 @@ export type StackContextAttachmentResolvers<ContextType = GraphQLContext, Parent
   contextName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StackPolicyAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackPolicyAttachment'] = ResolversParentTypes['StackPolicyAttachment']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  policyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  policyLabels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  policyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  policyType?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
 };
 
 export type StateUploadUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateUploadUrl'] = ResolversParentTypes['StateUploadUrl']> = {
@@ -1223,6 +1376,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LogsResponse?: LogsResponseResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
+  Policy?: PolicyResolvers<ContextType>;
+  PolicyStackAttachment?: PolicyStackAttachmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
@@ -1230,6 +1385,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
   Stack?: StackResolvers<ContextType>;
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
+  StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;

@@ -28,11 +28,10 @@ describe("the served schema against Spacelift's published schemas", () => {
 
   it('has a resolver behind every query and mutation', () => {
     const executable = createSchema();
-    const unresolved = [executable.getQueryType()!, executable.getMutationType()!].flatMap(
-      (type) =>
-        Object.values(type.getFields())
-          .filter((field) => !field.resolve)
-          .map((field) => `${type.name}.${field.name}`),
+    const unresolved = [executable.getQueryType()!, executable.getMutationType()!].flatMap((type) =>
+      Object.values(type.getFields())
+        .filter((field) => !field.resolve)
+        .map((field) => `${type.name}.${field.name}`),
     );
     expect(unresolved).toEqual([]);
   });

@@ -1,0 +1,77 @@
+import type { PolicyAttachment } from '../../../db/schema';
+import type { GraphQLContext } from '../context';
+import { authenticated, requireAdmin } from '../guard';
+import type { Resolvers } from '../types.generated';
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Policies are account-wide: admins write and attach them; they decide for everyone else. */
+export const policyResolvers: Resolvers = {
+  Query: {
+    policies: (_parent, _args, context) => {
+      requireAdmin(context);
+      return context.services.policies.list();
+    },
+    policy: async (_parent, { id }, context) => {
+      requireAdmin(context);
+      return (await context.loaders.policy.load(id)) ?? null;
+    },
+  },
+
+  Mutation: {
+    policyCreate: (_parent, { type, ...input }, context) => {
+      requireAdmin(context);
+      return context.services.policies.create(type, input);
+    },
+    policyUpdate: (_parent, { id, ...input }, context) => {
+      requireAdmin(context);
+      return context.services.policies.update(id, input);
+    },
+    policyDelete: (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.policies.delete(id);
+    },
+    policyAttach: (_parent, { id, stack }, context) => {
+      requireAdmin(context);
+      return context.services.policies.attach(id, stack);
+    },
+    policyDetach: (_parent, { id }, context) => {
+      requireAdmin(context);
+      return context.services.policies.detach(id);
+    },
+  },
+
+  Policy: {
+    attachedStacks: (parent, _args, context) => context.loaders.policyAttachments.load(parent.id),
+    createdAt: (parent) => seconds(parent.createdAt),
+    updatedAt: (parent) => seconds(parent.updatedAt),
+  },
+
+  PolicyStackAttachment: {
+    stackName: async (parent, _args, context) =>
+      (await context.loaders.stack.load(parent.stackId))?.name ?? parent.stackId,
+    isModule: () => false,
+  },
+
+  StackPolicyAttachment: {
+    policyName: async (parent, _args, context) => (await policyOf(parent, context)).name,
+    policyType: async (parent, _args, context) => (await policyOf(parent, context)).type,
+    policyLabels: async (parent, _args, context) => (await policyOf(parent, context)).labels,
+  },
+
+  Stack: {
+    // Who may do what is for admins to know; a reader learns nothing of the rules.
+    attachedPolicies: (parent, _args, context) =>
+      authenticated(context).viewer.admin
+        ? context.loaders.stackPolicyAttachments.load(parent.id)
+        : [],
+  },
+};
+
+async function policyOf(attachment: PolicyAttachment, context: GraphQLContext) {
+  const policy = await context.loaders.policy.load(attachment.policyId);
+  // The attachment goes with its policy, so a policy is missing only mid-delete.
+  if (!policy)
+    throw new Error(`policy "${attachment.policyId}" of attachment "${attachment.id}" is gone`);
+  return policy;
+}

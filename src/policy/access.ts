@@ -1,0 +1,84 @@
+import DataLoader from 'dataloader';
+import { eq, inArray } from 'drizzle-orm';
+import type { AccessLevel, StackAccessPolicy } from '../auth/access';
+import type { Viewer } from '../auth/viewer';
+import { schema, type Database } from '../db';
+import type { Stack } from '../db/schema';
+import type { PolicyEvaluator, PolicyRef, SlackInput, StackPolicyInput } from './evaluator';
+
+/** Where an API request comes from, as `input.request` shows it. */
+export interface RequestOrigin {
+  remoteIp: string;
+  timestampNs: number;
+}
+
+const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
+
+/**
+ * Stack access policies applied to people: a deny from any attached policy takes everything
+ * away, even what teams give; otherwise a person gets the more of what their teams and the
+ * policies grant. Slack requests have no teams: only policies can let them in.
+ */
+export class PolicyAccess {
+  constructor(private readonly deps: { db: Database; evaluator: PolicyEvaluator }) {}
+
+  /**
+   * The decisions of one API request. The policies attached to every stack it asks about are
+   * read together, once, so a list of a thousand stacks costs one query.
+   */
+  forRequest(origin: RequestOrigin): StackAccessPolicy {
+    const attached = new DataLoader<string, PolicyRef[]>((stackIds) => this.attachedTo(stackIds));
+    return {
+      decide: async (viewer: Viewer, stack: Stack, fromTeams: AccessLevel) => {
+        const policies = await attached.load(stack.id);
+        if (policies.length === 0) return fromTeams;
+        const verdict = await this.deps.evaluator.decide(policies, {
+          request: { remote_ip: origin.remoteIp, timestamp_ns: origin.timestampNs },
+          session: {
+            login: viewer.id,
+            name: viewer.name,
+            teams: viewer.teams,
+            admin: viewer.admin,
+          },
+          stack: stackInput(stack),
+        });
+        if (verdict.deny) return 'none';
+        return RANK[verdict.grant] > RANK[fromTeams] ? verdict.grant : fromTeams;
+      },
+    };
+  }
+
+  /** What a Slack request may do with a stack: nothing unless an attached policy allows it. */
+  async forSlack(stack: Stack, slack: SlackInput): Promise<AccessLevel> {
+    const [policies] = await this.attachedTo([stack.id]);
+    if (!policies?.length) return 'none';
+    const verdict = await this.deps.evaluator.decide(policies, { slack, stack: stackInput(stack) });
+    return verdict.deny ? 'none' : verdict.grant;
+  }
+
+  private async attachedTo(stackIds: readonly string[]): Promise<PolicyRef[][]> {
+    const rows = await this.deps.db
+      .select({
+        stackId: schema.policyAttachments.stackId,
+        id: schema.policies.id,
+        version: schema.policies.version,
+      })
+      .from(schema.policyAttachments)
+      .innerJoin(schema.policies, eq(schema.policies.id, schema.policyAttachments.policyId))
+      .where(inArray(schema.policyAttachments.stackId, [...stackIds]));
+    const byStack = new Map(stackIds.map((stackId) => [stackId, [] as PolicyRef[]]));
+    for (const { stackId, id, version } of rows) byStack.get(stackId)?.push({ id, version });
+    return stackIds.map((stackId) => byStack.get(stackId)!);
+  }
+}
+
+export function stackInput(stack: Stack): StackPolicyInput {
+  return {
+    id: stack.id,
+    name: stack.name,
+    labels: stack.labels,
+    branch: stack.branch,
+    repository: stack.repository,
+    administrative: stack.administrative,
+  };
+}

@@ -1,0 +1,192 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import * as tar from 'tar';
+import { InvalidInputError } from '../stacks/service';
+import { timeBuiltins } from './builtins';
+
+const run = promisify(execFile);
+
+// Compiling a policy takes well under a second; this only bounds a wedged opa.
+const OPA_TIMEOUT_MS = 30_000;
+export const POLICY_PACKAGE = 'spacelift';
+
+/** Rego that does not compile, or that is not a stack access policy. */
+export class PolicyCompileError extends InvalidInputError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyCompileError';
+  }
+}
+
+export interface CompiledPolicy {
+  wasm: Buffer;
+  /** Which Rego the body is written in: current (v1) or the older v0 of most published examples. */
+  syntax: 'v1' | 'v0';
+}
+
+interface OpaError {
+  message: string;
+  code?: string;
+  location?: { row?: number; col?: number };
+}
+
+const PACKAGE_LINE = /^[ \t]*package\s+([^\s#]+)/m;
+
+// What the v1 parser says of v0 rules; a body it says this of is tried as v0.
+const V0_HINTS = ['`if` keyword is required', '`contains` keyword is required'];
+
+/**
+ * Compiles stack access policies to WebAssembly with the opa binary. Policies may only call
+ * the built-ins that the WebAssembly SDK and Gantry provide at evaluation, so a policy that
+ * would fail on every request is refused when it is written.
+ */
+export class PolicyCompiler {
+  private capabilities: Promise<string> | undefined;
+
+  constructor(private readonly opaPath: string) {}
+
+  async compile(body: string): Promise<CompiledPolicy> {
+    const packageName = PACKAGE_LINE.exec(body)?.[1];
+    if (packageName !== undefined && packageName !== POLICY_PACKAGE) {
+      throw new PolicyCompileError(
+        `line ${lineOf(body, PACKAGE_LINE)}: a stack access policy is in \`package ${POLICY_PACKAGE}\`, not \`package ${packageName}\``,
+      );
+    }
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-policy-'));
+    try {
+      const file = path.join(dir, 'policy.rego');
+      await fs.writeFile(file, body);
+      const capabilities = await this.capabilitiesFile();
+      let syntax: CompiledPolicy['syntax'] = 'v1';
+      let errors = await this.check(file, capabilities, syntax);
+      if (errors.some((error) => V0_HINTS.some((hint) => error.message.includes(hint)))) {
+        const v0Errors = await this.check(file, capabilities, 'v0');
+        syntax = 'v0';
+        errors = v0Errors;
+      }
+      if (errors.length > 0) throw new PolicyCompileError(describe(errors));
+
+      const bundle = path.join(dir, 'bundle.tar.gz');
+      await this.opa(
+        [
+          'build',
+          '--target=wasm',
+          `--entrypoint=${POLICY_PACKAGE}`,
+          `--capabilities=${capabilities}`,
+          ...(syntax === 'v0' ? ['--v0-compatible'] : []),
+          `--output=${bundle}`,
+          file,
+        ],
+        dir,
+      ).catch((error: Error & { stderr?: string }) => {
+        throw new PolicyCompileError(
+          `compiling to WebAssembly: ${error.stderr?.trim() || error.message}`,
+        );
+      });
+      await tar.x({
+        file: bundle,
+        cwd: dir,
+        filter: (entry) => entry.replace(/^\//, '') === 'policy.wasm',
+      });
+      return { wasm: await fs.readFile(path.join(dir, 'policy.wasm')), syntax };
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** OPA's errors for the file, read as `syntax`; none when it compiles. */
+  private async check(
+    file: string,
+    capabilities: string,
+    syntax: 'v1' | 'v0',
+  ): Promise<OpaError[]> {
+    try {
+      await this.opa(
+        [
+          'check',
+          '--format=json',
+          `--capabilities=${capabilities}`,
+          ...(syntax === 'v0' ? ['--v0-compatible'] : []),
+          file,
+        ],
+        path.dirname(file),
+      );
+      return [];
+    } catch (error) {
+      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+      try {
+        const parsed = JSON.parse(stdout || stderr || '') as { errors?: OpaError[] };
+        if (parsed.errors?.length) return parsed.errors;
+      } catch {
+        // Not OPA's JSON report: opa itself failed, and says why below.
+      }
+      throw new Error(`running opa check: ${stderr?.trim() || (error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * What a policy may call: the built-ins the WebAssembly SDK implements, and Gantry's time
+   * built-ins, with the current opa's declarations and language features.
+   */
+  private capabilitiesFile(): Promise<string> {
+    this.capabilities ??= (async () => {
+      const { stdout } = await this.opa(['capabilities', '--current'], os.tmpdir());
+      const current = JSON.parse(stdout) as { builtins: Array<{ name: string }> };
+      // The SDK ships the list of what it implements beside its code, outside its exports map.
+      const sdkCapabilities = JSON.parse(
+        await fs.readFile(
+          path.join(
+            path.dirname(require.resolve('@open-policy-agent/opa-wasm')),
+            '..',
+            'capabilities.json',
+          ),
+          'utf8',
+        ),
+      ) as { builtins: Array<{ name: string }> };
+      const allowed = new Set([
+        ...sdkCapabilities.builtins.map((builtin) => builtin.name),
+        ...Object.keys(timeBuiltins),
+      ]);
+      const capabilities = {
+        ...current,
+        builtins: current.builtins.filter((builtin) => allowed.has(builtin.name)),
+      };
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-opa-'));
+      const file = path.join(dir, 'capabilities.json');
+      await fs.writeFile(file, JSON.stringify(capabilities));
+      return file;
+    })();
+    this.capabilities.catch(() => (this.capabilities = undefined));
+    return this.capabilities;
+  }
+
+  private opa(args: string[], cwd: string) {
+    return run(this.opaPath, args, {
+      cwd,
+      timeout: OPA_TIMEOUT_MS,
+      maxBuffer: 16 * 1024 * 1024,
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir() },
+    });
+  }
+}
+
+function lineOf(body: string, pattern: RegExp): number {
+  return body.slice(0, Math.max(body.search(pattern), 0)).split('\n').length;
+}
+
+/** OPA's errors as people read them: `line 3, column 5: <message>`, one a line. */
+function describe(errors: OpaError[]): string {
+  return errors
+    .map((error) => {
+      const where = error.location?.row
+        ? `line ${error.location.row}${error.location.col ? `, column ${error.location.col}` : ''}: `
+        : '';
+      return `${where}${error.message}${error.code ? ` (${error.code})` : ''}`;
+    })
+    .join('\n');
+}

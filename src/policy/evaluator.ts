@@ -1,0 +1,191 @@
+import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
+import { eq } from 'drizzle-orm';
+import { LRUCache } from 'lru-cache';
+import type { AccessLevel } from '../auth/access';
+import { schema, type Database } from '../db';
+import type { Logger } from '../logger';
+import { timeBuiltins } from './builtins';
+import { POLICY_PACKAGE } from './compiler';
+
+/** A policy attached to a stack, at the version the caller read. */
+export interface PolicyRef {
+  id: string;
+  version: number;
+}
+
+/** What a stack access policy sees of the stack, as `input.stack`. */
+export interface StackPolicyInput {
+  id: string;
+  name: string;
+  labels: string[];
+  branch: string;
+  repository: string;
+  administrative: boolean;
+}
+
+/** The input of a decision about an API request. */
+export interface HttpPolicyInput {
+  request: { remote_ip: string; timestamp_ns: number };
+  session: { login: string; name: string; teams: string[]; admin: boolean };
+  stack: StackPolicyInput;
+}
+
+/** The input of a decision about a Slack request: `slack` replaces `request` and `session`. */
+export interface SlackPolicyInput {
+  slack: SlackInput;
+  stack: StackPolicyInput;
+}
+
+/** Exactly the fields Slack requests give policies, as Spacelift documents them. */
+export interface SlackInput {
+  command: string;
+  user: {
+    id: string;
+    deleted: boolean;
+    display_name: string;
+    has_2fa: boolean;
+    is_admin: boolean;
+    is_owner: boolean;
+    is_primary_owner: boolean;
+    is_restricted: boolean;
+    is_ultra_restricted: boolean;
+    is_stranger: boolean;
+    real_name: string;
+    tz: string;
+    enterprise: {
+      id: string;
+      enterprise_id: string;
+      enterprise_name: string;
+      is_admin: boolean;
+      is_owner: boolean;
+      teams: string[];
+    };
+  };
+  team: { id: string; name: string };
+  channel: { id: string; name: string };
+}
+
+export type PolicyInput = HttpPolicyInput | SlackPolicyInput;
+
+/** What the policies attached to a stack say together. */
+export interface PolicyVerdict {
+  /** Some policy denies: nobody gets anything, whatever else grants. */
+  deny: boolean;
+  /** The most any policy grants. */
+  grant: AccessLevel;
+}
+
+interface Instance {
+  version: number;
+  policy: LoadedPolicy;
+}
+
+// Far more policies than an installation attaches; a bound on what a process keeps.
+const MAX_CACHED_POLICIES = 500;
+
+/**
+ * Evaluates stack access policies in-process with their WebAssembly. Each process keeps one
+ * instance per policy, loaded the first time the policy is needed and replaced as soon as a
+ * caller names a newer version than the one it holds, so a change made through any process
+ * counts from the next decision on.
+ */
+export class PolicyEvaluator {
+  private readonly instances = new LRUCache<string, Promise<Instance>>({
+    max: MAX_CACHED_POLICIES,
+  });
+
+  constructor(private readonly deps: { db: Database; logger: Logger }) {}
+
+  /** Any deny wins; otherwise the policies grant the most any of them grants. */
+  async decide(policies: PolicyRef[], input: PolicyInput): Promise<PolicyVerdict> {
+    const verdict: PolicyVerdict = { deny: false, grant: 'none' };
+    const instances = await Promise.all(policies.map((ref) => this.instance(ref)));
+    for (const [index, instance] of instances.entries()) {
+      const decision = instance && this.evaluate(policies[index]!, instance, input);
+      if (!decision) continue;
+      if (decision.deny) return { deny: true, grant: 'none' };
+      if (decision.write) verdict.grant = 'write';
+      else if (decision.read && verdict.grant === 'none') verdict.grant = 'read';
+    }
+    return verdict;
+  }
+
+  /** The policy's rules for this input; undefined when it could not be evaluated. */
+  private evaluate(ref: PolicyRef, instance: Instance, input: PolicyInput) {
+    try {
+      return evaluateRules(instance.policy, input);
+    } catch (error) {
+      // A policy that fails grants nothing; the author finds out why in the log.
+      this.deps.logger.error(
+        { policy: ref.id, version: instance.version, err: asError(error) },
+        'evaluating stack access policy',
+      );
+      return undefined;
+    }
+  }
+
+  private async instance(ref: PolicyRef): Promise<Instance | undefined> {
+    const cached = this.instances.get(ref.id);
+    if (cached) {
+      const instance = await cached.catch(() => undefined);
+      if (instance && instance.version >= ref.version) return instance;
+      if (this.instances.get(ref.id) !== cached) return this.instance(ref);
+    }
+    const loading = this.load(ref.id);
+    this.instances.set(ref.id, loading);
+    try {
+      return await loading;
+    } catch (error) {
+      this.instances.delete(ref.id);
+      this.deps.logger.error(
+        { policy: ref.id, err: asError(error) },
+        'loading stack access policy',
+      );
+      return undefined;
+    }
+  }
+
+  private async load(id: string): Promise<Instance> {
+    const [row] = await this.deps.db
+      .select({ version: schema.policies.version, wasm: schema.policies.wasm })
+      .from(schema.policies)
+      .where(eq(schema.policies.id, id));
+    if (!row) throw new Error(`policy "${id}" no longer exists`);
+    return { version: row.version, policy: await loadCompiledPolicy(row.wasm) };
+  }
+}
+
+/** Whether a loaded policy's `deny`, `write` and `read` rules hold for the input. */
+export function evaluateRules(policy: LoadedPolicy, input: PolicyInput) {
+  const results = policy.evaluate(input, POLICY_PACKAGE) as Array<{
+    result?: Record<string, unknown>;
+  }>;
+  const document = results[0]?.result ?? {};
+  return {
+    deny: truthy(document.deny),
+    write: truthy(document.write),
+    read: truthy(document.read),
+  };
+}
+
+/** Loads compiled policy WebAssembly with the built-ins Gantry provides. */
+export function loadCompiledPolicy(wasm: Buffer): Promise<LoadedPolicy> {
+  return loadPolicy(wasm, undefined, timeBuiltins);
+}
+
+/** A boolean rule's true, or a partial rule (v0 `deny[msg] { … }`) with any member. */
+function truthy(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (value && typeof value === 'object') return Object.keys(value).length > 0;
+  return value === true;
+}
+
+// opa-wasm throws strings and plain objects as well as Errors.
+function asError(error: unknown): Error {
+  if (error instanceof Error) return error;
+  const message =
+    typeof error === 'object' && error && 'message' in error
+      ? String(error.message)
+      : String(error);
+  return new Error(message);
+}

@@ -1,0 +1,125 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import { schema, type Database } from '../db';
+import type { Policy, PolicyAttachment } from '../db/schema';
+import { ConflictError, NotFoundError } from '../runs/service';
+import { InvalidInputError, slugOf } from '../stacks/service';
+import type { PolicyCompiler } from './compiler';
+
+export type PolicyType = Policy['type'];
+
+export interface PolicyInput {
+  name: string;
+  body: string;
+  labels?: string[] | null;
+  description?: string | null;
+}
+
+// A policy is a page of Rego, not a program; this leaves room for long allow-lists.
+const MAX_BODY_BYTES = 256 * 1024;
+
+/**
+ * Stack access policies as admins manage them. A body is compiled before anything is stored,
+ * so a stored policy always has the WebAssembly of its current body.
+ */
+export class PolicyService {
+  constructor(private readonly deps: { db: Database; compiler: PolicyCompiler }) {}
+
+  list(): Promise<Policy[]> {
+    return this.deps.db.select().from(schema.policies).orderBy(asc(schema.policies.id));
+  }
+
+  async create(type: PolicyType, input: PolicyInput): Promise<Policy> {
+    const id = slugOf(input.name);
+    const wasm = await this.compile(input.body);
+    const [policy] = await this.deps.db
+      .insert(schema.policies)
+      .values({ id, type, wasm, ...columns(input) })
+      .onConflictDoNothing()
+      .returning();
+    if (!policy) throw new ConflictError(`a policy with id "${id}" exists; choose another name`);
+    return policy;
+  }
+
+  /** Everything but the id and type; the new body counts from each process's next decision. */
+  async update(id: string, input: PolicyInput): Promise<Policy> {
+    const wasm = await this.compile(input.body);
+    const [policy] = await this.deps.db
+      .update(schema.policies)
+      .set({
+        wasm,
+        ...columns(input),
+        version: sql`${schema.policies.version} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(schema.policies.id, id))
+      .returning();
+    if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
+    return policy;
+  }
+
+  /** Deletes the policy and its attachments. */
+  async delete(id: string): Promise<Policy> {
+    const [policy] = await this.deps.db
+      .delete(schema.policies)
+      .where(eq(schema.policies.id, id))
+      .returning();
+    if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
+    return policy;
+  }
+
+  async attach(policyId: string, stackId: string): Promise<PolicyAttachment> {
+    const [[policy], [stack]] = await Promise.all([
+      this.deps.db
+        .select({ id: schema.policies.id })
+        .from(schema.policies)
+        .where(eq(schema.policies.id, policyId)),
+      this.deps.db
+        .select({ id: schema.stacks.id })
+        .from(schema.stacks)
+        .where(eq(schema.stacks.id, stackId)),
+    ]);
+    if (!policy) throw new NotFoundError(`policy "${policyId}" does not exist`);
+    if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
+    const [attachment] = await this.deps.db
+      .insert(schema.policyAttachments)
+      .values({ id: ulid(), policyId, stackId })
+      .onConflictDoNothing()
+      .returning();
+    if (!attachment) {
+      throw new ConflictError(`policy "${policyId}" is already attached to stack "${stackId}"`);
+    }
+    return attachment;
+  }
+
+  /** Detaches by the attachment's id, as policyAttach answered it. */
+  async detach(attachmentId: string): Promise<PolicyAttachment> {
+    const [attachment] = await this.deps.db
+      .delete(schema.policyAttachments)
+      .where(eq(schema.policyAttachments.id, attachmentId))
+      .returning();
+    if (!attachment) {
+      throw new NotFoundError(`policy attachment "${attachmentId}" does not exist`);
+    }
+    return attachment;
+  }
+
+  private compile(body: string): Promise<Buffer> {
+    if (!body.trim()) throw new InvalidInputError('the policy body is empty; write it in Rego');
+    if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
+      throw new InvalidInputError(`the policy body is larger than ${MAX_BODY_BYTES} bytes`);
+    }
+    return this.deps.compiler.compile(body).then((compiled) => compiled.wasm);
+  }
+}
+
+function columns(input: PolicyInput) {
+  const name = input.name.trim();
+  if (!name) throw new InvalidInputError('a policy needs a name');
+  return {
+    name,
+    body: input.body,
+    labels: [...new Set((input.labels ?? []).map((label) => label.trim()).filter(Boolean))],
+    description: input.description?.trim() || null,
+  };
+}
