@@ -1,0 +1,217 @@
+/**
+ * What Gantry's GraphQL API costs per request: `{ stacks { id state runs { id state } } }` over
+ * 1,000 stacks of 20 runs each, against a bare node:http server answering every request with
+ * the same bytes, both loaded by autocannon with the same settings in the same process.
+ * Prints a table and one JSON line.
+ *
+ *   npm run bench:graphql
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
+import autocannon from 'autocannon';
+import { monotonicFactory } from 'ulid';
+import { createApi } from '../src/api';
+import { openDatabase, schema, type DatabaseHandle } from '../src/db';
+import { createLogger } from '../src/logger';
+import { RunState, RunType } from '../src/runs/types';
+import { SecretBox } from '../src/secrets';
+import { requireTool } from '../src/tools';
+import { RawGitProvider } from '../src/vcs/rawGit';
+
+const STACKS = 1_000;
+const RUNS_PER_STACK = 20;
+const ROWS_PER_INSERT = 1_000;
+const QUERY = '{ stacks { id state runs { id state } } }';
+const LOAD = { connections: 10, warmupSeconds: 3, durationSeconds: 15 };
+
+interface StacksAnswer {
+  data?: { stacks: Array<{ id: string; state: string; runs: Array<{ id: string }> }> };
+  errors?: unknown[];
+}
+
+async function seed(database: DatabaseHandle) {
+  const stackRows = Array.from({ length: STACKS }, (_, i) => ({
+    id: `stack-${i}`,
+    name: `Stack ${i}`,
+    provider: 'RAW_GIT' as const,
+    repository: `https://git.example.com/stack-${i}.git`,
+    branch: 'main',
+  }));
+  for (let i = 0; i < stackRows.length; i += ROWS_PER_INSERT) {
+    await database.db.insert(schema.stacks).values(stackRows.slice(i, i + ROWS_PER_INSERT));
+  }
+  // Monotonic ids, so that each stack's runs sort by id in the order they were made.
+  const runId = monotonicFactory();
+  const runRows = stackRows.flatMap((stack) =>
+    Array.from({ length: RUNS_PER_STACK }, () => ({
+      id: runId(),
+      stackId: stack.id,
+      type: RunType.TRACKED,
+      state: RunState.FINISHED,
+      branch: 'main',
+      commitHash: randomBytes(20).toString('hex'),
+    })),
+  );
+  for (let i = 0; i < runRows.length; i += ROWS_PER_INSERT) {
+    await database.db.insert(schema.runs).values(runRows.slice(i, i + ROWS_PER_INSERT));
+  }
+}
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+function close(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+/** Warms the server up, then loads it; fails on any answer that is not a 2xx. */
+async function load(
+  name: string,
+  url: string,
+  request: { headers: Record<string, string>; body: string },
+) {
+  const options = {
+    ...request,
+    url,
+    method: 'POST' as const,
+    connections: LOAD.connections,
+    // Gantry's answers queue behind each other for seconds; the default of 10 s is too short.
+    timeout: 60,
+    // In a worker thread of its own: on the main thread, Gantry's synchronous work would delay
+    // autocannon's per-second samples and its reading of answers, and skew both numbers.
+    workers: 1,
+    debug: true,
+  };
+  await autocannon({ ...options, duration: LOAD.warmupSeconds });
+  // autocannon drops the requests it has in flight when it stops, but the server still answers
+  // them; the answer to one more request means they are done and the measured run starts idle.
+  await (await fetch(url, { method: 'POST', ...request })).arrayBuffer();
+  const result = await autocannon({ ...options, duration: LOAD.durationSeconds });
+  if (result.errors || result.timeouts || result.non2xx) {
+    throw new Error(
+      `loading ${name}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
+    );
+  }
+  return {
+    name,
+    rps: result.requests.mean,
+    p99Ms: result.latency.p99,
+    total: result.requests.total,
+  };
+}
+
+async function main() {
+  const database = await openDatabase({ dataDir: undefined });
+  const servers: http.Server[] = [];
+  try {
+    await database.migrate();
+    const seedStarted = performance.now();
+    await seed(database);
+    const seedMs = performance.now() - seedStarted;
+
+    const adminToken = randomBytes(24).toString('base64url');
+    const gantry = http.createServer();
+    servers.push(gantry);
+    const gantryUrl = await listen(gantry);
+    gantry.on(
+      'request',
+      createApi({
+        db: database.db,
+        logger: createLogger('silent'),
+        // The query never reaches Temporal; a lazy connection never dials this address.
+        client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+        box: new SecretBox(randomBytes(32)),
+        adminToken,
+        publicUrl: gantryUrl,
+        accountName: 'gantry-bench',
+        runTimeoutMs: 70 * 60_000,
+        maxBodyBytes: 1024 * 1024,
+        vcsFor: () => new RawGitProvider(),
+        opaPath: requireTool('opa', process.env),
+        readiness: [],
+      }),
+    );
+
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      authorization: `Bearer ${adminToken}`,
+    };
+    const body = JSON.stringify({ query: QUERY });
+    const firstStarted = performance.now();
+    const response = await fetch(`${gantryUrl}/graphql`, { method: 'POST', headers, body });
+    const answer = Buffer.from(await response.arrayBuffer());
+    const firstMs = performance.now() - firstStarted;
+    const parsed = JSON.parse(answer.toString('utf8')) as StacksAnswer;
+    const stacks = parsed.data?.stacks ?? [];
+    if (
+      response.status !== 200 ||
+      parsed.errors ||
+      stacks.length !== STACKS ||
+      stacks.some((stack) => stack.runs.length !== RUNS_PER_STACK)
+    ) {
+      throw new Error(
+        `checking the answer: expected ${STACKS} stacks of ${RUNS_PER_STACK} runs and no errors, ` +
+          `got status ${response.status}: ${answer.toString('utf8').slice(0, 500)}`,
+      );
+    }
+
+    const baseline = http.createServer((_request, reply) => {
+      reply.writeHead(200, { 'content-type': 'application/json', 'content-length': answer.length });
+      reply.end(answer);
+    });
+    servers.push(baseline);
+    const baselineUrl = await listen(baseline);
+
+    const base = await load('baseline', baselineUrl, { headers, body });
+    const api = await load('gantry', `${gantryUrl}/graphql`, { headers, body });
+    console.log(
+      `${STACKS} stacks x ${RUNS_PER_STACK} runs, ${answer.length} byte answer, ` +
+        `${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up, ${LOAD.durationSeconds} s measured`,
+    );
+    console.log(
+      `both servers share this process's main thread, and autocannon's worker thread shares ` +
+        `its ${os.availableParallelism()} cores with them: compare the two rows, not machines`,
+    );
+    console.table(
+      [base, api].map(({ name, rps, p99Ms, total }) => ({
+        server: name,
+        'requests/s': Number(rps.toFixed(1)),
+        'p99 ms': p99Ms,
+        requests: total,
+      })),
+    );
+    console.log(
+      JSON.stringify({
+        benchmark: 'graphql-stacks',
+        stacks: STACKS,
+        runsPerStack: RUNS_PER_STACK,
+        answerBytes: answer.length,
+        seedMs: Math.round(seedMs),
+        firstAnswerMs: Math.round(firstMs),
+        baselineRps: Number(base.rps.toFixed(1)),
+        gantryRps: Number(api.rps.toFixed(1)),
+        baselineP99Ms: base.p99Ms,
+        gantryP99Ms: api.p99Ms,
+        rpsRatio: Number((base.rps / api.rps).toFixed(1)),
+        p99Ratio: Number((api.p99Ms / base.p99Ms).toFixed(1)),
+      }),
+    );
+  } finally {
+    await Promise.all(servers.map(close));
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
