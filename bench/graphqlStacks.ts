@@ -4,6 +4,8 @@
  * the same bytes, both loaded by autocannon with the same settings in the same process.
  * Prints a table and one JSON line.
  *
+ * The database is PGlite, or the PostgreSQL server at DATABASE_URL when it is set.
+ *
  *   npm run bench:graphql
  */
 import { randomBytes } from 'node:crypto';
@@ -12,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
+import pg from 'pg';
 import { monotonicFactory } from 'ulid';
 import { createApi } from '../src/api';
 import { openDatabase, schema, type DatabaseHandle } from '../src/db';
@@ -61,6 +64,9 @@ async function seed(database: DatabaseHandle) {
 }
 
 async function listen(server: http.Server): Promise<string> {
+  // Under this load the client's thread can wait seconds for a core; Node's default 5 s would
+  // close connections between its requests and count resets as errors.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -109,7 +115,10 @@ async function load(
 }
 
 async function main() {
-  const database = await openDatabase({ dataDir: undefined });
+  // PGlite, the embedded default; with DATABASE_URL, a schema of its own on that server.
+  const url = process.env.DATABASE_URL;
+  const schemaName = `bench_${randomBytes(6).toString('hex')}`;
+  const database = await openDatabase(url ? { url, schema: schemaName } : {});
   const servers: http.Server[] = [];
   try {
     await database.migrate();
@@ -174,7 +183,7 @@ async function main() {
     const base = await load('baseline', baselineUrl, { headers, body });
     const api = await load('gantry', `${gantryUrl}/graphql`, { headers, body });
     console.log(
-      `${STACKS} stacks x ${RUNS_PER_STACK} runs, ${answer.length} byte answer, ` +
+      `${STACKS} stacks x ${RUNS_PER_STACK} runs on ${database.kind}, ${answer.length} byte answer, ` +
         `${LOAD.connections} connections, ${LOAD.warmupSeconds} s warm-up, ${LOAD.durationSeconds} s measured`,
     );
     console.log(
@@ -194,6 +203,7 @@ async function main() {
         benchmark: 'graphql-stacks',
         stacks: STACKS,
         runsPerStack: RUNS_PER_STACK,
+        database: database.kind,
         answerBytes: answer.length,
         seedMs: Math.round(seedMs),
         firstAnswerMs: Math.round(firstMs),
@@ -208,6 +218,12 @@ async function main() {
   } finally {
     await Promise.all(servers.map(close));
     await database.close();
+    if (url) {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      await admin.query(`drop schema if exists ${schemaName} cascade`);
+      await admin.end();
+    }
   }
 }
 

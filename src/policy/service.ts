@@ -113,13 +113,18 @@ export class PolicyService {
   }
 }
 
+/** The stored columns; labels and description left out of an update stay as they are. */
 function columns(input: PolicyInput) {
   const name = input.name.trim();
   if (!name) throw new InvalidInputError('a policy needs a name');
   return {
     name,
     body: input.body,
-    labels: [...new Set((input.labels ?? []).map((label) => label.trim()).filter(Boolean))],
-    description: input.description?.trim() || null,
+    ...(input.labels === undefined
+      ? {}
+      : {
+          labels: [...new Set((input.labels ?? []).map((label) => label.trim()).filter(Boolean))],
+        }),
+    ...(input.description === undefined ? {} : { description: input.description?.trim() || null }),
   };
 }

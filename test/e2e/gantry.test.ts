@@ -319,4 +319,80 @@ const postgresUrl = process.env.DATABASE_URL;
     expect((await worker.exit).code).toBe(0);
     expect((await serve.exit).code).toBe(0);
   });
+
+  it('applies a policy changed through one serve process from the next request to another', async () => {
+    const adminToken = randomBytes(24).toString('base64url');
+    const key = randomBytes(32).toString('base64');
+    const start = async () => {
+      const port = await freePort();
+      const serve = runGantry(['serve'], {
+        ...userEnv({ GANTRY_DATA_DIR: dataDir, PORT: String(port) }),
+        DATABASE_URL: databaseUrl,
+        TEMPORAL_ADDRESS: temporal.address,
+        GANTRY_ENCRYPTION_KEY: key,
+        GANTRY_ADMIN_TOKEN: adminToken,
+      });
+      children.push(serve.child);
+      await waitForReady(`http://127.0.0.1:${port}/readyz`, serve.exit);
+      const graphql = async <T>(query: string, variables = {}, token = adminToken) => {
+        const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        });
+        const answer = (await response.json()) as { data?: T; errors?: unknown[] };
+        expect(answer.errors).toBeUndefined();
+        return answer.data!;
+      };
+      return { serve, graphql };
+    };
+    const [first, second] = await Promise.all([start(), start()]);
+
+    await first.graphql(
+      `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+      {
+        input: {
+          name: 'Billing',
+          administrative: false,
+          branch: 'main',
+          repository: 'file:///srv/git/billing.git',
+          provider: 'RAW_GIT',
+        },
+      },
+    );
+    const { apiKeyCreate } = await first.graphql<{ apiKeyCreate: { id: string; secret: string } }>(
+      `mutation { apiKeyCreate(input: { name: "qa", admin: false, teams: ["qa"] }) { id secret } }`,
+    );
+    const { apiKeyUser } = await second.graphql<{ apiKeyUser: { jwt: string } }>(
+      `mutation ($id: ID!, $secret: String!) { apiKeyUser(id: $id, secret: $secret) { jwt } }`,
+      apiKeyCreate,
+    );
+    const asQa = async () =>
+      (
+        await second.graphql<{ stack: { canWrite: boolean } | null }>(
+          '{ stack(id: "billing") { canWrite } }',
+          {},
+          apiKeyUser.jwt,
+        )
+      ).stack;
+    const setPolicy = (body: string) =>
+      first.graphql(
+        'mutation ($body: String!) { policyUpdate(id: "qa", name: "QA", body: $body) { id } }',
+        { body },
+      );
+
+    expect(await asQa()).toBeNull();
+    await first.graphql(
+      'mutation { policyCreate(name: "QA", body: "package spacelift\\nread { input.session.teams[_] == \\"qa\\" }", type: ACCESS) { id } }',
+    );
+    await first.graphql('mutation { policyAttach(id: "qa", stack: "billing") { id } }');
+    expect(await asQa()).toEqual({ canWrite: false });
+    await setPolicy('package spacelift\n\nwrite if "qa" in input.session.teams\n');
+    expect(await asQa()).toEqual({ canWrite: true });
+    await setPolicy('package spacelift\n\ndeny if "qa" in input.session.teams\n');
+    expect(await asQa()).toBeNull();
+
+    for (const { serve } of [first, second]) serve.child.kill('SIGTERM');
+    for (const { serve } of [first, second]) expect((await serve.exit).code).toBe(0);
+  });
 });

@@ -248,7 +248,10 @@ export type Mutation = {
   policyDelete?: Maybe<Policy>;
   /** Detach a policy from a stack, by the attachment's id (admins only). */
   policyDetach?: Maybe<PolicyStackAttachment>;
-  /** Change a policy (admins only); every process uses the new body from its next decision on. */
+  /**
+   * Change a policy (admins only); every process uses the new body from its next decision on.
+   * Labels and description left out stay as they are.
+   */
   policyUpdate: Policy;
   /** Cancel a Run that has not yet started. */
   runCancel: Run;

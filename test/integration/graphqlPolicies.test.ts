@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/secrets';
+import { startApiServer, type ApiServer } from '../support/api';
+import { openTestDatabase, type TestDatabase } from '../support/database';
+
+const POLICY_FIELDS = 'id name description type body labels createdAt updatedAt';
+
+describe('stack access policies through the GraphQL API', () => {
+  let database: TestDatabase;
+  let api: ApiServer;
+  let qa: string;
+  let writer: string;
+
+  const create = (name: string, body: string, labels: string[] = []) =>
+    api.graphql<{ policyCreate: { id: string } }>(
+      `mutation ($name: String!, $body: String!, $labels: [String!]) {
+        policyCreate(name: $name, body: $body, type: ACCESS, labels: $labels) { ${POLICY_FIELDS} }
+      }`,
+      { name, body, labels },
+    );
+  const attach = (id: string, stack: string) =>
+    api.graphql<{ policyAttach: { id: string } }>(
+      `mutation ($id: ID!, $stack: ID!) {
+        policyAttach(id: $id, stack: $stack) { id policyId stackId stackName isModule }
+      }`,
+      { id, stack },
+    );
+  const seenBy = async (token: string) =>
+    (
+      await api.graphql<{ stacks: Array<{ id: string; canWrite: boolean }> }>(
+        '{ stacks { id canWrite } }',
+        {},
+        token,
+      )
+    ).data!.stacks;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ kind: 'pglite' });
+    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+    for (const name of ['Billing', 'Search']) {
+      const created = await api.graphql(
+        `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+        {
+          input: {
+            name,
+            administrative: false,
+            branch: 'main',
+            repository: `file:///srv/git/${name.toLowerCase()}.git`,
+            provider: 'RAW_GIT',
+            labels: name === 'Search' ? ['frozen'] : [],
+            writersSlug: 'platform',
+          },
+        },
+      );
+      expect(created.errors).toBeUndefined();
+    }
+    qa = await api.userToken(['qa']);
+    writer = await api.userToken(['platform']);
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await database?.close();
+  });
+
+  it('creates, lists, reads and updates a policy, in v0 and v1 syntax', async () => {
+    const created = await create(
+      'QA reads',
+      'package spacelift\n\nread { input.session.teams[_] == "qa" }\n',
+      ['qa', 'qa', ' '],
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.policyCreate).toMatchObject({
+      id: 'qa-reads',
+      name: 'QA reads',
+      description: null,
+      type: 'ACCESS',
+      labels: ['qa'],
+      createdAt: expect.any(Number),
+    });
+
+    const updated = await api.graphql<{ policyUpdate: { body: string; description: string } }>(
+      `mutation ($body: String!) {
+        policyUpdate(id: "qa-reads", name: "QA reads", body: $body, description: "QA sees stacks") {
+          ${POLICY_FIELDS}
+        }
+      }`,
+      { body: 'package spacelift\n\nread if "qa" in input.session.teams\n' },
+    );
+    expect(updated.errors).toBeUndefined();
+    expect(updated.data!.policyUpdate.description).toBe('QA sees stacks');
+
+    const read = await api.graphql<{ policies: Array<{ id: string }>; policy: { body: string } }>(
+      '{ policies { id } policy(id: "qa-reads") { body } }',
+    );
+    expect(read.data!.policies.map((policy) => policy.id)).toEqual(['qa-reads']);
+    expect(read.data!.policy.body).toContain('read if');
+  });
+
+  it('refuses a policy that does not compile with line and column, and stores nothing', async () => {
+    const refused = await create(
+      'Broken',
+      'package spacelift\n\nwrite if {\n  input.session.login ==\n}\n',
+    );
+    expect(refused.data).toBeNull();
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/^line 5, column 1: unexpected } token/);
+
+    const update = await api.graphql(
+      `mutation { policyUpdate(id: "qa-reads", name: "QA reads", body: "package spacelift\\n\\nread if x") { id } }`,
+    );
+    expect(update.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const stored = await api.graphql<{ policies: Array<{ id: string; body: string }> }>(
+      '{ policies { id body } }',
+    );
+    expect(stored.data!.policies).toEqual([
+      { id: 'qa-reads', body: 'package spacelift\n\nread if "qa" in input.session.teams\n' },
+    ]);
+  });
+
+  it('keeps policies to admins', async () => {
+    const list = await api.graphql('{ policies { id } }', {}, writer);
+    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const created = await api.graphql(
+      'mutation { policyCreate(name: "Mine", body: "package spacelift\\n\\nwrite := true", type: ACCESS) { id } }',
+      {},
+      writer,
+    );
+    expect(created.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const attached = await api.graphql(
+      'mutation { policyAttach(id: "qa-reads", stack: "billing") { id } }',
+      {},
+      writer,
+    );
+    expect(attached.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('grants beyond the teams once attached, and stops when detached', async () => {
+    expect(await seenBy(qa)).toEqual([]);
+    const attached = await attach('qa-reads', 'billing');
+    expect(attached.data!.policyAttach).toMatchObject({
+      policyId: 'qa-reads',
+      stackId: 'billing',
+      stackName: 'Billing',
+      isModule: false,
+    });
+    expect(await seenBy(qa)).toEqual([{ id: 'billing', canWrite: false }]);
+
+    const views = await api.graphql<{
+      stack: { attachedPolicies: unknown[] };
+      policy: { attachedStacks: Array<{ stackId: string }> };
+    }>(
+      `{ stack(id: "billing") { attachedPolicies { id policyId policyName policyType policyLabels } }
+         policy(id: "qa-reads") { attachedStacks { stackId } } }`,
+    );
+    expect(views.data!.stack.attachedPolicies).toEqual([
+      {
+        id: attached.data!.policyAttach.id,
+        policyId: 'qa-reads',
+        policyName: 'QA reads',
+        policyType: 'ACCESS',
+        policyLabels: ['qa'],
+      },
+    ]);
+    expect(views.data!.policy.attachedStacks).toEqual([{ stackId: 'billing' }]);
+    // Readers learn nothing of the rules.
+    const hidden = await api.graphql<{ stack: { attachedPolicies: unknown[] } }>(
+      '{ stack(id: "billing") { attachedPolicies { id } } }',
+      {},
+      qa,
+    );
+    expect(hidden.data!.stack.attachedPolicies).toEqual([]);
+
+    const twice = await attach('qa-reads', 'billing');
+    expect(twice.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const unknown = await attach('qa-reads', 'nope');
+    expect(unknown.errors?.[0]).toMatchObject({
+      message: 'stack "nope" does not exist',
+      extensions: { code: 'NOT_FOUND' },
+    });
+
+    const detached = await api.graphql<{ policyDetach: { stackId: string } }>(
+      'mutation ($id: ID!) { policyDetach(id: $id) { id stackId } }',
+      { id: attached.data!.policyAttach.id },
+    );
+    expect(detached.data!.policyDetach.stackId).toBe('billing');
+    expect(await seenBy(qa)).toEqual([]);
+  });
+
+  it("sees the request and the session: a policy on the caller's address and login", async () => {
+    const policy = await create(
+      'Local QA writes',
+      [
+        'package spacelift',
+        '',
+        'write if {',
+        '  input.request.remote_ip in {"127.0.0.1", "::1", "::ffff:127.0.0.1"}',
+        '  startswith(input.session.login, "api-key/")',
+        '  input.request.timestamp_ns > 0',
+        '}',
+      ].join('\n'),
+    );
+    expect(policy.errors).toBeUndefined();
+    await attach('local-qa-writes', 'billing');
+    expect(await seenBy(qa)).toEqual([{ id: 'billing', canWrite: true }]);
+    const config = await api.graphql(
+      `mutation { stackConfigAdd(stack: "billing", config: { id: "TF_VAR_env", type: ENVIRONMENT_VARIABLE, value: "qa", writeOnly: false }) { id } }`,
+      {},
+      qa,
+    );
+    expect(config.errors).toBeUndefined();
+  });
+
+  it('lets a deny take away what teams give, and deleting the policy gives it back', async () => {
+    expect(await seenBy(writer)).toEqual([
+      { id: 'billing', canWrite: true },
+      { id: 'search', canWrite: true },
+    ]);
+    await create('Freeze', 'package spacelift\n\ndeny if "frozen" in input.stack.labels\n');
+    await attach('freeze', 'search');
+    expect(await seenBy(writer)).toEqual([{ id: 'billing', canWrite: true }]);
+    const byId = await api.graphql('mutation { runTrigger(stack: "search") { id } }', {}, writer);
+    expect(byId.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // Admins are not subject to policies.
+    const admin = await api.graphql<{ stack: { id: string } }>('{ stack(id: "search") { id } }');
+    expect(admin.data!.stack).toEqual({ id: 'search' });
+
+    const deleted = await api.graphql<{ policyDelete: { id: string } }>(
+      'mutation { policyDelete(id: "freeze") { id } }',
+    );
+    expect(deleted.data!.policyDelete).toEqual({ id: 'freeze' });
+    expect(await seenBy(writer)).toHaveLength(2);
+    const again = await api.graphql('mutation { policyDelete(id: "freeze") { id } }');
+    expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
