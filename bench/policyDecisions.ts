@@ -56,7 +56,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `decide` `count` times after a warm-up; per-decision latencies and the rate. */
-async function measure(name: string, count: number, decide: () => Promise<unknown> | unknown) {
+async function measure(name: string, count: number, decide: () => unknown) {
   for (let i = 0; i < WARMUP; i++) await decide();
   const latencies = new Float64Array(count);
   const started = performance.now();

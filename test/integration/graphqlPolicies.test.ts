@@ -76,7 +76,7 @@ describe('stack access policies through the GraphQL API', () => {
       description: null,
       type: 'ACCESS',
       labels: ['qa'],
-      createdAt: expect.any(Number),
+      createdAt: expect.any(Number) as number,
     });
 
     const updated = await api.graphql<{ policyUpdate: { body: string; description: string } }>(
