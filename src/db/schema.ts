@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   customType,
   index,
   integer,
   jsonb,
+  pgSequence,
   pgTable,
   primaryKey,
   text,
@@ -294,8 +296,14 @@ export type ApiKey = typeof apiKeys.$inferSelect;
 export type GitLabIntegrationRow = typeof gitlabIntegration.$inferSelect;
 
 /**
+ * Versions of policies, from one sequence: a policy deleted and made again under the same
+ * name gets a version no process has compiled before.
+ */
+export const policyVersions = pgSequence('policy_versions');
+
+/**
  * A stack access policy: Rego in `package spacelift`, kept with the WebAssembly it compiled
- * to. `version` goes up with every change, so every process can tell a stale compiled copy.
+ * to. `version` is new with every change, so every process can tell a stale compiled copy.
  */
 export const policies = pgTable(
   'policies',
@@ -312,7 +320,9 @@ export const policies = pgTable(
       .default(sql`'{}'::text[]`),
     /** `opa build -t wasm` of the body, entrypoint `spacelift`. */
     wasm: bytea('wasm').notNull(),
-    version: integer('version').notNull().default(1),
+    version: bigint('version', { mode: 'number' })
+      .notNull()
+      .default(sql`nextval('policy_versions')`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

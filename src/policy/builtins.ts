@@ -7,6 +7,8 @@
 type TimeArgument = number | [number, string];
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+// Zones come from policies and inputs; far more than any installation uses.
+const MAX_FORMATTERS = 64;
 
 function formatterFor(zone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(zone);
@@ -23,6 +25,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
       second: 'numeric',
       weekday: 'long',
     });
+    if (formatters.size >= MAX_FORMATTERS) formatters.clear();
     formatters.set(zone, formatter);
   }
   return formatter;
@@ -40,7 +43,7 @@ function partsOf(argument: TimeArgument) {
     throw new Error(`unknown timezone "${zone}"`);
   }
   const parts = Object.fromEntries(
-    formatter.formatToParts(new Date(ns / 1e6)).map((part) => [part.type, part.value]),
+    formatter.formatToParts(new Date(Math.floor(ns / 1e6))).map((part) => [part.type, part.value]),
   );
   return {
     year: Number(parts.year),

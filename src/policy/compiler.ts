@@ -35,16 +35,13 @@ interface OpaError {
 
 const PACKAGE_LINE = /^[ \t]*package\s+([^\s#]+)/m;
 
-// What the v1 parser says of v0 rules; a body it says this of is tried as v0.
-const V0_HINTS = ['`if` keyword is required', '`contains` keyword is required'];
-
 /**
  * Compiles stack access policies to WebAssembly with the opa binary. Policies may only call
  * the built-ins that the WebAssembly SDK and Gantry provide at evaluation, so a policy that
  * would fail on every request is refused when it is written.
  */
 export class PolicyCompiler {
-  private capabilities: Promise<string> | undefined;
+  private capabilitiesJson: Promise<string> | undefined;
 
   constructor(private readonly opaPath: string) {}
 
@@ -58,16 +55,10 @@ export class PolicyCompiler {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-policy-'));
     try {
       const file = path.join(dir, 'policy.rego');
+      const capabilities = path.join(dir, 'capabilities.json');
       await fs.writeFile(file, body);
-      const capabilities = await this.capabilitiesFile();
-      let syntax: CompiledPolicy['syntax'] = 'v1';
-      let errors = await this.check(file, capabilities, syntax);
-      if (errors.some((error) => V0_HINTS.some((hint) => error.message.includes(hint)))) {
-        const v0Errors = await this.check(file, capabilities, 'v0');
-        syntax = 'v0';
-        errors = v0Errors;
-      }
-      if (errors.length > 0) throw new PolicyCompileError(describe(errors));
+      await fs.writeFile(capabilities, await this.capabilities());
+      const syntax = await this.syntaxOf(file, capabilities);
 
       const bundle = path.join(dir, 'bundle.tar.gz');
       await this.opa(
@@ -82,9 +73,8 @@ export class PolicyCompiler {
         ],
         dir,
       ).catch((error: Error & { stderr?: string }) => {
-        throw new PolicyCompileError(
-          `compiling to WebAssembly: ${error.stderr?.trim() || error.message}`,
-        );
+        const message = (error.stderr?.trim() || error.message).replaceAll(`${dir}/`, '');
+        throw new PolicyCompileError(`compiling to WebAssembly: ${message}`);
       });
       await tar.x({
         file: bundle,
@@ -95,6 +85,19 @@ export class PolicyCompiler {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  }
+
+  /**
+   * Which Rego the file is written in: the current syntax if it compiles as such, else v0 if
+   * it compiles as that. When neither does, the errors of the reading with fewer of them are
+   * the ones that point at the mistake (the current syntax on a tie).
+   */
+  private async syntaxOf(file: string, capabilities: string): Promise<CompiledPolicy['syntax']> {
+    const v1 = await this.check(file, capabilities, 'v1');
+    if (v1.length === 0) return 'v1';
+    const v0 = await this.check(file, capabilities, 'v0');
+    if (v0.length === 0) return 'v0';
+    throw new PolicyCompileError(describe(v0.length < v1.length ? v0 : v1));
   }
 
   /** OPA's errors for the file, read as `syntax`; none when it compiles. */
@@ -133,8 +136,8 @@ export class PolicyCompiler {
    * What a policy may call: the built-ins the WebAssembly SDK implements, and Gantry's time
    * built-ins, with the current opa's declarations and language features.
    */
-  private capabilitiesFile(): Promise<string> {
-    this.capabilities ??= (async () => {
+  private capabilities(): Promise<string> {
+    this.capabilitiesJson ??= (async () => {
       const { stdout } = await this.opa(['capabilities', '--current'], os.tmpdir());
       const current = JSON.parse(stdout) as { builtins: Array<{ name: string }> };
       // The SDK ships the list of what it implements beside its code, outside its exports map.
@@ -156,13 +159,10 @@ export class PolicyCompiler {
         ...current,
         builtins: current.builtins.filter((builtin) => allowed.has(builtin.name)),
       };
-      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-opa-'));
-      const file = path.join(dir, 'capabilities.json');
-      await fs.writeFile(file, JSON.stringify(capabilities));
-      return file;
+      return JSON.stringify(capabilities);
     })();
-    this.capabilities.catch(() => (this.capabilities = undefined));
-    return this.capabilities;
+    this.capabilitiesJson.catch(() => (this.capabilitiesJson = undefined));
+    return this.capabilitiesJson;
   }
 
   private opa(args: string[], cwd: string) {

@@ -80,6 +80,9 @@ interface Instance {
   policy: LoadedPolicy;
 }
 
+// A policy that was deleted; a newer version (the same name made again) replaces it.
+const GONE = Symbol('gone');
+
 // Far more policies than an installation attaches; a bound on what a process keeps.
 const MAX_CACHED_POLICIES = 500;
 
@@ -88,9 +91,12 @@ const MAX_CACHED_POLICIES = 500;
  * instance per policy, loaded the first time the policy is needed and replaced as soon as a
  * caller names a newer version than the one it holds, so a change made through any process
  * counts from the next decision on.
+ *
+ * A policy that cannot be loaded or evaluated counts as a deny: a broken policy locks people
+ * out of its stacks (admins keep their access to fix it) rather than letting its denies lapse.
  */
 export class PolicyEvaluator {
-  private readonly instances = new LRUCache<string, Promise<Instance>>({
+  private readonly instances = new LRUCache<string, Promise<Instance | typeof GONE>>({
     max: MAX_CACHED_POLICIES,
   });
 
@@ -103,9 +109,10 @@ export class PolicyEvaluator {
     // Serialized once for all the policies, rather than once by each.
     const encoded = encodeInput(input);
     for (const [index, instance] of instances.entries()) {
+      // Deleted since the caller read its attachments: it has no say any more.
+      if (instance === GONE) continue;
       const decision = instance && this.evaluate(policies[index]!, instance, encoded);
-      if (!decision) continue;
-      if (decision.deny) return { deny: true, grant: 'none' };
+      if (!decision || decision.deny) return { deny: true, grant: 'none' };
       if (decision.write) verdict.grant = 'write';
       else if (decision.read && verdict.grant === 'none') verdict.grant = 'read';
     }
@@ -117,20 +124,21 @@ export class PolicyEvaluator {
     try {
       return evaluateRules(instance.policy, input);
     } catch (error) {
-      // A policy that fails grants nothing; the author finds out why in the log.
       this.deps.logger.error(
         { policy: ref.id, version: instance.version, err: asError(error) },
-        'evaluating stack access policy',
+        'evaluating stack access policy; denying access',
       );
       return undefined;
     }
   }
 
-  private async instance(ref: PolicyRef): Promise<Instance | undefined> {
+  /** The policy at `ref.version` or newer; undefined when it could not be loaded. */
+  private async instance(ref: PolicyRef): Promise<Instance | typeof GONE | undefined> {
     const cached = this.instances.get(ref.id);
     if (cached) {
       const instance = await cached.catch(() => undefined);
-      if (instance && instance.version >= ref.version) return instance;
+      if (instance && instance !== GONE && instance.version >= ref.version) return instance;
+      // Another caller may have started loading a newer version meanwhile.
       if (this.instances.get(ref.id) !== cached) return this.instance(ref);
     }
     const loading = this.load(ref.id);
@@ -138,21 +146,21 @@ export class PolicyEvaluator {
     try {
       return await loading;
     } catch (error) {
-      this.instances.delete(ref.id);
+      if (this.instances.get(ref.id) === loading) this.instances.delete(ref.id);
       this.deps.logger.error(
         { policy: ref.id, err: asError(error) },
-        'loading stack access policy',
+        'loading stack access policy; denying access',
       );
       return undefined;
     }
   }
 
-  private async load(id: string): Promise<Instance> {
+  private async load(id: string): Promise<Instance | typeof GONE> {
     const [row] = await this.deps.db
       .select({ version: schema.policies.version, wasm: schema.policies.wasm })
       .from(schema.policies)
       .where(eq(schema.policies.id, id));
-    if (!row) throw new Error(`policy "${id}" no longer exists`);
+    if (!row) return GONE;
     return { version: row.version, policy: await loadCompiledPolicy(row.wasm) };
   }
 }
@@ -171,7 +179,7 @@ export function evaluateRules(policy: LoadedPolicy, input: PolicyInput | Encoded
   }>;
   const document = results[0]?.result ?? {};
   return {
-    deny: truthy(document.deny),
+    deny: denies(document.deny),
     write: truthy(document.write),
     read: truthy(document.read),
   };
@@ -180,6 +188,17 @@ export function evaluateRules(policy: LoadedPolicy, input: PolicyInput | Encoded
 /** Loads compiled policy WebAssembly with the built-ins Gantry provides. */
 export function loadCompiledPolicy(wasm: Buffer): Promise<LoadedPolicy> {
   return loadPolicy(wasm, undefined, timeBuiltins);
+}
+
+/**
+ * Whether a `deny` rule holds. Read loosely, so that a deny is never lost to its shape: any
+ * value but false and an empty set counts, such as `deny := "outside office hours" if …`.
+ */
+function denies(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
 }
 
 /** A boolean rule's true, or a partial rule (v0 `deny[msg] { … }`) with any member. */

@@ -49,7 +49,7 @@ export class PolicyService {
       .set({
         wasm,
         ...columns(input),
-        version: sql`${schema.policies.version} + 1`,
+        version: sql`nextval('policy_versions')`,
         updatedAt: new Date(),
       })
       .where(eq(schema.policies.id, id))

@@ -119,20 +119,23 @@ describe('stack access policies through the GraphQL API', () => {
   });
 
   it('keeps policies to admins', async () => {
-    const list = await api.graphql('{ policies { id } }', {}, writer);
-    expect(list.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const created = await api.graphql(
-      'mutation { policyCreate(name: "Mine", body: "package spacelift\\n\\nwrite := true", type: ACCESS) { id } }',
-      {},
-      writer,
-    );
-    expect(created.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const attached = await api.graphql(
+    const body = 'package spacelift\\n\\nwrite := true';
+    for (const operation of [
+      '{ policies { id } }',
+      '{ policy(id: "qa-reads") { id } }',
+      `mutation { policyCreate(name: "Mine", body: "${body}", type: ACCESS) { id } }`,
+      `mutation { policyUpdate(id: "qa-reads", name: "QA reads", body: "${body}") { id } }`,
+      'mutation { policyDelete(id: "qa-reads") { id } }',
       'mutation { policyAttach(id: "qa-reads", stack: "billing") { id } }',
-      {},
-      writer,
+      'mutation { policyDetach(id: "01JZZZZZZZZZZZZZZZZZZZZZZZ") { id } }',
+    ]) {
+      const answer = await api.graphql(operation, {}, writer);
+      expect([operation, answer.errors?.[0]?.extensions?.code]).toEqual([operation, 'FORBIDDEN']);
+    }
+    const kept = await api.graphql<{ policy: { body: string } }>(
+      '{ policy(id: "qa-reads") { body } }',
     );
-    expect(attached.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(kept.data!.policy.body).toContain('read if');
   });
 
   it('grants beyond the teams once attached, and stops when detached', async () => {

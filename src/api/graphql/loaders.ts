@@ -1,5 +1,16 @@
 import DataLoader from 'dataloader';
-import { and, asc, desc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNotNull,
+  lte,
+  notInArray,
+  sql,
+} from 'drizzle-orm';
 import { schema, type Database } from '../../db';
 import type { ConfigElementRow, PolicyAttachment, Run, RunTransition } from '../../db/schema';
 import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
@@ -104,7 +115,7 @@ export function createLoaders(db: Database) {
         const pages = await Promise.all(
           (Object.keys(RUN_TYPES) as RunList[]).map(async (list) => {
             const stackIds = keys.filter((key) => key.list === list).map((key) => key.stackId);
-            if (stackIds.length === 0) return [];
+            if (stackIds.length === 0) return { list, runs: [] };
             const ranked = db
               .select({
                 id: schema.runs.id,
@@ -117,20 +128,28 @@ export function createLoaders(db: Database) {
                 and(inArray(schema.runs.stackId, stackIds), eq(schema.runs.type, RUN_TYPES[list])),
               )
               .as('ranked');
-            const rows = await db
-              .select({ run: schema.runs })
+            // Flat rows: drizzle maps them much faster than rows nested under a key.
+            const runs = await db
+              .select(getTableColumns(schema.runs))
               .from(schema.runs)
               .innerJoin(ranked, eq(ranked.id, schema.runs.id))
               .where(lte(ranked.rank, RUN_PAGE_SIZE))
               .orderBy(desc(schema.runs.id));
-            return rows.map(({ run }) => ({ list, run }));
+            return { list, runs };
           }),
         );
-        const page = new Map(keys.map((key) => [pageKey(key), [] as Run[]]));
-        for (const { list, run } of pages.flat()) {
-          page.get(pageKey({ list, stackId: run.stackId }))?.push(run);
-        }
-        return keys.map((key) => page.get(pageKey(key))!);
+        const byList = new Map(
+          pages.map(({ list, runs }) => {
+            const byStack = new Map<string, Run[]>();
+            for (const run of runs) {
+              const page = byStack.get(run.stackId);
+              if (page) page.push(run);
+              else byStack.set(run.stackId, [run]);
+            }
+            return [list, byStack];
+          }),
+        );
+        return keys.map((key) => byList.get(key.list)?.get(key.stackId) ?? []);
       },
       { cacheKeyFn: pageKey },
     ),

@@ -1,3 +1,4 @@
+CREATE SEQUENCE "policy_versions" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1;--> statement-breakpoint
 CREATE TABLE "policies" (
 	"id" text PRIMARY KEY NOT NULL,
 	"name" text NOT NULL,
@@ -6,7 +7,7 @@ CREATE TABLE "policies" (
 	"body" text NOT NULL,
 	"labels" text[] DEFAULT '{}'::text[] NOT NULL,
 	"wasm" "bytea" NOT NULL,
-	"version" integer DEFAULT 1 NOT NULL,
+	"version" bigint DEFAULT nextval('policy_versions') NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "policies_id_is_slug" CHECK ("policies"."id" ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),

@@ -119,13 +119,47 @@ describe.each(databaseTargets())('stack access policies on $kind', (target) => {
     expect(await level(access, alice, thawed)).toBe('write');
   });
 
-  it('gives nothing for a policy that fails, and logs the failure with the policy id', async () => {
+  it('denies for a policy that fails, and logs the failure with the policy id', async () => {
     const access = newProcess();
-    expect(await level(access, alice, stacks.broken!)).toBe('write');
-    expect(await level(access, { ...alice, teams: [] }, stacks.broken!)).toBe('none');
+    // Alice's team gives write, but a broken policy may be a broken deny: nobody gets in.
+    expect(await level(access, alice, stacks.broken!)).toBe('none');
     expect(logged).toContainEqual(
-      expect.objectContaining({ msg: 'evaluating stack access policy', policy: 'conflicting' }),
+      expect.objectContaining({
+        msg: 'evaluating stack access policy; denying access',
+        policy: 'conflicting',
+      }),
     );
+  });
+
+  it('counts a deny whatever its value: a message is a deny too', async () => {
+    const policy = await attached(
+      'plain',
+      'Deny with a reason',
+      'package spacelift\n\ndeny := "closed for the audit" if input.session.login == "alice"\n',
+    );
+    expect(await level(newProcess(), alice, stacks.plain!)).toBe('none');
+    await policies.delete(policy.id);
+  });
+
+  it('uses a policy deleted and made again under the same name at once, in a process that had the old one', async () => {
+    const bob: Viewer = { ...alice, id: 'bob', teams: [] };
+    const before = await attached(
+      'changing',
+      'Again',
+      'package spacelift\n\nwrite if input.session.login == "bob"\n',
+    );
+    const other = newProcess();
+    expect(await level(other, bob, stacks.changing!)).toBe('write');
+    await policies.delete(before.id);
+    expect(await level(other, bob, stacks.changing!)).toBe('none');
+    const after = await attached(
+      'changing',
+      'Again',
+      'package spacelift\n\nread if input.session.login == "bob"\n',
+    );
+    expect(after.id).toBe(before.id);
+    expect(await level(other, bob, stacks.changing!)).toBe('read');
+    await policies.delete(after.id);
   });
 
   it('answers Slack requests only from policies: no allowing policy, no access', async () => {
