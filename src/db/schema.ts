@@ -149,6 +149,8 @@ export const runs = pgTable(
     delta: jsonb('delta').$type<Delta>(),
     /** Set for runs made from outside events, so a redelivered event makes no second run. */
     dedupeKey: text('dedupe_key').unique(),
+    /** The GitLab merge request (its iid in the stack's project) a proposed run reports to. */
+    mergeRequestIid: integer('merge_request_iid'),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -354,3 +356,31 @@ export const policyAttachments = pgTable(
 
 export type Policy = typeof policies.$inferSelect;
 export type PolicyAttachment = typeof policyAttachments.$inferSelect;
+
+/**
+ * Every GitLab webhook delivery Gantry accepted, with what it made of it: the runs it started,
+ * or why it started none (a tag, a deleted branch, a project no stack uses).
+ */
+export const gitlabWebhookEvents = pgTable(
+  'gitlab_webhook_events',
+  {
+    /** A ULID. */
+    id: text('id').primaryKey(),
+    /** X-Gitlab-Event-UUID, the same for every redelivery of one event. */
+    eventUuid: text('event_uuid'),
+    /** X-Gitlab-Event: `Push Hook`, `Tag Push Hook`, `Merge Request Hook`. */
+    event: text('event').notNull(),
+    project: text('project').notNull(),
+    ref: text('ref'),
+    commitHash: text('commit_hash'),
+    mergeRequestIid: integer('merge_request_iid'),
+    /** What came of it, as people read it. */
+    outcome: text('outcome').notNull(),
+    runIds: text('run_ids')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index('gitlab_webhook_events_by_project').on(table.project, table.receivedAt)],
+);
