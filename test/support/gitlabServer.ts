@@ -767,6 +767,8 @@ const routes: Route[] = [
       paginate(branches.map((branch) => branchJson(data, project, branch)));
     },
   },
+  // ---- Repository files, branches and commits: what the GitLab VCS provider reads ----
+  // ---- Commit statuses, merge requests and their notes, environments and deployments ----
 ];
 
 /** GitLab's OAuth provider: the browser's authorize step and the server's token exchange. */
