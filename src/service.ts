@@ -17,7 +17,9 @@ import {
 } from './temporal/client';
 import { startGantryWorkers } from './temporal/worker';
 import { ensureTools, requireTool } from './tools';
-import { RawGitProvider } from './vcs/rawGit';
+import { createGitLabFeedback } from './gitlab/feedback';
+import { GitLabIntegrationService } from './gitlab/integration';
+import { vcsProviders } from './vcs/providers';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -138,11 +140,18 @@ export async function startGantry(
         db: database.db,
         logger,
         client: temporal.client,
-        notifiers: [],
+        notifiers: [
+          createGitLabFeedback({
+            db: database.db,
+            box: await secretBox(config),
+            publicUrl: config.publicUrl,
+            logger,
+          }),
+        ],
         runner: {
           db: database.db,
           box: await secretBox(config),
-          vcsFor: () => new RawGitProvider(),
+          vcsFor: vcsFor(database.db, await secretBox(config), config.publicUrl),
           tofuPath: requireTool('tofu', config),
           // In one process the API is right here; workers elsewhere reach it as people do.
           apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
@@ -236,13 +245,19 @@ function createHttpHandler(parts: {
     accountName: config.accountName,
     runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
-    vcsFor: () => new RawGitProvider(),
+    vcsFor: vcsFor(database.db, parts.box, config.publicUrl),
     opaPath: requireTool('opa', config),
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'temporal', check: () => temporal.ping() },
     ],
   });
+}
+
+/** Where stacks' code comes from: any git remote, or the connected GitLab. */
+function vcsFor(db: DatabaseHandle['db'], box: SecretBox, publicUrl: string) {
+  const gitlab = new GitLabIntegrationService({ db, box, publicUrl });
+  return vcsProviders(() => gitlab.api());
 }
 
 async function listen(port: number, handler: http.RequestListener): Promise<http.Server> {

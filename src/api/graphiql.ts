@@ -13,10 +13,11 @@ const ASSET_FILES = new Map([
 // A served file rather than an inline script, so the page's script-src can stay 'self'.
 // The headers tab starts open and empty, ready for {"Authorization": "Bearer <token>"}: a
 // placeholder token would turn away anonymous queries. shouldPersistHeaders stays off, so tokens
-// stay out of localStorage.
+// stay out of localStorage. A `query` in the page's URL (the link to a run) fills the editor.
 const BOOT_SCRIPT = `ReactDOM.createRoot(document.getElementById('graphiql')).render(
   React.createElement(GraphiQL, {
     fetcher: GraphiQL.createFetcher({ url: location.pathname }),
+    query: new URLSearchParams(location.search).get('query') || undefined,
     isHeadersEditorEnabled: true,
     defaultEditorToolsVisibility: 'headers',
   }),

@@ -5,6 +5,7 @@ import { TokenIssuer } from '../auth/tokens';
 import type { Database } from '../db';
 import type { Stack } from '../db/schema';
 import { GitLabIntegrationService } from '../gitlab/integration';
+import { gitlabWebhookRouter } from '../gitlab/webhook';
 import type { Logger } from '../logger';
 import { createMetrics } from '../metrics';
 import { PolicyAccess } from '../policy/access';
@@ -19,6 +20,7 @@ import type { VcsProvider } from '../vcs';
 import { createApp, type ReadinessCheck } from './app';
 import { graphqlRouter } from './graphql';
 import { oauthCallbackRouter } from './oauthCallback';
+import { runLinkRouter } from './runLink';
 import { stateRouter, stateUploadRouter } from './state';
 
 export interface ApiDependencies {
@@ -41,16 +43,17 @@ export interface ApiDependencies {
 export function createApi(deps: ApiDependencies): Express {
   const { db, box } = deps;
   const uploads = new StateUploads(db, box.deriveKey('state uploads'), deps.publicUrl);
+  const runs = new RunService({
+    db,
+    client: deps.client,
+    vcsFor: deps.vcsFor,
+    runTimeoutMs: deps.runTimeoutMs,
+  });
   const graphql = graphqlRouter(
     {
       db,
       logger: deps.logger,
-      runs: new RunService({
-        db,
-        client: deps.client,
-        vcsFor: deps.vcsFor,
-        runTimeoutMs: deps.runTimeoutMs,
-      }),
+      runs,
       stacks: new StackService({ db, box }),
       apiKeys: new ApiKeyService(db),
       tokens: new TokenIssuer(box.deriveKey('jwt')),
@@ -75,6 +78,17 @@ export function createApi(deps: ApiDependencies): Express {
       { path: '/state/:stackId', router: stateRouter(db) },
       { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
       { path: '/graphql', router: graphql },
+      { path: '/stack/:stackId/run/:runId', router: runLinkRouter() },
+      {
+        path: '/webhooks/gitlab',
+        router: gitlabWebhookRouter({
+          db,
+          box,
+          runs,
+          logger: deps.logger,
+          maxBodyBytes: deps.maxBodyBytes,
+        }),
+      },
       { path: '/oauth/gitlab/callback', router: oauthCallbackRouter() },
     ],
     readiness: deps.readiness,

@@ -384,3 +384,44 @@ export const gitlabWebhookEvents = pgTable(
   },
   (table) => [index('gitlab_webhook_events_by_project').on(table.project, table.receivedAt)],
 );
+
+/**
+ * What Gantry last told GitLab about a run — its commit status and its deployment — so a
+ * repeated or late delivery posts nothing twice. A delivery claims the row (`claimedBy` until
+ * `claimedUntil`) while it talks to GitLab: concurrent deliveries for one run take turns, and
+ * a claim left by a worker that died expires on its own.
+ */
+export const gitlabRunFeedback = pgTable('gitlab_run_feedback', {
+  runId: text('run_id')
+    .primaryKey()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  /** The commit status GitLab has: pending, running, success, failed or canceled. */
+  commitStatus: text('commit_status'),
+  /** The deployment of a tracked run, once created, and the status GitLab has for it. */
+  deploymentId: integer('deployment_id'),
+  deploymentStatus: text('deployment_status'),
+  claimedBy: text('claimed_by'),
+  claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+});
+
+/**
+ * The one note a stack keeps on a merge request, edited in place as runs come; claimed like
+ * `gitlab_run_feedback` so that two runs of one merge request never create two notes.
+ */
+export const gitlabMergeRequestNotes = pgTable(
+  'gitlab_merge_request_notes',
+  {
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    /** The project's path_with_namespace. */
+    project: text('project').notNull(),
+    mergeRequestIid: integer('merge_request_iid').notNull(),
+    noteId: integer('note_id'),
+    /** The body GitLab has, so an unchanged note is not edited again. */
+    body: text('body'),
+    claimedBy: text('claimed_by'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.stackId, table.project, table.mergeRequestIid] })],
+);

@@ -1,11 +1,15 @@
 import {
   Branches,
+  Commits,
+  Deployments,
   GitbeakerRequestError,
   GitbeakerRetryError,
   GitbeakerTimeoutError,
   Groups,
+  MergeRequestNotes,
   PersonalAccessTokens,
   Projects,
+  Repositories,
   Users,
 } from '@gitbeaker/rest';
 
@@ -49,12 +53,68 @@ export interface GitLabProject {
   branches: string[];
 }
 
+/** The states GitLab's commit status API takes. */
+export type GitLabCommitState = 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+
+export interface GitLabCommitStatus {
+  state: GitLabCommitState;
+  /** The branch; the status is per commit, ref and name. */
+  ref: string;
+  name: string;
+  targetUrl: string;
+  description: string;
+}
+
+export interface GitLabNote {
+  id: number;
+  body: string;
+  authorUsername: string;
+}
+
+/** The statuses GitLab's deployments API takes; `created` is GitLab's own, before any. */
+export type GitLabDeploymentStatus = 'running' | 'success' | 'failed' | 'canceled';
+
+export interface GitLabDeployment {
+  environment: string;
+  sha: string;
+  /** The branch deployed. */
+  ref: string;
+  status: GitLabDeploymentStatus;
+}
+
 /**
  * - unreachable: no answer at all (connection refused, DNS, timeout); worth retrying later.
  * - unauthorized: GitLab does not accept the token (or OAuth code/client) any more.
  * - forbidden: the token is valid but may not do this, e.g. it lacks a scope.
  * - other: any other answer, including 5xx and rate limits that outlasted gitbeaker's retries.
  */
+/** A commit as GitLab's repository API shows it. */
+export interface GitLabCommit {
+  id: string;
+  title: string;
+  authorName: string;
+  authoredDate: string;
+  webUrl: string;
+}
+
+interface CommitJson {
+  id: string;
+  title: string;
+  author_name: string;
+  authored_date: string;
+  web_url: string;
+}
+
+function commitOf(json: CommitJson): GitLabCommit {
+  return {
+    id: json.id,
+    title: json.title,
+    authorName: json.author_name,
+    authoredDate: json.authored_date,
+    webUrl: json.web_url,
+  };
+}
+
 export type GitLabErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'other';
 
 /**
@@ -96,6 +156,10 @@ export class GitLabApi {
   private readonly tokens: PersonalAccessTokens;
   private readonly projectsApi: Projects;
   private readonly branches: Branches;
+  private readonly commits: Commits;
+  private readonly repositories: Repositories;
+  private readonly notes: MergeRequestNotes;
+  private readonly deployments: Deployments;
 
   constructor(options: GitLabApiOptions) {
     this.host = baseUrl(options.host);
@@ -112,6 +176,34 @@ export class GitLabApi {
     this.tokens = new PersonalAccessTokens(config);
     this.projectsApi = new Projects(config);
     this.branches = new Branches(config);
+    this.commits = new Commits(config);
+    this.repositories = new Repositories(config);
+    this.notes = new MergeRequestNotes(config);
+    this.deployments = new Deployments(config);
+  }
+
+  /** The commit at the head of a project's branch. */
+  async branchHead(project: string, branch: string): Promise<GitLabCommit> {
+    const found = await this.call(`reading branch "${branch}" of ${project} on GitLab`, () =>
+      this.branches.show(project, branch),
+    );
+    return commitOf(found.commit as unknown as CommitJson);
+  }
+
+  async commit(project: string, sha: string): Promise<GitLabCommit> {
+    const found = await this.call(`reading commit ${sha} of ${project} on GitLab`, () =>
+      this.commits.show(project, sha),
+    );
+    return commitOf(found as unknown as CommitJson);
+  }
+
+  /** The project's files at exactly `sha`, as GitLab's tar.gz archive. */
+  async archive(project: string, sha: string): Promise<ReadableStream<Uint8Array>> {
+    const stream = await this.call(`downloading ${project} at ${sha} from GitLab`, () =>
+      this.repositories.showArchive(project, { sha, fileType: 'tar.gz', asStream: true }),
+    );
+    // gitbeaker types the stream's chunks as any; a download's chunks are bytes.
+    return stream as ReadableStream<Uint8Array>;
   }
 
   /** The token's user (GET /user). */
@@ -238,6 +330,84 @@ export class GitLabApi {
       );
     }
     return new GitLabError('other', `${action}: ${String(error)}`, undefined, { cause: error });
+  }
+
+  /**
+   * Sets the commit status `name` of a commit on `ref` (POST /projects/:id/statuses/:sha).
+   * GitLab updates the pending or running status of that name, or starts a new one.
+   */
+  async setCommitStatus(project: string, sha: string, status: GitLabCommitStatus): Promise<void> {
+    await this.call(
+      `setting commit status "${status.name}" of ${sha} in ${project} on GitLab`,
+      () =>
+        this.commits.editStatus(project, sha, status.state, {
+          ref: status.ref,
+          name: status.name,
+          targetUrl: status.targetUrl,
+          description: status.description,
+        }),
+    );
+  }
+
+  /** The notes of a merge request, newest first (GET /projects/:id/merge_requests/:iid/notes). */
+  async mergeRequestNotes(project: string, iid: number): Promise<GitLabNote[]> {
+    const notes = await this.call(`listing the notes of merge request !${iid} in ${project}`, () =>
+      this.notes.all(project, iid, { sort: 'desc', orderBy: 'created_at', perPage: PAGE_SIZE }),
+    );
+    return notes.map((note) => ({
+      id: note.id,
+      body: note.body,
+      authorUsername: note.author.username,
+    }));
+  }
+
+  /** Comments on a merge request; the new note's id. */
+  async createMergeRequestNote(project: string, iid: number, body: string): Promise<number> {
+    const note = await this.call(`commenting on merge request !${iid} in ${project}`, () =>
+      this.notes.create(project, iid, body),
+    );
+    return note.id;
+  }
+
+  async editMergeRequestNote(
+    project: string,
+    iid: number,
+    noteId: number,
+    body: string,
+  ): Promise<void> {
+    await this.call(`editing note ${noteId} on merge request !${iid} in ${project}`, () =>
+      this.notes.edit(project, iid, noteId, { body }),
+    );
+  }
+
+  /**
+   * Records a deployment of `sha` to `environment`, which GitLab creates if it does not exist
+   * yet (POST /projects/:id/deployments); the deployment's id.
+   */
+  async createDeployment(project: string, deployment: GitLabDeployment): Promise<number> {
+    const created = await this.call(
+      `recording a deployment of ${deployment.sha} to "${deployment.environment}" in ${project}`,
+      () =>
+        this.deployments.create(
+          project,
+          deployment.environment,
+          deployment.sha,
+          deployment.ref,
+          false,
+          { status: deployment.status },
+        ),
+    );
+    return created.id;
+  }
+
+  async setDeploymentStatus(
+    project: string,
+    deploymentId: number,
+    status: GitLabDeploymentStatus,
+  ): Promise<void> {
+    await this.call(`setting deployment ${deploymentId} in ${project} to ${status}`, () =>
+      this.deployments.edit(project, deploymentId, status),
+    );
   }
 }
 

@@ -233,7 +233,8 @@ export class GitLabIntegrationService {
       .digest('base64url');
   }
 
-  private async api(): Promise<GitLabApi | undefined> {
+  /** A client with the integration's token; undefined while GitLab is not set up. */
+  async api(): Promise<GitLabApi | undefined> {
     const row = await this.row();
     if (!row) return undefined;
     return new GitLabApi({ host: row.apiHost, token: this.deps.box.open(row.encryptedToken) });

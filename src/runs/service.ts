@@ -5,7 +5,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
@@ -25,6 +25,7 @@ import {
   stopUpdate,
   type RunStatus,
 } from '../../workflows/run';
+import { notifyWorkflow } from '../../workflows/notify';
 import { setLockedBySignal, stackLockWorkflowId } from '../../workflows/stackLock';
 import { schema, type Database } from '../db';
 import type { Run, Stack } from '../db/schema';
@@ -92,12 +93,32 @@ export class RunService {
   }
 
   /**
+   * A TRACKED run of a commit pushed to the tracked branch; with a dedupe key, the same push
+   * makes one run however often it is delivered.
+   */
+  async trackRun(
+    stackId: string,
+    options: { commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
+  ): Promise<Run> {
+    const stack = await this.stack(stackId);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, ...options });
+  }
+
+  /**
    * A PROPOSED run of `commit` on `branch`; the branch's unfinished proposed runs are stopped,
-   * since a newer push makes them moot. With a dedupe key, the same event makes one run.
+   * since a newer push makes them moot. With a dedupe key, the same event makes one run; a
+   * merge request links the run to it, also when a push of the same commit made the run.
    */
   async proposeRun(
     stackId: string,
-    options: { branch: string; commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
+    options: {
+      branch: string;
+      commit: CommitInfo;
+      triggeredBy: string | null;
+      dedupeKey?: string;
+      mergeRequestIid?: number;
+    },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
     const superseded = await this.deps.db
@@ -338,6 +359,30 @@ export class RunService {
     return stack!;
   }
 
+  /**
+   * Tells the integrations about a run that a merge request was linked to after it started,
+   * so the merge request hears of it even when the run has already ended. Integrations post
+   * the run as it is now; the workflow id makes a redelivered event tell them once.
+   */
+  private async notifyMergeRequest(run: Run) {
+    const [last] = await this.deps.db
+      .select({ seq: schema.runTransitions.seq })
+      .from(schema.runTransitions)
+      .where(eq(schema.runTransitions.runId, run.id))
+      .orderBy(desc(schema.runTransitions.seq))
+      .limit(1);
+    await this.deps.client.workflow
+      .start(notifyWorkflow, {
+        taskQueue: TASK_QUEUE,
+        workflowId: `notify/${run.stackId}/${run.id}/merge-request-${run.mergeRequestIid}`,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [{ runId: run.id, stackId: run.stackId, state: run.state, seq: last?.seq ?? 0 }],
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      });
+  }
+
   private handle(stackId: string, runId: string): WorkflowHandle<typeof runWorkflow> {
     return this.deps.client.workflow.getHandle(runWorkflowId(stackId, runId));
   }
@@ -360,6 +405,7 @@ export class RunService {
       triggeredBy: string | null;
       command?: string;
       dedupeKey?: string;
+      mergeRequestIid?: number;
     },
   ): Promise<Run> {
     const now = new Date();
@@ -378,9 +424,11 @@ export class RunService {
       triggeredBy: options.triggeredBy,
       command: options.command ?? null,
       dedupeKey: options.dedupeKey ?? null,
+      mergeRequestIid: options.mergeRequestIid ?? null,
       createdAt: now,
       updatedAt: now,
     };
+    let newlyLinked = false;
     const run = await this.deps.db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(schema.runs)
@@ -392,7 +440,16 @@ export class RunService {
           .select()
           .from(schema.runs)
           .where(eq(schema.runs.dedupeKey, options.dedupeKey!));
-        return existing!;
+        if (options.mergeRequestIid === undefined || existing!.mergeRequestIid !== null) {
+          return existing!;
+        }
+        const [linked] = await tx
+          .update(schema.runs)
+          .set({ mergeRequestIid: options.mergeRequestIid, updatedAt: now })
+          .where(eq(schema.runs.id, existing!.id))
+          .returning();
+        newlyLinked = true;
+        return linked!;
       }
       await tx
         .insert(schema.runTransitions)
@@ -400,29 +457,36 @@ export class RunService {
       return inserted;
     });
     // Started even when the run already existed: if an earlier attempt stored the run and
-    // died before starting it, this starts it; otherwise it finds the running workflow.
-    await this.deps.client.workflow.start(runWorkflow, {
-      taskQueue: TASK_QUEUE,
-      workflowId: runWorkflowId(stack.id, run.id),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      args: [
-        {
-          runId: run.id,
-          stackId: stack.id,
-          type: run.type,
-          triggeredBy: run.triggeredBy,
-          runTimeoutMs: this.deps.runTimeoutMs,
-        },
-      ],
-      typedSearchAttributes: new TypedSearchAttributes([
-        { key: stackIdKey, value: stack.id },
-        { key: runTypeKey, value: run.type },
-        { key: runStateKey, value: RunState.QUEUED },
-        { key: commitShaKey, value: run.commitHash },
-        { key: branchKey, value: run.branch },
-      ]),
-      staticSummary: `${run.type} run of ${stack.id} at ${run.commitHash.slice(0, 8)}`,
-    });
+    // died before starting it, this starts it; otherwise it finds the running workflow, or
+    // the ended one, which must never run again.
+    await this.deps.client.workflow
+      .start(runWorkflow, {
+        taskQueue: TASK_QUEUE,
+        workflowId: runWorkflowId(stack.id, run.id),
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [
+          {
+            runId: run.id,
+            stackId: stack.id,
+            type: run.type,
+            triggeredBy: run.triggeredBy,
+            runTimeoutMs: this.deps.runTimeoutMs,
+          },
+        ],
+        typedSearchAttributes: new TypedSearchAttributes([
+          { key: stackIdKey, value: stack.id },
+          { key: runTypeKey, value: run.type },
+          { key: runStateKey, value: RunState.QUEUED },
+          { key: commitShaKey, value: run.commitHash },
+          { key: branchKey, value: run.branch },
+        ]),
+        staticSummary: `${run.type} run of ${stack.id} at ${run.commitHash.slice(0, 8)}`,
+      })
+      .catch((error: unknown) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      });
+    if (newlyLinked) await this.notifyMergeRequest(run);
     return run;
   }
 }

@@ -23,8 +23,8 @@ export interface VcsProvider {
 }
 
 export class VcsError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'VcsError';
   }
 }

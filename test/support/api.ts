@@ -7,7 +7,8 @@ import type { Database } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import type { SecretBox } from '../../src/secrets';
 import { requireTool } from '../../src/tools';
-import { RawGitProvider } from '../../src/vcs/rawGit';
+import { GitLabIntegrationService } from '../../src/gitlab/integration';
+import { vcsProviders } from '../../src/vcs/providers';
 import type { RunHarness } from './runs';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
@@ -64,7 +65,13 @@ export async function startApiServer(
       accountName: 'gantry-test',
       runTimeoutMs: 70 * 60_000,
       maxBodyBytes: 64 * 1024,
-      vcsFor: () => new RawGitProvider(),
+      vcsFor: vcsProviders(() =>
+        new GitLabIntegrationService({
+          db: options.db ?? harness.database.db,
+          box: harness.box,
+          publicUrl: url,
+        }).api(),
+      ),
       opaPath: requireTool('opa', process.env),
       readiness: [],
     }),

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -66,6 +67,11 @@ export interface SeedProject {
   branches?: SeedBranch[];
   /** Direct members besides those the namespace's groups give. */
   members?: Array<string | { username: string; accessLevel: number }>;
+  /**
+   * A real git repository whose branches, commits and files the project serves, read live:
+   * commits made to it later show up as pushes would. `branches` is ignored then.
+   */
+  repositoryDir?: string;
 }
 
 export interface SeedOAuthApp {
@@ -74,6 +80,74 @@ export interface SeedOAuthApp {
   redirectUri: string;
   /** The scopes the application was registered with; every scope when not given. */
   scopes?: string[];
+}
+
+export interface SeedMergeRequest {
+  /** The project's path_with_namespace. */
+  project: string;
+  /** The next free iid of the project unless given. */
+  iid?: number;
+  title?: string;
+  sourceBranch: string;
+  targetBranch?: string;
+  author: string;
+}
+
+export interface GitLabCommitStatusRecord {
+  id: number;
+  projectId: number;
+  sha: string;
+  ref: string;
+  name: string;
+  status: 'created' | 'pending' | 'running' | 'success' | 'failed' | 'canceled';
+  targetUrl: string | null;
+  description: string | null;
+  author: GitLabUserRecord;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface GitLabNoteRecord {
+  id: number;
+  body: string;
+  author: GitLabUserRecord;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GitLabMergeRequestRecord {
+  id: number;
+  iid: number;
+  projectId: number;
+  title: string;
+  sourceBranch: string;
+  targetBranch: string;
+  author: GitLabUserRecord;
+  notes: GitLabNoteRecord[];
+  createdAt: string;
+}
+
+export interface GitLabEnvironmentRecord {
+  id: number;
+  projectId: number;
+  name: string;
+  slug: string;
+  createdAt: string;
+}
+
+export interface GitLabDeploymentRecord {
+  id: number;
+  iid: number;
+  projectId: number;
+  environment: GitLabEnvironmentRecord;
+  sha: string;
+  ref: string;
+  status: 'created' | 'running' | 'success' | 'failed' | 'canceled';
+  user: GitLabUserRecord;
+  createdAt: string;
+  updatedAt: string;
+  finishedAt: string | null;
 }
 
 export interface Failure {
@@ -107,8 +181,17 @@ export interface GitLabServer {
   issueOAuthCode(options: { clientId: string; username: string; scopes: string[] }): string;
   /** The next `count` requests, whatever they are, answer with this failure. */
   failNext(count: number, failure: Failure): void;
+  /** GitLab is back: the failures still queued by failNext are dropped. */
+  recover(): void;
   /** Every request in the order it arrived. */
   readonly requests: LoggedRequest[];
+  /** A merge request the token users can comment on. */
+  addMergeRequest(mergeRequest: SeedMergeRequest): GitLabMergeRequestRecord;
+  /** Every commit status, merge request, environment and deployment, as GitLab keeps them. */
+  readonly commitStatuses: readonly GitLabCommitStatusRecord[];
+  readonly mergeRequests: readonly GitLabMergeRequestRecord[];
+  readonly environments: readonly GitLabEnvironmentRecord[];
+  readonly deployments: readonly GitLabDeploymentRecord[];
 }
 
 export interface GitLabUserRecord {
@@ -151,6 +234,7 @@ export interface GitLabProjectRecord {
   /** Direct memberships by user id. */
   members: Map<number, number>;
   createdAt: string;
+  repositoryDir?: string;
 }
 
 interface TokenRecord {
@@ -201,6 +285,10 @@ class GitLabData {
   readonly tokens = new Map<string, TokenRecord>();
   readonly apps = new Map<string, OAuthAppRecord>();
   readonly codes = new Map<string, OAuthCodeRecord>();
+  readonly commitStatuses: GitLabCommitStatusRecord[] = [];
+  readonly mergeRequests: GitLabMergeRequestRecord[] = [];
+  readonly environments: GitLabEnvironmentRecord[] = [];
+  readonly deployments: GitLabDeploymentRecord[] = [];
   signedIn: GitLabUserRecord | undefined;
 
   constructor(readonly url: () => string) {}
@@ -299,6 +387,7 @@ class GitLabData {
       })),
       members: new Map(),
       createdAt: new Date().toISOString(),
+      ...(seed.repositoryDir ? { repositoryDir: seed.repositoryDir } : {}),
     };
     if (owner) project.members.set(owner.id, AccessLevel.OWNER);
     for (const member of seed.members ?? []) {
@@ -310,6 +399,27 @@ class GitLabData {
     }
     this.projects.set(project.id, project);
     return project;
+  }
+
+  addMergeRequest(seed: SeedMergeRequest): GitLabMergeRequestRecord {
+    const project = this.findProject(seed.project);
+    if (!project) throw new Error(`no project "${seed.project}": add it first`);
+    const iids = this.mergeRequests
+      .filter((mergeRequest) => mergeRequest.projectId === project.id)
+      .map((mergeRequest) => mergeRequest.iid);
+    const mergeRequest: GitLabMergeRequestRecord = {
+      id: this.id(),
+      iid: seed.iid ?? Math.max(0, ...iids) + 1,
+      projectId: project.id,
+      title: seed.title ?? `Update ${seed.sourceBranch}`,
+      sourceBranch: seed.sourceBranch,
+      targetBranch: seed.targetBranch ?? project.defaultBranch,
+      author: this.user(seed.author),
+      notes: [],
+      createdAt: new Date().toISOString(),
+    };
+    this.mergeRequests.push(mergeRequest);
+    return mergeRequest;
   }
 
   group(id: number): GitLabGroupRecord | undefined {
@@ -501,6 +611,24 @@ function projectJson(data: GitLabData, project: GitLabProjectRecord, simple: boo
   };
 }
 
+/**
+ * The project the route's :id names, if the caller may read its code (Reporter in a private
+ * project); otherwise GitLab's answer has been sent.
+ */
+function readableProject({ data, user, param, notFound, forbidden }: RouteContext) {
+  const project = data.findProject(param('id'));
+  const access = project && user ? data.projectAccess(user, project) : 0;
+  if (!project || !data.canSee(user, project.visibility, access)) {
+    notFound('Project');
+    return undefined;
+  }
+  if (project.visibility === 'private' && access < AccessLevel.REPORTER) {
+    forbidden();
+    return undefined;
+  }
+  return project;
+}
+
 function branchJson(data: GitLabData, project: GitLabProjectRecord, branch: GitLabBranchRecord) {
   const [title = ''] = branch.message.split('\n');
   return {
@@ -531,6 +659,305 @@ function branchJson(data: GitLabData, project: GitLabProjectRecord, branch: GitL
     },
   };
 }
+
+// ---- A project's repository, from a real git repository when it has one ----
+
+const FIELD = '\x1f';
+
+function git(dir: string, args: string[]): Buffer {
+  return execFileSync('git', args, { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+}
+
+function branchesOf(project: GitLabProjectRecord): GitLabBranchRecord[] {
+  if (!project.repositoryDir) return project.branches;
+  const format = [
+    '%(refname:short)',
+    '%(objectname)',
+    '%(committerdate:iso-strict)',
+    '%(contents)',
+  ];
+  return git(project.repositoryDir, [
+    'for-each-ref',
+    `--format=${format.join(FIELD)}${FIELD}${FIELD}`,
+    'refs/heads',
+  ])
+    .toString()
+    .split(`${FIELD}${FIELD}\n`)
+    .filter(Boolean)
+    .map((line) => {
+      const [name, commitId, committedAt, message] = line.split(FIELD);
+      return {
+        name: name!,
+        commitId: commitId!,
+        committedAt: new Date(committedAt!).toISOString(),
+        message: message!.trim(),
+      };
+    });
+}
+
+/**
+ * A commit, by hash or branch name, as GET /projects/:id/repository/commits/:sha renders it;
+ * undefined if the repository has no such commit.
+ */
+function commitJson(data: GitLabData, project: GitLabProjectRecord, ref: string) {
+  if (!project.repositoryDir || ref.startsWith('-')) return undefined;
+  const sha = `${ref}^{commit}`;
+  const format = ['%H', '%h', '%s', '%B', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%P'];
+  let shown: string;
+  try {
+    shown = git(project.repositoryDir, [
+      'show',
+      '-s',
+      `--format=${format.join(FIELD)}`,
+      sha,
+    ]).toString();
+  } catch {
+    return undefined;
+  }
+  const [
+    id,
+    shortId,
+    title,
+    message,
+    authorName,
+    authorEmail,
+    authored,
+    committerName,
+    committerEmail,
+    committed,
+    parents,
+  ] = shown.split(FIELD);
+  return {
+    id: id!,
+    short_id: shortId!,
+    created_at: committed!,
+    parent_ids: parents!.trim() ? parents!.trim().split(' ') : [],
+    title: title!,
+    message: message!,
+    author_name: authorName!,
+    author_email: authorEmail!,
+    authored_date: authored!,
+    committer_name: committerName!,
+    committer_email: committerEmail!,
+    committed_date: committed!.trim(),
+    trailers: {},
+    extended_trailers: {},
+    web_url: `${data.url()}/${project.pathWithNamespace}/-/commit/${id!}`,
+  };
+}
+
+// ---- What GitLab keeps of Gantry's feedback: statuses, notes, deployments ----
+
+/**
+ * The project the route's :id names, if the caller may write to it (Developer, as commit
+ * statuses and deployments need); otherwise GitLab's answer has been sent.
+ */
+function developerProject({ data, user, param, notFound, forbidden }: RouteContext) {
+  const project = data.findProject(param('id'));
+  const access = project && user ? data.projectAccess(user, project) : 0;
+  if (!project || !data.canSee(user, project.visibility, access)) {
+    notFound('Project');
+    return undefined;
+  }
+  if (access < AccessLevel.DEVELOPER) {
+    forbidden();
+    return undefined;
+  }
+  return project;
+}
+
+/** A parameter as Grape reads it: from the JSON or form body, else the query string. */
+function field(req: Request, name: string): string | undefined {
+  const value = (req.body as Record<string, unknown> | undefined)?.[name];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return queryParam(req, name);
+}
+
+function hasCommit(data: GitLabData, project: GitLabProjectRecord, sha: string): boolean {
+  return (
+    branchesOf(project).some((branch) => branch.commitId === sha) ||
+    commitJson(data, project, sha)?.id === sha
+  );
+}
+
+const COMMIT_STATES = ['pending', 'running', 'success', 'failed', 'canceled', 'skipped'];
+const UNFINISHED = ['created', 'pending', 'running'];
+
+/**
+ * GitLab's state machine for external jobs: the event a state is reached by, and where the
+ * status ends up, or undefined when GitLab refuses the transition.
+ */
+function commitStatusTransition(
+  from: GitLabCommitStatusRecord['status'],
+  to: string,
+): { event: string; status?: GitLabCommitStatusRecord['status'] } {
+  switch (to) {
+    case 'pending':
+      return { event: 'enqueue', ...(from === 'created' ? { status: 'pending' } : {}) };
+    case 'running':
+      // GitLab enqueues first (quietly skipped when it cannot), then runs.
+      return {
+        event: 'run',
+        ...(from === 'created' || from === 'pending' ? { status: 'running' } : {}),
+      };
+    case 'success':
+      return { event: 'success', ...(UNFINISHED.includes(from) ? { status: 'success' } : {}) };
+    case 'failed':
+      return { event: 'drop', ...(UNFINISHED.includes(from) ? { status: 'failed' } : {}) };
+    default:
+      return { event: 'cancel', ...(UNFINISHED.includes(from) ? { status: 'canceled' } : {}) };
+  }
+}
+
+function commitStatusJson(data: GitLabData, status: GitLabCommitStatusRecord) {
+  return {
+    id: status.id,
+    sha: status.sha,
+    ref: status.ref,
+    status: status.status,
+    name: status.name,
+    target_url: status.targetUrl,
+    description: status.description,
+    created_at: status.createdAt,
+    started_at: status.startedAt,
+    finished_at: status.finishedAt,
+    allow_failure: false,
+    coverage: null,
+    pipeline_id: status.projectId * 1000 + 1,
+    author: userBasicJson(data, status.author),
+  };
+}
+
+function userBasicJson(data: GitLabData, user: GitLabUserRecord) {
+  return {
+    id: user.id,
+    username: user.username,
+    name: user.name,
+    state: 'active',
+    locked: false,
+    avatar_url: `${data.url()}/uploads/-/system/user/avatar/${user.id}/avatar.png`,
+    web_url: `${data.url()}/${user.username}`,
+  };
+}
+
+function noteJson(
+  data: GitLabData,
+  project: GitLabProjectRecord,
+  mergeRequest: GitLabMergeRequestRecord,
+  note: GitLabNoteRecord,
+) {
+  return {
+    id: note.id,
+    type: null,
+    body: note.body,
+    attachment: null,
+    author: userBasicJson(data, note.author),
+    created_at: note.createdAt,
+    updated_at: note.updatedAt,
+    system: false,
+    noteable_id: mergeRequest.id,
+    noteable_type: 'MergeRequest',
+    project_id: project.id,
+    resolvable: false,
+    confidential: false,
+    internal: false,
+    imported: false,
+    imported_from: 'none',
+    noteable_iid: mergeRequest.iid,
+    commands_changes: {},
+  };
+}
+
+function environmentJson(data: GitLabData, environment: GitLabEnvironmentRecord) {
+  const project = data.projects.get(environment.projectId)!;
+  return {
+    id: environment.id,
+    name: environment.name,
+    slug: environment.slug,
+    external_url: null,
+    created_at: environment.createdAt,
+    updated_at: environment.createdAt,
+    tier: 'other',
+    state: 'available',
+    auto_stop_at: null,
+    web_url: `${data.url()}/${project.pathWithNamespace}/-/environments/${environment.id}`,
+  };
+}
+
+function deploymentJson(data: GitLabData, deployment: GitLabDeploymentRecord) {
+  return {
+    id: deployment.id,
+    iid: deployment.iid,
+    ref: deployment.ref,
+    sha: deployment.sha,
+    created_at: deployment.createdAt,
+    updated_at: deployment.updatedAt,
+    finished_at: deployment.finishedAt,
+    status: deployment.status,
+    user: userBasicJson(data, deployment.user),
+    environment: environmentJson(data, deployment.environment),
+    deployable: null,
+    pending_approval_count: 0,
+    approvals: [],
+  };
+}
+
+const DEPLOYMENT_STATUSES = ['running', 'success', 'failed', 'canceled'];
+
+/** Deployment's state machine: run only from created; the others from anything but themselves. */
+function deploymentTransition(
+  from: GitLabDeploymentRecord['status'],
+  to: string,
+): { event: string; allowed: boolean } {
+  if (to === 'running') return { event: 'run', allowed: from === 'created' };
+  const event = to === 'success' ? 'succeed' : to === 'failed' ? 'drop' : 'cancel';
+  return { event, allowed: from !== to };
+}
+
+/** Grape's answer to missing or invalid parameters, all named in one message. */
+function invalidParams(
+  req: Request,
+  required: string[],
+  values: Record<string, string[]> = {},
+): string | undefined {
+  const problems = required
+    .filter((name) => field(req, name) === undefined)
+    .map((name) => `${name} is missing`);
+  for (const [name, allowed] of Object.entries(values)) {
+    const value = field(req, name);
+    if (value !== undefined && !allowed.includes(value)) {
+      problems.push(`${name} does not have a valid value`);
+    }
+  }
+  return problems.length > 0 ? problems.join(', ') : undefined;
+}
+
+function findMergeRequest(data: GitLabData, project: GitLabProjectRecord, iid: string) {
+  return data.mergeRequests.find(
+    (mergeRequest) => mergeRequest.projectId === project.id && String(mergeRequest.iid) === iid,
+  );
+}
+
+/** The project and merge request of a notes route, if the caller may see them. */
+function noteTarget(context: RouteContext) {
+  const { data, user, param, notFound } = context;
+  const project = data.findProject(param('id'));
+  const access = project && user ? data.projectAccess(user, project) : 0;
+  if (!project || !data.canSee(user, project.visibility, access)) {
+    notFound('Project');
+    return undefined;
+  }
+  const mergeRequest = findMergeRequest(data, project, param('merge_request_iid'));
+  if (!mergeRequest) {
+    notFound('Merge Request');
+    return undefined;
+  }
+  return { project, mergeRequest, access };
+}
+
+// GitLab's limit on a note's length.
+const MAX_NOTE_LENGTH = 1_000_000;
 
 // ---- GitLab's request handling ----
 
@@ -761,14 +1188,370 @@ const routes: Route[] = [
       const compare = order[sort];
       if (!compare) return badRequest('sort does not have a valid value');
       const search = query('search');
-      const branches = project.branches
+      const branches = branchesOf(project)
         .filter((branch) => !search || branch.name.includes(search))
         .sort(compare);
       paginate(branches.map((branch) => branchJson(data, project, branch)));
     },
   },
   // ---- Repository files, branches and commits: what the GitLab VCS provider reads ----
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/branches/:branch',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const branch = branchesOf(project).find((found) => found.name === context.param('branch'));
+      if (!branch) return context.notFound('Branch');
+      context.res.json(branchJson(context.data, project, branch));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/commits/:sha',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const commit = commitJson(context.data, project, context.param('sha'));
+      if (!commit) return context.notFound('Commit');
+      context.res.json(commit);
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/archive.tar.gz',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const commit = commitJson(
+        context.data,
+        project,
+        context.query('sha') ?? project.defaultBranch,
+      );
+      if (!commit) return context.notFound('Commit');
+      const top = `${project.path}-${commit.id}-${commit.id}`;
+      const archive = git(project.repositoryDir!, [
+        'archive',
+        '--format=tar.gz',
+        `--prefix=${top}/`,
+        commit.id,
+      ]);
+      context.res
+        .status(200)
+        .set({
+          'content-type': 'application/octet-stream',
+          'content-disposition': `attachment; filename="${top}.tar.gz"`,
+          'content-transfer-encoding': 'binary',
+        })
+        .send(archive);
+    },
+  },
   // ---- Commit statuses, merge requests and their notes, environments and deployments ----
+  {
+    method: 'post',
+    path: '/api/v4/projects/:id/statuses/:sha',
+    scopes: ['api'],
+    handle: (context) => {
+      const { req, res, data, param, notFound, badRequest } = context;
+      const project = developerProject(context);
+      if (!project) return;
+      const sha = param('sha');
+      if (!hasCommit(data, project, sha)) return notFound('Commit');
+      const invalid = invalidParams(req, ['state'], { state: COMMIT_STATES });
+      if (invalid) return badRequest(invalid);
+      const ref = field(req, 'ref') ?? branchesOf(project).find((b) => b.commitId === sha)?.name;
+      if (!ref) return notFound('References for commit');
+      const name = field(req, 'name') ?? field(req, 'context') ?? 'default';
+      const user = context.user as GitLabUserRecord;
+      // Only a pending or running status of that name is updated; otherwise a new job starts.
+      const existing = data.commitStatuses.find(
+        (status) =>
+          status.projectId === project.id &&
+          status.sha === sha &&
+          status.ref === ref &&
+          status.name === name &&
+          status.author === user &&
+          (status.status === 'pending' || status.status === 'running'),
+      );
+      const from = existing?.status ?? 'created';
+      const state = field(req, 'state') as string;
+      const { event, status: to } = commitStatusTransition(from, state);
+      if (!to) {
+        return message(
+          res,
+          400,
+          `Cannot transition status via :${event} from :${from} (Reason(s): Status cannot transition via "${event}")`,
+        );
+      }
+      const now = new Date().toISOString();
+      const record: GitLabCommitStatusRecord = existing ?? {
+        id: data.id(),
+        projectId: project.id,
+        sha,
+        ref,
+        name,
+        status: 'created',
+        targetUrl: null,
+        description: null,
+        author: user,
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+      };
+      record.targetUrl = field(req, 'target_url') ?? record.targetUrl;
+      record.description = field(req, 'description') ?? record.description;
+      record.status = to;
+      if (to === 'running') record.startedAt = now;
+      if (!UNFINISHED.includes(to)) record.finishedAt = now;
+      if (!existing) data.commitStatuses.push(record);
+      res.status(201).json(commitStatusJson(data, record));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/commits/:sha/statuses',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const { data, param, query, paginate, notFound } = context;
+      const project = readableProject(context);
+      if (!project) return;
+      const sha = param('sha');
+      if (!hasCommit(data, project, sha)) return notFound('Commit');
+      const ref = query('ref');
+      const name = query('name');
+      let statuses = data.commitStatuses.filter(
+        (status) =>
+          status.projectId === project.id &&
+          status.sha === sha &&
+          (!ref || status.ref === ref) &&
+          (!name || status.name === name),
+      );
+      // Without `all`, a status started again hides the ones before it.
+      if (query('all') !== 'true') {
+        statuses = statuses.filter(
+          (status) =>
+            !statuses.some(
+              (later) =>
+                later.id > status.id && later.name === status.name && later.ref === status.ref,
+            ),
+        );
+      }
+      paginate(statuses.map((status) => commitStatusJson(data, status)));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/merge_requests/:merge_request_iid/notes',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const target = noteTarget(context);
+      if (!target) return;
+      const { project, mergeRequest } = target;
+      const key = context.query('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
+      const direction = context.query('sort') === 'asc' ? 1 : -1;
+      const notes = [...mergeRequest.notes].sort(
+        (a, b) => direction * (a[key].localeCompare(b[key]) || a.id - b.id),
+      );
+      context.paginate(notes.map((note) => noteJson(context.data, project, mergeRequest, note)));
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v4/projects/:id/merge_requests/:merge_request_iid/notes',
+    scopes: ['api'],
+    handle: (context) => {
+      const { req, res, data, badRequest } = context;
+      const target = noteTarget(context);
+      if (!target) return;
+      const { project, mergeRequest } = target;
+      const invalid = invalidParams(req, ['body']);
+      if (invalid) return badRequest(invalid);
+      const body = field(req, 'body') as string;
+      if (body.length > MAX_NOTE_LENGTH) {
+        return message(
+          res,
+          400,
+          `Note {:note=>["is too long (maximum is ${MAX_NOTE_LENGTH} characters)"]}`,
+        );
+      }
+      const now = new Date().toISOString();
+      const note: GitLabNoteRecord = {
+        id: data.id(),
+        body,
+        author: context.user as GitLabUserRecord,
+        createdAt: now,
+        updatedAt: now,
+      };
+      mergeRequest.notes.push(note);
+      res.status(201).json(noteJson(data, project, mergeRequest, note));
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/v4/projects/:id/merge_requests/:merge_request_iid/notes/:note_id',
+    scopes: ['api'],
+    handle: (context) => {
+      const { req, res, data, param, forbidden } = context;
+      const target = noteTarget(context);
+      if (!target) return;
+      const { project, mergeRequest, access } = target;
+      const note = mergeRequest.notes.find((found) => String(found.id) === param('note_id'));
+      if (!note) return message(res, 404, '404 Not found');
+      // Only the note's author, or a Maintainer, may edit it.
+      if (note.author !== context.user && access < AccessLevel.MAINTAINER) return forbidden();
+      const body = field(req, 'body');
+      if (body !== undefined) {
+        if (body.length > MAX_NOTE_LENGTH) {
+          return message(
+            res,
+            400,
+            `Note {:note=>["is too long (maximum is ${MAX_NOTE_LENGTH} characters)"]}`,
+          );
+        }
+        note.body = body;
+        note.updatedAt = new Date().toISOString();
+      }
+      res.json(noteJson(data, project, mergeRequest, note));
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/environments',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const name = context.query('name');
+      context.paginate(
+        context.data.environments
+          .filter((environment) => environment.projectId === project.id)
+          .filter((environment) => !name || environment.name === name)
+          .map((environment) => environmentJson(context.data, environment)),
+      );
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/deployments',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const environment = context.query('environment');
+      const status = context.query('status');
+      const direction = context.query('sort') === 'desc' ? -1 : 1;
+      context.paginate(
+        context.data.deployments
+          .filter((deployment) => deployment.projectId === project.id)
+          .filter((deployment) => !environment || deployment.environment.name === environment)
+          .filter((deployment) => !status || deployment.status === status)
+          .sort((a, b) => direction * (a.id - b.id))
+          .map((deployment) => deploymentJson(context.data, deployment)),
+      );
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/v4/projects/:id/deployments',
+    scopes: ['api'],
+    handle: (context) => {
+      const { req, res, data, badRequest } = context;
+      const project = developerProject(context);
+      if (!project) return;
+      const invalid = invalidParams(req, ['environment', 'sha', 'ref', 'tag', 'status'], {
+        status: DEPLOYMENT_STATUSES,
+        tag: ['true', 'false'],
+      });
+      if (invalid) return badRequest(invalid);
+      const name = field(req, 'environment') as string;
+      if (!/^[a-zA-Z0-9 _\-/$.{}]+$/.test(name) || name.startsWith('/') || name.endsWith('/')) {
+        return res.status(400).json({
+          message: {
+            name: [
+              "can contain only letters, digits, '-', '_', '/', '$', '{', '}', '.', and spaces, but it cannot start or end with '/'",
+            ],
+          },
+        });
+      }
+      const sha = field(req, 'sha') as string;
+      const ref = field(req, 'ref') as string;
+      if (!hasCommit(data, project, sha)) {
+        return res.status(400).json({ message: { sha: ['The commit does not exist'] } });
+      }
+      if (!branchesOf(project).some((branch) => branch.name === ref)) {
+        return res.status(400).json({ message: { ref: ['The branch or tag does not exist'] } });
+      }
+      const now = new Date().toISOString();
+      // GitLab finds the environment by name, creating it on the first deployment.
+      let environment = data.environments.find(
+        (found) => found.projectId === project.id && found.name === name,
+      );
+      if (!environment) {
+        environment = {
+          id: data.id(),
+          projectId: project.id,
+          name,
+          slug: name
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .slice(0, 24),
+          createdAt: now,
+        };
+        data.environments.push(environment);
+      }
+      const status = field(req, 'status') as GitLabDeploymentRecord['status'];
+      const deployment: GitLabDeploymentRecord = {
+        id: data.id(),
+        iid: data.deployments.filter((found) => found.projectId === project.id).length + 1,
+        projectId: project.id,
+        environment,
+        sha,
+        ref,
+        status,
+        user: context.user as GitLabUserRecord,
+        createdAt: now,
+        updatedAt: now,
+        finishedAt: status === 'running' ? null : now,
+      };
+      data.deployments.push(deployment);
+      res.status(201).json(deploymentJson(data, deployment));
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/v4/projects/:id/deployments/:deployment_id',
+    scopes: ['api'],
+    handle: (context) => {
+      const { req, res, data, param, badRequest } = context;
+      const project = developerProject(context);
+      if (!project) return;
+      const invalid = invalidParams(req, ['status'], { status: DEPLOYMENT_STATUSES });
+      if (invalid) return badRequest(invalid);
+      const deployment = data.deployments.find(
+        (found) => found.projectId === project.id && String(found.id) === param('deployment_id'),
+      );
+      if (!deployment) return message(res, 404, '404 Not found');
+      const status = field(req, 'status') as GitLabDeploymentRecord['status'];
+      const { event, allowed } = deploymentTransition(deployment.status, status);
+      if (!allowed) {
+        return res.status(400).json({ message: { status: [`cannot transition via "${event}"`] } });
+      }
+      deployment.status = status;
+      deployment.updatedAt = new Date().toISOString();
+      if (status !== 'running') deployment.finishedAt = deployment.updatedAt;
+      res.json(deploymentJson(data, deployment));
+    },
+  },
 ];
 
 /** GitLab's OAuth provider: the browser's authorize step and the server's token exchange. */
@@ -995,6 +1778,14 @@ export async function startGitLabServer(): Promise<GitLabServer> {
     failNext: (count, failure) => {
       for (let i = 0; i < count; i++) failures.push(failure);
     },
+    recover: () => {
+      failures.length = 0;
+    },
     requests,
+    addMergeRequest: (mergeRequest) => data.addMergeRequest(mergeRequest),
+    commitStatuses: data.commitStatuses,
+    mergeRequests: data.mergeRequests,
+    environments: data.environments,
+    deployments: data.deployments,
   };
 }

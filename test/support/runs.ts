@@ -12,7 +12,9 @@ import { SecretBox } from '../../src/secrets';
 import { ensureSearchAttributes } from '../../src/temporal/client';
 import { startGantryWorkers, type RunningWorker } from '../../src/temporal/worker';
 import { requireTool } from '../../src/tools';
-import { RawGitProvider } from '../../src/vcs/rawGit';
+import { createGitLabFeedback } from '../../src/gitlab/feedback';
+import { GitLabIntegrationService } from '../../src/gitlab/integration';
+import { vcsProviders } from '../../src/vcs/providers';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
@@ -38,7 +40,13 @@ export interface RunHarness {
 }
 
 export async function startRunHarness(
-  options: { runTimeoutMs?: number; silenceTimeoutMs?: number; notifiers?: RunNotifier[] } = {},
+  options: {
+    runTimeoutMs?: number;
+    silenceTimeoutMs?: number;
+    notifiers?: RunNotifier[];
+    /** Report runs of GitLab stacks to the GitLab a test connects, as `gantry worker` does. */
+    gitlabFeedback?: boolean;
+  } = {},
 ): Promise<RunHarness> {
   const [temporal, database] = await Promise.all([
     startTestTemporal(),
@@ -50,6 +58,15 @@ export async function startRunHarness(
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-runs-'));
   const stateServer = await startStateServer(database.db);
   const apiUrl = stateServer.url;
+  // GitLab stacks read the GitLab a test connects with gitlabIntegrationSetup.
+  const gitlab = new GitLabIntegrationService({ db: database.db, box, publicUrl: apiUrl });
+  const vcsFor = vcsProviders(() => gitlab.api());
+  const notifiers = [
+    ...(options.notifiers ?? []),
+    ...(options.gitlabFeedback
+      ? [createGitLabFeedback({ db: database.db, box, publicUrl: apiUrl, logger })]
+      : []),
+  ];
 
   const harness: RunHarness = {
     temporal,
@@ -61,7 +78,7 @@ export async function startRunHarness(
     service: new RunService({
       db: database.db,
       client: temporal.client,
-      vcsFor: () => new RawGitProvider(),
+      vcsFor,
       runTimeoutMs: options.runTimeoutMs ?? 70 * 60_000,
     }),
     async startWorkers() {
@@ -71,11 +88,11 @@ export async function startRunHarness(
         db: database.db,
         logger,
         client: temporal.client,
-        notifiers: options.notifiers ?? [],
+        notifiers,
         runner: {
           db: database.db,
           box,
-          vcsFor: () => new RawGitProvider(),
+          vcsFor,
           tofuPath: requireTool('tofu', process.env),
           apiUrl,
           workRoot,

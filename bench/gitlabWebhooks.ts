@@ -1,0 +1,153 @@
+/**
+ * How fast GitLab webhooks become runs: push deliveries (each a new commit to a stack's tracked
+ * branch) sent 50 at a time to POST /webhooks/gitlab, which answers once the run's workflow is
+ * started, against a baseline of bare Temporal workflow starts sent 50 at a time to the same
+ * dev server, in the same process. Prints a table and one JSON line.
+ *
+ *   npm run bench:webhooks [-- deliveries]
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ulid } from 'ulid';
+import { createApi } from '../src/api';
+import { openDatabase, schema } from '../src/db';
+import { createLogger } from '../src/logger';
+import { SecretBox } from '../src/secrets';
+import { ensureSearchAttributes } from '../src/temporal/client';
+import { requireTool } from '../src/tools';
+import { RawGitProvider } from '../src/vcs/rawGit';
+import type { GitLabProjectRecord } from '../test/support/gitlabServer';
+import { deliver, pushHook } from '../test/support/gitlabWebhooks';
+import { startTestTemporal } from '../test/support/temporal';
+
+const CONCURRENCY = 50;
+const WARMUP = 100;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** Runs `send` `count` times, `CONCURRENCY` at once; the rate and latencies. */
+async function measure(name: string, count: number, send: () => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        next += 1;
+        const before = performance.now();
+        await send();
+        latencies.push(performance.now() - before);
+      }
+    }),
+  );
+  const totalMs = performance.now() - started;
+  latencies.sort((a, b) => a - b);
+  return {
+    name,
+    perSecond: Number(((count / totalMs) * 1000).toFixed(1)),
+    p50Ms: Math.round(percentile(latencies, 50)),
+    p99Ms: Math.round(percentile(latencies, 99)),
+  };
+}
+
+async function main() {
+  const count = Number(process.argv[2] ?? 1_500);
+  const temporal = await startTestTemporal();
+  const database = await openDatabase({});
+  const server = http.createServer();
+  try {
+    await ensureSearchAttributes(temporal.connection, temporal.namespace);
+    await database.migrate();
+    const box = new SecretBox(randomBytes(32));
+    const secret = randomBytes(24).toString('base64url');
+    await database.db.insert(schema.gitlabIntegration).values({
+      apiHost: 'http://127.0.0.1:1',
+      encryptedToken: box.seal('glpat-bench'),
+      encryptedWebhookSecret: box.seal(secret),
+    });
+    await database.db.insert(schema.stacks).values({
+      id: 'infra',
+      name: 'Infra',
+      provider: 'GITLAB',
+      repository: 'platform/infra',
+      branch: 'main',
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    server.on(
+      'request',
+      createApi({
+        db: database.db,
+        logger: createLogger('silent'),
+        client: temporal.client,
+        box,
+        adminToken: undefined,
+        publicUrl: url,
+        accountName: 'gantry-bench',
+        runTimeoutMs: 70 * 60_000,
+        maxBodyBytes: 1024 * 1024,
+        vcsFor: () => new RawGitProvider(),
+        opaPath: requireTool('opa', process.env),
+        readiness: [],
+      }),
+    );
+    const project = {
+      id: 1,
+      name: 'infra',
+      path: 'infra',
+      pathWithNamespace: 'platform/infra',
+      defaultBranch: 'main',
+    } as GitLabProjectRecord;
+    const pusher = { id: 1, username: 'ada', name: 'Ada Lovelace' };
+    const webhook = async () => {
+      const push = pushHook('https://gitlab.example.com', project, pusher, {
+        ref: 'refs/heads/main',
+        after: randomBytes(20).toString('hex'),
+      });
+      const answer = await deliver(`${url}/webhooks/gitlab`, push, secret);
+      if (answer.status !== 200 || answer.body.runs?.length !== 1) {
+        throw new Error(`delivering a push: ${answer.status} ${JSON.stringify(answer.body)}`);
+      }
+    };
+    // Nothing polls these task queues: starting is all that is measured, on both sides.
+    const bare = async () => {
+      await temporal.client.workflow.start('benchNoop', {
+        taskQueue: 'bench-noop',
+        workflowId: `bench/${ulid()}`,
+        args: [{ runId: ulid(), stackId: 'infra' }],
+      });
+    };
+
+    await measure('warm-up', WARMUP, bare);
+    await measure('warm-up', WARMUP, webhook);
+    const baseline = await measure('bare workflow starts', count, bare);
+    const gantry = await measure('webhook to workflow started', count, webhook);
+    console.log(`${count} each, ${CONCURRENCY} concurrent, Temporal dev server and PGlite`);
+    console.table([baseline, gantry]);
+    console.log(
+      JSON.stringify({
+        benchmark: 'gitlab-webhooks',
+        deliveries: count,
+        concurrency: CONCURRENCY,
+        bareStartsPerSecond: baseline.perSecond,
+        webhooksPerSecond: gantry.perSecond,
+        bareP99Ms: baseline.p99Ms,
+        webhookP99Ms: gantry.p99Ms,
+        rateRatio: Number((baseline.perSecond / gantry.perSecond).toFixed(1)),
+      }),
+    );
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await database.close();
+    await temporal.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

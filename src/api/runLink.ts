@@ -1,0 +1,43 @@
+import express, { type Router } from 'express';
+
+// Stack ids are slugs and run ids ULIDs; anything else is no run's link.
+const STACK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const RUN_ID = /^[0-9A-Za-z]{1,64}$/;
+
+/**
+ * GET /stack/:stackId/run/:runId, the link GitLab shows beside a run's commit status, note and
+ * deployment. Gantry has no web UI of its own, so it opens GraphiQL with the run's query ready:
+ * with an API token in the headers tab, one click shows the run.
+ */
+export function runLinkRouter(): Router {
+  const router = express.Router({ mergeParams: true });
+  router.get('/', (req, res) => {
+    const { stackId = '', runId = '' } = req.params as { stackId?: string; runId?: string };
+    if (!STACK_ID.test(stackId) || !RUN_ID.test(runId)) {
+      res.status(404).json({ error: `no run "${runId}" of stack "${stackId}"` });
+      return;
+    }
+    const search = new URLSearchParams({ query: runQuery(stackId, runId) });
+    res.redirect(302, `/graphql?${search.toString()}`);
+  });
+  return router;
+}
+
+export function runQuery(stackId: string, runId: string): string {
+  return `# Add {"Authorization": "Bearer <token>"} in the headers tab below, then run the query.
+query Run {
+  stack(id: "${stackId}") {
+    name
+    run(id: "${runId}") {
+      id
+      type
+      state
+      branch
+      commit { hash message authorName url }
+      delta { addCount changeCount deleteCount addResources changeResources deleteResources }
+      history { state timestamp note username }
+    }
+  }
+}
+`;
+}

@@ -1,0 +1,310 @@
+import { and, desc, eq } from 'drizzle-orm';
+import type { RunNotifier } from '../../activities';
+import { schema, type Database } from '../db';
+import type { Logger } from '../logger';
+import { RunType } from '../runs/types';
+import type { SecretBox } from '../secrets';
+import { GitLabError, type GitLabApi } from './api';
+import { withClaim } from './feedbackClaim';
+import { GitLabIntegrationService } from './integration';
+import {
+  commitDescription,
+  commitState,
+  commitStatusName,
+  deploymentStatus,
+  environmentName,
+  noteBody,
+  noteMarker,
+  progress,
+  type ReportedRun,
+} from './runReport';
+
+export interface GitLabFeedbackDependencies {
+  db: Database;
+  box: SecretBox;
+  /** GANTRY_PUBLIC_URL: where GitLab's links to runs point. */
+  publicUrl: string;
+  logger: Logger;
+}
+
+type RunRow = typeof schema.runs.$inferSelect;
+type StackRow = typeof schema.stacks.$inferSelect;
+
+/**
+ * Tells GitLab how a run of a GitLab stack is going: a commit status on its commit, a note on
+ * its merge request (proposed runs) and a deployment to the stack's environment (tracked runs).
+ *
+ * Every transition of a run starts its own delivery, so deliveries of one run may overlap and
+ * arrive late or twice. None of them posts the state it was sent about: each posts the run's
+ * state as the database has it now, compared with what GitLab was last told (kept in
+ * gitlab_run_feedback and gitlab_merge_request_notes), so a late or repeated delivery posts
+ * nothing. Deliveries that would create something claim its row first (see withClaim), so
+ * two of them never create two notes or two deployments.
+ *
+ * A GitLab that is down or busy makes the delivery throw, and Temporal tries it again with
+ * backoff; an answer no retry can mend (the project or merge request is gone, the token may
+ * not write) is logged and that part of the feedback given up.
+ */
+export function createGitLabFeedback(deps: GitLabFeedbackDependencies): RunNotifier {
+  const integration = new GitLabIntegrationService({
+    db: deps.db,
+    box: deps.box,
+    publicUrl: deps.publicUrl,
+  });
+  const feedback = new GitLabFeedback(deps, () => integration.api());
+  return (event) => feedback.deliver(event.runId);
+}
+
+class GitLabFeedback {
+  constructor(
+    private readonly deps: GitLabFeedbackDependencies,
+    private readonly api: () => Promise<GitLabApi | undefined>,
+  ) {}
+
+  async deliver(runId: string): Promise<void> {
+    const { db } = this.deps;
+    const [row] = await db
+      .select({ run: schema.runs, stack: schema.stacks })
+      .from(schema.runs)
+      .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
+      .where(eq(schema.runs.id, runId));
+    // A task is a command, not a check of its commit: its status would stand in for the
+    // tracked run's on the same commit and branch.
+    if (!row || row.stack.provider !== 'GITLAB' || row.run.type === RunType.TASK) return;
+    const api = await this.api();
+    if (!api) return;
+    const { run, stack } = row;
+    const project = stack.repository;
+
+    await db.insert(schema.gitlabRunFeedback).values({ runId }).onConflictDoNothing();
+    await withClaim(
+      db,
+      schema.gitlabRunFeedback,
+      eq(schema.gitlabRunFeedback.runId, runId),
+      `the GitLab status of run "${runId}"`,
+      async () => {
+        // Read again under the claim: the run may have moved on while this delivery waited.
+        const current = await this.reported(runId, stack);
+        const [posted] = await db
+          .select()
+          .from(schema.gitlabRunFeedback)
+          .where(eq(schema.gitlabRunFeedback.runId, runId));
+        if (!current || !posted) return;
+        await this.giveUpUnmendable(run, 'commit status', () =>
+          this.postCommitStatus(api, project, run, current, posted.commitStatus),
+        );
+        if (run.type === RunType.TRACKED) {
+          await this.giveUpUnmendable(run, 'deployment', () =>
+            this.postDeployment(api, project, run, current, posted),
+          );
+        }
+      },
+    );
+
+    if (run.type === RunType.PROPOSED && run.mergeRequestIid !== null) {
+      await this.giveUpUnmendable(run, 'merge request note', () =>
+        this.postNote(api, project, stack, run.mergeRequestIid!),
+      );
+    }
+  }
+
+  private async postCommitStatus(
+    api: GitLabApi,
+    project: string,
+    run: RunRow,
+    current: ReportedRun,
+    posted: string | null,
+  ): Promise<void> {
+    const state = commitState(current.state);
+    if (posted && progress(state) <= progress(posted as typeof state)) return;
+    try {
+      await api.setCommitStatus(project, run.commitHash, {
+        state,
+        ref: run.branch,
+        name: commitStatusName(run.stackId),
+        targetUrl: current.url,
+        description: commitDescription(current),
+      });
+    } catch (error) {
+      // GitLab has this state already: an earlier attempt reached it but was not recorded.
+      if (!refusedTransition(error)) throw error;
+    }
+    await this.deps.db
+      .update(schema.gitlabRunFeedback)
+      .set({ commitStatus: state })
+      .where(eq(schema.gitlabRunFeedback.runId, run.id));
+  }
+
+  private async postDeployment(
+    api: GitLabApi,
+    project: string,
+    run: RunRow,
+    current: ReportedRun,
+    posted: typeof schema.gitlabRunFeedback.$inferSelect,
+  ): Promise<void> {
+    const status = deploymentStatus(current.state);
+    if (!status) return;
+    let deploymentId = posted.deploymentId;
+    if (deploymentId !== null) {
+      const before = posted.deploymentStatus as typeof status | null;
+      if (before && progress(status) <= progress(before)) return;
+      try {
+        await api.setDeploymentStatus(project, deploymentId, status);
+      } catch (error) {
+        if (error instanceof GitLabError && error.status === 404) {
+          // Someone deleted the deployment in GitLab: the run gets a new one.
+          deploymentId = null;
+        } else if (!refusedTransition(error)) {
+          throw error;
+        }
+      }
+    }
+    if (deploymentId === null) {
+      deploymentId = await api.createDeployment(project, {
+        environment: environmentName(run.stackId),
+        sha: run.commitHash,
+        ref: run.branch,
+        status,
+      });
+    }
+    await this.deps.db
+      .update(schema.gitlabRunFeedback)
+      .set({ deploymentId, deploymentStatus: status })
+      .where(eq(schema.gitlabRunFeedback.runId, run.id));
+  }
+
+  /** Creates or edits the stack's one note on the merge request, showing its newest run. */
+  private async postNote(
+    api: GitLabApi,
+    project: string,
+    stack: StackRow,
+    mergeRequestIid: number,
+  ): Promise<void> {
+    const { db } = this.deps;
+    const notes = schema.gitlabMergeRequestNotes;
+    const key = and(
+      eq(notes.stackId, stack.id),
+      eq(notes.project, project),
+      eq(notes.mergeRequestIid, mergeRequestIid),
+    )!;
+    await db
+      .insert(notes)
+      .values({ stackId: stack.id, project, mergeRequestIid })
+      .onConflictDoNothing();
+    await withClaim(
+      db,
+      notes,
+      key,
+      `the note of stack "${stack.id}" on merge request !${mergeRequestIid}`,
+      async () => {
+        // The newest run wins, whichever run's delivery this is.
+        const [newest] = await db
+          .select({ id: schema.runs.id })
+          .from(schema.runs)
+          .where(
+            and(
+              eq(schema.runs.stackId, stack.id),
+              eq(schema.runs.type, RunType.PROPOSED),
+              eq(schema.runs.mergeRequestIid, mergeRequestIid),
+            ),
+          )
+          .orderBy(desc(schema.runs.id))
+          .limit(1);
+        const current = newest && (await this.reported(newest.id, stack));
+        const [posted] = await db.select().from(notes).where(key);
+        if (!current || !posted) return;
+        const body = noteBody(current);
+        if (posted.noteId !== null && posted.body === body) return;
+        let noteId = posted.noteId;
+        if (noteId !== null) {
+          try {
+            await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
+          } catch (error) {
+            // Someone deleted the note: the stack writes a new one.
+            if (!(error instanceof GitLabError && error.status === 404)) throw error;
+            noteId = null;
+          }
+        }
+        if (noteId === null) {
+          noteId = await this.adoptNote(api, project, stack.id, mergeRequestIid);
+          if (noteId === null) {
+            noteId = await api.createMergeRequestNote(project, mergeRequestIid, body);
+          } else {
+            await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
+          }
+        }
+        await db.update(notes).set({ noteId, body }).where(key);
+      },
+    );
+  }
+
+  /**
+   * The stack's note already on the merge request, if an earlier delivery created it but could
+   * not record it: one GitLab call, only before a note's first creation.
+   */
+  private async adoptNote(
+    api: GitLabApi,
+    project: string,
+    stackId: string,
+    mergeRequestIid: number,
+  ): Promise<number | null> {
+    const marker = noteMarker(stackId);
+    const notes = await api.mergeRequestNotes(project, mergeRequestIid);
+    return notes.find((note) => note.body.startsWith(marker))?.id ?? null;
+  }
+
+  private async reported(runId: string, stack: StackRow): Promise<ReportedRun | undefined> {
+    const [run] = await this.deps.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
+    if (!run) return undefined;
+    return {
+      id: run.id,
+      stackId: stack.id,
+      stackName: stack.name,
+      type: run.type,
+      state: run.state,
+      commitHash: run.commitHash,
+      delta: run.delta,
+      url: runUrl(this.deps.publicUrl, stack.id, run.id),
+    };
+  }
+
+  /** Runs one part of the feedback; an answer no retry can mend is logged, not thrown. */
+  private async giveUpUnmendable(
+    run: RunRow,
+    part: string,
+    post: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await post();
+    } catch (error) {
+      if (!(error instanceof GitLabError) || retryable(error)) throw error;
+      this.deps.logger.warn(
+        { err: error, runId: run.id, stackId: run.stackId, part, status: error.status },
+        'gitlab feedback given up: gitlab refused it',
+      );
+    }
+  }
+}
+
+/** Where a run is in Gantry: the link GitLab shows with its status, deployment and note. */
+export function runUrl(publicUrl: string, stackId: string, runId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/stack/${encodeURIComponent(stackId)}/run/${encodeURIComponent(runId)}`;
+}
+
+/**
+ * Whether GitLab may answer differently later: it was unreachable, failing (5xx), rate
+ * limiting (429), or busy with the same commit status (409).
+ */
+function retryable(error: GitLabError): boolean {
+  if (error.kind === 'unreachable' || error.status === undefined) return true;
+  return (
+    error.status >= 500 || error.status === 429 || error.status === 409 || error.status === 408
+  );
+}
+
+/** GitLab refused a state the status or deployment has already reached. */
+function refusedTransition(error: unknown): boolean {
+  return (
+    error instanceof GitLabError && error.status === 400 && /cannot transition/i.test(error.message)
+  );
+}

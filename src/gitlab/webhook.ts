@@ -1,0 +1,280 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { sql } from 'drizzle-orm';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { secretMatches } from '../auth/tokens';
+import { schema, type Database } from '../db';
+import type { Run, Stack } from '../db/schema';
+import type { Logger } from '../logger';
+import { ConflictError, type RunService } from '../runs/service';
+import { RunType } from '../runs/types';
+import type { SecretBox } from '../secrets';
+import type { CommitInfo } from '../vcs';
+
+const NO_COMMIT = /^0{40}$/;
+
+// The parts of GitLab's webhook payloads Gantry reads; everything else is let through.
+const project = z.object({ path_with_namespace: z.string().min(1) });
+const commit = z.object({
+  id: z.string(),
+  message: z.string().default(''),
+  title: z.string().optional(),
+  timestamp: z.string().optional(),
+  url: z.string().default(''),
+  author: z.object({ name: z.string().default('') }).optional(),
+});
+const pushEvent = z.object({
+  object_kind: z.enum(['push', 'tag_push']),
+  ref: z.string().min(1),
+  after: z.string().regex(/^[0-9a-f]{40}$/, 'is not a commit hash'),
+  user_username: z.string().optional(),
+  user_name: z.string().optional(),
+  project,
+  commits: z.array(commit).default([]),
+});
+const mergeRequestEvent = z.object({
+  object_kind: z.literal('merge_request'),
+  user: z.object({ username: z.string() }).optional(),
+  project,
+  object_attributes: z.object({
+    iid: z.number().int().positive(),
+    action: z.string().optional(),
+    state: z.string().optional(),
+    oldrev: z.string().optional(),
+    source_branch: z.string().min(1),
+    source_project_id: z.number().int(),
+    target_project_id: z.number().int(),
+    last_commit: commit,
+  }),
+});
+
+type PushEvent = z.infer<typeof pushEvent>;
+type MergeRequestEvent = z.infer<typeof mergeRequestEvent>;
+
+/** What one delivery came to, as recorded and answered. */
+interface Outcome {
+  outcome: string;
+  runs: Run[];
+}
+
+/** A request GitLab should not repeat as it is: the answer says what is wrong. */
+class BadDelivery extends Error {}
+
+/**
+ * POST /webhooks/gitlab: GitLab's project webhooks (push, tag push and merge request events)
+ * turn into runs of every stack whose repository is the event's project. A delivery is
+ * authenticated by its X-Gitlab-Token before its body is even read; a redelivered event, or
+ * the same commit arriving by push and by merge request, makes no second run. Each accepted
+ * delivery is recorded with what came of it.
+ */
+export function gitlabWebhookRouter(deps: {
+  db: Database;
+  box: SecretBox;
+  runs: RunService;
+  logger: Logger;
+  maxBodyBytes: number;
+}): Router {
+  const logger = deps.logger.child({ component: 'gitlab-webhook' });
+  const router = express.Router();
+
+  router.post('/', async (req: Request, res: Response) => {
+    const refuse = (status: number, message: string) => res.status(status).json({ message });
+    const [integration] = await deps.db
+      .select({ secret: schema.gitlabIntegration.encryptedWebhookSecret })
+      .from(schema.gitlabIntegration);
+    const token = req.get('x-gitlab-token');
+    if (!integration || !token || !secretMatches(token, deps.box.open(integration.secret))) {
+      return refuse(
+        401,
+        'X-Gitlab-Token does not match the webhook secret gitlabIntegration shows',
+      );
+    }
+    const body = await readBody(req, deps.maxBodyBytes).catch((error: Error) => error);
+    if (body instanceof Error)
+      return refuse(body instanceof BodyTooLarge ? 413 : 400, body.message);
+
+    const event = req.get('x-gitlab-event') ?? '';
+    if (!['Push Hook', 'Tag Push Hook', 'Merge Request Hook'].includes(event)) {
+      return res.status(200).json({ message: `"${event}" events are not used; nothing was done` });
+    }
+    try {
+      const payload = parse(event, body);
+      const result =
+        payload.object_kind === 'merge_request' ? await mergeRequest(payload) : await push(payload);
+      await record(event, req.get('x-gitlab-event-uuid'), payload, result);
+      logger.info(
+        {
+          event,
+          project: payload.project.path_with_namespace,
+          runs: result.runs.map((run) => run.id),
+        },
+        result.outcome,
+      );
+      res.status(200).json({
+        message: result.outcome,
+        runs: result.runs.map((run) => ({ id: run.id, stack: run.stackId, type: run.type })),
+      });
+    } catch (error) {
+      if (error instanceof BadDelivery) return refuse(400, error.message);
+      logger.error({ err: error, event }, 'handling gitlab webhook');
+      refuse(
+        503,
+        'Gantry could not start the runs; redeliver the event from GitLab once Gantry is healthy',
+      );
+    }
+  });
+
+  async function stacksOf(projectPath: string): Promise<Stack[]> {
+    return deps.db
+      .select()
+      .from(schema.stacks)
+      .where(
+        sql`${schema.stacks.provider} = 'GITLAB' and lower(${schema.stacks.repository}) = lower(${projectPath})`,
+      )
+      .orderBy(schema.stacks.id);
+  }
+
+  async function push(payload: PushEvent): Promise<Outcome> {
+    if (payload.object_kind === 'tag_push') {
+      return { outcome: `tag push to ${payload.ref} recorded; tags start no runs`, runs: [] };
+    }
+    const branch = payload.ref.replace(/^refs\/heads\//, '');
+    if (NO_COMMIT.test(payload.after)) {
+      return { outcome: `branch "${branch}" was deleted; nothing to run`, runs: [] };
+    }
+    const stacks = await stacksOf(payload.project.path_with_namespace);
+    if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
+    const pushed = commitInfo(
+      payload.commits.find((found) => found.id === payload.after) ?? { id: payload.after },
+      payload.user_name,
+    );
+    return startEach(stacks, (stack) => {
+      const triggeredBy = payload.user_username ?? null;
+      const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
+      const dedupeKey = `${stack.id}:${pushed.hash}:${type}`;
+      return type === RunType.TRACKED
+        ? deps.runs.trackRun(stack.id, { commit: pushed, triggeredBy, dedupeKey })
+        : deps.runs.proposeRun(stack.id, { branch, commit: pushed, triggeredBy, dedupeKey });
+    });
+  }
+
+  async function mergeRequest(payload: MergeRequestEvent): Promise<Outcome> {
+    const mr = payload.object_attributes;
+    const newCommits = mr.action === 'update' && Boolean(mr.oldrev);
+    if (!(mr.action === 'open' || mr.action === 'reopen' || newCommits)) {
+      return {
+        outcome: `merge request !${mr.iid} ${mr.action ?? 'changed'} without new commits; nothing to run`,
+        runs: [],
+      };
+    }
+    // A fork's code would run with the stack's secrets: only the project's own branches plan.
+    if (mr.source_project_id !== mr.target_project_id) {
+      return {
+        outcome: `merge request !${mr.iid} comes from a fork; forks start no runs`,
+        runs: [],
+      };
+    }
+    const stacks = await stacksOf(payload.project.path_with_namespace);
+    if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
+    const head = commitInfo(mr.last_commit);
+    return startEach(stacks, (stack) =>
+      deps.runs.proposeRun(stack.id, {
+        branch: mr.source_branch,
+        commit: head,
+        triggeredBy: payload.user?.username ?? null,
+        dedupeKey: `${stack.id}:${head.hash}:${RunType.PROPOSED}`,
+        mergeRequestIid: mr.iid,
+      }),
+    );
+  }
+
+  /** Starts a run for each stack; a stack a person has locked is left out, saying so. */
+  async function startEach(
+    stacks: Stack[],
+    start: (stack: Stack) => Promise<Run>,
+  ): Promise<Outcome> {
+    const runs: Run[] = [];
+    const skipped: string[] = [];
+    for (const stack of stacks) {
+      try {
+        runs.push(await start(stack));
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        skipped.push(`${stack.id}: ${error.message}`);
+      }
+    }
+    const started = `runs: ${runs.map((run) => `${run.stackId}/${run.id}`).join(', ') || 'none'}`;
+    return {
+      outcome: skipped.length ? `${started}; skipped ${skipped.join('; ')}` : started,
+      runs,
+    };
+  }
+
+  async function record(
+    event: string,
+    uuid: string | undefined,
+    payload: PushEvent | MergeRequestEvent,
+    result: Outcome,
+  ) {
+    const mr = payload.object_kind === 'merge_request' ? payload.object_attributes : undefined;
+    await deps.db.insert(schema.gitlabWebhookEvents).values({
+      id: ulid(),
+      eventUuid: uuid ?? null,
+      event,
+      project: payload.project.path_with_namespace,
+      ref: mr ? mr.source_branch : (payload as PushEvent).ref,
+      commitHash: mr ? mr.last_commit.id : (payload as PushEvent).after,
+      mergeRequestIid: mr?.iid ?? null,
+      outcome: result.outcome,
+      runIds: result.runs.map((run) => run.id),
+    });
+  }
+
+  return router;
+}
+
+function noStacks(projectPath: string): Outcome {
+  return { outcome: `no GitLab stack uses project "${projectPath}"; nothing to run`, runs: [] };
+}
+
+function parse(event: string, body: unknown): PushEvent | MergeRequestEvent {
+  const parsed = (event === 'Merge Request Hook' ? mergeRequestEvent : pushEvent).safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BadDelivery(
+      `the ${event} payload is malformed: ${issue.path.join('.') || 'body'} ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+function commitInfo(
+  found: Partial<z.infer<typeof commit>> & { id: string },
+  pusher?: string,
+): CommitInfo {
+  return {
+    hash: found.id,
+    message: found.title ?? found.message?.split('\n')[0] ?? '',
+    authorName: found.author?.name ?? pusher ?? '',
+    timestamp: found.timestamp ? new Date(found.timestamp) : new Date(),
+    url: found.url ?? '',
+  };
+}
+
+class BodyTooLarge extends Error {}
+
+/** The JSON body, read only after the delivery is authenticated. */
+async function readBody(req: Request, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge(`the body is larger than the limit of ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw new Error(`the body is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+}

@@ -1,0 +1,84 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as tar from 'tar';
+import type { Stack } from '../db/schema';
+import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
+import { VcsError, type CommitInfo, type VcsProvider } from './index';
+
+/**
+ * A stack's code on the installation's GitLab, read through its API with the integration's
+ * token: the branch HEAD, the commit, and the files at exactly that commit as GitLab's archive.
+ * The stack's repository is the project's path, such as `infra/networking`.
+ */
+export class GitLabProvider implements VcsProvider {
+  /** `api` gives a client with the current token; undefined while GitLab is not set up. */
+  constructor(private readonly api: () => Promise<GitLabApi | undefined>) {}
+
+  async headOf(stack: Stack, branch: string): Promise<CommitInfo> {
+    const api = await this.client(stack);
+    return commitInfo(
+      await gitlab(() => api.branchHead(stack.repository, branch), `branch "${branch}"`, stack),
+    );
+  }
+
+  async checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo> {
+    if (!/^[0-9a-f]{40}$/.test(commit)) {
+      throw new VcsError(`"${commit}" is not a full commit hash`);
+    }
+    const api = await this.client(stack);
+    const found = await gitlab(
+      () => api.commit(stack.repository, commit),
+      `commit ${commit}`,
+      stack,
+    );
+    const archive = await gitlab(
+      () => api.archive(stack.repository, commit),
+      `commit ${commit}`,
+      stack,
+    );
+    try {
+      // GitLab puts everything under one top directory, `<project>-<sha>-<sha>/`.
+      await pipeline(Readable.fromWeb(archive as never), tar.x({ cwd: dir, strip: 1 }));
+    } catch (error) {
+      throw new VcsError(
+        `unpacking ${stack.repository} at ${commit} from GitLab: ${(error as Error).message}`,
+      );
+    }
+    return commitInfo(found);
+  }
+
+  private async client(stack: Stack): Promise<GitLabApi> {
+    const api = await this.api();
+    if (!api) {
+      throw new VcsError(
+        `stack "${stack.id}" reads its code from GitLab, but Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup`,
+      );
+    }
+    return api;
+  }
+}
+
+function commitInfo(commit: GitLabCommit): CommitInfo {
+  return {
+    hash: commit.id,
+    message: commit.title,
+    authorName: commit.authorName,
+    timestamp: new Date(commit.authoredDate),
+    url: commit.webUrl,
+  };
+}
+
+/** GitLab's answer, with a missing branch, commit or project said as the run's runner expects. */
+async function gitlab<T>(request: () => Promise<T>, what: string, stack: Stack): Promise<T> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof GitLabError && error.status === 404) {
+      throw new VcsError(
+        `${what} does not exist in GitLab project "${stack.repository}", or the integration's token cannot see it`,
+        { cause: error },
+      );
+    }
+    throw new VcsError((error as Error).message, { cause: error });
+  }
+}
