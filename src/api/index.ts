@@ -39,6 +39,8 @@ export interface ApiDependencies {
   opaPath: string;
 }
 
+const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
+
 /** The API process's HTTP app: GraphQL, the state backend and its uploads, health, metrics. */
 export function createApi(deps: ApiDependencies): Express {
   const { db, box } = deps;
@@ -86,7 +88,8 @@ export function createApi(deps: ApiDependencies): Express {
           box,
           runs,
           logger: deps.logger,
-          maxBodyBytes: deps.maxBodyBytes,
+          // GitLab sends up to 25 MB; refusing a large push would count toward disabling the hook.
+          maxBodyBytes: Math.max(deps.maxBodyBytes, GITLAB_MAX_WEBHOOK_BYTES),
         }),
       },
       { path: '/oauth/gitlab/callback', router: oauthCallbackRouter() },

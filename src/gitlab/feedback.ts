@@ -249,8 +249,15 @@ class GitLabFeedback {
     mergeRequestIid: number,
   ): Promise<number | null> {
     const marker = noteMarker(stackId);
-    const notes = await api.mergeRequestNotes(project, mergeRequestIid);
-    return notes.find((note) => note.body.startsWith(marker))?.id ?? null;
+    const [notes, me] = await Promise.all([
+      api.mergeRequestNotes(project, mergeRequestIid),
+      api.currentUser(),
+    ]);
+    // Only a note of the token's own user: anyone may paste the marker into a comment.
+    return (
+      notes.find((note) => note.authorUsername === me.username && note.body.startsWith(marker))
+        ?.id ?? null
+    );
   }
 
   private async reported(runId: string, stack: StackRow): Promise<ReportedRun | undefined> {

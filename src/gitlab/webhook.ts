@@ -42,7 +42,8 @@ const mergeRequestEvent = z.object({
     state: z.string().optional(),
     oldrev: z.string().optional(),
     source_branch: z.string().min(1),
-    source_project_id: z.number().int(),
+    // Null once a fork is deleted.
+    source_project_id: z.number().int().nullable(),
     target_project_id: z.number().int(),
     last_commit: commit,
   }),
@@ -98,6 +99,18 @@ export function gitlabWebhookRouter(deps: {
       return res.status(200).json({ message: `"${event}" events are not used; nothing was done` });
     }
     try {
+      const ignored = ignoredMergeRequest(event, body);
+      if (ignored) {
+        await deps.db.insert(schema.gitlabWebhookEvents).values({
+          id: ulid(),
+          eventUuid: req.get('x-gitlab-event-uuid') ?? null,
+          event,
+          project: ignored.project,
+          mergeRequestIid: ignored.iid,
+          outcome: ignored.outcome,
+        });
+        return res.status(200).json({ message: ignored.outcome, runs: [] });
+      }
       const payload = parse(event, body);
       const result =
         payload.object_kind === 'merge_request' ? await mergeRequest(payload) : await push(payload);
@@ -160,13 +173,6 @@ export function gitlabWebhookRouter(deps: {
 
   async function mergeRequest(payload: MergeRequestEvent): Promise<Outcome> {
     const mr = payload.object_attributes;
-    const newCommits = mr.action === 'update' && Boolean(mr.oldrev);
-    if (!(mr.action === 'open' || mr.action === 'reopen' || newCommits)) {
-      return {
-        outcome: `merge request !${mr.iid} ${mr.action ?? 'changed'} without new commits; nothing to run`,
-        runs: [],
-      };
-    }
     // A fork's code would run with the stack's secrets: only the project's own branches plan.
     if (mr.source_project_id !== mr.target_project_id) {
       return {
@@ -233,6 +239,37 @@ export function gitlabWebhookRouter(deps: {
   return router;
 }
 
+/**
+ * Why a merge request event starts nothing, judged before the rest of its payload is: GitLab
+ * disables a webhook after a few 4xx answers in a row, so an event Gantry does not use is
+ * never refused for the shape of fields it would not read.
+ */
+function ignoredMergeRequest(
+  event: string,
+  body: unknown,
+): { outcome: string; project: string; iid: number | null } | undefined {
+  if (event !== 'Merge Request Hook') return undefined;
+  const attributes = z
+    .object({
+      project: z.object({ path_with_namespace: z.string() }).optional(),
+      object_attributes: z.object({
+        iid: z.number().int().optional(),
+        action: z.string().optional(),
+        oldrev: z.string().optional(),
+      }),
+    })
+    .safeParse(body);
+  if (!attributes.success) return undefined;
+  const { iid, action, oldrev } = attributes.data.object_attributes;
+  const newCommits = action === 'update' && Boolean(oldrev);
+  if (action === 'open' || action === 'reopen' || newCommits) return undefined;
+  return {
+    outcome: `merge request !${iid ?? '?'} ${action ?? 'changed'} without new commits; nothing to run`,
+    project: attributes.data.project?.path_with_namespace ?? '',
+    iid: iid ?? null,
+  };
+}
+
 function noStacks(projectPath: string): Outcome {
   return { outcome: `no GitLab stack uses project "${projectPath}"; nothing to run`, runs: [] };
 }
@@ -267,11 +304,12 @@ class BodyTooLarge extends Error {}
 async function readBody(req: Request, limit: number): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even past the limit (the sender is authenticated), so the answer reaches it.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(`the body is larger than the limit of ${limit} bytes`);
-    chunks.push(chunk);
+    if (size <= limit) chunks.push(chunk);
   }
+  if (size > limit) throw new BodyTooLarge(`the body is larger than the limit of ${limit} bytes`);
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (error) {

@@ -5,7 +5,11 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+} from '@temporalio/common';
 import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
@@ -132,10 +136,20 @@ export class RunService {
           notInArray(schema.runs.state, [...TERMINAL_STATES]),
         ),
       );
-    const run = await this.start(stack, { type: RunType.PROPOSED, ...options });
-    for (const old of superseded.filter((row) => row.id !== run.id)) {
-      const username = `newer push ${options.commit.hash.slice(0, 8)}`;
-      await this.signalDecision(stackId, old.id, 'stop', username);
+    const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
+    // Only a new run supersedes, and only older ones: a late event of an older commit finds
+    // its run again and must not stop the newer one.
+    if (!created) return run;
+    const username = `newer push ${options.commit.hash.slice(0, 8)}`;
+    for (const old of superseded.filter((row) => row.id < run.id)) {
+      // A queued run is canceled and a working one stopped; whichever it is when the signal
+      // arrives takes effect, and the other is refused as no longer valid.
+      for (const decision of ['cancel', 'stop'] as const) {
+        await this.signalDecision(stackId, old.id, decision, username).catch((error: unknown) => {
+          // Its workflow has ended already: there is nothing left to stop.
+          if (!(error instanceof WorkflowNotFoundError)) throw error;
+        });
+      }
     }
     return run;
   }
@@ -396,7 +410,12 @@ export class RunService {
     await this.handle(stackId, runId).signal(decisionSignal, { decision, username });
   }
 
-  private async start(
+  private async start(stack: Stack, options: Parameters<RunService['startRun']>[1]): Promise<Run> {
+    return (await this.startRun(stack, options)).run;
+  }
+
+  /** Stores the run and starts its workflow; `created` is false when the dedupe key found it. */
+  private async startRun(
     stack: Stack,
     options: {
       type: RunType;
@@ -407,7 +426,7 @@ export class RunService {
       dedupeKey?: string;
       mergeRequestIid?: number;
     },
-  ): Promise<Run> {
+  ): Promise<{ run: Run; created: boolean }> {
     const now = new Date();
     const values = {
       id: ulid(),
@@ -429,6 +448,7 @@ export class RunService {
       updatedAt: now,
     };
     let newlyLinked = false;
+    let created = false;
     const run = await this.deps.db.transaction(async (tx) => {
       const [inserted] = await tx
         .insert(schema.runs)
@@ -454,11 +474,17 @@ export class RunService {
       await tx
         .insert(schema.runTransitions)
         .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
+      created = true;
       return inserted;
     });
-    // Started even when the run already existed: if an earlier attempt stored the run and
-    // died before starting it, this starts it; otherwise it finds the running workflow, or
-    // the ended one, which must never run again.
+    // A run found again by its dedupe key that has moved on has its workflow: an ended run
+    // must never run again, even once Temporal has forgotten its workflow.
+    if (!created && run.state !== RunState.QUEUED) {
+      if (newlyLinked) await this.notifyMergeRequest(run);
+      return { run, created };
+    }
+    // Started even when a queued run already existed: if an earlier attempt stored the run and
+    // died before starting it, this starts it; otherwise it finds its workflow.
     await this.deps.client.workflow
       .start(runWorkflow, {
         taskQueue: TASK_QUEUE,
@@ -487,7 +513,7 @@ export class RunService {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
     if (newlyLinked) await this.notifyMergeRequest(run);
-    return run;
+    return { run, created };
   }
 }
 

@@ -270,7 +270,7 @@ const postgresUrl = process.env.DATABASE_URL;
     await admin.query(`drop schema if exists ${schemaName} cascade`);
     await admin.end();
     await temporal?.stop();
-    await fs.rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });
 
   it('runs serve and worker as separate processes and starts nothing embedded', async () => {

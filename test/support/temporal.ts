@@ -12,15 +12,29 @@ export interface TestTemporal {
   stop(): Promise<void>;
 }
 
+// The dev server picks some of its ports itself; with test files starting servers side by
+// side, one of them is now and then taken between its check and its listen.
+const PORT_ATTEMPTS = 3;
+
+async function startOnFreePorts(): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServer({
+        binary: requireTool('temporal', process.env),
+        port: await freePort(),
+      });
+    } catch (error) {
+      if (attempt >= PORT_ATTEMPTS || !/address already in use/.test(String(error))) throw error;
+    }
+  }
+}
+
 /**
  * A real Temporal dev server for one test file: the pinned CLI build, headless, in memory, on a
  * free port. Start it in beforeAll and stop it in afterAll.
  */
 export async function startTestTemporal(): Promise<TestTemporal> {
-  const server = await startDevServer({
-    binary: requireTool('temporal', process.env),
-    port: await freePort(),
-  });
+  const server = await startOnFreePorts();
   const namespace = 'default';
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection, namespace });
