@@ -247,6 +247,13 @@ function createHttpHandler(parts: {
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
     vcsFor: vcsFor(database.db, parts.box, config.publicUrl),
     opaPath: requireTool('opa', config),
+    slack: {
+      clientId: config.SLACK_CLIENT_ID,
+      clientSecret: config.SLACK_CLIENT_SECRET,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      apiUrl: config.SLACK_API_URL,
+      command: config.GANTRY_SLACK_COMMAND,
+    },
     readiness: [
       { name: 'database', check: () => database.ping() },
       { name: 'temporal', check: () => temporal.ping() },

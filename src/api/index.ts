@@ -14,6 +14,12 @@ import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
 import type { SecretBox } from '../secrets';
+import {
+  missingSlackSettings,
+  SlackInstallations,
+  slackRouter,
+  type SlackSettings,
+} from '../slack';
 import { StackService } from '../stacks/service';
 import { StateUploads } from '../state/uploads';
 import type { VcsProvider } from '../vcs';
@@ -37,6 +43,8 @@ export interface ApiDependencies {
   readiness: ReadinessCheck[];
   /** The opa binary, which compiles policies as they are written. */
   opaPath: string;
+  /** The Slack app; without its credentials the /slack routes say what is missing. */
+  slack?: SlackSettings;
 }
 
 const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -45,6 +53,8 @@ const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export function createApi(deps: ApiDependencies): Express {
   const { db, box } = deps;
   const uploads = new StateUploads(db, box.deriveKey('state uploads'), deps.publicUrl);
+  const slackInstallations = new SlackInstallations({ db, box });
+  const gitlab = new GitLabIntegrationService({ db, box, publicUrl: deps.publicUrl });
   const runs = new RunService({
     db,
     client: deps.client,
@@ -60,8 +70,12 @@ export function createApi(deps: ApiDependencies): Express {
       apiKeys: new ApiKeyService(db),
       tokens: new TokenIssuer(box.deriveKey('jwt')),
       uploads,
-      gitlab: new GitLabIntegrationService({ db, box, publicUrl: deps.publicUrl }),
+      gitlab,
       policies: new PolicyService({ db, compiler: new PolicyCompiler(deps.opaPath) }),
+      slack: {
+        installations: slackInstallations,
+        missingSettings: missingSlackSettings(deps.slack),
+      },
       access: new PolicyAccess({
         db,
         evaluator: new PolicyEvaluator({ db, logger: deps.logger }),
@@ -88,11 +102,23 @@ export function createApi(deps: ApiDependencies): Express {
           box,
           runs,
           logger: deps.logger,
+          gitlabApi: () => gitlab.api(),
           // GitLab sends up to 25 MB; refusing a large push would count toward disabling the hook.
           maxBodyBytes: Math.max(deps.maxBodyBytes, GITLAB_MAX_WEBHOOK_BYTES),
         }),
       },
       { path: '/oauth/gitlab/callback', router: oauthCallbackRouter() },
+      {
+        path: '/slack',
+        router: slackRouter({
+          settings: deps.slack,
+          installations: slackInstallations,
+          box,
+          publicUrl: deps.publicUrl,
+          logger: deps.logger,
+          maxBodyBytes: deps.maxBodyBytes,
+        }),
+      },
     ],
     readiness: deps.readiness,
   });

@@ -425,3 +425,23 @@ export const gitlabMergeRequestNotes = pgTable(
   },
   (table) => [primaryKey({ columns: [table.stackId, table.project, table.mergeRequestIid] })],
 );
+
+/**
+ * The Slack workspaces the Gantry app is installed in, one row per workspace. The installation
+ * @slack/oauth builds, bot token included, is kept only sealed; the columns beside it are what
+ * admins see and what events are matched by.
+ */
+export const slackInstallations = pgTable('slack_installations', {
+  teamId: text('team_id').primaryKey(),
+  teamName: text('team_name'),
+  enterpriseId: text('enterprise_id'),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id').notNull(),
+  /** Slack user ID of the person who installed the app. */
+  installedBy: text('installed_by').notNull(),
+  /** The whole installation as JSON, sealed with the SecretBox. */
+  encryptedInstallation: text('encrypted_installation').notNull(),
+  installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type SlackInstallationRow = typeof slackInstallations.$inferSelect;

@@ -136,6 +136,7 @@ export class GitLabError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+const ARCHIVE_TIMEOUT_MS = 10 * 60_000;
 /** The branches a project offers when choosing a stack's branch. */
 export const MAX_BRANCHES_PER_PROJECT = 20;
 /** Branch listings in flight at once: fast for many projects, gentle on GitLab's rate limits. */
@@ -177,7 +178,8 @@ export class GitLabApi {
     this.projectsApi = new Projects(config);
     this.branches = new Branches(config);
     this.commits = new Commits(config);
-    this.repositories = new Repositories(config);
+    // The timeout covers reading the whole archive, which takes as long as the repository is big.
+    this.repositories = new Repositories({ ...config, queryTimeout: ARCHIVE_TIMEOUT_MS });
     this.notes = new MergeRequestNotes(config);
     this.deployments = new Deployments(config);
   }

@@ -10,6 +10,7 @@ import { ConflictError, type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
 import type { SecretBox } from '../secrets';
 import type { CommitInfo } from '../vcs';
+import type { GitLabApi } from './api';
 
 const NO_COMMIT = /^0{40}$/;
 
@@ -74,6 +75,8 @@ export function gitlabWebhookRouter(deps: {
   runs: RunService;
   logger: Logger;
   maxBodyBytes: number;
+  /** The connected GitLab, asked for a pushed commit the payload does not describe. */
+  gitlabApi: () => Promise<GitLabApi | undefined>;
 }): Router {
   const logger = deps.logger.child({ component: 'gitlab-webhook' });
   const router = express.Router();
@@ -157,10 +160,10 @@ export function gitlabWebhookRouter(deps: {
     }
     const stacks = await stacksOf(payload.project.path_with_namespace);
     if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
-    const pushed = commitInfo(
-      payload.commits.find((found) => found.id === payload.after) ?? { id: payload.after },
-      payload.user_name,
-    );
+    const listed = payload.commits.find((found) => found.id === payload.after);
+    const pushed = listed
+      ? commitInfo(listed)
+      : await describeCommit(payload.project.path_with_namespace, payload.after, payload.user_name);
     return startEach(stacks, (stack) => {
       const triggeredBy = payload.user_username ?? null;
       const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
@@ -169,6 +172,33 @@ export function gitlabWebhookRouter(deps: {
         ? deps.runs.trackRun(stack.id, { commit: pushed, triggeredBy, dedupeKey })
         : deps.runs.proposeRun(stack.id, { branch, commit: pushed, triggeredBy, dedupeKey });
     });
+  }
+
+  /**
+   * A pushed commit GitLab left out of the payload (it lists at most 20, and none for a new
+   * branch), as GitLab describes it; the bare hash if GitLab cannot say.
+   */
+  async function describeCommit(
+    projectPath: string,
+    sha: string,
+    pusher?: string,
+  ): Promise<CommitInfo> {
+    try {
+      const api = await deps.gitlabApi();
+      const found = api && (await api.commit(projectPath, sha));
+      if (found) {
+        return {
+          hash: found.id,
+          message: found.title,
+          authorName: found.authorName,
+          timestamp: new Date(found.authoredDate),
+          url: found.webUrl,
+        };
+      }
+    } catch (error) {
+      logger.warn({ err: error, project: projectPath, commit: sha }, 'describing pushed commit');
+    }
+    return commitInfo({ id: sha }, pusher);
   }
 
   async function mergeRequest(payload: MergeRequestEvent): Promise<Outcome> {

@@ -1,9 +1,15 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as tar from 'tar';
 import type { Stack } from '../db/schema';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
 import { VcsError, type CommitInfo, type VcsProvider } from './index';
+
+// GitLab's default limit is 5 archive downloads a minute per project and user: pauses of 5,
+// 10, 20 and 40 s outlast a minute.
+const RATE_LIMITED_ATTEMPTS = 5;
+const RATE_LIMITED_PAUSE_MS = 5_000;
 
 /**
  * A stack's code on the installation's GitLab, read through its API with the integration's
@@ -26,15 +32,11 @@ export class GitLabProvider implements VcsProvider {
       throw new VcsError(`"${commit}" is not a full commit hash`);
     }
     const api = await this.client(stack);
-    const found = await gitlab(
-      () => api.commit(stack.repository, commit),
-      `commit ${commit}`,
-      stack,
+    const found = await patiently(() =>
+      gitlab(() => api.commit(stack.repository, commit), `commit ${commit}`, stack),
     );
-    const archive = await gitlab(
-      () => api.archive(stack.repository, commit),
-      `commit ${commit}`,
-      stack,
+    const archive = await patiently(() =>
+      gitlab(() => api.archive(stack.repository, commit), `commit ${commit}`, stack),
     );
     try {
       // GitLab puts everything under one top directory, `<project>-<sha>-<sha>/`.
@@ -55,6 +57,23 @@ export class GitLabProvider implements VcsProvider {
       );
     }
     return api;
+  }
+}
+
+/**
+ * A checkout's GitLab calls, tried again after a pause when GitLab is rate-limiting: it allows
+ * few archive downloads a minute per project, and stacks sharing a project start together.
+ */
+async function patiently<T>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (error) {
+      const cause = (error as Error).cause;
+      const limited = cause instanceof GitLabError && cause.status === 429;
+      if (!limited || attempt >= RATE_LIMITED_ATTEMPTS) throw error;
+      await sleep(RATE_LIMITED_PAUSE_MS * 2 ** (attempt - 1));
+    }
   }
 }
 

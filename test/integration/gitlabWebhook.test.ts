@@ -282,6 +282,24 @@ describe('GitLab webhooks', () => {
     await harness.waitForState(newerRun, RunState.FINISHED);
   });
 
+  it('asks GitLab about a pushed commit the payload does not list', async () => {
+    const sha = await repo.commit({ 'infra/main.tf': CODE('nine') }, 'Unlisted commit', 'big');
+    const answer = await deliver(
+      hookUrl,
+      pushHook(gitlab.url, project, ada, { ref: 'refs/heads/big', after: sha, listCommits: false }),
+      secret,
+    );
+    const runId = answer.body.runs!.find((run) => run.stack === 'infra')!.id;
+    const [run] = (await runsOf('infra')).filter((found) => found.id === runId);
+    expect(run).toMatchObject({
+      commitHash: sha,
+      commitMessage: 'Unlisted commit',
+      commitAuthorName: 'Ada Lovelace',
+      commitUrl: `${gitlab.url}/platform/infra/-/commit/${sha}`,
+    });
+    await harness.waitForState(runId, RunState.FINISHED);
+  });
+
   it('starts nothing for edits without commits, forks, closed merge requests, deleted branches and tags', async () => {
     const before = (await runsOf('infra')).length;
     const head = (await runsOf('infra')).at(-1)!.commitHash;

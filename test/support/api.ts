@@ -6,6 +6,7 @@ import { createApi } from '../../src/api';
 import type { Database } from '../../src/db';
 import { createLogger } from '../../src/logger';
 import type { SecretBox } from '../../src/secrets';
+import type { SlackSettings } from '../../src/slack';
 import { requireTool } from '../../src/tools';
 import { GitLabIntegrationService } from '../../src/gitlab/integration';
 import { vcsProviders } from '../../src/vcs/providers';
@@ -43,7 +44,7 @@ export interface ApiParts {
  */
 export async function startApiServer(
   harness: RunHarness | ApiParts,
-  options: { db?: Database } = {},
+  options: { db?: Database; slack?: SlackSettings } = {},
 ): Promise<ApiServer> {
   const client =
     'temporal' in harness
@@ -74,6 +75,7 @@ export async function startApiServer(
       ),
       opaPath: requireTool('opa', process.env),
       readiness: [],
+      ...(options.slack ? { slack: options.slack } : {}),
     }),
   );
   const api: ApiServer = {

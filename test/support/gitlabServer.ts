@@ -470,13 +470,7 @@ class GitLabData {
 
 function userJson(data: GitLabData, user: GitLabUserRecord) {
   return {
-    id: user.id,
-    username: user.username,
-    name: user.name,
-    state: 'active',
-    locked: false,
-    avatar_url: `${data.url()}/uploads/-/system/user/avatar/${user.id}/avatar.png`,
-    web_url: `${data.url()}/${user.username}`,
+    ...userBasicJson(data, user),
     created_at: user.createdAt,
     bio: '',
     location: '',

@@ -59,7 +59,14 @@ export function pushHook(
   gitlabUrl: string,
   project: GitLabProjectRecord,
   pusher: Pusher,
-  options: { ref: string; before?: string; after: string; title?: string },
+  options: {
+    ref: string;
+    before?: string;
+    after: string;
+    title?: string;
+    /** GitLab lists no commits for a new branch pushed with nothing new, and at most 20. */
+    listCommits?: boolean;
+  },
 ): WebhookDelivery {
   const tag = options.ref.startsWith('refs/tags/');
   const deleted = /^0{40}$/.test(options.after);
@@ -82,9 +89,10 @@ export function pushHook(
       user_avatar: null,
       project_id: project.id,
       project: projectJson(gitlabUrl, project),
-      commits: deleted
-        ? []
-        : [commitJson(gitlabUrl, project, options.after, options.title ?? 'Change the marker')],
+      commits:
+        deleted || options.listCommits === false
+          ? []
+          : [commitJson(gitlabUrl, project, options.after, options.title ?? 'Change the marker')],
       total_commits_count: deleted ? 0 : 1,
       push_options: {},
       repository: {

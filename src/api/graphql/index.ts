@@ -23,6 +23,7 @@ import { accountResolvers } from './resolvers/account';
 import { contextResolvers } from './resolvers/contexts';
 import { runResolvers } from './resolvers/runs';
 import { policyResolvers } from './resolvers/policies';
+import { slackResolvers } from './resolvers/slack';
 import { stackResolvers } from './resolvers/stacks';
 import { typeDefs } from './schema';
 import type { ApiServices } from './services';
@@ -53,6 +54,7 @@ export function createSchema(): GraphQLSchema {
     contextResolvers,
     accountResolvers,
     policyResolvers,
+    slackResolvers,
   ]) {
     for (const [typeName, fields] of Object.entries(resolvers as Record<string, object>)) {
       const type = schema.getType(typeName);

@@ -6,6 +6,7 @@ import type { Logger } from '../../logger';
 import type { PolicyAccess } from '../../policy/access';
 import type { PolicyService } from '../../policy/service';
 import type { RunService } from '../../runs/service';
+import type { SlackInstallations } from '../../slack';
 import type { StackService } from '../../stacks/service';
 import type { StateUploads } from '../../state/uploads';
 
@@ -22,6 +23,8 @@ export interface ApiServices {
   policies: PolicyService;
   /** Stack access policies, adding to and taking from what teams give. */
   access: PolicyAccess;
+  /** The workspaces the Slack app is installed in, and the SLACK_* variables it still lacks. */
+  slack: { installations: SlackInstallations; missingSettings: string[] };
   /** GANTRY_ADMIN_TOKEN, or the one generated into the data dir. */
   adminToken: string | undefined;
   accountName: string;

@@ -265,6 +265,12 @@ export type Mutation = {
   runStop: Run;
   /** Trigger a Run against the current HEAD. */
   runTrigger: Run;
+  /**
+   * Forget the Slack app's installation in a workspace (admins only): Gantry drops its bot token
+   * and stops talking to the workspace. The app stays in the workspace until someone removes it
+   * there.
+   */
+  slackIntegrationDelete: SlackWorkspace;
   /** Add a stack config element. */
   stackConfigAdd: ConfigElement;
   /** Delete a stack config element. */
@@ -440,6 +446,11 @@ export type MutationRunTriggerArgs = {
 };
 
 
+export type MutationSlackIntegrationDeleteArgs = {
+  teamId: Scalars['ID']['input'];
+};
+
+
 export type MutationStackConfigAddArgs = {
   config: ConfigInput;
   stack: Scalars['ID']['input'];
@@ -559,6 +570,8 @@ export type Query = {
   policy?: Maybe<Policy>;
   /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
   repositories: Array<Repository>;
+  /** The Slack app and the workspaces it is installed in (admins only). */
+  slackIntegration: SlackIntegration;
   /** Details of a single Stack. */
   stack?: Maybe<Stack>;
   /** List of all the stacks the caller may read. */
@@ -693,6 +706,36 @@ export type RuntimeConfig = {
   runnerImage: Scalars['String']['output'];
   /** Terraform version set on the stack; empty when the worker's pinned OpenTofu is used. */
   terraformVersion: Scalars['String']['output'];
+};
+
+/** The Slack app: whether it is set up, where to install it, and where it is installed. */
+export type SlackIntegration = {
+  __typename?: 'SlackIntegration';
+  /** Whether SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_SIGNING_SECRET are all set. */
+  configured: Scalars['Boolean']['output'];
+  /** Page that installs the app in a workspace: GANTRY_PUBLIC_URL/slack/install. */
+  installUrl: Scalars['String']['output'];
+  /** The SLACK_* variables that still need setting for the /slack routes to work. */
+  missingSettings: Array<Scalars['String']['output']>;
+  /** Workspaces the app is installed in, earliest installation first. */
+  workspaces: Array<SlackWorkspace>;
+};
+
+/** A Slack workspace the app is installed in. */
+export type SlackWorkspace = {
+  __typename?: 'SlackWorkspace';
+  /** Slack user ID of Gantry's bot user in the workspace. */
+  botUserId: Scalars['String']['output'];
+  /** ID of the Enterprise Grid organization the workspace belongs to, if any. */
+  enterpriseId?: Maybe<Scalars['ID']['output']>;
+  /** Unix timestamp of the installation (the latest one, if it was installed again). */
+  installedAt: Scalars['Int']['output'];
+  /** Slack user ID of the person who installed the app. */
+  installedBy: Scalars['String']['output'];
+  /** Slack team ID of the workspace, such as T0123ABCD. */
+  teamId: Scalars['ID']['output'];
+  /** Name of the workspace when it was installed. */
+  teamName?: Maybe<Scalars['String']['output']>;
 };
 
 /** Stack represents a single OpenTofu/Terraform project. */
@@ -1028,6 +1071,8 @@ export type ResolversTypes = {
   RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
   RunType: RunType;
   RuntimeConfig: ResolverTypeWrapper<RuntimeConfig>;
+  SlackIntegration: ResolverTypeWrapper<SlackIntegration>;
+  SlackWorkspace: ResolverTypeWrapper<SlackWorkspace>;
   Stack: ResolverTypeWrapper<StackRow>;
   StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
   StackInput: StackInput;
@@ -1068,6 +1113,8 @@ export type ResolversParentTypes = {
   Run: RunRow;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
+  SlackIntegration: SlackIntegration;
+  SlackWorkspace: SlackWorkspace;
   Stack: StackRow;
   StackContextAttachment: StackAttachmentModel;
   StackInput: StackInput;
@@ -1189,6 +1236,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
   runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
   runTrigger?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTriggerArgs, 'stack'>>;
+  slackIntegrationDelete?: Resolver<ResolversTypes['SlackWorkspace'], ParentType, ContextType, RequireFields<MutationSlackIntegrationDeleteArgs, 'teamId'>>;
   stackConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigAddArgs, 'config' | 'stack'>>;
   stackConfigDelete?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigDeleteArgs, 'id' | 'stack'>>;
   stackCreate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackCreateArgs, 'input' | 'manageState'>>;
@@ -1235,6 +1283,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
+  slackIntegration?: Resolver<ResolversTypes['SlackIntegration'], ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
   stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
@@ -1281,6 +1330,22 @@ export type RuntimeConfigResolvers<ContextType = GraphQLContext, ParentType exte
   projectRoot?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   runnerImage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   terraformVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type SlackIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SlackIntegration'] = ResolversParentTypes['SlackIntegration']> = {
+  configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  installUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  missingSettings?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  workspaces?: Resolver<Array<ResolversTypes['SlackWorkspace']>, ParentType, ContextType>;
+};
+
+export type SlackWorkspaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SlackWorkspace'] = ResolversParentTypes['SlackWorkspace']> = {
+  botUserId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  enterpriseId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  installedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  installedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  teamId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  teamName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Stack'] = ResolversParentTypes['Stack']> = {
@@ -1386,6 +1451,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Run?: RunResolvers<ContextType>;
   RunStateTransition?: RunStateTransitionResolvers<ContextType>;
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
+  SlackIntegration?: SlackIntegrationResolvers<ContextType>;
+  SlackWorkspace?: SlackWorkspaceResolvers<ContextType>;
   Stack?: StackResolvers<ContextType>;
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
   StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;

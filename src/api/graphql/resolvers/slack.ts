@@ -1,0 +1,42 @@
+import { NotFoundError } from '../../../runs/service';
+import type { SlackWorkspace as SlackWorkspaceRow } from '../../../slack';
+import { requireAdmin } from '../guard';
+import type { Resolvers, SlackWorkspace } from '../types.generated';
+
+function workspace(row: SlackWorkspaceRow): SlackWorkspace {
+  return {
+    teamId: row.teamId,
+    teamName: row.teamName,
+    enterpriseId: row.enterpriseId,
+    botUserId: row.botUserId,
+    installedAt: Math.floor(row.installedAt.getTime() / 1000),
+    installedBy: row.installedBy,
+  };
+}
+
+export const slackResolvers: Resolvers = {
+  Query: {
+    slackIntegration: async (_parent, _args, context) => {
+      requireAdmin(context);
+      const { slack, publicUrl } = context.services;
+      return {
+        configured: slack.missingSettings.length === 0,
+        missingSettings: slack.missingSettings,
+        installUrl: `${publicUrl}/slack/install`,
+        workspaces: (await slack.installations.list()).map(workspace),
+      };
+    },
+  },
+
+  Mutation: {
+    slackIntegrationDelete: async (_parent, { teamId }, context) => {
+      requireAdmin(context);
+      const removed = await context.services.slack.installations.remove(teamId);
+      if (!removed) {
+        throw new NotFoundError(`the Slack app is not installed in workspace "${teamId}"`);
+      }
+      context.services.logger.info({ team: teamId }, 'slack installation removed by an admin');
+      return workspace(removed);
+    },
+  },
+};

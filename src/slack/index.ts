@@ -1,0 +1,57 @@
+import escapeHtml from 'escape-html';
+import express, { type Router } from 'express';
+import type { Logger } from '../logger';
+import type { SecretBox } from '../secrets';
+import { slackEventsHandler } from './events';
+import { slackInstallRouter } from './install';
+import type { SlackInstallations } from './installations';
+import { sendPage } from './page';
+import { missingSlackSettings, type SlackApp, type SlackSettings } from './settings';
+import { verifySlackRequest } from './signature';
+
+export { SlackInstallations, type SlackWorkspace } from './installations';
+export { missingSlackSettings, type SlackSettings } from './settings';
+export { slackRawBody, verifySlackRequest } from './signature';
+
+/**
+ * Everything under /slack: the install flow and the Events API. Without the SLACK_* settings
+ * every /slack route answers 503 naming what is missing; Gantry itself runs on.
+ */
+export function slackRouter(deps: {
+  settings: SlackSettings | undefined;
+  installations: SlackInstallations;
+  box: SecretBox;
+  publicUrl: string;
+  logger: Logger;
+  maxBodyBytes: number;
+}): Router {
+  const router = express.Router();
+  const missing = missingSlackSettings(deps.settings);
+  if (missing.length > 0) {
+    const reason = `Slack is not set up: set ${missing.join(', ')} from the Slack app's Basic Information page and restart Gantry`;
+    router.use((req, res) => {
+      if (req.method === 'GET') {
+        sendPage(res, 503, 'Slack is not set up', `<p>${escapeHtml(reason)}.</p>`);
+      } else {
+        res.status(503).json({ error: reason });
+      }
+    });
+    return router;
+  }
+  const app = deps.settings as SlackApp;
+  router.use(
+    slackInstallRouter({
+      app,
+      installations: deps.installations,
+      box: deps.box,
+      publicUrl: deps.publicUrl,
+      logger: deps.logger,
+    }),
+  );
+  router.post(
+    '/events',
+    verifySlackRequest({ signingSecret: app.signingSecret, maxBodyBytes: deps.maxBodyBytes }),
+    slackEventsHandler({ installations: deps.installations, logger: deps.logger }),
+  );
+  return router;
+}

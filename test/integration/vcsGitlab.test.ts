@@ -1,0 +1,95 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Stack } from '../../src/db/schema';
+import { GitLabApi } from '../../src/gitlab/api';
+import { VcsError } from '../../src/vcs';
+import { GitLabProvider } from '../../src/vcs/gitlab';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
+
+describe('the GitLab VCS provider against a GitLab-speaking server', () => {
+  let gitlab: GitLabServer;
+  let repo: TestRepo;
+  let provider: GitLabProvider;
+  let first: string;
+  let second: string;
+  const stack = { id: 'infra', repository: 'platform/infra', provider: 'GITLAB' } as Stack;
+
+  beforeAll(async () => {
+    repo = await createTestRepo();
+    first = await repo.commit({ 'main.tf': 'one', 'modules/a.tf': 'a' }, 'First');
+    second = await repo.commit({ 'main.tf': 'two' }, 'Second\n\nWith a body.');
+    gitlab = await startGitLabServer();
+    gitlab.addUser({ username: 'gantry', token: 'glpat-gantry' });
+    gitlab.addProject({
+      pathWithNamespace: 'platform/infra',
+      repositoryDir: repo.dir,
+      members: [{ username: 'gantry', accessLevel: 20 }],
+    });
+    provider = new GitLabProvider(() =>
+      Promise.resolve(new GitLabApi({ host: gitlab.url, token: 'glpat-gantry' })),
+    );
+  });
+
+  afterAll(async () => {
+    await gitlab?.close();
+    await repo?.remove();
+  });
+
+  const checkout = async (commit: string) => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-gitlab-'));
+    try {
+      const info = await provider.checkout(stack, commit, dir);
+      const files = (await fs.readdir(dir, { recursive: true })).sort();
+      const main = await fs.readFile(path.join(dir, 'main.tf'), 'utf8');
+      return { info, files, main };
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("reads the branch head and its commit, as GitLab's API gives them", async () => {
+    const head = await provider.headOf(stack, 'main');
+    expect(head).toMatchObject({ hash: second, message: 'Second', authorName: 'Ada Lovelace' });
+    expect(head.url).toBe(`${gitlab.url}/platform/infra/-/commit/${second}`);
+  });
+
+  it("puts the project's files at exactly the commit into the workspace, without GitLab's top directory", async () => {
+    const older = await checkout(first);
+    expect(older.files).toEqual(['main.tf', 'modules', 'modules/a.tf']);
+    expect(older.main).toBe('one');
+    expect(older.info).toMatchObject({ hash: first, message: 'First' });
+    expect((await checkout(second)).main).toBe('two');
+  });
+
+  it('says which branch or commit does not exist', async () => {
+    const missing = await provider.headOf(stack, 'nope').catch((error: unknown) => error);
+    expect(missing).toBeInstanceOf(VcsError);
+    expect((missing as Error).message).toBe(
+      'branch "nope" does not exist in GitLab project "platform/infra", or the integration\'s token cannot see it',
+    );
+    await expect(checkout('0'.repeat(40))).rejects.toThrow(/commit 0{40} does not exist/);
+    await expect(checkout('main')).rejects.toThrow('"main" is not a full commit hash');
+  });
+
+  it('waits out GitLab rate-limiting archive downloads instead of failing the run', async () => {
+    // gitbeaker tries a 429 ten times at once; past that the provider pauses and tries again.
+    gitlab.failNext(10, { status: 429, retryAfterSeconds: 1 });
+    const started = Date.now();
+    const commit = await provider.checkout(
+      stack,
+      second,
+      await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-')),
+    );
+    expect(commit.hash).toBe(second);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+  }, 60_000);
+
+  it('says GitLab is not connected when no integration is set up', async () => {
+    const unconnected = new GitLabProvider(() => Promise.resolve(undefined));
+    await expect(unconnected.headOf(stack, 'main')).rejects.toThrow(
+      /Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup/,
+    );
+  });
+});

@@ -1,0 +1,445 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Request, type Response } from 'express';
+
+/**
+ * A local HTTP server that speaks the part of Slack's Web API Gantry uses, the way Slack does:
+ * `POST /api/<method>` with form or JSON arguments, tokens in `Authorization: Bearer` or a
+ * `token` argument, HTTP 200 with `{ ok: false, error }` for every API error, and 429 with
+ * Retry-After when rate limited. @slack/web-api and @slack/oauth run against it unchanged,
+ * through their slackApiUrl option.
+ *
+ * New methods are entries in `methods` (see the bottom of the file): a name, who may call it
+ * (a token of some kind, or the app's client credentials), and a handler over `SlackData`.
+ */
+
+export interface SeedWorkspace {
+  /** A team ID such as T0123ABCD; generated when not given. */
+  id?: string;
+  name: string;
+  /** The workspace's subdomain; from the name when not given. */
+  domain?: string;
+  enterprise?: { id: string; name: string };
+}
+
+export interface SeedUser {
+  /** A user ID such as U0123ABCD; generated when not given. */
+  id?: string;
+  teamId: string;
+  name: string;
+  realName?: string;
+  isAdmin?: boolean;
+}
+
+export interface SeedApp {
+  clientId: string;
+  clientSecret: string;
+  /** An app ID such as A0123ABCD; generated when not given. */
+  id?: string;
+  name?: string;
+  /** The redirect URLs the app registered; none means any. */
+  redirectUrls?: string[];
+}
+
+export interface SlackWorkspaceRecord {
+  id: string;
+  name: string;
+  domain: string;
+  enterprise?: { id: string; name: string };
+}
+
+export interface SlackUserRecord {
+  id: string;
+  teamId: string;
+  name: string;
+  realName: string;
+  isAdmin: boolean;
+  isBot: boolean;
+}
+
+export interface SlackAppRecord {
+  id: string;
+  name: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUrls: string[];
+}
+
+/** A bot token, as Slack issues one when an app is installed in a workspace. */
+export interface SlackTokenRecord {
+  token: string;
+  kind: 'bot';
+  app: SlackAppRecord;
+  team: SlackWorkspaceRecord;
+  /** The bot user, and the bot ID Slack knows it by (B…). */
+  user: SlackUserRecord;
+  botId: string;
+  scopes: string[];
+  /** Who installed the app, which made the token. */
+  installer: SlackUserRecord;
+  revoked: boolean;
+}
+
+interface CodeRecord {
+  app: SlackAppRecord;
+  team: SlackWorkspaceRecord;
+  user: SlackUserRecord;
+  scopes: string[];
+  redirectUri: string | undefined;
+  expiresAt: number;
+}
+
+export interface Failure {
+  /** 429 carries Retry-After; 500 and 503 are Slack being down. */
+  status: 429 | 500 | 503;
+  retryAfterSeconds?: number;
+}
+
+export interface LoggedRequest {
+  /** The Web API method, such as `oauth.v2.access`. */
+  method: string;
+  /** The arguments as Slack received them, token and client secret left out. */
+  args: Record<string, unknown>;
+  /** How the caller identified itself. */
+  auth: 'bearer' | 'token-argument' | 'basic' | 'client-arguments' | 'none';
+  status: number;
+  /** The `error` of an `ok: false` answer. */
+  error?: string;
+}
+
+/** How long an OAuth code from the authorize page may be exchanged: ten minutes. */
+const CODE_LIFETIME_MS = 10 * 60_000;
+
+/** What the fake Slack knows: apps, workspaces, people, and what installing issued. */
+export class SlackData {
+  readonly apps = new Map<string, SlackAppRecord>();
+  readonly workspaces = new Map<string, SlackWorkspaceRecord>();
+  readonly users = new Map<string, SlackUserRecord>();
+  readonly tokens = new Map<string, SlackTokenRecord>();
+  readonly codes = new Map<string, CodeRecord>();
+  private next = 1;
+
+  /** An ID in Slack's style: a prefix letter and eight or more upper-case characters. */
+  id(prefix: string): string {
+    return `${prefix}${String(this.next++).padStart(4, '0')}${randomBytes(3).toString('hex').toUpperCase()}`;
+  }
+
+  workspace(id: string): SlackWorkspaceRecord {
+    const found = this.workspaces.get(id);
+    if (!found) throw new Error(`no Slack workspace "${id}"`);
+    return found;
+  }
+
+  user(id: string): SlackUserRecord {
+    const found = this.users.get(id);
+    if (!found) throw new Error(`no Slack user "${id}"`);
+    return found;
+  }
+
+  /** The bot user of an app in a workspace: one per installation, kept across reinstalls. */
+  botUser(
+    app: SlackAppRecord,
+    team: SlackWorkspaceRecord,
+  ): { user: SlackUserRecord; botId: string } {
+    const existing = [...this.tokens.values()].find(
+      (token) => token.app === app && token.team === team,
+    );
+    if (existing) return { user: existing.user, botId: existing.botId };
+    const user: SlackUserRecord = {
+      id: this.id('U'),
+      teamId: team.id,
+      name: app.name.toLowerCase().replace(/\W+/g, '_'),
+      realName: app.name,
+      isAdmin: false,
+      isBot: true,
+    };
+    this.users.set(user.id, user);
+    return { user, botId: this.id('B') };
+  }
+}
+
+/** What a method handler gets: the arguments, the caller, and ways to answer as Slack does. */
+export interface MethodContext {
+  req: Request;
+  res: Response;
+  data: SlackData;
+  /** The method's arguments, from the form or JSON body and the query string. */
+  args: Record<string, unknown>;
+  /** The caller's token, for methods that take one. */
+  token?: SlackTokenRecord;
+  /** The app, for methods called with its client credentials. */
+  app?: SlackAppRecord;
+  /** The client secret the caller gave, for methods called with client credentials. */
+  clientSecret?: string;
+  ok: (body?: Record<string, unknown>) => void;
+  /** HTTP 200 with `{ ok: false, error }`, as Slack answers every API error. */
+  fail: (error: string, extra?: Record<string, unknown>) => void;
+}
+
+export interface SlackMethod {
+  name: string;
+  /** `token`: any valid token with `scopes`; `client`: the app's client ID and secret. */
+  auth: 'token' | 'client';
+  /** The scopes a token needs, any one of them. */
+  scopes?: string[];
+  handle: (context: MethodContext) => void;
+}
+
+export interface SlackServer {
+  url: string;
+  /** What SLACK_API_URL should be: `<url>/api/`. */
+  apiUrl: string;
+  close(): Promise<void>;
+  addApp(app: SeedApp): SlackAppRecord;
+  addWorkspace(workspace: SeedWorkspace): SlackWorkspaceRecord;
+  addUser(user: SeedUser): SlackUserRecord;
+  /**
+   * The person approving the app on Slack's authorize page: the code Slack would append to the
+   * redirect URL for these scopes.
+   */
+  authorize(options: {
+    clientId: string;
+    teamId: string;
+    userId: string;
+    scopes: string[];
+    redirectUri?: string;
+  }): string;
+  /** Revokes a token, as auth.revoke or removing the app does. */
+  revokeToken(token: string): void;
+  /** The next `count` Web API calls, whatever they are, answer with this failure. */
+  failNext(count: number, failure: Failure): void;
+  /** Every Web API call in the order it arrived. */
+  readonly requests: LoggedRequest[];
+  /** Every token issued, revoked ones included. */
+  readonly tokens: ReadonlyMap<string, SlackTokenRecord>;
+}
+
+/** Starts the fake Slack on a free port of 127.0.0.1. */
+export async function startSlackServer(): Promise<SlackServer> {
+  const data = new SlackData();
+  const requests: LoggedRequest[] = [];
+  const failures: Failure[] = [];
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.json());
+  app.use(express.urlencoded({ extended: false }));
+
+  app.post('/api/:method', (req, res) => {
+    const name = String(req.params.method);
+    const args: Record<string, unknown> = {
+      ...(req.query as Record<string, unknown>),
+      ...((req.body ?? {}) as Record<string, unknown>),
+    };
+    const shown = Object.fromEntries(
+      Object.entries(args).filter(([key]) => key !== 'token' && key !== 'client_secret'),
+    );
+    const entry: LoggedRequest = { method: name, args: shown, auth: 'none', status: 0 };
+    requests.push(entry);
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
+    const answer = (body: Record<string, unknown>) => {
+      if (body.ok === false) entry.error = String(body.error);
+      res.status(200).json(body);
+    };
+    const failure = failures.shift();
+    if (failure) {
+      if (failure.status === 429) {
+        res
+          .status(429)
+          .set('retry-after', String(failure.retryAfterSeconds ?? 30))
+          .json({ ok: false, error: 'ratelimited' });
+      } else {
+        res.status(failure.status).type('html').send(`<h1>${failure.status}</h1>`);
+      }
+      return;
+    }
+    const method = methods.find((found) => found.name === name);
+    if (!method) return answer({ ok: false, error: 'unknown_method' });
+
+    const context: MethodContext = {
+      req,
+      res,
+      data,
+      args,
+      ok: (body = {}) => answer({ ok: true, ...body }),
+      fail: (error, extra = {}) => answer({ ok: false, error, ...extra }),
+    };
+    if (method.auth === 'client') {
+      // Slack prefers HTTP Basic for the client credentials and also takes them as arguments.
+      const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      const [basicId, basicSecret] = basic
+        ? Buffer.from(basic, 'base64').toString().split(':')
+        : [];
+      entry.auth = basic ? 'basic' : args.client_id ? 'client-arguments' : 'none';
+      const clientId = basicId ?? (args.client_id as string | undefined);
+      if (!clientId) return context.fail('invalid_client_id');
+      const found = [...data.apps.values()].find((candidate) => candidate.clientId === clientId);
+      if (!found) return context.fail('invalid_client_id');
+      context.app = found;
+      context.clientSecret = basicSecret ?? (args.client_secret as string | undefined);
+    } else {
+      const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+      entry.auth = bearer ? 'bearer' : args.token ? 'token-argument' : 'none';
+      const presented = bearer ?? (args.token as string | undefined);
+      if (!presented) return context.fail('not_authed');
+      const token = data.tokens.get(presented);
+      if (!token) return context.fail('invalid_auth');
+      if (token.revoked) return context.fail('token_revoked');
+      if (method.scopes && !method.scopes.some((scope) => token.scopes.includes(scope))) {
+        return context.fail('missing_scope', {
+          needed: method.scopes.join(','),
+          provided: token.scopes.join(','),
+        });
+      }
+      context.token = token;
+    }
+    method.handle(context);
+  });
+  app.use((_req, res) => {
+    res.status(404).type('html').send('<h1>Not Found</h1>');
+  });
+
+  const server = http.createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    addApp: (seed) => {
+      const record: SlackAppRecord = {
+        id: seed.id ?? data.id('A'),
+        name: seed.name ?? 'Gantry',
+        clientId: seed.clientId,
+        clientSecret: seed.clientSecret,
+        redirectUrls: seed.redirectUrls ?? [],
+      };
+      data.apps.set(record.id, record);
+      return record;
+    },
+    addWorkspace: (seed) => {
+      const record: SlackWorkspaceRecord = {
+        id: seed.id ?? data.id('T'),
+        name: seed.name,
+        domain: seed.domain ?? seed.name.toLowerCase().replace(/\W+/g, '-'),
+        ...(seed.enterprise ? { enterprise: seed.enterprise } : {}),
+      };
+      data.workspaces.set(record.id, record);
+      return record;
+    },
+    addUser: (seed) => {
+      data.workspace(seed.teamId);
+      const record: SlackUserRecord = {
+        id: seed.id ?? data.id('U'),
+        teamId: seed.teamId,
+        name: seed.name,
+        realName: seed.realName ?? seed.name,
+        isAdmin: seed.isAdmin ?? false,
+        isBot: false,
+      };
+      data.users.set(record.id, record);
+      return record;
+    },
+    authorize: ({ clientId, teamId, userId, scopes, redirectUri }) => {
+      const found = [...data.apps.values()].find((candidate) => candidate.clientId === clientId);
+      if (!found) throw new Error(`no Slack app with client ID "${clientId}"`);
+      if (
+        redirectUri &&
+        found.redirectUrls.length > 0 &&
+        !found.redirectUrls.includes(redirectUri)
+      ) {
+        throw new Error(`"${redirectUri}" is not a redirect URL of the app`);
+      }
+      const code = `${Date.now()}.${randomBytes(12).toString('hex')}`;
+      data.codes.set(code, {
+        app: found,
+        team: data.workspace(teamId),
+        user: data.user(userId),
+        scopes,
+        redirectUri,
+        expiresAt: Date.now() + CODE_LIFETIME_MS,
+      });
+      return code;
+    },
+    revokeToken: (token) => {
+      const record = data.tokens.get(token);
+      if (!record) throw new Error('no such token');
+      record.revoked = true;
+    },
+    failNext: (count, failure) => {
+      for (let i = 0; i < count; i++) failures.push(failure);
+    },
+    requests,
+    tokens: data.tokens,
+  };
+}
+
+/** Slack's methods, as much of each as Gantry uses. */
+const methods: SlackMethod[] = [
+  {
+    name: 'oauth.v2.access',
+    auth: 'client',
+    handle: ({ data, args, app, clientSecret, ok, fail }) => {
+      if (!app || clientSecret !== app.clientSecret) return fail('bad_client_secret');
+      if (args.grant_type !== undefined && args.grant_type !== 'authorization_code') {
+        return fail('unsupported_grant_type');
+      }
+      const code = typeof args.code === 'string' ? data.codes.get(args.code) : undefined;
+      if (!code || code.app !== app || code.expiresAt < Date.now()) return fail('invalid_code');
+      // The redirect URI must be the one the authorize step was given, if it was given one.
+      if (code.redirectUri !== undefined && args.redirect_uri !== code.redirectUri) {
+        return fail('bad_redirect_uri');
+      }
+      data.codes.delete(args.code as string);
+      const { user: bot, botId } = data.botUser(app, code.team);
+      const token = `xoxb-${code.team.id}-${randomBytes(12).toString('hex')}`;
+      data.tokens.set(token, {
+        token,
+        kind: 'bot',
+        app,
+        team: code.team,
+        user: bot,
+        botId,
+        scopes: code.scopes,
+        installer: code.user,
+        revoked: false,
+      });
+      ok({
+        app_id: app.id,
+        authed_user: { id: code.user.id },
+        scope: code.scopes.join(','),
+        token_type: 'bot',
+        access_token: token,
+        bot_user_id: bot.id,
+        team: { id: code.team.id, name: code.team.name },
+        enterprise: code.team.enterprise ?? null,
+        is_enterprise_install: false,
+      });
+    },
+  },
+  {
+    name: 'auth.test',
+    auth: 'token',
+    handle: ({ token, ok }) => {
+      const { team, user } = token!;
+      ok({
+        url: `https://${team.domain}.slack.com/`,
+        team: team.name,
+        user: user.name,
+        team_id: team.id,
+        user_id: user.id,
+        bot_id: token!.botId,
+        ...(team.enterprise ? { enterprise_id: team.enterprise.id } : {}),
+        is_enterprise_install: false,
+      });
+    },
+  },
+];
