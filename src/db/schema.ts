@@ -445,3 +445,50 @@ export const slackInstallations = pgTable('slack_installations', {
 });
 
 export type SlackInstallationRow = typeof slackInstallations.$inferSelect;
+
+/** A Slack channel told about every run of a stack (`/gantry subscribe <stackId>`). */
+export const slackSubscriptions = pgTable(
+  'slack_subscriptions',
+  {
+    /** A ULID. */
+    id: text('id').primaryKey(),
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => slackInstallations.teamId, { onDelete: 'cascade' }),
+    channelId: text('channel_id').notNull(),
+    channelName: text('channel_name').notNull(),
+    /** Slack user ID of who subscribed the channel. */
+    subscribedBy: text('subscribed_by').notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [
+    unique('slack_subscriptions_once').on(table.stackId, table.teamId, table.channelId),
+    index('slack_subscriptions_by_stack').on(table.stackId),
+  ],
+);
+
+/**
+ * The one message a run has in a subscribed channel: posted at the first transition the
+ * channel hears of, then edited in place (`ts` is Slack's id for it).
+ */
+export const slackRunMessages = pgTable(
+  'slack_run_messages',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts'),
+    /** The state the message shows, so a late delivery changes nothing. */
+    state: text('state'),
+    claimedBy: text('claimed_by'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.teamId, table.channelId] })],
+);
+
+export type SlackSubscription = typeof slackSubscriptions.$inferSelect;

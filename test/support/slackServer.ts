@@ -442,4 +442,6 @@ const methods: SlackMethod[] = [
       });
     },
   },
+  // ---- Messages: chat.postMessage, chat.update ----
+  // ---- People and replies: users.info, chat.postEphemeral ----
 ];
