@@ -19,6 +19,7 @@ import { startGantryWorkers } from './temporal/worker';
 import { ensureTools, requireTool } from './tools';
 import { createGitLabFeedback } from './gitlab/feedback';
 import { GitLabIntegrationService } from './gitlab/integration';
+import { createSlackNotifier } from './slack/notifier';
 import { vcsProviders } from './vcs/providers';
 
 /**
@@ -146,6 +147,13 @@ export async function startGantry(
             box: await secretBox(config),
             publicUrl: config.publicUrl,
             logger,
+          }),
+          createSlackNotifier({
+            db: database.db,
+            box: await secretBox(config),
+            publicUrl: config.publicUrl,
+            logger,
+            slackApiUrl: config.SLACK_API_URL,
           }),
         ],
         runner: {

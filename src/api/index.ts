@@ -61,6 +61,11 @@ export function createApi(deps: ApiDependencies): Express {
     vcsFor: deps.vcsFor,
     runTimeoutMs: deps.runTimeoutMs,
   });
+  // One instance, so GraphQL and Slack share its compiled policies.
+  const access = new PolicyAccess({
+    db,
+    evaluator: new PolicyEvaluator({ db, logger: deps.logger }),
+  });
   const graphql = graphqlRouter(
     {
       db,
@@ -76,10 +81,7 @@ export function createApi(deps: ApiDependencies): Express {
         installations: slackInstallations,
         missingSettings: missingSlackSettings(deps.slack),
       },
-      access: new PolicyAccess({
-        db,
-        evaluator: new PolicyEvaluator({ db, logger: deps.logger }),
-      }),
+      access,
       adminToken: deps.adminToken,
       accountName: deps.accountName,
       publicUrl: deps.publicUrl,
@@ -117,6 +119,9 @@ export function createApi(deps: ApiDependencies): Express {
           publicUrl: deps.publicUrl,
           logger: deps.logger,
           maxBodyBytes: deps.maxBodyBytes,
+          db,
+          runs,
+          access,
         }),
       },
     ],

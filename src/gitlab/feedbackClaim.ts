@@ -3,8 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
 import { schema, type Database } from '../db';
 
-/** The tables whose rows a delivery claims while it talks to GitLab. */
-export type ClaimedTable = typeof schema.gitlabRunFeedback | typeof schema.gitlabMergeRequestNotes;
+/** The tables whose rows a delivery claims while it talks to GitLab or Slack. */
+export type ClaimedTable =
+  | typeof schema.gitlabRunFeedback
+  | typeof schema.gitlabMergeRequestNotes
+  | typeof schema.slackRunMessages;
 
 // Longer than a delivery may take (its activity times out after a minute), so a claim only
 // expires when its holder is gone.

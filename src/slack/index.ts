@@ -1,20 +1,28 @@
 import escapeHtml from 'escape-html';
 import express, { type Router } from 'express';
+import type { Database } from '../db';
 import type { Logger } from '../logger';
+import type { PolicyAccess } from '../policy/access';
+import type { RunService } from '../runs/service';
 import type { SecretBox } from '../secrets';
+import { slackCommandsHandler } from './commands';
 import { slackEventsHandler } from './events';
 import { slackInstallRouter } from './install';
 import type { SlackInstallations } from './installations';
+import { slackInteractionsHandler } from './interactions';
 import { sendPage } from './page';
 import { missingSlackSettings, type SlackApp, type SlackSettings } from './settings';
 import { verifySlackRequest } from './signature';
+import { SlackPeople } from './slackUser';
+import { SlackStackAccess } from './stackAccess';
 
 export { SlackInstallations, type SlackWorkspace } from './installations';
 export { missingSlackSettings, type SlackSettings } from './settings';
 export { slackRawBody, verifySlackRequest } from './signature';
 
 /**
- * Everything under /slack: the install flow and the Events API. Without the SLACK_* settings
+ * Everything under /slack: the install flow, the Events API, the slash command and the buttons
+ * of run messages. Without the SLACK_* settings
  * every /slack route answers 503 naming what is missing; Gantry itself runs on.
  */
 export function slackRouter(deps: {
@@ -24,6 +32,9 @@ export function slackRouter(deps: {
   publicUrl: string;
   logger: Logger;
   maxBodyBytes: number;
+  db: Database;
+  runs: RunService;
+  access: PolicyAccess;
 }): Router {
   const router = express.Router();
   const missing = missingSlackSettings(deps.settings);
@@ -52,6 +63,40 @@ export function slackRouter(deps: {
     '/events',
     verifySlackRequest({ signingSecret: app.signingSecret, maxBodyBytes: deps.maxBodyBytes }),
     slackEventsHandler({ installations: deps.installations, logger: deps.logger }),
+  );
+  const people = new SlackPeople({
+    installations: deps.installations,
+    apiUrl: app.apiUrl,
+    logger: deps.logger,
+  });
+  const stacks = new SlackStackAccess({ runs: deps.runs, access: deps.access });
+  const verified = verifySlackRequest({
+    signingSecret: app.signingSecret,
+    maxBodyBytes: deps.maxBodyBytes,
+  });
+  router.post(
+    '/commands',
+    verified,
+    slackCommandsHandler({
+      db: deps.db,
+      people,
+      stacks,
+      runs: deps.runs,
+      command: app.command,
+      publicUrl: deps.publicUrl,
+      logger: deps.logger,
+    }),
+  );
+  router.post(
+    '/interactions',
+    verified,
+    slackInteractionsHandler({
+      people,
+      stacks,
+      runs: deps.runs,
+      publicUrl: deps.publicUrl,
+      logger: deps.logger,
+    }),
   );
   return router;
 }

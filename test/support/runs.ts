@@ -14,6 +14,7 @@ import { startGantryWorkers, type RunningWorker } from '../../src/temporal/worke
 import { requireTool } from '../../src/tools';
 import { createGitLabFeedback } from '../../src/gitlab/feedback';
 import { GitLabIntegrationService } from '../../src/gitlab/integration';
+import { createSlackNotifier } from '../../src/slack/notifier';
 import { vcsProviders } from '../../src/vcs/providers';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
@@ -46,6 +47,8 @@ export async function startRunHarness(
     notifiers?: RunNotifier[];
     /** Report runs of GitLab stacks to the GitLab a test connects, as `gantry worker` does. */
     gitlabFeedback?: boolean;
+    /** Post run messages to the subscribed channels of the Slack at `slackApiUrl`. */
+    slackNotifications?: { slackApiUrl: string };
   } = {},
 ): Promise<RunHarness> {
   const [temporal, database] = await Promise.all([
@@ -65,6 +68,17 @@ export async function startRunHarness(
     ...(options.notifiers ?? []),
     ...(options.gitlabFeedback
       ? [createGitLabFeedback({ db: database.db, box, publicUrl: apiUrl, logger })]
+      : []),
+    ...(options.slackNotifications
+      ? [
+          createSlackNotifier({
+            db: database.db,
+            box,
+            publicUrl: apiUrl,
+            logger,
+            slackApiUrl: options.slackNotifications.slackApiUrl,
+          }),
+        ]
       : []),
   ];
 

@@ -30,6 +30,29 @@ export interface SeedUser {
   name: string;
   realName?: string;
   isAdmin?: boolean;
+  /** What users.info tells about the person; Slack's defaults when not given. */
+  profile?: Partial<SlackProfileRecord>;
+}
+
+/** The users.info fields of a person beyond name and admin. */
+export interface SlackProfileRecord {
+  displayName: string;
+  tz: string;
+  deleted: boolean;
+  isOwner: boolean;
+  isPrimaryOwner: boolean;
+  isRestricted: boolean;
+  isUltraRestricted: boolean;
+  has2fa: boolean;
+  /** In a workspace of an Enterprise Grid: the person's organization-wide ID (W…) and roles. */
+  enterpriseUser?: { id: string; isAdmin: boolean; isOwner: boolean; teams: string[] };
+}
+
+/** A POST to a response_url, as Slack received it. */
+export interface SlackResponseRecord {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
 }
 
 export interface SeedApp {
@@ -40,6 +63,39 @@ export interface SeedApp {
   name?: string;
   /** The redirect URLs the app registered; none means any. */
   redirectUrls?: string[];
+}
+
+export interface SeedChannel {
+  /** A channel ID such as C0123ABCD; generated when not given. */
+  id?: string;
+  teamId: string;
+  name: string;
+  isPrivate?: boolean;
+  isArchived?: boolean;
+  /** User IDs of the members; a bot is a member once added here. */
+  members?: string[];
+}
+
+export interface SlackChannelRecord {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  members: Set<string>;
+}
+
+/** A message a bot posted, with every version chat.update made of it, oldest first. */
+export interface SlackMessageRecord {
+  channel: string;
+  ts: string;
+  teamId: string;
+  /** The bot user that posted it, and its bot ID. */
+  user: string;
+  botId: string;
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+  edits: Array<{ text: string; blocks: Array<Record<string, unknown>> }>;
 }
 
 export interface SlackWorkspaceRecord {
@@ -56,6 +112,8 @@ export interface SlackUserRecord {
   realName: string;
   isAdmin: boolean;
   isBot: boolean;
+  /** Set for people seeded with addUser; bot users have none. */
+  profile?: SlackProfileRecord;
 }
 
 export interface SlackAppRecord {
@@ -118,7 +176,16 @@ export class SlackData {
   readonly users = new Map<string, SlackUserRecord>();
   readonly tokens = new Map<string, SlackTokenRecord>();
   readonly codes = new Map<string, CodeRecord>();
+  readonly ephemerals: Array<{ channel: string; user: string; text: string; ts: string }> = [];
+  readonly channels = new Map<string, SlackChannelRecord>();
+  readonly messages: SlackMessageRecord[] = [];
   private next = 1;
+  private nextTs = 1;
+
+  /** A message timestamp as Slack makes them, such as "1700000000.000100": unique and rising. */
+  ts(): string {
+    return `${Math.floor(Date.now() / 1000)}.${String(this.nextTs++).padStart(6, '0')}`;
+  }
 
   /** An ID in Slack's style: a prefix letter and eight or more upper-case characters. */
   id(prefix: string): string {
@@ -194,6 +261,9 @@ export interface SlackServer {
   addApp(app: SeedApp): SlackAppRecord;
   addWorkspace(workspace: SeedWorkspace): SlackWorkspaceRecord;
   addUser(user: SeedUser): SlackUserRecord;
+  addChannel(channel: SeedChannel): SlackChannelRecord;
+  /** Every message bots posted, in the order they were posted. */
+  readonly messages: readonly SlackMessageRecord[];
   /**
    * The person approving the app on Slack's authorize page: the code Slack would append to the
    * redirect URL for these scopes.
@@ -211,6 +281,14 @@ export interface SlackServer {
   failNext(count: number, failure: Failure): void;
   /** Every Web API call in the order it arrived. */
   readonly requests: LoggedRequest[];
+  /** Calls of `method` from now on answer `ms` later, as a slow Slack would; 0 stops it. */
+  delay(method: string, ms: number): void;
+  /** A response_url as Slack gives one with a command or an interaction; POSTs go to `responses`. */
+  responseUrl(): string;
+  /** Every POST to a response_url, in the order it arrived. */
+  readonly responses: SlackResponseRecord[];
+  /** Every chat.postEphemeral that Slack accepted. */
+  readonly ephemerals: SlackData['ephemerals'];
   /** Every token issued, revoked ones included. */
   readonly tokens: ReadonlyMap<string, SlackTokenRecord>;
 }
@@ -220,6 +298,8 @@ export async function startSlackServer(): Promise<SlackServer> {
   const data = new SlackData();
   const requests: LoggedRequest[] = [];
   const failures: Failure[] = [];
+  const delays = new Map<string, number>();
+  const responses: SlackResponseRecord[] = [];
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -296,7 +376,18 @@ export async function startSlackServer(): Promise<SlackServer> {
       }
       context.token = token;
     }
-    method.handle(context);
+    const wait = delays.get(name);
+    if (wait) setTimeout(() => method.handle(context), wait);
+    else method.handle(context);
+  });
+  // Slack's response_url hooks take JSON and answer 200 with `ok`.
+  app.post('/response/:id', (req, res) => {
+    responses.push({
+      id: String(req.params.id),
+      body: (req.body ?? {}) as Record<string, unknown>,
+      at: Date.now(),
+    });
+    res.status(200).type('text').send('ok');
   });
   app.use((_req, res) => {
     res.status(404).type('html').send('<h1>Not Found</h1>');
@@ -344,10 +435,45 @@ export async function startSlackServer(): Promise<SlackServer> {
         realName: seed.realName ?? seed.name,
         isAdmin: seed.isAdmin ?? false,
         isBot: false,
+        profile: {
+          displayName: '',
+          tz: 'America/Los_Angeles',
+          deleted: false,
+          isOwner: false,
+          isPrimaryOwner: false,
+          isRestricted: false,
+          isUltraRestricted: false,
+          has2fa: false,
+          ...(data.workspace(seed.teamId).enterprise
+            ? {
+                enterpriseUser: {
+                  id: data.id('W'),
+                  isAdmin: false,
+                  isOwner: false,
+                  teams: [seed.teamId],
+                },
+              }
+            : {}),
+          ...seed.profile,
+        },
       };
       data.users.set(record.id, record);
       return record;
     },
+    addChannel: (seed) => {
+      data.workspace(seed.teamId);
+      const record: SlackChannelRecord = {
+        id: seed.id ?? data.id('C'),
+        teamId: seed.teamId,
+        name: seed.name,
+        isPrivate: seed.isPrivate ?? false,
+        isArchived: seed.isArchived ?? false,
+        members: new Set(seed.members ?? []),
+      };
+      data.channels.set(record.id, record);
+      return record;
+    },
+    messages: data.messages,
     authorize: ({ clientId, teamId, userId, scopes, redirectUri }) => {
       const found = [...data.apps.values()].find((candidate) => candidate.clientId === clientId);
       if (!found) throw new Error(`no Slack app with client ID "${clientId}"`);
@@ -379,6 +505,12 @@ export async function startSlackServer(): Promise<SlackServer> {
     },
     requests,
     tokens: data.tokens,
+    delay: (method, ms) => {
+      delays.set(method, ms);
+    },
+    responseUrl: () => `${url}/response/${randomBytes(8).toString('hex')}`,
+    responses,
+    ephemerals: data.ephemerals,
   };
 }
 
@@ -443,5 +575,162 @@ const methods: SlackMethod[] = [
     },
   },
   // ---- Messages: chat.postMessage, chat.update ----
+  {
+    name: 'chat.postMessage',
+    auth: 'token',
+    scopes: ['chat:write'],
+    handle: ({ data, args, token, ok, fail }) => {
+      const found = postableChannel(data, token!, args.channel);
+      if (typeof found === 'string') return fail(found);
+      const { text, blocks } = messageContent(args);
+      if (!text && blocks.length === 0) return fail('no_text');
+      const message: SlackMessageRecord = {
+        channel: found.id,
+        ts: data.ts(),
+        teamId: token!.team.id,
+        user: token!.user.id,
+        botId: token!.botId,
+        text,
+        blocks,
+        edits: [],
+      };
+      data.messages.push(message);
+      ok({ channel: found.id, ts: message.ts, message: messageBody(message) });
+    },
+  },
+  {
+    name: 'chat.update',
+    auth: 'token',
+    scopes: ['chat:write'],
+    handle: ({ data, args, token, ok, fail }) => {
+      const found = postableChannel(data, token!, args.channel);
+      if (typeof found === 'string') return fail(found);
+      const message = data.messages.find(
+        (candidate) => candidate.channel === found.id && candidate.ts === args.ts,
+      );
+      if (!message) return fail('message_not_found');
+      if (message.botId !== token!.botId) return fail('cant_update_message');
+      const { text, blocks } = messageContent(args);
+      if (!text && blocks.length === 0) return fail('no_text');
+      message.edits.push({ text: message.text, blocks: message.blocks });
+      message.text = text;
+      message.blocks = blocks;
+      ok({ channel: found.id, ts: message.ts, text, message: messageBody(message) });
+    },
+  },
   // ---- People and replies: users.info, chat.postEphemeral ----
+  {
+    name: 'users.info',
+    auth: 'token',
+    scopes: ['users:read'],
+    handle: ({ data, args, token, ok, fail }) => {
+      const user = typeof args.user === 'string' ? data.users.get(args.user) : undefined;
+      // People of other workspaces are unknown, unless the same Enterprise Grid holds both.
+      const team = user && data.workspaces.get(user.teamId);
+      const sameGrid = team?.enterprise && team.enterprise.id === token!.team.enterprise?.id;
+      if (!user || !team || (team !== token!.team && !sameGrid)) return fail('user_not_found');
+      const profile = user.profile;
+      ok({
+        user: {
+          id: user.id,
+          team_id: user.teamId,
+          name: user.name,
+          deleted: profile?.deleted ?? false,
+          real_name: user.realName,
+          tz: profile?.tz ?? 'America/Los_Angeles',
+          profile: {
+            real_name: user.realName,
+            display_name: profile?.displayName ?? '',
+            real_name_normalized: user.realName,
+            display_name_normalized: profile?.displayName ?? '',
+            team: user.teamId,
+          },
+          is_admin: user.isAdmin,
+          is_owner: profile?.isOwner ?? false,
+          is_primary_owner: profile?.isPrimaryOwner ?? false,
+          is_restricted: profile?.isRestricted ?? false,
+          is_ultra_restricted: profile?.isUltraRestricted ?? false,
+          is_bot: user.isBot,
+          is_app_user: false,
+          has_2fa: profile?.has2fa ?? false,
+          ...(profile?.enterpriseUser && team.enterprise
+            ? {
+                enterprise_user: {
+                  id: profile.enterpriseUser.id,
+                  enterprise_id: team.enterprise.id,
+                  enterprise_name: team.enterprise.name,
+                  is_admin: profile.enterpriseUser.isAdmin,
+                  is_owner: profile.enterpriseUser.isOwner,
+                  teams: profile.enterpriseUser.teams,
+                },
+              }
+            : {}),
+        },
+      });
+    },
+  },
+  {
+    name: 'chat.postEphemeral',
+    auth: 'token',
+    scopes: ['chat:write'],
+    handle: ({ data, args, token, ok, fail }) => {
+      if (typeof args.channel !== 'string' || !args.channel) return fail('channel_not_found');
+      const user = typeof args.user === 'string' ? data.users.get(args.user) : undefined;
+      if (!user || user.teamId !== token!.team.id) return fail('user_not_in_channel');
+      if (!args.text && !args.blocks && !args.attachments) return fail('no_text');
+      const ts = `${Math.floor(Date.now() / 1000)}.${String(data.ephemerals.length).padStart(6, '0')}`;
+      data.ephemerals.push({
+        channel: args.channel,
+        user: user.id,
+        text: typeof args.text === 'string' ? args.text : '',
+        ts,
+      });
+      ok({ message_ts: ts });
+    },
+  },
 ];
+
+/**
+ * The channel a bot may write to, or Slack's error: channels of other workspaces and private
+ * channels it is not in do not exist for it; public ones need membership or chat:write.public.
+ */
+function postableChannel(
+  data: SlackData,
+  token: SlackTokenRecord,
+  channel: unknown,
+): SlackChannelRecord | string {
+  const wanted = (typeof channel === 'string' ? channel : '').replace(/^#/, '');
+  const found = [...data.channels.values()].find(
+    (candidate) =>
+      candidate.teamId === token.team.id && (candidate.id === wanted || candidate.name === wanted),
+  );
+  const member = found?.members.has(token.user.id) ?? false;
+  if (!found || (found.isPrivate && !member)) return 'channel_not_found';
+  if (found.isArchived) return 'is_archived';
+  if (!member && !token.scopes.includes('chat:write.public')) return 'not_in_channel';
+  return found;
+}
+
+/** `text` and `blocks` as the Web API takes them: blocks as a JSON string in a form. */
+function messageContent(args: Record<string, unknown>): {
+  text: string;
+  blocks: Array<Record<string, unknown>>;
+} {
+  const raw = typeof args.blocks === 'string' ? (JSON.parse(args.blocks) as unknown) : args.blocks;
+  return {
+    text: typeof args.text === 'string' ? args.text : '',
+    blocks: Array.isArray(raw) ? (raw as Array<Record<string, unknown>>) : [],
+  };
+}
+
+function messageBody(message: SlackMessageRecord): Record<string, unknown> {
+  return {
+    type: 'message',
+    user: message.user,
+    bot_id: message.botId,
+    team: message.teamId,
+    ts: message.ts,
+    text: message.text,
+    blocks: message.blocks,
+  };
+}

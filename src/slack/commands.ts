@@ -1,0 +1,185 @@
+import type { RequestHandler } from 'express';
+import { ulid } from 'ulid';
+import { z } from 'zod';
+import { and, eq } from 'drizzle-orm';
+import { schema, type Database } from '../db';
+import type { Stack } from '../db/schema';
+import type { Logger } from '../logger';
+import type { SlackInput } from '../policy/evaluator';
+import { ConflictError, type RunService } from '../runs/service';
+import { RunType } from '../runs/types';
+import { ephemeral, replyInTime, type SlackReply } from './replies';
+import { NotInstalledError, type SlackPeople } from './slackUser';
+import { SlackStackAccess } from './stackAccess';
+
+// The fields of a slash command Gantry reads; Slack sends more.
+const slashCommand = z.object({
+  command: z.string(),
+  text: z.string().default(''),
+  team_id: z.string(),
+  user_id: z.string(),
+  channel_id: z.string(),
+  channel_name: z.string().default(''),
+  response_url: z.string(),
+});
+type SlashCommand = z.infer<typeof slashCommand>;
+
+// What each subcommand needs of the stack; anything else gets help.
+const NEEDS = new Map<string, 'read' | 'write'>([
+  ['subscribe', 'read'],
+  ['unsubscribe', 'read'],
+  ['status', 'read'],
+  ['trigger', 'write'],
+]);
+
+interface CommandDeps {
+  db: Database;
+  people: SlackPeople;
+  stacks: SlackStackAccess;
+  runs: RunService;
+  /** The slash command as the Slack app registers it, such as `/gantry`. */
+  command: string;
+  publicUrl: string;
+  logger: Logger;
+}
+
+/**
+ * POST /slack/commands, behind verifySlackRequest: the slash command. Every subcommand but help
+ * is judged by the stack's access policies with the `slack` input; replies are ephemeral.
+ */
+export function slackCommandsHandler(deps: CommandDeps): RequestHandler {
+  const logger = deps.logger.child({ component: 'slack-commands' });
+  return async (req, res) => {
+    const parsed = slashCommand.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: 'the body is not a Slack slash command' });
+      return;
+    }
+    const work = run(deps, parsed.data).catch((error: Error) => {
+      logger.error({ err: error, text: parsed.data.text }, 'slack command failed');
+      return ephemeral(
+        `Gantry hit an error running \`${parsed.data.command} ${parsed.data.text}\`: ${error.message}. Try again; if it keeps happening, tell your Gantry admin.`,
+      );
+    });
+    await replyInTime(res, parsed.data.response_url, work, logger);
+  };
+}
+
+async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply> {
+  const [subcommand = 'help', stackId] = request.text.trim().split(/\s+/).filter(Boolean);
+  let slack: SlackInput;
+  try {
+    slack = await deps.people.input({
+      command: request.text,
+      teamId: request.team_id,
+      userId: request.user_id,
+      channel: { id: request.channel_id, name: request.channel_name },
+    });
+  } catch (error) {
+    if (error instanceof NotInstalledError) {
+      return ephemeral(
+        `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${deps.publicUrl}/slack/install, then try again.`,
+      );
+    }
+    return ephemeral(
+      `Slack did not tell Gantry who you are (${(error as Error).message}). Try again in a minute.`,
+    );
+  }
+  const needed = NEEDS.get(subcommand);
+  if (!needed) return ephemeral(help(deps.command));
+  if (!stackId) {
+    return ephemeral(`Name the stack: \`${deps.command} ${subcommand} <stackId>\`.`);
+  }
+  const stack = await deps.stacks.stack(stackId, slack, needed);
+  if (!stack) return ephemeral(SlackStackAccess.refusal(stackId, needed));
+  switch (subcommand) {
+    case 'subscribe':
+      return subscribe(deps, request, stack);
+    case 'unsubscribe':
+      return unsubscribe(deps, request, stack);
+    case 'status':
+      return status(deps, stack);
+    default:
+      return trigger(deps, request, stack);
+  }
+}
+
+function help(command: string): string {
+  return [
+    `\`${command} subscribe <stackId>\`: post this stack's tracked runs in this channel, with Confirm and Discard buttons while a run waits (needs read).`,
+    `\`${command} unsubscribe <stackId>\`: stop posting this stack's runs here (needs read).`,
+    `\`${command} status <stackId>\`: the stack's latest tracked run (needs read).`,
+    `\`${command} trigger <stackId>\`: start a tracked run of the stack's branch (needs write).`,
+    `\`${command} help\`: this list.`,
+    'Access comes from the stack access policies attached to each stack; ask a Gantry admin for one that lets this channel in.',
+  ].join('\n');
+}
+
+async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
+  const [added] = await deps.db
+    .insert(schema.slackSubscriptions)
+    .values({
+      id: ulid(),
+      stackId: stack.id,
+      teamId: request.team_id,
+      channelId: request.channel_id,
+      channelName: request.channel_name,
+      subscribedBy: request.user_id,
+    })
+    .onConflictDoNothing()
+    .returning({ id: schema.slackSubscriptions.id });
+  return ephemeral(
+    added
+      ? `This channel is now subscribed to stack "${stack.id}": its tracked runs will be posted here. \`${deps.command} unsubscribe ${stack.id}\` stops them.`
+      : `This channel is already subscribed to stack "${stack.id}"; nothing changed.`,
+  );
+}
+
+async function unsubscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
+  const removed = await deps.db
+    .delete(schema.slackSubscriptions)
+    .where(
+      and(
+        eq(schema.slackSubscriptions.stackId, stack.id),
+        eq(schema.slackSubscriptions.teamId, request.team_id),
+        eq(schema.slackSubscriptions.channelId, request.channel_id),
+      ),
+    )
+    .returning({ id: schema.slackSubscriptions.id });
+  return ephemeral(
+    removed.length > 0
+      ? `This channel is unsubscribed from stack "${stack.id}"; its runs are no longer posted here.`
+      : `This channel is not subscribed to stack "${stack.id}"; nothing changed. \`${deps.command} subscribe ${stack.id}\` subscribes it.`,
+  );
+}
+
+async function status(deps: CommandDeps, stack: Stack) {
+  const [latest] = await deps.runs.listRuns(stack.id, { types: [RunType.TRACKED] });
+  if (!latest) {
+    return ephemeral(
+      `Stack "${stack.id}" has no tracked runs yet. \`${deps.command} trigger ${stack.id}\` starts one.`,
+    );
+  }
+  const title = latest.commitMessage.split('\n')[0];
+  return ephemeral(
+    `The latest tracked run of stack "${stack.id}" is ${latest.state}, at commit \`${latest.commitHash.slice(0, 8)}\`${title ? ` (${title})` : ''}: ${runLink(deps, latest.stackId, latest.id)}`,
+  );
+}
+
+async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
+  try {
+    const run = await deps.runs.triggerRun(stack.id, { triggeredBy: `slack:${request.user_id}` });
+    return ephemeral(
+      `Triggered a tracked run of stack "${stack.id}" at commit \`${run.commitHash.slice(0, 8)}\`: ${runLink(deps, stack.id, run.id)}`,
+    );
+  } catch (error) {
+    if (error instanceof ConflictError) {
+      return ephemeral(`No run was triggered: ${error.message}.`);
+    }
+    throw error;
+  }
+}
+
+function runLink(deps: CommandDeps, stackId: string, runId: string): string {
+  return `${deps.publicUrl}/stack/${encodeURIComponent(stackId)}/run/${encodeURIComponent(runId)}`;
+}

@@ -1,0 +1,127 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../logger';
+import type { SlackInput } from '../policy/evaluator';
+import { ConflictError, NotFoundError, type RunService } from '../runs/service';
+import { postReply } from './replies';
+import { NotInstalledError, type SlackPeople } from './slackUser';
+import { SlackStackAccess } from './stackAccess';
+
+/** The buttons of a run message (src/slack/notifier.ts) and what each decides. */
+const DECISIONS = new Map<string, 'confirm' | 'discard'>([
+  ['gantry_confirm', 'confirm'],
+  ['gantry_discard', 'discard'],
+]);
+
+const buttonValue = z.object({ stackId: z.string(), runId: z.string() });
+const blockActions = z.object({
+  type: z.literal('block_actions'),
+  user: z.object({
+    id: z.string(),
+    username: z.string().optional(),
+    team_id: z.string().optional(),
+  }),
+  team: z.object({ id: z.string() }).nullish(),
+  channel: z.object({ id: z.string(), name: z.string().default('') }).optional(),
+  response_url: z.string().optional(),
+  actions: z.array(z.object({ action_id: z.string(), value: z.string().optional() })),
+});
+type BlockActions = z.infer<typeof blockActions>;
+
+interface InteractionDeps {
+  people: SlackPeople;
+  stacks: SlackStackAccess;
+  runs: RunService;
+  publicUrl: string;
+  logger: Logger;
+}
+
+/**
+ * POST /slack/interactions, behind verifySlackRequest: Confirm and Discard on run messages.
+ * Slack is answered at once, since a decision waits for the run's worker; the run message is
+ * edited by the notifier when the run moves on, so only refusals are told, ephemerally.
+ */
+export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler {
+  const logger = deps.logger.child({ component: 'slack-interactions' });
+  return (req, res) => {
+    const body = req.body as { payload?: unknown };
+    let payload: BlockActions | undefined;
+    try {
+      const parsed = blockActions.safeParse(JSON.parse(String(body.payload)));
+      payload = parsed.success ? parsed.data : undefined;
+    } catch {
+      res.status(400).json({ error: 'the body carries no JSON payload field' });
+      return;
+    }
+    res.status(200).end();
+    const decision = payload?.actions
+      .map((action) => ({ ...action, decision: DECISIONS.get(action.action_id) }))
+      .find((action) => action.decision);
+    if (!payload?.response_url || !decision?.decision) return;
+    const responseUrl = payload.response_url;
+    void decide(deps, payload, decision.decision, decision.value ?? '')
+      .catch((error: Error) => {
+        logger.error({ err: error }, 'slack decision failed');
+        return `Gantry hit an error taking your decision: ${error.message}. Try again; if it keeps happening, tell your Gantry admin.`;
+      })
+      .then((text) =>
+        text
+          ? postReply(responseUrl, { response_type: 'ephemeral', replace_original: false, text })
+          : undefined,
+      )
+      .catch((error: Error) => logger.warn({ err: error }, 'slack reply not delivered'));
+  };
+}
+
+/** Takes the decision; what the person is told, when there is anything to tell. */
+async function decide(
+  deps: InteractionDeps,
+  payload: BlockActions,
+  decision: 'confirm' | 'discard',
+  value: string,
+): Promise<string | undefined> {
+  const button = buttonValue.safeParse(safeJson(value));
+  if (!button.success) return 'This button is not one Gantry made; nothing was done.';
+  const { stackId, runId } = button.data;
+  const teamId = payload.team?.id ?? payload.user.team_id ?? '';
+  let slack: SlackInput;
+  try {
+    slack = await deps.people.input({
+      command: '',
+      teamId,
+      userId: payload.user.id,
+      channel: { id: payload.channel?.id ?? '', name: payload.channel?.name ?? '' },
+    });
+  } catch (error) {
+    if (error instanceof NotInstalledError) {
+      return `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${deps.publicUrl}/slack/install, then try again.`;
+    }
+    return `Slack did not tell Gantry who you are (${(error as Error).message}). Try again in a minute.`;
+  }
+  const stack = await deps.stacks.stack(stackId, slack, 'write');
+  if (!stack) return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
+  const who =
+    slack.user.display_name || slack.user.real_name || payload.user.username || payload.user.id;
+  try {
+    const { pending } = await deps.runs.decide(stack.id, runId, decision, `${who} (Slack)`);
+    return pending
+      ? `Your ${decision} is recorded; no worker has taken it yet, so the run applies it once one is back.`
+      : undefined;
+  } catch (error) {
+    if (error instanceof NotFoundError) {
+      return `Run ${runId} of stack "${stack.id}" no longer exists; nothing was done.`;
+    }
+    if (error instanceof ConflictError) {
+      return `This run was already decided, so your ${decision} changed nothing: ${error.message}.`;
+    }
+    throw error;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

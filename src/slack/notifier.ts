@@ -1,0 +1,268 @@
+import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { RunNotifier } from '../../activities';
+import { schema, type Database } from '../db';
+import { withClaim } from '../gitlab/feedbackClaim';
+import { runUrl } from '../gitlab/feedback';
+import type { Logger } from '../logger';
+import { RunState } from '../runs/types';
+import type { SecretBox } from '../secrets';
+import { SlackInstallations } from './installations';
+import { runMessage, type MessageRun } from './runMessage';
+
+export interface SlackNotifierDependencies {
+  db: Database;
+  box: SecretBox;
+  /** GANTRY_PUBLIC_URL: where the messages' links to runs point. */
+  publicUrl: string;
+  logger: Logger;
+  /** SLACK_API_URL. */
+  slackApiUrl: string;
+}
+
+type Subscription = typeof schema.slackSubscriptions.$inferSelect;
+
+// Answers no retry can mend: the channel or the installation is gone, or Slack will never
+// take the message as it is.
+const UNMENDABLE = new Set([
+  'channel_not_found',
+  'not_in_channel',
+  'is_archived',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'not_authed',
+  'missing_scope',
+  'no_permission',
+  'team_access_not_granted',
+  'restricted_action',
+  'invalid_blocks',
+  'msg_too_long',
+]);
+
+// The message was deleted, or is no longer the bot's to edit: the run gets a new one.
+const MESSAGE_GONE = new Set(['message_not_found', 'cant_update_message', 'edit_window_closed']);
+
+// Well inside the activity's minute and the claim's 90 seconds, so an attempt that times out
+// has ended, and stored what Slack answered, before a retry can take the claim.
+const SLACK_TIMEOUT_MS = 20_000;
+
+/**
+ * Keeps one message per run in every Slack channel subscribed to the run's stack: posted at
+ * the first transition a delivery hears of, then edited in place at each later one.
+ *
+ * Deliveries of one run overlap and arrive late or twice. None posts the state it was sent
+ * about: each renders the run as the database has it now and compares it with the state the
+ * message shows (slack_run_messages.state), so a late or repeated delivery posts nothing.
+ * Each channel's row is claimed (see withClaim) before anything is posted, and the message's
+ * `ts` is stored the moment Slack answers, so two deliveries never post two messages.
+ *
+ * One window is left: if Slack accepts chat.postMessage but its answer never arrives (the
+ * connection drops after Slack wrote the message, or the worker dies before storing `ts`),
+ * the retry finds no `ts` and posts a second message. Finding the first one again would take
+ * conversations.history and the channels:history scope Gantry does not ask for; a rare
+ * duplicate is preferred to a lost message.
+ *
+ * Slack rate limiting (429) or failing (5xx, unreachable) makes the delivery throw, after
+ * every channel has had its turn, and Temporal tries it again with backoff. The web client
+ * neither waits out a Retry-After nor retries by itself: an activity sleeping for minutes
+ * would only time out. An answer no retry can mend is logged and that channel given up.
+ */
+export function createSlackNotifier(deps: SlackNotifierDependencies): RunNotifier {
+  const notifier = new SlackNotifier(deps);
+  return (event) => notifier.deliver(event.runId);
+}
+
+class SlackNotifier {
+  private readonly installations: SlackInstallations;
+
+  constructor(private readonly deps: SlackNotifierDependencies) {
+    this.installations = new SlackInstallations({ db: deps.db, box: deps.box });
+  }
+
+  async deliver(runId: string): Promise<void> {
+    const { db } = this.deps;
+    const [run] = await db
+      .select({ stackId: schema.runs.stackId })
+      .from(schema.runs)
+      .where(eq(schema.runs.id, runId));
+    if (!run) return;
+    const subscriptions = await db
+      .select({ subscription: schema.slackSubscriptions })
+      .from(schema.slackSubscriptions)
+      .innerJoin(
+        schema.slackInstallations,
+        eq(schema.slackInstallations.teamId, schema.slackSubscriptions.teamId),
+      )
+      .where(eq(schema.slackSubscriptions.stackId, run.stackId))
+      .orderBy(schema.slackSubscriptions.id);
+
+    const clients = new Map<string, WebClient | undefined>();
+    let retry: Error | undefined;
+    for (const { subscription } of subscriptions) {
+      if (!clients.has(subscription.teamId)) {
+        clients.set(subscription.teamId, await this.client(subscription.teamId));
+      }
+      const client = clients.get(subscription.teamId);
+      if (!client) continue;
+      try {
+        await this.deliverTo(client, runId, subscription);
+      } catch (error) {
+        if (unmendable(error)) {
+          this.deps.logger.warn(
+            {
+              err: error,
+              runId,
+              stackId: run.stackId,
+              teamId: subscription.teamId,
+              channelId: subscription.channelId,
+              slackError: error.data.error,
+            },
+            'slack run message given up: slack refused it',
+          );
+        } else {
+          // The other channels still get their turn; Temporal retries the whole delivery.
+          retry ??= error instanceof Error ? error : new Error(String(error));
+        }
+      }
+    }
+    if (retry) throw retry;
+  }
+
+  /** Posts or edits the run's message in one channel, holding the channel's row. */
+  private async deliverTo(client: WebClient, runId: string, to: Subscription): Promise<void> {
+    const { db } = this.deps;
+    const messages = schema.slackRunMessages;
+    const key = and(
+      eq(messages.runId, runId),
+      eq(messages.teamId, to.teamId),
+      eq(messages.channelId, to.channelId),
+    )!;
+    await db
+      .insert(messages)
+      .values({ runId, teamId: to.teamId, channelId: to.channelId })
+      .onConflictDoNothing();
+    await withClaim(
+      db,
+      messages,
+      key,
+      `the Slack message of run "${runId}" in channel "${to.channelId}"`,
+      async () => {
+        // Read again under the claim: the run may have moved on while this delivery waited.
+        const current = await this.messageRun(runId);
+        const [posted] = await db.select().from(messages).where(key);
+        if (!current || !posted) return;
+        if (posted.ts !== null && posted.state === current.state) return;
+        const message = runMessage(current);
+        let ts = posted.ts;
+        if (ts !== null) {
+          try {
+            await client.chat.update({ channel: to.channelId, ts, ...message });
+          } catch (error) {
+            if (!(isPlatformError(error) && MESSAGE_GONE.has(error.data.error))) {
+              throw slackError('editing the run message', error);
+            }
+            ts = null;
+          }
+        }
+        if (ts === null) {
+          const answer = await client.chat
+            .postMessage({ channel: to.channelId, unfurl_links: false, ...message })
+            .catch((error: unknown) => {
+              throw slackError('posting the run message', error);
+            });
+          ts = answer.ts!;
+        }
+        // Stored as soon as Slack answers: from here on every delivery edits this message.
+        await db.update(messages).set({ ts, state: current.state }).where(key);
+      },
+    );
+  }
+
+  private async client(teamId: string): Promise<WebClient | undefined> {
+    const token = (await this.installations.installation(teamId))?.bot?.token;
+    if (!token) return undefined;
+    return new WebClient(token, {
+      slackApiUrl: this.deps.slackApiUrl,
+      rejectRateLimitedCalls: true,
+      retryConfig: { retries: 0 },
+      timeout: SLACK_TIMEOUT_MS,
+      logLevel: LogLevel.ERROR,
+    });
+  }
+
+  private async messageRun(runId: string): Promise<MessageRun | undefined> {
+    const { db } = this.deps;
+    const [row] = await db
+      .select({ run: schema.runs, stackName: schema.stacks.name })
+      .from(schema.runs)
+      .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
+      .where(eq(schema.runs.id, runId));
+    if (!row) return undefined;
+    const { run } = row;
+    const [decided] = await db
+      .select({ state: schema.runTransitions.state, username: schema.runTransitions.username })
+      .from(schema.runTransitions)
+      .where(
+        and(
+          eq(schema.runTransitions.runId, runId),
+          inArray(schema.runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
+        ),
+      )
+      .orderBy(desc(schema.runTransitions.seq))
+      .limit(1);
+    return {
+      id: run.id,
+      stackId: run.stackId,
+      stackName: row.stackName,
+      type: run.type,
+      state: run.state,
+      commitHash: run.commitHash,
+      commitMessage: run.commitMessage,
+      commitUrl: run.commitUrl,
+      command: run.command,
+      delta: run.delta,
+      url: runUrl(this.deps.publicUrl, run.stackId, run.id),
+      ...(decided
+        ? {
+            decision: {
+              state: decided.state as RunState.CONFIRMED | RunState.DISCARDED,
+              username: decided.username,
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+function isPlatformError(error: unknown): error is WebAPIPlatformError {
+  return (error as { code?: unknown } | null)?.code === ErrorCode.PlatformError;
+}
+
+function unmendable(error: unknown): error is SlackCallError {
+  return (
+    error instanceof SlackCallError &&
+    isPlatformError(error.cause) &&
+    UNMENDABLE.has(error.cause.data.error)
+  );
+}
+
+/** A Slack call that did not succeed, saying which; the web client's error is its cause. */
+class SlackCallError extends Error {
+  constructor(
+    message: string,
+    override readonly cause: unknown,
+  ) {
+    super(message, { cause });
+    this.name = 'SlackCallError';
+  }
+
+  get data(): { error: string } {
+    return isPlatformError(this.cause) ? this.cause.data : { error: '' };
+  }
+}
+
+function slackError(action: string, error: unknown): SlackCallError {
+  const cause = error instanceof Error ? error.message : String(error);
+  return new SlackCallError(`${action}: ${cause}`, error);
+}

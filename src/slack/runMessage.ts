@@ -1,0 +1,128 @@
+import type { KnownBlock } from '@slack/web-api';
+import { RunState, RunType, type Delta } from '../runs/types';
+
+/** What a run's Slack message shows: everything is derived from the run as it is now. */
+export interface MessageRun {
+  id: string;
+  stackId: string;
+  stackName: string;
+  type: RunType;
+  state: RunState;
+  commitHash: string;
+  commitMessage: string;
+  commitUrl: string;
+  command: string | null;
+  delta: Delta | null;
+  /** The run in Gantry, for links. */
+  url: string;
+  /** Who confirmed or discarded it, once someone has. */
+  decision?: { state: RunState.CONFIRMED | RunState.DISCARDED; username: string | null };
+}
+
+/** The contract the interactions handler relies on: these ids and a `{ stackId, runId }` value. */
+export const DECISION_BLOCK_ID = 'gantry_decision';
+export const CONFIRM_ACTION_ID = 'gantry_confirm';
+export const DISCARD_ACTION_ID = 'gantry_discard';
+
+// Slack refuses a section over 3,000 characters; a long plan is summed up, not listed.
+const MAX_ADDRESSES_PER_LIST = 10;
+
+const TYPE_NAMES: Record<RunType, string> = {
+  [RunType.TRACKED]: 'tracked run',
+  [RunType.PROPOSED]: 'proposed run',
+  [RunType.TASK]: 'task',
+};
+
+/** A run's message as chat.postMessage and chat.update take it. */
+export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[] } {
+  const blocks: KnownBlock[] = [
+    {
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: `*${link(run.url, run.stackName)}* · ${TYPE_NAMES[run.type]} ${link(run.url, run.id)}\n*State:* \`${run.state}\``,
+      },
+    },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: commitLine(run) }] },
+  ];
+  if (run.delta) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: deltaSection(run.delta) } });
+  }
+  if (run.decision) {
+    const verb = run.decision.state === RunState.CONFIRMED ? 'Confirmed' : 'Discarded';
+    const who = run.decision.username ? ` by ${escape(run.decision.username)}` : '';
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${verb}${who}` }] });
+  }
+  if (run.state === RunState.UNCONFIRMED) {
+    const value = JSON.stringify({ stackId: run.stackId, runId: run.id });
+    blocks.push({
+      type: 'actions',
+      block_id: DECISION_BLOCK_ID,
+      elements: [
+        {
+          type: 'button',
+          action_id: CONFIRM_ACTION_ID,
+          text: { type: 'plain_text', text: 'Confirm' },
+          style: 'primary',
+          value,
+        },
+        {
+          type: 'button',
+          action_id: DISCARD_ACTION_ID,
+          text: { type: 'plain_text', text: 'Discard' },
+          style: 'danger',
+          value,
+        },
+      ],
+    });
+  }
+  return { text: fallbackText(run), blocks };
+}
+
+/** The plain text notifications and screen readers show instead of the blocks. */
+function fallbackText(run: MessageRun): string {
+  const delta = run.delta ? ` (${deltaText(run.delta)})` : '';
+  const decided = run.decision?.username
+    ? `, ${run.decision.state === RunState.CONFIRMED ? 'confirmed' : 'discarded'} by ${run.decision.username}`
+    : '';
+  return `${run.stackName}: ${TYPE_NAMES[run.type]} ${run.id} is ${run.state}${delta}${decided}`;
+}
+
+function commitLine(run: MessageRun): string {
+  const sha = run.commitHash.slice(0, 7);
+  const commit = run.commitUrl ? link(run.commitUrl, sha) : `\`${sha}\``;
+  const message = run.commitMessage ? ` ${escape(run.commitMessage.split('\n')[0]!)}` : '';
+  const command = run.command ? ` · \`${escape(run.command)}\`` : '';
+  return `Commit ${commit}${message}${command}`;
+}
+
+export function deltaText(delta: Delta): string {
+  return `+${delta.addCount} ~${delta.changeCount} -${delta.deleteCount}`;
+}
+
+function deltaSection(delta: Delta): string {
+  const lists = [
+    ['To add', delta.addResources],
+    ['To change', delta.changeResources],
+    ['To delete', delta.deleteResources],
+  ] as const;
+  const lines = [`*Plan:* \`${deltaText(delta)}\``];
+  for (const [title, addresses] of lists) {
+    if (addresses.length === 0) continue;
+    const shown = addresses
+      .slice(0, MAX_ADDRESSES_PER_LIST)
+      .map((address) => `\`${escape(address)}\``);
+    const more = addresses.length - shown.length;
+    lines.push(`${title}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function link(url: string, label: string): string {
+  return `<${url}|${escape(label).replace(/\|/g, '¦')}>`;
+}
+
+/** Slack's mrkdwn reads &, < and > as markup; these three are all it asks to escape. */
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

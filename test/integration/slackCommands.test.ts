@@ -1,0 +1,449 @@
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { schema } from '../../src/db';
+import { RunState } from '../../src/runs/types';
+import { startApiServer, type ApiServer } from '../support/api';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { startRunHarness, type RunHarness } from '../support/runs';
+import { sendAsSlack } from '../support/slackSigning';
+import {
+  startSlackServer,
+  type SlackServer,
+  type SlackUserRecord,
+  type SlackWorkspaceRecord,
+} from '../support/slackServer';
+
+const CLIENT_ID = '1234567890.0987654321';
+const CLIENT_SECRET = randomBytes(16).toString('hex');
+const SIGNING_SECRET = randomBytes(16).toString('hex');
+// Slack allows 3 s; Gantry answers or acknowledges well before.
+const ACK_LIMIT_MS = 2_500;
+
+const CODE = `
+resource "terraform_data" "marker" {
+  input = "one"
+}
+`;
+
+const DEV = { id: 'C0DEVNOTE1', name: 'dev-notifications' };
+const RANDOM = { id: 'C0RANDOM01', name: 'random' };
+const OPS = { id: 'C0OPS00001', name: 'ops' };
+
+interface Reply {
+  text: string;
+  response_type?: string;
+  replace_original?: boolean;
+}
+
+describe('the /gantry command and the buttons of run messages', () => {
+  let harness: RunHarness;
+  let api: ApiServer;
+  let slack: SlackServer;
+  let repo: TestRepo;
+  let acme: SlackWorkspaceRecord;
+  let globex: SlackWorkspaceRecord;
+  let lonely: SlackWorkspaceRecord;
+  let ada: SlackUserRecord;
+  let hank: SlackUserRecord;
+  let runId: string;
+
+  /** The reply Slack got at response_url, once it is there. */
+  async function responseAt(responseUrl: string, timeoutMs = 30_000): Promise<Reply> {
+    const id = responseUrl.split('/').at(-1);
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = slack.responses.find((response) => response.id === id);
+      if (found) return found.body as unknown as Reply;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`nothing was posted to ${responseUrl}`);
+  }
+
+  /** A slash command as Slack sends it; the reply, whether in the answer or at response_url. */
+  async function command(
+    text: string,
+    options: {
+      user?: SlackUserRecord;
+      team?: SlackWorkspaceRecord;
+      channel?: { id: string; name: string };
+    } = {},
+  ) {
+    const user = options.user ?? ada;
+    const team = options.team ?? acme;
+    const channel = options.channel ?? DEV;
+    const responseUrl = slack.responseUrl();
+    const started = Date.now();
+    const response = await sendAsSlack(`${api.url}/slack/commands`, {
+      signingSecret: SIGNING_SECRET,
+      body: new URLSearchParams({
+        token: 'deprecated-verification-token',
+        team_id: team.id,
+        team_domain: team.domain,
+        channel_id: channel.id,
+        channel_name: channel.name,
+        user_id: user.id,
+        user_name: user.name,
+        command: '/gantry',
+        text,
+        api_app_id: 'A0001',
+        is_enterprise_install: 'false',
+        response_url: responseUrl,
+        trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+      }),
+    });
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    const reply = body ? (JSON.parse(body) as Reply) : await responseAt(responseUrl);
+    expect(reply.response_type).toBe('ephemeral');
+    return { reply, elapsed, immediate: Boolean(body) };
+  }
+
+  /** A press of a run message's button, as Slack sends it. */
+  async function click(
+    actionId: 'gantry_confirm' | 'gantry_discard',
+    options: { user?: SlackUserRecord; channel?: { id: string; name: string } } = {},
+  ) {
+    const user = options.user ?? ada;
+    const channel = options.channel ?? DEV;
+    const responseUrl = slack.responseUrl();
+    const payload = {
+      type: 'block_actions',
+      user: { id: user.id, username: user.name, name: user.name, team_id: user.teamId },
+      api_app_id: 'A0001',
+      token: 'deprecated-verification-token',
+      container: { type: 'message', message_ts: '1700000000.000100', channel_id: channel.id },
+      trigger_id: `${Date.now()}.${randomBytes(4).toString('hex')}`,
+      team: { id: user.teamId, domain: 'acme' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel,
+      message: { type: 'message', ts: '1700000000.000100', text: 'a run' },
+      response_url: responseUrl,
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: 'gantry_decision',
+          value: JSON.stringify({ stackId: 'payments', runId }),
+          action_ts: String(Date.now() / 1000),
+        },
+      ],
+    };
+    const started = Date.now();
+    const response = await sendAsSlack(`${api.url}/slack/interactions`, {
+      signingSecret: SIGNING_SECRET,
+      body: new URLSearchParams({ payload: JSON.stringify(payload) }),
+    });
+    const elapsed = Date.now() - started;
+    expect(response.status).toBe(200);
+    return { elapsed, responseUrl };
+  }
+
+  async function install(team: SlackWorkspaceRecord, user: SlackUserRecord) {
+    const start = await fetch(`${api.url}/slack/install`, { redirect: 'manual' });
+    const location = new URL(start.headers.get('location')!);
+    const cookie = start.headers
+      .getSetCookie()
+      .find((header) => header.startsWith('slack-app-oauth-state='))!
+      .split(';')[0]!;
+    const code = slack.authorize({
+      clientId: CLIENT_ID,
+      teamId: team.id,
+      userId: user.id,
+      scopes: location.searchParams.get('scope')!.split(','),
+      redirectUri: location.searchParams.get('redirect_uri')!,
+    });
+    const query = new URLSearchParams({ code, state: location.searchParams.get('state')! });
+    const done = await fetch(`${api.url}/slack/oauth/callback?${query.toString()}`, {
+      headers: { cookie },
+    });
+    expect(done.status).toBe(200);
+  }
+
+  async function policy(name: string, body: string, stack: string) {
+    const created = await api.graphql<{ policyCreate: { id: string } }>(
+      `mutation ($name: String!, $body: String!) {
+        policyCreate(name: $name, body: $body, type: ACCESS) { id }
+      }`,
+      { name, body },
+    );
+    expect(created.errors).toBeUndefined();
+    const attached = await api.graphql(
+      `mutation ($id: ID!, $stack: ID!) { policyAttach(id: $id, stack: $stack) { id } }`,
+      { id: created.data!.policyCreate.id, stack },
+    );
+    expect(attached.errors).toBeUndefined();
+  }
+
+  const refusal = (stackId: string, needed: 'read' | 'write') =>
+    `Stack "${stackId}" does not exist, or you may not ${needed === 'read' ? 'see' : 'change'} it from here. Check the stack ID; if it is right, ask a Gantry admin to attach a stack access policy that gives ${needed} access to this channel or to you.`;
+
+  const subscriptions = () => harness.database.db.select().from(schema.slackSubscriptions);
+  const runState = async (id: string) =>
+    (
+      await harness.database.db
+        .select({ state: schema.runs.state })
+        .from(schema.runs)
+        .where(eq(schema.runs.id, id))
+    )[0]?.state;
+
+  beforeAll(async () => {
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': CODE }, 'Add the marker');
+    [harness, slack] = await Promise.all([startRunHarness(), startSlackServer()]);
+    slack.addApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    acme = slack.addWorkspace({ name: 'Acme' });
+    globex = slack.addWorkspace({
+      name: 'Globex',
+      enterprise: { id: 'E0GLOBEX1', name: 'Globex Corporation' },
+    });
+    lonely = slack.addWorkspace({ name: 'Lonely' });
+    ada = slack.addUser({
+      teamId: acme.id,
+      name: 'ada',
+      realName: 'Ada Lovelace',
+      profile: { displayName: 'Ada', tz: 'Europe/London' },
+    });
+    hank = slack.addUser({
+      teamId: globex.id,
+      name: 'hank',
+      realName: 'Hank Scorpio',
+      isAdmin: true,
+      profile: {
+        displayName: 'hank',
+        tz: 'America/Chicago',
+        has2fa: true,
+        enterpriseUser: { id: 'W0HANK0001', isAdmin: false, isOwner: true, teams: [globex.id] },
+      },
+    });
+    api = await startApiServer(harness, {
+      slack: {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        signingSecret: SIGNING_SECRET,
+        apiUrl: slack.apiUrl,
+        command: '/gantry',
+      },
+    });
+    await install(acme, ada);
+    await install(globex, hank);
+    for (const [name, repository] of [
+      ['Payments', repo.url],
+      ['Billing', 'file:///srv/git/billing.git'],
+    ]) {
+      const created = await api.graphql(
+        `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+        { input: { name, administrative: false, branch: 'main', repository, provider: 'RAW_GIT' } },
+      );
+      expect(created.errors).toBeUndefined();
+    }
+    await policy(
+      'dev-notifications writes',
+      'package spacelift\n\nwrite { input.slack.channel.name == "dev-notifications" }',
+      'payments',
+    );
+  });
+
+  afterAll(async () => {
+    await api?.close();
+    await slack?.close();
+    await harness?.stop();
+    await repo?.remove();
+  });
+
+  it('refuses a request signed more than 5 minutes ago and a bad signature', async () => {
+    const body = new URLSearchParams({ team_id: acme.id, text: 'help' });
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const stale = await sendAsSlack(`${api.url}/slack/commands`, {
+      signingSecret: SIGNING_SECRET,
+      body,
+      timestamp: old,
+    });
+    expect(stale.status).toBe(401);
+    const forged = await sendAsSlack(`${api.url}/slack/interactions`, {
+      signingSecret: 'not-the-secret',
+      body: new URLSearchParams({ payload: '{}' }),
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('tells a workspace without the app to install it, and answers help', async () => {
+    const stranger = slack.addUser({ teamId: lonely.id, name: 'stranger' });
+    const { reply } = await command('status payments', { user: stranger, team: lonely });
+    expect(reply.text).toBe(
+      `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${api.url}/slack/install, then try again.`,
+    );
+    for (const text of ['help', '', 'frobnicate payments']) {
+      const { reply: help } = await command(text);
+      expect(help.text).toContain('`/gantry subscribe <stackId>`');
+      expect(help.text).toContain('`/gantry trigger <stackId>`');
+    }
+  });
+
+  it('subscribes a channel a policy lets in; elsewhere the answer is that of a stack that does not exist', async () => {
+    const { reply, elapsed } = await command('subscribe payments');
+    expect(elapsed).toBeLessThan(ACK_LIMIT_MS);
+    expect(reply.text).toContain('This channel is now subscribed to stack "payments"');
+    expect(await subscriptions()).toEqual([
+      expect.objectContaining({
+        stackId: 'payments',
+        teamId: acme.id,
+        channelId: DEV.id,
+        channelName: DEV.name,
+        subscribedBy: ada.id,
+      }),
+    ]);
+    expect((await command('subscribe payments')).reply.text).toContain('already subscribed');
+
+    const denied = await command('subscribe payments', { channel: RANDOM });
+    const unknown = await command('subscribe nowhere', { channel: RANDOM });
+    expect(denied.reply.text).toBe(refusal('payments', 'read'));
+    expect(unknown.reply.text).toBe(refusal('nowhere', 'read'));
+    expect(await subscriptions()).toHaveLength(1);
+  });
+
+  it('unsubscribes a channel', async () => {
+    expect((await command('unsubscribe payments')).reply.text).toContain(
+      'This channel is unsubscribed from stack "payments"',
+    );
+    expect(
+      await harness.database.db
+        .select()
+        .from(schema.slackSubscriptions)
+        .where(
+          and(
+            eq(schema.slackSubscriptions.stackId, 'payments'),
+            eq(schema.slackSubscriptions.channelId, DEV.id),
+          ),
+        ),
+    ).toEqual([]);
+    expect((await command('unsubscribe payments')).reply.text).toContain('is not subscribed');
+    expect((await command('unsubscribe payments', { channel: RANDOM })).reply.text).toBe(
+      refusal('payments', 'read'),
+    );
+  });
+
+  it('triggers a run only with write, as the Slack user, and shows it in status', async () => {
+    expect((await command('status payments')).reply.text).toContain('has no tracked runs yet');
+    expect((await command('trigger payments', { channel: RANDOM })).reply.text).toBe(
+      refusal('payments', 'write'),
+    );
+    expect(await harness.database.db.select().from(schema.runs)).toEqual([]);
+
+    const { reply } = await command('trigger payments');
+    const [run] = await harness.database.db.select().from(schema.runs);
+    runId = run!.id;
+    expect(run!.triggeredBy).toBe(`slack:${ada.id}`);
+    expect(reply.text).toContain(`${api.url}/stack/payments/run/${runId}`);
+
+    await harness.waitForState(runId, RunState.UNCONFIRMED);
+    const status = (await command('status payments')).reply.text;
+    expect(status).toContain('is UNCONFIRMED');
+    expect(status).toContain(`\`${run!.commitHash.slice(0, 8)}\` (Add the marker)`);
+    expect(status).toContain(`${api.url}/stack/payments/run/${runId}`);
+  });
+
+  it("gives policies exactly the seed's slack input: command, users.info fields, team and channel", async () => {
+    const expected = {
+      command: 'status billing',
+      user: {
+        id: hank.id,
+        deleted: false,
+        display_name: 'hank',
+        has_2fa: true,
+        is_admin: true,
+        is_owner: false,
+        is_primary_owner: false,
+        is_restricted: false,
+        is_ultra_restricted: false,
+        is_stranger: false,
+        real_name: 'Hank Scorpio',
+        tz: 'America/Chicago',
+        enterprise: {
+          id: 'W0HANK0001',
+          enterprise_id: 'E0GLOBEX1',
+          enterprise_name: 'Globex Corporation',
+          is_admin: false,
+          is_owner: true,
+          teams: [globex.id],
+        },
+      },
+      team: { id: globex.id, name: 'Globex' },
+      channel: OPS,
+    };
+    await policy(
+      'exactly hank',
+      `package spacelift\n\nread { input.slack == ${JSON.stringify(expected)} }`,
+      'billing',
+    );
+    const asHank = { user: hank, team: globex, channel: OPS };
+    expect((await command('status billing', asHank)).reply.text).toContain(
+      'Stack "billing" has no tracked runs yet',
+    );
+    // The command is the text as received, so other spacing is another command.
+    expect((await command('status  billing', asHank)).reply.text).toBe(refusal('billing', 'read'));
+    expect((await command('status billing', { channel: OPS })).reply.text).toBe(
+      refusal('billing', 'read'),
+    );
+    // users.info was asked once for hank; the rest came from the cache.
+    const lookups = slack.requests.filter(
+      (request) => request.method === 'users.info' && request.args.user === hank.id,
+    );
+    expect(lookups).toHaveLength(1);
+  });
+
+  it('refuses a click from a channel without write, ephemerally, and leaves the run waiting', async () => {
+    const { elapsed, responseUrl } = await click('gantry_confirm', { channel: RANDOM });
+    expect(elapsed).toBeLessThan(ACK_LIMIT_MS);
+    const reply = await responseAt(responseUrl);
+    expect(reply).toEqual({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: `Nothing was done. ${refusal('payments', 'write')}`,
+    });
+    expect(await runState(runId)).toBe(RunState.UNCONFIRMED);
+  });
+
+  it('confirms the run on a click from a channel with write; a second click is told it was decided', async () => {
+    const { elapsed } = await click('gantry_confirm');
+    expect(elapsed).toBeLessThan(ACK_LIMIT_MS);
+    await harness.waitForState(runId, RunState.FINISHED);
+    const [confirmed] = await harness.database.db
+      .select()
+      .from(schema.runTransitions)
+      .where(
+        and(
+          eq(schema.runTransitions.runId, runId),
+          eq(schema.runTransitions.state, RunState.CONFIRMED),
+        ),
+      );
+    expect(confirmed!.username).toBe('Ada (Slack)');
+
+    const again = await click('gantry_discard');
+    const reply = await responseAt(again.responseUrl);
+    expect(reply.response_type).toBe('ephemeral');
+    expect(reply.replace_original).toBe(false);
+    expect(reply.text).toMatch(/^This run was already decided, so your discard changed nothing/);
+    expect(await runState(runId)).toBe(RunState.FINISHED);
+  });
+
+  it('answers within 3 s while users.info is slow, and posts the result to response_url', async () => {
+    const grace = slack.addUser({ teamId: acme.id, name: 'grace', realName: 'Grace Hopper' });
+    const linus = slack.addUser({ teamId: acme.id, name: 'linus' });
+    slack.delay('users.info', 4_000);
+    try {
+      const [slow, pressed] = await Promise.all([
+        command('status payments', { user: grace }),
+        click('gantry_discard', { user: linus }),
+      ]);
+      expect(slow.elapsed).toBeLessThan(ACK_LIMIT_MS);
+      expect(slow.immediate).toBe(false);
+      expect(slow.reply.text).toContain('is FINISHED');
+      expect(pressed.elapsed).toBeLessThan(ACK_LIMIT_MS);
+      expect((await responseAt(pressed.responseUrl)).text).toMatch(/already decided/);
+    } finally {
+      slack.delay('users.info', 0);
+    }
+  });
+});

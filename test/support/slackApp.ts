@@ -1,0 +1,32 @@
+import type { SlackServer, SlackUserRecord, SlackWorkspaceRecord } from './slackServer';
+
+/**
+ * Installs Gantry's Slack app as a person does: GET /slack/install, Slack's authorize page
+ * approving the scopes asked for, and Slack sending the browser back to the callback.
+ */
+export async function installSlackApp(
+  apiUrl: string,
+  slack: SlackServer,
+  options: { clientId: string; team: SlackWorkspaceRecord; user: SlackUserRecord },
+): Promise<void> {
+  const start = await fetch(`${apiUrl}/slack/install`, { redirect: 'manual' });
+  const location = new URL(start.headers.get('location')!);
+  const cookie = start.headers
+    .getSetCookie()
+    .find((header) => header.startsWith('slack-app-oauth-state='))!
+    .split(';')[0]!;
+  const code = slack.authorize({
+    clientId: options.clientId,
+    teamId: options.team.id,
+    userId: options.user.id,
+    scopes: location.searchParams.get('scope')!.split(','),
+    redirectUri: location.searchParams.get('redirect_uri')!,
+  });
+  const query = new URLSearchParams({ code, state: location.searchParams.get('state')! });
+  const done = await fetch(`${apiUrl}/slack/oauth/callback?${query.toString()}`, {
+    headers: { cookie },
+  });
+  if (done.status !== 200) {
+    throw new Error(`installing the Slack app: the callback answered ${done.status}`);
+  }
+}
