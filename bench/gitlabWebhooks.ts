@@ -20,38 +20,10 @@ import { RawGitProvider } from '../src/vcs/rawGit';
 import type { GitLabProjectRecord } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
 import { startTestTemporal } from '../test/support/temporal';
+import { measureConcurrently } from './load';
 
 const CONCURRENCY = 50;
 const WARMUP = 100;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-/** Runs `send` `count` times, `CONCURRENCY` at once; the rate and latencies. */
-async function measure(name: string, count: number, send: () => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        next += 1;
-        const before = performance.now();
-        await send();
-        latencies.push(performance.now() - before);
-      }
-    }),
-  );
-  const totalMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    perSecond: Number(((count / totalMs) * 1000).toFixed(1)),
-    p50Ms: Math.round(percentile(latencies, 50)),
-    p99Ms: Math.round(percentile(latencies, 99)),
-  };
-}
 
 async function main() {
   const count = Number(process.argv[2] ?? 1_500);
@@ -121,10 +93,15 @@ async function main() {
       });
     };
 
-    await measure('warm-up', WARMUP, bare);
-    await measure('warm-up', WARMUP, webhook);
-    const baseline = await measure('bare workflow starts', count, bare);
-    const gantry = await measure('webhook to workflow started', count, webhook);
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, bare);
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, webhook);
+    const baseline = await measureConcurrently('bare workflow starts', count, CONCURRENCY, bare);
+    const gantry = await measureConcurrently(
+      'webhook to workflow started',
+      count,
+      CONCURRENCY,
+      webhook,
+    );
     console.log(`${count} each, ${CONCURRENCY} concurrent, Temporal dev server and PGlite`);
     console.table([baseline, gantry]);
     console.log(

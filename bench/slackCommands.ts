@@ -16,40 +16,13 @@ import { openTestDatabase } from '../test/support/database';
 import { installSlackApp } from '../test/support/slackApp';
 import { startSlackServer } from '../test/support/slackServer';
 import { sendAsSlack } from '../test/support/slackSigning';
+import { measureConcurrently } from './load';
 
 const CONCURRENCY = 50;
 const WARMUP = 200;
 const CLIENT_ID = '1234567890.0987654321';
 const CLIENT_SECRET = randomBytes(16).toString('hex');
 const SIGNING_SECRET = randomBytes(16).toString('hex');
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-async function measure(name: string, count: number, send: () => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        next += 1;
-        const before = performance.now();
-        await send();
-        latencies.push(performance.now() - before);
-      }
-    }),
-  );
-  const totalMs = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  return {
-    name,
-    perSecond: Math.round((count / totalMs) * 1000),
-    p50Ms: Number(percentile(latencies, 50).toFixed(1)),
-    p99Ms: Number(percentile(latencies, 99).toFixed(1)),
-  };
-}
 
 async function main() {
   const count = Number(process.argv[2] ?? 3_000);
@@ -114,10 +87,20 @@ async function main() {
       }
     };
 
-    await measure('warm-up', WARMUP, send(baselineUrl));
-    await measure('warm-up', WARMUP, send(`${api.url}/slack/commands`));
-    const bare = await measure('bare http server', count, send(baselineUrl));
-    const gantry = await measure('gantry /gantry status', count, send(`${api.url}/slack/commands`));
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, send(baselineUrl));
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, send(`${api.url}/slack/commands`));
+    const bare = await measureConcurrently(
+      'bare http server',
+      count,
+      CONCURRENCY,
+      send(baselineUrl),
+    );
+    const gantry = await measureConcurrently(
+      'gantry /gantry status',
+      count,
+      CONCURRENCY,
+      send(`${api.url}/slack/commands`),
+    );
     console.log(`${count} commands each, ${CONCURRENCY} concurrent, PGlite`);
     console.table([bare, gantry]);
     console.log(
