@@ -96,6 +96,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   let lockGranted = false;
   let activeMs = 0;
   let decision: { kind: 'confirm' | 'discard'; username: string } | undefined;
+  let decisionRecorded = false;
   let cancelledBy: string | undefined;
   let stoppedBy: string | undefined;
   const phases = new CancellationScope();
@@ -141,7 +142,9 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     (kind: 'confirm' | 'discard') =>
     async ({ username }: DecisionInput) => {
       decision = { kind, username };
-      await condition(() => recorded !== RunState.UNCONFIRMED);
+      // The decision may arrive before UNCONFIRMED is recorded (the validator sees the state
+      // as it is being entered): the answer waits for the decision's own transition.
+      await condition(() => decisionRecorded || isTerminal(recorded));
       return { state: recorded };
     };
   setHandler(confirmUpdate, decide('confirm'), {
@@ -259,9 +262,11 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       await condition(() => decision !== undefined);
       if (decision!.kind === 'discard') {
         await transition(RunState.DISCARDED, undefined, decision!.username);
+        decisionRecorded = true;
         return { state };
       }
       await transition(RunState.CONFIRMED, undefined, decision!.username);
+      decisionRecorded = true;
     }
 
     await transition(RunState.APPLYING);
