@@ -13,16 +13,13 @@ import type { AddressInfo } from 'node:net';
 import { SecretBox } from '../src/secrets';
 import { startApiServer } from '../test/support/api';
 import { openTestDatabase } from '../test/support/database';
-import { installSlackApp } from '../test/support/slackApp';
+import { installSlackApp, SLACK_APP, slackSettings } from '../test/support/slackApp';
 import { startSlackServer } from '../test/support/slackServer';
 import { sendAsSlack } from '../test/support/slackSigning';
 import { measureConcurrently } from './load';
 
 const CONCURRENCY = 50;
 const WARMUP = 200;
-const CLIENT_ID = '1234567890.0987654321';
-const CLIENT_SECRET = randomBytes(16).toString('hex');
-const SIGNING_SECRET = randomBytes(16).toString('hex');
 
 async function main() {
   const count = Number(process.argv[2] ?? 3_000);
@@ -37,22 +34,14 @@ async function main() {
   });
   const api = await startApiServer(
     { database, box: new SecretBox(randomBytes(32)) },
-    {
-      slack: {
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        signingSecret: SIGNING_SECRET,
-        apiUrl: slack.apiUrl,
-        command: '/gantry',
-      },
-    },
+    { slack: slackSettings(slack) },
   );
   try {
-    slack.addApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    slack.addApp(SLACK_APP);
     const team = slack.addWorkspace({ name: 'Acme' });
     const user = slack.addUser({ teamId: team.id, name: 'ada', realName: 'Ada Lovelace' });
 
-    await installSlackApp(api.url, slack, { clientId: CLIENT_ID, team, user });
+    await installSlackApp(api.url, slack, { team, user });
 
     for (const step of [
       `mutation { stackCreate(input: { name: "Payments", administrative: false, branch: "main", repository: "file:///srv/git/payments.git", provider: RAW_GIT }, manageState: true) { id } }`,
@@ -67,7 +56,7 @@ async function main() {
     const baselineUrl = `http://127.0.0.1:${(baseline.address() as AddressInfo).port}`;
     const send = (url: string) => async () => {
       const response = await sendAsSlack(url, {
-        signingSecret: SIGNING_SECRET,
+        signingSecret: SLACK_APP.signingSecret,
         body: new URLSearchParams({
           team_id: team.id,
           team_domain: team.domain,

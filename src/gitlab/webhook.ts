@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import { BodyTooLargeError, readRawBody } from '../api/rawBody';
 import { secretMatches } from '../auth/tokens';
 import { schema, type Database } from '../db';
 import type { Run, Stack } from '../db/schema';
@@ -95,7 +96,7 @@ export function gitlabWebhookRouter(deps: {
     }
     const body = await readBody(req, deps.maxBodyBytes).catch((error: Error) => error);
     if (body instanceof Error)
-      return refuse(body instanceof BodyTooLarge ? 413 : 400, body.message);
+      return refuse(body instanceof BodyTooLargeError ? 413 : 400, body.message);
 
     const event = req.get('x-gitlab-event') ?? '';
     if (!['Push Hook', 'Tag Push Hook', 'Merge Request Hook'].includes(event)) {
@@ -328,20 +329,11 @@ function commitInfo(
   };
 }
 
-class BodyTooLarge extends Error {}
-
 /** The JSON body, read only after the delivery is authenticated. */
 async function readBody(req: Request, limit: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  // Read to the end even past the limit (the sender is authenticated), so the answer reaches it.
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size <= limit) chunks.push(chunk);
-  }
-  if (size > limit) throw new BodyTooLarge(`the body is larger than the limit of ${limit} bytes`);
+  const body = await readRawBody(req, limit, { drain: true });
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new Error(`the body is not JSON: ${(error as Error).message}`, { cause: error });
   }

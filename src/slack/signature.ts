@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { BodyTooLargeError, readRawBody } from '../api/rawBody';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
@@ -12,8 +13,6 @@ export function slackRawBody(req: Request): Buffer {
   if (!body) throw new Error('reading the Slack request body: verifySlackRequest did not run');
   return body;
 }
-
-class BodyTooLarge extends Error {}
 
 /**
  * Lets a request through only if Slack signed it: `X-Slack-Signature` must be `v0=` and the
@@ -46,9 +45,9 @@ export function verifySlackRequest(options: {
     if (Math.abs(now() / 1000 - Number(timestamp)) > MAX_AGE_SECONDS) {
       return refuse(401, 'X-Slack-Request-Timestamp is more than 5 minutes away from now');
     }
-    const body = await readBody(req, options.maxBodyBytes).catch((error: Error) => error);
+    const body = await readRawBody(req, options.maxBodyBytes).catch((error: Error) => error);
     if (body instanceof Error) {
-      return refuse(body instanceof BodyTooLarge ? 413 : 400, body.message);
+      return refuse(body instanceof BodyTooLargeError ? 413 : 400, body.message);
     }
     const expected = Buffer.from(
       `v0=${createHmac('sha256', options.signingSecret)
@@ -71,17 +70,6 @@ export function verifySlackRequest(options: {
     rawBodies.set(req, body);
     next();
   };
-}
-
-async function readBody(req: Request, limit: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyTooLarge(`the body is larger than the limit of ${limit} bytes`);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Slack sends events as JSON, commands and interactions as form fields. */

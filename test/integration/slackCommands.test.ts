@@ -5,6 +5,7 @@ import { RunState } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
+import { installSlackApp, SLACK_APP, slackSettings } from '../support/slackApp';
 import { sendAsSlack } from '../support/slackSigning';
 import {
   startSlackServer,
@@ -13,9 +14,6 @@ import {
   type SlackWorkspaceRecord,
 } from '../support/slackServer';
 
-const CLIENT_ID = '1234567890.0987654321';
-const CLIENT_SECRET = randomBytes(16).toString('hex');
-const SIGNING_SECRET = randomBytes(16).toString('hex');
 // Slack allows 3 s; Gantry answers or acknowledges well before.
 const ACK_LIMIT_MS = 2_500;
 
@@ -74,7 +72,7 @@ describe('the /gantry command and the buttons of run messages', () => {
     const responseUrl = slack.responseUrl();
     const started = Date.now();
     const response = await sendAsSlack(`${api.url}/slack/commands`, {
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_APP.signingSecret,
       body: new URLSearchParams({
         token: 'deprecated-verification-token',
         team_id: team.id,
@@ -132,33 +130,12 @@ describe('the /gantry command and the buttons of run messages', () => {
     };
     const started = Date.now();
     const response = await sendAsSlack(`${api.url}/slack/interactions`, {
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_APP.signingSecret,
       body: new URLSearchParams({ payload: JSON.stringify(payload) }),
     });
     const elapsed = Date.now() - started;
     expect(response.status).toBe(200);
     return { elapsed, responseUrl };
-  }
-
-  async function install(team: SlackWorkspaceRecord, user: SlackUserRecord) {
-    const start = await fetch(`${api.url}/slack/install`, { redirect: 'manual' });
-    const location = new URL(start.headers.get('location')!);
-    const cookie = start.headers
-      .getSetCookie()
-      .find((header) => header.startsWith('slack-app-oauth-state='))!
-      .split(';')[0]!;
-    const code = slack.authorize({
-      clientId: CLIENT_ID,
-      teamId: team.id,
-      userId: user.id,
-      scopes: location.searchParams.get('scope')!.split(','),
-      redirectUri: location.searchParams.get('redirect_uri')!,
-    });
-    const query = new URLSearchParams({ code, state: location.searchParams.get('state')! });
-    const done = await fetch(`${api.url}/slack/oauth/callback?${query.toString()}`, {
-      headers: { cookie },
-    });
-    expect(done.status).toBe(200);
   }
 
   async function policy(name: string, body: string, stack: string) {
@@ -192,7 +169,7 @@ describe('the /gantry command and the buttons of run messages', () => {
     repo = await createTestRepo();
     await repo.commit({ 'main.tf': CODE }, 'Add the marker');
     [harness, slack] = await Promise.all([startRunHarness(), startSlackServer()]);
-    slack.addApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    slack.addApp(SLACK_APP);
     acme = slack.addWorkspace({ name: 'Acme' });
     globex = slack.addWorkspace({
       name: 'Globex',
@@ -217,17 +194,9 @@ describe('the /gantry command and the buttons of run messages', () => {
         enterpriseUser: { id: 'W0HANK0001', isAdmin: false, isOwner: true, teams: [globex.id] },
       },
     });
-    api = await startApiServer(harness, {
-      slack: {
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        signingSecret: SIGNING_SECRET,
-        apiUrl: slack.apiUrl,
-        command: '/gantry',
-      },
-    });
-    await install(acme, ada);
-    await install(globex, hank);
+    api = await startApiServer(harness, { slack: slackSettings(slack) });
+    await installSlackApp(api.url, slack, { team: acme, user: ada });
+    await installSlackApp(api.url, slack, { team: globex, user: hank });
     for (const [name, repository] of [
       ['Payments', repo.url],
       ['Billing', 'file:///srv/git/billing.git'],
@@ -256,7 +225,7 @@ describe('the /gantry command and the buttons of run messages', () => {
     const body = new URLSearchParams({ team_id: acme.id, text: 'help' });
     const old = Math.floor(Date.now() / 1000) - 6 * 60;
     const stale = await sendAsSlack(`${api.url}/slack/commands`, {
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_APP.signingSecret,
       body,
       timestamp: old,
     });

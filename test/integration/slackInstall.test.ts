@@ -12,10 +12,13 @@ import {
   type SlackUserRecord,
   type SlackWorkspaceRecord,
 } from '../support/slackServer';
+import { SLACK_APP } from '../support/slackApp';
 
-const CLIENT_ID = '1234567890.0987654321';
-const CLIENT_SECRET = randomBytes(16).toString('hex');
-const SIGNING_SECRET = randomBytes(16).toString('hex');
+const {
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  signingSecret: SIGNING_SECRET,
+} = SLACK_APP;
 const SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
 
 const INTEGRATION = `{

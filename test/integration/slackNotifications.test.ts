@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/oauth';
 import { ulid } from 'ulid';
 import { schema } from '../../src/db';
@@ -14,9 +13,9 @@ import {
   type SlackMessageRecord,
   type SlackServer,
 } from '../support/slackServer';
+import { SLACK_APP } from '../support/slackApp';
 
-const CLIENT_ID = '1234567890.0987654321';
-const CLIENT_SECRET = randomBytes(16).toString('hex');
+const { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } = SLACK_APP;
 const SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
 
 const CODE = `

@@ -3,7 +3,7 @@ import { RunState } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
-import { installSlackApp } from '../support/slackApp';
+import { installSlackApp, SLACK_APP, slackSettings } from '../support/slackApp';
 import {
   startSlackServer,
   type SlackServer,
@@ -11,10 +11,6 @@ import {
   type SlackWorkspaceRecord,
 } from '../support/slackServer';
 import { sendAsSlack } from '../support/slackSigning';
-
-const CLIENT_ID = '1234567890.0987654321';
-const CLIENT_SECRET = randomBytes(16).toString('hex');
-const SIGNING_SECRET = randomBytes(16).toString('hex');
 
 describe('a run confirmed from Slack, end to end', () => {
   let slack: SlackServer;
@@ -32,21 +28,13 @@ describe('a run confirmed from Slack, end to end', () => {
       'Add the marker',
     );
     slack = await startSlackServer();
-    slack.addApp({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+    slack.addApp(SLACK_APP);
     team = slack.addWorkspace({ name: 'Acme' });
     ada = slack.addUser({ teamId: team.id, name: 'ada', realName: 'Ada Lovelace' });
     slack.addChannel({ id: channel.id, teamId: team.id, name: channel.name });
     harness = await startRunHarness({ slackNotifications: { slackApiUrl: slack.apiUrl } });
-    api = await startApiServer(harness, {
-      slack: {
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        signingSecret: SIGNING_SECRET,
-        apiUrl: slack.apiUrl,
-        command: '/gantry',
-      },
-    });
-    await installSlackApp(api.url, slack, { clientId: CLIENT_ID, team, user: ada });
+    api = await startApiServer(harness, { slack: slackSettings(slack) });
+    await installSlackApp(api.url, slack, { team, user: ada });
     for (const step of [
       `mutation ($repo: String!) { stackCreate(input: { name: "Payments", administrative: false, branch: "main", repository: $repo, provider: RAW_GIT }, manageState: true) { id } }`,
       `mutation { policyCreate(name: "Dev channel", type: ACCESS, body: "package spacelift\\n\\nwrite { input.slack.channel.name == \\"dev-notifications\\" }") { id } }`,
@@ -67,7 +55,7 @@ describe('a run confirmed from Slack, end to end', () => {
   async function command(text: string): Promise<string> {
     const responseUrl = slack.responseUrl();
     const response = await sendAsSlack(`${api.url}/slack/commands`, {
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_APP.signingSecret,
       body: new URLSearchParams({
         team_id: team.id,
         team_domain: team.domain,
@@ -115,7 +103,7 @@ describe('a run confirmed from Slack, end to end', () => {
 
     // Ada presses Confirm, as Slack sends it.
     const pressed = await sendAsSlack(`${api.url}/slack/interactions`, {
-      signingSecret: SIGNING_SECRET,
+      signingSecret: SLACK_APP.signingSecret,
       body: new URLSearchParams({
         payload: JSON.stringify({
           type: 'block_actions',

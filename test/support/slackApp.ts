@@ -1,4 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import type { SlackSettings } from '../../src/slack/settings';
 import type { SlackServer, SlackUserRecord, SlackWorkspaceRecord } from './slackServer';
+
+/** The Slack app the tests register: its client credentials and signing secret. */
+export const SLACK_APP = {
+  clientId: '1234567890.0987654321',
+  clientSecret: randomBytes(16).toString('hex'),
+  signingSecret: randomBytes(16).toString('hex'),
+};
+
+/** Gantry's Slack settings for the app, against a local Slack server. */
+export function slackSettings(slack: SlackServer): SlackSettings {
+  return { ...SLACK_APP, apiUrl: slack.apiUrl, command: '/gantry' };
+}
 
 /**
  * Installs Gantry's Slack app as a person does: GET /slack/install, Slack's authorize page
@@ -7,7 +21,7 @@ import type { SlackServer, SlackUserRecord, SlackWorkspaceRecord } from './slack
 export async function installSlackApp(
   apiUrl: string,
   slack: SlackServer,
-  options: { clientId: string; team: SlackWorkspaceRecord; user: SlackUserRecord },
+  options: { team: SlackWorkspaceRecord; user: SlackUserRecord },
 ): Promise<void> {
   const start = await fetch(`${apiUrl}/slack/install`, { redirect: 'manual' });
   const location = new URL(start.headers.get('location')!);
@@ -16,7 +30,7 @@ export async function installSlackApp(
     .find((header) => header.startsWith('slack-app-oauth-state='))!
     .split(';')[0]!;
   const code = slack.authorize({
-    clientId: options.clientId,
+    clientId: SLACK_APP.clientId,
     teamId: options.team.id,
     userId: options.user.id,
     scopes: location.searchParams.get('scope')!.split(','),
