@@ -25,6 +25,7 @@ import {
   type RunnerDependencies,
 } from './runner/phases';
 import { SilenceError } from './runner/process';
+import { SandboxUnavailableError } from './runner/sandbox';
 import { WorkspaceError } from './runner/workspace';
 
 /** Something told about every transition of every run: GitLab, Slack. Throws to be retried. */
@@ -69,6 +70,7 @@ async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promi
       error instanceof ToolFailedError ||
       error instanceof SilenceError ||
       error instanceof WorkspaceError ||
+      error instanceof SandboxUnavailableError ||
       (error instanceof VcsError && /not a full commit|does not exist/.test(error.message))
     ) {
       throw ApplicationFailure.nonRetryable(error.message, error.name);

@@ -87,6 +87,23 @@ const envSchema = z.object({
         `must be a whole number of bytes, at least 1024 (got "${String(issue.input)}")`,
     })
     .transform(Number),
+  GANTRY_RUN_SANDBOX: z
+    .enum(['on', 'off'], {
+      error: (issue) =>
+        `must be "on" (every tool of a run in a bubblewrap sandbox) or "off" (got "${String(issue.input)}")`,
+    })
+    .default('on'),
+  GANTRY_RUN_USER: z
+    .string()
+    .default('65534:65534')
+    .refine((value) => /^\d+:\d+$/.test(value) && value.split(':').every((id) => Number(id) > 0), {
+      error: (issue) =>
+        `must be uid:gid of an unprivileged user, not root (got "${String(issue.input)}")`,
+    })
+    .transform((value) => {
+      const [uid, gid] = value.split(':').map(Number);
+      return { uid: uid!, gid: gid! };
+    }),
   GANTRY_RUN_TIMEOUT_SECONDS: seconds(70 * 60),
   GANTRY_SILENCE_TIMEOUT_SECONDS: seconds(7 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -21,6 +21,7 @@ import { createGitLabFeedback } from './gitlab/feedback';
 import { GitLabIntegrationService } from './gitlab/integration';
 import { createSlackNotifier } from './slack/notifier';
 import { vcsProviders } from './vcs/providers';
+import { Sandbox } from '../activities/runner/sandbox';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -135,6 +136,25 @@ export async function startGantry(
 
     if (role === 'all' || role === 'worker') {
       await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+      if (role === 'worker' && config.GANTRY_ADMIN_TOKEN) {
+        logger.warn(
+          'GANTRY_ADMIN_TOKEN is set for a worker, which never uses it: keep it only in the environment of `gantry serve`',
+        );
+      }
+      const sandbox = await Sandbox.create({
+        enabled: config.GANTRY_RUN_SANDBOX === 'on',
+        runUser: config.GANTRY_RUN_USER,
+      });
+      if (sandbox.unavailable) {
+        logger.error(
+          { reason: sandbox.unavailable },
+          'this worker cannot sandbox runs: every run it takes fails until bubblewrap works here or GANTRY_RUN_SANDBOX=off',
+        );
+      } else if (!sandbox.enabled) {
+        logger.warn(
+          "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
+        );
+      }
       const workers = await startGantryWorkers({
         address: config.temporalAddress,
         namespace: config.TEMPORAL_NAMESPACE,
@@ -161,6 +181,7 @@ export async function startGantry(
           box: await secretBox(config),
           vcsFor: vcsFor(database.db, await secretBox(config), config.publicUrl),
           tofuPath: requireTool('tofu', config),
+          sandbox,
           // In one process the API is right here; workers elsewhere reach it as people do.
           apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
           workRoot: path.join(os.tmpdir(), 'gantry-workspaces'),

@@ -1,7 +1,7 @@
 import type { ResolvedElement } from '../../src/stacks/runtimeConfig';
 
 // What tools find on a worker; the worker's own PATH may name directories of its own.
-const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export interface EnvironmentInput {
   /** The stack's runtime config with each element's value revealed. */

@@ -1,11 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { schema, type Database } from '../../src/db';
 import type { Stack } from '../../src/db/schema';
 import type { Logger } from '../../src/logger';
 import { RunState, RunType } from '../../src/runs/types';
-import type { SecretBox } from '../../src/secrets';
+import { SecretBox } from '../../src/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import {
   issueStateCredentials,
@@ -17,6 +17,7 @@ import { summarizePlan, type PlanSummary } from './delta';
 import { buildEnvironment } from './environment';
 import { RunLogWriter } from './logs';
 import { runToolProcess } from './process';
+import { Sandbox, SANDBOX_BIN, type SandboxTool } from './sandbox';
 import {
   layout,
   packWorkspace,
@@ -32,6 +33,8 @@ export interface RunnerDependencies {
   box: SecretBox;
   vcsFor(stack: Stack): VcsProvider;
   tofuPath: string;
+  /** Where every tool of a run is started (see ./sandbox). */
+  sandbox: Sandbox;
   /** Where runs reach Gantry's API: the state backend. */
   apiUrl: string;
   /** Where workspaces are made on this worker's disk. */
@@ -64,6 +67,9 @@ const WORKSPACE_ARTIFACT = 'workspace';
 const PLAN_JSON_ARTIFACT = 'plan.json';
 // Credentials outlive a phase only if the phase outlives its own time limit.
 const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
+// A tool whose worker died gets this long to stop cleanly (OpenTofu saves the state it has),
+// well inside the heartbeat timeout after which the run's failure path releases its state.
+const ORPHAN_GRACE_MS = 20_000;
 
 async function loadRun(db: Database, runId: string) {
   const [row] = await db
@@ -81,7 +87,7 @@ async function loadRun(db: Database, runId: string) {
  */
 async function runtimeFor(
   deps: RunnerDependencies,
-  run: { id: string; commitHash: string },
+  run: { id: string; commitHash: string; type: RunType },
   stack: Stack,
   workspace: Workspace,
 ) {
@@ -95,6 +101,8 @@ async function runtimeFor(
         runId: run.id,
         stackId: stack.id,
         ttlMs: STATE_CREDENTIALS_TTL_MS,
+        // A proposed run comes from any branch or merge request: it may read the state only.
+        readOnly: run.type === RunType.PROPOSED,
       })
     : undefined;
   const env = buildEnvironment({
@@ -102,8 +110,8 @@ async function runtimeFor(
     runId: run.id,
     stackId: stack.id,
     commitHash: run.commitHash,
-    home: workspace.home,
-    toolDirs: [path.dirname(deps.tofuPath)],
+    home: toolView(deps, workspace, stack).home,
+    toolDirs: [deps.sandbox.enabled ? SANDBOX_BIN : path.dirname(deps.tofuPath)],
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
   });
@@ -119,6 +127,50 @@ async function runtimeFor(
   return { env, secrets, revealed };
 }
 
+/** The workspace as the run's tools see it: inside their sandbox, or where it is. */
+function toolView(deps: RunnerDependencies, workspace: Workspace, stack: Stack): Workspace {
+  return layout(deps.sandbox.view(workspace.root), stack.projectRoot);
+}
+
+function tofuTool(deps: RunnerDependencies): SandboxTool {
+  return { hostPath: deps.tofuPath, name: 'tofu' };
+}
+
+/**
+ * Starts one tool of a run in the workspace's project directory, in the run's sandbox:
+ * `command` is `tofu` or a program of the system, named as the tools see it.
+ */
+async function runInWorkspace(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  options: {
+    workspace: Workspace;
+    stack: Stack;
+    command: string;
+    args: string[];
+    env: Record<string, string>;
+    onLine: (line: string) => void;
+    silenceTimeoutMs?: number;
+  },
+): Promise<number> {
+  const view = toolView(deps, options.workspace, options.stack);
+  const sandbox = deps.sandbox.enabled
+    ? await deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS)
+    : undefined;
+  return runToolProcess({
+    command: options.command === 'tofu' ? deps.sandbox.toolPath(tofuTool(deps)) : options.command,
+    args: options.args,
+    cwd: view.dir,
+    env: options.env,
+    onLine: options.onLine,
+    ...(options.silenceTimeoutMs !== undefined
+      ? { silenceTimeoutMs: options.silenceTimeoutMs }
+      : {}),
+    ...(control.signal ? { signal: control.signal } : {}),
+    ...(sandbox ? { sandbox } : {}),
+  });
+}
+
 /** Runs one tool of a phase, its output going to the phase's logs. */
 async function runTool(
   deps: RunnerDependencies,
@@ -126,25 +178,22 @@ async function runTool(
   options: {
     log: RunLogWriter;
     state: RunState;
+    workspace: Workspace;
+    stack: Stack;
     command: string;
     args: string[];
     display: string;
-    cwd: string;
     env: Record<string, string>;
   },
 ) {
   options.log.write(`$ ${options.display}`);
-  const code = await runToolProcess({
-    command: options.command,
-    args: options.args,
-    cwd: options.cwd,
-    env: options.env,
+  const code = await runInWorkspace(deps, control, {
+    ...options,
     onLine: (line) => {
       options.log.write(line);
       control.heartbeat?.();
     },
     silenceTimeoutMs: deps.silenceTimeoutMs,
-    ...(control.signal ? { signal: control.signal } : {}),
   });
   if (code !== 0) throw new ToolFailedError(options.display, code, options.state);
 }
@@ -152,7 +201,8 @@ async function runTool(
 /**
  * Runs `work` with the phase's log writer and state credentials, and afterwards, however it
  * ended, stores the last lines, revokes the credentials and releases any state lock the run
- * still holds (a tool interrupted mid-apply leaves one).
+ * still holds (a tool interrupted mid-apply leaves one). A worker that dies mid-phase does
+ * none of this: the run's failure path does it (releaseRunState).
  */
 async function inPhase<T>(
   deps: RunnerDependencies,
@@ -163,6 +213,10 @@ async function inPhase<T>(
 ): Promise<T> {
   const log = await RunLogWriter.open({ db: deps.db, runId, state, secrets, logger: deps.logger });
   try {
+    if (!deps.sandbox.enabled) {
+      log.write(UNSANDBOXED_WARNING);
+      deps.logger.warn({ runId, state }, 'running tools unsandboxed (GANTRY_RUN_SANDBOX=off)');
+    }
     return await work(log);
   } catch (error) {
     log.write(`error: ${(error as Error).message}`);
@@ -174,6 +228,10 @@ async function inPhase<T>(
   }
 }
 
+const UNSANDBOXED_WARNING =
+  "warning: this worker runs tools unsandboxed (GANTRY_RUN_SANDBOX=off): this run's code can " +
+  "read the worker's files, processes and secrets";
+
 function workspaceRoot(deps: RunnerDependencies, runId: string) {
   return path.join(deps.workRoot, runId);
 }
@@ -181,7 +239,7 @@ function workspaceRoot(deps: RunnerDependencies, runId: string) {
 /**
  * INITIALIZING: the source at the run's commit, the file mounts, and `tofu init` (tasks too:
  * their command runs in the initialized workspace). The workspace stays on this worker's disk
- * for the next phase.
+ * for the next phase; a failed initialization removes it.
  */
 export async function initializePhase(
   deps: RunnerDependencies,
@@ -196,26 +254,33 @@ export async function initializePhase(
     stack,
     layout(root, stack.projectRoot),
   );
-  await inPhase(deps, runId, RunState.INITIALIZING, secrets, async (log) => {
-    log.write(`Checking out commit ${run.commitHash} of ${stack.repository}`);
-    const { workspace } = await prepareWorkspace({
-      root,
-      stack,
-      commit: run.commitHash,
-      vcs: deps.vcsFor(stack),
-      fileMounts: revealed.filter((entry) => entry.element.type === 'FILE_MOUNT'),
-      apiUrl: deps.apiUrl,
+  try {
+    await inPhase(deps, runId, RunState.INITIALIZING, secrets, async (log) => {
+      log.write(`Checking out commit ${run.commitHash} of ${stack.repository}`);
+      const { workspace } = await prepareWorkspace({
+        root,
+        stack,
+        commit: run.commitHash,
+        vcs: deps.vcsFor(stack),
+        fileMounts: revealed.filter((entry) => entry.element.type === 'FILE_MOUNT'),
+        apiUrl: deps.apiUrl,
+      });
+      await deps.sandbox.handOver(root);
+      await runTool(deps, control, {
+        log,
+        state: RunState.INITIALIZING,
+        workspace,
+        stack,
+        command: 'tofu',
+        args: ['init', '-input=false', '-no-color'],
+        display: 'tofu init',
+        env,
+      });
     });
-    await runTool(deps, control, {
-      log,
-      state: RunState.INITIALIZING,
-      command: deps.tofuPath,
-      args: ['init', '-input=false', '-no-color'],
-      display: 'tofu init',
-      cwd: workspace.dir,
-      env,
-    });
-  });
+  } catch (error) {
+    await fs.rm(root, { recursive: true, force: true });
+    throw error;
+  }
 }
 
 async function existingWorkspace(deps: RunnerDependencies, runId: string, stack: Stack) {
@@ -228,7 +293,8 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
 
 /**
  * PLANNING: `tofu plan` into a saved plan, read back as JSON for the delta. The workspace and
- * the plan are stored as run artifacts, so any worker can apply them, however much later.
+ * the plan are stored as run artifacts, so any worker can apply them, however much later; the
+ * workspace holds the file mounts, so it is stored sealed.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -243,7 +309,9 @@ export async function planPhase(
       await runTool(deps, control, {
         log,
         state: RunState.PLANNING,
-        command: deps.tofuPath,
+        workspace,
+        stack,
+        command: 'tofu',
         // A proposed run only reads the state and runs beside others: it takes no lock.
         args: [
           'plan',
@@ -253,16 +321,16 @@ export async function planPhase(
           `-out=${PLAN_FILE}`,
         ],
         display: 'tofu plan',
-        cwd: workspace.dir,
         env,
       });
       const json = await captureTool(deps, control, {
+        workspace,
+        stack,
         args: ['show', '-json', PLAN_FILE],
-        cwd: workspace.dir,
         env,
       });
       const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
-      const archive = await packWorkspace(workspace);
+      const archive = deps.box.sealBuffer(await packWorkspace(workspace));
       await deps.db.transaction(async (tx) => {
         for (const [name, content] of [
           [WORKSPACE_ARTIFACT, archive],
@@ -292,16 +360,13 @@ export async function planPhase(
 async function captureTool(
   deps: RunnerDependencies,
   control: PhaseControl,
-  options: { args: string[]; cwd: string; env: Record<string, string> },
+  options: { workspace: Workspace; stack: Stack; args: string[]; env: Record<string, string> },
 ): Promise<string> {
   const lines: string[] = [];
-  const code = await runToolProcess({
-    command: deps.tofuPath,
-    args: options.args,
-    cwd: options.cwd,
-    env: options.env,
+  const code = await runInWorkspace(deps, control, {
+    ...options,
+    command: 'tofu',
     onLine: (line) => lines.push(line),
-    ...(control.signal ? { signal: control.signal } : {}),
   });
   if (code !== 0) {
     throw new Error(`tofu ${options.args.join(' ')} exited with code ${code}: ${lines.join('\n')}`);
@@ -322,29 +387,36 @@ export async function applyPhase(
   const [artifact] = await deps.db
     .select({ content: schema.runArtifacts.content })
     .from(schema.runArtifacts)
-    .where(eq(schema.runArtifacts.runId, runId));
+    .where(
+      and(eq(schema.runArtifacts.runId, runId), eq(schema.runArtifacts.name, WORKSPACE_ARTIFACT)),
+    );
   if (!artifact) throw new Error(`applying run ${runId}: its plan was not stored`);
-  const workspace = await unpackWorkspace(
-    artifact.content,
-    path.join(deps.workRoot, `${runId}-apply`),
-    stack.projectRoot,
-  );
+  const root = path.join(deps.workRoot, `${runId}-apply`);
   try {
+    // Workspaces planned before they were stored sealed are plain archives.
+    const archive = SecretBox.isSealedBuffer(artifact.content)
+      ? deps.box.openBuffer(artifact.content)
+      : artifact.content;
+    const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
+    await deps.sandbox.handOver(root);
     const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
       await runTool(deps, control, {
         log,
         state: RunState.APPLYING,
-        command: deps.tofuPath,
+        workspace,
+        stack,
+        command: 'tofu',
         args: ['init', '-input=false', '-no-color'],
         display: 'tofu init',
-        cwd: workspace.dir,
         env,
       });
       await runTool(deps, control, {
         log,
         state: RunState.APPLYING,
-        command: deps.tofuPath,
+        workspace,
+        stack,
+        command: 'tofu',
         args: [
           'apply',
           '-input=false',
@@ -354,12 +426,11 @@ export async function applyPhase(
           PLAN_FILE,
         ],
         display: 'tofu apply',
-        cwd: workspace.dir,
         env,
       });
     });
   } finally {
-    await fs.rm(workspace.root, { recursive: true, force: true });
+    await fs.rm(root, { recursive: true, force: true });
   }
 }
 
@@ -378,10 +449,11 @@ export async function performPhase(
       runTool(deps, control, {
         log,
         state: RunState.PERFORMING,
+        workspace,
+        stack,
         command: '/bin/sh',
         args: ['-c', run.command!],
         display: run.command!,
-        cwd: workspace.dir,
         env,
       }),
     );

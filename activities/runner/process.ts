@@ -1,6 +1,10 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import readline from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { SYSTEM_PATH } from './environment';
+import type { SandboxLaunch } from './sandbox';
 
 export interface ToolProcessOptions {
   command: string;
@@ -16,6 +20,8 @@ export interface ToolProcessOptions {
   silenceTimeoutMs?: number;
   /** After SIGINT, how long the process group gets before SIGKILL. */
   graceMs?: number;
+  /** Runs the tool inside this sandbox; `command` and `cwd` are then paths inside it. */
+  sandbox?: SandboxLaunch;
 }
 
 /** The tool wrote nothing for longer than the silence timeout. */
@@ -34,38 +40,103 @@ export class InterruptedError extends Error {
   }
 }
 
-/**
- * Runs a tool in its own process group and resolves with its exit code. However the call ends
- * — exit, abort or silence — the whole group is gone afterwards: a provisioner's `sleep` or a
- * provider plugin does not outlive its run.
- */
-export async function runToolProcess(options: ToolProcessOptions): Promise<number> {
-  const graceMs = options.graceMs ?? 10_000;
-  options.signal?.throwIfAborted();
+/** A started tool, however it was started. */
+interface Started {
+  child: ChildProcessByStdio<Writable | null, Readable, Readable>;
+  /** SIGINT to the tool and everything it started. */
+  interrupt(): void;
+  /** SIGKILL to the tool and everything it started. */
+  kill(): void;
+}
+
+function startDirect(options: ToolProcessOptions): Started {
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
     env: options.env,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const group = child.pid;
-
   const signalGroup = (signal: NodeJS.Signals) => {
-    if (group === undefined) return;
+    if (child.pid === undefined) return;
     try {
-      process.kill(-group, signal);
+      process.kill(-child.pid, signal);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
   };
+  return { child, interrupt: () => signalGroup('SIGINT'), kill: () => signalGroup('SIGKILL') };
+}
+
+/**
+ * Starts bubblewrap with the supervisor as the sandbox's init, and hands the supervisor what to
+ * run on stdin (the environment holds secrets, so it is never on a command line). Killing the
+ * init ends the sandbox: the kernel kills everything in its PID namespace.
+ */
+function startSandboxed(options: ToolProcessOptions, sandbox: SandboxLaunch): Started {
+  const child = spawn(sandbox.command, sandbox.args, {
+    cwd: '/',
+    env: { PATH: SYSTEM_PATH },
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  // A supervisor that is gone no longer reads; the sandbox is killed below either way.
+  child.stdin.on('error', () => {});
+  const spec = {
+    command: options.command,
+    args: options.args,
+    cwd: options.cwd,
+    env: options.env,
+    orphanGraceMs: sandbox.orphanGraceMs,
+  };
+  child.stdin.write(`${JSON.stringify(spec)}\n`);
+  const send = (line: string) => {
+    if (child.stdin.writable) child.stdin.write(`${line}\n`);
+  };
+  const killInit = () => {
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    let children = '';
+    try {
+      children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8');
+    } catch {
+      // bubblewrap has already exited.
+    }
+    for (const pid of children.split(/\s+/).filter(Boolean)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
+    }
+  };
+  return {
+    child,
+    interrupt: () => send('interrupt'),
+    kill: () => {
+      send('kill');
+      killInit();
+    },
+  };
+}
+
+/**
+ * Runs a tool and resolves with its exit code. However the call ends — exit, abort or silence —
+ * the tool and everything it started are gone afterwards: a provisioner's `sleep` or a provider
+ * plugin does not outlive its run. With `sandbox`, the tool runs inside it (see ./sandbox);
+ * otherwise in a process group of its own on the worker.
+ */
+export async function runToolProcess(options: ToolProcessOptions): Promise<number> {
+  const graceMs = options.graceMs ?? 10_000;
+  options.signal?.throwIfAborted();
+  const started = options.sandbox ? startSandboxed(options, options.sandbox) : startDirect(options);
+  const { child } = started;
 
   let failure: Error | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   const interrupt = (error: Error) => {
     if (failure) return;
     failure = error;
-    signalGroup('SIGINT');
-    killTimer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
+    started.interrupt();
+    killTimer = setTimeout(() => started.kill(), graceMs);
   };
 
   let silenceTimer: NodeJS.Timeout | undefined;
@@ -103,9 +174,9 @@ export async function runToolProcess(options: ToolProcessOptions): Promise<numbe
         resolve(exitCode ?? 128 + (signal ? os.constants.signals[signal] : 0)),
       );
     });
-    // The leader has exited; whatever it left running in its group goes with it, which also
-    // closes the pipes such a process may still hold.
-    signalGroup('SIGKILL');
+    // The leader has exited; whatever it left running goes with it, which also closes the
+    // pipes such a process may still hold.
+    started.kill();
     await Promise.all(streams);
     if (failure) throw failure;
     return code;
@@ -113,7 +184,7 @@ export async function runToolProcess(options: ToolProcessOptions): Promise<numbe
     clearTimeout(silenceTimer);
     clearTimeout(killTimer);
     options.signal?.removeEventListener('abort', onAbort);
-    signalGroup('SIGKILL');
+    started.kill();
   }
 }
 

@@ -28,6 +28,17 @@ export class WorkspaceError extends Error {
   }
 }
 
+/**
+ * A fresh, empty `root`, readable only by the worker: workspaces hold file mounts and state,
+ * and the directory holding them is private as well.
+ */
+async function makeRoot(root: string): Promise<void> {
+  await fs.rm(root, { recursive: true, force: true });
+  await fs.mkdir(path.dirname(root), { recursive: true, mode: 0o700 });
+  await fs.chmod(path.dirname(root), 0o700);
+  await fs.mkdir(root, { mode: 0o700 });
+}
+
 /** Where the parts of a workspace rooted at `root` are, made or not. */
 export function layout(root: string, projectRoot: string | null): Workspace {
   return {
@@ -37,13 +48,39 @@ export function layout(root: string, projectRoot: string | null): Workspace {
   };
 }
 
+function isWithin(base: string, target: string): boolean {
+  return target === base || target.startsWith(`${base}${path.sep}`);
+}
+
 /** `relative` inside `base`, or a WorkspaceError naming what it is. */
 function inside(base: string, relative: string, what: string): string {
   const target = path.resolve(base, relative);
-  if (target !== base && !target.startsWith(`${base}${path.sep}`)) {
+  if (!isWithin(base, target)) {
     throw new WorkspaceError(`${what} "${relative}" points outside the workspace`);
   }
   return target;
+}
+
+/**
+ * Refuses a checkout holding a symbolic link that leads out of it: Gantry itself follows paths
+ * in the workspace (the project root, file mounts) before any tool runs, and must never be led
+ * into its own files by a repository.
+ */
+async function refuseOutwardLinks(source: string): Promise<void> {
+  const real = await fs.realpath(source);
+  for (const entry of await fs.readdir(source, { recursive: true, withFileTypes: true })) {
+    if (!entry.isSymbolicLink()) continue;
+    const link = path.join(entry.parentPath, entry.name);
+    const target = await fs.readlink(link);
+    // A link that resolves is judged by where it really leads; a dangling one by its text.
+    const resolved = await fs.realpath(link).catch(() => path.resolve(path.dirname(link), target));
+    if (path.isAbsolute(target) || !isWithin(real, resolved)) {
+      throw new WorkspaceError(
+        `the repository's symbolic link "${path.relative(source, link)}" points outside the ` +
+          `repository ("${target}"); Gantry refuses such links: make it relative to a file in the repository`,
+      );
+    }
+  }
 }
 
 /**
@@ -60,13 +97,14 @@ export async function prepareWorkspace(options: {
   apiUrl: string;
 }): Promise<{ workspace: Workspace; commit: CommitInfo }> {
   const { root, stack } = options;
-  await fs.rm(root, { recursive: true, force: true });
+  await makeRoot(root);
   const source = path.join(root, 'source');
-  await fs.mkdir(source, { recursive: true });
+  await fs.mkdir(source);
   const workspace = layout(root, stack.projectRoot);
   await fs.mkdir(workspace.home);
 
   const commit = await options.vcs.checkout(stack, options.commit, source);
+  await refuseOutwardLinks(source);
   inside(source, stack.projectRoot ?? '', 'projectRoot');
   const projectDir = await fs.stat(workspace.dir).catch(() => undefined);
   if (!projectDir?.isDirectory()) {
@@ -77,8 +115,15 @@ export async function prepareWorkspace(options: {
 
   for (const { element, value } of options.fileMounts) {
     const file = inside(workspace.dir, element.id, 'file mount');
+    if (file === workspace.dir) {
+      throw new WorkspaceError(
+        `file mount "${element.id}" names the project directory, not a file`,
+      );
+    }
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, Buffer.from(value, 'base64'), { mode: 0o600 });
+    // A file of the repository at that path (or a link) is replaced, never written through.
+    await fs.rm(file, { force: true });
+    await fs.writeFile(file, Buffer.from(value, 'base64'), { mode: 0o600, flag: 'wx' });
   }
   if (stack.managesStateFile) {
     await fs.writeFile(
@@ -114,8 +159,7 @@ export async function unpackWorkspace(
   root: string,
   projectRoot: string | null,
 ): Promise<Workspace> {
-  await fs.rm(root, { recursive: true, force: true });
-  await fs.mkdir(root, { recursive: true });
+  await makeRoot(root);
   const workspace = layout(root, projectRoot);
   await fs.mkdir(workspace.home);
   await pipeline(Readable.from(archive), tar.x({ cwd: root, strict: true }));

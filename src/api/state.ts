@@ -24,23 +24,32 @@ const MAX_STATE_BYTES = 256 * 1024 * 1024;
  */
 export function stateRouter(db: Database): Router {
   const router = express.Router({ mergeParams: true });
-  router.use(express.raw({ type: () => true, limit: MAX_STATE_BYTES }));
 
+  // Credentials first: nobody gets a state-sized body read without them.
   router.use(async (req: Request<{ stackId: string }>, res, next) => {
     const credentials = basicAuth(req);
-    const runId =
+    const access =
       credentials &&
       (await verifyStateCredentials(db, req.params.stackId, credentials.name, credentials.pass));
-    if (!runId) {
+    if (!access) {
       res
         .status(401)
         .set('WWW-Authenticate', 'Basic realm="gantry state"')
+        .set('Connection', 'close')
         .json({ error: 'state access needs the credentials of a run of this stack' });
       return;
     }
-    res.locals.runId = runId;
+    if (access.readOnly && req.method !== 'GET' && req.method !== 'HEAD') {
+      res.status(403).set('Connection', 'close').json({
+        error:
+          'a proposed run may only read the state; tracked runs and tasks of the stack change it',
+      });
+      return;
+    }
+    res.locals.runId = access.runId;
     next();
   });
+  router.use(express.raw({ type: () => true, limit: MAX_STATE_BYTES }));
 
   router.get('/', async (req: Request<{ stackId: string }>, res) => {
     const state = await latestState(db, req.params.stackId);
@@ -101,19 +110,23 @@ export function stateUploadRouter(uploads: StateUploads): Router {
   const router = express.Router({ mergeParams: true });
   router.put(
     '/',
-    express.raw({ type: () => true, limit: MAX_STATE_BYTES }),
-    async (req: Request<{ objectId: string }>, res) => {
+    // The signature first: nobody gets a state-sized body read without one.
+    (req: Request<{ objectId: string }>, res, next) => {
       const { expires, signature } = req.query;
       if (
         typeof expires !== 'string' ||
         typeof signature !== 'string' ||
         !uploads.verify(req.params.objectId, expires, signature)
       ) {
-        res.status(403).json({
+        res.status(403).set('Connection', 'close').json({
           error: 'the upload URL is not valid or has expired; ask for a new stateUploadUrl',
         });
         return;
       }
+      next();
+    },
+    express.raw({ type: () => true, limit: MAX_STATE_BYTES }),
+    async (req: Request<{ objectId: string }>, res) => {
       try {
         await uploads.store(req.params.objectId, bodyOf(req));
         res.status(200).end();

@@ -237,6 +237,8 @@ export const stateCredentials = pgTable('state_credentials', {
     .references(() => runs.id, { onDelete: 'cascade' }),
   stackId: text('stack_id').notNull(),
   secretHash: text('secret_hash').notNull(),
+  /** Proposed runs only read the state: they may not write, lock or unlock it. */
+  readOnly: boolean('read_only').notNull().default(false),
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 

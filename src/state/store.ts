@@ -28,16 +28,20 @@ export class StateLockedError extends Error {
   }
 }
 
-/** Issues the credentials one run's OpenTofu uses for the state; the secret is never stored. */
+/**
+ * Issues the credentials one run's OpenTofu uses for the state; the secret is never stored.
+ * Read-only credentials (proposed runs) can only read it.
+ */
 export async function issueStateCredentials(
   db: Database,
-  options: { runId: string; stackId: string; ttlMs: number },
+  options: { runId: string; stackId: string; ttlMs: number; readOnly: boolean },
 ): Promise<{ username: string; password: string }> {
   const password = randomBytes(32).toString('base64url');
   const row = {
     runId: options.runId,
     stackId: options.stackId,
     secretHash: sha256Hex(password),
+    readOnly: options.readOnly,
     expiresAt: new Date(Date.now() + options.ttlMs),
   };
   await db
@@ -57,7 +61,7 @@ export async function verifyStateCredentials(
   stackId: string,
   username: string,
   password: string,
-): Promise<string | undefined> {
+): Promise<{ runId: string; readOnly: boolean } | undefined> {
   const [row] = await db
     .select()
     .from(schema.stateCredentials)
@@ -70,7 +74,9 @@ export async function verifyStateCredentials(
     );
   if (!row) return undefined;
   const given = Buffer.from(sha256Hex(password));
-  return timingSafeEqual(given, Buffer.from(row.secretHash)) ? row.runId : undefined;
+  return timingSafeEqual(given, Buffer.from(row.secretHash))
+    ? { runId: row.runId, readOnly: row.readOnly }
+    : undefined;
 }
 
 export async function latestState(db: Database, stackId: string) {

@@ -1,51 +1,36 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { schema } from '../../src/db';
 import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { sha256Hex } from '../../src/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
+import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
+import { SANDBOX_WORKSPACE } from '../../activities/runner/sandbox';
 
 /**
  * A stack's code: one terraform_data resource, replaced whenever `value` changes, whose
- * creation appends the run's id to a file.
+ * creation reports the run's id to the recorder.
  */
-function marker(sideEffects: string, value: string) {
-  return `
-variable "gantry_run_id" {
-  type = string
-}
-
-resource "terraform_data" "marker" {
-  triggers_replace = "${value}"
-
-  provisioner "local-exec" {
-    command = "echo \${var.gantry_run_id} >> ${sideEffects}/applied"
-  }
-}
-`;
+function marker(recorder: ApplyRecorder, value: string) {
+  return recorder.resource('marker', value);
 }
 
 describe('runs as Temporal workflows, planning and applying with OpenTofu', () => {
   let harness: RunHarness;
   let repo: TestRepo;
-  let sideEffects: string;
+  let recorder: ApplyRecorder;
 
-  const applied = async () =>
-    (await fs.readFile(path.join(sideEffects, 'applied'), 'utf8').catch(() => ''))
-      .split('\n')
-      .filter(Boolean);
+  const applied = () => recorder.lines();
   const states = async (runId: string) =>
     (await harness.service.history(runId)).map((transition) => transition.state);
 
   beforeAll(async () => {
-    sideEffects = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-side-'));
+    recorder = await startApplyRecorder();
     repo = await createTestRepo();
-    await repo.commit({ 'main.tf': marker(sideEffects, 'one') }, 'First marker');
+    await repo.commit({ 'main.tf': marker(recorder, 'one') }, 'First marker');
     harness = await startRunHarness();
     await harness.database.db.insert(schema.stacks).values({
       id: 'app',
@@ -59,7 +44,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   afterAll(async () => {
     await harness?.stop();
     await repo?.remove();
-    await fs.rm(sideEffects, { recursive: true, force: true });
+    await recorder?.close();
   });
 
   it('plans, waits for a confirmation, applies, and finishes; the next run sees no changes', async () => {
@@ -102,7 +87,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('discards without applying, and refuses a confirmation after the discard', async () => {
-    await repo.commit({ 'main.tf': marker(sideEffects, 'two') }, 'Second marker');
+    await repo.commit({ 'main.tf': marker(recorder, 'two') }, 'Second marker');
     const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     expect(await harness.service.decide('app', run.id, 'discard', 'grace')).toEqual({
@@ -139,13 +124,13 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('queues a second tracked run behind the first, while a proposed run goes ahead', async () => {
-    await repo.commit({ 'main.tf': marker(sideEffects, 'three') }, 'Third marker');
+    await repo.commit({ 'main.tf': marker(recorder, 'three') }, 'Third marker');
     const first = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
     await harness.waitForState(first.id, RunState.UNCONFIRMED);
     const second = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
 
     const featureHead = await repo.commit(
-      { 'main.tf': marker(sideEffects, 'feature') },
+      { 'main.tf': marker(recorder, 'feature') },
       'Feature',
       'feature',
     );
@@ -202,7 +187,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('keeps a confirmation sent while no worker runs, and applies it when one is back', async () => {
-    await repo.commit({ 'main.tf': marker(sideEffects, 'four') }, 'Fourth marker');
+    await repo.commit({ 'main.tf': marker(recorder, 'four') }, 'Fourth marker');
     const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     await harness.stopWorkers();
@@ -409,12 +394,16 @@ describe('the run time and silence limits', () => {
 });
 
 /** Processes whose working directory is under `root`: tools a run started. */
+/** Processes working in a workspace under `root`: sandboxes (named by their command line) and tools. */
 async function toolsRunningIn(root: string): Promise<string[]> {
   const found: string[] = [];
   for (const pid of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => '');
-    if (cwd.startsWith(root)) found.push(`${pid} ${cwd}`);
+    const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    if (cwd.startsWith(root) || cwd.startsWith(SANDBOX_WORKSPACE) || command.includes(root)) {
+      found.push(`${pid} ${cwd} ${command.replaceAll('\0', ' ')}`);
+    }
   }
   return found;
 }

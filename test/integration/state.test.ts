@@ -27,7 +27,12 @@ describe.each(databaseTargets())('the state backend on $kind, used by real OpenT
       branch: 'main',
       commitHash: 'c'.repeat(40),
     });
-    return issueStateCredentials(database.db, { runId: id, stackId: 'state', ttlMs: 60_000 });
+    return issueStateCredentials(database.db, {
+      runId: id,
+      stackId: 'state',
+      ttlMs: 60_000,
+      readOnly: false,
+    });
   };
 
   const runTofu = (args: string[], credentials: { username: string; password: string }) =>
@@ -143,6 +148,7 @@ describe.each(databaseTargets())('the state backend on $kind, used by real OpenT
       runId: '01JSTATE00000000000000000C',
       stackId: 'state',
       ttlMs: -1,
+      readOnly: false,
     });
     expect(
       (await fetch(`${apiUrl}/state/state`, { headers: { authorization: basic(expired) } })).status,

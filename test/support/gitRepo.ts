@@ -3,12 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit } from 'simple-git';
 
+export type RepoFile = string | { executable: string } | { symlink: string };
+
 export interface TestRepo {
   dir: string;
   /** The repository's file:// URL, as a RAW_GIT stack names it. */
   url: string;
-  /** Writes the files on `branch` (created from the current branch if new) and commits them. */
-  commit(files: Record<string, string>, message: string, branch?: string): Promise<string>;
+  /**
+   * Writes the files on `branch` (created from the current branch if new) and commits them:
+   * text, an executable (`{ executable }`) or a symbolic link (`{ symlink: target }`).
+   */
+  commit(files: Record<string, RepoFile>, message: string, branch?: string): Promise<string>;
   remove(): Promise<void>;
 }
 
@@ -29,8 +34,13 @@ export async function createTestRepo(): Promise<TestRepo> {
         else await git.checkoutLocalBranch(branch);
       }
       for (const [file, content] of Object.entries(files)) {
-        await fs.mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-        await fs.writeFile(path.join(dir, file), content);
+        const target = path.join(dir, file);
+        await fs.mkdir(path.dirname(target), { recursive: true });
+        await fs.rm(target, { recursive: true, force: true });
+        if (typeof content === 'string') await fs.writeFile(target, content);
+        else if ('executable' in content) {
+          await fs.writeFile(target, content.executable, { mode: 0o755 });
+        } else await fs.symlink(content.symlink, target);
       }
       await git.add('.');
       await git.commit(message);

@@ -19,6 +19,17 @@ import { vcsProviders } from '../../src/vcs/providers';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import { Sandbox } from '../../activities/runner/sandbox';
+
+/**
+ * The sandbox runs get in tests: on, as in production. A machine that cannot sandbox fails
+ * the tests that run tools, saying why.
+ */
+export async function testSandbox(): Promise<Sandbox> {
+  const sandbox = await Sandbox.create({ enabled: true, runUser: { uid: 65534, gid: 65534 } });
+  if (sandbox.unavailable) throw new Error(`tests need a working sandbox: ${sandbox.unavailable}`);
+  return sandbox;
+}
 
 /**
  * Everything a run needs, real: a Temporal dev server, a database, the HTTP server with the
@@ -59,6 +70,7 @@ export async function startRunHarness(
   const box = new SecretBox(randomBytes(32));
   const logger = createLogger('error');
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-runs-'));
+  const sandbox = await testSandbox();
   const stateServer = await startStateServer(database.db);
   const apiUrl = stateServer.url;
   // GitLab stacks read the GitLab a test connects with gitlabIntegrationSetup.
@@ -108,6 +120,7 @@ export async function startRunHarness(
           box,
           vcsFor,
           tofuPath: requireTool('tofu', process.env),
+          sandbox,
           apiUrl,
           workRoot,
           silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,

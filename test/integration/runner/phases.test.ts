@@ -22,6 +22,8 @@ import { RawGitProvider } from '../../../src/vcs/rawGit';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 import { createTestRepo, type TestRepo } from '../../support/gitRepo';
 import { startStateServer, type StateServer } from '../../support/stateServer';
+import { startApplyRecorder, type ApplyRecorder } from '../../support/applyRecorder';
+import { testSandbox } from '../../support/runs';
 
 const SECRET = 's3cr3t-token-value';
 
@@ -29,26 +31,14 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
   let database: TestDatabase;
   let stateServer: StateServer;
   let repo: TestRepo;
-  let sideEffects: string;
+  let recorder: ApplyRecorder;
   let workRoot: string;
   let deps: RunnerDependencies;
   let good: string;
   let broken: string;
   let runs = 0;
 
-  const config = (marker: string) => `
-variable "gantry_run_id" {
-  type = string
-}
-
-resource "terraform_data" "marker" {
-  input = "${marker}"
-
-  provisioner "local-exec" {
-    command = "echo \${var.gantry_run_id} >> ${sideEffects}/applied"
-  }
-}
-`;
+  const config = (marker: string) => recorder.resource('marker', marker);
 
   const newRun = async (commitHash: string, type = RunType.TRACKED, command?: string) => {
     const id = `01JPHASE${String(++runs).padStart(18, '0')}`;
@@ -75,7 +65,7 @@ resource "terraform_data" "marker" {
 
   beforeAll(async () => {
     database = await openTestDatabase({ kind: 'pglite' });
-    sideEffects = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-side-'));
+    recorder = await startApplyRecorder();
     workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-work-'));
     repo = await createTestRepo();
     good = await repo.commit({ 'infra/main.tf': config('one') }, 'Add a marker');
@@ -115,6 +105,7 @@ resource "terraform_data" "marker" {
       box,
       vcsFor: () => new RawGitProvider(),
       tofuPath: requireTool('tofu', process.env),
+      sandbox: await testSandbox(),
       apiUrl: stateServer.url,
       workRoot,
       silenceTimeoutMs: 60_000,
@@ -126,9 +117,8 @@ resource "terraform_data" "marker" {
     await stateServer?.close();
     await database?.close();
     await repo?.remove();
-    await Promise.all(
-      [sideEffects, workRoot].map((dir) => fs.rm(dir, { recursive: true, force: true })),
-    );
+    await recorder?.close();
+    await fs.rm(workRoot, { recursive: true, force: true });
   });
 
   it('plans a change, stores it, and applies it on a fresh workspace exactly once', async () => {
@@ -142,10 +132,10 @@ resource "terraform_data" "marker" {
       resources: 0,
     });
     expect(await fs.readdir(workRoot)).toEqual([]);
-    await expect(fs.access(path.join(sideEffects, 'applied'))).rejects.toThrow();
+    expect(await recorder.lines()).toEqual([]);
 
     await applyPhase(deps, runId);
-    expect(await fs.readFile(path.join(sideEffects, 'applied'), 'utf8')).toBe(`${runId}\n`);
+    expect(await recorder.lines()).toEqual([runId]);
     expect(await fs.readdir(workRoot)).toEqual([]);
 
     expect(await logs(runId, RunState.INITIALIZING)).toEqual(

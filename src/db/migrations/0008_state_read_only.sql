@@ -1,0 +1,1 @@
+ALTER TABLE "state_credentials" ADD COLUMN "read_only" boolean DEFAULT false NOT NULL;
