@@ -288,6 +288,17 @@ export const gitlabIntegration = pgTable(
   (table) => [check('gitlab_integration_single', sql`${table.id} = 1`)],
 );
 
+/**
+ * A webhook secret of one GitLab project's hook. A project with its own secret is no longer
+ * accepted with the integration's shared webhook secret; only the hash is kept.
+ */
+export const gitlabProjectHooks = pgTable('gitlab_project_hooks', {
+  /** The project's path (`group/app`), lower-cased, as stacks name it in `repository`. */
+  project: text('project').primaryKey(),
+  secretHash: text('secret_hash').notNull(),
+  createdAt: createdAt(),
+});
+
 /** A state file uploaded to a pre-signed URL, waiting for stackCreate to import it. */
 export const stateUploads = pgTable('state_uploads', {
   id: text('id').primaryKey(),
@@ -465,12 +476,29 @@ export const slackSubscriptions = pgTable(
     /** Slack user ID of who subscribed the channel. */
     subscribedBy: text('subscribed_by').notNull(),
     createdAt: createdAt(),
+    /**
+     * When Slack refused for good to take messages for this channel (the bot lost access):
+     * no more run messages are tried until the channel is subscribed again.
+     */
+    refusedAt: timestamp('refused_at', { withTimezone: true }),
+    /** Slack's error code for that refusal, such as `channel_not_found`. */
+    refusedReason: text('refused_reason'),
   },
   (table) => [
     unique('slack_subscriptions_once').on(table.stackId, table.teamId, table.channelId),
     index('slack_subscriptions_by_stack').on(table.stackId),
   ],
 );
+
+/**
+ * Signed Slack requests already answered, so a replay of one within its 5-minute window is
+ * answered once only. Rows older than the window are of no use and are removed.
+ */
+export const slackRequestsSeen = pgTable('slack_requests_seen', {
+  /** The request's `X-Slack-Signature`, which covers its timestamp and body. */
+  signature: text('signature').primaryKey(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 /**
  * The one message a run has in a subscribed channel: posted at the first transition the
