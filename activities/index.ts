@@ -6,6 +6,7 @@ import { schema, type Database } from '../src/db';
 import type { Logger } from '../src/logger';
 import type { RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../src/temporal/client';
+import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
 import { VcsError } from '../src/vcs';
 import type { RunEvent } from '../workflows/notify';
 import {
@@ -145,6 +146,15 @@ export function createActivities(deps: ActivityDependencies) {
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
       }
+    },
+
+    /**
+     * Revokes the run's state credentials and releases any state lock it holds, for a run that
+     * ends in failure: the worker of its last phase may have died before doing it itself.
+     */
+    async releaseRunState(runId: string): Promise<void> {
+      await revokeStateCredentials(db, runId);
+      await releaseRunLocks(db, runId);
     },
 
     async initialize(runId: string): Promise<{ workerQueue: string }> {

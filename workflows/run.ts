@@ -8,6 +8,7 @@ import {
   defineUpdate,
   isCancellation,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -72,10 +73,11 @@ export function runWorkflowId(stackId: string, runId: string): string {
   return `run/${stackId}/${runId}`;
 }
 
-const { recordTransition, requestStackLock, releaseStackLock } = proxyActivities<RunActivities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
-});
+const { recordTransition, requestStackLock, releaseStackLock, releaseRunState } =
+  proxyActivities<RunActivities>({
+    startToCloseTimeout: '30s',
+    retry: { initialInterval: '1s', maximumInterval: '30s' },
+  });
 
 /** Raised inside the workflow to end the run in a given state. */
 class RunEnded extends Error {
@@ -275,7 +277,12 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     return { state };
   } catch (error) {
     if (!(error instanceof RunEnded)) throw error;
-    await CancellationScope.nonCancellable(() => transition(error.state, error.note));
+    await CancellationScope.nonCancellable(async () => {
+      // A worker that died mid-phase could not release the state lock its tool held, nor
+      // revoke the phase's state credentials: the run does it before it ends.
+      if (patched('release-run-state')) await releaseRunState(input.runId);
+      await transition(error.state, error.note);
+    });
     return { state };
   } finally {
     if (lockHeld) {
@@ -336,9 +343,16 @@ function failureNote(error: unknown): string {
   let current = error as Error | undefined;
   while (current?.cause instanceof Error) current = current.cause;
   if (current instanceof TimeoutFailure) {
-    return current.timeoutType === TimeoutType.SCHEDULE_TO_START
-      ? 'the worker holding the workspace went away'
-      : `timed out (${current.timeoutType ?? 'unknown'})`;
+    if (current.timeoutType === TimeoutType.SCHEDULE_TO_START) {
+      return 'the worker holding the workspace went away';
+    }
+    if (current.timeoutType === TimeoutType.HEARTBEAT) {
+      return (
+        'the worker running this phase went away; its tools were stopped with it, the state ' +
+        'lock was released, and whatever OpenTofu saved before it stopped is in the stored state'
+      );
+    }
+    return `timed out (${current.timeoutType ?? 'unknown'})`;
   }
   return current instanceof ApplicationFailure || current instanceof Error
     ? current.message
