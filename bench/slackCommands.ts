@@ -41,7 +41,7 @@ async function main() {
     const team = slack.addWorkspace({ name: 'Acme' });
     const user = slack.addUser({ teamId: team.id, name: 'ada', realName: 'Ada Lovelace' });
 
-    await installSlackApp(api.url, slack, { team, user });
+    await installSlackApp(api, slack, { team, user });
 
     for (const step of [
       `mutation { stackCreate(input: { name: "Payments", administrative: false, branch: "main", repository: "file:///srv/git/payments.git", provider: RAW_GIT }, manageState: true) { id } }`,

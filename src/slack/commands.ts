@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { schema, type Database } from '../db';
 import type { Stack } from '../db/schema';
 import type { Logger } from '../logger';
@@ -9,8 +9,9 @@ import type { SlackInput } from '../policy/evaluator';
 import { ConflictError, type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
 import { ephemeral, replyInTime, type SlackReply } from './replies';
-import { NotInstalledError, type SlackPeople } from './slackUser';
+import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
+import { escapeSlackText } from './text';
 
 // The fields of a slash command Gantry reads; Slack sends more.
 const slashCommand = z.object({
@@ -58,7 +59,7 @@ export function slackCommandsHandler(deps: CommandDeps): RequestHandler {
     const work = run(deps, parsed.data).catch((error: Error) => {
       logger.error({ err: error, text: parsed.data.text }, 'slack command failed');
       return ephemeral(
-        `Gantry hit an error running \`${parsed.data.command} ${parsed.data.text}\`: ${error.message}. Try again; if it keeps happening, tell your Gantry admin.`,
+        `Gantry hit an error running \`${escapeSlackText(`${parsed.data.command} ${parsed.data.text}`)}\`: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`,
       );
     });
     await replyInTime(res, parsed.data.response_url, work, logger);
@@ -76,19 +77,17 @@ async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply
       channel: { id: request.channel_id, name: request.channel_name },
     });
   } catch (error) {
-    if (error instanceof NotInstalledError) {
-      return ephemeral(
-        `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${deps.publicUrl}/slack/install, then try again.`,
-      );
-    }
+    if (error instanceof NotInstalledError) return ephemeral(NOT_INSTALLED);
     return ephemeral(
-      `Slack did not tell Gantry who you are (${(error as Error).message}). Try again in a minute.`,
+      `Slack did not tell Gantry who you are (${escapeSlackText((error as Error).message)}). Try again in a minute.`,
     );
   }
   const needed = NEEDS.get(subcommand);
   if (!needed) return ephemeral(help(deps.command));
   if (!stackId) {
-    return ephemeral(`Name the stack: \`${deps.command} ${subcommand} <stackId>\`.`);
+    return ephemeral(
+      escapeSlackText(`Name the stack: \`${deps.command} ${subcommand} <stackId>\`.`),
+    );
   }
   const stack = await deps.stacks.stack(stackId, slack, needed);
   if (!stack) return ephemeral(SlackStackAccess.refusal(stackId, needed));
@@ -98,86 +97,129 @@ async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply
     case 'unsubscribe':
       return unsubscribe(deps, request, stack);
     case 'status':
-      return status(deps, stack);
+      return status(deps, request, stack);
     default:
       return trigger(deps, request, stack);
   }
 }
 
 function help(command: string): string {
-  return [
+  const lines = [
     `\`${command} subscribe <stackId>\`: post this stack's tracked runs in this channel, with Confirm and Discard buttons while a run waits (needs read).`,
     `\`${command} unsubscribe <stackId>\`: stop posting this stack's runs here (needs read).`,
     `\`${command} status <stackId>\`: the stack's latest tracked run (needs read).`,
     `\`${command} trigger <stackId>\`: start a tracked run of the stack's branch (needs write).`,
     `\`${command} help\`: this list.`,
     'Access comes from the stack access policies attached to each stack; ask a Gantry admin for one that lets this channel in.',
-  ].join('\n');
+  ];
+  return escapeSlackText(lines.join('\n'));
 }
 
+/**
+ * Subscribes the channel, or resumes a subscription the notifier stopped after Slack refused
+ * the channel (see SlackNotifier): subscribing again is how a channel says it can take messages.
+ */
 async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
-  const [added] = await deps.db
-    .insert(schema.slackSubscriptions)
+  const table = schema.slackSubscriptions;
+  const id = ulid();
+  const [row] = await deps.db
+    .insert(table)
     .values({
-      id: ulid(),
+      id,
       stackId: stack.id,
       teamId: request.team_id,
       channelId: request.channel_id,
       channelName: request.channel_name,
       subscribedBy: request.user_id,
     })
-    .onConflictDoNothing()
-    .returning({ id: schema.slackSubscriptions.id });
+    .onConflictDoUpdate({
+      target: [table.stackId, table.teamId, table.channelId],
+      set: {
+        channelName: request.channel_name,
+        subscribedBy: request.user_id,
+        refusedAt: null,
+        refusedReason: null,
+      },
+      setWhere: isNotNull(table.refusedAt),
+    })
+    .returning({ id: table.id });
+  const name = escapeSlackText(stack.id);
+  const stop = `\`${deps.command} unsubscribe ${name}\` stops them.`;
+  if (!row) {
+    return ephemeral(`This channel is already subscribed to stack "${name}"; nothing changed.`);
+  }
   return ephemeral(
-    added
-      ? `This channel is now subscribed to stack "${stack.id}": its tracked runs will be posted here. \`${deps.command} unsubscribe ${stack.id}\` stops them.`
-      : `This channel is already subscribed to stack "${stack.id}"; nothing changed.`,
+    row.id === id
+      ? `This channel is now subscribed to stack "${name}": its tracked runs will be posted here. ${stop}`
+      : `This channel is subscribed to stack "${name}" again: its tracked runs will be posted here once more. If they stop again, Slack refused the channel; invite the Gantry app to it or unarchive it, then subscribe again. ${stop}`,
   );
 }
 
 async function unsubscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   const removed = await deps.db
     .delete(schema.slackSubscriptions)
-    .where(
-      and(
-        eq(schema.slackSubscriptions.stackId, stack.id),
-        eq(schema.slackSubscriptions.teamId, request.team_id),
-        eq(schema.slackSubscriptions.channelId, request.channel_id),
-      ),
-    )
+    .where(subscriptionOf(request, stack))
     .returning({ id: schema.slackSubscriptions.id });
+  const name = escapeSlackText(stack.id);
   return ephemeral(
     removed.length > 0
-      ? `This channel is unsubscribed from stack "${stack.id}"; its runs are no longer posted here.`
-      : `This channel is not subscribed to stack "${stack.id}"; nothing changed. \`${deps.command} subscribe ${stack.id}\` subscribes it.`,
+      ? `This channel is unsubscribed from stack "${name}"; its runs are no longer posted here.`
+      : `This channel is not subscribed to stack "${name}"; nothing changed. \`${deps.command} subscribe ${name}\` subscribes it.`,
   );
 }
 
-async function status(deps: CommandDeps, stack: Stack) {
+async function status(deps: CommandDeps, request: SlashCommand, stack: Stack) {
+  const name = escapeSlackText(stack.id);
   const [latest] = await deps.runs.listRuns(stack.id, { types: [RunType.TRACKED] });
+  const [refused] = await deps.db
+    .select({
+      at: schema.slackSubscriptions.refusedAt,
+      reason: schema.slackSubscriptions.refusedReason,
+    })
+    .from(schema.slackSubscriptions)
+    .where(and(subscriptionOf(request, stack), isNotNull(schema.slackSubscriptions.refusedAt)));
+  // Told here because nobody in the channel sees the messages that stopped.
+  const stopped = refused?.at
+    ? `\nRun messages of this stack stopped reaching this channel on ${slackDate(refused.at)}: Slack answered ${escapeSlackText(refused.reason ?? 'with a refusal')}. Invite the Gantry app to the channel or unarchive it, then \`${deps.command} subscribe ${name}\` resumes them.`
+    : '';
   if (!latest) {
     return ephemeral(
-      `Stack "${stack.id}" has no tracked runs yet. \`${deps.command} trigger ${stack.id}\` starts one.`,
+      `Stack "${name}" has no tracked runs yet. \`${deps.command} trigger ${name}\` starts one.${stopped}`,
     );
   }
   const title = latest.commitMessage.split('\n')[0];
   return ephemeral(
-    `The latest tracked run of stack "${stack.id}" is ${latest.state}, at commit \`${latest.commitHash.slice(0, 8)}\`${title ? ` (${title})` : ''}: ${runLink(deps, latest.stackId, latest.id)}`,
+    `The latest tracked run of stack "${name}" is ${latest.state}, at commit \`${escapeSlackText(latest.commitHash.slice(0, 8))}\`${title ? ` (${escapeSlackText(title)})` : ''}: ${runLink(deps, latest.stackId, latest.id)}${stopped}`,
   );
 }
 
 async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
+  const name = escapeSlackText(stack.id);
   try {
     const run = await deps.runs.triggerRun(stack.id, { triggeredBy: `slack:${request.user_id}` });
     return ephemeral(
-      `Triggered a tracked run of stack "${stack.id}" at commit \`${run.commitHash.slice(0, 8)}\`: ${runLink(deps, stack.id, run.id)}`,
+      `Triggered a tracked run of stack "${name}" at commit \`${escapeSlackText(run.commitHash.slice(0, 8))}\`: ${runLink(deps, stack.id, run.id)}`,
     );
   } catch (error) {
     if (error instanceof ConflictError) {
-      return ephemeral(`No run was triggered: ${error.message}.`);
+      return ephemeral(`No run was triggered: ${escapeSlackText(error.message)}.`);
     }
     throw error;
   }
+}
+
+/** The subscription of the command's channel to the stack. */
+function subscriptionOf(request: SlashCommand, stack: Stack) {
+  return and(
+    eq(schema.slackSubscriptions.stackId, stack.id),
+    eq(schema.slackSubscriptions.teamId, request.team_id),
+    eq(schema.slackSubscriptions.channelId, request.channel_id),
+  );
+}
+
+/** A date each reader sees in their own time zone. */
+function slackDate(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${at.toISOString()}>`;
 }
 
 function runLink(deps: CommandDeps, stackId: string, runId: string): string {

@@ -59,9 +59,14 @@ export function slackRouter(deps: {
       logger: deps.logger,
     }),
   );
+  const verified = verifySlackRequest({
+    signingSecret: app.signingSecret,
+    maxBodyBytes: deps.maxBodyBytes,
+    db: deps.db,
+  });
   router.post(
     '/events',
-    verifySlackRequest({ signingSecret: app.signingSecret, maxBodyBytes: deps.maxBodyBytes }),
+    verified,
     slackEventsHandler({ installations: deps.installations, logger: deps.logger }),
   );
   const people = new SlackPeople({
@@ -70,10 +75,6 @@ export function slackRouter(deps: {
     logger: deps.logger,
   });
   const stacks = new SlackStackAccess({ runs: deps.runs, access: deps.access });
-  const verified = verifySlackRequest({
-    signingSecret: app.signingSecret,
-    maxBodyBytes: deps.maxBodyBytes,
-  });
   router.post(
     '/commands',
     verified,
@@ -94,7 +95,6 @@ export function slackRouter(deps: {
       people,
       stacks,
       runs: deps.runs,
-      publicUrl: deps.publicUrl,
       logger: deps.logger,
     }),
   );

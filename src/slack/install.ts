@@ -13,6 +13,7 @@ import escapeHtml from 'escape-html';
 import express, { type Router } from 'express';
 import type { Logger } from '../logger';
 import type { SecretBox } from '../secrets';
+import { INSTALL_GRANT_MINUTES, installGrantProblem } from './installGrant';
 import { UnsupportedInstallationError, type SlackInstallations } from './installations';
 import { slackLogger } from './logger';
 import { sendPage } from './page';
@@ -35,11 +36,16 @@ export function oauthStateSecret(box: SecretBox): string {
   return box.deriveKey('slack oauth state').toString('base64url');
 }
 
+// Where to get an install link, for pages that cannot offer one.
+const ASK_FOR_A_LINK = `ask a Gantry admin for an install link: the installUrl of the slackIntegration GraphQL query, which works for ${INSTALL_GRANT_MINUTES} minutes`;
+
 /**
- * GET /slack/install sends a person to Slack's authorize page with the bot scopes and a signed
- * state, bound to their browser by a cookie; GET /slack/oauth/callback checks that state,
- * exchanges Slack's code with oauth.v2.access and stores the installation. @slack/oauth's
- * InstallProvider does the OAuth; the page at the end says what came of it.
+ * GET /slack/install, with the grant of an admin's install link (see installGrant.ts), sends a
+ * person to Slack's authorize page with the bot scopes and a signed state, bound to their
+ * browser by a cookie; without a grant it sends nowhere. GET /slack/oauth/callback checks that
+ * state, so only flows that began with a grant finish; it exchanges Slack's code with
+ * oauth.v2.access and stores the installation. @slack/oauth's InstallProvider does the OAuth;
+ * the page at the end says what came of it.
  */
 export function slackInstallRouter(deps: {
   app: SlackApp;
@@ -49,7 +55,6 @@ export function slackInstallRouter(deps: {
   logger: Logger;
 }): Router {
   const logger = deps.logger.child({ component: 'slack-install' });
-  const installUrl = `${deps.publicUrl}/slack/install`;
   const provider = new InstallProvider({
     clientId: deps.app.clientId,
     clientSecret: deps.app.clientSecret,
@@ -69,7 +74,22 @@ export function slackInstallRouter(deps: {
   });
 
   const router = express.Router();
-  router.get('/install', (req, res) => provider.handleInstallPath(req, res));
+  router.get('/install', (req, res) => {
+    const problem = installGrantProblem(deps.box, req.query.grant);
+    if (!problem) return provider.handleInstallPath(req, res);
+    logger.warn({ reason: problem }, 'slack installation refused: no valid grant');
+    const message = `${problem}. To install, ${ASK_FOR_A_LINK}.`;
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.status(403).json({ error: message });
+    } else {
+      sendPage(
+        res,
+        403,
+        'Installing Gantry in Slack needs an admin',
+        `<p>${escapeHtml(message)}</p>`,
+      );
+    }
+  });
   router.get('/oauth/callback', (req, res) =>
     provider.handleCallback(req, res, {
       success: (installation: Installation, _options, _req, callbackRes: ServerResponse) => {
@@ -97,7 +117,7 @@ export function slackInstallRouter(deps: {
           status,
           'Installing Gantry in Slack did not finish',
           `<p>${escapeHtml(reason)}.</p>` +
-            `<p>Start again at <a href="${escapeHtml(installUrl)}">${escapeHtml(installUrl)}</a>.</p>`,
+            `<p>Start again from your install link if it is under ${INSTALL_GRANT_MINUTES} minutes old; otherwise, ${escapeHtml(ASK_FOR_A_LINK)}.</p>`,
         );
       },
     }),

@@ -4,6 +4,7 @@ import { schema, type Database } from '../db';
 import type { SlackInstallationRow } from '../db/schema';
 import { NotFoundError } from '../runs/service';
 import type { SecretBox } from '../secrets';
+import { signInstallGrant } from './installGrant';
 
 /** A workspace the app is installed in, as admins see it: nothing secret. */
 export type SlackWorkspace = Omit<SlackInstallationRow, 'encryptedInstallation'>;
@@ -61,10 +62,15 @@ export class SlackInstallations implements InstallationStore {
     const installation = query.teamId ? await this.installation(query.teamId) : undefined;
     if (!installation) {
       throw new NotFoundError(
-        `the Slack app is not installed in workspace "${query.teamId ?? query.enterpriseId}"; install it from GANTRY_PUBLIC_URL/slack/install`,
+        `the Slack app is not installed in workspace "${query.teamId ?? query.enterpriseId}"; install it with the installUrl of the slackIntegration query`,
       );
     }
     return installation;
+  }
+
+  /** A fresh grant for /slack/install, for an admin's install link. */
+  installGrant(): string {
+    return signInstallGrant(this.deps.box);
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {

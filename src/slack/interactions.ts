@@ -4,8 +4,9 @@ import type { Logger } from '../logger';
 import type { SlackInput } from '../policy/evaluator';
 import { ConflictError, NotFoundError, type RunService } from '../runs/service';
 import { postReply } from './replies';
-import { NotInstalledError, type SlackPeople } from './slackUser';
+import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
+import { escapeSlackText } from './text';
 
 /** The buttons of a run message (src/slack/notifier.ts) and what each decides. */
 const DECISIONS = new Map<string, 'confirm' | 'discard'>([
@@ -32,7 +33,6 @@ interface InteractionDeps {
   people: SlackPeople;
   stacks: SlackStackAccess;
   runs: RunService;
-  publicUrl: string;
   logger: Logger;
 }
 
@@ -62,7 +62,7 @@ export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler 
     void decide(deps, payload, decision.decision, decision.value ?? '')
       .catch((error: Error) => {
         logger.error({ err: error }, 'slack decision failed');
-        return `Gantry hit an error taking your decision: ${error.message}. Try again; if it keeps happening, tell your Gantry admin.`;
+        return `Gantry hit an error taking your decision: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`;
       })
       .then((text) =>
         text
@@ -93,10 +93,8 @@ async function decide(
       channel: { id: payload.channel?.id ?? '', name: payload.channel?.name ?? '' },
     });
   } catch (error) {
-    if (error instanceof NotInstalledError) {
-      return `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${deps.publicUrl}/slack/install, then try again.`;
-    }
-    return `Slack did not tell Gantry who you are (${(error as Error).message}). Try again in a minute.`;
+    if (error instanceof NotInstalledError) return NOT_INSTALLED;
+    return `Slack did not tell Gantry who you are (${escapeSlackText((error as Error).message)}). Try again in a minute.`;
   }
   const stack = await deps.stacks.stack(stackId, slack, 'write');
   if (!stack) return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
@@ -109,10 +107,10 @@ async function decide(
       : undefined;
   } catch (error) {
     if (error instanceof NotFoundError) {
-      return `Run ${runId} of stack "${stack.id}" no longer exists; nothing was done.`;
+      return `Run ${escapeSlackText(runId)} of stack "${escapeSlackText(stack.id)}" no longer exists; nothing was done.`;
     }
     if (error instanceof ConflictError) {
-      return `This run was already decided, so your ${decision} changed nothing: ${error.message}.`;
+      return `This run was already decided, so your ${decision} changed nothing: ${escapeSlackText(error.message)}.`;
     }
     throw error;
   }

@@ -1,5 +1,5 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
 import { schema, type Database } from '../db';
 import { withClaim } from '../gitlab/feedbackClaim';
@@ -22,12 +22,20 @@ export interface SlackNotifierDependencies {
 
 type Subscription = typeof schema.slackSubscriptions.$inferSelect;
 
-// Answers no retry can mend: the channel or the installation is gone, or Slack will never
-// take the message as it is.
-const UNMENDABLE = new Set([
+// Slack will not take messages for the channel until someone there acts: the bot cannot see
+// it, was removed from it or may not post in it, or it was archived.
+const CHANNEL_REFUSALS = new Set([
   'channel_not_found',
   'not_in_channel',
   'is_archived',
+  'access_denied',
+  'restricted_action_read_only_channel',
+]);
+
+// Answers no retry can mend: the channel or the installation is gone, or Slack will never
+// take the message as it is.
+const UNMENDABLE = new Set([
+  ...CHANNEL_REFUSALS,
   'invalid_auth',
   'account_inactive',
   'token_revoked',
@@ -66,7 +74,9 @@ const SLACK_TIMEOUT_MS = 20_000;
  * Slack rate limiting (429) or failing (5xx, unreachable) makes the delivery throw, after
  * every channel has had its turn, and Temporal tries it again with backoff. The web client
  * neither waits out a Retry-After nor retries by itself: an activity sleeping for minutes
- * would only time out. An answer no retry can mend is logged and that channel given up.
+ * would only time out. An answer no retry can mend is logged and that channel given up; when
+ * it is Slack refusing the channel itself, the subscription stops (refused_at) until someone
+ * subscribes the channel again.
  */
 export function createSlackNotifier(deps: SlackNotifierDependencies): RunNotifier {
   const notifier = new SlackNotifier(deps);
@@ -94,7 +104,12 @@ class SlackNotifier {
         schema.slackInstallations,
         eq(schema.slackInstallations.teamId, schema.slackSubscriptions.teamId),
       )
-      .where(eq(schema.slackSubscriptions.stackId, run.stackId))
+      .where(
+        and(
+          eq(schema.slackSubscriptions.stackId, run.stackId),
+          isNull(schema.slackSubscriptions.refusedAt),
+        ),
+      )
       .orderBy(schema.slackSubscriptions.id);
 
     const clients = new Map<string, WebClient | undefined>();
@@ -109,6 +124,7 @@ class SlackNotifier {
         await this.deliverTo(client, runId, subscription);
       } catch (error) {
         if (unmendable(error)) {
+          const refused = CHANNEL_REFUSALS.has(error.data.error);
           this.deps.logger.warn(
             {
               err: error,
@@ -118,8 +134,11 @@ class SlackNotifier {
               channelId: subscription.channelId,
               slackError: error.data.error,
             },
-            'slack run message given up: slack refused it',
+            refused
+              ? 'slack channel refused run messages: its subscription stops until subscribed again'
+              : 'slack run message given up: slack refused it',
           );
+          if (refused) await this.stop(subscription, error.data.error);
         } else {
           // The other channels still get their turn; Temporal retries the whole delivery.
           retry ??= error instanceof Error ? error : new Error(String(error));
@@ -127,6 +146,17 @@ class SlackNotifier {
       }
     }
     if (retry) throw retry;
+  }
+
+  /**
+   * Stops a subscription whose channel Slack refused: trying every later run there would only
+   * be refused again. `/gantry subscribe` in the channel resumes it.
+   */
+  private async stop(subscription: Subscription, reason: string): Promise<void> {
+    await this.deps.db
+      .update(schema.slackSubscriptions)
+      .set({ refusedAt: new Date(), refusedReason: reason })
+      .where(eq(schema.slackSubscriptions.id, subscription.id));
   }
 
   /** Posts or edits the run's message in one channel, holding the channel's row. */

@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/web-api';
 import { RunState, RunType, type Delta } from '../runs/types';
+import { escapeSlackText, slackLink } from './text';
 
 /** What a run's Slack message shows: everything is derived from the run as it is now. */
 export interface MessageRun {
@@ -40,7 +41,7 @@ export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${link(run.url, run.stackName)}* · ${TYPE_NAMES[run.type]} ${link(run.url, run.id)}\n*State:* \`${run.state}\``,
+        text: `*${slackLink(run.url, run.stackName)}* · ${TYPE_NAMES[run.type]} ${slackLink(run.url, run.id)}\n*State:* \`${run.state}\``,
       },
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: commitLine(run) }] },
@@ -50,7 +51,7 @@ export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[
   }
   if (run.decision) {
     const verb = run.decision.state === RunState.CONFIRMED ? 'Confirmed' : 'Discarded';
-    const who = run.decision.username ? ` by ${escape(run.decision.username)}` : '';
+    const who = run.decision.username ? ` by ${escapeSlackText(run.decision.username)}` : '';
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${verb}${who}` }] });
   }
   if (run.state === RunState.UNCONFIRMED) {
@@ -79,20 +80,23 @@ export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[
   return { text: fallbackText(run), blocks };
 }
 
-/** The plain text notifications and screen readers show instead of the blocks. */
+/**
+ * The plain text notifications and screen readers show instead of the blocks. Slack reads
+ * markup here too, so names are escaped as in the blocks.
+ */
 function fallbackText(run: MessageRun): string {
   const delta = run.delta ? ` (${deltaText(run.delta)})` : '';
   const decided = run.decision?.username
-    ? `, ${run.decision.state === RunState.CONFIRMED ? 'confirmed' : 'discarded'} by ${run.decision.username}`
+    ? `, ${run.decision.state === RunState.CONFIRMED ? 'confirmed' : 'discarded'} by ${escapeSlackText(run.decision.username)}`
     : '';
-  return `${run.stackName}: ${TYPE_NAMES[run.type]} ${run.id} is ${run.state}${delta}${decided}`;
+  return `${escapeSlackText(run.stackName)}: ${TYPE_NAMES[run.type]} ${run.id} is ${run.state}${delta}${decided}`;
 }
 
 function commitLine(run: MessageRun): string {
   const sha = run.commitHash.slice(0, 7);
-  const commit = run.commitUrl ? link(run.commitUrl, sha) : `\`${sha}\``;
-  const message = run.commitMessage ? ` ${escape(run.commitMessage.split('\n')[0]!)}` : '';
-  const command = run.command ? ` · \`${escape(run.command)}\`` : '';
+  const commit = run.commitUrl ? slackLink(run.commitUrl, sha) : `\`${escapeSlackText(sha)}\``;
+  const message = run.commitMessage ? ` ${escapeSlackText(run.commitMessage.split('\n')[0]!)}` : '';
+  const command = run.command ? ` · \`${escapeSlackText(run.command)}\`` : '';
   return `Commit ${commit}${message}${command}`;
 }
 
@@ -111,18 +115,9 @@ function deltaSection(delta: Delta): string {
     if (addresses.length === 0) continue;
     const shown = addresses
       .slice(0, MAX_ADDRESSES_PER_LIST)
-      .map((address) => `\`${escape(address)}\``);
+      .map((address) => `\`${escapeSlackText(address)}\``);
     const more = addresses.length - shown.length;
     lines.push(`${title}: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
   }
   return lines.join('\n');
-}
-
-function link(url: string, label: string): string {
-  return `<${url}|${escape(label).replace(/\|/g, '¦')}>`;
-}
-
-/** Slack's mrkdwn reads &, < and > as markup; these three are all it asks to escape. */
-function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }

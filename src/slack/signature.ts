@@ -1,9 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { lt, sql } from 'drizzle-orm';
 import type { Request, RequestHandler } from 'express';
 import { BodyTooLargeError, readRawBody } from '../api/rawBody';
+import { schema, type Database } from '../db';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
+// A timestamp may run up to the window ahead of the clock, so a signature stays acceptable for
+// up to twice the window after it is first seen.
+const SEEN_FOR_SECONDS = 2 * MAX_AGE_SECONDS;
 
 const rawBodies = new WeakMap<Request, Buffer>();
 
@@ -19,6 +24,10 @@ export function slackRawBody(req: Request): Buffer {
  * HMAC-SHA256, under the signing secret, of `v0:<X-Slack-Request-Timestamp>:<raw body>`, with
  * the timestamp within five minutes of now. Anything else is answered 401 and goes no further.
  *
+ * Each signature is let through once: it is kept in slack_requests_seen for as long as it could
+ * be accepted, and a request carrying it again is a replay, answered an empty 200 (which Slack
+ * reads as delivered) and acted on no further.
+ *
  * The body is read here, within `maxBodyBytes`, because the signature covers its exact bytes;
  * a verified body is then parsed for the handler (`req.body`: JSON, or form fields as strings)
  * and kept as it came for `slackRawBody`.
@@ -26,6 +35,7 @@ export function slackRawBody(req: Request): Buffer {
 export function verifySlackRequest(options: {
   signingSecret: string;
   maxBodyBytes: number;
+  db: Database;
   /** Milliseconds since the epoch; tests move the clock. */
   now?: () => number;
 }): RequestHandler {
@@ -62,6 +72,10 @@ export function verifySlackRequest(options: {
         'X-Slack-Signature does not match the body signed with SLACK_SIGNING_SECRET',
       );
     }
+    if (!(await firstSight(options.db, signature))) {
+      res.status(200).end();
+      return;
+    }
     try {
       req.body = parse(req, body);
     } catch (error) {
@@ -70,6 +84,21 @@ export function verifySlackRequest(options: {
     rawBodies.set(req, body);
     next();
   };
+}
+
+/** Records a verified signature; false when it was already recorded. */
+async function firstSight(db: Database, signature: string): Promise<boolean> {
+  const seen = schema.slackRequestsSeen;
+  // Pruned as requests come, so the table holds only signatures that could still be replayed.
+  await db
+    .delete(seen)
+    .where(lt(seen.seenAt, sql`now() - make_interval(secs => ${SEEN_FOR_SECONDS})`));
+  const added = await db
+    .insert(seen)
+    .values({ signature })
+    .onConflictDoNothing()
+    .returning({ signature: seen.signature });
+  return added.length > 0;
 }
 
 /** Slack sends events as JSON, commands and interactions as form fields. */

@@ -2,6 +2,7 @@ import { WebClient, type UsersInfoResponse } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../logger';
 import type { SlackInput } from '../policy/evaluator';
+import { INSTALL_GRANT_MINUTES } from './installGrant';
 import type { SlackInstallations } from './installations';
 import { slackLogger } from './logger';
 
@@ -9,6 +10,9 @@ export type SlackUserInput = SlackInput['user'];
 
 /** A workspace without the app: nothing Slack sends from there can be acted on. */
 export class NotInstalledError extends Error {}
+
+/** What someone acting from a workspace without the app is told. */
+export const NOT_INSTALLED = `Gantry is not installed in this Slack workspace. Ask a Gantry admin for an install link (the installUrl of the slackIntegration query; it works for ${INSTALL_GRANT_MINUTES} minutes), open it to install the app here, then try again.`;
 
 // A person's Slack details change rarely; a few minutes of staleness spares Slack a call per command.
 const USER_TTL_MS = 5 * 60_000;

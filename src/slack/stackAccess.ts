@@ -3,6 +3,7 @@ import type { Stack } from '../db/schema';
 import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
 import { NotFoundError, type RunService } from '../runs/service';
+import { escapeSlackText } from './text';
 
 const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
 
@@ -29,8 +30,8 @@ export class SlackStackAccess {
     return RANK[level] >= RANK[needed] ? stack : undefined;
   }
 
-  /** What a request is told when stack() gives it nothing. */
+  /** What a request is told when stack() gives it nothing, in Slack's mrkdwn. */
   static refusal(stackId: string, needed: Exclude<AccessLevel, 'none'>): string {
-    return `Stack "${stackId}" does not exist, or you may not ${needed === 'read' ? 'see' : 'change'} it from here. Check the stack ID; if it is right, ask a Gantry admin to attach a stack access policy that gives ${needed} access to this channel or to you.`;
+    return `Stack "${escapeSlackText(stackId)}" does not exist, or you may not ${needed === 'read' ? 'see' : 'change'} it from here. Check the stack ID; if it is right, ask a Gantry admin to attach a stack access policy that gives ${needed} access to this channel or to you.`;
   }
 }

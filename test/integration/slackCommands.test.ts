@@ -195,8 +195,8 @@ describe('the /gantry command and the buttons of run messages', () => {
       },
     });
     api = await startApiServer(harness, { slack: slackSettings(slack) });
-    await installSlackApp(api.url, slack, { team: acme, user: ada });
-    await installSlackApp(api.url, slack, { team: globex, user: hank });
+    await installSlackApp(api, slack, { team: acme, user: ada });
+    await installSlackApp(api, slack, { team: globex, user: hank });
     for (const [name, repository] of [
       ['Payments', repo.url],
       ['Billing', 'file:///srv/git/billing.git'],
@@ -209,7 +209,7 @@ describe('the /gantry command and the buttons of run messages', () => {
     }
     await policy(
       'dev-notifications writes',
-      'package spacelift\n\nwrite { input.slack.channel.name == "dev-notifications" }',
+      `package spacelift\n\nwrite {\n  input.slack.team.id == "${acme.id}"\n  input.slack.channel.name == "dev-notifications"\n}`,
       'payments',
     );
   });
@@ -241,12 +241,13 @@ describe('the /gantry command and the buttons of run messages', () => {
     const stranger = slack.addUser({ teamId: lonely.id, name: 'stranger' });
     const { reply } = await command('status payments', { user: stranger, team: lonely });
     expect(reply.text).toBe(
-      `Gantry is not installed in this Slack workspace. Ask a Slack admin to install it from ${api.url}/slack/install, then try again.`,
+      'Gantry is not installed in this Slack workspace. Ask a Gantry admin for an install link (the installUrl of the slackIntegration query; it works for 10 minutes), open it to install the app here, then try again.',
     );
     for (const text of ['help', '', 'frobnicate payments']) {
       const { reply: help } = await command(text);
-      expect(help.text).toContain('`/gantry subscribe <stackId>`');
-      expect(help.text).toContain('`/gantry trigger <stackId>`');
+      // Slack shows &lt; and &gt; as < and >; bare, they would be read as a link.
+      expect(help.text).toContain('`/gantry subscribe &lt;stackId&gt;`');
+      expect(help.text).toContain('`/gantry trigger &lt;stackId&gt;`');
     }
   });
 
@@ -291,6 +292,36 @@ describe('the /gantry command and the buttons of run messages', () => {
     expect((await command('unsubscribe payments', { channel: RANDOM })).reply.text).toBe(
       refusal('payments', 'read'),
     );
+  });
+
+  it('says in status why run messages stopped reaching a channel, and resumes them when it subscribes again', async () => {
+    expect((await command('subscribe payments')).reply.text).toContain('now subscribed');
+    const refusedAt = new Date('2026-01-02T03:04:05Z');
+    await harness.database.db
+      .update(schema.slackSubscriptions)
+      .set({ refusedAt, refusedReason: 'not_in_channel' })
+      .where(eq(schema.slackSubscriptions.channelId, DEV.id));
+
+    const stopped = (await command('status payments')).reply.text;
+    expect(stopped).toContain(
+      `Run messages of this stack stopped reaching this channel on <!date^${refusedAt.getTime() / 1000}^{date_short_pretty} at {time}|2026-01-02T03:04:05.000Z>: Slack answered not_in_channel.`,
+    );
+    expect(stopped).toContain('`/gantry subscribe payments` resumes them');
+
+    const grace = slack.addUser({ teamId: acme.id, name: 'grace' });
+    const again = await command('subscribe payments', { user: grace });
+    expect(again.reply.text).toContain('This channel is subscribed to stack "payments" again');
+    expect(await subscriptions()).toEqual([
+      expect.objectContaining({
+        channelId: DEV.id,
+        subscribedBy: grace.id,
+        refusedAt: null,
+        refusedReason: null,
+      }),
+    ]);
+    expect((await command('status payments')).reply.text).not.toContain('stopped');
+    expect((await command('subscribe payments')).reply.text).toContain('already subscribed');
+    expect((await command('unsubscribe payments')).reply.text).toContain('unsubscribed');
   });
 
   it('triggers a run only with write, as the Slack user, and shows it in status', async () => {

@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { schema } from '../../src/db';
 import { SecretBox } from '../../src/secrets';
 import { oauthStateSecret } from '../../src/slack/install';
+import { signInstallGrant } from '../../src/slack/installGrant';
 import { startApiServer, type ApiServer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { sendAsSlack, slackSignature } from '../support/slackSigning';
@@ -12,7 +13,7 @@ import {
   type SlackUserRecord,
   type SlackWorkspaceRecord,
 } from '../support/slackServer';
-import { SLACK_APP } from '../support/slackApp';
+import { adminInstallUrl, SLACK_APP } from '../support/slackApp';
 
 const {
   clientId: CLIENT_ID,
@@ -71,9 +72,12 @@ describe('Slack app installation', () => {
     event_time: Math.floor(Date.now() / 1000),
   });
 
-  /** GET /slack/install as a browser: where it is sent, and the cookie it is given. */
-  async function startInstall() {
-    const response = await fetch(`${api.url}/slack/install`, { redirect: 'manual' });
+  /**
+   * Opening an install link as a browser: where it is sent, and the cookie it is given. The
+   * link is an admin's from slackIntegration unless another is given.
+   */
+  async function startInstall(link?: string) {
+    const response = await fetch(link ?? (await adminInstallUrl(api)), { redirect: 'manual' });
     const location = new URL(response.headers.get('location') ?? 'about:blank');
     const cookie = response.headers
       .getSetCookie()
@@ -137,7 +141,7 @@ describe('Slack app installation', () => {
     await database.db.delete(schema.slackInstallations);
   });
 
-  it("GET /slack/install redirects to Slack's authorize page with the bot scopes and a state bound to the browser", async () => {
+  it("an admin's install link redirects to Slack's authorize page with the bot scopes and a state bound to the browser", async () => {
     const { response, location, cookie } = await startInstall();
     expect(response.status).toBe(302);
     expect(`${location.origin}${location.pathname}`).toBe('https://slack.com/oauth/v2/authorize');
@@ -149,6 +153,43 @@ describe('Slack app installation', () => {
     expect(cookie).toBe(`slack-app-oauth-state=${state}`);
     const other = await startInstall();
     expect(other.location.searchParams.get('state')).not.toBe(state);
+  });
+
+  it('sends nobody to Slack without a grant from an admin, and says where to get an install link', async () => {
+    const now = Date.now();
+    const otherGantry = new SecretBox(randomBytes(32));
+    const [expires, mac] = signInstallGrant(box, now).split('.');
+    const links = {
+      'no grant': `${api.url}/slack/install`,
+      'an empty grant': `${api.url}/slack/install?grant=`,
+      "another Gantry's grant": `${api.url}/slack/install?grant=${signInstallGrant(otherGantry, now)}`,
+      'a later expiry under the same signature': `${api.url}/slack/install?grant=${Number(expires) + 3600}.${mac}`,
+      'an expired grant': `${api.url}/slack/install?grant=${signInstallGrant(box, now - 11 * 60_000)}`,
+    };
+    for (const [what, link] of Object.entries(links)) {
+      const { response, cookie } = await startInstall(link);
+      expect({ what, status: response.status }).toEqual({ what, status: 403 });
+      expect(response.headers.get('location')).toBeNull();
+      expect(cookie).toBe('');
+      const page = await response.text();
+      expect(page).toContain('Installing Gantry in Slack needs an admin');
+      expect(page).toContain('ask a Gantry admin for an install link');
+      expect(page).toContain('slackIntegration');
+    }
+    const { response } = await startInstall(links['an expired grant']);
+    expect(await response.text()).toContain('has expired');
+
+    const json = await fetch(links['no grant'], { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(403);
+    expect(((await json.json()) as { error: string }).error).toMatch(
+      /^This link carries no grant from a Gantry admin\. To install, ask a Gantry admin for an install link: the installUrl of the slackIntegration GraphQL query/,
+    );
+
+    // A grant minutes old still works.
+    const recent = await startInstall(
+      `${api.url}/slack/install?grant=${signInstallGrant(box, now - 9 * 60_000)}`,
+    );
+    expect(recent.response.status).toBe(302);
   });
 
   it('the callback exchanges the code, keeps the installation sealed, lists the workspace and says so', async () => {
@@ -187,11 +228,10 @@ describe('Slack app installation', () => {
 
     const integration = (await api.graphql<{ slackIntegration: Integration }>(INTEGRATION)).data!
       .slackIntegration;
-    expect(integration).toMatchObject({
-      configured: true,
-      missingSettings: [],
-      installUrl: `${api.url}/slack/install`,
-    });
+    expect(integration).toMatchObject({ configured: true, missingSettings: [] });
+    const link = new URL(integration.installUrl);
+    expect(`${link.origin}${link.pathname}`).toBe(`${api.url}/slack/install`);
+    expect(link.searchParams.get('grant')).toMatch(/^\d+\.[\w-]+$/);
     expect(integration.workspaces).toHaveLength(1);
     const { installedAt, ...listed } = integration.workspaces[0]!;
     expect(listed).toEqual({
@@ -253,7 +293,7 @@ describe('Slack app installation', () => {
       const page = await response.text();
       expect(page).toContain('Installing Gantry in Slack did not finish');
       expect(page).toContain('started in this browser in the last 10 minutes');
-      expect(page).toContain(`${api.url}/slack/install`);
+      expect(page).toContain('ask a Gantry admin for an install link');
     }
     expect(exchanges()).toHaveLength(exchanged);
     expect(await rows()).toEqual([]);
@@ -387,6 +427,22 @@ describe('Slack app installation', () => {
       body,
     });
     expect(tampered.status).toBe(401);
+    expect(await rows()).toHaveLength(1);
+  });
+
+  it('acts on a signed request once: the same request again is answered an empty 200 and changes nothing', async () => {
+    await install(acme, ada);
+    const timestamp = Math.floor(Date.now() / 1000);
+    const uninstall = envelope(acme.id, { type: 'app_uninstalled' });
+    const first = await event(uninstall, { timestamp });
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('was removed');
+    expect(await rows()).toEqual([]);
+
+    await install(acme, ada);
+    const again = await event(uninstall, { timestamp });
+    expect(again.status).toBe(200);
+    expect(await again.text()).toBe('');
     expect(await rows()).toHaveLength(1);
   });
 

@@ -1,4 +1,5 @@
 import type { Installation } from '@slack/oauth';
+import { and, eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { schema } from '../../src/db';
 import { createLogger } from '../../src/logger';
@@ -225,6 +226,17 @@ describe('Slack run messages', () => {
     const refused = slack.requests.filter((request) => request.args.channel === 'C0GONE');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((request) => request.error === 'channel_not_found')).toBe(true);
+    const [gone] = await harness.database.db
+      .select()
+      .from(schema.slackSubscriptions)
+      .where(
+        and(
+          eq(schema.slackSubscriptions.stackId, 'multi'),
+          eq(schema.slackSubscriptions.channelId, 'C0GONE'),
+        ),
+      );
+    expect(gone!.refusedAt).toBeInstanceOf(Date);
+    expect(gone!.refusedReason).toBe('channel_not_found');
     const message = messagesOf(run.id, ops.id)[0]!;
     expect(JSON.stringify(message.blocks)).toContain('proposed run');
     expect((message.blocks as Block[]).some((block) => block.type === 'actions')).toBe(false);
@@ -276,6 +288,58 @@ describe('Slack run messages', () => {
     expect(messagesOf(runId, dev.id)).toEqual([
       expect.objectContaining({ edits: [], text: `Stack race: tracked run ${runId} is PLANNING` }),
     ]);
+  });
+
+  it('stops trying a channel Slack refused for good, and keeps the other channels', async () => {
+    await addStack('shelved');
+    const archived = slack.addChannel({ teamId, name: 'old-ops' });
+    await subscribe('shelved', archived);
+    await subscribe('shelved', dev);
+    const notify = createSlackNotifier({
+      db: harness.database.db,
+      box: harness.box,
+      publicUrl: harness.apiUrl,
+      logger: createLogger('silent'),
+      slackApiUrl: slack.apiUrl,
+    });
+    const addRun = async () => {
+      const runId = ulid();
+      await harness.database.db.insert(schema.runs).values({
+        id: runId,
+        stackId: 'shelved',
+        type: RunType.TRACKED,
+        state: RunState.QUEUED,
+        branch: 'main',
+        commitHash: 'b'.repeat(40),
+      });
+      await notify({ runId, stackId: 'shelved', state: RunState.QUEUED, seq: 0 });
+      return runId;
+    };
+    const tries = () =>
+      slack.requests.filter((request) => request.args.channel === archived.id).length;
+
+    await addRun();
+    expect(tries()).toBe(1);
+    archived.isArchived = true;
+    const refusedRun = await addRun();
+    expect(tries()).toBe(2);
+    expect(
+      slack.requests.filter((request) => request.args.channel === archived.id).at(-1),
+    ).toMatchObject({
+      error: 'is_archived',
+    });
+    expect(messagesOf(refusedRun, dev.id)).toHaveLength(1);
+    const [stopped] = await harness.database.db
+      .select()
+      .from(schema.slackSubscriptions)
+      .where(eq(schema.slackSubscriptions.channelId, archived.id));
+    expect(stopped!.refusedAt).toBeInstanceOf(Date);
+    expect(stopped!.refusedReason).toBe('is_archived');
+
+    // Later runs go to the other channel only; Slack is not asked about the archived one again.
+    const later = await addRun();
+    expect(tries()).toBe(2);
+    expect(messagesOf(later, dev.id)).toHaveLength(1);
   });
 
   it('posts nothing about a stack no channel subscribed to', async () => {

@@ -34,10 +34,10 @@ describe('a run confirmed from Slack, end to end', () => {
     slack.addChannel({ id: channel.id, teamId: team.id, name: channel.name });
     harness = await startRunHarness({ slackNotifications: { slackApiUrl: slack.apiUrl } });
     api = await startApiServer(harness, { slack: slackSettings(slack) });
-    await installSlackApp(api.url, slack, { team, user: ada });
+    await installSlackApp(api, slack, { team, user: ada });
     for (const step of [
       `mutation ($repo: String!) { stackCreate(input: { name: "Payments", administrative: false, branch: "main", repository: $repo, provider: RAW_GIT }, manageState: true) { id } }`,
-      `mutation { policyCreate(name: "Dev channel", type: ACCESS, body: "package spacelift\\n\\nwrite { input.slack.channel.name == \\"dev-notifications\\" }") { id } }`,
+      `mutation { policyCreate(name: "Dev channel", type: ACCESS, body: "package spacelift\\n\\nwrite { input.slack.team.id == \\"${team.id}\\"; input.slack.channel.name == \\"dev-notifications\\" }") { id } }`,
       `mutation { policyAttach(id: "dev-channel", stack: "payments") { id } }`,
     ]) {
       expect((await api.graphql(step, { repo: repo.url })).errors).toBeUndefined();

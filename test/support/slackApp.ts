@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SlackSettings } from '../../src/slack/settings';
+import type { ApiServer } from './api';
 import type { SlackServer, SlackUserRecord, SlackWorkspaceRecord } from './slackServer';
 
 /** The Slack app the tests register: its client credentials and signing secret. */
@@ -14,16 +15,31 @@ export function slackSettings(slack: SlackServer): SlackSettings {
   return { ...SLACK_APP, apiUrl: slack.apiUrl, command: '/gantry' };
 }
 
+/** The install link an admin gets from the slackIntegration query. */
+export async function adminInstallUrl(api: ApiServer): Promise<string> {
+  const answer = await api.graphql<{ slackIntegration: { installUrl: string } }>(
+    '{ slackIntegration { installUrl } }',
+  );
+  if (!answer.data) {
+    throw new Error(`asking for the install link: ${JSON.stringify(answer.errors)}`);
+  }
+  return answer.data.slackIntegration.installUrl;
+}
+
 /**
- * Installs Gantry's Slack app as a person does: GET /slack/install, Slack's authorize page
- * approving the scopes asked for, and Slack sending the browser back to the callback.
+ * Installs Gantry's Slack app as a person does: opening the install link an admin got from
+ * the slackIntegration query, Slack's authorize page approving the scopes asked for, and Slack
+ * sending the browser back to the callback.
  */
 export async function installSlackApp(
-  apiUrl: string,
+  api: ApiServer,
   slack: SlackServer,
   options: { team: SlackWorkspaceRecord; user: SlackUserRecord },
 ): Promise<void> {
-  const start = await fetch(`${apiUrl}/slack/install`, { redirect: 'manual' });
+  const start = await fetch(await adminInstallUrl(api), { redirect: 'manual' });
+  if (start.status !== 302) {
+    throw new Error(`installing the Slack app: the install link answered ${start.status}`);
+  }
   const location = new URL(start.headers.get('location')!);
   const cookie = start.headers
     .getSetCookie()
@@ -37,7 +53,7 @@ export async function installSlackApp(
     redirectUri: location.searchParams.get('redirect_uri')!,
   });
   const query = new URLSearchParams({ code, state: location.searchParams.get('state')! });
-  const done = await fetch(`${apiUrl}/slack/oauth/callback?${query.toString()}`, {
+  const done = await fetch(`${api.url}/slack/oauth/callback?${query.toString()}`, {
     headers: { cookie },
   });
   if (done.status !== 200) {

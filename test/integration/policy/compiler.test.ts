@@ -32,8 +32,8 @@ function httpInput(
   };
 }
 
-/** A Slack request with every field Spacelift documents, from the given channel. */
-function slackInput(channel: string): SlackInput {
+/** A Slack request with every field Spacelift documents, from a channel of a workspace. */
+function slackInput(channel: string, teamId = 'T024BE7LD'): SlackInput {
   return {
     command: 'subscribe networking',
     user: {
@@ -58,7 +58,7 @@ function slackInput(channel: string): SlackInput {
         teams: ['T024BE7LD'],
       },
     },
-    team: { id: 'T024BE7LD', name: 'example' },
+    team: { id: teamId, name: 'example' },
     channel: { id: 'C024BE91L', name: channel },
   };
 }
@@ -163,13 +163,16 @@ describe('the policies in policies/', () => {
   const load = async (name: string) =>
     compileAndLoad(await fs.readFile(path.join(examples, name), 'utf8'));
 
-  it('slack-channel-write: writes from #dev-notifications and nowhere else, with the exact slack input', async () => {
+  it('slack-channel-write: writes from #dev-notifications of the named workspace and nowhere else, with the exact slack input', async () => {
     const { policy, syntax } = await load('slack-channel-write.rego');
     expect(syntax).toBe('v0');
-    const fromChannel = { slack: slackInput('dev-notifications'), stack };
+    const fromChannel = { slack: slackInput('dev-notifications', 'T0123ABCD'), stack };
     expect(evaluateRules(policy, fromChannel)).toEqual({ deny: false, write: true, read: false });
-    const elsewhere = { slack: slackInput('general'), stack };
+    const elsewhere = { slack: slackInput('general', 'T0123ABCD'), stack };
     expect(evaluateRules(policy, elsewhere)).toEqual({ deny: false, write: false, read: false });
+    // A channel of the same name in another workspace is another channel.
+    const otherWorkspace = { slack: slackInput('dev-notifications', 'T0EVILCORP'), stack };
+    expect(evaluateRules(policy, otherWorkspace).write).toBe(false);
     // An API request has no slack section, so the policy gives it nothing.
     expect(evaluateRules(policy, httpInput({ teams: ['dev-notifications'] })).write).toBe(false);
   });

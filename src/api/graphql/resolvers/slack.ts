@@ -22,7 +22,8 @@ export const slackResolvers: Resolvers = {
       return {
         configured: slack.missingSettings.length === 0,
         missingSettings: slack.missingSettings,
-        installUrl: `${publicUrl}/slack/install`,
+        // The grant stands in for the admin's sign-in: a browser opening the link sends no token.
+        installUrl: `${publicUrl}/slack/install?grant=${slack.installations.installGrant()}`,
         workspaces: (await slack.installations.list()).map(workspace),
       };
     },
