@@ -143,7 +143,7 @@ async function main() {
         accountName: 'gantry-bench',
         runTimeoutMs: 70 * 60_000,
         maxBodyBytes: 1024 * 1024,
-        vcsFor: () => new RawGitProvider(),
+        vcsFor: () => new RawGitProvider({ allowFile: true }),
         opaPath: requireTool('opa', process.env),
         readiness: [],
       }),

@@ -104,6 +104,12 @@ const envSchema = z.object({
       const [uid, gid] = value.split(':').map(Number);
       return { uid: uid!, gid: gid! };
     }),
+  GANTRY_ALLOW_FILE_REPOSITORIES: z
+    .enum(['true', 'false'], {
+      error: (issue) => `must be "true" or "false" (got "${String(issue.input)}")`,
+    })
+    .default('false')
+    .transform((value) => value === 'true'),
   GANTRY_RUN_TIMEOUT_SECONDS: seconds(70 * 60),
   GANTRY_SILENCE_TIMEOUT_SECONDS: seconds(7 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

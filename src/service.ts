@@ -21,6 +21,8 @@ import { createGitLabFeedback } from './gitlab/feedback';
 import { GitLabIntegrationService } from './gitlab/integration';
 import { createSlackNotifier } from './slack/notifier';
 import { vcsProviders } from './vcs/providers';
+import { startRunReconciler } from './runs/reconciler';
+import { RunService } from './runs/service';
 import { Sandbox } from '../activities/runner/sandbox';
 
 /**
@@ -179,7 +181,7 @@ export async function startGantry(
         runner: {
           db: database.db,
           box: await secretBox(config),
-          vcsFor: vcsFor(database.db, await secretBox(config), config.publicUrl),
+          vcsFor: vcsFor(database.db, await secretBox(config), config),
           tofuPath: requireTool('tofu', config),
           sandbox,
           // In one process the API is right here; workers elsewhere reach it as people do.
@@ -193,6 +195,17 @@ export async function startGantry(
         stops.push({ name: 'worker', stop: () => worker.stop() });
         void worker.done.then(() => fail(new Error('a Temporal worker stopped')), fail);
       }
+      const reconciler = startRunReconciler(
+        new RunService({
+          db: database.db,
+          client: temporal.client,
+          vcsFor: vcsFor(database.db, await secretBox(config), config),
+          runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
+          logger,
+        }),
+        logger,
+      );
+      stops.push({ name: 'run reconciler', stop: () => reconciler.stop() });
       logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
       step();
     }
@@ -274,7 +287,8 @@ function createHttpHandler(parts: {
     accountName: config.accountName,
     runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
     maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
-    vcsFor: vcsFor(database.db, parts.box, config.publicUrl),
+    vcsFor: vcsFor(database.db, parts.box, config),
+    allowFileRepositories: config.GANTRY_ALLOW_FILE_REPOSITORIES,
     opaPath: requireTool('opa', config),
     slack: {
       clientId: config.SLACK_CLIENT_ID,
@@ -291,9 +305,9 @@ function createHttpHandler(parts: {
 }
 
 /** Where stacks' code comes from: any git remote, or the connected GitLab. */
-function vcsFor(db: DatabaseHandle['db'], box: SecretBox, publicUrl: string) {
-  const gitlab = new GitLabIntegrationService({ db, box, publicUrl });
-  return vcsProviders(() => gitlab.api());
+function vcsFor(db: DatabaseHandle['db'], box: SecretBox, config: Config) {
+  const gitlab = new GitLabIntegrationService({ db, box, publicUrl: config.publicUrl });
+  return vcsProviders(() => gitlab.api(), { allowFile: config.GANTRY_ALLOW_FILE_REPOSITORIES });
 }
 
 async function listen(port: number, handler: http.RequestListener): Promise<http.Server> {

@@ -1,4 +1,4 @@
-import type { ResolvedElement } from '../../src/stacks/runtimeConfig';
+import { isReservedVariable, type ResolvedElement } from '../../src/stacks/runtimeConfig';
 
 // What tools find on a worker; the worker's own PATH may name directories of its own.
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -53,6 +53,9 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
       .sort((a, b) => b.source!.priority - a.source!.priority),
     ...variables.filter((entry) => !entry.source),
   ];
-  for (const entry of byPrecedence) env[entry.element.id] = entry.value;
+  // Config stored before these names were refused never overrides what Gantry sets.
+  for (const entry of byPrecedence) {
+    if (!isReservedVariable(entry.element.id)) env[entry.element.id] = entry.value;
+  }
   return env;
 }

@@ -4,15 +4,43 @@ import type { Logger } from '../../src/logger';
 import type { RunState } from '../../src/runs/types';
 
 export const MASK = '*****';
-// Shorter values would mask ordinary words and numbers all over the log.
-const MIN_MASKED_LENGTH = 4;
+// Lines of a multi-line secret shorter than this ("{", "}" of a JSON file) would mask ordinary
+// output all over the log; a whole secret is masked however short it is.
+const MIN_LINE_LENGTH = 4;
 const FLUSH_INTERVAL_MS = 250;
 const MAX_BATCH = 500;
 
-/** Replaces every occurrence of a secret, and of each line of a multi-line one, with MASK. */
+/**
+ * The forms a tool is likely to print a secret in: as it is, reversed, in base64 (standard
+ * and URL-safe, padded or not), URL-encoded and in hex.
+ */
+function encodings(secret: string): string[] {
+  const base64 = Buffer.from(secret).toString('base64');
+  return [
+    secret,
+    [...secret].reverse().join(''),
+    base64,
+    base64.replace(/=+$/, ''),
+    Buffer.from(secret).toString('base64url'),
+    encodeURIComponent(secret),
+    Buffer.from(secret).toString('hex'),
+  ];
+}
+
+/**
+ * Replaces every occurrence of a secret, in any of its usual encodings, and of each line of a
+ * multi-line one, with MASK.
+ */
 export function createMasker(secrets: string[]): (line: string) => string {
-  const terms = [...new Set(secrets.flatMap((secret) => [secret, ...secret.split(/\r?\n/)]))]
-    .filter((term) => term.length >= MIN_MASKED_LENGTH)
+  const whole = secrets.filter((secret) => secret.length > 0).flatMap(encodings);
+  const lines = secrets
+    .map((secret) => secret.split(/\r?\n/))
+    .filter((parts) => parts.length > 1)
+    .flat()
+    .filter((line) => line.length >= MIN_LINE_LENGTH)
+    .flatMap(encodings);
+  const terms = [...new Set([...whole, ...lines])]
+    .filter((term) => term.length > 0)
     .sort((a, b) => b.length - a.length);
   if (terms.length === 0) return (line) => line;
   return (line) => terms.reduce((masked, term) => masked.replaceAll(term, MASK), line);

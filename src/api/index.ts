@@ -40,6 +40,8 @@ export interface ApiDependencies {
   runTimeoutMs: number;
   maxBodyBytes: number;
   vcsFor: (stack: Stack) => VcsProvider;
+  /** Whether RAW_GIT stacks may name file:// repositories on the workers' disks. */
+  allowFileRepositories?: boolean;
   readiness: ReadinessCheck[];
   /** The opa binary, which compiles policies as they are written. */
   opaPath: string;
@@ -60,6 +62,7 @@ export function createApi(deps: ApiDependencies): Express {
     client: deps.client,
     vcsFor: deps.vcsFor,
     runTimeoutMs: deps.runTimeoutMs,
+    logger: deps.logger,
   });
   // One instance, so GraphQL and Slack share its compiled policies.
   const access = new PolicyAccess({
@@ -71,7 +74,11 @@ export function createApi(deps: ApiDependencies): Express {
       db,
       logger: deps.logger,
       runs,
-      stacks: new StackService({ db, box }),
+      stacks: new StackService({
+        db,
+        box,
+        allowFileRepositories: deps.allowFileRepositories ?? false,
+      }),
       apiKeys: new ApiKeyService(db),
       tokens: new TokenIssuer(box.deriveKey('jwt')),
       uploads,

@@ -151,10 +151,21 @@ export const runs = pgTable(
     dedupeKey: text('dedupe_key').unique(),
     /** The GitLab merge request (its iid in the stack's project) a proposed run reports to. */
     mergeRequestIid: integer('merge_request_iid'),
+    /**
+     * Whether the run's workflow has been started (or is being started). A run stored while
+     * Temporal could not be reached waits with false until the reconciler starts it; until
+     * then only the database knows it, and canceling it is a database change.
+     */
+    workflowStarted: boolean('workflow_started').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index('runs_by_stack').on(table.stackId, table.type, table.id)],
+  (table) => [
+    index('runs_by_stack').on(table.stackId, table.type, table.id),
+    index('runs_unstarted')
+      .on(table.id)
+      .where(sql`${table.workflowStarted} = false`),
+  ],
 );
 
 /** Run.history: one row per state the run entered, numbered in order. */

@@ -10,7 +10,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { and, asc, desc, eq, gt, inArray, lt, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, max, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
   branchKey,
@@ -33,8 +33,10 @@ import { notifyWorkflow } from '../../workflows/notify';
 import { setLockedBySignal, stackLockWorkflowId } from '../../workflows/stackLock';
 import { schema, type Database } from '../db';
 import type { Run, Stack } from '../db/schema';
+import type { Logger } from '../logger';
 import { TASK_QUEUE } from '../temporal/client';
 import type { CommitInfo, VcsProvider } from '../vcs';
+import { LogTokenError, readLogPages, type LogPage } from './logs';
 import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
 
 /** A request the caller may not make as things are; the message says why and what to do. */
@@ -57,6 +59,7 @@ export interface RunServiceDependencies {
   client: Client;
   vcsFor(stack: Stack): VcsProvider;
   runTimeoutMs: number;
+  logger?: Logger;
 }
 
 export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
@@ -142,6 +145,7 @@ export class RunService {
     if (!created) return run;
     const username = `newer push ${options.commit.hash.slice(0, 8)}`;
     for (const old of superseded.filter((row) => row.id < run.id)) {
+      if (await this.cancelUnstarted(old.id, username)) continue;
       // A queued run is canceled and a working one stopped; whichever it is when the signal
       // arrives takes effect, and the other is refused as no longer valid.
       for (const decision of ['cancel', 'stop'] as const) {
@@ -210,9 +214,8 @@ export class RunService {
   ): Promise<{ state: RunState; pending: boolean }> {
     const run = await this.run(runId);
     if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
-    if (isTerminal(run.state)) {
-      throw new ConflictError(`the run is ${run.state}; it has ended and takes no more decisions`);
-    }
+    if (isTerminal(run.state)) throw endedConflict(run.state);
+    if (!run.workflowStarted) return this.decideUnstarted(run, decision, username);
     const handle = this.handle(stackId, runId);
     const update = {
       confirm: confirmUpdate,
@@ -237,10 +240,114 @@ export class RunService {
       if (error instanceof WorkflowUpdateFailedError) {
         throw new ConflictError(causeMessage(error));
       }
+      if (error instanceof WorkflowNotFoundError) {
+        // The workflow ended while the decision was on its way (another decision won), or it
+        // has not been started yet: the stored run says which.
+        const now = await this.run(runId);
+        if (isTerminal(now.state)) throw endedConflict(now.state);
+        if (!now.workflowStarted) return this.decideUnstarted(now, decision, username);
+        throw new ConflictError(
+          `run "${runId}" is being started; send the decision again in a moment`,
+        );
+      }
       if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
       await handle.signal(decisionSignal, { decision, username });
       return { state: run.state, pending: true };
     }
+  }
+
+  /**
+   * A decision for a run whose workflow has not been started (Temporal was unreachable when
+   * the run was made): only canceling it means anything, and only the database knows it.
+   */
+  private async decideUnstarted(
+    run: Run,
+    decision: Decision,
+    username: string,
+  ): Promise<{ state: RunState; pending: boolean }> {
+    if (decision === 'cancel' && (await this.cancelUnstarted(run.id, username))) {
+      return { state: RunState.CANCELED, pending: false };
+    }
+    const now = await this.run(run.id);
+    if (isTerminal(now.state)) throw endedConflict(now.state);
+    throw new ConflictError(
+      decision === 'cancel'
+        ? `run "${run.id}" is being started; cancel it again in a moment`
+        : `run "${run.id}" is QUEUED and has not started yet; only a cancel applies to it now`,
+    );
+  }
+
+  /**
+   * Cancels a QUEUED run whose workflow has not been started; false if it has been, or is
+   * being, started (then its workflow decides). The starter claims a run with the same
+   * condition, so a run is never both canceled here and started.
+   */
+  private async cancelUnstarted(runId: string, username: string): Promise<boolean> {
+    return this.endUnstarted(runId, RunState.CANCELED, `canceled by ${username}`, username);
+  }
+
+  private async endUnstarted(
+    runId: string,
+    state: RunState,
+    note: string,
+    username?: string,
+  ): Promise<boolean> {
+    return this.deps.db.transaction(async (tx) => {
+      const now = new Date();
+      const [ended] = await tx
+        .update(schema.runs)
+        .set({ state, updatedAt: now })
+        .where(
+          and(
+            eq(schema.runs.id, runId),
+            eq(schema.runs.state, RunState.QUEUED),
+            eq(schema.runs.workflowStarted, false),
+          ),
+        )
+        .returning({ id: schema.runs.id });
+      if (!ended) return false;
+      const [last] = await tx
+        .select({ seq: max(schema.runTransitions.seq) })
+        .from(schema.runTransitions)
+        .where(eq(schema.runTransitions.runId, runId));
+      await tx.insert(schema.runTransitions).values({
+        runId,
+        seq: (last?.seq ?? 0) + 1,
+        state,
+        note,
+        username: username ?? null,
+        timestamp: now,
+      });
+      return true;
+    });
+  }
+
+  /**
+   * Starts the workflows of runs stored while Temporal could not be reached, oldest first,
+   * and fails those still unstarted after `giveUpAfterMs`. Safe to run in every process at
+   * once: each run is claimed before its workflow is started.
+   */
+  async reconcile(options: {
+    giveUpAfterMs: number;
+  }): Promise<{ started: number; failed: number }> {
+    const waiting = await this.deps.db
+      .select()
+      .from(schema.runs)
+      .where(and(eq(schema.runs.workflowStarted, false), eq(schema.runs.state, RunState.QUEUED)))
+      .orderBy(asc(schema.runs.id))
+      .limit(100);
+    let started = 0;
+    let failed = 0;
+    for (const run of waiting) {
+      if (Date.now() - run.createdAt.getTime() > options.giveUpAfterMs) {
+        const minutes = Math.round(options.giveUpAfterMs / 60_000);
+        const note = `its workflow could not be started within ${minutes} minutes because Temporal could not be reached; trigger the run again`;
+        if (await this.endUnstarted(run.id, RunState.FAILED, note)) failed += 1;
+        continue;
+      }
+      if (await this.startWorkflow(run)) started += 1;
+    }
+    return { started, failed };
   }
 
   /**
@@ -319,34 +426,12 @@ export class RunService {
    * One page of a phase's logs. The token is the number of the last line returned; the phase
    * is finished once the run has moved on from it.
    */
-  async logs(runId: string, state: RunState, token?: string) {
-    const after = token === undefined ? 0 : Number(token);
-    if (!Number.isInteger(after) || after < 0) {
-      throw new ConflictError(`log token "${token}" is not one this API gave out`);
-    }
-    const history = await this.history(runId);
-    const entered = history.findIndex((transition) => transition.state === state);
-    const lines = await this.deps.db
-      .select()
-      .from(schema.runLogs)
-      .where(
-        and(
-          eq(schema.runLogs.runId, runId),
-          eq(schema.runLogs.state, state),
-          gt(schema.runLogs.seq, after),
-        ),
-      )
-      .orderBy(asc(schema.runLogs.seq))
-      .limit(LOG_PAGE_SIZE + 1);
-    const page = lines.slice(0, LOG_PAGE_SIZE);
-    const last = page.at(-1)?.seq ?? after;
-    return {
-      exists: entered >= 0,
-      finished: entered >= 0 && entered < history.length - 1,
-      hasMore: lines.length > LOG_PAGE_SIZE,
-      messages: page.map((line) => ({ message: line.message, timestamp: line.timestamp })),
-      nextToken: String(last),
-    };
+  async logs(runId: string, state: RunState, token?: string): Promise<LogPage> {
+    const [page] = await readLogPages(this.deps.db, [
+      { runId, state, ...(token ? { token } : {}) },
+    ]);
+    if (page instanceof LogTokenError) throw new ConflictError(page.message);
+    return page!;
   }
 
   private refuseWhileLocked(stack: Stack, triggeredBy: string | null) {
@@ -444,6 +529,7 @@ export class RunService {
       command: options.command ?? null,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
+      workflowStarted: false,
       createdAt: now,
       updatedAt: now,
     };
@@ -483,8 +569,50 @@ export class RunService {
       if (newlyLinked) await this.notifyMergeRequest(run);
       return { run, created };
     }
-    // Started even when a queued run already existed: if an earlier attempt stored the run and
-    // died before starting it, this starts it; otherwise it finds its workflow.
+    // Also for a queued run found again: if an earlier attempt stored it and died before
+    // starting it, this starts it. When Temporal cannot be reached the run stays stored and
+    // QUEUED, and the reconciler starts it later.
+    await this.startWorkflow(run);
+    if (newlyLinked) await this.notifyMergeRequest(run);
+    return { run, created };
+  }
+
+  /**
+   * Claims a QUEUED run whose workflow has not been started, and starts it. False when another
+   * process has it, when it was canceled meanwhile, or when Temporal cannot be reached (the
+   * claim is then given back for the reconciler).
+   */
+  private async startWorkflow(run: Run): Promise<boolean> {
+    const [claimed] = await this.deps.db
+      .update(schema.runs)
+      .set({ workflowStarted: true })
+      .where(
+        and(
+          eq(schema.runs.id, run.id),
+          eq(schema.runs.state, RunState.QUEUED),
+          eq(schema.runs.workflowStarted, false),
+        ),
+      )
+      .returning({ id: schema.runs.id });
+    if (!claimed) return false;
+    try {
+      await this.startRunWorkflow(run);
+      return true;
+    } catch (error) {
+      await this.deps.db
+        .update(schema.runs)
+        .set({ workflowStarted: false })
+        .where(eq(schema.runs.id, run.id));
+      this.deps.logger?.warn(
+        { err: error, runId: run.id },
+        'starting the workflow of run; it stays QUEUED and is started once Temporal answers',
+      );
+      return false;
+    }
+  }
+
+  private async startRunWorkflow(run: Run): Promise<void> {
+    const stack = { id: run.stackId };
     await this.deps.client.workflow
       .start(runWorkflow, {
         taskQueue: TASK_QUEUE,
@@ -512,9 +640,11 @@ export class RunService {
       .catch((error: unknown) => {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
-    if (newlyLinked) await this.notifyMergeRequest(run);
-    return { run, created };
   }
+}
+
+function endedConflict(state: RunState): ConflictError {
+  return new ConflictError(`the run is ${state}; it has ended and takes no more decisions`);
 }
 
 function causeMessage(error: Error): string {

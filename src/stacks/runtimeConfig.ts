@@ -3,6 +3,18 @@ import { schema, type Database } from '../db';
 import type { ConfigElementRow } from '../db/schema';
 import type { SecretBox } from '../secrets';
 
+/**
+ * Variables Gantry sets for every run: a stack's or context's config may not set them, since
+ * they point the tools at their binaries, their home and the state with the run's credentials.
+ */
+export function isReservedVariable(name: string): boolean {
+  return (
+    name === 'PATH' ||
+    name === 'HOME' ||
+    /^(TF_HTTP_|GANTRY_|TF_VAR_gantry_)/.test(name)
+  );
+}
+
 /** Where an element of a stack's runtime config comes from: the stack itself, or a context. */
 export interface ConfigSource {
   attachmentId: string;

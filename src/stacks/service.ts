@@ -1,11 +1,13 @@
-import { and, eq, notInArray, type SQL } from 'drizzle-orm';
+import { and, eq, ne, notInArray, or, type SQL } from 'drizzle-orm';
 import slugify from 'slugify';
 import { ulid } from 'ulid';
 import { schema, type Database } from '../db';
 import type { ConfigElementRow, Context, Stack } from '../db/schema';
 import { ConflictError, NotFoundError } from '../runs/service';
-import { TERMINAL_STATES } from '../runs/types';
+import { RunState, TERMINAL_STATES } from '../runs/types';
 import { sha256Hex, type SecretBox } from '../secrets';
+import { repositoryProblem } from '../vcs/rawGit';
+import { isReservedVariable } from './runtimeConfig';
 import { parseState, storeState } from '../state/store';
 
 export interface StackInput {
@@ -53,11 +55,18 @@ export function slugOf(name: string): string {
  * before they are stored and never come back out of this service.
  */
 export class StackService {
-  constructor(private readonly deps: { db: Database; box: SecretBox }) {}
+  constructor(
+    private readonly deps: {
+      db: Database;
+      box: SecretBox;
+      /** Whether RAW_GIT stacks may name file:// repositories (GANTRY_ALLOW_FILE_REPOSITORIES). */
+      allowFileRepositories?: boolean;
+    },
+  ) {}
 
   /** Creates a stack; with `state`, an existing state file becomes its first state version. */
   async createStack(input: StackInput, options: { state?: Buffer } = {}): Promise<Stack> {
-    validateStack(input);
+    validateStack(input, this.deps.allowFileRepositories ?? false);
     if (options.state) parseState(options.state);
     const id = slugOf(input.name);
     const [stack] = await this.deps.db
@@ -96,7 +105,7 @@ export class StackService {
 
   /** Everything but the id, which is fixed at creation. */
   async updateStack(id: string, input: StackInput): Promise<Stack> {
-    validateStack(input);
+    validateStack(input, this.deps.allowFileRepositories ?? false);
     const [stack] = await this.deps.db
       .update(schema.stacks)
       .set({ ...stackColumns(input), updatedAt: new Date() })
@@ -109,12 +118,19 @@ export class StackService {
   /** Deletes a stack with its runs, config and state; refused while a run is under way. */
   async deleteStack(id: string): Promise<Stack> {
     return this.deps.db.transaction(async (tx) => {
+      // A run whose workflow was never started (Temporal was unreachable) is only a row: it
+      // goes with the stack. Locked, so the reconciler cannot start it meanwhile.
       const active = await tx
         .select({ id: schema.runs.id, state: schema.runs.state })
         .from(schema.runs)
         .where(
-          and(eq(schema.runs.stackId, id), notInArray(schema.runs.state, [...TERMINAL_STATES])),
+          and(
+            eq(schema.runs.stackId, id),
+            notInArray(schema.runs.state, [...TERMINAL_STATES]),
+            or(ne(schema.runs.state, RunState.QUEUED), eq(schema.runs.workflowStarted, true)),
+          ),
         )
+        .for('update')
         .limit(1);
       if (active[0]) {
         throw new ConflictError(
@@ -283,9 +299,13 @@ function stackColumns(input: StackInput) {
   };
 }
 
-function validateStack(input: StackInput) {
+function validateStack(input: StackInput, allowFile: boolean) {
   if (!input.name.trim()) throw new InvalidInputError('a stack needs a name');
   if (!input.repository.trim()) throw new InvalidInputError('a stack needs a repository');
+  if (input.provider === 'RAW_GIT') {
+    const problem = repositoryProblem(input.repository, { allowFile });
+    if (problem) throw new InvalidInputError(problem);
+  }
   if (!input.branch.trim()) throw new InvalidInputError('a stack needs a branch to track');
   const root = input.projectRoot;
   if (root && (root.startsWith('/') || root.split('/').includes('..'))) {
@@ -302,11 +322,16 @@ function validateConfig(input: ConfigInput) {
         `"${input.id}" is not an environment variable name: use letters, digits and _, not starting with a digit`,
       );
     }
+    if (isReservedVariable(input.id)) {
+      throw new InvalidInputError(
+        `"${input.id}" is set by Gantry for every run (PATH, HOME, TF_HTTP_*, GANTRY_* and TF_VAR_gantry_*); choose another name`,
+      );
+    }
     return;
   }
   if (
     input.id.startsWith('/') ||
-    input.id.split('/').some((part) => part === '..' || part === '')
+    input.id.split('/').some((part) => part === '..' || part === '.' || part === '')
   ) {
     throw new InvalidInputError(
       `file mount path "${input.id}" must be relative to the project root, such as "secrets/key.json"`,

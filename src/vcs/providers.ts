@@ -2,11 +2,14 @@ import type { Stack } from '../db/schema';
 import type { GitLabApi } from '../gitlab/api';
 import { GitLabProvider } from './gitlab';
 import type { VcsProvider } from './index';
-import { RawGitProvider } from './rawGit';
+import { RawGitProvider, type RawGitOptions } from './rawGit';
 
 /** The provider each stack's code comes from, by the stack's `provider`. */
-export function vcsProviders(gitlabApi: () => Promise<GitLabApi | undefined>) {
-  const rawGit = new RawGitProvider();
+export function vcsProviders(
+  gitlabApi: () => Promise<GitLabApi | undefined>,
+  rawGitOptions: RawGitOptions = {},
+) {
+  const rawGit = new RawGitProvider(rawGitOptions);
   const gitlab = new GitLabProvider(gitlabApi);
   return (stack: Stack): VcsProvider => (stack.provider === 'GITLAB' ? gitlab : rawGit);
 }

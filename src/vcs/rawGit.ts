@@ -7,15 +7,57 @@ import { VcsError, type CommitInfo, type VcsProvider } from './index';
 
 const FIELD = '\x1f';
 
+export interface RawGitOptions {
+  /** Whether file:// repositories (on the worker's own disk) may be read. */
+  allowFile?: boolean;
+}
+
+const NETWORK_SCHEMES = ['https', 'ssh', 'git'];
+
 /**
- * Any git remote — https, ssh or file:// — read with the git CLI. Only the one commit a run
- * needs is fetched, never the history.
+ * Why `repository` may not be read, or undefined when it may: an https://, ssh:// or git://
+ * URL, or ssh's `user@host:path`; file:// only where the operator allows it. Nothing that git
+ * could take for an option or a transport of its own (`--upload-pack=…`, `ext::…`).
+ */
+export function repositoryProblem(repository: string, options: RawGitOptions): string | undefined {
+  const allowed = [...NETWORK_SCHEMES, ...(options.allowFile ? ['file'] : [])];
+  const hint = `use an ${allowed.map((scheme) => `${scheme}://`).join(', ')} URL or user@host:path`;
+  if (/^-|[\s\0]/.test(repository)) {
+    return `repository "${repository}" is not a git URL; ${hint}`;
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(repository)?.[1]?.toLowerCase();
+  if (scheme === undefined) {
+    // ssh's scp-like form: user@host:path, with no "::" (git's transport helper syntax).
+    if (/^[\w.-]+@[\w.-]+:(?!:)\S+$/.test(repository)) return undefined;
+    return `repository "${repository}" is not a URL git may fetch; ${hint}`;
+  }
+  if (scheme === 'file' && !options.allowFile) {
+    return `repository "${repository}" is on the worker's own disk, which this Gantry does not allow (GANTRY_ALLOW_FILE_REPOSITORIES); ${hint}`;
+  }
+  if (!allowed.includes(scheme)) {
+    return `repository "${repository}" uses ${scheme}://, which Gantry does not fetch; ${hint}`;
+  }
+  return undefined;
+}
+
+/**
+ * Any git remote — https, ssh, git, and file:// where allowed — read with the git CLI. Only the
+ * one commit a run needs is fetched, never the history. The repository always comes after
+ * `--`, and git itself refuses other transports (GIT_ALLOW_PROTOCOL), submodules included.
  */
 export class RawGitProvider implements VcsProvider {
+  constructor(private readonly options: RawGitOptions = {}) {}
+
+  private allowed(stack: Stack): void {
+    const problem = repositoryProblem(stack.repository, this.options);
+    if (problem) throw new VcsError(problem);
+  }
+
   async headOf(stack: Stack, branch: string): Promise<CommitInfo> {
+    this.allowed(stack);
     const ref = `refs/heads/${branch}`;
-    const listing = await git(os.tmpdir())
-      .listRemote([stack.repository, ref])
+    const listing = await git(os.tmpdir(), this.options)
+      .listRemote(['--', stack.repository, ref])
       .catch((error: Error) => {
         throw new VcsError(`reading ${ref} of "${stack.repository}": ${firstLine(error.message)}`);
       });
@@ -35,10 +77,11 @@ export class RawGitProvider implements VcsProvider {
     if (!/^[0-9a-f]{40}$/.test(commit)) {
       throw new VcsError(`"${commit}" is not a full commit hash`);
     }
-    const repo = git(dir);
+    this.allowed(stack);
+    const repo = git(dir, this.options);
     try {
       await repo.init();
-      await repo.fetch(['--depth', '1', '--no-tags', stack.repository, commit]);
+      await repo.fetch(['--depth', '1', '--no-tags', '--', stack.repository, commit]);
       await repo.checkout(['--detach', 'FETCH_HEAD']);
       const shown = await repo.show(['-s', `--format=%H${FIELD}%s${FIELD}%an${FIELD}%ct`, 'HEAD']);
       const [hash, message, authorName, timestamp] = shown.trim().split(FIELD);
@@ -57,16 +100,20 @@ export class RawGitProvider implements VcsProvider {
   }
 }
 
-/** git with nothing of the worker's environment but PATH, and never a password prompt. */
-function git(dir: string): SimpleGit {
+/**
+ * git with nothing of the worker's environment but PATH, never a password prompt, and only
+ * the allowed transports.
+ */
+function git(dir: string, options: RawGitOptions): SimpleGit {
   return simpleGit({
     baseDir: dir,
-    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM'],
+    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'GIT_ALLOW_PROTOCOL'],
   }).env({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: os.tmpdir(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
+    GIT_ALLOW_PROTOCOL: [...NETWORK_SCHEMES, ...(options.allowFile ? ['file'] : [])].join(':'),
   });
 }
 

@@ -119,7 +119,7 @@ describe('a run attacking its worker', () => {
     deps = {
       db: database.db,
       box,
-      vcsFor: () => new RawGitProvider(),
+      vcsFor: () => new RawGitProvider({ allowFile: true }),
       tofuPath: requireTool('tofu', process.env),
       sandbox: await testSandbox(),
       apiUrl: stateServer.url,

@@ -355,7 +355,7 @@ const postgresUrl = process.env.DATABASE_URL;
           name: 'Billing',
           administrative: false,
           branch: 'main',
-          repository: 'file:///srv/git/billing.git',
+          repository: 'https://git.example.com/billing.git',
           provider: 'RAW_GIT',
         },
       },

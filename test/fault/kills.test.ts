@@ -163,7 +163,7 @@ resource "terraform_data" "${name}" {
       service = new RunService({
         db: database.db,
         client,
-        vcsFor: () => new RawGitProvider(),
+        vcsFor: () => new RawGitProvider({ allowFile: true }),
         runTimeoutMs: 70 * 60_000,
       });
 
@@ -179,6 +179,7 @@ resource "terraform_data" "${name}" {
         DATABASE_URL: url.toString(),
         TEMPORAL_ADDRESS: temporal.address,
         GANTRY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        GANTRY_ALLOW_FILE_REPOSITORIES: 'true',
       };
       const serve = runGantry(['serve'], env);
       processes.push(serve);

@@ -28,7 +28,7 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
 
   beforeEach(async () => {
     database = await openTestDatabase(target);
-    stacks = new StackService({ db: database.db, box });
+    stacks = new StackService({ db: database.db, box, allowFileRepositories: true });
   });
   afterEach(() => database.close());
 

@@ -11,7 +11,7 @@ describe('RawGitProvider on a file:// repository', () => {
   let first: string;
   let second: string;
   let stack: Stack;
-  const provider = new RawGitProvider();
+  const provider = new RawGitProvider({ allowFile: true });
   const dirs: string[] = [];
   const emptyDir = async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-checkout-'));

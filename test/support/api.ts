@@ -72,7 +72,10 @@ export async function startApiServer(
           box: harness.box,
           publicUrl: url,
         }).api(),
+        { allowFile: true },
       ),
+      // Test repositories are directories of this machine.
+      allowFileRepositories: true,
       opaPath: requireTool('opa', process.env),
       readiness: [],
       ...(options.slack ? { slack: options.slack } : {}),

@@ -75,7 +75,8 @@ export async function startRunHarness(
   const apiUrl = stateServer.url;
   // GitLab stacks read the GitLab a test connects with gitlabIntegrationSetup.
   const gitlab = new GitLabIntegrationService({ db: database.db, box, publicUrl: apiUrl });
-  const vcsFor = vcsProviders(() => gitlab.api());
+  // Test repositories are directories of this machine.
+  const vcsFor = vcsProviders(() => gitlab.api(), { allowFile: true });
   const notifiers = [
     ...(options.notifiers ?? []),
     ...(options.gitlabFeedback

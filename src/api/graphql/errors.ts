@@ -1,5 +1,6 @@
 import { AuthenticationError, ForbiddenError } from '../../auth/viewer';
 import { GitLabError } from '../../gitlab/api';
+import { LogTokenError } from '../../runs/logs';
 import { ConflictError, NotFoundError } from '../../runs/service';
 import { InvalidStateError } from '../../state/store';
 import { InvalidInputError } from '../../stacks/service';
@@ -21,7 +22,7 @@ export function errorCode(error: Error): ErrorCode | undefined {
   if (error instanceof InvalidInputError || error instanceof InvalidStateError) {
     return 'BAD_USER_INPUT';
   }
-  if (error instanceof ConflictError) return 'CONFLICT';
+  if (error instanceof ConflictError || error instanceof LogTokenError) return 'CONFLICT';
   // The repository or GitLab could not answer: a problem outside Gantry, worth retrying.
   if (error instanceof VcsError || error instanceof GitLabError) return 'UPSTREAM_UNAVAILABLE';
   return undefined;

@@ -13,6 +13,7 @@ import {
 } from 'drizzle-orm';
 import { schema, type Database } from '../../db';
 import type { ConfigElementRow, PolicyAttachment, Run, RunTransition } from '../../db/schema';
+import { readLogPages, type LogPage, type LogPageRequest } from '../../runs/logs';
 import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
 import type { StackState } from './types.generated';
 
@@ -164,6 +165,14 @@ export function createLoaders(db: Database) {
           .orderBy(asc(schema.runTransitions.runId), asc(schema.runTransitions.seq)),
         (row) => row.runId,
       ),
+    ),
+
+    /** Pages of phases' logs: every Run.logs of a request in a few queries. */
+    logs: new DataLoader<LogPageRequest, LogPage, string>(
+      (requests) => readLogPages(db, requests),
+      {
+        cacheKeyFn: (request) => `${request.runId}/${request.state}/${request.token ?? ''}`,
+      },
     ),
 
     /** The states of each run that have log lines. */

@@ -6,11 +6,26 @@ import { openTestDatabase, type TestDatabase } from '../../support/database';
 
 describe('createMasker', () => {
   it('masks every occurrence of each secret, and each line of a multi-line secret', () => {
-    const mask = createMasker(['hunter22', 'line-one\nline-two', 'abc']);
+    const mask = createMasker(['hunter22', 'line-one\nline-two\n}', 'abc']);
     expect(mask('pw=hunter22 again hunter22')).toBe(`pw=${MASK} again ${MASK}`);
     expect(mask('got line-two here')).toBe(`got ${MASK} here`);
-    // Too short to mask without garbling ordinary output.
-    expect(mask('abc')).toBe('abc');
+    // A whole secret is masked however short; a short line of a longer one is not.
+    expect(mask('x=abc')).toBe(`x=${MASK}`);
+    expect(mask('{ }')).toBe('{ }');
+  });
+
+  it('masks a secret printed in base64, reversed, URL-encoded or in hex', () => {
+    const secret = 'p@ss word/42';
+    const mask = createMasker([secret]);
+    for (const form of [
+      Buffer.from(secret).toString('base64'),
+      Buffer.from(secret).toString('base64url'),
+      [...secret].reverse().join(''),
+      encodeURIComponent(secret),
+      Buffer.from(secret).toString('hex'),
+    ]) {
+      expect(mask(`leak: ${form}.`)).toBe(`leak: ${MASK}.`);
+    }
   });
 
   it('masks the longer of two overlapping secrets whole', () => {

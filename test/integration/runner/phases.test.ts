@@ -103,7 +103,7 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     deps = {
       db: database.db,
       box,
-      vcsFor: () => new RawGitProvider(),
+      vcsFor: () => new RawGitProvider({ allowFile: true }),
       tofuPath: requireTool('tofu', process.env),
       sandbox: await testSandbox(),
       apiUrl: stateServer.url,

@@ -51,10 +51,14 @@ describe('buildEnvironment', () => {
     expect(env.ONLY_IN_CONTEXT).toBe('ctx');
   });
 
-  it('carries the state credentials and the AWS role, which config may override', () => {
+  it('carries the state credentials and the AWS role; config overrides only what is not reserved', () => {
     const env = buildEnvironment({
       ...base,
-      config: [variable('TF_IN_AUTOMATION', 'overridden')],
+      config: [
+        variable('TF_IN_AUTOMATION', 'overridden'),
+        variable('TF_HTTP_PASSWORD', 'forged'),
+        variable('PATH', '/tmp/evil'),
+      ],
       stateCredentials: { username: 'RUN', password: 'pw' },
       awsRoleArn: 'arn:aws:iam::123456789012:role/gantry',
     });
@@ -65,6 +69,7 @@ describe('buildEnvironment', () => {
       AWS_ROLE_SESSION_NAME: `gantry-${base.stackId}`,
       TF_IN_AUTOMATION: 'overridden',
     });
+    expect(env.PATH).not.toContain('/tmp/evil');
   });
 
   it('leaves file mounts out of the environment', () => {

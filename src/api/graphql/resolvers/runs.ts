@@ -75,11 +75,11 @@ export const runResolvers: Resolvers = {
       });
     },
     logs: async (parent, { state, token }, context) => {
-      const page = await context.services.runs.logs(
-        parent.id,
-        state as RunState,
-        token ?? undefined,
-      );
+      const page = await context.loaders.logs.load({
+        runId: parent.id,
+        state: state as RunState,
+        ...(token ? { token } : {}),
+      });
       return {
         ...page,
         messages: page.messages.map((line) => ({

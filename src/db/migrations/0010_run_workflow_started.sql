@@ -1,0 +1,2 @@
+ALTER TABLE "runs" ADD COLUMN "workflow_started" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+CREATE INDEX "runs_unstarted" ON "runs" USING btree ("id") WHERE "runs"."workflow_started" = false;

@@ -1,0 +1,121 @@
+import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { schema, type Database } from '../db';
+import type { RunState } from './types';
+
+const LOG_PAGE_SIZE = 100;
+// Log lines are numbered in an integer column.
+const MAX_LINE_NUMBER = 2 ** 31 - 1;
+
+export interface LogPageRequest {
+  runId: string;
+  state: RunState;
+  /** The last line number a page gave out; none for the first page. */
+  token?: string;
+}
+
+export interface LogPage {
+  exists: boolean;
+  finished: boolean;
+  hasMore: boolean;
+  messages: Array<{ message: string; timestamp: Date }>;
+  nextToken: string;
+}
+
+/** A token the API did not give out; the message says so. */
+export class LogTokenError extends Error {
+  constructor(token: string) {
+    super(`log token "${token}" is not one this API gave out`);
+    this.name = 'LogTokenError';
+  }
+}
+
+function lineAfter(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const after = /^\d{1,10}$/.test(token) ? Number(token) : NaN;
+  if (!(after >= 0 && after <= MAX_LINE_NUMBER)) throw new LogTokenError(token);
+  return after;
+}
+
+/**
+ * Pages of phases' logs, for any number of runs at once: one query for their histories and
+ * one per distinct (state, token) for the lines, each run's page cut by a window function. A
+ * page's token is the number of its last line; a phase is finished once its run moved on.
+ */
+export async function readLogPages(
+  db: Database,
+  requests: readonly LogPageRequest[],
+): Promise<Array<LogPage | LogTokenError>> {
+  const afters = requests.map((request) => {
+    try {
+      return lineAfter(request.token);
+    } catch (error) {
+      return error as LogTokenError;
+    }
+  });
+  const runIds = [...new Set(requests.map((request) => request.runId))];
+  const transitions = await db
+    .select({ runId: schema.runTransitions.runId, state: schema.runTransitions.state })
+    .from(schema.runTransitions)
+    .where(inArray(schema.runTransitions.runId, runIds))
+    .orderBy(asc(schema.runTransitions.runId), asc(schema.runTransitions.seq));
+  const histories = new Map<string, string[]>(runIds.map((id) => [id, []]));
+  for (const row of transitions) histories.get(row.runId)!.push(row.state);
+
+  const groups = new Map<string, { state: RunState; after: number; runIds: Set<string> }>();
+  requests.forEach((request, index) => {
+    const after = afters[index]!;
+    if (after instanceof LogTokenError) return;
+    const key = `${request.state}/${after}`;
+    const group = groups.get(key) ?? { state: request.state, after, runIds: new Set() };
+    group.runIds.add(request.runId);
+    groups.set(key, group);
+  });
+  const lines = new Map<string, Array<{ seq: number; message: string; timestamp: Date }>>();
+  for (const [key, group] of groups) {
+    const numbered = db
+      .select({
+        runId: schema.runLogs.runId,
+        seq: schema.runLogs.seq,
+        message: schema.runLogs.message,
+        timestamp: schema.runLogs.timestamp,
+        rank: sql<number>`row_number() over (partition by ${schema.runLogs.runId} order by ${schema.runLogs.seq})`.as(
+          'rank',
+        ),
+      })
+      .from(schema.runLogs)
+      .where(
+        and(
+          inArray(schema.runLogs.runId, [...group.runIds]),
+          eq(schema.runLogs.state, group.state),
+          gt(schema.runLogs.seq, group.after),
+        ),
+      )
+      .as('numbered');
+    const rows = await db
+      .select()
+      .from(numbered)
+      .where(sql`${numbered.rank} <= ${LOG_PAGE_SIZE + 1}`)
+      .orderBy(asc(numbered.runId), asc(numbered.seq));
+    for (const row of rows) {
+      const list = lines.get(`${key}/${row.runId}`) ?? [];
+      list.push(row);
+      lines.set(`${key}/${row.runId}`, list);
+    }
+  }
+
+  return requests.map((request, index) => {
+    const after = afters[index]!;
+    if (after instanceof LogTokenError) return after;
+    const found = lines.get(`${request.state}/${after}/${request.runId}`) ?? [];
+    const history = histories.get(request.runId) ?? [];
+    const entered = history.indexOf(request.state);
+    const page = found.slice(0, LOG_PAGE_SIZE);
+    return {
+      exists: entered >= 0,
+      finished: entered >= 0 && entered < history.length - 1,
+      hasMore: found.length > LOG_PAGE_SIZE,
+      messages: page.map((line) => ({ message: line.message, timestamp: line.timestamp })),
+      nextToken: String(page.at(-1)?.seq ?? after),
+    };
+  });
+}
