@@ -1,8 +1,9 @@
 /**
  * How fast GitLab webhooks become runs: push deliveries (each a new commit to a stack's tracked
- * branch) sent 50 at a time to POST /webhooks/gitlab, which answers once the run's workflow is
- * started, against a baseline of bare Temporal workflow starts sent 50 at a time to the same
- * dev server, in the same process. Prints a table and one JSON line.
+ * branch) sent 50 at a time to POST /webhooks/gitlab, which answers once it has asked GitLab
+ * (a local fake) for the branch's head and the run's workflow is started, against a baseline of
+ * bare Temporal workflow starts sent 50 at a time to the same dev server, in the same process.
+ * Prints a table and one JSON line.
  *
  *   npm run bench:webhooks [-- deliveries]
  */
@@ -17,7 +18,7 @@ import { SecretBox } from '../src/secrets';
 import { ensureSearchAttributes } from '../src/temporal/client';
 import { requireTool } from '../src/tools';
 import { RawGitProvider } from '../src/vcs/rawGit';
-import type { GitLabProjectRecord } from '../test/support/gitlabServer';
+import { startGitLabServer, type GitLabProjectRecord } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
 import { startTestTemporal } from '../test/support/temporal';
 import { measureConcurrently } from './load';
@@ -29,6 +30,7 @@ async function main() {
   const count = Number(process.argv[2] ?? 1_500);
   const temporal = await startTestTemporal();
   const database = await openDatabase({});
+  const gitlab = await startGitLabServer();
   const server = http.createServer();
   try {
     await ensureSearchAttributes(temporal.connection, temporal.namespace);
@@ -36,17 +38,28 @@ async function main() {
     const box = new SecretBox(randomBytes(32));
     const secret = randomBytes(24).toString('base64url');
     await database.db.insert(schema.gitlabIntegration).values({
-      apiHost: 'http://127.0.0.1:1',
+      apiHost: gitlab.url,
       encryptedToken: box.seal('glpat-bench'),
       encryptedWebhookSecret: box.seal(secret),
     });
-    await database.db.insert(schema.stacks).values({
-      id: 'infra',
-      name: 'Infra',
-      provider: 'GITLAB',
-      repository: 'platform/infra',
-      branch: 'main',
-    });
+    gitlab.addUser({ username: 'gantry', token: 'glpat-bench' });
+    // One project and stack per delivery in flight: each push moves its own branch's head.
+    const free: GitLabProjectRecord[] = [];
+    for (let i = 0; i < CONCURRENCY; i++) {
+      const project = gitlab.addProject({
+        pathWithNamespace: `platform/infra-${i}`,
+        branches: [{ name: 'main', committedAt: new Date() }],
+        members: [{ username: 'gantry', accessLevel: 40 }],
+      });
+      free.push(project);
+      await database.db.insert(schema.stacks).values({
+        id: `infra-${i}`,
+        name: `Infra ${i}`,
+        provider: 'GITLAB',
+        repository: project.pathWithNamespace,
+        branch: 'main',
+      });
+    }
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on(
@@ -61,27 +74,25 @@ async function main() {
         accountName: 'gantry-bench',
         runTimeoutMs: 70 * 60_000,
         maxBodyBytes: 1024 * 1024,
-        vcsFor: () => new RawGitProvider(),
+        vcsFor: () => new RawGitProvider({ allowFile: true }),
         opaPath: requireTool('opa', process.env),
         readiness: [],
       }),
     );
-    const project = {
-      id: 1,
-      name: 'infra',
-      path: 'infra',
-      pathWithNamespace: 'platform/infra',
-      defaultBranch: 'main',
-    } as GitLabProjectRecord;
     const pusher = { id: 1, username: 'ada', name: 'Ada Lovelace' };
     const webhook = async () => {
-      const push = pushHook('https://gitlab.example.com', project, pusher, {
-        ref: 'refs/heads/main',
-        after: randomBytes(20).toString('hex'),
-      });
-      const answer = await deliver(`${url}/webhooks/gitlab`, push, secret);
-      if (answer.status !== 200 || answer.body.runs?.length !== 1) {
-        throw new Error(`delivering a push: ${answer.status} ${JSON.stringify(answer.body)}`);
+      const project = free.pop()!;
+      const after = randomBytes(20).toString('hex');
+      // GitLab has the pushed commit as the branch's head by the time the hook is delivered.
+      project.branches[0]!.commitId = after;
+      try {
+        const push = pushHook(gitlab.url, project, pusher, { ref: 'refs/heads/main', after });
+        const answer = await deliver(`${url}/webhooks/gitlab`, push, secret);
+        if (answer.status !== 200 || answer.body.runs?.length !== 1) {
+          throw new Error(`delivering a push: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+      } finally {
+        free.push(project);
       }
     };
     // Nothing polls these task queues: starting is all that is measured, on both sides.
@@ -120,6 +131,7 @@ async function main() {
     server.closeAllConnections();
     server.close();
     await database.close();
+    await gitlab.close();
     await temporal.stop();
   }
 }

@@ -24,6 +24,7 @@ import { vcsProviders } from './vcs/providers';
 import { startRunReconciler } from './runs/reconciler';
 import { RunService } from './runs/service';
 import { Sandbox } from '../activities/runner/sandbox';
+import { claimWorkRoot } from '../activities/runner/workspace';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -88,7 +89,10 @@ export async function startGantry(
 
   try {
     if (role === 'all') {
-      await fs.mkdir(config.dataDir, { recursive: true });
+      // The database files, the Temporal SQLite file and the generated secrets are the
+      // owner's alone; a data dir made by an older Gantry is closed as well.
+      await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+      await fs.chmod(config.dataDir, 0o700);
       // The dev server's files and the generated secrets belong to one process at a time.
       const release = await lockDirectory(config.dataDir, {
         busyMessage: `another gantry all is using the data dir "${config.dataDir}"; stop it first, or set GANTRY_DATA_DIR`,
@@ -116,7 +120,7 @@ export async function startGantry(
 
     let devServer: DevServer | undefined;
     if (config.embeddedTemporal) {
-      devServer = await startDevServer({
+      const options = {
         binary: requireTool('temporal', config),
         port: config.GANTRY_TEMPORAL_PORT,
         uiPort: config.GANTRY_TEMPORAL_UI_PORT,
@@ -124,12 +128,14 @@ export async function startGantry(
         pidFile: path.join(config.dataDir, 'temporal.pid'),
         namespace: config.TEMPORAL_NAMESPACE,
         logger,
-        ...(signal ? { signal } : {}),
+      };
+      devServer = await startDevServer({ ...options, ...(signal ? { signal } : {}) });
+      const supervisor = superviseDevServer(devServer, () => startDevServer(options), {
+        logger,
+        fail,
       });
-      const server = devServer;
-      stops.push({ name: 'temporal dev server', stop: () => server.stop() });
-      void server.exited.then((how) => fail(new Error(`the Temporal dev server ${how}`)));
-      logger.info({ address: server.address, pid: server.pid }, 'temporal dev server ready');
+      stops.push({ name: 'temporal dev server', stop: () => supervisor.stop() });
+      logger.info({ address: devServer.address, pid: devServer.pid }, 'temporal dev server ready');
       step();
     }
 
@@ -186,7 +192,7 @@ export async function startGantry(
           sandbox,
           // In one process the API is right here; workers elsewhere reach it as people do.
           apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
-          workRoot: path.join(os.tmpdir(), 'gantry-workspaces'),
+          workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
           silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
           logger,
         },
@@ -246,6 +252,61 @@ export async function startGantry(
     await stop();
     throw error;
   }
+}
+
+// A dev server that stops this often within the window is not restarted again.
+const DEV_SERVER_RESTARTS = 5;
+const DEV_SERVER_RESTART_WINDOW_MS = 10 * 60_000;
+
+/**
+ * Keeps the embedded Temporal running: a dev server that dies is started again on its SQLite
+ * file, and the workers and clients reconnect to it by themselves; runs go on where they were.
+ * Only one that keeps dying takes Gantry down.
+ */
+function superviseDevServer(
+  first: DevServer,
+  restart: () => Promise<DevServer>,
+  parts: { logger: Logger; fail: (error: Error) => void },
+) {
+  let current = first;
+  let stopping = false;
+  const restarts: number[] = [];
+  const watch = (server: DevServer) => {
+    void server.exited.then(async (how) => {
+      if (stopping) return;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts[0]! < now - DEV_SERVER_RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length > DEV_SERVER_RESTARTS) {
+        parts.fail(
+          new Error(`the Temporal dev server ${how}, ${DEV_SERVER_RESTARTS} times in 10 minutes`),
+        );
+        return;
+      }
+      parts.logger.error({ how }, 'the temporal dev server stopped; starting it again');
+      try {
+        // The port it held is freed a moment after it died.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        current = await restart();
+      } catch (error) {
+        parts.fail(new Error(`restarting the Temporal dev server: ${(error as Error).message}`));
+        return;
+      }
+      if (stopping) {
+        await current.stop();
+        return;
+      }
+      parts.logger.info({ pid: current.pid }, 'temporal dev server running again');
+      watch(current);
+    });
+  };
+  watch(first);
+  return {
+    async stop() {
+      stopping = true;
+      await current.stop();
+    },
+  };
 }
 
 /**

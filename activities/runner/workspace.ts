@@ -165,3 +165,30 @@ export async function unpackWorkspace(
   await pipeline(Readable.from(archive), tar.x({ cwd: root, strict: true }));
   return workspace;
 }
+
+/**
+ * This worker process's own directory for workspaces, `<base>/<pid>`, private to the worker.
+ * The directories of worker processes that are gone (killed, crashed) are removed: their
+ * workspaces hold file mounts and state nobody will use again.
+ */
+export async function claimWorkRoot(base: string): Promise<string> {
+  await fs.mkdir(base, { recursive: true, mode: 0o700 });
+  await fs.chmod(base, 0o700);
+  for (const entry of await fs.readdir(base)) {
+    if (/^\d+$/.test(entry) && Number(entry) !== process.pid && !isAlive(Number(entry))) {
+      await fs.rm(path.join(base, entry), { recursive: true, force: true });
+    }
+  }
+  const root = path.join(base, String(process.pid));
+  await fs.mkdir(root, { recursive: true, mode: 0o700 });
+  return root;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

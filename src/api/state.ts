@@ -1,6 +1,7 @@
 import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
+import { containsNul } from './input';
 import { NotFoundError } from '../runs/service';
 import type { StateUploads } from '../state/uploads';
 import {
@@ -147,11 +148,14 @@ function bodyOf(req: Request): Buffer {
 function lockInfoOf(req: Request, res: Response): LockInfo | undefined {
   try {
     const info = JSON.parse(bodyOf(req).toString('utf8')) as LockInfo;
-    if (typeof info.ID === 'string' && info.ID !== '') return info;
+    // Stored as JSON and text: PostgreSQL keeps no NUL characters.
+    if (typeof info.ID === 'string' && info.ID !== '' && !containsNul(info)) return info;
   } catch {
     // Answered below.
   }
-  res.status(400).json({ error: 'lock request body must be JSON lock info with an "ID"' });
+  res.status(400).json({
+    error: 'lock request body must be JSON lock info with an "ID", and no NUL characters',
+  });
   return undefined;
 }
 

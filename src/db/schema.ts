@@ -306,7 +306,8 @@ export const gitlabIntegration = pgTable(
 export const gitlabProjectHooks = pgTable('gitlab_project_hooks', {
   /** The project's path (`group/app`), lower-cased, as stacks name it in `repository`. */
   project: text('project').primaryKey(),
-  secretHash: text('secret_hash').notNull(),
+  /** Deliveries are matched to their project by this hash, before their body is read. */
+  secretHash: text('secret_hash').notNull().unique(),
   createdAt: createdAt(),
 });
 

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import { secretMatches } from '../auth/tokens';
 import { AuthenticationError, type Viewer } from '../auth/viewer';
 import { schema, type Database } from '../db';
 import type { GitLabIntegrationRow } from '../db/schema';
 import { ConflictError } from '../runs/service';
-import type { SecretBox } from '../secrets';
+import { sha256Hex, type SecretBox } from '../secrets';
 import { InvalidInputError } from '../stacks/service';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
 
@@ -15,7 +15,20 @@ export interface GitLabSettings {
   webhookUrl: string;
   webhookSecret: string;
   oauthEnabled: boolean;
+  /** The projects whose hooks have their own secret; the secrets are never shown again. */
+  projectHooks: GitLabProjectHook[];
 }
+
+/** A project hook's own webhook secret; `secret` only in the answer that made it. */
+export interface GitLabProjectHook {
+  project: string;
+  secret: string | null;
+  /** Unix seconds. */
+  createdAt: number;
+}
+
+// GitLab's project paths: namespaces and the project, of letters, digits, `_`, `-` and `.`.
+const PROJECT_PATH = /^[\w.-]+(\/[\w.-]+)+$/;
 
 // Webhooks, commit statuses, comments and deployments need the full api scope.
 const REQUIRED_SCOPE = 'api';
@@ -106,6 +119,36 @@ export class GitLabIntegrationService {
   async remove(): Promise<GitLabSettings | undefined> {
     const [row] = await this.deps.db.delete(schema.gitlabIntegration).returning();
     return row && this.present(row);
+  }
+
+  /**
+   * A new webhook secret for one project's hook, replacing its last one or, the first time,
+   * gitlabIntegration's shared secret for that project. Only its hash is kept.
+   */
+  async rotateWebhookSecret(project: string): Promise<GitLabProjectHook> {
+    const path = project.trim().toLowerCase();
+    if (!PROJECT_PATH.test(path)) {
+      throw new InvalidInputError(
+        `project "${project}" must be a GitLab project's path, as stacks name it in repository, such as group/app`,
+      );
+    }
+    const secret = randomBytes(24).toString('base64url');
+    const values = { project: path, secretHash: webhookSecretHash(secret), createdAt: new Date() };
+    const [row] = await this.deps.db
+      .insert(schema.gitlabProjectHooks)
+      .values(values)
+      .onConflictDoUpdate({ target: schema.gitlabProjectHooks.project, set: values })
+      .returning();
+    return { ...hookOf(row!), secret };
+  }
+
+  /** The projects whose hooks have their own secret, without the secrets. */
+  async projectHooks(): Promise<GitLabProjectHook[]> {
+    const rows = await this.deps.db
+      .select()
+      .from(schema.gitlabProjectHooks)
+      .orderBy(asc(schema.gitlabProjectHooks.project));
+    return rows.map(hookOf);
   }
 
   /**
@@ -266,12 +309,29 @@ export class GitLabIntegrationService {
     return row;
   }
 
-  private present(row: GitLabIntegrationRow): GitLabSettings {
+  private async present(row: GitLabIntegrationRow): Promise<GitLabSettings> {
     return {
       apiHost: row.apiHost,
       webhookUrl: `${this.deps.publicUrl}/webhooks/gitlab`,
       webhookSecret: this.deps.box.open(row.encryptedWebhookSecret),
       oauthEnabled: Boolean(row.oauthClientId),
+      projectHooks: await this.projectHooks(),
     };
   }
+}
+
+/**
+ * What is kept of a project hook's secret. The secret is random, so a plain SHA-256 is safe to
+ * keep, and a delivery's token is found by the hash of it.
+ */
+export function webhookSecretHash(secret: string): string {
+  return sha256Hex(secret);
+}
+
+function hookOf(row: typeof schema.gitlabProjectHooks.$inferSelect): GitLabProjectHook {
+  return {
+    project: row.project,
+    secret: null,
+    createdAt: Math.floor(row.createdAt.getTime() / 1000),
+  };
 }

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { BodyTooLargeError, readRawBody } from '../api/rawBody';
@@ -11,39 +11,67 @@ import { ConflictError, type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
 import type { SecretBox } from '../secrets';
 import type { CommitInfo } from '../vcs';
-import type { GitLabApi } from './api';
+import { GitLabError, type GitLabApi, type GitLabCommit } from './api';
+import { webhookSecretHash } from './integration';
 
-const NO_COMMIT = /^0{40}$/;
+// The all-zero commit of a deleted branch, SHA-1 or SHA-256.
+const NO_COMMIT = /^0+$/;
+// PostgreSQL's integer, which keeps merge request iids.
+const MAX_IID = 2_147_483_647;
 
-// The parts of GitLab's webhook payloads Gantry reads; everything else is let through.
-const project = z.object({ path_with_namespace: z.string().min(1) });
+// The parts of GitLab's webhook payloads Gantry reads; everything else is let through. What
+// Gantry stores must be storable: PostgreSQL's text holds no NUL, its timestamps start at 1 AD.
+const text = z.string().refine((value) => !value.includes('\0'), 'contains a NUL byte');
+const commitId = z
+  .string()
+  .regex(/^([0-9a-f]{40}|[0-9a-f]{64})$/, 'is not a commit hash (40 or 64 hex digits)');
+const timestamp = z.iso
+  .datetime({ offset: true, error: 'is not an ISO 8601 date and time' })
+  .refine((value) => {
+    const year = new Date(value).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'is not a date between the years 1 and 9999');
+const mergeRequestIid = z
+  .number()
+  .refine(
+    (value) => Number.isInteger(value) && value >= 1 && value <= MAX_IID,
+    `is not a merge request iid (an integer from 1 to ${MAX_IID})`,
+  );
+// A branch as git names it, and short enough for Temporal's search attributes (2 KB each).
+const branchRef = text
+  .min(1)
+  .refine((value) => !/\p{Cc}/u.test(value), 'contains a control character')
+  .refine((value) => Buffer.byteLength(value) <= 1000, 'is longer than 1000 bytes');
+// GitLab's own limit; the username goes to the run's workflow as who triggered it.
+const username = text.max(255, 'is longer than 255 characters');
+const project = z.object({ path_with_namespace: text.min(1) });
 const commit = z.object({
-  id: z.string(),
-  message: z.string().default(''),
-  title: z.string().optional(),
-  timestamp: z.string().optional(),
-  url: z.string().default(''),
-  author: z.object({ name: z.string().default('') }).optional(),
+  id: commitId,
+  message: text.default(''),
+  title: text.optional(),
+  timestamp: timestamp.optional(),
+  url: text.default(''),
+  author: z.object({ name: text.default('') }).optional(),
 });
 const pushEvent = z.object({
   object_kind: z.enum(['push', 'tag_push']),
-  ref: z.string().min(1),
-  after: z.string().regex(/^[0-9a-f]{40}$/, 'is not a commit hash'),
-  user_username: z.string().optional(),
-  user_name: z.string().optional(),
+  ref: branchRef,
+  after: commitId,
+  user_username: username.optional(),
+  user_name: text.optional(),
   project,
   commits: z.array(commit).default([]),
 });
 const mergeRequestEvent = z.object({
   object_kind: z.literal('merge_request'),
-  user: z.object({ username: z.string() }).optional(),
+  user: z.object({ username }).optional(),
   project,
   object_attributes: z.object({
-    iid: z.number().int().positive(),
+    iid: mergeRequestIid,
     action: z.string().optional(),
     state: z.string().optional(),
     oldrev: z.string().optional(),
-    source_branch: z.string().min(1),
+    source_branch: branchRef,
     // Null once a fork is deleted.
     source_project_id: z.number().int().nullable(),
     target_project_id: z.number().int(),
@@ -63,10 +91,20 @@ interface Outcome {
 /** A request GitLab should not repeat as it is: the answer says what is wrong. */
 class BadDelivery extends Error {}
 
+/** GitLab could not say whether a pushed commit is its branch's head; worth redelivering. */
+class Unverified extends Error {}
+
+/** Whose secret a delivery's X-Gitlab-Token is: a project's own, or the shared one (null). */
+interface Sender {
+  project: string | null;
+}
+
 /**
  * POST /webhooks/gitlab: GitLab's project webhooks (push, tag push and merge request events)
  * turn into runs of every stack whose repository is the event's project. A delivery is
- * authenticated by its X-Gitlab-Token before its body is even read; a redelivered event, or
+ * authenticated by its X-Gitlab-Token before its body is even read: the project's own secret
+ * (gitlabWebhookSecretRotate) or, for a project without one, gitlabIntegration's. A tracked
+ * run starts only for the head of the tracked branch as GitLab has it. A redelivered event, or
  * the same commit arriving by push and by merge request, makes no second run. Each accepted
  * delivery is recorded with what came of it.
  */
@@ -76,7 +114,7 @@ export function gitlabWebhookRouter(deps: {
   runs: RunService;
   logger: Logger;
   maxBodyBytes: number;
-  /** The connected GitLab, asked for a pushed commit the payload does not describe. */
+  /** The connected GitLab, asked for the head of a tracked branch and for unlisted commits. */
   gitlabApi: () => Promise<GitLabApi | undefined>;
 }): Router {
   const logger = deps.logger.child({ component: 'gitlab-webhook' });
@@ -84,19 +122,29 @@ export function gitlabWebhookRouter(deps: {
 
   router.post('/', async (req: Request, res: Response) => {
     const refuse = (status: number, message: string) => res.status(status).json({ message });
-    const [integration] = await deps.db
-      .select({ secret: schema.gitlabIntegration.encryptedWebhookSecret })
-      .from(schema.gitlabIntegration);
-    const token = req.get('x-gitlab-token');
-    if (!integration || !token || !secretMatches(token, deps.box.open(integration.secret))) {
+    const sender = await senderOf(req.get('x-gitlab-token'));
+    if (!sender) {
       return refuse(
         401,
-        'X-Gitlab-Token does not match the webhook secret gitlabIntegration shows',
+        "X-Gitlab-Token does not match any webhook secret; set the hook's secret token to the project's own secret from gitlabWebhookSecretRotate, or to gitlabIntegration's webhookSecret if the project has none",
       );
     }
     const body = await readBody(req, deps.maxBodyBytes).catch((error: Error) => error);
     if (body instanceof Error)
       return refuse(body instanceof BodyTooLargeError ? 413 : 400, body.message);
+    const projectPath = projectOf(body);
+    if (projectPath?.includes('\0')) {
+      return refuse(
+        400,
+        'the payload is malformed: project.path_with_namespace contains a NUL byte',
+      );
+    }
+    if (!(await sentFor(sender, projectPath))) {
+      return refuse(
+        401,
+        `X-Gitlab-Token does not match the webhook secret of project "${projectPath ?? ''}"; set the hook's secret token to the project's own secret from gitlabWebhookSecretRotate, or to gitlabIntegration's webhookSecret if the project has none`,
+      );
+    }
 
     const event = req.get('x-gitlab-event') ?? '';
     if (!['Push Hook', 'Tag Push Hook', 'Merge Request Hook'].includes(event)) {
@@ -109,7 +157,7 @@ export function gitlabWebhookRouter(deps: {
           id: ulid(),
           eventUuid: req.get('x-gitlab-event-uuid') ?? null,
           event,
-          project: ignored.project,
+          project: projectPath ?? '',
           mergeRequestIid: ignored.iid,
           outcome: ignored.outcome,
         });
@@ -133,6 +181,7 @@ export function gitlabWebhookRouter(deps: {
       });
     } catch (error) {
       if (error instanceof BadDelivery) return refuse(400, error.message);
+      if (error instanceof Unverified) return refuse(503, error.message);
       logger.error({ err: error, event }, 'handling gitlab webhook');
       refuse(
         503,
@@ -140,6 +189,38 @@ export function gitlabWebhookRouter(deps: {
       );
     }
   });
+
+  /** Whose secret the token is; undefined for none, and always while GitLab is not set up. */
+  async function senderOf(token: string | undefined): Promise<Sender | undefined> {
+    if (!token) return undefined;
+    const [integration] = await deps.db
+      .select({ secret: schema.gitlabIntegration.encryptedWebhookSecret })
+      .from(schema.gitlabIntegration);
+    if (!integration) return undefined;
+    if (secretMatches(token, deps.box.open(integration.secret))) return { project: null };
+    // Looked up by its hash: the lookup's timing can only tell about the hash of a wrong token.
+    const [hook] = await deps.db
+      .select({ project: schema.gitlabProjectHooks.project })
+      .from(schema.gitlabProjectHooks)
+      .where(eq(schema.gitlabProjectHooks.secretHash, webhookSecretHash(token)));
+    return hook ? { project: hook.project } : undefined;
+  }
+
+  /**
+   * Whether the secret may speak for the delivery's project: a project's own secret for that
+   * project only, the shared secret for any project without its own.
+   */
+  async function sentFor(sender: Sender, projectPath: string | undefined): Promise<boolean> {
+    // Project hooks are kept by the lower-cased path, as stacks are matched to projects.
+    const project = projectPath?.toLowerCase();
+    if (sender.project !== null) return sender.project === project;
+    if (project === undefined) return true;
+    const [own] = await deps.db
+      .select({ project: schema.gitlabProjectHooks.project })
+      .from(schema.gitlabProjectHooks)
+      .where(eq(schema.gitlabProjectHooks.project, project));
+    return !own;
+  }
 
   async function stacksOf(projectPath: string): Promise<Stack[]> {
     return deps.db
@@ -159,20 +240,57 @@ export function gitlabWebhookRouter(deps: {
     if (NO_COMMIT.test(payload.after)) {
       return { outcome: `branch "${branch}" was deleted; nothing to run`, runs: [] };
     }
-    const stacks = await stacksOf(payload.project.path_with_namespace);
-    if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
+    const projectPath = payload.project.path_with_namespace;
+    const stacks = await stacksOf(projectPath);
+    if (stacks.length === 0) return noStacks(projectPath);
+    // A tracked run applies its commit: only the branch's head as GitLab has it, never a
+    // commit a payload merely names, nor an older push delivered late.
+    const tracked = stacks.some((stack) => stack.branch === branch);
+    const head = tracked ? await branchHead(projectPath, branch) : undefined;
+    if (tracked && head?.id !== payload.after) {
+      const now = head ? `its head is ${head.id}` : 'GitLab has no such branch';
+      return {
+        outcome: `${payload.after} is not the head of branch "${branch}" (${now}); tracked runs start only for the head, so nothing was started`,
+        runs: [],
+      };
+    }
     const listed = payload.commits.find((found) => found.id === payload.after);
-    const pushed = listed
+    const commit = listed
       ? commitInfo(listed)
-      : await describeCommit(payload.project.path_with_namespace, payload.after, payload.user_name);
+      : head
+        ? describedBy(head)
+        : await describeCommit(projectPath, payload.after, payload.user_name);
     return startEach(stacks, (stack) => {
       const triggeredBy = payload.user_username ?? null;
       const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
-      const dedupeKey = `${stack.id}:${pushed.hash}:${type}`;
+      const dedupeKey = `${stack.id}:${commit.hash}:${type}`;
       return type === RunType.TRACKED
-        ? deps.runs.trackRun(stack.id, { commit: pushed, triggeredBy, dedupeKey })
-        : deps.runs.proposeRun(stack.id, { branch, commit: pushed, triggeredBy, dedupeKey });
+        ? deps.runs.trackRun(stack.id, { commit, triggeredBy, dedupeKey })
+        : deps.runs.proposeRun(stack.id, { branch, commit, triggeredBy, dedupeKey });
     });
+  }
+
+  /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
+  async function branchHead(
+    projectPath: string,
+    branch: string,
+  ): Promise<GitLabCommit | undefined> {
+    const unknown = (why: string) =>
+      new Unverified(
+        `nothing was started: the head of branch "${branch}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
+      );
+    const api = await deps.gitlabApi();
+    if (!api) {
+      throw unknown(
+        'Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup',
+      );
+    }
+    try {
+      return await api.branchHead(projectPath, branch);
+    } catch (error) {
+      if (error instanceof GitLabError && error.status === 404) return undefined;
+      throw unknown((error as Error).message);
+    }
   }
 
   /**
@@ -187,15 +305,7 @@ export function gitlabWebhookRouter(deps: {
     try {
       const api = await deps.gitlabApi();
       const found = api && (await api.commit(projectPath, sha));
-      if (found) {
-        return {
-          hash: found.id,
-          message: found.title,
-          authorName: found.authorName,
-          timestamp: new Date(found.authoredDate),
-          url: found.webUrl,
-        };
-      }
+      if (found) return describedBy(found);
     } catch (error) {
       logger.warn({ err: error, project: projectPath, commit: sha }, 'describing pushed commit');
     }
@@ -273,19 +383,23 @@ export function gitlabWebhookRouter(deps: {
 /**
  * Why a merge request event starts nothing, judged before the rest of its payload is: GitLab
  * disables a webhook after a few 4xx answers in a row, so an event Gantry does not use is
- * never refused for the shape of fields it would not read.
+ * never refused for the shape of fields it would not read. What is kept of it must fit the
+ * record: an iid out of range is kept as unknown, an action that is not a plain word as none.
  */
 function ignoredMergeRequest(
   event: string,
   body: unknown,
-): { outcome: string; project: string; iid: number | null } | undefined {
+): { outcome: string; iid: number | null } | undefined {
   if (event !== 'Merge Request Hook') return undefined;
   const attributes = z
     .object({
-      project: z.object({ path_with_namespace: z.string() }).optional(),
       object_attributes: z.object({
-        iid: z.number().int().optional(),
-        action: z.string().optional(),
+        iid: mergeRequestIid.optional().catch(undefined),
+        action: z
+          .string()
+          .regex(/^[a-z_]+$/)
+          .optional()
+          .catch(undefined),
         oldrev: z.string().optional(),
       }),
     })
@@ -296,9 +410,16 @@ function ignoredMergeRequest(
   if (action === 'open' || action === 'reopen' || newCommits) return undefined;
   return {
     outcome: `merge request !${iid ?? '?'} ${action ?? 'changed'} without new commits; nothing to run`,
-    project: attributes.data.project?.path_with_namespace ?? '',
     iid: iid ?? null,
   };
+}
+
+/** The path of the project a delivery names; undefined if it names none. */
+function projectOf(body: unknown): string | undefined {
+  const named = z
+    .object({ project: z.object({ path_with_namespace: z.string() }) })
+    .safeParse(body);
+  return named.success ? named.data.project.path_with_namespace : undefined;
 }
 
 function noStacks(projectPath: string): Outcome {
@@ -326,6 +447,16 @@ function commitInfo(
     authorName: found.author?.name ?? pusher ?? '',
     timestamp: found.timestamp ? new Date(found.timestamp) : new Date(),
     url: found.url ?? '',
+  };
+}
+
+function describedBy(found: GitLabCommit): CommitInfo {
+  return {
+    hash: found.id,
+    message: found.title,
+    authorName: found.authorName,
+    timestamp: new Date(found.authoredDate),
+    url: found.webUrl,
   };
 }
 

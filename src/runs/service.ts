@@ -10,7 +10,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { and, asc, desc, eq, gt, inArray, lt, max, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, max, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
   branchKey,
@@ -64,7 +64,6 @@ export interface RunServiceDependencies {
 
 export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 
-const LOG_PAGE_SIZE = 100;
 const RUN_PAGE_SIZE = 50;
 // How long a decision waits for a worker to take it before it is left for the run as a signal.
 const DECISION_WAIT_MS = 10_000;

@@ -8,11 +8,7 @@ import type { SecretBox } from '../secrets';
  * they point the tools at their binaries, their home and the state with the run's credentials.
  */
 export function isReservedVariable(name: string): boolean {
-  return (
-    name === 'PATH' ||
-    name === 'HOME' ||
-    /^(TF_HTTP_|GANTRY_|TF_VAR_gantry_)/.test(name)
-  );
+  return name === 'PATH' || name === 'HOME' || /^(TF_HTTP_|GANTRY_|TF_VAR_gantry_)/.test(name);
 }
 
 /** Where an element of a stack's runtime config comes from: the stack itself, or a context. */

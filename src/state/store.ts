@@ -177,6 +177,9 @@ export async function releaseRunLocks(db: Database, runId: string): Promise<void
   await db.delete(schema.stateLocks).where(eq(schema.stateLocks.runId, runId));
 }
 
+// Serials are kept in an integer column; OpenTofu counts up from 0, one per write.
+const MAX_SERIAL = 2 ** 31 - 1;
+
 export function parseState(content: Buffer): { serial: number; lineage: string } {
   let state: unknown;
   try {
@@ -187,6 +190,14 @@ export function parseState(content: Buffer): { serial: number; lineage: string }
   const { serial, lineage } = (state ?? {}) as { serial?: unknown; lineage?: unknown };
   if (typeof serial !== 'number' || typeof lineage !== 'string') {
     throw new InvalidStateError('state has no numeric "serial" and string "lineage"');
+  }
+  if (!Number.isInteger(serial) || serial < 0 || serial > MAX_SERIAL) {
+    throw new InvalidStateError(
+      `state "serial" must be a whole number from 0 to ${MAX_SERIAL} (got ${serial})`,
+    );
+  }
+  if (lineage.includes('\0')) {
+    throw new InvalidStateError('state "lineage" may not contain NUL characters');
   }
   return { serial, lineage };
 }

@@ -28,8 +28,9 @@ export class GitLabProvider implements VcsProvider {
   }
 
   async checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo> {
-    if (!/^[0-9a-f]{40}$/.test(commit)) {
-      throw new VcsError(`"${commit}" is not a full commit hash`);
+    // SHA-1, or SHA-256 in a repository that uses it.
+    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) {
+      throw new VcsError(`"${commit}" is not a full commit hash (40 or 64 hex digits)`);
     }
     const api = await this.client(stack);
     const found = await patiently(() =>

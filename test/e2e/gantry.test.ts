@@ -129,6 +129,33 @@ describe('gantry all', () => {
     expect(processesUsing(dataDir)).toEqual([]);
   });
 
+  it('starts its Temporal dev server again when it dies, and keeps the data dir private', async () => {
+    const gantry = runGantry(['all'], env);
+    running = gantry.child;
+    await waitForReady(`http://127.0.0.1:${ports.api}/readyz`, gantry.exit);
+    expect((await fs.stat(dataDir)).mode & 0o777).toBe(0o700);
+    const pidFile = path.join(dataDir, 'temporal.pid');
+    const first = Number(await fs.readFile(pidFile, 'utf8'));
+    process.kill(-first, 'SIGKILL');
+
+    const deadline = Date.now() + 60_000;
+    let second = first;
+    while (Date.now() < deadline) {
+      second = Number(await fs.readFile(pidFile, 'utf8').catch(() => String(first)));
+      const ready = await fetch(`http://127.0.0.1:${ports.api}/readyz`).catch(() => undefined);
+      if (second !== first && ready?.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    expect(second).not.toBe(first);
+    expect(await isAlive(second)).toBe(true);
+    expect(gantry.child.exitCode).toBeNull();
+    expect(gantry.output()).toContain('starting it again');
+
+    gantry.child.kill('SIGINT');
+    expect((await gantry.exit).code).toBe(0);
+    expect(processesUsing(dataDir)).toEqual([]);
+  });
+
   it('stops a Temporal dev server left behind by a Gantry that was killed', async () => {
     const killed = runGantry(['all'], env);
     running = killed.child;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { schema } from '../../src/db';
 import { RunState } from '../../src/runs/types';
+import { sha256Hex } from '../../src/secrets';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import {
@@ -400,14 +401,89 @@ describe('GitLab webhooks', () => {
     expect(deployment?.status).toBe('success');
   });
 
+  it("starts no tracked run for a commit that is not the tracked branch's head: unmerged, or an older push delivered late", async () => {
+    const before = (await runsOf('infra')).length;
+    const unmerged = await repo.commit({ 'infra/main.tf': CODE('ten') }, 'Unmerged', 'unmerged');
+    const forged = await deliver(
+      hookUrl,
+      pushHook(gitlab.url, project, ada, { ref: 'refs/heads/main', after: unmerged }),
+      secret,
+    );
+    // Asked of GitLab as any API call: the integration's token, the project by its path.
+    const asked = gitlab.requests.filter((request) => request.path.endsWith('/branches/main'));
+    expect(asked.at(-1)).toMatchObject({
+      method: 'GET',
+      path: '/api/v4/projects/platform%2Finfra/repository/branches/main',
+      auth: 'private-token',
+      status: 200,
+    });
+    expect(forged.status).toBe(200);
+    expect(forged.body.runs).toEqual([]);
+    expect(forged.body.message).toMatch(
+      new RegExp(`^${unmerged} is not the head of branch "main" \\(its head is [0-9a-f]{40}\\)`),
+    );
+
+    const older = await repo.commit({ 'infra/main.tf': CODE('eleven') }, 'Older', 'main');
+    const newer = await repo.commit({ 'infra/main.tf': CODE('twelve') }, 'Newer', 'main');
+    const late = await deliver(
+      hookUrl,
+      pushHook(gitlab.url, project, ada, { ref: 'refs/heads/main', after: older }),
+      secret,
+    );
+    expect(late.body).toEqual({
+      message: `${older} is not the head of branch "main" (its head is ${newer}); tracked runs start only for the head, so nothing was started`,
+      runs: [],
+    });
+    expect((await events()).at(-1)).toMatchObject({ commitHash: older, runIds: [] });
+
+    // While GitLab cannot say, nothing starts, and GitLab is told to deliver again.
+    gitlab.failNext(1, { status: 500 });
+    const unknown = await deliver(
+      hookUrl,
+      pushHook(gitlab.url, project, ada, { ref: 'refs/heads/main', after: newer }),
+      secret,
+    );
+    expect(unknown.status).toBe(503);
+    expect(unknown.body.message).toMatch(
+      /^nothing was started: the head of branch "main" is unknown \(reading branch "main" of platform\/infra on GitLab: GitLab answered 500 .*\); redeliver the event from GitLab once that is fixed$/,
+    );
+    expect((await runsOf('infra')).length).toBe(before);
+  });
+
   it('answers a malformed delivery 400 with the reason, and changes nothing', async () => {
     const recorded = (await events()).length;
     const bad = pushHook(gitlab.url, project, ada, { ref: 'refs/heads/main', after: 'not-a-sha' });
     const answer = await deliver(hookUrl, bad, secret);
     expect(answer).toEqual({
       status: 400,
-      body: { message: 'the Push Hook payload is malformed: after is not a commit hash' },
+      body: {
+        message:
+          'the Push Hook payload is malformed: after is not a commit hash (40 or 64 hex digits)',
+      },
     });
+    // Values GitLab never sends, which Gantry would store: refused with the field, not a 5xx.
+    const head = (await runsOf('infra')).at(-1)!.commitHash;
+    const opened = (lastCommit: Record<string, unknown>, iid = 9) => {
+      const delivery = mergeRequestHook(gitlab.url, project, ada, {
+        iid,
+        action: 'open',
+        sourceBranch: 'feature',
+        head,
+      });
+      const body = delivery.body as { object_attributes: { last_commit: object } };
+      Object.assign(body.object_attributes.last_commit, lastCommit);
+      return delivery;
+    };
+    for (const [delivery, reason] of [
+      [opened({}, 2 ** 31), 'object_attributes.iid is not a merge request iid'],
+      [opened({ id: 'z'.repeat(40) }), 'object_attributes.last_commit.id is not a commit hash'],
+      [opened({ timestamp: 'yesterday' }), 'object_attributes.last_commit.timestamp is not'],
+      [opened({ title: 'Fix\0' }), 'object_attributes.last_commit.title contains a NUL byte'],
+    ] as const) {
+      const refused = await deliver(hookUrl, delivery, secret);
+      expect(refused.status).toBe(400);
+      expect(refused.body.message).toContain(reason);
+    }
     const notJson = await fetch(hookUrl, {
       method: 'POST',
       headers: {
@@ -430,5 +506,77 @@ describe('GitLab webhooks', () => {
     });
     expect(tooLarge.status).toBe(413);
     expect((await events()).length).toBe(recorded);
+  });
+
+  it("gives a project's hook its own secret, shown once, which alone then speaks for the project", async () => {
+    const rotate = (path: string, token?: string) =>
+      api.graphql<{
+        gitlabWebhookSecretRotate: { project: string; secret: string; createdAt: number };
+      }>(
+        `mutation ($path: String!) { gitlabWebhookSecretRotate(project: $path) { project secret createdAt } }`,
+        { path },
+        token,
+      );
+    const reader = await api.userToken(['platform']);
+    expect((await rotate('platform/infra', reader)).errors?.[0]?.extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect((await rotate('not a project')).errors?.[0]).toMatchObject({
+      message: expect.stringContaining("must be a GitLab project's path") as unknown,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+
+    const first = (await rotate('Platform/Infra')).data!.gitlabWebhookSecretRotate;
+    expect(first).toEqual({
+      project: 'platform/infra',
+      secret: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/) as unknown,
+      createdAt: expect.any(Number) as unknown,
+    });
+    const { secret: own } = (await rotate('platform/infra')).data!.gitlabWebhookSecretRotate;
+    const listed = await api.graphql<{ gitlabIntegration: { projectHooks: unknown[] } }>(
+      `{ gitlabIntegration { projectHooks { project secret createdAt } } }`,
+    );
+    expect(listed.data!.gitlabIntegration.projectHooks).toEqual([
+      { project: 'platform/infra', secret: null, createdAt: expect.any(Number) as unknown },
+    ]);
+    // Only the hash is kept.
+    expect(
+      await harness.database.db
+        .select({
+          project: schema.gitlabProjectHooks.project,
+          hash: schema.gitlabProjectHooks.secretHash,
+        })
+        .from(schema.gitlabProjectHooks),
+    ).toEqual([{ project: 'platform/infra', hash: sha256Hex(own) }]);
+
+    const deleted = pushHook(gitlab.url, project, ada, {
+      ref: 'refs/heads/feature',
+      after: '0'.repeat(40),
+    });
+    const recorded = (await events()).length;
+    for (const token of [secret, first.secret]) {
+      const refused = await deliver(hookUrl, deleted, token);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toMatch(/X-Gitlab-Token does not match/);
+    }
+    expect((await events()).length).toBe(recorded);
+    const accepted = await deliver(hookUrl, deleted, own);
+    expect(accepted).toEqual({
+      status: 200,
+      body: { message: 'branch "feature" was deleted; nothing to run', runs: [] },
+    });
+    expect((await events()).length).toBe(recorded + 1);
+
+    // The shared secret still speaks for projects without their own, and only it.
+    const other = gitlab.addProject({
+      pathWithNamespace: 'platform/other',
+      repositoryDir: repo.dir,
+    });
+    const elsewhere = pushHook(gitlab.url, other, ada, {
+      ref: 'refs/heads/feature',
+      after: '0'.repeat(40),
+    });
+    expect((await deliver(hookUrl, elsewhere, secret)).status).toBe(200);
+    expect((await deliver(hookUrl, elsewhere, own)).status).toBe(401);
   });
 });

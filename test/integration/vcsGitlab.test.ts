@@ -70,6 +70,8 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
       'branch "nope" does not exist in GitLab project "platform/infra", or the integration\'s token cannot see it',
     );
     await expect(checkout('0'.repeat(40))).rejects.toThrow(/commit 0{40} does not exist/);
+    // A SHA-256 repository's commit is a full hash too: asked of GitLab, not refused.
+    await expect(checkout('a'.repeat(64))).rejects.toThrow(/commit a{64} does not exist/);
     await expect(checkout('main')).rejects.toThrow('"main" is not a full commit hash');
   });
 

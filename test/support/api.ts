@@ -66,12 +66,13 @@ export async function startApiServer(
       accountName: 'gantry-test',
       runTimeoutMs: 70 * 60_000,
       maxBodyBytes: 64 * 1024,
-      vcsFor: vcsProviders(() =>
-        new GitLabIntegrationService({
-          db: options.db ?? harness.database.db,
-          box: harness.box,
-          publicUrl: url,
-        }).api(),
+      vcsFor: vcsProviders(
+        () =>
+          new GitLabIntegrationService({
+            db: options.db ?? harness.database.db,
+            box: harness.box,
+            publicUrl: url,
+          }).api(),
         { allowFile: true },
       ),
       // Test repositories are directories of this machine.

@@ -168,10 +168,23 @@ export type GitLabIntegration = {
   apiHost: Scalars['String']['output'];
   /** Whether an OAuth application is configured, so that oauthRedirect and oauthToken work. */
   oauthEnabled: Scalars['Boolean']['output'];
+  /** Projects whose webhooks have their own secret (gitlabWebhookSecretRotate), without secrets. */
+  projectHooks: Array<GitLabProjectHook>;
   /** Secret token to set on those webhooks; GitLab sends it as X-Gitlab-Token. */
   webhookSecret: Scalars['String']['output'];
   /** URL to set as the webhook of GitLab projects (push and merge request events). */
   webhookUrl: Scalars['String']['output'];
+};
+
+/** A GitLab project whose webhook has its own secret instead of gitlabIntegration's webhookSecret. */
+export type GitLabProjectHook = {
+  __typename?: 'GitLabProjectHook';
+  /** Unix timestamp of when the current secret was made. */
+  createdAt: Scalars['Int']['output'];
+  /** Path of the project, lower-cased, such as group/app. */
+  project: Scalars['String']['output'];
+  /** The secret: only in the answer to gitlabWebhookSecretRotate. */
+  secret?: Maybe<Scalars['String']['output']>;
 };
 
 /** LogMessage represents a single log line. */
@@ -229,6 +242,13 @@ export type Mutation = {
    * GANTRY_PUBLIC_URL/oauth/gitlab/callback.
    */
   gitlabIntegrationSetup: GitLabIntegration;
+  /**
+   * Give a GitLab project's webhook its own secret, or a new one in place of its last (admins
+   * only). The secret is in the answer once and never again: set it as the secret token of the
+   * project's webhook. From then on the project's deliveries are accepted with it alone, no
+   * longer with gitlabIntegration's webhookSecret. A Gantry addition; Spacelift has no such API.
+   */
+  gitlabWebhookSecretRotate: GitLabProjectHook;
   /** Get the GitLab OAuth authorization URL to send a person to. */
   oauthRedirect: OAuthRedirect;
   /** Refresh the current user's teams by asking GitLab again. */
@@ -361,6 +381,11 @@ export type MutationGitlabIntegrationSetupArgs = {
   oauthClientId?: InputMaybe<Scalars['String']['input']>;
   oauthClientSecret?: InputMaybe<Scalars['String']['input']>;
   token: Scalars['String']['input'];
+};
+
+
+export type MutationGitlabWebhookSecretRotateArgs = {
+  project: Scalars['String']['input'];
 };
 
 
@@ -1055,6 +1080,7 @@ export type ResolversTypes = {
   ContextStackAttachment: ResolverTypeWrapper<ContextAttachmentModel>;
   Delta: ResolverTypeWrapper<Delta>;
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
+  GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LogMessage: ResolverTypeWrapper<LogMessage>;
@@ -1100,6 +1126,7 @@ export type ResolversParentTypes = {
   ContextStackAttachment: ContextAttachmentModel;
   Delta: Delta;
   GitLabIntegration: GitLabIntegration;
+  GitLabProjectHook: GitLabProjectHook;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LogMessage: LogMessage;
@@ -1191,8 +1218,15 @@ export type DeltaResolvers<ContextType = GraphQLContext, ParentType extends Reso
 export type GitLabIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GitLabIntegration'] = ResolversParentTypes['GitLabIntegration']> = {
   apiHost?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   oauthEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  projectHooks?: Resolver<Array<ResolversTypes['GitLabProjectHook']>, ParentType, ContextType>;
   webhookSecret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   webhookUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type GitLabProjectHookResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GitLabProjectHook'] = ResolversParentTypes['GitLabProjectHook']> = {
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  project?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type LogMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogMessage'] = ResolversParentTypes['LogMessage']> = {
@@ -1221,6 +1255,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   contextUpdate?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextUpdateArgs, 'id' | 'name'>>;
   gitlabIntegrationDelete?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
   gitlabIntegrationSetup?: Resolver<ResolversTypes['GitLabIntegration'], ParentType, ContextType, RequireFields<MutationGitlabIntegrationSetupArgs, 'apiHost' | 'token'>>;
+  gitlabWebhookSecretRotate?: Resolver<ResolversTypes['GitLabProjectHook'], ParentType, ContextType, RequireFields<MutationGitlabWebhookSecretRotateArgs, 'project'>>;
   oauthRedirect?: Resolver<ResolversTypes['OAuthRedirect'], ParentType, ContextType>;
   oauthRefresh?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
   oauthToken?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationOauthTokenArgs, 'code' | 'state' | 'temporaryToken'>>;
@@ -1440,6 +1475,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ContextStackAttachment?: ContextStackAttachmentResolvers<ContextType>;
   Delta?: DeltaResolvers<ContextType>;
   GitLabIntegration?: GitLabIntegrationResolvers<ContextType>;
+  GitLabProjectHook?: GitLabProjectHookResolvers<ContextType>;
   LogMessage?: LogMessageResolvers<ContextType>;
   LogsResponse?: LogsResponseResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;

@@ -1,0 +1,1 @@
+ALTER TABLE "gitlab_project_hooks" ADD CONSTRAINT "gitlab_project_hooks_secret_hash_unique" UNIQUE("secret_hash");

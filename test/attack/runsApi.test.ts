@@ -1,0 +1,210 @@
+import { Client, Connection } from '@temporalio/client';
+import { drizzle } from 'drizzle-orm/pglite';
+import { schema } from '../../src/db';
+import { ConflictError, RunService } from '../../src/runs/service';
+import { RunState, RunType } from '../../src/runs/types';
+import { startApiServer } from '../support/api';
+import { StackService } from '../../src/stacks/service';
+import { RawGitProvider } from '../../src/vcs/rawGit';
+import { freePort } from '../support/ports';
+import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { startRunHarness, type RunHarness } from '../support/runs';
+
+/** Runs driven as hard as the API lets anyone drive them. */
+describe('runs under hostile use of the API', () => {
+  let harness: RunHarness;
+  let repo: TestRepo;
+  let recorder: ApplyRecorder;
+
+  beforeAll(async () => {
+    recorder = await startApplyRecorder();
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': recorder.resource('marker', 'one') }, 'Marker');
+    harness = await startRunHarness();
+    await harness.database.db.insert(schema.stacks).values(
+      ['crowd', 'outage', 'doomed'].map((id) => ({
+        id,
+        name: id,
+        provider: 'RAW_GIT' as const,
+        repository: repo.url,
+        branch: 'main',
+      })),
+    );
+  });
+
+  afterAll(async () => {
+    await harness?.stop();
+    await repo?.remove();
+    await recorder?.close();
+  });
+
+  it('answers 100 simultaneous decisions with one winner and 99 conflicts, and applies once', async () => {
+    const run = await harness.service.triggerRun('crowd', { triggeredBy: 'ada' });
+    await harness.waitForState(run.id, RunState.UNCONFIRMED);
+    const results = await Promise.allSettled(
+      Array.from({ length: 100 }, (_, index) =>
+        harness.service.decide(
+          'crowd',
+          run.id,
+          index % 2 === 0 ? 'confirm' : 'discard',
+          `person-${index}`,
+        ),
+      ),
+    );
+    const won = results.filter((result) => result.status === 'fulfilled');
+    const lost = results.filter((result) => result.status === 'rejected');
+    expect(won).toHaveLength(1);
+    expect(lost.map((result) => (result.reason as Error).name)).toEqual(
+      Array(99).fill('ConflictError'),
+    );
+    for (const result of lost) expect(result.reason).toBeInstanceOf(ConflictError);
+
+    const outcome = (won[0] as PromiseFulfilledResult<{ state: RunState }>).value.state;
+    if (outcome === RunState.DISCARDED) {
+      expect(await recorder.lines()).toEqual([]);
+    } else {
+      await harness.waitForState(run.id, RunState.FINISHED);
+      expect(await recorder.lines()).toEqual([run.id]);
+    }
+  });
+
+  it('keeps a run made while Temporal is unreachable: it can be canceled, is started once Temporal answers, and never blocks deleting its stack', async () => {
+    // A run service whose Temporal is nowhere, as an API process sees an outage.
+    const unreachable = Connection.lazy({
+      address: `127.0.0.1:${await freePort()}`,
+      interceptors: [],
+    });
+    const down = new RunService({
+      db: harness.database.db,
+      client: new Client({ connection: unreachable }),
+      vcsFor: () => new RawGitProvider({ allowFile: true }),
+      runTimeoutMs: 70 * 60_000,
+    });
+    const canceled = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    expect(canceled.state).toBe(RunState.QUEUED);
+    expect(await down.decide('outage', canceled.id, 'cancel', 'ada')).toEqual({
+      state: RunState.CANCELED,
+      pending: false,
+    });
+    expect((await harness.service.history(canceled.id)).at(-1)).toMatchObject({
+      state: RunState.CANCELED,
+      note: 'canceled by ada',
+    });
+
+    const later = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    const confirm = down.decide('outage', later.id, 'confirm', 'ada');
+    await expect(confirm).rejects.toThrow(ConflictError);
+    await expect(confirm).rejects.toThrow('has not started yet; only a cancel applies to it now');
+    expect(await harness.service.reconcile({ giveUpAfterMs: 60 * 60_000 })).toEqual({
+      started: 1,
+      failed: 0,
+    });
+    await harness.waitForState(later.id, RunState.UNCONFIRMED);
+    await harness.service.decide('outage', later.id, 'discard', 'ada');
+    // The canceled run stays canceled: nothing starts it.
+    expect((await harness.service.run(canceled.id)).state).toBe(RunState.CANCELED);
+
+    const abandoned = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    expect(await harness.service.reconcile({ giveUpAfterMs: 0 })).toEqual({
+      started: 0,
+      failed: 1,
+    });
+    expect((await harness.service.history(abandoned.id)).at(-1)).toMatchObject({
+      state: RunState.FAILED,
+      note: 'its workflow could not be started within 0 minutes because Temporal could not be reached; trigger the run again',
+    });
+
+    const stranded = await down.triggerRun('doomed', { triggeredBy: 'ada' });
+    await new StackService({ db: harness.database.db, box: harness.box }).deleteStack('doomed');
+    await expect(harness.service.run(stranded.id)).rejects.toThrow('does not exist');
+    await unreachable.close();
+  });
+
+  it("refuses to read the logs of every run at once, and reads many runs' logs in a fixed number of queries", async () => {
+    const api = await startApiServer(harness);
+    try {
+      const aliases = Array.from(
+        { length: 20 },
+        (_, index) => `l${index}: logs(state: PLANNING) { messages { message } }`,
+      );
+      const greedy = await api.graphql(`{ stacks { runs { ${aliases.join(' ')} } } }`);
+      expect(greedy.errors?.[0]?.message).toMatch(
+        /^this operation would cost about \d+, more than the 100000 one request may/,
+      );
+      expect(greedy.data).toBeUndefined();
+    } finally {
+      await api.close();
+    }
+
+    let queries = 0;
+    const counted = drizzle(harness.database.pglite!, {
+      schema,
+      logger: { logQuery: () => (queries += 1) },
+    });
+    const countingApi = await startApiServer(harness, { db: counted });
+    let runs = 0;
+    const addRuns = async (count: number) => {
+      for (let index = 0; index < count; index += 1) {
+        const id = `01JLOGS${String(++runs).padStart(19, '0')}`;
+        await harness.database.db.insert(schema.runs).values({
+          id,
+          stackId: 'logs',
+          type: RunType.TRACKED,
+          state: RunState.FINISHED,
+          branch: 'main',
+          commitHash: 'c'.repeat(40),
+        });
+        await harness.database.db.insert(schema.runTransitions).values(
+          [RunState.QUEUED, RunState.PLANNING, RunState.FINISHED].map((state, seq) => ({
+            runId: id,
+            seq,
+            state,
+            timestamp: new Date(),
+          })),
+        );
+        await harness.database.db.insert(schema.runLogs).values(
+          Array.from({ length: 3 }, (_, seq) => ({
+            runId: id,
+            state: RunState.PLANNING,
+            seq: seq + 1,
+            message: `line ${seq + 1} of ${id}`,
+            timestamp: new Date(),
+          })),
+        );
+      }
+    };
+    const read = async () => {
+      queries = 0;
+      const answer = await countingApi.graphql<{
+        stack: { runs: Array<{ id: string; planned: { messages: Array<{ message: string }> } }> };
+      }>(`{ stack(id: "logs") { runs {
+        id
+        planned: logs(state: PLANNING) { finished messages { message } }
+        applied: logs(state: APPLYING) { exists }
+      } } }`);
+      expect(answer.errors).toBeUndefined();
+      for (const run of answer.data!.stack.runs) {
+        expect(run.planned.messages.map((line) => line.message)).toEqual(
+          [1, 2, 3].map((line) => `line ${line} of ${run.id}`),
+        );
+      }
+      return queries;
+    };
+    try {
+      await harness.database.db.insert(schema.stacks).values({
+        id: 'logs',
+        name: 'logs',
+        provider: 'RAW_GIT',
+        repository: repo.url,
+        branch: 'main',
+      });
+      await addRuns(3);
+      const forFew = await read();
+      await addRuns(20);
+      expect(await read()).toBe(forFew);
+    } finally {
+      await countingApi.close();
+    }
+  });
+});
