@@ -9,6 +9,20 @@ import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from './tokens';
 import { AuthenticationError, type Viewer } from './viewer';
 
+/** The username prefix of API keys' viewers; the rest is the key's id. */
+const API_KEY_USER_PREFIX = 'api-key/';
+
+/** The viewer a key stands for, as its row says now. */
+function keyViewer(key: ApiKey): Viewer {
+  return {
+    id: `${API_KEY_USER_PREFIX}${key.id}`,
+    name: key.name,
+    admin: key.admin,
+    teams: key.teams,
+    avatarURL: '',
+  };
+}
+
 /**
  * API keys for scripts and CI: created by an admin, exchanged for a one-hour JWT. The secret
  * is random enough that a plain SHA-256 of it is a safe thing to keep.
@@ -59,13 +73,25 @@ export class ApiKeyService {
       .update(schema.apiKeys)
       .set({ lastUsedAt: new Date() })
       .where(eq(schema.apiKeys.id, id));
-    return {
-      id: `api-key/${key.id}`,
-      name: key.name,
-      admin: key.admin,
-      teams: key.teams,
-      avatarURL: '',
-    };
+    return keyViewer(key);
+  }
+
+  /**
+   * Who a verified JWT stands for now. A key's JWT is only as good as the key: one lookup per
+   * request, in the database every API process shares, so deleting a key ends its JWTs at once,
+   * and the row, not the token's claims, says whether it is an admin and in which teams.
+   * Other viewers are answered as the token says.
+   */
+  async current(viewer: Viewer): Promise<Viewer> {
+    if (!viewer.id.startsWith(API_KEY_USER_PREFIX)) return viewer;
+    const id = viewer.id.slice(API_KEY_USER_PREFIX.length);
+    const [key] = await this.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.id, id));
+    if (!key) {
+      throw new AuthenticationError(
+        `API key "${id}" was deleted, and its tokens with it; ask an admin for a new API key and exchange it with apiKeyUser`,
+      );
+    }
+    return keyViewer(key);
   }
 }
 

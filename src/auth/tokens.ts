@@ -13,8 +13,8 @@ export interface IssuedToken {
 
 /**
  * The JWTs users get from apiKeyUser and oauthUser: HS256 under a key every API process
- * derives from GANTRY_ENCRYPTION_KEY, valid for one hour. The token carries the viewer whole,
- * so checking a request needs no database.
+ * derives from GANTRY_ENCRYPTION_KEY, valid for one hour. The token carries the viewer whole;
+ * an API key's viewer is then checked against the key's row (ApiKeyService.current).
  */
 export class TokenIssuer {
   constructor(private readonly key: Uint8Array) {}

@@ -1,5 +1,6 @@
 import type { StackAccess } from '../../auth/access';
 import { AuthenticationError, ForbiddenError, type Viewer } from '../../auth/viewer';
+import { schema } from '../../db';
 import type { Stack } from '../../db/schema';
 import { NotFoundError } from '../../runs/service';
 import type { GraphQLContext } from './context';
@@ -33,6 +34,14 @@ export async function readableStack(context: GraphQLContext, id: string): Promis
     throw new NotFoundError(`stack "${id}" does not exist`);
   }
   return stack;
+}
+
+/** Every stack the caller may read, by id. */
+export async function readableStacks(context: GraphQLContext): Promise<Stack[]> {
+  const { access } = authenticated(context);
+  const stacks = await context.services.db.select().from(schema.stacks).orderBy(schema.stacks.id);
+  const readable = await Promise.all(stacks.map((stack) => access.canRead(stack)));
+  return stacks.filter((_stack, index) => readable[index]);
 }
 
 export async function writableStack(context: GraphQLContext, id: string): Promise<Stack> {

@@ -159,7 +159,9 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
     const access = new StackAccess(ADMIN_VIEWER);
     return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
   }
-  const { validUntil, ...viewer } = await services.tokens.verify(bearer);
+  const { validUntil, ...claims } = await services.tokens.verify(bearer);
+  // An API key's token speaks for the key as it is now: deleted, it speaks for nobody.
+  const viewer = await services.apiKeys.current(claims);
   const policy = services.access.forRequest({
     remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
     timestampNs: Date.now() * 1e6,

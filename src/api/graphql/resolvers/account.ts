@@ -4,7 +4,7 @@ import type { Viewer } from '../../../auth/viewer';
 import { schema } from '../../../db';
 import { RunState } from '../../../runs/types';
 import type { GraphQLContext } from '../context';
-import { authenticated, requireAdmin } from '../guard';
+import { authenticated, readableStacks, requireAdmin } from '../guard';
 import type { UserModel } from '../models';
 import type { Resolvers } from '../types.generated';
 
@@ -41,7 +41,7 @@ export const accountResolvers: Resolvers = {
       return { ...context.viewer, ...token };
     },
     usage: async (_parent, _args, context) => {
-      authenticated(context);
+      const { viewer } = authenticated(context);
       const { db } = context.services;
       const since = new Date(Date.now() - USAGE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
       // Each working phase lasts until the run's next transition, or until now.
@@ -70,12 +70,14 @@ export const accountResolvers: Resolvers = {
         .from(schema.userLogins)
         .where(gt(schema.userLogins.lastLoginAt, since))
         .orderBy(desc(schema.userLogins.lastLoginAt));
+      // Who else logs in is the admins' business; the counts name no one.
+      const shown = viewer.admin ? logins : logins.filter((login) => login.username === viewer.id);
       return {
         allowedMinutes: NO_LIMIT,
         allowedSeats: NO_LIMIT,
         usedMinutes: Math.ceil(Number(used?.seconds ?? 0) / 60),
         usedSeats: logins.length,
-        logins: logins.map((login) => ({
+        logins: shown.map((login) => ({
           username: login.username,
           timestamp: Math.floor(login.lastLoginAt.getTime() / 1000),
         })),
@@ -89,13 +91,26 @@ export const accountResolvers: Resolvers = {
       requireAdmin(context);
       return (await context.services.gitlab.settings()) ?? null;
     },
-    teams: (_parent, _args, context) => {
-      authenticated(context);
-      return context.services.gitlab.teams();
+    // Admins see all of GitLab's groups and projects; others those that are theirs: the groups
+    // they are members of, and the projects of the stacks they may read.
+    teams: async (_parent, _args, context) => {
+      const { viewer } = authenticated(context);
+      if (viewer.admin) return context.services.gitlab.teams();
+      if (viewer.teams.length === 0) return [];
+      const teams = await context.services.gitlab.teams();
+      return teams.filter((team) => viewer.teams.includes(team.slug));
     },
-    repositories: (_parent, _args, context) => {
-      authenticated(context);
-      return context.services.gitlab.repositories();
+    repositories: async (_parent, _args, context) => {
+      const { viewer } = authenticated(context);
+      if (viewer.admin) return context.services.gitlab.repositories();
+      const projects = new Set(
+        (await readableStacks(context))
+          .filter((stack) => stack.provider === 'GITLAB')
+          .map((stack) => stack.repository),
+      );
+      if (projects.size === 0) return [];
+      const repositories = await context.services.gitlab.repositories();
+      return repositories.filter((repository) => projects.has(repository.id));
     },
   },
 

@@ -1,9 +1,8 @@
-import { schema } from '../../../db';
-import type { Stack } from '../../../db/schema';
+import type { ConfigElementRow, Stack } from '../../../db/schema';
 import { mergeRuntimeConfig } from '../../../stacks/runtimeConfig';
 import { InvalidInputError, type StackInput as ServiceStackInput } from '../../../stacks/service';
 import type { GraphQLContext } from '../context';
-import { authenticated, requireAdmin, writableStack } from '../guard';
+import { authenticated, readableStacks, requireAdmin, writableStack } from '../guard';
 import { RUN_TYPES, type RunList } from '../loaders';
 import type { Resolvers, StackInput, Team } from '../types.generated';
 
@@ -17,6 +16,18 @@ function serviceInput(input: StackInput, managesStateFile?: boolean): ServiceSta
     autodeploy: input.autodeploy ?? false,
     ...(managesStateFile === undefined ? {} : { managesStateFile }),
   };
+}
+
+/**
+ * Whether the caller may change the element: admins any, others those of stacks they may write.
+ * Contexts are admins' alone.
+ */
+async function mayWriteElement(context: GraphQLContext, element: ConfigElementRow) {
+  const { viewer, access } = authenticated(context);
+  if (viewer.admin) return true;
+  if (!element.stackId) return false;
+  const stack = await context.loaders.stack.load(element.stackId);
+  return stack !== undefined && (await access.canWrite(stack));
 }
 
 const team = (slug: string | null): Team | null => (slug ? { id: slug, name: slug, slug } : null);
@@ -35,15 +46,7 @@ export const stackResolvers: Resolvers = {
       const stack = await context.loaders.stack.load(id);
       return stack && (await context.access!.canRead(stack)) ? stack : null;
     },
-    stacks: async (_parent, _args, context) => {
-      const { access } = authenticated(context);
-      const stacks = await context.services.db
-        .select()
-        .from(schema.stacks)
-        .orderBy(schema.stacks.id);
-      const readable = await Promise.all(stacks.map((stack) => access.canRead(stack)));
-      return stacks.filter((_stack, index) => readable[index]);
-    },
+    stacks: (_parent, _args, context) => readableStacks(context),
   },
 
   Mutation: {
@@ -154,6 +157,10 @@ export const stackResolvers: Resolvers = {
   },
 
   ConfigElement: {
+    // A weak secret could be guessed from its checksum, so only those who may change a
+    // write-only value see it; the field is non-null, so others get an empty string.
+    checksum: async (parent, _args, context) =>
+      !parent.writeOnly || (await mayWriteElement(context, parent)) ? parent.checksum : '',
     runtime: () => false,
     // Write-only values are kept sealed and never leave the service.
     value: (parent) => (parent.writeOnly ? null : parent.value),
