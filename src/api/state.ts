@@ -31,6 +31,8 @@ export function stateRouter(db: Database): Router {
     const credentials = basicAuth(req);
     const access =
       credentials &&
+      // No stack, run or secret has a NUL in it, and PostgreSQL would refuse to look for one.
+      !containsNul([req.params.stackId, credentials.name, credentials.pass]) &&
       (await verifyStateCredentials(db, req.params.stackId, credentials.name, credentials.pass));
     if (!access) {
       res
