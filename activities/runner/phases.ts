@@ -198,6 +198,26 @@ async function runTool(
   if (code !== 0) throw new ToolFailedError(options.display, code, options.state);
 }
 
+/** `tofu init`: providers and modules for the workspace, before planning and again to apply. */
+async function tofuInit(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  options: {
+    log: RunLogWriter;
+    state: RunState;
+    workspace: Workspace;
+    stack: Stack;
+    env: Record<string, string>;
+  },
+) {
+  await runTool(deps, control, {
+    ...options,
+    command: 'tofu',
+    args: ['init', '-input=false', '-no-color'],
+    display: 'tofu init',
+  });
+}
+
 /**
  * Runs `work` with the phase's log writer and state credentials, and afterwards, however it
  * ended, stores the last lines, revokes the credentials and releases any state lock the run
@@ -266,16 +286,7 @@ export async function initializePhase(
         apiUrl: deps.apiUrl,
       });
       await deps.sandbox.handOver(root);
-      await runTool(deps, control, {
-        log,
-        state: RunState.INITIALIZING,
-        workspace,
-        stack,
-        command: 'tofu',
-        args: ['init', '-input=false', '-no-color'],
-        display: 'tofu init',
-        env,
-      });
+      await tofuInit(deps, control, { log, state: RunState.INITIALIZING, workspace, stack, env });
     });
   } catch (error) {
     await fs.rm(root, { recursive: true, force: true });
@@ -293,8 +304,8 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
 
 /**
  * PLANNING: `tofu plan` into a saved plan, read back as JSON for the delta. The workspace and
- * the plan are stored as run artifacts, so any worker can apply them, however much later; the
- * workspace holds the file mounts, so it is stored sealed.
+ * the plan are stored as run artifacts, so any worker can apply them, however much later; both
+ * are sealed, since the workspace holds the file mounts and the plan the values it computed.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -334,7 +345,7 @@ export async function planPhase(
       await deps.db.transaction(async (tx) => {
         for (const [name, content] of [
           [WORKSPACE_ARTIFACT, archive],
-          [PLAN_JSON_ARTIFACT, Buffer.from(json)],
+          [PLAN_JSON_ARTIFACT, deps.box.sealBuffer(Buffer.from(json))],
         ] as const) {
           await tx
             .insert(schema.runArtifacts)
@@ -401,16 +412,7 @@ export async function applyPhase(
     await deps.sandbox.handOver(root);
     const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
-      await runTool(deps, control, {
-        log,
-        state: RunState.APPLYING,
-        workspace,
-        stack,
-        command: 'tofu',
-        args: ['init', '-input=false', '-no-color'],
-        display: 'tofu init',
-        env,
-      });
+      await tofuInit(deps, control, { log, state: RunState.APPLYING, workspace, stack, env });
       await runTool(deps, control, {
         log,
         state: RunState.APPLYING,

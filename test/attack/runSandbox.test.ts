@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -12,15 +11,13 @@ import {
 } from '../../activities/runner/phases';
 import { WorkspaceError } from '../../activities/runner/workspace';
 import { schema } from '../../src/db';
-import { createLogger } from '../../src/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/secrets';
 import { latestState, storeState } from '../../src/state/store';
-import { requireTool } from '../../src/tools';
-import { RawGitProvider } from '../../src/vcs/rawGit';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
-import { testSandbox } from '../support/runs';
+import { processesNamed } from '../support/processes';
+import { runnerDependencies } from '../support/runs';
 import { startStateServer, type StateServer } from '../support/stateServer';
 
 /**
@@ -116,17 +113,7 @@ describe('a run attacking its worker', () => {
     });
 
     stateServer = await startStateServer(database.db);
-    deps = {
-      db: database.db,
-      box,
-      vcsFor: () => new RawGitProvider({ allowFile: true }),
-      tofuPath: requireTool('tofu', process.env),
-      sandbox: await testSandbox(),
-      apiUrl: stateServer.url,
-      workRoot,
-      silenceTimeoutMs: 60_000,
-      logger: createLogger('silent'),
-    };
+    deps = await runnerDependencies({ db: database.db, box, apiUrl: stateServer.url, workRoot });
   });
 
   afterAll(async () => {
@@ -247,6 +234,41 @@ provider "evil" {}
     expect(processesNamed(marker)).toEqual([]);
   });
 
+  it('stores the planned workspace and plan sealed: a write-only file mount is nowhere in plaintext', async () => {
+    const mounted = randomBytes(24).toString('hex');
+    await database.db.insert(schema.configElements).values({
+      stackId: 'attack',
+      id: 'creds.json',
+      type: 'FILE_MOUNT',
+      writeOnly: true,
+      encryptedValue: deps.box.seal(Buffer.from(mounted).toString('base64')),
+      checksum: sha256Hex(mounted),
+    });
+    const commit = await repo.commit(
+      {
+        'main.tf': 'resource "terraform_data" "creds" {\n  input = file("creds.json")\n}\n',
+      },
+      'Use the mounted file',
+    );
+    const runId = await newRun('attack', commit, RunType.TRACKED);
+    await initializePhase(deps, runId);
+    await planPhase(deps, runId);
+    const artifacts = await database.db
+      .select()
+      .from(schema.runArtifacts)
+      .where(eq(schema.runArtifacts.runId, runId));
+    expect(artifacts.map((artifact) => artifact.name).sort()).toEqual(['plan.json', 'workspace']);
+    for (const artifact of artifacts) {
+      expect(SecretBox.isSealedBuffer(artifact.content)).toBe(true);
+      expect(artifact.content.includes(mounted)).toBe(false);
+    }
+    const plan = artifacts.find((artifact) => artifact.name === 'plan.json')!;
+    expect(deps.box.openBuffer(plan.content).toString('utf8')).toContain(mounted);
+    await database.db
+      .delete(schema.configElements)
+      .where(eq(schema.configElements.stackId, 'attack'));
+  });
+
   it('refuses symbolic links that lead out of the repository', async () => {
     const commit = await repo.commit({ 'infra/conf': { symlink: dataDir } }, 'Link the data dir');
     const runId = await newRun('linked', commit, RunType.TRACKED);
@@ -266,14 +288,3 @@ provider "evil" {}
     expect(await fs.readdir(dataDir)).toEqual(['admin-token']);
   });
 });
-
-/** Host processes whose command line names `marker`. */
-function processesNamed(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', marker], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line && !line.includes('pgrep'));
-  } catch {
-    return [];
-  }
-}

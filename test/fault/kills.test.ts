@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -20,7 +19,7 @@ import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { freePort } from '../support/ports';
-import { runGantry, userEnv, waitForReady } from '../support/processes';
+import { processesNamed, runGantry, userEnv, waitForReady } from '../support/processes';
 
 // Worker processes share a PostgreSQL server with the API process: PGlite belongs to one process.
 const postgresUrl = process.env.DATABASE_URL;
@@ -427,15 +426,4 @@ async function startHeldServer(name: string, body: Buffer): Promise<HeldServer> 
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Host processes whose command line names `marker`. */
-function processesNamed(marker: string): string[] {
-  try {
-    return execFileSync('pgrep', ['-af', marker], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line && !line.includes('pgrep'));
-  } catch {
-    return [];
-  }
 }

@@ -8,7 +8,6 @@ import { sha256Hex } from '../../src/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
-import { SANDBOX_WORKSPACE } from '../../activities/runner/sandbox';
 
 /**
  * A stack's code: one terraform_data resource, replaced whenever `value` changes, whose
@@ -394,16 +393,32 @@ describe('the run time and silence limits', () => {
 });
 
 /** Processes whose working directory is under `root`: tools a run started. */
-/** Processes working in a workspace under `root`: sandboxes (named by their command line) and tools. */
+/**
+ * Processes still working in a workspace under `root`: the sandboxes made around them (their
+ * command lines name the workspace) with everything inside, and any tool working there directly.
+ */
 async function toolsRunningIn(root: string): Promise<string[]> {
-  const found: string[] = [];
+  const found = new Set<string>();
+  const describe = async (pid: string) => {
+    const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+    return `${pid} ${command.replaceAll('\0', ' ')}`;
+  };
+  const withDescendants = async (pid: string): Promise<void> => {
+    found.add(await describe(pid));
+    const tasks = await fs.readdir(`/proc/${pid}/task`).catch(() => []);
+    for (const task of tasks) {
+      const children = await fs
+        .readFile(`/proc/${pid}/task/${task}/children`, 'utf8')
+        .catch(() => '');
+      for (const child of children.split(/\s+/).filter(Boolean)) await withDescendants(child);
+    }
+  };
   for (const pid of await fs.readdir('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     const cwd = await fs.readlink(`/proc/${pid}/cwd`).catch(() => '');
     const command = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
-    if (cwd.startsWith(root) || cwd.startsWith(SANDBOX_WORKSPACE) || command.includes(root)) {
-      found.push(`${pid} ${cwd} ${command.replaceAll('\0', ' ')}`);
-    }
+    if (cwd.startsWith(root)) found.add(await describe(pid));
+    else if (command.startsWith('bwrap\0') && command.includes(root)) await withDescendants(pid);
   }
-  return found;
+  return [...found];
 }

@@ -47,3 +47,14 @@ export function processesUsing(dataDir: string) {
   const out = execFileSync('ps', ['-eo', 'pid=,stat=,args='], { encoding: 'utf8' });
   return out.split('\n').filter((line) => line.includes(dataDir) && !/^\s*\d+\s+Z/.test(line));
 }
+
+/** Host processes whose command line names `marker`: what a test's code left running. */
+export function processesNamed(marker: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', marker], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line && !line.includes('pgrep'));
+  } catch {
+    return [];
+  }
+}

@@ -19,7 +19,30 @@ import { vcsProviders } from '../../src/vcs/providers';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import type { RunnerDependencies } from '../../activities/runner/phases';
 import { Sandbox } from '../../activities/runner/sandbox';
+import type { Database } from '../../src/db';
+import { RawGitProvider } from '../../src/vcs/rawGit';
+
+/**
+ * What the run phases need to run on their own, without Temporal: RAW_GIT repositories of this
+ * machine, the pinned tofu, the sandbox, and the state backend at `apiUrl`.
+ */
+export async function runnerDependencies(parts: {
+  db: Database;
+  box: SecretBox;
+  apiUrl: string;
+  workRoot: string;
+}): Promise<RunnerDependencies> {
+  return {
+    ...parts,
+    vcsFor: () => new RawGitProvider({ allowFile: true }),
+    tofuPath: requireTool('tofu', process.env),
+    sandbox: await testSandbox(),
+    silenceTimeoutMs: 60_000,
+    logger: createLogger('silent'),
+  };
+}
 
 /**
  * The sandbox runs get in tests: on, as in production. A machine that cannot sandbox fails

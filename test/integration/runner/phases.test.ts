@@ -14,16 +14,13 @@ import {
 import { MASK } from '../../../activities/runner/logs';
 import { InterruptedError } from '../../../activities/runner/process';
 import { schema } from '../../../src/db';
-import { createLogger } from '../../../src/logger';
 import { RunState, RunType } from '../../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../../src/secrets';
-import { requireTool } from '../../../src/tools';
-import { RawGitProvider } from '../../../src/vcs/rawGit';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 import { createTestRepo, type TestRepo } from '../../support/gitRepo';
 import { startStateServer, type StateServer } from '../../support/stateServer';
 import { startApplyRecorder, type ApplyRecorder } from '../../support/applyRecorder';
-import { testSandbox } from '../../support/runs';
+import { runnerDependencies } from '../../support/runs';
 
 const SECRET = 's3cr3t-token-value';
 
@@ -100,17 +97,7 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     ]);
 
     stateServer = await startStateServer(database.db);
-    deps = {
-      db: database.db,
-      box,
-      vcsFor: () => new RawGitProvider({ allowFile: true }),
-      tofuPath: requireTool('tofu', process.env),
-      sandbox: await testSandbox(),
-      apiUrl: stateServer.url,
-      workRoot,
-      silenceTimeoutMs: 60_000,
-      logger: createLogger('silent'),
-    };
+    deps = await runnerDependencies({ db: database.db, box, apiUrl: stateServer.url, workRoot });
   });
 
   afterAll(async () => {
@@ -206,6 +193,8 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     expect(lines.at(-1)).toBe(
       "error: tofu init exited with code 1; the run's INITIALIZING logs say why",
     );
+    // Its workspace, file mounts and all, is not left behind.
+    expect(await fs.readdir(workRoot)).toEqual([]);
   });
 
   it('interrupts the tool when the phase is aborted', async () => {
