@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
 import { schema, type Database } from '../src/db';
 import type { Logger } from '../src/logger';
-import type { RunState } from '../src/runs/types';
+import { isTerminal, type RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../src/temporal/client';
 import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
 import { VcsError } from '../src/vcs';
@@ -25,7 +25,7 @@ import {
   type PhaseControl,
   type RunnerDependencies,
 } from './runner/phases';
-import { SilenceError } from './runner/process';
+import { OutputLimitError, SilenceError } from './runner/process';
 import { SandboxUnavailableError } from './runner/sandbox';
 import { WorkspaceError } from './runner/workspace';
 
@@ -70,6 +70,7 @@ async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promi
     if (
       error instanceof ToolFailedError ||
       error instanceof SilenceError ||
+      error instanceof OutputLimitError ||
       error instanceof WorkspaceError ||
       error instanceof SandboxUnavailableError ||
       (error instanceof VcsError && /not a full commit|does not exist/.test(error.message))
@@ -108,6 +109,19 @@ export function createActivities(deps: ActivityDependencies) {
         timestamp: new Date(input.at),
       };
       await db.transaction(async (tx) => {
+        // A run that ended in the database (canceled while its workflow was being started) is
+        // never taken up again by a workflow that started after all.
+        const [current] = await tx
+          .select({ state: schema.runs.state })
+          .from(schema.runs)
+          .where(eq(schema.runs.id, input.runId))
+          .for('update');
+        if (current && isTerminal(current.state) && current.state !== input.state) {
+          throw ApplicationFailure.nonRetryable(
+            `run ${input.runId} has already ended ${current.state}; it is not run again`,
+            'RunAlreadyEnded',
+          );
+        }
         await tx
           .insert(schema.runTransitions)
           .values(row)

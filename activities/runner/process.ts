@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import readline from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable, Writable } from 'node:stream';
 import { SYSTEM_PATH } from './environment';
 import type { SandboxLaunch } from './sandbox';
@@ -153,16 +153,17 @@ export async function runToolProcess(options: ToolProcessOptions): Promise<numbe
   const onAbort = () => interrupt(new InterruptedError(options.signal?.reason));
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  const streams = [child.stdout, child.stderr].map(
-    (stream) =>
-      new Promise<void>((resolve) => {
-        const lines = readline.createInterface({ input: stream, crlfDelay: Infinity });
-        lines.on('line', (line) => {
-          resetSilence();
-          options.onLine(line);
-        });
-        lines.once('close', resolve);
-      }),
+  let written = 0;
+  const streams = [child.stdout, child.stderr].map((stream) =>
+    readLines(stream, (line) => {
+      resetSilence();
+      written += Buffer.byteLength(line) + 1;
+      if (written > MAX_OUTPUT_BYTES) {
+        interrupt(new OutputLimitError(MAX_OUTPUT_BYTES));
+        return;
+      }
+      options.onLine(line);
+    }),
   );
 
   try {
@@ -186,6 +187,52 @@ export async function runToolProcess(options: ToolProcessOptions): Promise<numbe
     options.signal?.removeEventListener('abort', onAbort);
     started.kill();
   }
+}
+
+// Longer lines are cut into pieces this long: a tool that never writes a newline must not
+// make the worker hold its whole output in memory.
+const MAX_LINE_CHARS = 64 * 1024;
+// What one tool may write in all; past it, it is interrupted.
+const MAX_OUTPUT_BYTES = 100 * 1024 * 1024;
+
+/** The tool wrote more output than a run's logs keep. */
+export class OutputLimitError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`wrote more than ${limitBytes / 1024 / 1024} MiB of output; the process was interrupted`);
+    this.name = 'OutputLimitError';
+  }
+}
+
+/** Calls `onLine` with each line of `stream` as it comes, `\r\n` or `\n` ended, cut to size. */
+function readLines(stream: Readable, onLine: (line: string) => void): Promise<void> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  const emit = (final: boolean) => {
+    let newline: number;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      onLine(pending.slice(0, newline).replace(/\r$/, ''));
+      pending = pending.slice(newline + 1);
+    }
+    while (pending.length > MAX_LINE_CHARS) {
+      onLine(pending.slice(0, MAX_LINE_CHARS));
+      pending = pending.slice(MAX_LINE_CHARS);
+    }
+    if (final && pending !== '') {
+      onLine(pending.replace(/\r$/, ''));
+      pending = '';
+    }
+  };
+  return new Promise((resolve) => {
+    stream.on('data', (chunk: Buffer) => {
+      pending += decoder.write(chunk);
+      emit(false);
+    });
+    stream.once('close', () => {
+      pending += decoder.end();
+      emit(true);
+      resolve();
+    });
+  });
 }
 
 function formatDuration(ms: number): string {

@@ -62,9 +62,11 @@ function inside(base: string, relative: string, what: string): string {
 }
 
 /**
- * Refuses a checkout holding a symbolic link that leads out of it: Gantry itself follows paths
- * in the workspace (the project root, file mounts) before any tool runs, and must never be led
- * into its own files by a repository.
+ * Refuses a checkout holding a symbolic link that leads out of it, or nowhere: Gantry itself
+ * follows paths in the workspace (the project root, file mounts, the backend override) before
+ * any tool runs, and must never be led into its own files by a repository. A link is judged by
+ * where the kernel really takes it; one that leads nowhere cannot be judged (`a/..` depends on
+ * where `a` leads), so it is refused too.
  */
 async function refuseOutwardLinks(source: string): Promise<void> {
   const real = await fs.realpath(source);
@@ -72,15 +74,30 @@ async function refuseOutwardLinks(source: string): Promise<void> {
     if (!entry.isSymbolicLink()) continue;
     const link = path.join(entry.parentPath, entry.name);
     const target = await fs.readlink(link);
-    // A link that resolves is judged by where it really leads; a dangling one by its text.
-    const resolved = await fs.realpath(link).catch(() => path.resolve(path.dirname(link), target));
+    const name = path.relative(source, link);
+    const resolved = await fs.realpath(link).catch(() => undefined);
+    if (resolved === undefined) {
+      throw new WorkspaceError(
+        `the repository's symbolic link "${name}" leads to nothing ("${target}"); Gantry refuses ` +
+          'such links: remove it or point it at a file in the repository',
+      );
+    }
     if (path.isAbsolute(target) || !isWithin(real, resolved)) {
       throw new WorkspaceError(
-        `the repository's symbolic link "${path.relative(source, link)}" points outside the ` +
-          `repository ("${target}"); Gantry refuses such links: make it relative to a file in the repository`,
+        `the repository's symbolic link "${name}" points outside the repository ("${target}"); ` +
+          'Gantry refuses such links: make it relative to a file in the repository',
       );
     }
   }
+}
+
+/**
+ * Writes a file of Gantry's into the workspace: whatever the repository has at that path is
+ * replaced, never written through.
+ */
+async function writeOwnFile(file: string, content: string | Buffer): Promise<void> {
+  await fs.rm(file, { recursive: true, force: true });
+  await fs.writeFile(file, content, { mode: 0o600, flag: 'wx' });
 }
 
 /**
@@ -121,12 +138,10 @@ export async function prepareWorkspace(options: {
       );
     }
     await fs.mkdir(path.dirname(file), { recursive: true });
-    // A file of the repository at that path (or a link) is replaced, never written through.
-    await fs.rm(file, { force: true });
-    await fs.writeFile(file, Buffer.from(value, 'base64'), { mode: 0o600, flag: 'wx' });
+    await writeOwnFile(file, Buffer.from(value, 'base64'));
   }
   if (stack.managesStateFile) {
-    await fs.writeFile(
+    await writeOwnFile(
       path.join(workspace.dir, BACKEND_OVERRIDE_FILE),
       backendOverride(options.apiUrl, stack.id),
     );
@@ -173,6 +188,13 @@ export async function unpackWorkspace(
  */
 export async function claimWorkRoot(base: string): Promise<string> {
   await fs.mkdir(base, { recursive: true, mode: 0o700 });
+  // Under a shared /tmp, another user may have made it first, or put a link there.
+  const made = await fs.lstat(base);
+  if (!made.isDirectory() || made.uid !== process.getuid?.()) {
+    throw new WorkspaceError(
+      `"${base}" is not a directory of this worker's user; remove it, or start the worker with TMPDIR pointing at a directory of its own`,
+    );
+  }
   await fs.chmod(base, 0o700);
   for (const entry of await fs.readdir(base)) {
     if (/^\d+$/.test(entry) && Number(entry) !== process.pid && !isAlive(Number(entry))) {

@@ -1,12 +1,28 @@
+// Deeper than any request Gantry takes; past it, a request is refused rather than walked.
+const MAX_DEPTH = 64;
+
 /**
- * Whether a parsed JSON value holds a NUL character in any string, key or value. PostgreSQL
- * keeps none in text or jsonb, so such input is refused as bad rather than failing on storage.
+ * Why a parsed JSON body may not be used, or undefined: a NUL character in any string or key
+ * (PostgreSQL keeps none in text or jsonb, so such input is refused as bad rather than failing
+ * on storage), or nesting deeper than any request of Gantry's. Walked without recursion, so no
+ * body can exhaust the stack.
  */
-export function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\0') || containsNul(item));
+export function inputProblem(value: unknown): string | undefined {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 0 }];
+  while (pending.length > 0) {
+    const { value: item, depth } = pending.pop()!;
+    if (typeof item === 'string') {
+      if (item.includes('\0'))
+        return 'it holds a NUL character (\\u0000), which no name, path or command may contain';
+      continue;
+    }
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= MAX_DEPTH) return `it is nested more than ${MAX_DEPTH} levels deep`;
+    for (const [key, child] of Object.entries(item)) {
+      if (key.includes('\0'))
+        return 'it holds a NUL character (\\u0000), which no name, path or command may contain';
+      pending.push({ value: child, depth: depth + 1 });
+    }
   }
-  return false;
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
-import { containsNul } from './input';
+import { inputProblem } from './input';
 import { NotFoundError } from '../runs/service';
 import type { StateUploads } from '../state/uploads';
 import {
@@ -32,7 +32,7 @@ export function stateRouter(db: Database): Router {
     const access =
       credentials &&
       // No stack, run or secret has a NUL in it, and PostgreSQL would refuse to look for one.
-      !containsNul([req.params.stackId, credentials.name, credentials.pass]) &&
+      !inputProblem([req.params.stackId, credentials.name, credentials.pass]) &&
       (await verifyStateCredentials(db, req.params.stackId, credentials.name, credentials.pass));
     if (!access) {
       res
@@ -151,7 +151,7 @@ function lockInfoOf(req: Request, res: Response): LockInfo | undefined {
   try {
     const info = JSON.parse(bodyOf(req).toString('utf8')) as LockInfo;
     // Stored as JSON and text: PostgreSQL keeps no NUL characters.
-    if (typeof info.ID === 'string' && info.ID !== '' && !containsNul(info)) return info;
+    if (typeof info.ID === 'string' && info.ID !== '' && !inputProblem(info)) return info;
   } catch {
     // Answered below.
   }

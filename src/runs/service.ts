@@ -65,6 +65,19 @@ export interface RunServiceDependencies {
 export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 
 const RUN_PAGE_SIZE = 50;
+// The states in which each decision can still take effect, as the run's workflow judges them.
+const DECIDABLE_IN: Record<Decision, RunState[]> = {
+  confirm: [RunState.UNCONFIRMED],
+  discard: [RunState.UNCONFIRMED],
+  cancel: [RunState.QUEUED],
+  stop: [RunState.INITIALIZING, RunState.PLANNING],
+};
+const DECIDED: Record<Decision, string> = {
+  confirm: 'confirmed',
+  discard: 'discarded',
+  cancel: 'canceled',
+  stop: 'stopped',
+};
 // How long a decision waits for a worker to take it before it is left for the run as a signal.
 const DECISION_WAIT_MS = 10_000;
 
@@ -250,8 +263,16 @@ export class RunService {
         );
       }
       if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
+      // No worker took it in time. If the run has moved on meanwhile, another decision (or the
+      // run itself) got there first; otherwise the decision is left with the run.
+      const now = await this.run(runId);
+      if (!DECIDABLE_IN[decision].includes(now.state)) {
+        throw new ConflictError(
+          `the run is ${now.state}; only a ${DECIDABLE_IN[decision].join(' or ')} run can be ${DECIDED[decision]}`,
+        );
+      }
       await handle.signal(decisionSignal, { decision, username });
-      return { state: run.state, pending: true };
+      return { state: now.state, pending: true };
     }
   }
 

@@ -1,3 +1,4 @@
+import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -101,8 +102,8 @@ export class RawGitProvider implements VcsProvider {
 }
 
 /**
- * git with nothing of the worker's environment but PATH, never a password prompt, and only
- * the allowed transports.
+ * git with nothing of the worker's environment but PATH, no configuration but its own, never a
+ * password prompt, and only the allowed transports.
  */
 function git(dir: string, options: RawGitOptions): SimpleGit {
   return simpleGit({
@@ -110,11 +111,22 @@ function git(dir: string, options: RawGitOptions): SimpleGit {
     allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'GIT_ALLOW_PROTOCOL'],
   }).env({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: os.tmpdir(),
+    HOME: gitHome(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_ALLOW_PROTOCOL: [...NETWORK_SCHEMES, ...(options.allowFile ? ['file'] : [])].join(':'),
   });
+}
+
+let home: string | undefined;
+
+/**
+ * An empty HOME of this process's own for git: in the shared temp dir, a `.gitconfig` another
+ * user left would be read, and could name commands for git to run.
+ */
+function gitHome(): string {
+  home ??= mkdtempSync(path.join(os.tmpdir(), 'gantry-git-home-'));
+  return home;
 }
 
 function firstLine(message: string): string {

@@ -153,6 +153,37 @@ describe('hostile input', () => {
     expect(await harness.database.db.select().from(schema.stateLocks)).toEqual([]);
   });
 
+  it('answers deeply nested variables and documents 400, without a login, never 5xx', async () => {
+    const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+    const deepVariables = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"query":"{ viewer { id } }","variables":{"deep":${nested}}}`,
+    });
+    expect(deepVariables.status).toBe(400);
+    const deepDocument = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `{ ${'stacks { runs { '.repeat(5_000)}${'} } '.repeat(5_000)}}`,
+      }),
+    });
+    expect(deepDocument.status).toBeLessThan(500);
+    // Fragments that each spread the next twice: costed once each, not 2^30 times (which would
+    // not answer before the test's time is up).
+    const fragments = Array.from(
+      { length: 30 },
+      (_, index) => `fragment F${index} on Stack { id ...F${index + 1} ...F${index + 1} }`,
+    );
+    fragments.push('fragment F30 on Stack { id }');
+    const fanned = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ stacks { ...F0 } } ${fragments.join(' ')}` }),
+    });
+    expect(fanned.status).toBeLessThan(500);
+  });
+
   it("L9: refuses file mounts that are no file, and config that would replace Gantry's own variables", async () => {
     for (const [id, type] of [
       ['.', 'FILE_MOUNT'],

@@ -284,7 +284,26 @@ provider "evil" {}
       'Make the project root the data dir',
     );
     const second = await newRun('linked', relative, RunType.TRACKED);
-    await expect(initializePhase(deps, second)).rejects.toThrow(/points outside the repository/);
+    await expect(initializePhase(deps, second)).rejects.toThrow(
+      /symbolic link "infra" (points outside the repository|leads to nothing)/,
+    );
     expect(await fs.readdir(dataDir)).toEqual(['admin-token']);
+
+    // A link read by its text stays inside, but `up/..` is the parent of where `up` really
+    // leads: the backend override Gantry writes would land outside, next to the work root.
+    const escaped = `gantry-escaped-${randomBytes(6).toString('hex')}`;
+    const sneaky = await repo.commit(
+      {
+        infra: 'replaced by a directory below',
+        'a/b/c/d/e/up': { symlink: '../../../../..' },
+        'gantry_backend_override.tf': { symlink: `a/b/c/d/e/up/../../../${escaped}` },
+      },
+      'A link that leads out only on disk',
+    );
+    const third = await newRun('attack', sneaky, RunType.TRACKED);
+    await expect(initializePhase(deps, third)).rejects.toThrow(
+      `the repository's symbolic link "gantry_backend_override.tf" leads to nothing`,
+    );
+    await expect(fs.access(path.join(path.dirname(workRoot), escaped))).rejects.toThrow();
   });
 });

@@ -11,6 +11,9 @@ export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_BIN = '/gantry/bin';
 const SANDBOX_LIBEXEC = '/gantry/libexec';
 const SUPERVISOR = path.join(__dirname, 'supervisor.js');
+// A run's own /tmp is memory: it gets this much at most.
+const TMP_BYTES = 1024 * 1024 * 1024;
+const MAX_PROCESSES = 4096;
 
 // The parts of the worker's root a run sees, read-only: programs, libraries, and only the
 // files of /etc that name resolution, TLS and user lookups read. Everything else — the data
@@ -180,7 +183,8 @@ export class Sandbox {
     // Directories bubblewrap makes on its own way to a mount point are the worker's alone.
     args.push('--dir', '/etc');
     for (const file of ETC_FILES) args.push('--ro-bind-try', file, file);
-    args.push('--proc', '/proc', '--dev', '/dev', '--perms', '1777', '--tmpfs', '/tmp');
+    args.push('--proc', '/proc', '--dev', '/dev');
+    args.push('--size', String(TMP_BYTES), '--perms', '1777', '--tmpfs', '/tmp');
     if (root !== undefined) args.push('--bind', root, SANDBOX_WORKSPACE);
     for (const dir of [path.posix.dirname(SANDBOX_BIN), SANDBOX_BIN, SANDBOX_LIBEXEC]) {
       args.push('--dir', dir);
@@ -206,6 +210,8 @@ export class Sandbox {
     } else {
       args.push('--unshare-user', '--disable-userns', '--cap-drop', 'ALL', '--');
     }
+    // A fork bomb stops at this many processes of the run's user, short of the machine's limit.
+    args.push('prlimit', `--nproc=${MAX_PROCESSES}`, '--');
     return args;
   }
 }

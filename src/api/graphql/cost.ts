@@ -38,6 +38,24 @@ export function listCostRule(options: CostOptions): ValidationRule {
       }
     }
 
+    // A fragment's cost is worked out once and scaled where it is used: fragments that spread
+    // others twice over would otherwise cost the walk itself exponential time.
+    const fragmentCosts = new Map<string, number>();
+    const fragmentCost = (name: string, visiting: Set<string>): number => {
+      const known = fragmentCosts.get(name);
+      if (known !== undefined) return known;
+      const fragment = fragments.get(name);
+      // A cycle is refused by graphql's own rules; here it only must not loop.
+      if (!fragment || visiting.has(name)) return 0;
+      const condition = context.getSchema().getType(fragment.typeCondition.name.value);
+      if (!condition || !isCompositeType(condition)) return 0;
+      visiting.add(name);
+      const cost = costOf(fragment.selectionSet, condition, 1, visiting);
+      visiting.delete(name);
+      fragmentCosts.set(name, cost);
+      return cost;
+    };
+
     const costOf = (
       selections: SelectionSetNode,
       parent: GraphQLCompositeType,
@@ -69,15 +87,7 @@ export function listCostRule(options: CostOptions): ValidationRule {
             cost += costOf(selection.selectionSet, condition, multiplier, visiting);
           }
         } else {
-          const fragment = fragments.get(selection.name.value);
-          // A cycle is refused by graphql's own rules; here it only must not loop.
-          if (!fragment || visiting.has(fragment.name.value)) continue;
-          const condition = context.getSchema().getType(fragment.typeCondition.name.value);
-          if (condition && isCompositeType(condition)) {
-            visiting.add(fragment.name.value);
-            cost += costOf(fragment.selectionSet, condition, multiplier, visiting);
-            visiting.delete(fragment.name.value);
-          }
+          cost += multiplier * fragmentCost(selection.name.value, visiting);
         }
       }
       return cost;

@@ -15,7 +15,7 @@ import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER, AuthenticationError } from '../../auth/viewer';
 import type { Logger } from '../../logger';
 import { graphiqlRouter } from '../graphiql';
-import { containsNul } from '../input';
+import { inputProblem } from '../input';
 import type { GraphQLContext } from './context';
 import { listCostRule } from './cost';
 import { errorCode } from './errors';
@@ -97,7 +97,7 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
   router.post(
     '/',
     express.json({ limit: options.maxBodyBytes }),
-    refuseNul,
+    refuseUnusable,
     createHandler<GraphQLContext>({
       schema,
       context: async (req) => {
@@ -132,16 +132,13 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
   return router;
 }
 
-/** PostgreSQL keeps no NUL characters in text: a request carrying one is refused whole. */
-const refuseNul: express.RequestHandler = (req, res, next) => {
-  if (!containsNul(req.body)) return next();
+/** A request Gantry could not use (see inputProblem) is refused whole, before it runs. */
+const refuseUnusable: express.RequestHandler = (req, res, next) => {
+  const problem = inputProblem(req.body);
+  if (!problem) return next();
   res.status(400).json({
     errors: [
-      {
-        message:
-          'the request holds a NUL character (\\u0000), which no name, path or command may contain',
-        extensions: { code: 'BAD_USER_INPUT' },
-      },
+      { message: `the request was refused: ${problem}`, extensions: { code: 'BAD_USER_INPUT' } },
     ],
   });
 };
