@@ -208,14 +208,17 @@ function readLines(stream: Readable, onLine: (line: string) => void): Promise<vo
   const decoder = new StringDecoder('utf8');
   let pending = '';
   const emit = (final: boolean) => {
-    let newline: number;
-    while ((newline = pending.indexOf('\n')) >= 0) {
-      onLine(pending.slice(0, newline).replace(/\r$/, ''));
-      pending = pending.slice(newline + 1);
-    }
-    while (pending.length > MAX_LINE_CHARS) {
-      onLine(pending.slice(0, MAX_LINE_CHARS));
-      pending = pending.slice(MAX_LINE_CHARS);
+    for (;;) {
+      const newline = pending.indexOf('\n');
+      if (newline >= 0 && newline <= MAX_LINE_CHARS) {
+        onLine(pending.slice(0, newline).replace(/\r$/, ''));
+        pending = pending.slice(newline + 1);
+      } else if (newline > MAX_LINE_CHARS || pending.length > MAX_LINE_CHARS) {
+        onLine(pending.slice(0, MAX_LINE_CHARS));
+        pending = pending.slice(MAX_LINE_CHARS);
+      } else {
+        break;
+      }
     }
     if (final && pending !== '') {
       onLine(pending.replace(/\r$/, ''));

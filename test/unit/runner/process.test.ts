@@ -1,4 +1,9 @@
-import { InterruptedError, runToolProcess, SilenceError } from '../../../activities/runner/process';
+import {
+  InterruptedError,
+  OutputLimitError,
+  runToolProcess,
+  SilenceError,
+} from '../../../activities/runner/process';
 import { isAlive } from '../../../temporal/devServer';
 
 const PATH = '/usr/bin:/bin';
@@ -90,6 +95,35 @@ describe('runToolProcess', () => {
     expect(await done).toBe(0);
     // Killed when the run ends; the kernel finishes tearing it down a moment later.
     expect(await gone(Number(lines[0]))).toBe(true);
+  });
+
+  it('cuts a line that never ends into pieces, so no output can exhaust the worker', async () => {
+    const pieces: number[] = [];
+    const code = await runToolProcess({
+      command: '/bin/sh',
+      args: ['-c', "head -c 200000 /dev/zero | tr '\\0' a; echo; echo done"],
+      cwd: '/tmp',
+      env: { PATH },
+      onLine: (line) => pieces.push(line.length),
+    });
+    expect(code).toBe(0);
+    expect(pieces).toEqual([65536, 65536, 65536, 200000 - 3 * 65536, 4]);
+  });
+
+  it('interrupts a tool that writes more output than a run keeps', async () => {
+    let lines = 0;
+    const done = runToolProcess({
+      command: '/bin/sh',
+      args: ['-c', 'yes "$(head -c 1000 /dev/zero | tr "\\0" x)"'],
+      cwd: '/tmp',
+      env: { PATH },
+      onLine: () => (lines += 1),
+    });
+    await expect(done).rejects.toThrow(OutputLimitError);
+    await expect(done).rejects.toThrow(
+      'wrote more than 100 MiB of output; the process was interrupted',
+    );
+    expect(lines).toBeLessThan(110_000);
   });
 
   it('says which command could not start', async () => {
