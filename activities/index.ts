@@ -45,13 +45,45 @@ export interface ActivityDependencies {
 
 // Heartbeats also carry cancellation to the activity, so they go out while a tool is silent.
 const HEARTBEAT_INTERVAL_MS = 5_000;
+// Past the workflow's heartbeat timeout (30 s) without a word from this worker, Temporal takes
+// the phase for dead and the run's failure path frees its stack and state. A worker that has
+// not reached Temporal for this long stops its tool first, so no tool outlives that.
+const FENCE_AFTER_MS = 20_000;
+const PROBE_TIMEOUT_MS = 5_000;
+
+/** Aborts once Temporal has not answered this worker for FENCE_AFTER_MS. */
+function temporalFence(client: Client) {
+  const fence = new AbortController();
+  let lastContact = Date.now();
+  const probe = setInterval(() => {
+    void client.connection
+      .withDeadline(Date.now() + PROBE_TIMEOUT_MS, () => client.workflowService.getSystemInfo({}))
+      .then(
+        () => (lastContact = Date.now()),
+        () => {
+          if (Date.now() - lastContact >= FENCE_AFTER_MS && !fence.signal.aborted) {
+            fence.abort(
+              new Error(
+                `this worker could not reach Temporal for ${FENCE_AFTER_MS / 1000} seconds, so Temporal may have given the phase up`,
+              ),
+            );
+          }
+        },
+      );
+  }, HEARTBEAT_INTERVAL_MS);
+  return { signal: fence.signal, stop: () => clearInterval(probe) };
+}
 
 /**
  * Runs a phase as an activity: heartbeating, interrupted when Temporal cancels it, and with
  * the failures a retry cannot mend (the tool failed, the code is broken) marked so.
  */
-async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promise<T> {
+async function asActivity<T>(
+  client: Client,
+  work: (control: PhaseControl) => Promise<T>,
+): Promise<T> {
   const context = Context.current();
+  const fence = temporalFence(client);
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
   // Temporal times the activity out on its own clock and tells the worker only on a later
   // heartbeat; the tool is interrupted at the deadline itself, not seconds after.
@@ -59,13 +91,16 @@ async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promi
   const deadline = AbortSignal.timeout(
     Math.max(0, currentAttemptScheduledTimestampMs + startToCloseTimeoutMs - Date.now()),
   );
-  const signal = AbortSignal.any([context.cancellationSignal, deadline]);
+  const signal = AbortSignal.any([context.cancellationSignal, deadline, fence.signal]);
   try {
     return await work({ signal, heartbeat: () => context.heartbeat() });
   } catch (error) {
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
     if (deadline.aborted) {
       throw ApplicationFailure.nonRetryable('the phase ran out of time', 'PhaseTimeout');
+    }
+    if (fence.signal.aborted) {
+      throw ApplicationFailure.nonRetryable((fence.signal.reason as Error).message, 'LostTemporal');
     }
     if (
       error instanceof ToolFailedError ||
@@ -80,6 +115,7 @@ async function asActivity<T>(work: (control: PhaseControl) => Promise<T>): Promi
     throw error;
   } finally {
     clearInterval(timer);
+    fence.stop();
   }
 }
 
@@ -172,12 +208,12 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async initialize(runId: string): Promise<{ workerQueue: string }> {
-      await asActivity((control) => initializePhase(deps.runner, runId, control));
+      await asActivity(client, (control) => initializePhase(deps.runner, runId, control));
       return { workerQueue: deps.workerQueue };
     },
 
     async apply(runId: string): Promise<void> {
-      await asActivity((control) => applyPhase(deps.runner, runId, control));
+      await asActivity(client, (control) => applyPhase(deps.runner, runId, control));
     },
 
     async deliverRunEvent(event: RunEvent): Promise<void> {
@@ -188,7 +224,7 @@ export function createActivities(deps: ActivityDependencies) {
   const sticky = {
     /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
     async plan(runId: string) {
-      const summary = await asActivity((control) => planPhase(deps.runner, runId, control));
+      const summary = await asActivity(client, (control) => planPhase(deps.runner, runId, control));
       const [run] = await db
         .select({ autodeploy: schema.stacks.autodeploy, lockedBy: schema.stacks.lockedBy })
         .from(schema.runs)
@@ -198,7 +234,7 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async perform(runId: string): Promise<void> {
-      await asActivity((control) => performPhase(deps.runner, runId, control));
+      await asActivity(client, (control) => performPhase(deps.runner, runId, control));
     },
   };
 

@@ -346,6 +346,42 @@ ${reporting('marker')}`,
       await service.decide('applying', next.id, 'discard', 'ada');
     });
 
+    it('Temporal gone for longer than the heartbeat timeout while a run applies: the worker stops the apply itself, keeping what it applied', async () => {
+      await addStack('fenced', {
+        'main.tf': `${runIdVariable}${reporting('first')}${reporting('second', { slowSeconds: 300, after: 'first' })}`,
+      });
+      const worker = await startWorker();
+      const run = await service.triggerRun('fenced', { triggeredBy: 'ada' });
+      await waitFor(run.id, RunState.UNCONFIRMED);
+      await service.decide('fenced', run.id, 'confirm', 'ada');
+      await until(
+        async () => (await recorder.lines()).includes(`second-started-${run.id}`),
+        'starting the second resource',
+      );
+      process.kill(-temporal.pid, 'SIGKILL');
+      await temporal.exited;
+
+      // With Temporal away, nobody can tell the worker to stop: it stops its tool on its own,
+      // before Temporal would give the phase up, and OpenTofu saves what it applied.
+      await until(
+        () => Promise.resolve(processesNamed(marker).length === 0),
+        'the apply stopping',
+        60_000,
+      );
+      expect(await stateResources('fenced')).toContain('terraform_data.first');
+      expect(await locks('fenced')).toEqual([]);
+      expect(worker.child.exitCode).toBeNull();
+
+      await startTemporal();
+      await waitFor(run.id, RunState.FAILED, 180_000);
+      expect(await noteOf(run.id)).toMatch(
+        /^(this worker could not reach Temporal for 20 seconds|the worker running this phase went away)/,
+      );
+      const lines = await recorder.lines();
+      expect(lines.filter((line) => line === `first-${run.id}`)).toHaveLength(1);
+      expect(lines).not.toContain(`second-${run.id}`);
+    });
+
     it('Temporal killed while a run applies and started again: the run finishes and applies once', async () => {
       await addStack('temporal', {
         'main.tf': `${runIdVariable}${reporting('slow', { slowSeconds: 8 })}`,
