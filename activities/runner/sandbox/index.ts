@@ -11,6 +11,7 @@ export const SANDBOX_WORKSPACE = '/workspace';
 export const SANDBOX_BIN = '/gantry/bin';
 const SANDBOX_LIBEXEC = '/gantry/libexec';
 const SUPERVISOR = path.join(__dirname, 'supervisor.js');
+const BWRAP = 'bwrap';
 // A run's own /tmp is memory: it gets this much at most.
 const TMP_BYTES = 1024 * 1024 * 1024;
 const MAX_PROCESSES = 4096;
@@ -45,7 +46,6 @@ export interface SandboxSettings {
   enabled: boolean;
   /** The user and group a run's tools are when the worker is root (GANTRY_RUN_USER). */
   runUser: { uid: number; gid: number };
-  bwrapPath?: string;
 }
 
 /** A tool program handed into the sandbox, read-only, at SANDBOX_BIN/<name>. */
@@ -77,7 +77,7 @@ export class SandboxUnavailableError extends Error {
 }
 
 /**
- * The isolation every tool process of a run gets (tofu, its providers, hooks, tasks), through
+ * The isolation every tool process of a run gets (tofu, providers, provisioners, tasks), through
  * bubblewrap: its own PID namespace (everything it starts dies with the phase, and no other
  * process of the machine is visible, in /proc or otherwise), its own mount view in which only
  * its workspace is writable and nothing of Gantry's is present, its own unprivileged user
@@ -92,18 +92,16 @@ export class Sandbox {
     readonly settings: SandboxSettings,
     /** Why this worker cannot sandbox, when it was asked to. */
     readonly unavailable: string | undefined,
-    private readonly bwrap: string,
     private readonly asRoot: boolean,
   ) {}
 
   /** Finds bubblewrap and proves it can build a sandbox here. */
   static async create(settings: SandboxSettings): Promise<Sandbox> {
     const asRoot = process.getuid?.() === 0;
-    const bwrap = settings.bwrapPath ?? 'bwrap';
-    if (!settings.enabled) return new Sandbox(settings, undefined, bwrap, asRoot);
-    const sandbox = new Sandbox(settings, undefined, bwrap, asRoot);
+    const sandbox = new Sandbox(settings, undefined, asRoot);
+    if (!settings.enabled) return sandbox;
     try {
-      await run(bwrap, [...(await sandbox.bwrapArgs(undefined, [])), '/bin/true'], {
+      await run(BWRAP, [...(await sandbox.bwrapArgs(undefined, [])), '/bin/true'], {
         env: { PATH: '/usr/bin:/bin' },
         timeout: 10_000,
       });
@@ -112,9 +110,9 @@ export class Sandbox {
       const failure = error as NodeJS.ErrnoException & { stderr?: string };
       const reason =
         failure.code === 'ENOENT'
-          ? `"${bwrap}" was not found`
+          ? `"${BWRAP}" was not found on PATH`
           : (failure.stderr?.trim() || failure.message).split('\n')[0]!;
-      return new Sandbox(settings, reason, bwrap, asRoot);
+      return new Sandbox(settings, reason, asRoot);
     }
   }
 
@@ -153,7 +151,7 @@ export class Sandbox {
       { source: SUPERVISOR, target: supervisor[1]! },
     ];
     return {
-      command: this.bwrap,
+      command: BWRAP,
       args: [...(await this.bwrapArgs(root, binds)), ...supervisor],
       orphanGraceMs,
     };
