@@ -6,7 +6,10 @@ import type { Resolvers } from '../types.generated';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** A decision on a run, by a writer of its stack; answers with the run as it is afterwards. */
+/**
+ * A decision on a run, by a writer of its stack; answers with the run in the state the decision
+ * put it in (CONFIRMED for a confirmation), even if the run has already moved on when it is read.
+ */
 function decide(decision: Decision) {
   return async (
     _parent: unknown,
@@ -15,8 +18,9 @@ function decide(decision: Decision) {
   ) => {
     await writableStack(context, args.stack);
     const { runs } = context.services;
-    await runs.decide(args.stack, args.run, decision, context.viewer!.id);
-    return runs.run(args.run);
+    const decided = await runs.decide(args.stack, args.run, decision, context.viewer!.id);
+    const run = await runs.run(args.run);
+    return decided.pending ? run : { ...run, state: decided.state };
   };
 }
 
