@@ -119,7 +119,8 @@ export class StackService {
   async deleteStack(id: string): Promise<Stack> {
     return this.deps.db.transaction(async (tx) => {
       // A run whose workflow was never started (Temporal was unreachable) is only a row: it
-      // goes with the stack. Locked, so the reconciler cannot start it meanwhile.
+      // goes with the stack. Should the reconciler start one at this very moment, its workflow
+      // finds the run gone and fails at its first step.
       const active = await tx
         .select({ id: schema.runs.id, state: schema.runs.state })
         .from(schema.runs)
