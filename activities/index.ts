@@ -152,7 +152,13 @@ export function createActivities(deps: ActivityDependencies) {
           .from(schema.runs)
           .where(eq(schema.runs.id, input.runId))
           .for('update');
-        if (current && isTerminal(current.state) && current.state !== input.state) {
+        if (!current) {
+          throw ApplicationFailure.nonRetryable(
+            `run ${input.runId} no longer exists (its stack was deleted)`,
+            'RunGone',
+          );
+        }
+        if (isTerminal(current.state) && current.state !== input.state) {
           throw ApplicationFailure.nonRetryable(
             `run ${input.runId} has already ended ${current.state}; it is not run again`,
             'RunAlreadyEnded',
