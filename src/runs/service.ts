@@ -1,4 +1,6 @@
 import {
+  isGrpcServiceError,
+  ServiceError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
   WorkflowUpdateStage,
@@ -65,6 +67,8 @@ export interface RunServiceDependencies {
 export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 
 const RUN_PAGE_SIZE = 50;
+// gRPC's status for a request Temporal turned away for lack of room.
+const GRPC_RESOURCE_EXHAUSTED = 8;
 // The states in which each decision can still take effect, as the run's workflow judges them.
 const DECIDABLE_IN: Record<Decision, RunState[]> = {
   confirm: [RunState.UNCONFIRMED],
@@ -262,15 +266,26 @@ export class RunService {
           `run "${runId}" is being started; send the decision again in a moment`,
         );
       }
+      if (error instanceof ServiceError) {
+        // Temporal turned the decision away (it takes only so many for one run at once). If the
+        // run has moved on, a decision that came first won; otherwise it is worth another try.
+        const now = await this.run(runId);
+        if (!DECIDABLE_IN[decision].includes(now.state)) throw movedOnConflict(decision, now.state);
+        if (
+          isGrpcServiceError(error.cause) &&
+          Number(error.cause.code) === GRPC_RESOURCE_EXHAUSTED
+        ) {
+          throw new ConflictError(
+            `other decisions for run "${runId}" are being taken; send yours again in a moment`,
+          );
+        }
+        throw error;
+      }
       if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
       // No worker took it in time. If the run has moved on meanwhile, another decision (or the
       // run itself) got there first; otherwise the decision is left with the run.
       const now = await this.run(runId);
-      if (!DECIDABLE_IN[decision].includes(now.state)) {
-        throw new ConflictError(
-          `the run is ${now.state}; only a ${DECIDABLE_IN[decision].join(' or ')} run can be ${DECIDED[decision]}`,
-        );
-      }
+      if (!DECIDABLE_IN[decision].includes(now.state)) throw movedOnConflict(decision, now.state);
       await handle.signal(decisionSignal, { decision, username });
       return { state: now.state, pending: true };
     }
@@ -661,6 +676,12 @@ export class RunService {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
   }
+}
+
+function movedOnConflict(decision: Decision, state: RunState): ConflictError {
+  return new ConflictError(
+    `the run is ${state}; only a ${DECIDABLE_IN[decision].join(' or ')} run can be ${DECIDED[decision]}`,
+  );
 }
 
 function endedConflict(state: RunState): ConflictError {

@@ -361,18 +361,20 @@ ${reporting('marker')}`,
       process.kill(-temporal.pid, 'SIGKILL');
       await temporal.exited;
 
-      // With Temporal away, nobody can tell the worker to stop: it stops its tool on its own,
-      // before Temporal would give the phase up, and OpenTofu saves what it applied.
-      await until(
-        () => Promise.resolve(processesNamed(marker).length === 0),
-        'the apply stopping',
-        60_000,
-      );
-      expect(await stateResources('fenced')).toContain('terraform_data.first');
-      expect(await locks('fenced')).toEqual([]);
-      expect(worker.child.exitCode).toBeNull();
-
-      await startTemporal();
+      try {
+        // With Temporal away, nobody can tell the worker to stop: it stops its tool on its
+        // own, before Temporal would give the phase up; OpenTofu saves what it applied and
+        // unlocks.
+        await until(
+          async () => processesNamed(marker).length === 0 && (await locks('fenced')).length === 0,
+          'the apply stopping and its lock released',
+          60_000,
+        );
+        expect(await stateResources('fenced')).toContain('terraform_data.first');
+        expect(worker.child.exitCode).toBeNull();
+      } finally {
+        await startTemporal();
+      }
       await waitFor(run.id, RunState.FAILED, 180_000);
       expect(await noteOf(run.id)).toMatch(
         /^(this worker could not reach Temporal for 20 seconds|the worker running this phase went away)/,
