@@ -69,6 +69,24 @@ export const decisionSignal =
   );
 export const runStatusQuery = defineQuery<RunStatus>('runStatus');
 
+/** The states in which each decision can take effect. */
+export const DECIDABLE_IN: Record<'confirm' | 'discard' | 'cancel' | 'stop', readonly RunState[]> =
+  {
+    confirm: [RunState.UNCONFIRMED],
+    discard: [RunState.UNCONFIRMED],
+    cancel: [RunState.QUEUED],
+    stop: [RunState.INITIALIZING, RunState.PLANNING],
+  };
+
+const DECIDED = { confirm: 'confirmed', discard: 'discarded', cancel: 'canceled', stop: 'stopped' };
+
+/** Why `decision` does not take effect on a run in `state`, as its caller is told. */
+export function refusalOf(decision: keyof typeof DECIDABLE_IN, state: RunState): string {
+  const states = DECIDABLE_IN[decision];
+  const article = /^[AEIOU]/.test(states[0]!) ? 'an' : 'a';
+  return `the run is ${state}; only ${article} ${states.join(' or ')} run can be ${DECIDED[decision]}`;
+}
+
 export function runWorkflowId(stackId: string, runId: string): string {
   return `run/${stackId}/${runId}`;
 }
@@ -121,23 +139,19 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
 
   // Validators see the state as it is when the message arrives, so of two decisions sent at
   // the same moment exactly one passes.
-  const refuseDecision = (verb: string) => {
+  const refuseDecision = (kind: 'confirm' | 'discard') => {
     if (decision) {
       throw new Error(`the run was already ${decision.kind}ed by ${decision.username}`);
     }
-    if (state !== RunState.UNCONFIRMED) {
-      throw new Error(`the run is ${state}; only an UNCONFIRMED run can be ${verb}`);
-    }
+    if (!DECIDABLE_IN[kind].includes(state)) throw new Error(refusalOf(kind, state));
   };
   const refuseCancel = () => {
-    if (state !== RunState.QUEUED || cancelledBy) {
-      throw new Error(`the run is ${state}; only a QUEUED run can be canceled`);
+    if (cancelledBy || !DECIDABLE_IN.cancel.includes(state)) {
+      throw new Error(refusalOf('cancel', state));
     }
   };
   const refuseStop = () => {
-    if ((state !== RunState.INITIALIZING && state !== RunState.PLANNING) || stoppedBy) {
-      throw new Error(`the run is ${state}; only an INITIALIZING or PLANNING run can be stopped`);
-    }
+    if (stoppedBy || !DECIDABLE_IN.stop.includes(state)) throw new Error(refusalOf('stop', state));
   };
 
   const decide =
@@ -150,10 +164,10 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       return { state: recorded };
     };
   setHandler(confirmUpdate, decide('confirm'), {
-    validator: (_input: DecisionInput) => refuseDecision('confirmed'),
+    validator: (_input: DecisionInput) => refuseDecision('confirm'),
   });
   setHandler(discardUpdate, decide('discard'), {
-    validator: (_input: DecisionInput) => refuseDecision('discarded'),
+    validator: (_input: DecisionInput) => refuseDecision('discard'),
   });
   setHandler(
     cancelUpdate,
@@ -177,7 +191,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   setHandler(decisionSignal, ({ decision: kind, username }) => {
     try {
       if (kind === 'confirm' || kind === 'discard') {
-        refuseDecision(kind === 'confirm' ? 'confirmed' : 'discarded');
+        refuseDecision(kind);
         decision = { kind, username };
       } else if (kind === 'cancel') {
         refuseCancel();

@@ -17,7 +17,7 @@ import { summarizePlan, type PlanSummary } from './delta';
 import { buildEnvironment } from './environment';
 import { RunLogWriter } from './logs';
 import { runToolProcess } from './process';
-import { Sandbox, SANDBOX_BIN, type SandboxTool } from './sandbox';
+import type { Sandbox, SandboxTool } from './sandbox';
 import {
   layout,
   packWorkspace,
@@ -111,7 +111,7 @@ async function runtimeFor(
     stackId: stack.id,
     commitHash: run.commitHash,
     home: toolView(deps, workspace, stack).home,
-    toolDirs: [deps.sandbox.enabled ? SANDBOX_BIN : path.dirname(deps.tofuPath)],
+    toolDirs: [path.dirname(deps.sandbox.toolPath(tofuTool(deps)))],
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
   });
@@ -155,7 +155,7 @@ async function runInWorkspace(
 ): Promise<number> {
   const view = toolView(deps, options.workspace, options.stack);
   const sandbox = deps.sandbox.enabled
-    ? await deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS)
+    ? deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS)
     : undefined;
   return runToolProcess({
     command: options.command === 'tofu' ? deps.sandbox.toolPath(tofuTool(deps)) : options.command,

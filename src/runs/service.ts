@@ -24,8 +24,10 @@ import {
 import {
   cancelUpdate,
   confirmUpdate,
+  DECIDABLE_IN,
   decisionSignal,
   discardUpdate,
+  refusalOf,
   runWorkflow,
   runWorkflowId,
   stopUpdate,
@@ -69,19 +71,6 @@ export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 const RUN_PAGE_SIZE = 50;
 // gRPC's status for a request Temporal turned away for lack of room.
 const GRPC_RESOURCE_EXHAUSTED = 8;
-// The states in which each decision can still take effect, as the run's workflow judges them.
-const DECIDABLE_IN: Record<Decision, RunState[]> = {
-  confirm: [RunState.UNCONFIRMED],
-  discard: [RunState.UNCONFIRMED],
-  cancel: [RunState.QUEUED],
-  stop: [RunState.INITIALIZING, RunState.PLANNING],
-};
-const DECIDED: Record<Decision, string> = {
-  confirm: 'confirmed',
-  discard: 'discarded',
-  cancel: 'canceled',
-  stop: 'stopped',
-};
 // How long a decision waits for a worker to take it before it is left for the run as a signal.
 const DECISION_WAIT_MS = 10_000;
 
@@ -679,9 +668,7 @@ export class RunService {
 }
 
 function movedOnConflict(decision: Decision, state: RunState): ConflictError {
-  return new ConflictError(
-    `the run is ${state}; only a ${DECIDABLE_IN[decision].join(' or ')} run can be ${DECIDED[decision]}`,
-  );
+  return new ConflictError(refusalOf(decision, state));
 }
 
 function endedConflict(state: RunState): ConflictError {

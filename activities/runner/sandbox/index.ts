@@ -93,15 +93,18 @@ export class Sandbox {
     /** Why this worker cannot sandbox, when it was asked to. */
     readonly unavailable: string | undefined,
     private readonly asRoot: boolean,
+    /** How the system's directories appear in a sandbox, found once (see systemMounts). */
+    private readonly system: string[],
   ) {}
 
   /** Finds bubblewrap and proves it can build a sandbox here. */
   static async create(settings: SandboxSettings): Promise<Sandbox> {
     const asRoot = process.getuid?.() === 0;
-    const sandbox = new Sandbox(settings, undefined, asRoot);
+    const system = await systemMounts();
+    const sandbox = new Sandbox(settings, undefined, asRoot, system);
     if (!settings.enabled) return sandbox;
     try {
-      await run(BWRAP, [...(await sandbox.bwrapArgs(undefined, [])), '/bin/true'], {
+      await run(BWRAP, [...sandbox.bwrapArgs(undefined, []), '/bin/true'], {
         env: { PATH: '/usr/bin:/bin' },
         timeout: 10_000,
       });
@@ -112,7 +115,7 @@ export class Sandbox {
         failure.code === 'ENOENT'
           ? `"${BWRAP}" was not found on PATH`
           : (failure.stderr?.trim() || failure.message).split('\n')[0]!;
-      return new Sandbox(settings, reason, asRoot);
+      return new Sandbox(settings, reason, asRoot, system);
     }
   }
 
@@ -139,7 +142,7 @@ export class Sandbox {
   }
 
   /** How to start a tool in a sandbox around the workspace at `root`, with `tools` in it. */
-  async launch(root: string, tools: SandboxTool[], orphanGraceMs: number): Promise<SandboxLaunch> {
+  launch(root: string, tools: SandboxTool[], orphanGraceMs: number): SandboxLaunch {
     if (this.unavailable) throw new SandboxUnavailableError(this.unavailable);
     const supervisor = [
       path.posix.join(SANDBOX_LIBEXEC, 'node'),
@@ -152,15 +155,15 @@ export class Sandbox {
     ];
     return {
       command: BWRAP,
-      args: [...(await this.bwrapArgs(root, binds)), ...supervisor],
+      args: [...this.bwrapArgs(root, binds), ...supervisor],
       orphanGraceMs,
     };
   }
 
-  private async bwrapArgs(
+  private bwrapArgs(
     root: string | undefined,
     binds: Array<{ source: string; target: string }>,
-  ): Promise<string[]> {
+  ): string[] {
     const args = [
       '--unshare-pid',
       '--unshare-ipc',
@@ -173,11 +176,7 @@ export class Sandbox {
       '--hostname',
       'gantry-run',
     ];
-    for (const dir of SYSTEM_DIRS) {
-      const stat = await fs.lstat(dir).catch(() => undefined);
-      if (stat?.isSymbolicLink()) args.push('--symlink', await fs.readlink(dir), dir);
-      else if (stat?.isDirectory()) args.push('--ro-bind', dir, dir);
-    }
+    args.push(...this.system);
     // Directories bubblewrap makes on its own way to a mount point are the worker's alone.
     args.push('--dir', '/etc');
     for (const file of ETC_FILES) args.push('--ro-bind-try', file, file);
@@ -212,4 +211,18 @@ export class Sandbox {
     args.push('prlimit', `--nproc=${MAX_PROCESSES}`, '--');
     return args;
   }
+}
+
+/**
+ * bubblewrap's arguments for the system's directories: bound read-only where they are
+ * directories, and links again where they are links (`/bin` → `usr/bin` on merged-/usr systems).
+ */
+async function systemMounts(): Promise<string[]> {
+  const args: string[] = [];
+  for (const dir of SYSTEM_DIRS) {
+    const stat = await fs.lstat(dir).catch(() => undefined);
+    if (stat?.isSymbolicLink()) args.push('--symlink', await fs.readlink(dir), dir);
+    else if (stat?.isDirectory()) args.push('--ro-bind', dir, dir);
+  }
+  return args;
 }
