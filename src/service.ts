@@ -149,6 +149,8 @@ export async function startGantry(
           'GANTRY_ADMIN_TOKEN is set for a worker, which never uses it: keep it only in the environment of `gantry serve`',
         );
       }
+      // One set of repository readers for the runs' phases and the reconciler.
+      const workerVcs = vcsFor(database.db, await secretBox(config), config);
       const sandbox = await Sandbox.create({
         enabled: config.GANTRY_RUN_SANDBOX === 'on',
         runUser: config.GANTRY_RUN_USER,
@@ -187,7 +189,7 @@ export async function startGantry(
         runner: {
           db: database.db,
           box: await secretBox(config),
-          vcsFor: vcsFor(database.db, await secretBox(config), config),
+          vcsFor: workerVcs,
           tofuPath: requireTool('tofu', config),
           sandbox,
           // In one process the API is right here; workers elsewhere reach it as people do.
@@ -205,7 +207,7 @@ export async function startGantry(
         new RunService({
           db: database.db,
           client: temporal.client,
-          vcsFor: vcsFor(database.db, await secretBox(config), config),
+          vcsFor: workerVcs,
           runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
           logger,
         }),
