@@ -12,12 +12,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ulid } from 'ulid';
 import { createApi } from '../src/api';
+import { buildServices } from '../src/main/services';
 import { openDatabase, schema } from '../src/db';
-import { createLogger } from '../src/logger';
-import { SecretBox } from '../src/secrets';
-import { ensureSearchAttributes } from '../src/temporal/client';
-import { requireTool } from '../src/tools';
-import { RawGitProvider } from '../src/vcs/rawGit';
+import { createLogger } from '../src/platform/logger';
+import { SecretBox } from '../src/platform/secrets';
+import { ensureSearchAttributes } from '../temporal/client';
+import { requireTool } from '../src/platform/tools';
 import { startGitLabServer, type GitLabProjectRecord } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
 import { startTestTemporal } from '../test/support/temporal';
@@ -65,17 +65,20 @@ async function main() {
     server.on(
       'request',
       createApi({
-        db: database.db,
-        logger: createLogger('silent'),
-        client: temporal.client,
-        box,
+        ...buildServices({
+          db: database.db,
+          box: box,
+          client: temporal.client,
+          logger: createLogger('silent'),
+          publicUrl: url,
+          runTimeoutMs: 70 * 60_000,
+          allowFileRepositories: true,
+          opaPath: () => requireTool('opa', process.env),
+          slack: { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
+        }),
         adminToken: undefined,
-        publicUrl: url,
         accountName: 'gantry-bench',
-        runTimeoutMs: 70 * 60_000,
         maxBodyBytes: 1024 * 1024,
-        vcsFor: () => new RawGitProvider({ allowFile: true }),
-        opaPath: requireTool('opa', process.env),
         readiness: [],
       }),
     );

@@ -17,12 +17,12 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { monotonicFactory } from 'ulid';
 import { createApi } from '../src/api';
+import { buildServices } from '../src/main/services';
 import { openDatabase, schema, type DatabaseHandle } from '../src/db';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/platform/logger';
 import { RunState, RunType } from '../src/runs/types';
-import { SecretBox } from '../src/secrets';
-import { requireTool } from '../src/tools';
-import { RawGitProvider } from '../src/vcs/rawGit';
+import { SecretBox } from '../src/platform/secrets';
+import { requireTool } from '../src/platform/tools';
 
 const STACKS = 1_000;
 const RUNS_PER_STACK = 20;
@@ -133,18 +133,21 @@ async function main() {
     gantry.on(
       'request',
       createApi({
-        db: database.db,
-        logger: createLogger('silent'),
-        // The query never reaches Temporal; a lazy connection never dials this address.
-        client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
-        box: new SecretBox(randomBytes(32)),
-        adminToken,
-        publicUrl: gantryUrl,
+        ...buildServices({
+          db: database.db,
+          box: new SecretBox(randomBytes(32)),
+          // The query never reaches Temporal; a lazy connection never dials this address.
+          client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+          logger: createLogger('silent'),
+          publicUrl: gantryUrl,
+          runTimeoutMs: 70 * 60_000,
+          allowFileRepositories: true,
+          opaPath: () => requireTool('opa', process.env),
+          slack: { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
+        }),
+        adminToken: adminToken,
         accountName: 'gantry-bench',
-        runTimeoutMs: 70 * 60_000,
         maxBodyBytes: 1024 * 1024,
-        vcsFor: () => new RawGitProvider({ allowFile: true }),
-        opaPath: requireTool('opa', process.env),
         readiness: [],
       }),
     );

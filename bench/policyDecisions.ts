@@ -16,7 +16,7 @@ import path from 'node:path';
 import { StackAccess } from '../src/auth/access';
 import type { Viewer } from '../src/auth/viewer';
 import { openDatabase, schema } from '../src/db';
-import { createLogger } from '../src/logger';
+import { createLogger } from '../src/platform/logger';
 import { PolicyAccess, stackInput } from '../src/policy/access';
 import { PolicyCompiler } from '../src/policy/compiler';
 import {
@@ -26,7 +26,7 @@ import {
   type HttpPolicyInput,
 } from '../src/policy/evaluator';
 import { PolicyService } from '../src/policy/service';
-import { requireTool } from '../src/tools';
+import { requireTool } from '../src/platform/tools';
 
 const WARMUP = 2_000;
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { schema } from '../src/db';
 import { RunState } from '../src/runs/types';
-import { requireTool } from '../src/tools';
+import { requireTool } from '../src/platform/tools';
 import { createTestRepo } from '../test/support/gitRepo';
 import { startRunHarness } from '../test/support/runs';
 

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SecretBox } from '../src/secrets';
+import { SecretBox } from '../src/platform/secrets';
 import { startApiServer } from '../test/support/api';
 import { openTestDatabase } from '../test/support/database';
 import { installSlackApp, SLACK_APP, slackSettings } from '../test/support/slackApp';

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, type Config } from './platform/config';
 import { openDatabase } from './db';
-import { createLogger, type Logger } from './logger';
-import { RoleError, startGantry, type Gantry, type Role } from './service';
+import { createLogger, type Logger } from './platform/logger';
+import { RoleError, startGantry, type Gantry, type Role } from './main/roles';
 
 const USAGE = `usage: gantry <role>
 

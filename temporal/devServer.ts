@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
-import type { Logger } from '../src/logger';
+import type { Logger } from '../src/platform/logger';
 
 /**
  * The embedded Temporal: `temporal server start-dev` from the pinned CLI build, as a child

@@ -1,6 +1,6 @@
 import { and, eq, max } from 'drizzle-orm';
 import { schema, type Database } from '../../src/db';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
 
 export const MASK = '*****';

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { schema, type Database } from '../../src/db';
 import type { Stack } from '../../src/db/schema';
-import type { Logger } from '../../src/logger';
+import type { Logger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
-import { SecretBox } from '../../src/secrets';
+import { SecretBox } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import {
   issueStateCredentials,

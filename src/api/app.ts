@@ -5,8 +5,8 @@ import express, {
   type Router,
 } from 'express';
 import { pinoHttp } from 'pino-http';
-import type { Logger } from '../logger';
-import type { Metrics } from '../metrics';
+import type { Logger } from '../platform/logger';
+import type { Metrics } from '../platform/metrics';
 
 /** Something /readyz checks: it is ready when `check` resolves. */
 export interface ReadinessCheck {

@@ -4,7 +4,7 @@ import { ulid } from 'ulid';
 import { schema, type Database } from '../db';
 import type { ApiKey } from '../db/schema';
 import { NotFoundError } from '../runs/service';
-import { sha256Hex } from '../secrets';
+import { sha256Hex } from '../platform/secrets';
 import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from './tokens';
 import { AuthenticationError, type Viewer } from './viewer';

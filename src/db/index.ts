@@ -7,8 +7,8 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
-import { lockDirectory } from '../embedded';
-import type { Logger } from '../logger';
+import { lockDirectory } from '../platform/embedded';
+import type { Logger } from '../platform/logger';
 import * as schema from './schema';
 
 export { schema };

@@ -1,11 +1,11 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
 import { schema, type Database } from '../db';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import { RunType } from '../runs/types';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 import { GitLabError, type GitLabApi } from './api';
-import { withClaim } from './feedbackClaim';
+import { withClaim } from '../db/lease';
 import { GitLabIntegrationService } from './integration';
 import {
   commitDescription,

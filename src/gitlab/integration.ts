@@ -5,7 +5,7 @@ import { AuthenticationError, type Viewer } from '../auth/viewer';
 import { schema, type Database } from '../db';
 import type { GitLabIntegrationRow } from '../db/schema';
 import { ConflictError } from '../runs/service';
-import { sha256Hex, type SecretBox } from '../secrets';
+import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { InvalidInputError } from '../stacks/service';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
 

@@ -43,7 +43,12 @@ const PACKAGE_LINE = /^[ \t]*package\s+([^\s#]+)/m;
 export class PolicyCompiler {
   private capabilitiesJson: Promise<string> | undefined;
 
-  constructor(private readonly opaPath: string) {}
+  /** `opa` is the binary, or finds it when the first policy is compiled. */
+  constructor(private readonly opaBinary: string | (() => string)) {}
+
+  private get opaPath(): string {
+    return typeof this.opaBinary === 'string' ? this.opaBinary : this.opaBinary();
+  }
 
   async compile(body: string): Promise<CompiledPolicy> {
     const packageName = PACKAGE_LINE.exec(body)?.[1];

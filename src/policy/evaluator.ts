@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { AccessLevel } from '../auth/access';
 import { schema, type Database } from '../db';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import { timeBuiltins } from './builtins';
 import { POLICY_PACKAGE } from './compiler';
 

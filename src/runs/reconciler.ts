@@ -1,4 +1,4 @@
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { RunService } from './service';
 
 // How often the runs stored while Temporal was unreachable are looked for.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { schema, type Database } from '../db';
 import type { Stack } from '../db/schema';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { ConflictError, type RunService } from '../runs/service';
 import { RunType } from '../runs/types';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { SlackInstallations } from './installations';
 
 // The envelopes Gantry acts on; every other event is acknowledged and left alone.

@@ -1,10 +1,10 @@
 import escapeHtml from 'escape-html';
 import express, { type Router } from 'express';
 import type { Database } from '../db';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { PolicyAccess } from '../policy/access';
 import type { RunService } from '../runs/service';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 import { slackCommandsHandler } from './commands';
 import { slackEventsHandler } from './events';
 import { slackInstallRouter } from './install';

@@ -11,8 +11,8 @@ import {
 import { WebAPIHTTPError, WebAPIPlatformError, WebAPIRequestError } from '@slack/web-api';
 import escapeHtml from 'escape-html';
 import express, { type Router } from 'express';
-import type { Logger } from '../logger';
-import type { SecretBox } from '../secrets';
+import type { Logger } from '../platform/logger';
+import type { SecretBox } from '../platform/secrets';
 import { INSTALL_GRANT_MINUTES, installGrantProblem } from './installGrant';
 import { UnsupportedInstallationError, type SlackInstallations } from './installations';
 import { slackLogger } from './logger';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 
 /** How long an install link from the slackIntegration query works. */
 export const INSTALL_GRANT_MINUTES = 10;

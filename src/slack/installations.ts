@@ -3,7 +3,7 @@ import { and, asc, eq, inArray } from 'drizzle-orm';
 import { schema, type Database } from '../db';
 import type { SlackInstallationRow } from '../db/schema';
 import { NotFoundError } from '../runs/service';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 import { signInstallGrant } from './installGrant';
 
 /** A workspace the app is installed in, as admins see it: nothing secret. */

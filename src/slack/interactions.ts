@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { ConflictError, NotFoundError, type RunService } from '../runs/service';
 import { postReply } from './replies';

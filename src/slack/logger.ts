@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/web-api';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 
 /**
  * Slack's libraries log through this into Gantry's log. Their debug lines are dropped: they

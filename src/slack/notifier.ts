@@ -2,11 +2,11 @@ import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
 import { schema, type Database } from '../db';
-import { withClaim } from '../gitlab/feedbackClaim';
+import { withClaim } from '../db/lease';
 import { runUrl } from '../gitlab/feedback';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import { RunState } from '../runs/types';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 import { SlackInstallations } from './installations';
 import { runMessage, type MessageRun } from './runMessage';
 

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 
 /** Slack gives an app 3 s to answer; what is not ready by this goes to response_url instead. */
 const ACK_DEADLINE_MS = 2_000;

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { lt, sql } from 'drizzle-orm';
 import type { Request, RequestHandler } from 'express';
-import { BodyTooLargeError, readRawBody } from '../api/rawBody';
+import { BodyTooLargeError, readRawBody } from '../platform/http';
 import { schema, type Database } from '../db';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */

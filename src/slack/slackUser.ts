@@ -1,6 +1,6 @@
 import { WebClient, type UsersInfoResponse } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '../logger';
+import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { INSTALL_GRANT_MINUTES } from './installGrant';
 import type { SlackInstallations } from './installations';

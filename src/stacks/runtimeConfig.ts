@@ -1,7 +1,7 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { schema, type Database } from '../db';
 import type { ConfigElementRow } from '../db/schema';
-import type { SecretBox } from '../secrets';
+import type { SecretBox } from '../platform/secrets';
 
 /**
  * Variables Gantry sets for every run: a stack's or context's config may not set them, since

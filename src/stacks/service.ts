@@ -5,7 +5,7 @@ import { schema, type Database } from '../db';
 import type { ConfigElementRow, Context, Stack } from '../db/schema';
 import { ConflictError, NotFoundError } from '../runs/service';
 import { RunState, TERMINAL_STATES } from '../runs/types';
-import { sha256Hex, type SecretBox } from '../secrets';
+import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { repositoryProblem } from '../vcs/rawGit';
 import { isReservedVariable } from './runtimeConfig';
 import { parseState, storeState } from '../state/store';

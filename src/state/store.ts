@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import { schema, type Database } from '../db';
-import { sha256Hex } from '../secrets';
+import { sha256Hex } from '../platform/secrets';
 
 /**
  * Gantry as the state store of stacks that let it manage their state: every version kept,

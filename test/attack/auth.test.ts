@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { schema } from '../../src/db';
-import { SecretBox, sha256Hex } from '../../src/secrets';
+import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { startApiServer, type ApiServer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';

@@ -12,7 +12,7 @@ import {
 import { WorkspaceError } from '../../activities/runner/workspace';
 import { schema } from '../../src/db';
 import { RunState, RunType } from '../../src/runs/types';
-import { SecretBox, sha256Hex } from '../../src/secrets';
+import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { latestState, storeState } from '../../src/state/store';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';

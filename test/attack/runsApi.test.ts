@@ -5,7 +5,7 @@ import { ConflictError, RunService } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer } from '../support/api';
 import { StackService } from '../../src/stacks/service';
-import { TASK_QUEUE } from '../../src/temporal/client';
+import { TASK_QUEUE } from '../../temporal/client';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import { runWorkflow, runWorkflowId } from '../../workflows/run';
 import { freePort } from '../support/ports';

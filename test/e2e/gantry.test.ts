@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
-import { TASK_QUEUE } from '../../src/temporal/client';
+import { TASK_QUEUE } from '../../temporal/client';
 import { isAlive } from '../../temporal/devServer';
 import { processesUsing, runGantry, userEnv, waitForReady } from '../support/processes';
 import { freePort } from '../support/ports';

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { schema } from '../../src/db';
 import { RunState } from '../../src/runs/types';
-import { sha256Hex } from '../../src/secrets';
+import { sha256Hex } from '../../src/platform/secrets';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SecretBox } from '../../src/secrets';
+import { SecretBox } from '../../src/platform/secrets';
 import { startApiServer, type ApiServer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
-import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/metrics';
-import { connectTemporal, type TemporalHandle } from '../../src/temporal/client';
+import { createLogger } from '../../src/platform/logger';
+import { createMetrics } from '../../src/platform/metrics';
+import { connectTemporal, type TemporalHandle } from '../../temporal/client';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { startTestTemporal, type TestTemporal } from '../support/temporal';
 

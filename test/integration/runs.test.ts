@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { schema } from '../../src/db';
 import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
-import { sha256Hex } from '../../src/secrets';
+import { sha256Hex } from '../../src/platform/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { schema } from '../../src/db';
-import { SecretBox, sha256Hex } from '../../src/secrets';
+import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 

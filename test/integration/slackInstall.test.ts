@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { schema } from '../../src/db';
-import { SecretBox } from '../../src/secrets';
+import { SecretBox } from '../../src/platform/secrets';
 import { oauthStateSecret } from '../../src/slack/install';
 import { signInstallGrant } from '../../src/slack/installGrant';
 import { startApiServer, type ApiServer } from '../support/api';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { schema } from '../../src/db';
 import { ConflictError, NotFoundError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
-import { SecretBox, sha256Hex } from '../../src/secrets';
+import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import { InvalidInputError, slugOf, StackService } from '../../src/stacks/service';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';

@@ -7,7 +7,7 @@ import { BACKEND_OVERRIDE_FILE, backendOverride } from '../../activities/runner/
 import { schema } from '../../src/db';
 import { RunState, RunType } from '../../src/runs/types';
 import { issueStateCredentials } from '../../src/state/store';
-import { requireTool } from '../../src/tools';
+import { requireTool } from '../../src/platform/tools';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 import { startStateServer, type StateServer } from '../support/stateServer';
 

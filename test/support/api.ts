@@ -4,12 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { createApi } from '../../src/api';
 import type { Database } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import type { SecretBox } from '../../src/secrets';
+import { createLogger } from '../../src/platform/logger';
+import type { SecretBox } from '../../src/platform/secrets';
 import type { SlackSettings } from '../../src/slack';
-import { requireTool } from '../../src/tools';
-import { GitLabIntegrationService } from '../../src/gitlab/integration';
-import { vcsProviders } from '../../src/vcs/providers';
+import { requireTool } from '../../src/platform/tools';
+import { buildServices } from '../../src/main/services';
 import type { RunHarness } from './runs';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
@@ -57,29 +56,22 @@ export async function startApiServer(
   server.on(
     'request',
     createApi({
-      db: options.db ?? harness.database.db,
-      logger: createLogger('silent'),
-      client,
-      box: harness.box,
+      ...buildServices({
+        db: options.db ?? harness.database.db,
+        box: harness.box,
+        client,
+        logger: createLogger('silent'),
+        publicUrl: url,
+        runTimeoutMs: 70 * 60_000,
+        // Test repositories are directories of this machine.
+        allowFileRepositories: true,
+        opaPath: () => requireTool('opa', process.env),
+        slack: options.slack ?? { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
+      }),
       adminToken,
-      publicUrl: url,
       accountName: 'gantry-test',
-      runTimeoutMs: 70 * 60_000,
       maxBodyBytes: 64 * 1024,
-      vcsFor: vcsProviders(
-        () =>
-          new GitLabIntegrationService({
-            db: options.db ?? harness.database.db,
-            box: harness.box,
-            publicUrl: url,
-          }).api(),
-        { allowFile: true },
-      ),
-      // Test repositories are directories of this machine.
-      allowFileRepositories: true,
-      opaPath: requireTool('opa', process.env),
       readiness: [],
-      ...(options.slack ? { slack: options.slack } : {}),
     }),
   );
   const api: ApiServer = {

@@ -5,17 +5,14 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
 import { schema } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import { RunService } from '../../src/runs/service';
+import { createLogger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
-import { SecretBox } from '../../src/secrets';
-import { ensureSearchAttributes } from '../../src/temporal/client';
-import { startGantryWorkers, type RunningWorker } from '../../src/temporal/worker';
-import { requireTool } from '../../src/tools';
-import { createGitLabFeedback } from '../../src/gitlab/feedback';
-import { GitLabIntegrationService } from '../../src/gitlab/integration';
-import { createSlackNotifier } from '../../src/slack/notifier';
-import { vcsProviders } from '../../src/vcs/providers';
+import { SecretBox } from '../../src/platform/secrets';
+import { ensureSearchAttributes } from '../../temporal/client';
+import { startGantryWorkers, type RunningWorker } from '../../temporal/worker';
+import { requireTool } from '../../src/platform/tools';
+import { buildServices, workerActivities } from '../../src/main/services';
+import type { RunService } from '../../src/runs/service';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
@@ -96,26 +93,26 @@ export async function startRunHarness(
   const sandbox = await testSandbox();
   const stateServer = await startStateServer(database.db);
   const apiUrl = stateServer.url;
-  // GitLab stacks read the GitLab a test connects with gitlabIntegrationSetup.
-  const gitlab = new GitLabIntegrationService({ db: database.db, box, publicUrl: apiUrl });
-  // Test repositories are directories of this machine.
-  const vcsFor = vcsProviders(() => gitlab.api(), { allowFile: true });
+  // Built as the processes build them; GitLab stacks read the GitLab a test connects with
+  // gitlabIntegrationSetup, and test repositories are directories of this machine.
+  const services = buildServices({
+    db: database.db,
+    box,
+    client: temporal.client,
+    logger,
+    publicUrl: apiUrl,
+    runTimeoutMs: options.runTimeoutMs ?? 70 * 60_000,
+    allowFileRepositories: true,
+    opaPath: () => requireTool('opa', process.env),
+    slack: {
+      apiUrl: options.slackNotifications?.slackApiUrl ?? 'http://127.0.0.1:1/api/',
+      command: '/gantry',
+    },
+  });
   const notifiers = [
     ...(options.notifiers ?? []),
-    ...(options.gitlabFeedback
-      ? [createGitLabFeedback({ db: database.db, box, publicUrl: apiUrl, logger })]
-      : []),
-    ...(options.slackNotifications
-      ? [
-          createSlackNotifier({
-            db: database.db,
-            box,
-            publicUrl: apiUrl,
-            logger,
-            slackApiUrl: options.slackNotifications.slackApiUrl,
-          }),
-        ]
-      : []),
+    ...(options.gitlabFeedback ? [services.runSinks.gitlab] : []),
+    ...(options.slackNotifications ? [services.runSinks.slack] : []),
   ];
 
   const harness: RunHarness = {
@@ -125,31 +122,29 @@ export async function startRunHarness(
     apiUrl,
     workRoot,
     workers: [],
-    service: new RunService({
-      db: database.db,
-      client: temporal.client,
-      vcsFor,
-      runTimeoutMs: options.runTimeoutMs ?? 70 * 60_000,
-    }),
+    service: services.runs,
     async startWorkers() {
       harness.workers = await startGantryWorkers({
         address: temporal.address,
         namespace: temporal.namespace,
-        db: database.db,
         logger,
-        client: temporal.client,
-        notifiers,
-        runner: {
-          db: database.db,
-          box,
-          vcsFor,
-          tofuPath: requireTool('tofu', process.env),
-          sandbox,
-          apiUrl,
-          workRoot,
-          silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
-          logger,
-        },
+        activities: (workerQueue) =>
+          workerActivities(
+            services,
+            {
+              db: database.db,
+              box,
+              vcsFor: services.vcsFor,
+              tofuPath: requireTool('tofu', process.env),
+              sandbox,
+              apiUrl,
+              workRoot,
+              silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
+              logger,
+            },
+            workerQueue,
+            notifiers,
+          ),
       });
     },
     async stopWorkers() {

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/api/app';
 import { stateRouter } from '../../src/api/state';
 import type { Database } from '../../src/db';
-import { createLogger } from '../../src/logger';
-import { createMetrics } from '../../src/metrics';
+import { createLogger } from '../../src/platform/logger';
+import { createMetrics } from '../../src/platform/metrics';
 
 export interface StateServer {
   /** The API's base URL: the state backend is at `${url}/state/<stackId>`. */

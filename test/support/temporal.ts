@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
-import { requireTool } from '../../src/tools';
+import { requireTool } from '../../src/platform/tools';
 import { freePort } from './ports';
 
 export interface TestTemporal {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SecretBox, sha256Hex } from '../../src/secrets';
+import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 
 describe('SecretBox', () => {
   const box = new SecretBox(randomBytes(32));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { findTool, projectRoot, requireTool } from '../../src/tools';
+import { findTool, projectRoot, requireTool } from '../../src/platform/tools';
 
 /**
  * A copy of tools/ in an empty project, so the script sees no .tools/bin and no cache, and a

@@ -13,7 +13,7 @@ import { createHandler } from 'graphql-http/lib/use/express';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER, AuthenticationError } from '../../auth/viewer';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../platform/logger';
 import { graphiqlRouter } from '../graphiql';
 import { inputProblem } from '../input';
 import type { GraphQLContext } from './context';

@@ -2,15 +2,18 @@ import type { ApiKeyService } from '../../auth/apiKeys';
 import type { TokenIssuer } from '../../auth/tokens';
 import type { Database } from '../../db';
 import type { GitLabIntegrationService } from '../../gitlab/integration';
-import type { Logger } from '../../logger';
+import type { Logger } from '../../platform/logger';
 import type { PolicyAccess } from '../../policy/access';
 import type { PolicyService } from '../../policy/service';
 import type { RunService } from '../../runs/service';
-import type { SlackInstallations } from '../../slack';
+import type { SlackInstallations, SlackSettings } from '../../slack';
 import type { StackService } from '../../stacks/service';
 import type { StateUploads } from '../../state/uploads';
 
-/** What the API is built on; one set per process, shared by all requests. */
+/**
+ * What the API is built on: one set per process (src/main/services.ts builds it), shared by
+ * all requests.
+ */
 export interface ApiServices {
   db: Database;
   logger: Logger;
@@ -24,7 +27,7 @@ export interface ApiServices {
   /** Stack access policies, adding to and taking from what teams give. */
   access: PolicyAccess;
   /** The workspaces the Slack app is installed in, and the SLACK_* variables it still lacks. */
-  slack: { installations: SlackInstallations; missingSettings: string[] };
+  slack: { settings: SlackSettings; installations: SlackInstallations; missingSettings: string[] };
   /** GANTRY_ADMIN_TOKEN, or the one generated into the data dir. */
   adminToken: string | undefined;
   accountName: string;

@@ -8,7 +8,7 @@ import { PolicyAccess } from '../../../src/policy/access';
 import { PolicyCompiler } from '../../../src/policy/compiler';
 import { PolicyEvaluator } from '../../../src/policy/evaluator';
 import { PolicyService } from '../../../src/policy/service';
-import { requireTool } from '../../../src/tools';
+import { requireTool } from '../../../src/platform/tools';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../../support/database';
 
 const alice: Viewer = { id: 'alice', name: 'Alice', admin: false, teams: ['ops'], avatarURL: '' };

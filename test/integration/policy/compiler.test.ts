@@ -7,7 +7,7 @@ import {
   type HttpPolicyInput,
   type SlackInput,
 } from '../../../src/policy/evaluator';
-import { requireTool } from '../../../src/tools';
+import { requireTool } from '../../../src/platform/tools';
 
 const compiler = new PolicyCompiler(requireTool('opa', process.env));
 const examples = path.join(__dirname, '../../../policies');

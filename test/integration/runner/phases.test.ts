@@ -15,7 +15,7 @@ import { MASK } from '../../../activities/runner/logs';
 import { InterruptedError } from '../../../activities/runner/process';
 import { schema } from '../../../src/db';
 import { RunState, RunType } from '../../../src/runs/types';
-import { SecretBox, sha256Hex } from '../../../src/secrets';
+import { SecretBox, sha256Hex } from '../../../src/platform/secrets';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 import { createTestRepo, type TestRepo } from '../../support/gitRepo';
 import { startStateServer, type StateServer } from '../../support/stateServer';

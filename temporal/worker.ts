@@ -7,8 +7,7 @@ import {
 } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { createActivities, type ActivityDependencies } from '../../activities';
-import type { Logger } from '../logger';
+import type { Logger } from '../src/platform/logger';
 import { TASK_QUEUE } from './client';
 
 export interface WorkerOptions {
@@ -102,15 +101,19 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
  * worker can do; this process's own queue takes the phases that need the workspace it
  * initialized.
  */
-export async function startGantryWorkers(
-  options: Omit<ActivityDependencies, 'workerQueue'> & { address: string; namespace: string },
-): Promise<RunningWorker[]> {
+export async function startGantryWorkers(options: {
+  address: string;
+  namespace: string;
+  logger: Logger;
+  /** The activities of both queues, given the name of this process's own queue. */
+  activities: (workerQueue: string) => { shared: object; sticky: object };
+}): Promise<RunningWorker[]> {
   const workerQueue = `${TASK_QUEUE}/worker/${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
-  const activities = createActivities({ ...options, workerQueue });
+  const activities = options.activities(workerQueue);
   const started: RunningWorker[] = [];
   try {
     for (const queue of [
-      { workflowsPath: require.resolve('../../workflows'), activities: activities.shared },
+      { workflowsPath: require.resolve('../workflows'), activities: activities.shared },
       { taskQueue: workerQueue, activities: activities.sticky },
     ]) {
       started.push(

@@ -2,29 +2,20 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { startDevServer, type DevServer } from '../temporal/devServer';
-import { createApi } from './api';
-import type { Config } from './config';
-import { openDatabase, type DatabaseHandle } from './db';
-import { loadOrCreateSecret, lockDirectory } from './embedded';
-import type { Logger } from './logger';
-import { SecretBox } from './secrets';
-import {
-  connectTemporal,
-  ensureSearchAttributes,
-  TASK_QUEUE,
-  type TemporalHandle,
-} from './temporal/client';
-import { startGantryWorkers } from './temporal/worker';
-import { ensureTools, requireTool } from './tools';
-import { createGitLabFeedback } from './gitlab/feedback';
-import { GitLabIntegrationService } from './gitlab/integration';
-import { createSlackNotifier } from './slack/notifier';
-import { vcsProviders } from './vcs/providers';
-import { startRunReconciler } from './runs/reconciler';
-import { RunService } from './runs/service';
-import { Sandbox } from '../activities/runner/sandbox';
-import { claimWorkRoot } from '../activities/runner/workspace';
+import { Sandbox } from '../../activities/runner/sandbox';
+import { claimWorkRoot } from '../../activities/runner/workspace';
+import { connectTemporal, ensureSearchAttributes, TASK_QUEUE } from '../../temporal/client';
+import { startDevServer, type DevServer } from '../../temporal/devServer';
+import { startGantryWorkers } from '../../temporal/worker';
+import { createApi } from '../api';
+import { openDatabase } from '../db';
+import type { Config } from '../platform/config';
+import { loadOrCreateSecret, lockDirectory } from '../platform/embedded';
+import type { Logger } from '../platform/logger';
+import { SecretBox } from '../platform/secrets';
+import { ensureTools, requireTool } from '../platform/tools';
+import { startRunReconciler } from '../runs/reconciler';
+import { buildServices, workerActivities } from './services';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -141,6 +132,23 @@ export async function startGantry(
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
     stops.push({ name: 'temporal client', stop: () => temporal.close() });
+    const services = buildServices({
+      db: database.db,
+      box: await secretBox(config),
+      client: temporal.client,
+      logger,
+      publicUrl: config.publicUrl,
+      runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
+      allowFileRepositories: config.GANTRY_ALLOW_FILE_REPOSITORIES,
+      opaPath: () => requireTool('opa', config),
+      slack: {
+        clientId: config.SLACK_CLIENT_ID,
+        clientSecret: config.SLACK_CLIENT_SECRET,
+        signingSecret: config.SLACK_SIGNING_SECRET,
+        apiUrl: config.SLACK_API_URL,
+        command: config.GANTRY_SLACK_COMMAND,
+      },
+    });
 
     if (role === 'all' || role === 'worker') {
       await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
@@ -149,8 +157,6 @@ export async function startGantry(
           'GANTRY_ADMIN_TOKEN is set for a worker, which never uses it: keep it only in the environment of `gantry serve`',
         );
       }
-      // One set of repository readers for the runs' phases and the reconciler.
-      const workerVcs = vcsFor(database.db, await secretBox(config), config);
       const sandbox = await Sandbox.create({
         enabled: config.GANTRY_RUN_SANDBOX === 'on',
         runUser: config.GANTRY_RUN_USER,
@@ -165,54 +171,29 @@ export async function startGantry(
           "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
         );
       }
+      const runner = {
+        db: database.db,
+        box: services.box,
+        vcsFor: services.vcsFor,
+        tofuPath: requireTool('tofu', config),
+        sandbox,
+        // In one process the API is right here; workers elsewhere reach it as people do.
+        apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
+        workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
+        silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
+        logger,
+      };
       const workers = await startGantryWorkers({
         address: config.temporalAddress,
         namespace: config.TEMPORAL_NAMESPACE,
-        db: database.db,
         logger,
-        client: temporal.client,
-        notifiers: [
-          createGitLabFeedback({
-            db: database.db,
-            box: await secretBox(config),
-            publicUrl: config.publicUrl,
-            logger,
-          }),
-          createSlackNotifier({
-            db: database.db,
-            box: await secretBox(config),
-            publicUrl: config.publicUrl,
-            logger,
-            slackApiUrl: config.SLACK_API_URL,
-          }),
-        ],
-        runner: {
-          db: database.db,
-          box: await secretBox(config),
-          vcsFor: workerVcs,
-          tofuPath: requireTool('tofu', config),
-          sandbox,
-          // In one process the API is right here; workers elsewhere reach it as people do.
-          apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
-          workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
-          silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
-          logger,
-        },
+        activities: (workerQueue) => workerActivities(services, runner, workerQueue),
       });
       for (const worker of workers) {
         stops.push({ name: 'worker', stop: () => worker.stop() });
         void worker.done.then(() => fail(new Error('a Temporal worker stopped')), fail);
       }
-      const reconciler = startRunReconciler(
-        new RunService({
-          db: database.db,
-          client: temporal.client,
-          vcsFor: workerVcs,
-          runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
-          logger,
-        }),
-        logger,
-      );
+      const reconciler = startRunReconciler(services.runs, logger);
       stops.push({ name: 'run reconciler', stop: () => reconciler.stop() });
       logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
       step();
@@ -226,15 +207,22 @@ export async function startGantry(
         adminToken = await loadOrCreateSecret(config.dataDir, 'admin-token');
         adminTokenFile = path.join(config.dataDir, 'admin-token');
       }
+      if (!adminToken) {
+        logger.warn(
+          'no GANTRY_ADMIN_TOKEN: nobody can act as admin until it is set (admins create API keys and stacks)',
+        );
+      }
       const server = await listen(
         config.PORT,
-        createHttpHandler({
-          config,
-          logger,
-          database,
-          temporal,
-          box: await secretBox(config),
+        createApi({
+          ...services,
           adminToken,
+          accountName: config.accountName,
+          maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
+          readiness: [
+            { name: 'database', check: () => database.ping() },
+            { name: 'temporal', check: () => temporal.ping() },
+          ],
         }),
       );
       stops.push({ name: 'http server', stop: () => closeServer(server) });
@@ -324,53 +312,6 @@ async function secretBox(config: Config): Promise<SecretBox> {
     'GANTRY_ENCRYPTION_KEY must be set when DATABASE_URL is: every Gantry process needs the same key ' +
       'for secrets at rest (generate one with `openssl rand -base64 32`)',
   );
-}
-
-function createHttpHandler(parts: {
-  config: Config;
-  logger: Logger;
-  database: DatabaseHandle;
-  temporal: TemporalHandle;
-  box: SecretBox;
-  adminToken: string | undefined;
-}) {
-  const { config, database, temporal } = parts;
-  if (!parts.adminToken) {
-    parts.logger.warn(
-      'no GANTRY_ADMIN_TOKEN: nobody can act as admin until it is set (admins create API keys and stacks)',
-    );
-  }
-  return createApi({
-    db: database.db,
-    logger: parts.logger,
-    client: temporal.client,
-    box: parts.box,
-    adminToken: parts.adminToken,
-    publicUrl: config.publicUrl,
-    accountName: config.accountName,
-    runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
-    maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
-    vcsFor: vcsFor(database.db, parts.box, config),
-    allowFileRepositories: config.GANTRY_ALLOW_FILE_REPOSITORIES,
-    opaPath: requireTool('opa', config),
-    slack: {
-      clientId: config.SLACK_CLIENT_ID,
-      clientSecret: config.SLACK_CLIENT_SECRET,
-      signingSecret: config.SLACK_SIGNING_SECRET,
-      apiUrl: config.SLACK_API_URL,
-      command: config.GANTRY_SLACK_COMMAND,
-    },
-    readiness: [
-      { name: 'database', check: () => database.ping() },
-      { name: 'temporal', check: () => temporal.ping() },
-    ],
-  });
-}
-
-/** Where stacks' code comes from: any git remote, or the connected GitLab. */
-function vcsFor(db: DatabaseHandle['db'], box: SecretBox, config: Config) {
-  const gitlab = new GitLabIntegrationService({ db, box, publicUrl: config.publicUrl });
-  return vcsProviders(() => gitlab.api(), { allowFile: config.GANTRY_ALLOW_FILE_REPOSITORIES });
 }
 
 async function listen(port: number, handler: http.RequestListener): Promise<http.Server> {

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { searchAttributeKeys } from '../../temporal/searchAttributes';
+import { searchAttributeKeys } from './searchAttributes';
 
 export const TASK_QUEUE = 'gantry';
 const PING_TIMEOUT_MS = 2_000;

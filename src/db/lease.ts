@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
-import { schema, type Database } from '../db';
+import { schema, type Database } from './index';
 
 /** The tables whose rows a delivery claims while it talks to GitLab or Slack. */
 export type ClaimedTable =

@@ -4,7 +4,7 @@ import path from 'node:path';
 
 export type ToolName = 'temporal' | 'opa' | 'tofu';
 
-export const projectRoot = path.resolve(__dirname, '..');
+export const projectRoot = path.resolve(__dirname, '..', '..');
 
 const envVars = {
   temporal: 'GANTRY_TEMPORAL_CLI',

@@ -1,0 +1,109 @@
+import type { Client } from '@temporalio/client';
+import { createActivities, type RunNotifier } from '../../activities';
+import type { RunnerDependencies } from '../../activities/runner/phases';
+import { ApiKeyService } from '../auth/apiKeys';
+import { TokenIssuer } from '../auth/tokens';
+import type { Database } from '../db';
+import { createGitLabFeedback } from '../gitlab/feedback';
+import { GitLabIntegrationService } from '../gitlab/integration';
+import type { Logger } from '../platform/logger';
+import type { SecretBox } from '../platform/secrets';
+import { PolicyAccess } from '../policy/access';
+import { PolicyCompiler } from '../policy/compiler';
+import { PolicyEvaluator } from '../policy/evaluator';
+import { PolicyService } from '../policy/service';
+import { RunService } from '../runs/service';
+import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
+import { createSlackNotifier } from '../slack/notifier';
+import { StackService } from '../stacks/service';
+import { StateUploads } from '../state/uploads';
+import { vcsProviders } from '../vcs/providers';
+
+/** What every service of a Gantry process is built from. */
+export interface ServiceSettings {
+  db: Database;
+  box: SecretBox;
+  client: Client;
+  logger: Logger;
+  /** The address people and GitLab reach this Gantry at; run links start with it. */
+  publicUrl: string;
+  runTimeoutMs: number;
+  /** Whether RAW_GIT stacks may name file:// repositories on the workers' disks. */
+  allowFileRepositories: boolean;
+  /** The opa binary, which compiles policies as they are written (found when first needed). */
+  opaPath: string | (() => string);
+  /** The Slack app; without its credentials the /slack routes say what is missing. */
+  slack: SlackSettings;
+}
+
+/**
+ * The composition root: every service of a process, each built once. The process roles, the
+ * test harness and the benchmarks all build their services here, so they run the same wiring.
+ */
+export function buildServices(settings: ServiceSettings) {
+  const { db, box, logger, publicUrl } = settings;
+  const gitlab = new GitLabIntegrationService({ db, box, publicUrl });
+  // Where stacks' code comes from: any git remote, or the connected GitLab.
+  const vcsFor = vcsProviders(() => gitlab.api(), {
+    allowFile: settings.allowFileRepositories,
+  });
+  const runs = new RunService({
+    db,
+    client: settings.client,
+    vcsFor,
+    runTimeoutMs: settings.runTimeoutMs,
+    logger,
+  });
+  return {
+    db,
+    box,
+    logger,
+    client: settings.client,
+    publicUrl,
+    gitlab,
+    vcsFor,
+    runs,
+    stacks: new StackService({ db, box, allowFileRepositories: settings.allowFileRepositories }),
+    apiKeys: new ApiKeyService(db),
+    tokens: new TokenIssuer(box.deriveKey('jwt')),
+    uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
+    policies: new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) }),
+    // One instance, so GraphQL and Slack share its compiled policies.
+    access: new PolicyAccess({ db, evaluator: new PolicyEvaluator({ db, logger }) }),
+    slack: {
+      settings: settings.slack,
+      installations: new SlackInstallations({ db, box }),
+      missingSettings: missingSlackSettings(settings.slack),
+    },
+    /** What is told about every transition of every run. */
+    runSinks: {
+      gitlab: createGitLabFeedback({ db, box, publicUrl, logger }),
+      slack: createSlackNotifier({
+        db,
+        box,
+        publicUrl,
+        logger,
+        slackApiUrl: settings.slack.apiUrl,
+      }),
+    },
+  };
+}
+
+export type Services = ReturnType<typeof buildServices>;
+
+/** The activities of a worker process, over its services and its run phases' dependencies. */
+export function workerActivities(
+  services: Services,
+  runner: RunnerDependencies,
+  workerQueue: string,
+  notifiers: RunNotifier[] = [services.runSinks.gitlab, services.runSinks.slack],
+) {
+  return createActivities({
+    db: services.db,
+    logger: services.logger,
+    client: services.client,
+    runner,
+    workerQueue,
+    notifiers,
+  });
+}

@@ -1,0 +1,77 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RunState, RunType } from './types';
+
+/**
+ * What the run and stack-lock workflows accept and answer: their inputs, ids and messages.
+ * The run service and the activities talk to the workflows through these definitions only, so
+ * they never import workflow code; the workflows register handlers for the same definitions.
+ */
+
+export interface RunInput {
+  runId: string;
+  stackId: string;
+  type: RunType;
+  triggeredBy: string | null;
+  /** Time the active phases may take together; waiting for a decision does not count. */
+  runTimeoutMs: number;
+}
+
+export interface DecisionInput {
+  username: string;
+}
+
+export interface RunStatus {
+  state: RunState;
+}
+
+/**
+ * Confirm and discard are Updates: the caller learns at once whether its decision took effect,
+ * and the validator refuses a late or second decision before anything is written to history.
+ */
+export const confirmUpdate = defineUpdate<RunStatus, [DecisionInput]>('confirm');
+export const discardUpdate = defineUpdate<RunStatus, [DecisionInput]>('discard');
+/** runCancel: only a run still waiting in QUEUED. */
+export const cancelUpdate = defineUpdate<RunStatus, [DecisionInput]>('cancel');
+/** runStop: interrupts the tool of a run that is initializing or planning. */
+export const stopUpdate = defineUpdate<RunStatus, [DecisionInput]>('stop');
+/**
+ * The same decisions as a Signal, which Temporal keeps while no worker runs: a caller that
+ * could not reach a worker in time sends this, and the run applies it if it is still valid.
+ */
+export const decisionSignal =
+  defineSignal<[DecisionInput & { decision: 'confirm' | 'discard' | 'cancel' | 'stop' }]>(
+    'decision',
+  );
+export const runStatusQuery = defineQuery<RunStatus>('runStatus');
+
+export function runWorkflowId(stackId: string, runId: string): string {
+  return `run/${stackId}/${runId}`;
+}
+
+export interface LockRequest {
+  runId: string;
+  /** The run workflow to tell when the lock is its. */
+  workflowId: string;
+  triggeredBy: string | null;
+}
+
+export interface StackLockState {
+  stackId: string;
+  holder?: LockRequest;
+  queue: LockRequest[];
+  lockedBy: string | null;
+}
+
+/** A run asks for the lock; it is told by `lockGrantedSignal` when it has it. */
+export const acquireLockSignal = defineSignal<[LockRequest]>('acquireLock');
+/** A run gives the lock back, or gives up its place in the queue. */
+export const releaseLockSignal = defineSignal<[{ runId: string }]>('releaseLock');
+/** A person locked or unlocked the stack. */
+export const setLockedBySignal = defineSignal<[{ lockedBy: string | null }]>('setLockedBy');
+/** Sent to a run workflow: the stack's lock is now held by it. */
+export const lockGrantedSignal = defineSignal('lockGranted');
+export const stackLockStateQuery = defineQuery<StackLockState>('stackLockState');
+
+export function stackLockWorkflowId(stackId: string): string {
+  return `stack/${stackId}`;
+}
