@@ -2,6 +2,7 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/db/schema.ts',
+  // Every noun declares its own tables; the migrations cover them all.
+  schema: './src/*/tables.ts',
   out: './src/db/migrations',
 });

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { schema, type Database } from '../src/db';
+import type { Database } from '../src/db';
 import type { Logger } from '../src/platform/logger';
 import { isTerminal, type RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../temporal/client';
@@ -28,6 +28,8 @@ import {
 import { OutputLimitError, SilenceError } from './runner/process';
 import { SandboxUnavailableError } from './runner/sandbox';
 import { WorkspaceError } from './runner/workspace';
+import * as runsTables from '../src/runs/tables';
+import * as stacksTables from '../src/stacks/tables';
 
 /** Something told about every transition of every run: GitLab, Slack. Throws to be retried. */
 export type RunNotifier = (event: RunEvent) => Promise<void>;
@@ -148,9 +150,9 @@ export function createActivities(deps: ActivityDependencies) {
         // A run that ended in the database (canceled while its workflow was being started) is
         // never taken up again by a workflow that started after all.
         const [current] = await tx
-          .select({ state: schema.runs.state })
-          .from(schema.runs)
-          .where(eq(schema.runs.id, input.runId))
+          .select({ state: runsTables.runs.state })
+          .from(runsTables.runs)
+          .where(eq(runsTables.runs.id, input.runId))
           .for('update');
         if (!current) {
           throw ApplicationFailure.nonRetryable(
@@ -165,25 +167,25 @@ export function createActivities(deps: ActivityDependencies) {
           );
         }
         await tx
-          .insert(schema.runTransitions)
+          .insert(runsTables.runTransitions)
           .values(row)
           .onConflictDoUpdate({
-            target: [schema.runTransitions.runId, schema.runTransitions.seq],
+            target: [runsTables.runTransitions.runId, runsTables.runTransitions.seq],
             set: row,
           });
         await tx
-          .update(schema.runs)
+          .update(runsTables.runs)
           .set({ state: input.state, updatedAt: row.timestamp })
-          .where(eq(schema.runs.id, input.runId));
+          .where(eq(runsTables.runs.id, input.runId));
       });
     },
 
     /** Joins the stack's lock queue, starting the stack's lock workflow if it is not running. */
     async requestStackLock(input: { stackId: string; request: LockRequest }): Promise<void> {
       const [stack] = await db
-        .select({ lockedBy: schema.stacks.lockedBy })
-        .from(schema.stacks)
-        .where(eq(schema.stacks.id, input.stackId));
+        .select({ lockedBy: stacksTables.stacks.lockedBy })
+        .from(stacksTables.stacks)
+        .where(eq(stacksTables.stacks.id, input.stackId));
       await client.workflow.signalWithStart(stackLockWorkflow, {
         workflowId: stackLockWorkflowId(input.stackId),
         taskQueue: TASK_QUEUE,
@@ -232,10 +234,13 @@ export function createActivities(deps: ActivityDependencies) {
     async plan(runId: string) {
       const summary = await asActivity(client, (control) => planPhase(deps.runner, runId, control));
       const [run] = await db
-        .select({ autodeploy: schema.stacks.autodeploy, lockedBy: schema.stacks.lockedBy })
-        .from(schema.runs)
-        .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
-        .where(eq(schema.runs.id, runId));
+        .select({
+          autodeploy: stacksTables.stacks.autodeploy,
+          lockedBy: stacksTables.stacks.lockedBy,
+        })
+        .from(runsTables.runs)
+        .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
+        .where(eq(runsTables.runs.id, runId));
       return { ...summary, autodeploy: Boolean(run?.autodeploy && !run.lockedBy) };
     },
 

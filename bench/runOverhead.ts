@@ -10,7 +10,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { schema } from '../src/db';
+import { schema } from '../test/support/tables';
 import { RunState } from '../src/runs/types';
 import { requireTool } from '../src/platform/tools';
 import { createTestRepo } from '../test/support/gitRepo';

@@ -1,7 +1,8 @@
 import { and, eq, max } from 'drizzle-orm';
-import { schema, type Database } from '../../src/db';
+import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
+import * as runsTables from '../../src/runs/tables';
 
 export const MASK = '*****';
 // Lines of a multi-line secret shorter than this ("{", "}" of a JSON file) would mask ordinary
@@ -77,9 +78,9 @@ export class RunLogWriter {
   }): Promise<RunLogWriter> {
     const { db, runId, state } = options;
     const [last] = await db
-      .select({ seq: max(schema.runLogs.seq) })
-      .from(schema.runLogs)
-      .where(and(eq(schema.runLogs.runId, runId), eq(schema.runLogs.state, state)));
+      .select({ seq: max(runsTables.runLogs.seq) })
+      .from(runsTables.runLogs)
+      .where(and(eq(runsTables.runLogs.runId, runId), eq(runsTables.runLogs.state, state)));
     return new RunLogWriter(
       db,
       runId,
@@ -103,7 +104,7 @@ export class RunLogWriter {
         const first = this.nextSeq;
         try {
           await this.db
-            .insert(schema.runLogs)
+            .insert(runsTables.runLogs)
             .values(
               batch.map((line, index) => ({
                 runId: this.runId,

@@ -1,8 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { and, eq } from 'drizzle-orm';
-import { schema, type Database } from '../../src/db';
-import type { Stack } from '../../src/db/schema';
+import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
@@ -26,6 +25,9 @@ import {
   WorkspaceError,
   type Workspace,
 } from './workspace';
+import * as runsTables from '../../src/runs/tables';
+import * as stacksTables from '../../src/stacks/tables';
+import type { Stack } from '../../src/stacks/tables';
 
 /** What the phases of a run need from the worker that runs them. */
 export interface RunnerDependencies {
@@ -73,10 +75,10 @@ const ORPHAN_GRACE_MS = 20_000;
 
 async function loadRun(db: Database, runId: string) {
   const [row] = await db
-    .select({ run: schema.runs, stack: schema.stacks })
-    .from(schema.runs)
-    .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
-    .where(eq(schema.runs.id, runId));
+    .select({ run: runsTables.runs, stack: stacksTables.stacks })
+    .from(runsTables.runs)
+    .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
+    .where(eq(runsTables.runs.id, runId));
   if (!row) throw new Error(`loading run ${runId}: it does not exist`);
   return row;
 }
@@ -348,17 +350,17 @@ export async function planPhase(
           [PLAN_JSON_ARTIFACT, deps.box.sealBuffer(Buffer.from(json))],
         ] as const) {
           await tx
-            .insert(schema.runArtifacts)
+            .insert(runsTables.runArtifacts)
             .values({ runId, name, content })
             .onConflictDoUpdate({
-              target: [schema.runArtifacts.runId, schema.runArtifacts.name],
+              target: [runsTables.runArtifacts.runId, runsTables.runArtifacts.name],
               set: { content, createdAt: new Date() },
             });
         }
         await tx
-          .update(schema.runs)
+          .update(runsTables.runs)
           .set({ delta: summary.delta, updatedAt: new Date() })
-          .where(eq(schema.runs.id, runId));
+          .where(eq(runsTables.runs.id, runId));
       });
       return summary;
     });
@@ -396,10 +398,13 @@ export async function applyPhase(
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
   const [artifact] = await deps.db
-    .select({ content: schema.runArtifacts.content })
-    .from(schema.runArtifacts)
+    .select({ content: runsTables.runArtifacts.content })
+    .from(runsTables.runArtifacts)
     .where(
-      and(eq(schema.runArtifacts.runId, runId), eq(schema.runArtifacts.name, WORKSPACE_ARTIFACT)),
+      and(
+        eq(runsTables.runArtifacts.runId, runId),
+        eq(runsTables.runArtifacts.name, WORKSPACE_ARTIFACT),
+      ),
     );
   if (!artifact) throw new Error(`applying run ${runId}: its plan was not stored`);
   const root = path.join(deps.workRoot, `${runId}-apply`);

@@ -1,5 +1,4 @@
 import type { Express } from 'express';
-import type { Stack } from '../db/schema';
 import { gitlabWebhookRouter } from '../gitlab/webhook';
 import { createMetrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secrets';
@@ -11,6 +10,7 @@ import type { ApiServices } from './graphql/services';
 import { oauthCallbackRouter } from './oauthCallback';
 import { runLinkRouter } from './runLink';
 import { stateRouter, stateUploadRouter } from './state';
+import type { Stack } from '../stacks/tables';
 
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
 export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName'> {

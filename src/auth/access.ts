@@ -1,5 +1,5 @@
-import type { Stack } from '../db/schema';
 import type { Viewer } from './viewer';
+import type { Stack } from '../stacks/tables';
 
 export type AccessLevel = 'none' | 'read' | 'write';
 

@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { schema, type Database } from '../db';
-import type { ApiKey } from '../db/schema';
+import type { Database } from '../db';
 import { NotFoundError } from '../runs/service';
 import { sha256Hex } from '../platform/secrets';
 import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from './tokens';
 import { AuthenticationError, type Viewer } from './viewer';
+import * as tables from './tables';
+import type { ApiKey } from './tables';
 
 /** The username prefix of API keys' viewers; the rest is the key's id. */
 const API_KEY_USER_PREFIX = 'api-key/';
@@ -37,7 +38,7 @@ export class ApiKeyService {
     if (!input.name.trim()) throw new InvalidInputError('an API key needs a name');
     const secret = randomBytes(32).toString('base64url');
     const [key] = await this.db
-      .insert(schema.apiKeys)
+      .insert(tables.apiKeys)
       .values({
         id: ulid(),
         name: input.name,
@@ -51,18 +52,18 @@ export class ApiKeyService {
   }
 
   async list(): Promise<ApiKey[]> {
-    return this.db.select().from(schema.apiKeys).orderBy(desc(schema.apiKeys.id));
+    return this.db.select().from(tables.apiKeys).orderBy(desc(tables.apiKeys.id));
   }
 
   async delete(id: string): Promise<ApiKey> {
-    const [key] = await this.db.delete(schema.apiKeys).where(eq(schema.apiKeys.id, id)).returning();
+    const [key] = await this.db.delete(tables.apiKeys).where(eq(tables.apiKeys.id, id)).returning();
     if (!key) throw new NotFoundError(`API key "${id}" does not exist`);
     return key;
   }
 
   /** The viewer an API key stands for, if `secret` is its secret. */
   async exchange(id: string, secret: string): Promise<Viewer> {
-    const [key] = await this.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.id, id));
+    const [key] = await this.db.select().from(tables.apiKeys).where(eq(tables.apiKeys.id, id));
     // The same answer for an unknown key and a wrong secret: neither tells which keys exist.
     if (!key || !secretMatches(sha256Hex(secret), key.secretHash)) {
       throw new AuthenticationError(
@@ -70,9 +71,9 @@ export class ApiKeyService {
       );
     }
     await this.db
-      .update(schema.apiKeys)
+      .update(tables.apiKeys)
       .set({ lastUsedAt: new Date() })
-      .where(eq(schema.apiKeys.id, id));
+      .where(eq(tables.apiKeys.id, id));
     return keyViewer(key);
   }
 
@@ -85,7 +86,7 @@ export class ApiKeyService {
   async current(viewer: Viewer): Promise<Viewer> {
     if (!viewer.id.startsWith(API_KEY_USER_PREFIX)) return viewer;
     const id = viewer.id.slice(API_KEY_USER_PREFIX.length);
-    const [key] = await this.db.select().from(schema.apiKeys).where(eq(schema.apiKeys.id, id));
+    const [key] = await this.db.select().from(tables.apiKeys).where(eq(tables.apiKeys.id, id));
     if (!key) {
       throw new AuthenticationError(
         `API key "${id}" was deleted, and its tokens with it; ask an admin for a new API key and exchange it with apiKeyUser`,
@@ -98,10 +99,10 @@ export class ApiKeyService {
 /** Remembers that `username` logged in now, for Query.usage. */
 export async function recordLogin(db: Database, username: string): Promise<void> {
   await db
-    .insert(schema.userLogins)
+    .insert(tables.userLogins)
     .values({ username, lastLoginAt: new Date() })
     .onConflictDoUpdate({
-      target: schema.userLogins.username,
+      target: tables.userLogins.username,
       set: { lastLoginAt: sql`excluded.last_login_at` },
     });
 }

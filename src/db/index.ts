@@ -9,9 +9,6 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { lockDirectory } from '../platform/embedded';
 import type { Logger } from '../platform/logger';
-import * as schema from './schema';
-
-export { schema };
 
 /** What raw `db.execute` gives on both drivers: PGlite's results and node-postgres' share `rows`. */
 export interface QueryResultHKT extends PgQueryResultHKT {
@@ -21,7 +18,8 @@ interface QueryRows<Row> {
   rows: Row[];
 }
 
-export type Database = PgDatabase<QueryResultHKT, typeof schema>;
+/** Queries are written with each noun's tables; the database itself knows none of them. */
+export type Database = PgDatabase<QueryResultHKT>;
 
 export interface DatabaseOptions {
   /** A PostgreSQL URL; without one the database is PGlite. */
@@ -67,7 +65,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   const pool = new pg.Pool({ ...connection, max: 10 });
   // An idle connection dropped by the server must not crash the process; the pool reconnects.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres connection lost'));
-  const db: Database = drizzlePg(pool, { schema });
+  const db: Database = drizzlePg(pool);
 
   return {
     db,
@@ -120,7 +118,7 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
     const client = await PGlite.create(options.dataDir, {
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
-    const db: Database = drizzlePglite(client, { schema });
+    const db: Database = drizzlePglite(client);
     return {
       db,
       kind: 'pglite',

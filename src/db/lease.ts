@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql, type SQL } from 'drizzle-orm';
-import { schema, type Database } from './index';
+import type { PgTable } from 'drizzle-orm/pg-core';
+import type { Database } from '.';
 
-/** The tables whose rows a delivery claims while it talks to GitLab or Slack. */
-export type ClaimedTable =
-  | typeof schema.gitlabRunFeedback
-  | typeof schema.gitlabMergeRequestNotes
-  | typeof schema.slackRunMessages;
+/** A table whose rows can be claimed: it has `claimed_by` and `claimed_until` columns. */
+export type ClaimedTable = PgTable;
 
 // Longer than a delivery may take (its activity times out after a minute), so a claim only
 // expires when its holder is gone.

@@ -1,6 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { RunType } from '../runs/types';
 import type { SecretBox } from '../platform/secrets';
@@ -18,6 +18,9 @@ import {
   progress,
   type ReportedRun,
 } from './runReport';
+import * as tables from './tables';
+import * as runsTables from '../runs/tables';
+import * as stacksTables from '../stacks/tables';
 
 export interface GitLabFeedbackDependencies {
   db: Database;
@@ -27,8 +30,8 @@ export interface GitLabFeedbackDependencies {
   logger: Logger;
 }
 
-type RunRow = typeof schema.runs.$inferSelect;
-type StackRow = typeof schema.stacks.$inferSelect;
+type RunRow = typeof runsTables.runs.$inferSelect;
+type StackRow = typeof stacksTables.stacks.$inferSelect;
 
 /**
  * Tells GitLab how a run of a GitLab stack is going: a commit status on its commit, a note on
@@ -64,10 +67,10 @@ class GitLabFeedback {
   async deliver(runId: string): Promise<void> {
     const { db } = this.deps;
     const [row] = await db
-      .select({ run: schema.runs, stack: schema.stacks })
-      .from(schema.runs)
-      .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
-      .where(eq(schema.runs.id, runId));
+      .select({ run: runsTables.runs, stack: stacksTables.stacks })
+      .from(runsTables.runs)
+      .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
+      .where(eq(runsTables.runs.id, runId));
     // A task is a command, not a check of its commit: its status would stand in for the
     // tracked run's on the same commit and branch.
     if (!row || row.stack.provider !== 'GITLAB' || row.run.type === RunType.TASK) return;
@@ -76,19 +79,19 @@ class GitLabFeedback {
     const { run, stack } = row;
     const project = stack.repository;
 
-    await db.insert(schema.gitlabRunFeedback).values({ runId }).onConflictDoNothing();
+    await db.insert(tables.gitlabRunFeedback).values({ runId }).onConflictDoNothing();
     await withClaim(
       db,
-      schema.gitlabRunFeedback,
-      eq(schema.gitlabRunFeedback.runId, runId),
+      tables.gitlabRunFeedback,
+      eq(tables.gitlabRunFeedback.runId, runId),
       `the GitLab status of run "${runId}"`,
       async () => {
         // Read again under the claim: the run may have moved on while this delivery waited.
         const current = await this.reported(runId, stack);
         const [posted] = await db
           .select()
-          .from(schema.gitlabRunFeedback)
-          .where(eq(schema.gitlabRunFeedback.runId, runId));
+          .from(tables.gitlabRunFeedback)
+          .where(eq(tables.gitlabRunFeedback.runId, runId));
         if (!current || !posted) return;
         await this.giveUpUnmendable(run, 'commit status', () =>
           this.postCommitStatus(api, project, run, current, posted.commitStatus),
@@ -130,9 +133,9 @@ class GitLabFeedback {
       if (!refusedTransition(error)) throw error;
     }
     await this.deps.db
-      .update(schema.gitlabRunFeedback)
+      .update(tables.gitlabRunFeedback)
       .set({ commitStatus: state })
-      .where(eq(schema.gitlabRunFeedback.runId, run.id));
+      .where(eq(tables.gitlabRunFeedback.runId, run.id));
   }
 
   private async postDeployment(
@@ -140,7 +143,7 @@ class GitLabFeedback {
     project: string,
     run: RunRow,
     current: ReportedRun,
-    posted: typeof schema.gitlabRunFeedback.$inferSelect,
+    posted: typeof tables.gitlabRunFeedback.$inferSelect,
   ): Promise<void> {
     const status = deploymentStatus(current.state);
     if (!status) return;
@@ -168,9 +171,9 @@ class GitLabFeedback {
       });
     }
     await this.deps.db
-      .update(schema.gitlabRunFeedback)
+      .update(tables.gitlabRunFeedback)
       .set({ deploymentId, deploymentStatus: status })
-      .where(eq(schema.gitlabRunFeedback.runId, run.id));
+      .where(eq(tables.gitlabRunFeedback.runId, run.id));
   }
 
   /** Creates or edits the stack's one note on the merge request, showing its newest run. */
@@ -181,7 +184,7 @@ class GitLabFeedback {
     mergeRequestIid: number,
   ): Promise<void> {
     const { db } = this.deps;
-    const notes = schema.gitlabMergeRequestNotes;
+    const notes = tables.gitlabMergeRequestNotes;
     const key = and(
       eq(notes.stackId, stack.id),
       eq(notes.project, project),
@@ -199,16 +202,16 @@ class GitLabFeedback {
       async () => {
         // The newest run wins, whichever run's delivery this is.
         const [newest] = await db
-          .select({ id: schema.runs.id })
-          .from(schema.runs)
+          .select({ id: runsTables.runs.id })
+          .from(runsTables.runs)
           .where(
             and(
-              eq(schema.runs.stackId, stack.id),
-              eq(schema.runs.type, RunType.PROPOSED),
-              eq(schema.runs.mergeRequestIid, mergeRequestIid),
+              eq(runsTables.runs.stackId, stack.id),
+              eq(runsTables.runs.type, RunType.PROPOSED),
+              eq(runsTables.runs.mergeRequestIid, mergeRequestIid),
             ),
           )
-          .orderBy(desc(schema.runs.id))
+          .orderBy(desc(runsTables.runs.id))
           .limit(1);
         const current = newest && (await this.reported(newest.id, stack));
         const [posted] = await db.select().from(notes).where(key);
@@ -261,7 +264,10 @@ class GitLabFeedback {
   }
 
   private async reported(runId: string, stack: StackRow): Promise<ReportedRun | undefined> {
-    const [run] = await this.deps.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
+    const [run] = await this.deps.db
+      .select()
+      .from(runsTables.runs)
+      .where(eq(runsTables.runs.id, runId));
     if (!run) return undefined;
     return {
       id: run.id,

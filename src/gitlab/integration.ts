@@ -2,12 +2,14 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { secretMatches } from '../auth/tokens';
 import { AuthenticationError, type Viewer } from '../auth/viewer';
-import { schema, type Database } from '../db';
-import type { GitLabIntegrationRow } from '../db/schema';
+import type { Database } from '../db';
 import { ConflictError } from '../runs/service';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { InvalidInputError } from '../stacks/service';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
+import * as authTables from '../auth/tables';
+import * as tables from './tables';
+import type { GitLabIntegrationRow } from './tables';
 
 /** The integration as admins see it. */
 export interface GitLabSettings {
@@ -109,15 +111,15 @@ export class GitLabIntegrationService {
       updatedAt: new Date(),
     };
     const [row] = await this.deps.db
-      .insert(schema.gitlabIntegration)
+      .insert(tables.gitlabIntegration)
       .values(values)
-      .onConflictDoUpdate({ target: schema.gitlabIntegration.id, set: values })
+      .onConflictDoUpdate({ target: tables.gitlabIntegration.id, set: values })
       .returning();
     return this.present(row!);
   }
 
   async remove(): Promise<GitLabSettings | undefined> {
-    const [row] = await this.deps.db.delete(schema.gitlabIntegration).returning();
+    const [row] = await this.deps.db.delete(tables.gitlabIntegration).returning();
     return row && this.present(row);
   }
 
@@ -135,9 +137,9 @@ export class GitLabIntegrationService {
     const secret = randomBytes(24).toString('base64url');
     const values = { project: path, secretHash: webhookSecretHash(secret), createdAt: new Date() };
     const [row] = await this.deps.db
-      .insert(schema.gitlabProjectHooks)
+      .insert(tables.gitlabProjectHooks)
       .values(values)
-      .onConflictDoUpdate({ target: schema.gitlabProjectHooks.project, set: values })
+      .onConflictDoUpdate({ target: tables.gitlabProjectHooks.project, set: values })
       .returning();
     return { ...hookOf(row!), secret };
   }
@@ -146,8 +148,8 @@ export class GitLabIntegrationService {
   async projectHooks(): Promise<GitLabProjectHook[]> {
     const rows = await this.deps.db
       .select()
-      .from(schema.gitlabProjectHooks)
-      .orderBy(asc(schema.gitlabProjectHooks.project));
+      .from(tables.gitlabProjectHooks)
+      .orderBy(asc(tables.gitlabProjectHooks.project));
     return rows.map(hookOf);
   }
 
@@ -170,10 +172,10 @@ export class GitLabIntegrationService {
       };
       const encryptedGitlabToken = this.deps.box.seal(token);
       await this.deps.db
-        .insert(schema.userLogins)
+        .insert(authTables.userLogins)
         .values({ username: viewer.id, lastLoginAt: new Date(), encryptedGitlabToken })
         .onConflictDoUpdate({
-          target: schema.userLogins.username,
+          target: authTables.userLogins.username,
           set: { encryptedGitlabToken: sql`excluded.encrypted_gitlab_token` },
         });
       return viewer;
@@ -191,8 +193,8 @@ export class GitLabIntegrationService {
   async refreshUser(viewer: Viewer): Promise<Viewer> {
     const [login] = await this.deps.db
       .select()
-      .from(schema.userLogins)
-      .where(eq(schema.userLogins.username, viewer.id));
+      .from(authTables.userLogins)
+      .where(eq(authTables.userLogins.username, viewer.id));
     if (!login?.encryptedGitlabToken) {
       throw new ConflictError(
         `"${viewer.id}" did not log in with a GitLab token, so there is nothing to refresh; log in with oauthUser`,
@@ -284,7 +286,7 @@ export class GitLabIntegrationService {
   }
 
   private async row(): Promise<GitLabIntegrationRow | undefined> {
-    const [row] = await this.deps.db.select().from(schema.gitlabIntegration);
+    const [row] = await this.deps.db.select().from(tables.gitlabIntegration);
     return row;
   }
 
@@ -328,7 +330,7 @@ export function webhookSecretHash(secret: string): string {
   return sha256Hex(secret);
 }
 
-function hookOf(row: typeof schema.gitlabProjectHooks.$inferSelect): GitLabProjectHook {
+function hookOf(row: typeof tables.gitlabProjectHooks.$inferSelect): GitLabProjectHook {
   return {
     project: row.project,
     secret: null,

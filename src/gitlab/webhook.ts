@@ -4,8 +4,7 @@ import { ulid } from 'ulid';
 import { z } from 'zod';
 import { BodyTooLargeError, readRawBody } from '../platform/http';
 import { secretMatches } from '../auth/tokens';
-import { schema, type Database } from '../db';
-import type { Run, Stack } from '../db/schema';
+import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { ConflictError, type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
@@ -13,6 +12,10 @@ import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { GitLabError, type GitLabApi, type GitLabCommit } from './api';
 import { webhookSecretHash } from './integration';
+import * as tables from './tables';
+import * as stacksTables from '../stacks/tables';
+import type { Run } from '../runs/tables';
+import type { Stack } from '../stacks/tables';
 
 // The all-zero commit of a deleted branch, SHA-1 or SHA-256.
 const NO_COMMIT = /^0+$/;
@@ -153,7 +156,7 @@ export function gitlabWebhookRouter(deps: {
     try {
       const ignored = ignoredMergeRequest(event, body);
       if (ignored) {
-        await deps.db.insert(schema.gitlabWebhookEvents).values({
+        await deps.db.insert(tables.gitlabWebhookEvents).values({
           id: ulid(),
           eventUuid: req.get('x-gitlab-event-uuid') ?? null,
           event,
@@ -194,15 +197,15 @@ export function gitlabWebhookRouter(deps: {
   async function senderOf(token: string | undefined): Promise<Sender | undefined> {
     if (!token) return undefined;
     const [integration] = await deps.db
-      .select({ secret: schema.gitlabIntegration.encryptedWebhookSecret })
-      .from(schema.gitlabIntegration);
+      .select({ secret: tables.gitlabIntegration.encryptedWebhookSecret })
+      .from(tables.gitlabIntegration);
     if (!integration) return undefined;
     if (secretMatches(token, deps.box.open(integration.secret))) return { project: null };
     // Looked up by its hash: the lookup's timing can only tell about the hash of a wrong token.
     const [hook] = await deps.db
-      .select({ project: schema.gitlabProjectHooks.project })
-      .from(schema.gitlabProjectHooks)
-      .where(eq(schema.gitlabProjectHooks.secretHash, webhookSecretHash(token)));
+      .select({ project: tables.gitlabProjectHooks.project })
+      .from(tables.gitlabProjectHooks)
+      .where(eq(tables.gitlabProjectHooks.secretHash, webhookSecretHash(token)));
     return hook ? { project: hook.project } : undefined;
   }
 
@@ -216,20 +219,20 @@ export function gitlabWebhookRouter(deps: {
     if (sender.project !== null) return sender.project === project;
     if (project === undefined) return true;
     const [own] = await deps.db
-      .select({ project: schema.gitlabProjectHooks.project })
-      .from(schema.gitlabProjectHooks)
-      .where(eq(schema.gitlabProjectHooks.project, project));
+      .select({ project: tables.gitlabProjectHooks.project })
+      .from(tables.gitlabProjectHooks)
+      .where(eq(tables.gitlabProjectHooks.project, project));
     return !own;
   }
 
   async function stacksOf(projectPath: string): Promise<Stack[]> {
     return deps.db
       .select()
-      .from(schema.stacks)
+      .from(stacksTables.stacks)
       .where(
-        sql`${schema.stacks.provider} = 'GITLAB' and lower(${schema.stacks.repository}) = lower(${projectPath})`,
+        sql`${stacksTables.stacks.provider} = 'GITLAB' and lower(${stacksTables.stacks.repository}) = lower(${projectPath})`,
       )
-      .orderBy(schema.stacks.id);
+      .orderBy(stacksTables.stacks.id);
   }
 
   async function push(payload: PushEvent): Promise<Outcome> {
@@ -364,7 +367,7 @@ export function gitlabWebhookRouter(deps: {
     result: Outcome,
   ) {
     const mr = payload.object_kind === 'merge_request' ? payload.object_attributes : undefined;
-    await deps.db.insert(schema.gitlabWebhookEvents).values({
+    await deps.db.insert(tables.gitlabWebhookEvents).values({
       id: ulid(),
       eventUuid: uuid ?? null,
       event,

@@ -2,9 +2,10 @@ import DataLoader from 'dataloader';
 import { eq, inArray } from 'drizzle-orm';
 import type { AccessLevel, StackAccessPolicy } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
-import { schema, type Database } from '../db';
-import type { Stack } from '../db/schema';
+import type { Database } from '../db';
 import type { PolicyEvaluator, PolicyRef, SlackInput, StackPolicyInput } from './evaluator';
+import * as tables from './tables';
+import type { Stack } from '../stacks/tables';
 
 /** Where an API request comes from, as `input.request` shows it. */
 export interface RequestOrigin {
@@ -59,13 +60,13 @@ export class PolicyAccess {
   private async attachedTo(stackIds: readonly string[]): Promise<PolicyRef[][]> {
     const rows = await this.deps.db
       .select({
-        stackId: schema.policyAttachments.stackId,
-        id: schema.policies.id,
-        version: schema.policies.version,
+        stackId: tables.policyAttachments.stackId,
+        id: tables.policies.id,
+        version: tables.policies.version,
       })
-      .from(schema.policyAttachments)
-      .innerJoin(schema.policies, eq(schema.policies.id, schema.policyAttachments.policyId))
-      .where(inArray(schema.policyAttachments.stackId, [...stackIds]));
+      .from(tables.policyAttachments)
+      .innerJoin(tables.policies, eq(tables.policies.id, tables.policyAttachments.policyId))
+      .where(inArray(tables.policyAttachments.stackId, [...stackIds]));
     const byStack = new Map(stackIds.map((stackId) => [stackId, [] as PolicyRef[]]));
     for (const { stackId, id, version } of rows) byStack.get(stackId)?.push({ id, version });
     return stackIds.map((stackId) => byStack.get(stackId)!);

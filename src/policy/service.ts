@@ -1,10 +1,12 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { schema, type Database } from '../db';
-import type { Policy, PolicyAttachment } from '../db/schema';
+import type { Database } from '../db';
 import { ConflictError, NotFoundError } from '../runs/service';
 import { InvalidInputError, slugOf } from '../stacks/service';
 import type { PolicyCompiler } from './compiler';
+import * as tables from './tables';
+import * as stacksTables from '../stacks/tables';
+import type { Policy, PolicyAttachment } from './tables';
 
 export type PolicyType = Policy['type'];
 
@@ -26,14 +28,14 @@ export class PolicyService {
   constructor(private readonly deps: { db: Database; compiler: PolicyCompiler }) {}
 
   list(): Promise<Policy[]> {
-    return this.deps.db.select().from(schema.policies).orderBy(asc(schema.policies.id));
+    return this.deps.db.select().from(tables.policies).orderBy(asc(tables.policies.id));
   }
 
   async create(type: PolicyType, input: PolicyInput): Promise<Policy> {
     const id = slugOf(input.name);
     const wasm = await this.compile(input.body);
     const [policy] = await this.deps.db
-      .insert(schema.policies)
+      .insert(tables.policies)
       .values({ id, type, wasm, ...columns(input) })
       .onConflictDoNothing()
       .returning();
@@ -45,14 +47,14 @@ export class PolicyService {
   async update(id: string, input: PolicyInput): Promise<Policy> {
     const wasm = await this.compile(input.body);
     const [policy] = await this.deps.db
-      .update(schema.policies)
+      .update(tables.policies)
       .set({
         wasm,
         ...columns(input),
         version: sql`nextval('policy_versions')`,
         updatedAt: new Date(),
       })
-      .where(eq(schema.policies.id, id))
+      .where(eq(tables.policies.id, id))
       .returning();
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
@@ -61,8 +63,8 @@ export class PolicyService {
   /** Deletes the policy and its attachments. */
   async delete(id: string): Promise<Policy> {
     const [policy] = await this.deps.db
-      .delete(schema.policies)
-      .where(eq(schema.policies.id, id))
+      .delete(tables.policies)
+      .where(eq(tables.policies.id, id))
       .returning();
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
@@ -71,18 +73,18 @@ export class PolicyService {
   async attach(policyId: string, stackId: string): Promise<PolicyAttachment> {
     const [[policy], [stack]] = await Promise.all([
       this.deps.db
-        .select({ id: schema.policies.id })
-        .from(schema.policies)
-        .where(eq(schema.policies.id, policyId)),
+        .select({ id: tables.policies.id })
+        .from(tables.policies)
+        .where(eq(tables.policies.id, policyId)),
       this.deps.db
-        .select({ id: schema.stacks.id })
-        .from(schema.stacks)
-        .where(eq(schema.stacks.id, stackId)),
+        .select({ id: stacksTables.stacks.id })
+        .from(stacksTables.stacks)
+        .where(eq(stacksTables.stacks.id, stackId)),
     ]);
     if (!policy) throw new NotFoundError(`policy "${policyId}" does not exist`);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
     const [attachment] = await this.deps.db
-      .insert(schema.policyAttachments)
+      .insert(tables.policyAttachments)
       .values({ id: ulid(), policyId, stackId })
       .onConflictDoNothing()
       .returning();
@@ -95,8 +97,8 @@ export class PolicyService {
   /** Detaches by the attachment's id, as policyAttach answered it. */
   async detach(attachmentId: string): Promise<PolicyAttachment> {
     const [attachment] = await this.deps.db
-      .delete(schema.policyAttachments)
-      .where(eq(schema.policyAttachments.id, attachmentId))
+      .delete(tables.policyAttachments)
+      .where(eq(tables.policyAttachments.id, attachmentId))
       .returning();
     if (!attachment) {
       throw new NotFoundError(`policy attachment "${attachmentId}" does not exist`);

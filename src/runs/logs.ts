@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
 import type { RunState } from './types';
+import * as tables from './tables';
 
 const LOG_PAGE_SIZE = 100;
 // Log lines are numbered in an integer column.
@@ -54,10 +55,10 @@ export async function readLogPages(
   });
   const runIds = [...new Set(requests.map((request) => request.runId))];
   const transitions = await db
-    .select({ runId: schema.runTransitions.runId, state: schema.runTransitions.state })
-    .from(schema.runTransitions)
-    .where(inArray(schema.runTransitions.runId, runIds))
-    .orderBy(asc(schema.runTransitions.runId), asc(schema.runTransitions.seq));
+    .select({ runId: tables.runTransitions.runId, state: tables.runTransitions.state })
+    .from(tables.runTransitions)
+    .where(inArray(tables.runTransitions.runId, runIds))
+    .orderBy(asc(tables.runTransitions.runId), asc(tables.runTransitions.seq));
   const histories = new Map<string, string[]>(runIds.map((id) => [id, []]));
   for (const row of transitions) histories.get(row.runId)!.push(row.state);
 
@@ -74,20 +75,20 @@ export async function readLogPages(
   for (const [key, group] of groups) {
     const numbered = db
       .select({
-        runId: schema.runLogs.runId,
-        seq: schema.runLogs.seq,
-        message: schema.runLogs.message,
-        timestamp: schema.runLogs.timestamp,
-        rank: sql<number>`row_number() over (partition by ${schema.runLogs.runId} order by ${schema.runLogs.seq})`.as(
+        runId: tables.runLogs.runId,
+        seq: tables.runLogs.seq,
+        message: tables.runLogs.message,
+        timestamp: tables.runLogs.timestamp,
+        rank: sql<number>`row_number() over (partition by ${tables.runLogs.runId} order by ${tables.runLogs.seq})`.as(
           'rank',
         ),
       })
-      .from(schema.runLogs)
+      .from(tables.runLogs)
       .where(
         and(
-          inArray(schema.runLogs.runId, [...group.runIds]),
-          eq(schema.runLogs.state, group.state),
-          gt(schema.runLogs.seq, group.after),
+          inArray(tables.runLogs.runId, [...group.runIds]),
+          eq(tables.runLogs.state, group.state),
+          gt(tables.runLogs.seq, group.after),
         ),
       )
       .as('numbered');

@@ -35,13 +35,16 @@ import {
 } from '../../workflows/run';
 import { notifyWorkflow } from '../../workflows/notify';
 import { setLockedBySignal, stackLockWorkflowId } from '../../workflows/stackLock';
-import { schema, type Database } from '../db';
-import type { Run, Stack } from '../db/schema';
+import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { TASK_QUEUE } from '../../temporal/client';
 import type { CommitInfo, VcsProvider } from '../vcs';
 import { LogTokenError, readLogPages, type LogPage } from './logs';
 import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
+import * as tables from './tables';
+import * as stacksTables from '../stacks/tables';
+import type { Run } from './tables';
+import type { Stack } from '../stacks/tables';
 
 /** A request the caller may not make as things are; the message says why and what to do. */
 export class ConflictError extends Error {
@@ -84,14 +87,14 @@ export class RunService {
   async stack(stackId: string): Promise<Stack> {
     const [stack] = await this.deps.db
       .select()
-      .from(schema.stacks)
-      .where(eq(schema.stacks.id, stackId));
+      .from(stacksTables.stacks)
+      .where(eq(stacksTables.stacks.id, stackId));
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
     return stack;
   }
 
   async run(runId: string): Promise<Run> {
-    const [run] = await this.deps.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
+    const [run] = await this.deps.db.select().from(tables.runs).where(eq(tables.runs.id, runId));
     if (!run) throw new NotFoundError(`run "${runId}" does not exist`);
     return run;
   }
@@ -134,14 +137,14 @@ export class RunService {
   ): Promise<Run> {
     const stack = await this.stack(stackId);
     const superseded = await this.deps.db
-      .select({ id: schema.runs.id, state: schema.runs.state })
-      .from(schema.runs)
+      .select({ id: tables.runs.id, state: tables.runs.state })
+      .from(tables.runs)
       .where(
         and(
-          eq(schema.runs.stackId, stackId),
-          eq(schema.runs.type, RunType.PROPOSED),
-          eq(schema.runs.branch, options.branch),
-          notInArray(schema.runs.state, [...TERMINAL_STATES]),
+          eq(tables.runs.stackId, stackId),
+          eq(tables.runs.type, RunType.PROPOSED),
+          eq(tables.runs.branch, options.branch),
+          notInArray(tables.runs.state, [...TERMINAL_STATES]),
         ),
       );
     const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
@@ -319,22 +322,22 @@ export class RunService {
     return this.deps.db.transaction(async (tx) => {
       const now = new Date();
       const [ended] = await tx
-        .update(schema.runs)
+        .update(tables.runs)
         .set({ state, updatedAt: now })
         .where(
           and(
-            eq(schema.runs.id, runId),
-            eq(schema.runs.state, RunState.QUEUED),
-            eq(schema.runs.workflowStarted, false),
+            eq(tables.runs.id, runId),
+            eq(tables.runs.state, RunState.QUEUED),
+            eq(tables.runs.workflowStarted, false),
           ),
         )
-        .returning({ id: schema.runs.id });
+        .returning({ id: tables.runs.id });
       if (!ended) return false;
       const [last] = await tx
-        .select({ seq: max(schema.runTransitions.seq) })
-        .from(schema.runTransitions)
-        .where(eq(schema.runTransitions.runId, runId));
-      await tx.insert(schema.runTransitions).values({
+        .select({ seq: max(tables.runTransitions.seq) })
+        .from(tables.runTransitions)
+        .where(eq(tables.runTransitions.runId, runId));
+      await tx.insert(tables.runTransitions).values({
         runId,
         seq: (last?.seq ?? 0) + 1,
         state,
@@ -356,9 +359,9 @@ export class RunService {
   }): Promise<{ started: number; failed: number }> {
     const waiting = await this.deps.db
       .select()
-      .from(schema.runs)
-      .where(and(eq(schema.runs.workflowStarted, false), eq(schema.runs.state, RunState.QUEUED)))
-      .orderBy(asc(schema.runs.id))
+      .from(tables.runs)
+      .where(and(eq(tables.runs.workflowStarted, false), eq(tables.runs.state, RunState.QUEUED)))
+      .orderBy(asc(tables.runs.id))
       .limit(100);
     let started = 0;
     let failed = 0;
@@ -409,15 +412,15 @@ export class RunService {
   async blocker(stackId: string): Promise<Run | undefined> {
     const [run] = await this.deps.db
       .select()
-      .from(schema.runs)
+      .from(tables.runs)
       .where(
         and(
-          eq(schema.runs.stackId, stackId),
-          inArray(schema.runs.type, [RunType.TRACKED, RunType.TASK]),
-          notInArray(schema.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
+          eq(tables.runs.stackId, stackId),
+          inArray(tables.runs.type, [RunType.TRACKED, RunType.TASK]),
+          notInArray(tables.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
         ),
       )
-      .orderBy(asc(schema.runs.id))
+      .orderBy(asc(tables.runs.id))
       .limit(1);
     return run;
   }
@@ -426,24 +429,24 @@ export class RunService {
   async listRuns(stackId: string, options: { types: RunType[]; before?: string }): Promise<Run[]> {
     return this.deps.db
       .select()
-      .from(schema.runs)
+      .from(tables.runs)
       .where(
         and(
-          eq(schema.runs.stackId, stackId),
-          inArray(schema.runs.type, options.types),
-          ...(options.before ? [lt(schema.runs.id, options.before)] : []),
+          eq(tables.runs.stackId, stackId),
+          inArray(tables.runs.type, options.types),
+          ...(options.before ? [lt(tables.runs.id, options.before)] : []),
         ),
       )
-      .orderBy(desc(schema.runs.id))
+      .orderBy(desc(tables.runs.id))
       .limit(RUN_PAGE_SIZE);
   }
 
   async history(runId: string) {
     return this.deps.db
       .select()
-      .from(schema.runTransitions)
-      .where(eq(schema.runTransitions.runId, runId))
-      .orderBy(asc(schema.runTransitions.seq));
+      .from(tables.runTransitions)
+      .where(eq(tables.runTransitions.runId, runId))
+      .orderBy(asc(tables.runTransitions.seq));
   }
 
   /**
@@ -468,9 +471,9 @@ export class RunService {
 
   private async setLockedBy(stackId: string, lockedBy: string | null): Promise<Stack> {
     const [stack] = await this.deps.db
-      .update(schema.stacks)
+      .update(stacksTables.stacks)
       .set({ lockedBy, updatedAt: new Date() })
-      .where(eq(schema.stacks.id, stackId))
+      .where(eq(stacksTables.stacks.id, stackId))
       .returning();
     try {
       await this.deps.client.workflow
@@ -489,10 +492,10 @@ export class RunService {
    */
   private async notifyMergeRequest(run: Run) {
     const [last] = await this.deps.db
-      .select({ seq: schema.runTransitions.seq })
-      .from(schema.runTransitions)
-      .where(eq(schema.runTransitions.runId, run.id))
-      .orderBy(desc(schema.runTransitions.seq))
+      .select({ seq: tables.runTransitions.seq })
+      .from(tables.runTransitions)
+      .where(eq(tables.runTransitions.runId, run.id))
+      .orderBy(desc(tables.runTransitions.seq))
       .limit(1);
     await this.deps.client.workflow
       .start(notifyWorkflow, {
@@ -561,28 +564,28 @@ export class RunService {
     let created = false;
     const run = await this.deps.db.transaction(async (tx) => {
       const [inserted] = await tx
-        .insert(schema.runs)
+        .insert(tables.runs)
         .values(values)
-        .onConflictDoNothing({ target: schema.runs.dedupeKey })
+        .onConflictDoNothing({ target: tables.runs.dedupeKey })
         .returning();
       if (!inserted) {
         const [existing] = await tx
           .select()
-          .from(schema.runs)
-          .where(eq(schema.runs.dedupeKey, options.dedupeKey!));
+          .from(tables.runs)
+          .where(eq(tables.runs.dedupeKey, options.dedupeKey!));
         if (options.mergeRequestIid === undefined || existing!.mergeRequestIid !== null) {
           return existing!;
         }
         const [linked] = await tx
-          .update(schema.runs)
+          .update(tables.runs)
           .set({ mergeRequestIid: options.mergeRequestIid, updatedAt: now })
-          .where(eq(schema.runs.id, existing!.id))
+          .where(eq(tables.runs.id, existing!.id))
           .returning();
         newlyLinked = true;
         return linked!;
       }
       await tx
-        .insert(schema.runTransitions)
+        .insert(tables.runTransitions)
         .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
       created = true;
       return inserted;
@@ -608,25 +611,25 @@ export class RunService {
    */
   private async startWorkflow(run: Run): Promise<boolean> {
     const [claimed] = await this.deps.db
-      .update(schema.runs)
+      .update(tables.runs)
       .set({ workflowStarted: true })
       .where(
         and(
-          eq(schema.runs.id, run.id),
-          eq(schema.runs.state, RunState.QUEUED),
-          eq(schema.runs.workflowStarted, false),
+          eq(tables.runs.id, run.id),
+          eq(tables.runs.state, RunState.QUEUED),
+          eq(tables.runs.workflowStarted, false),
         ),
       )
-      .returning({ id: schema.runs.id });
+      .returning({ id: tables.runs.id });
     if (!claimed) return false;
     try {
       await this.startRunWorkflow(run);
       return true;
     } catch (error) {
       await this.deps.db
-        .update(schema.runs)
+        .update(tables.runs)
         .set({ workflowStarted: false })
-        .where(eq(schema.runs.id, run.id));
+        .where(eq(tables.runs.id, run.id));
       this.deps.logger?.warn(
         { err: error, runId: run.id },
         'starting the workflow of run; it stays QUEUED and is started once Temporal answers',

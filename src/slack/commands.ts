@@ -2,8 +2,7 @@ import type { RequestHandler } from 'express';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { and, eq, isNotNull } from 'drizzle-orm';
-import { schema, type Database } from '../db';
-import type { Stack } from '../db/schema';
+import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { ConflictError, type RunService } from '../runs/service';
@@ -12,6 +11,8 @@ import { ephemeral, replyInTime, type SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
+import * as tables from './tables';
+import type { Stack } from '../stacks/tables';
 
 // The fields of a slash command Gantry reads; Slack sends more.
 const slashCommand = z.object({
@@ -120,7 +121,7 @@ function help(command: string): string {
  * the channel (see SlackNotifier): subscribing again is how a channel says it can take messages.
  */
 async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
-  const table = schema.slackSubscriptions;
+  const table = tables.slackSubscriptions;
   const id = ulid();
   const [row] = await deps.db
     .insert(table)
@@ -157,9 +158,9 @@ async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack)
 
 async function unsubscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   const removed = await deps.db
-    .delete(schema.slackSubscriptions)
+    .delete(tables.slackSubscriptions)
     .where(subscriptionOf(request, stack))
-    .returning({ id: schema.slackSubscriptions.id });
+    .returning({ id: tables.slackSubscriptions.id });
   const name = escapeSlackText(stack.id);
   return ephemeral(
     removed.length > 0
@@ -173,11 +174,11 @@ async function status(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   const [latest] = await deps.runs.listRuns(stack.id, { types: [RunType.TRACKED] });
   const [refused] = await deps.db
     .select({
-      at: schema.slackSubscriptions.refusedAt,
-      reason: schema.slackSubscriptions.refusedReason,
+      at: tables.slackSubscriptions.refusedAt,
+      reason: tables.slackSubscriptions.refusedReason,
     })
-    .from(schema.slackSubscriptions)
-    .where(and(subscriptionOf(request, stack), isNotNull(schema.slackSubscriptions.refusedAt)));
+    .from(tables.slackSubscriptions)
+    .where(and(subscriptionOf(request, stack), isNotNull(tables.slackSubscriptions.refusedAt)));
   // Told here because nobody in the channel sees the messages that stopped.
   const stopped = refused?.at
     ? `\nRun messages of this stack stopped reaching this channel on ${slackDate(refused.at)}: Slack answered ${escapeSlackText(refused.reason ?? 'with a refusal')}. Invite the Gantry app to the channel or unarchive it, then \`${deps.command} subscribe ${name}\` resumes them.`
@@ -211,9 +212,9 @@ async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
 /** The subscription of the command's channel to the stack. */
 function subscriptionOf(request: SlashCommand, stack: Stack) {
   return and(
-    eq(schema.slackSubscriptions.stackId, stack.id),
-    eq(schema.slackSubscriptions.teamId, request.team_id),
-    eq(schema.slackSubscriptions.channelId, request.channel_id),
+    eq(tables.slackSubscriptions.stackId, stack.id),
+    eq(tables.slackSubscriptions.teamId, request.team_id),
+    eq(tables.slackSubscriptions.channelId, request.channel_id),
   );
 }
 

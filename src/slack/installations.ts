@@ -1,15 +1,16 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { schema, type Database } from '../db';
-import type { SlackInstallationRow } from '../db/schema';
+import type { Database } from '../db';
 import { NotFoundError } from '../runs/service';
 import type { SecretBox } from '../platform/secrets';
 import { signInstallGrant } from './installGrant';
+import * as tables from './tables';
+import type { SlackInstallationRow } from './tables';
 
 /** A workspace the app is installed in, as admins see it: nothing secret. */
 export type SlackWorkspace = Omit<SlackInstallationRow, 'encryptedInstallation'>;
 
-const table = schema.slackInstallations;
+const table = tables.slackInstallations;
 // Everything but the sealed installation.
 const workspaceColumns = {
   teamId: table.teamId,
@@ -53,9 +54,9 @@ export class SlackInstallations implements InstallationStore {
       installedAt: new Date(),
     };
     await this.deps.db
-      .insert(schema.slackInstallations)
+      .insert(tables.slackInstallations)
       .values({ teamId: installation.team.id, ...row })
-      .onConflictDoUpdate({ target: schema.slackInstallations.teamId, set: row });
+      .onConflictDoUpdate({ target: tables.slackInstallations.teamId, set: row });
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -80,24 +81,24 @@ export class SlackInstallations implements InstallationStore {
   /** The installation of a workspace, bot token included, if the app is installed there. */
   async installation(teamId: string): Promise<Installation | undefined> {
     const [row] = await this.deps.db
-      .select({ sealed: schema.slackInstallations.encryptedInstallation })
-      .from(schema.slackInstallations)
-      .where(eq(schema.slackInstallations.teamId, teamId));
+      .select({ sealed: tables.slackInstallations.encryptedInstallation })
+      .from(tables.slackInstallations)
+      .where(eq(tables.slackInstallations.teamId, teamId));
     return row ? (JSON.parse(this.deps.box.open(row.sealed)) as Installation) : undefined;
   }
 
   async list(): Promise<SlackWorkspace[]> {
     return this.deps.db
       .select(workspaceColumns)
-      .from(schema.slackInstallations)
-      .orderBy(asc(schema.slackInstallations.installedAt), asc(schema.slackInstallations.teamId));
+      .from(tables.slackInstallations)
+      .orderBy(asc(tables.slackInstallations.installedAt), asc(tables.slackInstallations.teamId));
   }
 
   /** Forgets a workspace's installation; the workspace, if there was one. */
   async remove(teamId: string): Promise<SlackWorkspace | undefined> {
     const [removed] = await this.deps.db
-      .delete(schema.slackInstallations)
-      .where(eq(schema.slackInstallations.teamId, teamId))
+      .delete(tables.slackInstallations)
+      .where(eq(tables.slackInstallations.teamId, teamId))
       .returning(workspaceColumns);
     return removed;
   }
@@ -106,11 +107,11 @@ export class SlackInstallations implements InstallationStore {
   async removeBot(teamId: string, botUserIds: string[]): Promise<SlackWorkspace | undefined> {
     if (botUserIds.length === 0) return undefined;
     const [removed] = await this.deps.db
-      .delete(schema.slackInstallations)
+      .delete(tables.slackInstallations)
       .where(
         and(
-          eq(schema.slackInstallations.teamId, teamId),
-          inArray(schema.slackInstallations.botUserId, botUserIds),
+          eq(tables.slackInstallations.teamId, teamId),
+          inArray(tables.slackInstallations.botUserId, botUserIds),
         ),
       )
       .returning(workspaceColumns);

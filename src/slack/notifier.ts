@@ -1,7 +1,7 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
 import { withClaim } from '../db/lease';
 import { runUrl } from '../gitlab/feedback';
 import type { Logger } from '../platform/logger';
@@ -9,6 +9,9 @@ import { RunState } from '../runs/types';
 import type { SecretBox } from '../platform/secrets';
 import { SlackInstallations } from './installations';
 import { runMessage, type MessageRun } from './runMessage';
+import * as runsTables from '../runs/tables';
+import * as tables from './tables';
+import * as stacksTables from '../stacks/tables';
 
 export interface SlackNotifierDependencies {
   db: Database;
@@ -20,7 +23,7 @@ export interface SlackNotifierDependencies {
   slackApiUrl: string;
 }
 
-type Subscription = typeof schema.slackSubscriptions.$inferSelect;
+type Subscription = typeof tables.slackSubscriptions.$inferSelect;
 
 // Slack will not take messages for the channel until someone there acts: the bot cannot see
 // it, was removed from it or may not post in it, or it was archived.
@@ -93,24 +96,24 @@ class SlackNotifier {
   async deliver(runId: string): Promise<void> {
     const { db } = this.deps;
     const [run] = await db
-      .select({ stackId: schema.runs.stackId })
-      .from(schema.runs)
-      .where(eq(schema.runs.id, runId));
+      .select({ stackId: runsTables.runs.stackId })
+      .from(runsTables.runs)
+      .where(eq(runsTables.runs.id, runId));
     if (!run) return;
     const subscriptions = await db
-      .select({ subscription: schema.slackSubscriptions })
-      .from(schema.slackSubscriptions)
+      .select({ subscription: tables.slackSubscriptions })
+      .from(tables.slackSubscriptions)
       .innerJoin(
-        schema.slackInstallations,
-        eq(schema.slackInstallations.teamId, schema.slackSubscriptions.teamId),
+        tables.slackInstallations,
+        eq(tables.slackInstallations.teamId, tables.slackSubscriptions.teamId),
       )
       .where(
         and(
-          eq(schema.slackSubscriptions.stackId, run.stackId),
-          isNull(schema.slackSubscriptions.refusedAt),
+          eq(tables.slackSubscriptions.stackId, run.stackId),
+          isNull(tables.slackSubscriptions.refusedAt),
         ),
       )
-      .orderBy(schema.slackSubscriptions.id);
+      .orderBy(tables.slackSubscriptions.id);
 
     const clients = new Map<string, WebClient | undefined>();
     let retry: Error | undefined;
@@ -154,15 +157,15 @@ class SlackNotifier {
    */
   private async stop(subscription: Subscription, reason: string): Promise<void> {
     await this.deps.db
-      .update(schema.slackSubscriptions)
+      .update(tables.slackSubscriptions)
       .set({ refusedAt: new Date(), refusedReason: reason })
-      .where(eq(schema.slackSubscriptions.id, subscription.id));
+      .where(eq(tables.slackSubscriptions.id, subscription.id));
   }
 
   /** Posts or edits the run's message in one channel, holding the channel's row. */
   private async deliverTo(client: WebClient, runId: string, to: Subscription): Promise<void> {
     const { db } = this.deps;
-    const messages = schema.slackRunMessages;
+    const messages = tables.slackRunMessages;
     const key = and(
       eq(messages.runId, runId),
       eq(messages.teamId, to.teamId),
@@ -224,22 +227,25 @@ class SlackNotifier {
   private async messageRun(runId: string): Promise<MessageRun | undefined> {
     const { db } = this.deps;
     const [row] = await db
-      .select({ run: schema.runs, stackName: schema.stacks.name })
-      .from(schema.runs)
-      .innerJoin(schema.stacks, eq(schema.stacks.id, schema.runs.stackId))
-      .where(eq(schema.runs.id, runId));
+      .select({ run: runsTables.runs, stackName: stacksTables.stacks.name })
+      .from(runsTables.runs)
+      .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
+      .where(eq(runsTables.runs.id, runId));
     if (!row) return undefined;
     const { run } = row;
     const [decided] = await db
-      .select({ state: schema.runTransitions.state, username: schema.runTransitions.username })
-      .from(schema.runTransitions)
+      .select({
+        state: runsTables.runTransitions.state,
+        username: runsTables.runTransitions.username,
+      })
+      .from(runsTables.runTransitions)
       .where(
         and(
-          eq(schema.runTransitions.runId, runId),
-          inArray(schema.runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
+          eq(runsTables.runTransitions.runId, runId),
+          inArray(runsTables.runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
         ),
       )
-      .orderBy(desc(schema.runTransitions.seq))
+      .orderBy(desc(runsTables.runTransitions.seq))
       .limit(1);
     return {
       id: run.id,

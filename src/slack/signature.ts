@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { lt, sql } from 'drizzle-orm';
 import type { Request, RequestHandler } from 'express';
 import { BodyTooLargeError, readRawBody } from '../platform/http';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
+import * as tables from './tables';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
@@ -88,7 +89,7 @@ export function verifySlackRequest(options: {
 
 /** Records a verified signature; false when it was already recorded. */
 async function firstSight(db: Database, signature: string): Promise<boolean> {
-  const seen = schema.slackRequestsSeen;
+  const seen = tables.slackRequestsSeen;
   // Pruned as requests come, so the table holds only signatures that could still be replayed.
   await db
     .delete(seen)

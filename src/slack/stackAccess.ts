@@ -1,9 +1,9 @@
 import type { AccessLevel } from '../auth/access';
-import type { Stack } from '../db/schema';
 import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
 import { NotFoundError, type RunService } from '../runs/service';
 import { escapeSlackText } from './text';
+import type { Stack } from '../stacks/tables';
 
 const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
 

@@ -1,7 +1,8 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import { schema, type Database } from '../db';
-import type { ConfigElementRow } from '../db/schema';
+import type { Database } from '../db';
 import type { SecretBox } from '../platform/secrets';
+import * as contextsTables from '../contexts/tables';
+import type { ConfigElementRow } from '../contexts/tables';
 
 /**
  * Variables Gantry sets for every run: a stack's or context's config may not set them, since
@@ -34,34 +35,40 @@ export async function resolveRuntimeConfig(
 ): Promise<ResolvedElement[]> {
   const attachments = await db
     .select({
-      attachmentId: schema.contextAttachments.id,
-      contextId: schema.contexts.id,
-      contextName: schema.contexts.name,
-      priority: schema.contextAttachments.priority,
+      attachmentId: contextsTables.contextAttachments.id,
+      contextId: contextsTables.contexts.id,
+      contextName: contextsTables.contexts.name,
+      priority: contextsTables.contextAttachments.priority,
     })
-    .from(schema.contextAttachments)
-    .innerJoin(schema.contexts, eq(schema.contexts.id, schema.contextAttachments.contextId))
-    .where(eq(schema.contextAttachments.stackId, stackId))
-    .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id));
+    .from(contextsTables.contextAttachments)
+    .innerJoin(
+      contextsTables.contexts,
+      eq(contextsTables.contexts.id, contextsTables.contextAttachments.contextId),
+    )
+    .where(eq(contextsTables.contextAttachments.stackId, stackId))
+    .orderBy(
+      asc(contextsTables.contextAttachments.priority),
+      asc(contextsTables.contextAttachments.id),
+    );
 
   const [own, fromContexts] = await Promise.all([
     db
       .select()
-      .from(schema.configElements)
-      .where(eq(schema.configElements.stackId, stackId))
-      .orderBy(asc(schema.configElements.id)),
+      .from(contextsTables.configElements)
+      .where(eq(contextsTables.configElements.stackId, stackId))
+      .orderBy(asc(contextsTables.configElements.id)),
     attachments.length === 0
       ? Promise.resolve([])
       : db
           .select()
-          .from(schema.configElements)
+          .from(contextsTables.configElements)
           .where(
             inArray(
-              schema.configElements.contextId,
+              contextsTables.configElements.contextId,
               attachments.map((attachment) => attachment.contextId),
             ),
           )
-          .orderBy(asc(schema.configElements.id)),
+          .orderBy(asc(contextsTables.configElements.id)),
   ]);
 
   return mergeRuntimeConfig(own, attachments, fromContexts);

@@ -1,14 +1,18 @@
 import { and, eq, ne, notInArray, or, type SQL } from 'drizzle-orm';
 import slugify from 'slugify';
 import { ulid } from 'ulid';
-import { schema, type Database } from '../db';
-import type { ConfigElementRow, Context, Stack } from '../db/schema';
+import type { Database } from '../db';
 import { ConflictError, NotFoundError } from '../runs/service';
 import { RunState, TERMINAL_STATES } from '../runs/types';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { repositoryProblem } from '../vcs/rawGit';
 import { isReservedVariable } from './runtimeConfig';
 import { parseState, storeState } from '../state/store';
+import * as contextsTables from '../contexts/tables';
+import * as runsTables from '../runs/tables';
+import * as tables from './tables';
+import type { ConfigElementRow, Context } from '../contexts/tables';
+import type { Stack } from './tables';
 
 export interface StackInput {
   name: string;
@@ -70,7 +74,7 @@ export class StackService {
     if (options.state) parseState(options.state);
     const id = slugOf(input.name);
     const [stack] = await this.deps.db
-      .insert(schema.stacks)
+      .insert(tables.stacks)
       .values({ id, ...stackColumns(input) })
       .onConflictDoNothing()
       .returning();
@@ -79,7 +83,7 @@ export class StackService {
       try {
         await storeState(this.deps.db, { stackId: id, content: options.state });
       } catch (error) {
-        await this.deps.db.delete(schema.stacks).where(eq(schema.stacks.id, id));
+        await this.deps.db.delete(tables.stacks).where(eq(tables.stacks.id, id));
         throw error;
       }
     }
@@ -95,9 +99,9 @@ export class StackService {
       );
     }
     const [stack] = await this.deps.db
-      .update(schema.stacks)
+      .update(tables.stacks)
       .set({ awsAssumedRoleArn: arn, updatedAt: new Date() })
-      .where(eq(schema.stacks.id, id))
+      .where(eq(tables.stacks.id, id))
       .returning();
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
@@ -107,9 +111,9 @@ export class StackService {
   async updateStack(id: string, input: StackInput): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
     const [stack] = await this.deps.db
-      .update(schema.stacks)
+      .update(tables.stacks)
       .set({ ...stackColumns(input), updatedAt: new Date() })
-      .where(eq(schema.stacks.id, id))
+      .where(eq(tables.stacks.id, id))
       .returning();
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
@@ -122,13 +126,16 @@ export class StackService {
       // goes with the stack. Should the reconciler start one at this very moment, its workflow
       // finds the run gone and fails at its first step.
       const active = await tx
-        .select({ id: schema.runs.id, state: schema.runs.state })
-        .from(schema.runs)
+        .select({ id: runsTables.runs.id, state: runsTables.runs.state })
+        .from(runsTables.runs)
         .where(
           and(
-            eq(schema.runs.stackId, id),
-            notInArray(schema.runs.state, [...TERMINAL_STATES]),
-            or(ne(schema.runs.state, RunState.QUEUED), eq(schema.runs.workflowStarted, true)),
+            eq(runsTables.runs.stackId, id),
+            notInArray(runsTables.runs.state, [...TERMINAL_STATES]),
+            or(
+              ne(runsTables.runs.state, RunState.QUEUED),
+              eq(runsTables.runs.workflowStarted, true),
+            ),
           ),
         )
         .for('update')
@@ -138,7 +145,7 @@ export class StackService {
           `stack "${id}" has run ${active[0].id} in ${active[0].state}; stop, cancel or discard it first`,
         );
       }
-      const [stack] = await tx.delete(schema.stacks).where(eq(schema.stacks.id, id)).returning();
+      const [stack] = await tx.delete(tables.stacks).where(eq(tables.stacks.id, id)).returning();
       if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
       return stack;
     });
@@ -151,7 +158,10 @@ export class StackService {
 
   async deleteStackConfig(stackId: string, id: string): Promise<ConfigElementRow> {
     return this.removeConfig(
-      and(eq(schema.configElements.stackId, stackId), eq(schema.configElements.id, id))!,
+      and(
+        eq(contextsTables.configElements.stackId, stackId),
+        eq(contextsTables.configElements.id, id),
+      )!,
       `stack "${stackId}" has no config element "${id}"`,
     );
   }
@@ -159,7 +169,7 @@ export class StackService {
   async createContext(input: { name: string; description?: string | null }): Promise<Context> {
     const id = slugOf(input.name);
     const [context] = await this.deps.db
-      .insert(schema.contexts)
+      .insert(contextsTables.contexts)
       .values({ id, name: input.name, description: input.description ?? null })
       .onConflictDoNothing()
       .returning();
@@ -172,9 +182,9 @@ export class StackService {
     input: { name: string; description?: string | null },
   ): Promise<Context> {
     const [context] = await this.deps.db
-      .update(schema.contexts)
+      .update(contextsTables.contexts)
       .set({ name: input.name, description: input.description ?? null, updatedAt: new Date() })
-      .where(eq(schema.contexts.id, id))
+      .where(eq(contextsTables.contexts.id, id))
       .returning();
     if (!context) throw new NotFoundError(`context "${id}" does not exist`);
     return context;
@@ -183,8 +193,8 @@ export class StackService {
   /** Deletes a context, its config and its attachments. */
   async deleteContext(id: string): Promise<Context> {
     const [context] = await this.deps.db
-      .delete(schema.contexts)
-      .where(eq(schema.contexts.id, id))
+      .delete(contextsTables.contexts)
+      .where(eq(contextsTables.contexts.id, id))
       .returning();
     if (!context) throw new NotFoundError(`context "${id}" does not exist`);
     return context;
@@ -197,15 +207,18 @@ export class StackService {
     }
     await this.requireStack(stackId);
     const [context] = await this.deps.db
-      .select({ id: schema.contexts.id })
-      .from(schema.contexts)
-      .where(eq(schema.contexts.id, contextId));
+      .select({ id: contextsTables.contexts.id })
+      .from(contextsTables.contexts)
+      .where(eq(contextsTables.contexts.id, contextId));
     if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
     const [attachment] = await this.deps.db
-      .insert(schema.contextAttachments)
+      .insert(contextsTables.contextAttachments)
       .values({ id: ulid(), contextId, stackId, priority })
       .onConflictDoUpdate({
-        target: [schema.contextAttachments.contextId, schema.contextAttachments.stackId],
+        target: [
+          contextsTables.contextAttachments.contextId,
+          contextsTables.contextAttachments.stackId,
+        ],
         set: { priority },
       })
       .returning();
@@ -214,8 +227,8 @@ export class StackService {
 
   async detachContext(attachmentId: string) {
     const [attachment] = await this.deps.db
-      .delete(schema.contextAttachments)
-      .where(eq(schema.contextAttachments.id, attachmentId))
+      .delete(contextsTables.contextAttachments)
+      .where(eq(contextsTables.contextAttachments.id, attachmentId))
       .returning();
     if (!attachment) throw new NotFoundError(`attachment "${attachmentId}" does not exist`);
     return attachment;
@@ -223,25 +236,28 @@ export class StackService {
 
   async addContextConfig(contextId: string, input: ConfigInput): Promise<ConfigElementRow> {
     const [context] = await this.deps.db
-      .select({ id: schema.contexts.id })
-      .from(schema.contexts)
-      .where(eq(schema.contexts.id, contextId));
+      .select({ id: contextsTables.contexts.id })
+      .from(contextsTables.contexts)
+      .where(eq(contextsTables.contexts.id, contextId));
     if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
     return this.putConfig({ contextId }, input);
   }
 
   async deleteContextConfig(contextId: string, id: string): Promise<ConfigElementRow> {
     return this.removeConfig(
-      and(eq(schema.configElements.contextId, contextId), eq(schema.configElements.id, id))!,
+      and(
+        eq(contextsTables.configElements.contextId, contextId),
+        eq(contextsTables.configElements.id, id),
+      )!,
       `context "${contextId}" has no config element "${id}"`,
     );
   }
 
   private async requireStack(stackId: string) {
     const [stack] = await this.deps.db
-      .select({ id: schema.stacks.id })
-      .from(schema.stacks)
-      .where(eq(schema.stacks.id, stackId));
+      .select({ id: tables.stacks.id })
+      .from(tables.stacks)
+      .where(eq(tables.stacks.id, stackId));
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
   }
 
@@ -265,10 +281,10 @@ export class StackService {
     };
     const target =
       'stackId' in owner
-        ? [schema.configElements.stackId, schema.configElements.id]
-        : [schema.configElements.contextId, schema.configElements.id];
+        ? [contextsTables.configElements.stackId, contextsTables.configElements.id]
+        : [contextsTables.configElements.contextId, contextsTables.configElements.id];
     const [element] = await this.deps.db
-      .insert(schema.configElements)
+      .insert(contextsTables.configElements)
       .values(row)
       .onConflictDoUpdate({ target, set: row })
       .returning();
@@ -276,7 +292,10 @@ export class StackService {
   }
 
   private async removeConfig(where: SQL, missing: string): Promise<ConfigElementRow> {
-    const [element] = await this.deps.db.delete(schema.configElements).where(where).returning();
+    const [element] = await this.deps.db
+      .delete(contextsTables.configElements)
+      .where(where)
+      .returning();
     if (!element) throw new NotFoundError(missing);
     return element;
   }

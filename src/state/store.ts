@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt } from 'drizzle-orm';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
 import { sha256Hex } from '../platform/secrets';
+import * as tables from './tables';
 
 /**
  * Gantry as the state store of stacks that let it manage their state: every version kept,
@@ -45,14 +46,14 @@ export async function issueStateCredentials(
     expiresAt: new Date(Date.now() + options.ttlMs),
   };
   await db
-    .insert(schema.stateCredentials)
+    .insert(tables.stateCredentials)
     .values(row)
-    .onConflictDoUpdate({ target: schema.stateCredentials.runId, set: row });
+    .onConflictDoUpdate({ target: tables.stateCredentials.runId, set: row });
   return { username: options.runId, password };
 }
 
 export async function revokeStateCredentials(db: Database, runId: string): Promise<void> {
-  await db.delete(schema.stateCredentials).where(eq(schema.stateCredentials.runId, runId));
+  await db.delete(tables.stateCredentials).where(eq(tables.stateCredentials.runId, runId));
 }
 
 /** The run the credentials belong to, when they are valid for this stack now. */
@@ -64,12 +65,12 @@ export async function verifyStateCredentials(
 ): Promise<{ runId: string; readOnly: boolean } | undefined> {
   const [row] = await db
     .select()
-    .from(schema.stateCredentials)
+    .from(tables.stateCredentials)
     .where(
       and(
-        eq(schema.stateCredentials.runId, username),
-        eq(schema.stateCredentials.stackId, stackId),
-        gt(schema.stateCredentials.expiresAt, new Date()),
+        eq(tables.stateCredentials.runId, username),
+        eq(tables.stateCredentials.stackId, stackId),
+        gt(tables.stateCredentials.expiresAt, new Date()),
       ),
     );
   if (!row) return undefined;
@@ -82,9 +83,9 @@ export async function verifyStateCredentials(
 export async function latestState(db: Database, stackId: string) {
   const [row] = await db
     .select()
-    .from(schema.stateVersions)
-    .where(eq(schema.stateVersions.stackId, stackId))
-    .orderBy(desc(schema.stateVersions.version))
+    .from(tables.stateVersions)
+    .where(eq(tables.stateVersions.stackId, stackId))
+    .orderBy(desc(tables.stateVersions.version))
     .limit(1);
   return row;
 }
@@ -101,20 +102,20 @@ export async function storeState(
   return db.transaction(async (tx) => {
     const [lock] = await tx
       .select()
-      .from(schema.stateLocks)
-      .where(eq(schema.stateLocks.stackId, options.stackId))
+      .from(tables.stateLocks)
+      .where(eq(tables.stateLocks.stackId, options.stackId))
       .for('update');
     if (lock && lock.lockId !== options.lockId) {
       throw new StateLockedError(lock.info as LockInfo);
     }
     const [last] = await tx
-      .select({ version: schema.stateVersions.version })
-      .from(schema.stateVersions)
-      .where(eq(schema.stateVersions.stackId, options.stackId))
-      .orderBy(desc(schema.stateVersions.version))
+      .select({ version: tables.stateVersions.version })
+      .from(tables.stateVersions)
+      .where(eq(tables.stateVersions.stackId, options.stackId))
+      .orderBy(desc(tables.stateVersions.version))
       .limit(1);
     const version = (last?.version ?? 0) + 1;
-    await tx.insert(schema.stateVersions).values({
+    await tx.insert(tables.stateVersions).values({
       stackId: options.stackId,
       version,
       serial: parsed.serial,
@@ -131,7 +132,7 @@ export async function lockState(
   options: { stackId: string; info: LockInfo; runId?: string },
 ): Promise<LockOutcome> {
   const inserted = await db
-    .insert(schema.stateLocks)
+    .insert(tables.stateLocks)
     .values({
       stackId: options.stackId,
       lockId: options.info.ID,
@@ -139,12 +140,12 @@ export async function lockState(
       runId: options.runId ?? null,
     })
     .onConflictDoNothing()
-    .returning({ lockId: schema.stateLocks.lockId });
+    .returning({ lockId: tables.stateLocks.lockId });
   if (inserted.length > 0) return { ok: true };
   const [holder] = await db
     .select()
-    .from(schema.stateLocks)
-    .where(eq(schema.stateLocks.stackId, options.stackId));
+    .from(tables.stateLocks)
+    .where(eq(tables.stateLocks.stackId, options.stackId));
   // The same lock asked for twice (a retried request) is still held by its asker.
   if (holder?.lockId === options.info.ID) return { ok: true };
   return { ok: false, holder: (holder?.info ?? { ID: 'unknown' }) as LockInfo };
@@ -156,25 +157,25 @@ export async function unlockState(
   options: { stackId: string; lockId: string },
 ): Promise<LockOutcome> {
   const deleted = await db
-    .delete(schema.stateLocks)
+    .delete(tables.stateLocks)
     .where(
       and(
-        eq(schema.stateLocks.stackId, options.stackId),
-        eq(schema.stateLocks.lockId, options.lockId),
+        eq(tables.stateLocks.stackId, options.stackId),
+        eq(tables.stateLocks.lockId, options.lockId),
       ),
     )
-    .returning({ lockId: schema.stateLocks.lockId });
+    .returning({ lockId: tables.stateLocks.lockId });
   if (deleted.length > 0) return { ok: true };
   const [holder] = await db
     .select()
-    .from(schema.stateLocks)
-    .where(eq(schema.stateLocks.stackId, options.stackId));
+    .from(tables.stateLocks)
+    .where(eq(tables.stateLocks.stackId, options.stackId));
   return holder ? { ok: false, holder: holder.info as LockInfo } : { ok: true };
 }
 
 /** Releases whatever lock a run still holds, for when the run ends without unlocking. */
 export async function releaseRunLocks(db: Database, runId: string): Promise<void> {
-  await db.delete(schema.stateLocks).where(eq(schema.stateLocks.runId, runId));
+  await db.delete(tables.stateLocks).where(eq(tables.stateLocks.runId, runId));
 }
 
 // Serials are kept in an integer column; OpenTofu counts up from 0, one per write.

@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { schema, type Database } from '../db';
+import type { Database } from '../db';
 import { NotFoundError } from '../runs/service';
 import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from '../auth/tokens';
 import { parseState } from './store';
+import * as tables from './tables';
 
 const UPLOAD_LIFETIME_MS = 60 * 60 * 1000;
 
@@ -22,10 +23,10 @@ export class StateUploads {
   ) {}
 
   async create(): Promise<{ objectId: string; url: string }> {
-    await this.db.delete(schema.stateUploads).where(lt(schema.stateUploads.expiresAt, new Date()));
+    await this.db.delete(tables.stateUploads).where(lt(tables.stateUploads.expiresAt, new Date()));
     const objectId = randomBytes(16).toString('hex');
     const expiresAt = new Date(Date.now() + UPLOAD_LIFETIME_MS);
-    await this.db.insert(schema.stateUploads).values({ id: objectId, expiresAt });
+    await this.db.insert(tables.stateUploads).values({ id: objectId, expiresAt });
     const expires = String(Math.floor(expiresAt.getTime() / 1000));
     const query = new URLSearchParams({ expires, signature: this.sign(objectId, expires) });
     return { objectId, url: `${this.publicUrl}/state-uploads/${objectId}?${query.toString()}` };
@@ -41,12 +42,12 @@ export class StateUploads {
   async store(objectId: string, content: Buffer): Promise<void> {
     parseState(content);
     const stored = await this.db
-      .update(schema.stateUploads)
+      .update(tables.stateUploads)
       .set({ content })
       .where(
-        and(eq(schema.stateUploads.id, objectId), gt(schema.stateUploads.expiresAt, new Date())),
+        and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())),
       )
-      .returning({ id: schema.stateUploads.id });
+      .returning({ id: tables.stateUploads.id });
     if (stored.length === 0) {
       throw new NotFoundError(`upload "${objectId}" has expired; ask for a new stateUploadUrl`);
     }
@@ -56,9 +57,9 @@ export class StateUploads {
   async content(objectId: string): Promise<Buffer> {
     const [upload] = await this.db
       .select()
-      .from(schema.stateUploads)
+      .from(tables.stateUploads)
       .where(
-        and(eq(schema.stateUploads.id, objectId), gt(schema.stateUploads.expiresAt, new Date())),
+        and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())),
       );
     if (!upload) {
       throw new InvalidInputError(
@@ -74,7 +75,7 @@ export class StateUploads {
   }
 
   async remove(objectId: string): Promise<void> {
-    await this.db.delete(schema.stateUploads).where(eq(schema.stateUploads.id, objectId));
+    await this.db.delete(tables.stateUploads).where(eq(tables.stateUploads.id, objectId));
   }
 
   private sign(objectId: string, expires: string): string {

@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tar from 'tar';
-import type { Stack } from '../db/schema';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
 import { VcsError, type CommitInfo, type VcsProvider } from './index';
+import type { Stack } from '../stacks/tables';
 
 // GitLab's default limit is 5 archive downloads a minute per project and user: pauses of 5,
 // 10, 20 and 40 s outlast a minute.

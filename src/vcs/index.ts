@@ -1,4 +1,4 @@
-import type { Stack } from '../db/schema';
+import type { Stack } from '../stacks/tables';
 
 /** A commit as runs show it (Run.commit). */
 export interface CommitInfo {

@@ -1,8 +1,8 @@
-import type { Stack } from '../db/schema';
 import type { GitLabApi } from '../gitlab/api';
 import { GitLabProvider } from './gitlab';
 import type { VcsProvider } from './index';
 import { RawGitProvider, type RawGitOptions } from './rawGit';
+import type { Stack } from '../stacks/tables';
 
 /** The provider each stack's code comes from, by the stack's `provider`. */
 export function vcsProviders(

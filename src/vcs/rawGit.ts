@@ -3,8 +3,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import type { Stack } from '../db/schema';
 import { VcsError, type CommitInfo, type VcsProvider } from './index';
+import type { Stack } from '../stacks/tables';
 
 const FIELD = '\x1f';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { startApiServer, type ApiServer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import type { Stack } from '../../src/stacks/tables';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { claimWorkRoot } from '../../activities/runner/workspace';
-import { schema } from '../../src/db';
-import type { Stack } from '../../src/db/schema';
+import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { StackService } from '../../src/stacks/service';
 import { issueStateCredentials } from '../../src/state/store';

@@ -10,7 +10,7 @@ import {
   type RunnerDependencies,
 } from '../../activities/runner/phases';
 import { WorkspaceError } from '../../activities/runner/workspace';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { latestState, storeState } from '../../src/state/store';

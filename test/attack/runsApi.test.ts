@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { drizzle } from 'drizzle-orm/pglite';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { ConflictError, RunService } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer } from '../support/api';
@@ -170,7 +170,6 @@ describe('runs under hostile use of the API', () => {
 
     let queries = 0;
     const counted = drizzle(harness.database.pglite!, {
-      schema,
       logger: { logQuery: () => (queries += 1) },
     });
     const countingApi = await startApiServer(harness, { db: counted });

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { createLogger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { issueStateCredentials } from '../../src/state/store';
 import { startApiServer, type ApiServer } from '../support/api';

@@ -2,7 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
-import { openDatabase, schema } from '../../src/db';
+import { openDatabase } from '../../src/db';
+import { schema } from '../support/tables';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 
 const { stacks } = schema;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { createGitLabFeedback } from '../../src/gitlab/feedback';
 import { GitLabIntegrationService } from '../../src/gitlab/integration';
 import { createLogger } from '../../src/platform/logger';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState } from '../../src/runs/types';
 import { sha256Hex } from '../../src/platform/secrets';
 import { startApiServer, type ApiServer } from '../support/api';

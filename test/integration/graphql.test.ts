@@ -1,6 +1,6 @@
 import { drizzle } from 'drizzle-orm/pglite';
 import { SignJWT } from 'jose';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
 import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
@@ -595,7 +595,6 @@ describe('the GraphQL API over HTTP', () => {
   it('reads a list of stacks with a fixed number of queries, however many stacks there are', async () => {
     let queries = 0;
     const counted = drizzle(harness.database.pglite!, {
-      schema,
       logger: { logQuery: () => (queries += 1) },
     });
     const countingApi = await startApiServer(harness, { db: counted });

@@ -1,4 +1,4 @@
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import type { RunEvent } from '../../workflows/notify';

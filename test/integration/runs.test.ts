@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { sha256Hex } from '../../src/platform/secrets';

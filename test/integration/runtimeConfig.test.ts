@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';

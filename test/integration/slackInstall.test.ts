@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { SecretBox } from '../../src/platform/secrets';
 import { oauthStateSecret } from '../../src/slack/install';
 import { signInstallGrant } from '../../src/slack/installGrant';

@@ -1,7 +1,7 @@
 import type { Installation } from '@slack/oauth';
 import { and, eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { createLogger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SlackInstallations } from '../../src/slack/installations';

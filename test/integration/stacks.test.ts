@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { ConflictError, NotFoundError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';

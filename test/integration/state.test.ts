@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { BACKEND_OVERRIDE_FILE, backendOverride } from '../../activities/runner/backend';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { issueStateCredentials } from '../../src/state/store';
 import { requireTool } from '../../src/platform/tools';

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import type { Stack } from '../../src/stacks/tables';
 import path from 'node:path';
-import type { Stack } from '../../src/db/schema';
 import { VcsError } from '../../src/vcs';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';

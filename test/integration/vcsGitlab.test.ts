@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
+import type { Stack } from '../../src/stacks/tables';
 import path from 'node:path';
-import type { Stack } from '../../src/db/schema';
 import { GitLabApi } from '../../src/gitlab/api';
 import { VcsError } from '../../src/vcs';
 import { GitLabProvider } from '../../src/vcs/gitlab';

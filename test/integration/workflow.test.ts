@@ -1,7 +1,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { eq } from 'drizzle-orm';
-import { schema } from '../../src/db';
+import { schema } from '../support/tables';
 import { createLogger } from '../../src/platform/logger';
 import { ensureSearchAttributes, TASK_QUEUE } from '../../temporal/client';
 import { startWorker, type RunningWorker } from '../../temporal/worker';

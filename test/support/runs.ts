@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import type { RunNotifier } from '../../activities';
-import { schema } from '../../src/db';
+import { schema } from './tables';
 import { createLogger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';

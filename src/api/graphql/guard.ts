@@ -1,9 +1,9 @@
 import type { StackAccess } from '../../auth/access';
 import { AuthenticationError, ForbiddenError, type Viewer } from '../../auth/viewer';
-import { schema } from '../../db';
-import type { Stack } from '../../db/schema';
 import { NotFoundError } from '../../runs/service';
 import type { GraphQLContext } from './context';
+import * as stacksTables from '../../stacks/tables';
+import type { Stack } from '../../stacks/tables';
 
 /** The caller, who must have sent a valid bearer token, and what they may do with stacks. */
 export function authenticated(context: GraphQLContext): { viewer: Viewer; access: StackAccess } {
@@ -39,7 +39,10 @@ export async function readableStack(context: GraphQLContext, id: string): Promis
 /** Every stack the caller may read, by id. */
 export async function readableStacks(context: GraphQLContext): Promise<Stack[]> {
   const { access } = authenticated(context);
-  const stacks = await context.services.db.select().from(schema.stacks).orderBy(schema.stacks.id);
+  const stacks = await context.services.db
+    .select()
+    .from(stacksTables.stacks)
+    .orderBy(stacksTables.stacks.id);
   const readable = await Promise.all(stacks.map((stack) => access.canRead(stack)));
   return stacks.filter((_stack, index) => readable[index]);
 }

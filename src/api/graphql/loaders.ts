@@ -11,11 +11,17 @@ import {
   notInArray,
   sql,
 } from 'drizzle-orm';
-import { schema, type Database } from '../../db';
-import type { ConfigElementRow, PolicyAttachment, Run, RunTransition } from '../../db/schema';
+import type { Database } from '../../db';
 import { readLogPages, type LogPage, type LogPageRequest } from '../../runs/logs';
 import { RunState, RunType, TERMINAL_STATES } from '../../runs/types';
 import type { StackState } from './types.generated';
+import * as contextsTables from '../../contexts/tables';
+import * as policyTables from '../../policy/tables';
+import * as runsTables from '../../runs/tables';
+import * as stacksTables from '../../stacks/tables';
+import type { ConfigElementRow } from '../../contexts/tables';
+import type { PolicyAttachment } from '../../policy/tables';
+import type { Run, RunTransition } from '../../runs/tables';
 
 export const RUN_PAGE_SIZE = 50;
 
@@ -65,30 +71,32 @@ export function createLoaders(db: Database) {
     );
 
   return {
-    stack: byId((ids) => db.select().from(schema.stacks).where(inArray(schema.stacks.id, ids))),
-    context: byId((ids) =>
-      db.select().from(schema.contexts).where(inArray(schema.contexts.id, ids)),
+    stack: byId((ids) =>
+      db.select().from(stacksTables.stacks).where(inArray(stacksTables.stacks.id, ids)),
     ),
-    run: byId((ids) => db.select().from(schema.runs).where(inArray(schema.runs.id, ids))),
+    context: byId((ids) =>
+      db.select().from(contextsTables.contexts).where(inArray(contextsTables.contexts.id, ids)),
+    ),
+    run: byId((ids) => db.select().from(runsTables.runs).where(inArray(runsTables.runs.id, ids))),
     policy: byId((ids) =>
-      db.select().from(schema.policies).where(inArray(schema.policies.id, ids)),
+      db.select().from(policyTables.policies).where(inArray(policyTables.policies.id, ids)),
     ),
 
     stackState: new DataLoader<string, StackState>(async (ids) => {
       const rows = await db
-        .selectDistinctOn([schema.runs.stackId], {
-          stackId: schema.runs.stackId,
-          state: schema.runs.state,
+        .selectDistinctOn([runsTables.runs.stackId], {
+          stackId: runsTables.runs.stackId,
+          state: runsTables.runs.state,
         })
-        .from(schema.runs)
+        .from(runsTables.runs)
         .where(
           and(
-            inArray(schema.runs.stackId, [...ids]),
-            eq(schema.runs.type, RunType.TRACKED),
-            inArray(schema.runs.state, [...STACK_STATES] as RunState[]),
+            inArray(runsTables.runs.stackId, [...ids]),
+            eq(runsTables.runs.type, RunType.TRACKED),
+            inArray(runsTables.runs.state, [...STACK_STATES] as RunState[]),
           ),
         )
-        .orderBy(schema.runs.stackId, desc(schema.runs.id));
+        .orderBy(runsTables.runs.stackId, desc(runsTables.runs.id));
       return byKey(ids, rows, (row) => row.stackId).map(
         (row) => (row?.state ?? 'NONE') as StackState,
       );
@@ -97,16 +105,16 @@ export function createLoaders(db: Database) {
     /** The run holding each stack's lock: see RunService.blocker. */
     blocker: new DataLoader<string, Run | undefined>(async (ids) => {
       const rows = await db
-        .selectDistinctOn([schema.runs.stackId])
-        .from(schema.runs)
+        .selectDistinctOn([runsTables.runs.stackId])
+        .from(runsTables.runs)
         .where(
           and(
-            inArray(schema.runs.stackId, [...ids]),
-            inArray(schema.runs.type, [RunType.TRACKED, RunType.TASK]),
-            notInArray(schema.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
+            inArray(runsTables.runs.stackId, [...ids]),
+            inArray(runsTables.runs.type, [RunType.TRACKED, RunType.TASK]),
+            notInArray(runsTables.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
           ),
         )
-        .orderBy(schema.runs.stackId, asc(schema.runs.id));
+        .orderBy(runsTables.runs.stackId, asc(runsTables.runs.id));
       return byKey(ids, rows, (row) => row.stackId);
     }),
 
@@ -119,23 +127,26 @@ export function createLoaders(db: Database) {
             if (stackIds.length === 0) return { list, runs: [] };
             const ranked = db
               .select({
-                id: schema.runs.id,
-                rank: sql<number>`row_number() over (partition by ${schema.runs.stackId} order by ${schema.runs.id} desc)`.as(
+                id: runsTables.runs.id,
+                rank: sql<number>`row_number() over (partition by ${runsTables.runs.stackId} order by ${runsTables.runs.id} desc)`.as(
                   'rank',
                 ),
               })
-              .from(schema.runs)
+              .from(runsTables.runs)
               .where(
-                and(inArray(schema.runs.stackId, stackIds), eq(schema.runs.type, RUN_TYPES[list])),
+                and(
+                  inArray(runsTables.runs.stackId, stackIds),
+                  eq(runsTables.runs.type, RUN_TYPES[list]),
+                ),
               )
               .as('ranked');
             // Flat rows: drizzle maps them much faster than rows nested under a key.
             const runs = await db
-              .select(getTableColumns(schema.runs))
-              .from(schema.runs)
-              .innerJoin(ranked, eq(ranked.id, schema.runs.id))
+              .select(getTableColumns(runsTables.runs))
+              .from(runsTables.runs)
+              .innerJoin(ranked, eq(ranked.id, runsTables.runs.id))
               .where(lte(ranked.rank, RUN_PAGE_SIZE))
-              .orderBy(desc(schema.runs.id));
+              .orderBy(desc(runsTables.runs.id));
             return { list, runs };
           }),
         );
@@ -160,9 +171,9 @@ export function createLoaders(db: Database) {
         runIds,
         await db
           .select()
-          .from(schema.runTransitions)
-          .where(inArray(schema.runTransitions.runId, [...runIds]))
-          .orderBy(asc(schema.runTransitions.runId), asc(schema.runTransitions.seq)),
+          .from(runsTables.runTransitions)
+          .where(inArray(runsTables.runTransitions.runId, [...runIds]))
+          .orderBy(asc(runsTables.runTransitions.runId), asc(runsTables.runTransitions.seq)),
         (row) => row.runId,
       ),
     ),
@@ -178,9 +189,9 @@ export function createLoaders(db: Database) {
     /** The states of each run that have log lines. */
     loggedStates: new DataLoader<string, Set<string>>(async (runIds) => {
       const rows = await db
-        .selectDistinct({ runId: schema.runLogs.runId, state: schema.runLogs.state })
-        .from(schema.runLogs)
-        .where(inArray(schema.runLogs.runId, [...runIds]));
+        .selectDistinct({ runId: runsTables.runLogs.runId, state: runsTables.runLogs.state })
+        .from(runsTables.runLogs)
+        .where(inArray(runsTables.runLogs.runId, [...runIds]));
       return grouped(runIds, rows, (row) => row.runId).map(
         (states) => new Set(states.map((row) => row.state)),
       );
@@ -191,9 +202,9 @@ export function createLoaders(db: Database) {
         stackIds,
         await db
           .select()
-          .from(schema.configElements)
-          .where(inArray(schema.configElements.stackId, [...stackIds]))
-          .orderBy(asc(schema.configElements.id)),
+          .from(contextsTables.configElements)
+          .where(inArray(contextsTables.configElements.stackId, [...stackIds]))
+          .orderBy(asc(contextsTables.configElements.id)),
         (row) => row.stackId!,
       ),
     ),
@@ -203,43 +214,53 @@ export function createLoaders(db: Database) {
         contextIds,
         await db
           .select()
-          .from(schema.configElements)
+          .from(contextsTables.configElements)
           .where(
             and(
-              isNotNull(schema.configElements.contextId),
-              inArray(schema.configElements.contextId, [...contextIds]),
+              isNotNull(contextsTables.configElements.contextId),
+              inArray(contextsTables.configElements.contextId, [...contextIds]),
             ),
           )
-          .orderBy(asc(schema.configElements.id)),
+          .orderBy(asc(contextsTables.configElements.id)),
         (row) => row.contextId!,
       ),
     ),
 
     /** Each stack's attachments, by priority. */
-    stackAttachments: new DataLoader<string, (typeof schema.contextAttachments.$inferSelect)[]>(
-      async (stackIds) =>
-        grouped(
-          stackIds,
-          await db
-            .select()
-            .from(schema.contextAttachments)
-            .where(inArray(schema.contextAttachments.stackId, [...stackIds]))
-            .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id)),
-          (row) => row.stackId,
-        ),
+    stackAttachments: new DataLoader<
+      string,
+      (typeof contextsTables.contextAttachments.$inferSelect)[]
+    >(async (stackIds) =>
+      grouped(
+        stackIds,
+        await db
+          .select()
+          .from(contextsTables.contextAttachments)
+          .where(inArray(contextsTables.contextAttachments.stackId, [...stackIds]))
+          .orderBy(
+            asc(contextsTables.contextAttachments.priority),
+            asc(contextsTables.contextAttachments.id),
+          ),
+        (row) => row.stackId,
+      ),
     ),
 
-    contextAttachments: new DataLoader<string, (typeof schema.contextAttachments.$inferSelect)[]>(
-      async (contextIds) =>
-        grouped(
-          contextIds,
-          await db
-            .select()
-            .from(schema.contextAttachments)
-            .where(inArray(schema.contextAttachments.contextId, [...contextIds]))
-            .orderBy(asc(schema.contextAttachments.priority), asc(schema.contextAttachments.id)),
-          (row) => row.contextId,
-        ),
+    contextAttachments: new DataLoader<
+      string,
+      (typeof contextsTables.contextAttachments.$inferSelect)[]
+    >(async (contextIds) =>
+      grouped(
+        contextIds,
+        await db
+          .select()
+          .from(contextsTables.contextAttachments)
+          .where(inArray(contextsTables.contextAttachments.contextId, [...contextIds]))
+          .orderBy(
+            asc(contextsTables.contextAttachments.priority),
+            asc(contextsTables.contextAttachments.id),
+          ),
+        (row) => row.contextId,
+      ),
     ),
 
     stackPolicyAttachments: new DataLoader<string, PolicyAttachment[]>(async (stackIds) =>
@@ -247,9 +268,9 @@ export function createLoaders(db: Database) {
         stackIds,
         await db
           .select()
-          .from(schema.policyAttachments)
-          .where(inArray(schema.policyAttachments.stackId, [...stackIds]))
-          .orderBy(asc(schema.policyAttachments.policyId)),
+          .from(policyTables.policyAttachments)
+          .where(inArray(policyTables.policyAttachments.stackId, [...stackIds]))
+          .orderBy(asc(policyTables.policyAttachments.policyId)),
         (row) => row.stackId,
       ),
     ),
@@ -259,9 +280,9 @@ export function createLoaders(db: Database) {
         policyIds,
         await db
           .select()
-          .from(schema.policyAttachments)
-          .where(inArray(schema.policyAttachments.policyId, [...policyIds]))
-          .orderBy(asc(schema.policyAttachments.stackId)),
+          .from(policyTables.policyAttachments)
+          .where(inArray(policyTables.policyAttachments.policyId, [...policyIds]))
+          .orderBy(asc(policyTables.policyAttachments.stackId)),
         (row) => row.policyId,
       ),
     ),

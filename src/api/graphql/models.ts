@@ -1,5 +1,12 @@
-import type { ApiKey } from '../../db/schema';
 import type { Viewer } from '../../auth/viewer';
+import type { ApiKey } from '../../auth/tables';
+export type { Context as ContextRow, ConfigElementRow } from '../../contexts/tables';
+export type {
+  Policy as PolicyRow,
+  PolicyAttachment as PolicyAttachmentRow,
+} from '../../policy/tables';
+export type { Run as RunRow } from '../../runs/tables';
+export type { Stack as StackRow } from '../../stacks/tables';
 
 /** What resolvers of the types below start from; the SDL's other types are served as they are. */
 

@@ -1,7 +1,6 @@
 /* Generated from schema.graphql by `npm run graphql:generate`. */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { Stack as StackRow, Run as RunRow, Context as ContextRow, ConfigElementRow, Policy as PolicyRow, PolicyAttachment as PolicyAttachmentRow } from '../../db/schema';
-import type { ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel } from './models';
+import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow } from './models';
 import type { ResolvedElement } from '../../stacks/runtimeConfig';
 import type { GraphQLContext } from './context';
 export type Maybe<T> = T | null;

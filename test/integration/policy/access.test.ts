@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
+import type { Stack } from '../../../src/stacks/tables';
 import { StackAccess } from '../../../src/auth/access';
 import type { Viewer } from '../../../src/auth/viewer';
-import { schema } from '../../../src/db';
-import type { Stack } from '../../../src/db/schema';
+import { schema } from '../../support/tables';
 import { PolicyAccess } from '../../../src/policy/access';
 import { PolicyCompiler } from '../../../src/policy/compiler';
 import { PolicyEvaluator } from '../../../src/policy/evaluator';

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { createMasker, MASK, RunLogWriter } from '../../../activities/runner/logs';
-import { schema } from '../../../src/db';
+import { schema } from '../../support/tables';
 import { RunState, RunType } from '../../../src/runs/types';
 import { openTestDatabase, type TestDatabase } from '../../support/database';
 

@@ -13,7 +13,7 @@ import {
 } from '../../../activities/runner/phases';
 import { MASK } from '../../../activities/runner/logs';
 import { InterruptedError } from '../../../activities/runner/process';
-import { schema } from '../../../src/db';
+import { schema } from '../../support/tables';
 import { RunState, RunType } from '../../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../../src/platform/secrets';
 import { openTestDatabase, type TestDatabase } from '../../support/database';

@@ -1,6 +1,6 @@
 import { buildEnvironment } from '../../../activities/runner/environment';
-import type { ConfigElementRow } from '../../../src/db/schema';
 import type { ResolvedElement } from '../../../src/stacks/runtimeConfig';
+import type { ConfigElementRow } from '../../../src/contexts/tables';
 
 const variable = (id: string, value: string, priority?: number) =>
   ({

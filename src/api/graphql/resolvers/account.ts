@@ -1,12 +1,13 @@
 import { desc, gt, sql } from 'drizzle-orm';
 import { recordLogin } from '../../../auth/apiKeys';
 import type { Viewer } from '../../../auth/viewer';
-import { schema } from '../../../db';
 import { RunState } from '../../../runs/types';
 import type { GraphQLContext } from '../context';
 import { authenticated, readableStacks, requireAdmin } from '../guard';
 import type { UserModel } from '../models';
 import type { Resolvers } from '../types.generated';
+import * as authTables from '../../../auth/tables';
+import * as runsTables from '../../../runs/tables';
 
 const USAGE_WINDOW_DAYS = 30;
 // Gantry sets no limits; the largest Int says so to clients that compute what is left.
@@ -48,15 +49,15 @@ export const accountResolvers: Resolvers = {
       const phases = db.$with('phases').as(
         db
           .select({
-            state: schema.runTransitions.state,
-            started: schema.runTransitions.timestamp,
+            state: runsTables.runTransitions.state,
+            started: runsTables.runTransitions.timestamp,
             ended:
-              sql<Date>`coalesce(lead(${schema.runTransitions.timestamp}) over (partition by ${schema.runTransitions.runId} order by ${schema.runTransitions.seq}), now())`.as(
+              sql<Date>`coalesce(lead(${runsTables.runTransitions.timestamp}) over (partition by ${runsTables.runTransitions.runId} order by ${runsTables.runTransitions.seq}), now())`.as(
                 'ended',
               ),
           })
-          .from(schema.runTransitions)
-          .where(gt(schema.runTransitions.timestamp, since)),
+          .from(runsTables.runTransitions)
+          .where(gt(runsTables.runTransitions.timestamp, since)),
       );
       const [used] = await db
         .with(phases)
@@ -67,9 +68,9 @@ export const accountResolvers: Resolvers = {
         .where(sql`${phases.state} in ${WORKING_STATES}`);
       const logins = await db
         .select()
-        .from(schema.userLogins)
-        .where(gt(schema.userLogins.lastLoginAt, since))
-        .orderBy(desc(schema.userLogins.lastLoginAt));
+        .from(authTables.userLogins)
+        .where(gt(authTables.userLogins.lastLoginAt, since))
+        .orderBy(desc(authTables.userLogins.lastLoginAt));
       // Who else logs in is the admins' business; the counts name no one.
       const shown = viewer.admin ? logins : logins.filter((login) => login.username === viewer.id);
       return {

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
-import { schema } from '../../../db';
 import { requireAdmin } from '../guard';
 import type { Resolvers } from '../types.generated';
+import * as contextsTables from '../../../contexts/tables';
 
 /** Contexts are account-wide: admins manage them, and stacks show what they are given. */
 export const contextResolvers: Resolvers = {
@@ -12,7 +12,10 @@ export const contextResolvers: Resolvers = {
     },
     contexts: async (_parent, _args, context) => {
       requireAdmin(context);
-      return context.services.db.select().from(schema.contexts).orderBy(asc(schema.contexts.id));
+      return context.services.db
+        .select()
+        .from(contextsTables.contexts)
+        .orderBy(asc(contextsTables.contexts.id));
     },
   },
 

@@ -1,0 +1,95 @@
+import { index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { createdAt } from '../db/columns';
+import { runs } from '../runs/tables';
+import { stacks } from '../stacks/tables';
+
+/**
+ * The Slack app: workspaces it is installed in, channel subscriptions, requests seen, and the
+ * message posted for each run.
+ * Only this folder reads and writes these tables (ARCHITECTURE.md, "Nouns"); migrations are
+ * generated from every noun's tables.ts (`npm run db:generate`).
+ */
+
+/**
+ * The Slack workspaces the Gantry app is installed in, one row per workspace. The installation
+ * @slack/oauth builds, bot token included, is kept only sealed; the columns beside it are what
+ * admins see and what events are matched by.
+ */
+export const slackInstallations = pgTable('slack_installations', {
+  teamId: text('team_id').primaryKey(),
+  teamName: text('team_name'),
+  enterpriseId: text('enterprise_id'),
+  appId: text('app_id'),
+  botUserId: text('bot_user_id').notNull(),
+  /** Slack user ID of the person who installed the app. */
+  installedBy: text('installed_by').notNull(),
+  /** The whole installation as JSON, sealed with the SecretBox. */
+  encryptedInstallation: text('encrypted_installation').notNull(),
+  installedAt: timestamp('installed_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type SlackInstallationRow = typeof slackInstallations.$inferSelect;
+
+/** A Slack channel told about every run of a stack (`/gantry subscribe <stackId>`). */
+export const slackSubscriptions = pgTable(
+  'slack_subscriptions',
+  {
+    /** A ULID. */
+    id: text('id').primaryKey(),
+    stackId: text('stack_id')
+      .notNull()
+      .references(() => stacks.id, { onDelete: 'cascade' }),
+    teamId: text('team_id')
+      .notNull()
+      .references(() => slackInstallations.teamId, { onDelete: 'cascade' }),
+    channelId: text('channel_id').notNull(),
+    channelName: text('channel_name').notNull(),
+    /** Slack user ID of who subscribed the channel. */
+    subscribedBy: text('subscribed_by').notNull(),
+    createdAt: createdAt(),
+    /**
+     * When Slack refused for good to take messages for this channel (the bot lost access):
+     * no more run messages are tried until the channel is subscribed again.
+     */
+    refusedAt: timestamp('refused_at', { withTimezone: true }),
+    /** Slack's error code for that refusal, such as `channel_not_found`. */
+    refusedReason: text('refused_reason'),
+  },
+  (table) => [
+    unique('slack_subscriptions_once').on(table.stackId, table.teamId, table.channelId),
+    index('slack_subscriptions_by_stack').on(table.stackId),
+  ],
+);
+
+/**
+ * Signed Slack requests already answered, so a replay of one within its 5-minute window is
+ * answered once only. Rows older than the window are of no use and are removed.
+ */
+export const slackRequestsSeen = pgTable('slack_requests_seen', {
+  /** The request's `X-Slack-Signature`, which covers its timestamp and body. */
+  signature: text('signature').primaryKey(),
+  seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The one message a run has in a subscribed channel: posted at the first transition the
+ * channel hears of, then edited in place (`ts` is Slack's id for it).
+ */
+export const slackRunMessages = pgTable(
+  'slack_run_messages',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    teamId: text('team_id').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts'),
+    /** The state the message shows, so a late delivery changes nothing. */
+    state: text('state'),
+    claimedBy: text('claimed_by'),
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+  },
+  (table) => [primaryKey({ columns: [table.runId, table.teamId, table.channelId] })],
+);
+
+export type SlackSubscription = typeof slackSubscriptions.$inferSelect;

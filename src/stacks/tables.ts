@@ -1,0 +1,45 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+
+/**
+ * A stack: one root module of one repository's branch, and the settings of its runs.
+ * Only this folder reads and writes these tables (ARCHITECTURE.md, "Nouns"); migrations are
+ * generated from every noun's tables.ts (`npm run db:generate`).
+ */
+
+export const stacks = pgTable(
+  'stacks',
+  {
+    /** A slug derived from the name at creation; never changes. */
+    id: text('id').primaryKey(),
+    name: text('name').notNull(),
+    description: text('description'),
+    provider: text('provider', { enum: ['GITLAB', 'RAW_GIT'] }).notNull(),
+    repository: text('repository').notNull(),
+    branch: text('branch').notNull(),
+    projectRoot: text('project_root'),
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    autodeploy: boolean('autodeploy').notNull().default(false),
+    administrative: boolean('administrative').notNull().default(false),
+    managesStateFile: boolean('manages_state_file').notNull().default(true),
+    terraformVersion: text('terraform_version'),
+    readersSlug: text('readers_slug'),
+    writersSlug: text('writers_slug'),
+    awsAssumedRoleArn: text('aws_assumed_role_arn'),
+    /** Who locked the stack for their exclusive use; the lock never expires. */
+    lockedBy: text('locked_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check('stacks_id_is_slug', sql`${table.id} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
+    check('stacks_provider_known', sql`${table.provider} in ('GITLAB', 'RAW_GIT')`),
+  ],
+);
+
+export type Stack = typeof stacks.$inferSelect;
+
+export type NewStack = typeof stacks.$inferInsert;
