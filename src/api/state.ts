@@ -2,7 +2,6 @@ import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
 import { inputProblem } from './input';
-import { NotFoundError } from '../runs/service';
 import type { StateUploads } from '../state/uploads';
 import {
   InvalidStateError,
@@ -15,6 +14,7 @@ import {
   type LockInfo,
   type LockOutcome,
 } from '../state/store';
+import { NotFoundError } from '../platform/errors';
 
 // State files outgrow the API's usual body limit by far.
 const MAX_STATE_BYTES = 256 * 1024 * 1024;

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { desc, eq, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import type { Database } from '../db';
-import { NotFoundError } from '../runs/service';
 import { sha256Hex } from '../platform/secrets';
-import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from './tokens';
-import { AuthenticationError, type Viewer } from './viewer';
+import { type Viewer } from './viewer';
 import * as tables from './tables';
 import type { ApiKey } from './tables';
+import { NotFoundError, InvalidInputError, AuthenticationError } from '../platform/errors';
 
 /** The username prefix of API keys' viewers; the rest is the key's id. */
 const API_KEY_USER_PREFIX = 'api-key/';

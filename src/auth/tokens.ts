@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { AuthenticationError, type Viewer } from './viewer';
+import { type Viewer } from './viewer';
+import { AuthenticationError } from '../platform/errors';
 
 const ISSUER = 'gantry';
 const TOKEN_LIFETIME_SECONDS = 60 * 60;

@@ -1,3 +1,4 @@
+
 /** Who is calling the API, as every authorization decision sees them. */
 export interface Viewer {
   /** The username: a GitLab username, `api-key/<id>`, or `admin`. */
@@ -17,19 +18,3 @@ export const ADMIN_VIEWER: Viewer = {
   teams: [],
   avatarURL: '',
 };
-
-/** The caller's credentials are missing, expired or not Gantry's. */
-export class AuthenticationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'AuthenticationError';
-  }
-}
-
-/** The caller is known but may not do this. */
-export class ForbiddenError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ForbiddenError';
-  }
-}

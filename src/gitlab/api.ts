@@ -12,6 +12,7 @@ import {
   Repositories,
   Users,
 } from '@gitbeaker/rest';
+import { UpstreamError } from '../platform/errors';
 
 /**
  * How a token reached Gantry. GitLab documents personal access tokens in the `PRIVATE-TOKEN`
@@ -122,7 +123,7 @@ export type GitLabErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'ot
  * about it; it never contains the token. gitbeaker's own error is not kept as the cause because
  * its request carries the token's header.
  */
-export class GitLabError extends Error {
+export class GitLabError extends UpstreamError {
   constructor(
     readonly kind: GitLabErrorKind,
     message: string,

@@ -1,15 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { asc, eq, sql } from 'drizzle-orm';
 import { secretMatches } from '../auth/tokens';
-import { AuthenticationError, type Viewer } from '../auth/viewer';
+import { type Viewer } from '../auth/viewer';
 import type { Database } from '../db';
-import { ConflictError } from '../runs/service';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
-import { InvalidInputError } from '../stacks/service';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
 import * as authTables from '../auth/tables';
 import * as tables from './tables';
 import type { GitLabIntegrationRow } from './tables';
+import { AuthenticationError, ConflictError, InvalidInputError } from '../platform/errors';
 
 /** The integration as admins see it. */
 export interface GitLabSettings {

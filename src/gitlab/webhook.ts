@@ -6,7 +6,7 @@ import { BodyTooLargeError, readRawBody } from '../platform/http';
 import { secretMatches } from '../auth/tokens';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
-import { ConflictError, type RunService } from '../runs/service';
+import { type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
@@ -16,6 +16,7 @@ import * as tables from './tables';
 import * as stacksTables from '../stacks/tables';
 import type { Run } from '../runs/tables';
 import type { Stack } from '../stacks/tables';
+import { ConflictError } from '../platform/errors';
 
 // The all-zero commit of a deleted branch, SHA-1 or SHA-256.
 const NO_COMMIT = /^0+$/;

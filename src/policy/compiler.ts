@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import * as tar from 'tar';
-import { InvalidInputError } from '../stacks/service';
 import { timeBuiltins } from './builtins';
+import { InvalidInputError } from '../platform/errors';
 
 const run = promisify(execFile);
 

@@ -1,12 +1,12 @@
 import { asc, eq, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import type { Database } from '../db';
-import { ConflictError, NotFoundError } from '../runs/service';
-import { InvalidInputError, slugOf } from '../stacks/service';
+import { slugOf } from '../stacks/service';
 import type { PolicyCompiler } from './compiler';
 import * as tables from './tables';
 import * as stacksTables from '../stacks/tables';
 import type { Policy, PolicyAttachment } from './tables';
+import { ConflictError, NotFoundError, InvalidInputError } from '../platform/errors';
 
 export type PolicyType = Policy['type'];
 

@@ -2,6 +2,7 @@ import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { RunState } from './types';
 import * as tables from './tables';
+import { ConflictError } from '../platform/errors';
 
 const LOG_PAGE_SIZE = 100;
 // Log lines are numbered in an integer column.
@@ -23,7 +24,7 @@ export interface LogPage {
 }
 
 /** A token the API did not give out; the message says so. */
-export class LogTokenError extends Error {
+export class LogTokenError extends ConflictError {
   constructor(token: string) {
     super(`log token "${token}" is not one this API gave out`);
     this.name = 'LogTokenError';

@@ -45,21 +45,7 @@ import * as tables from './tables';
 import * as stacksTables from '../stacks/tables';
 import type { Run } from './tables';
 import type { Stack } from '../stacks/tables';
-
-/** A request the caller may not make as things are; the message says why and what to do. */
-export class ConflictError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConflictError';
-  }
-}
-
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
+import { ConflictError, NotFoundError } from '../platform/errors';
 
 export interface RunServiceDependencies {
   db: Database;

@@ -5,7 +5,7 @@ import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
-import { ConflictError, type RunService } from '../runs/service';
+import { type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
 import { ephemeral, replyInTime, type SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
@@ -13,6 +13,7 @@ import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
 import * as tables from './tables';
 import type { Stack } from '../stacks/tables';
+import { ConflictError } from '../platform/errors';
 
 // The fields of a slash command Gantry reads; Slack sends more.
 const slashCommand = z.object({

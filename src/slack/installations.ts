@@ -1,11 +1,11 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db';
-import { NotFoundError } from '../runs/service';
 import type { SecretBox } from '../platform/secrets';
 import { signInstallGrant } from './installGrant';
 import * as tables from './tables';
 import type { SlackInstallationRow } from './tables';
+import { NotFoundError } from '../platform/errors';
 
 /** A workspace the app is installed in, as admins see it: nothing secret. */
 export type SlackWorkspace = Omit<SlackInstallationRow, 'encryptedInstallation'>;

@@ -2,11 +2,12 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
-import { ConflictError, NotFoundError, type RunService } from '../runs/service';
+import { type RunService } from '../runs/service';
 import { postReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
+import { ConflictError, NotFoundError } from '../platform/errors';
 
 /** The buttons of a run message (src/slack/notifier.ts) and what each decides. */
 const DECISIONS = new Map<string, 'confirm' | 'discard'>([

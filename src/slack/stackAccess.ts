@@ -1,9 +1,10 @@
 import type { AccessLevel } from '../auth/access';
 import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
-import { NotFoundError, type RunService } from '../runs/service';
+import { type RunService } from '../runs/service';
 import { escapeSlackText } from './text';
 import type { Stack } from '../stacks/tables';
+import { NotFoundError } from '../platform/errors';
 
 const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
 

@@ -2,7 +2,6 @@ import { and, eq, ne, notInArray, or, type SQL } from 'drizzle-orm';
 import slugify from 'slugify';
 import { ulid } from 'ulid';
 import type { Database } from '../db';
-import { ConflictError, NotFoundError } from '../runs/service';
 import { RunState, TERMINAL_STATES } from '../runs/types';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { repositoryProblem } from '../vcs/rawGit';
@@ -13,6 +12,8 @@ import * as runsTables from '../runs/tables';
 import * as tables from './tables';
 import type { ConfigElementRow, Context } from '../contexts/tables';
 import type { Stack } from './tables';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { InvalidInputError } from '../platform/errors';
 
 export interface StackInput {
   name: string;
@@ -35,14 +36,6 @@ export interface ConfigInput {
   type: 'ENVIRONMENT_VARIABLE' | 'FILE_MOUNT';
   value: string;
   writeOnly: boolean;
-}
-
-/** Bad input: the message names what is wrong and how to put it right. */
-export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidInputError';
-  }
 }
 
 /** The id a stack or context gets from its name: lowercase words joined by dashes. */

@@ -3,6 +3,7 @@ import { and, desc, eq, gt } from 'drizzle-orm';
 import type { Database } from '../db';
 import { sha256Hex } from '../platform/secrets';
 import * as tables from './tables';
+import { InvalidInputError } from '../platform/errors';
 
 /**
  * Gantry as the state store of stacks that let it manage their state: every version kept,
@@ -203,7 +204,7 @@ export function parseState(content: Buffer): { serial: number; lineage: string }
   return { serial, lineage };
 }
 
-export class InvalidStateError extends Error {
+export class InvalidStateError extends InvalidInputError {
   constructor(message: string) {
     super(message);
     this.name = 'InvalidStateError';

@@ -1,11 +1,10 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../db';
-import { NotFoundError } from '../runs/service';
-import { InvalidInputError } from '../stacks/service';
 import { secretMatches } from '../auth/tokens';
 import { parseState } from './store';
 import * as tables from './tables';
+import { NotFoundError, InvalidInputError } from '../platform/errors';
 
 const UPLOAD_LIFETIME_MS = 60 * 60 * 1000;
 

@@ -1,4 +1,5 @@
 import type { Stack } from '../stacks/tables';
+import { UpstreamError } from '../platform/errors';
 
 /** A commit as runs show it (Run.commit). */
 export interface CommitInfo {
@@ -22,7 +23,7 @@ export interface VcsProvider {
   checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo>;
 }
 
-export class VcsError extends Error {
+export class VcsError extends UpstreamError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'VcsError';

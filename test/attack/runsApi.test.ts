@@ -1,7 +1,7 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { drizzle } from 'drizzle-orm/pglite';
 import { schema } from '../support/tables';
-import { ConflictError, RunService } from '../../src/runs/service';
+import { RunService } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer } from '../support/api';
 import { StackService } from '../../src/stacks/service';
@@ -12,6 +12,7 @@ import { freePort } from '../support/ports';
 import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
+import { ConflictError } from '../../src/platform/errors';
 
 /** Runs driven as hard as the API lets anyone drive them. */
 describe('runs under hostile use of the API', () => {

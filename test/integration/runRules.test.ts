@@ -1,9 +1,9 @@
 import { schema } from '../support/tables';
-import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import type { RunEvent } from '../../workflows/notify';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
+import { ConflictError } from '../../src/platform/errors';
 
 const resource = (value: string) => `resource "terraform_data" "x" {
   triggers_replace = "${value}"

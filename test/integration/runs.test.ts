@@ -2,12 +2,12 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { schema } from '../support/tables';
-import { ConflictError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { sha256Hex } from '../../src/platform/secrets';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 import { startApplyRecorder, type ApplyRecorder } from '../support/applyRecorder';
+import { ConflictError } from '../../src/platform/errors';
 
 /**
  * A stack's code: one terraform_data resource, replaced whenever `value` changes, whose

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { schema } from '../support/tables';
-import { ConflictError, NotFoundError } from '../../src/runs/service';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
-import { InvalidInputError, slugOf, StackService } from '../../src/stacks/service';
+import { slugOf, StackService } from '../../src/stacks/service';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
+import { ConflictError, NotFoundError, InvalidInputError } from '../../src/platform/errors';
 
 const input = {
   name: 'Networking (Prod)',

@@ -1,10 +1,11 @@
-import { AuthenticationError, ForbiddenError } from '../../auth/viewer';
-import { GitLabError } from '../../gitlab/api';
-import { LogTokenError } from '../../runs/logs';
-import { ConflictError, NotFoundError } from '../../runs/service';
-import { InvalidStateError } from '../../state/store';
-import { InvalidInputError } from '../../stacks/service';
-import { VcsError } from '../../vcs';
+import {
+  AuthenticationError,
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  UpstreamError,
+} from '../../platform/errors';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -14,16 +15,17 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'UPSTREAM_UNAVAILABLE';
 
-/** The extensions.code of an error of Gantry's own kinds, whose messages callers may see. */
+/**
+ * The extensions.code of an error of Gantry's own kinds (src/platform/errors.ts), whose
+ * messages callers may see; any other error is Gantry's own failure and is not shown.
+ */
 export function errorCode(error: Error): ErrorCode | undefined {
   if (error instanceof AuthenticationError) return 'UNAUTHENTICATED';
   if (error instanceof ForbiddenError) return 'FORBIDDEN';
   if (error instanceof NotFoundError) return 'NOT_FOUND';
-  if (error instanceof InvalidInputError || error instanceof InvalidStateError) {
-    return 'BAD_USER_INPUT';
-  }
-  if (error instanceof ConflictError || error instanceof LogTokenError) return 'CONFLICT';
+  if (error instanceof InvalidInputError) return 'BAD_USER_INPUT';
+  if (error instanceof ConflictError) return 'CONFLICT';
   // The repository or GitLab could not answer: a problem outside Gantry, worth retrying.
-  if (error instanceof VcsError || error instanceof GitLabError) return 'UPSTREAM_UNAVAILABLE';
+  if (error instanceof UpstreamError) return 'UPSTREAM_UNAVAILABLE';
   return undefined;
 }

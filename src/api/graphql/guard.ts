@@ -1,9 +1,9 @@
 import type { StackAccess } from '../../auth/access';
-import { AuthenticationError, ForbiddenError, type Viewer } from '../../auth/viewer';
-import { NotFoundError } from '../../runs/service';
+import { type Viewer } from '../../auth/viewer';
 import type { GraphQLContext } from './context';
 import * as stacksTables from '../../stacks/tables';
 import type { Stack } from '../../stacks/tables';
+import { AuthenticationError, ForbiddenError, NotFoundError } from '../../platform/errors';
 
 /** The caller, who must have sent a valid bearer token, and what they may do with stacks. */
 export function authenticated(context: GraphQLContext): { viewer: Viewer; access: StackAccess } {

@@ -12,7 +12,7 @@ import {
 import { createHandler } from 'graphql-http/lib/use/express';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../auth/tokens';
-import { ADMIN_VIEWER, AuthenticationError } from '../../auth/viewer';
+import { ADMIN_VIEWER } from '../../auth/viewer';
 import type { Logger } from '../../platform/logger';
 import { graphiqlRouter } from '../graphiql';
 import { inputProblem } from '../input';
@@ -29,6 +29,7 @@ import { slackResolvers } from './resolvers/slack';
 import { stackResolvers } from './resolvers/stacks';
 import { typeDefs } from './schema';
 import type { ApiServices } from './services';
+import { AuthenticationError } from '../../platform/errors';
 
 export type { ApiServices } from './services';
 

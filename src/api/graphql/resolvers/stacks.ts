@@ -1,11 +1,12 @@
 import { mergeRuntimeConfig } from '../../../stacks/runtimeConfig';
-import { InvalidInputError, type StackInput as ServiceStackInput } from '../../../stacks/service';
+import { type StackInput as ServiceStackInput } from '../../../stacks/service';
 import type { GraphQLContext } from '../context';
 import { authenticated, readableStacks, requireAdmin, writableStack } from '../guard';
 import { RUN_TYPES, type RunList } from '../loaders';
 import type { Resolvers, StackInput, Team } from '../types.generated';
 import type { ConfigElementRow } from '../../../contexts/tables';
 import type { Stack } from '../../../stacks/tables';
+import { InvalidInputError } from '../../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
