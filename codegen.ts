@@ -22,7 +22,7 @@ const config: CodegenConfig = {
           ConfigElement: './models#ConfigElementRow',
           ContextStackAttachment: './models#ContextAttachmentModel',
           StackContextAttachment: './models#StackAttachmentModel',
-          ConfigElementWithSource: '../../stacks/runtimeConfig#ResolvedElement',
+          ConfigElementWithSource: '../../contexts/runtimeConfig#ResolvedElement',
           ApiKey: './models#ApiKeyModel',
           User: './models#UserModel',
           Policy: './models#PolicyRow',

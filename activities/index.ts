@@ -8,7 +8,6 @@ import { isTerminal, type RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../temporal/client';
 import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
 import { VcsError } from '../src/vcs';
-import type { RunEvent } from '../workflows/notify';
 import {
   acquireLockSignal,
   releaseLockSignal,
@@ -28,11 +27,9 @@ import {
 import { OutputLimitError, SilenceError } from './runner/process';
 import { SandboxUnavailableError } from './runner/sandbox';
 import { WorkspaceError } from './runner/workspace';
+import { createNotifyActivities, type RunSinks } from './notify';
 import * as runsTables from '../src/runs/tables';
 import * as stacksTables from '../src/stacks/tables';
-
-/** Something told about every transition of every run: GitLab, Slack. Throws to be retried. */
-export type RunNotifier = (event: RunEvent) => Promise<void>;
 
 /** What activities need from the process that runs them; injected so tests can supply their own. */
 export interface ActivityDependencies {
@@ -42,7 +39,7 @@ export interface ActivityDependencies {
   runner: RunnerDependencies;
   /** This worker's own task queue, where the phases that need its workspace are sent. */
   workerQueue: string;
-  notifiers: RunNotifier[];
+  sinks: RunSinks;
 }
 
 // Heartbeats also carry cancellation to the activity, so they go out while a tool is silent.
@@ -224,9 +221,7 @@ export function createActivities(deps: ActivityDependencies) {
       await asActivity(client, (control) => applyPhase(deps.runner, runId, control));
     },
 
-    async deliverRunEvent(event: RunEvent): Promise<void> {
-      for (const notifier of deps.notifiers) await notifier(event);
-    },
+    ...createNotifyActivities(deps.sinks),
   };
 
   const sticky = {

@@ -3,9 +3,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   isCancellation,
   ParentClosePolicy,
   patched,
@@ -18,78 +15,38 @@ import {
 } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
 import type { RunActivities, StickyActivities } from '../activities';
+import {
+  cancelUpdate,
+  confirmUpdate,
+  decisionSignal,
+  discardUpdate,
+  lockGrantedSignal,
+  runStatusQuery,
+  stopUpdate,
+  type DecisionInput,
+  type LockRequest,
+  type RunInput,
+  type RunStatus,
+} from '../src/runs/contract';
+import { RunMachine, type Step } from '../src/runs/machine';
 import { isTerminal, RunState, RunType } from '../src/runs/types';
 import { runStateKey } from '../temporal/searchAttributes';
 import { notifyWorkflow } from './notify';
-import { lockGrantedSignal, type LockRequest } from './stackLock';
 
-/**
- * One run of a stack, from QUEUED to a terminal state, as DESIGN.md §3 draws it:
- *   TRACKED:  QUEUED → INITIALIZING → PLANNING → UNCONFIRMED → CONFIRMED → APPLYING → FINISHED
- *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED)
- *   PROPOSED: QUEUED → INITIALIZING → PLANNING → FINISHED
- *   TASK:     QUEUED → INITIALIZING → PERFORMING → PERFORMED
- * and FAILED, DISCARDED, CANCELED or STOPPED on the way.
- */
-
-export interface RunInput {
-  runId: string;
-  stackId: string;
-  type: RunType;
-  triggeredBy: string | null;
-  /** Time the active phases may take together; waiting for a decision does not count. */
-  runTimeoutMs: number;
-}
-
-export interface DecisionInput {
-  username: string;
-}
-
-export interface RunStatus {
-  state: RunState;
-}
-
-/**
- * Confirm and discard are Updates: the caller learns at once whether its decision took effect,
- * and the validator refuses a late or second decision before anything is written to history.
- */
-export const confirmUpdate = defineUpdate<RunStatus, [DecisionInput]>('confirm');
-export const discardUpdate = defineUpdate<RunStatus, [DecisionInput]>('discard');
-/** runCancel: only a run still waiting in QUEUED. */
-export const cancelUpdate = defineUpdate<RunStatus, [DecisionInput]>('cancel');
-/** runStop: interrupts the tool of a run that is initializing or planning. */
-export const stopUpdate = defineUpdate<RunStatus, [DecisionInput]>('stop');
-/**
- * The same decisions as a Signal, which Temporal keeps while no worker runs: a caller that
- * could not reach a worker in time sends this, and the run applies it if it is still valid.
- */
-export const decisionSignal =
-  defineSignal<[DecisionInput & { decision: 'confirm' | 'discard' | 'cancel' | 'stop' }]>(
-    'decision',
-  );
-export const runStatusQuery = defineQuery<RunStatus>('runStatus');
-
-/** The states in which each decision can take effect. */
-export const DECIDABLE_IN: Record<'confirm' | 'discard' | 'cancel' | 'stop', readonly RunState[]> =
-  {
-    confirm: [RunState.UNCONFIRMED],
-    discard: [RunState.UNCONFIRMED],
-    cancel: [RunState.QUEUED],
-    stop: [RunState.INITIALIZING, RunState.PLANNING],
-  };
-
-const DECIDED = { confirm: 'confirmed', discard: 'discarded', cancel: 'canceled', stop: 'stopped' };
-
-/** Why `decision` does not take effect on a run in `state`, as its caller is told. */
-export function refusalOf(decision: keyof typeof DECIDABLE_IN, state: RunState): string {
-  const states = DECIDABLE_IN[decision];
-  const article = /^[AEIOU]/.test(states[0]!) ? 'an' : 'a';
-  return `the run is ${state}; only ${article} ${states.join(' or ')} run can be ${DECIDED[decision]}`;
-}
-
-export function runWorkflowId(stackId: string, runId: string): string {
-  return `run/${stackId}/${runId}`;
-}
+// Importers still reach these here; they belong to src/runs/contract and src/runs/machine.
+export {
+  cancelUpdate,
+  confirmUpdate,
+  decisionSignal,
+  discardUpdate,
+  runStatusQuery,
+  runWorkflowId,
+  stopUpdate,
+  type DecisionInput,
+  type RunInput,
+  type RunStatus,
+} from '../src/runs/contract';
+export { DECIDABLE_IN, refusalOf } from '../src/runs/machine';
 
 const { recordTransition, requestStackLock, releaseStackLock, releaseRunState } =
   proxyActivities<RunActivities>({
@@ -97,209 +54,163 @@ const { recordTransition, requestStackLock, releaseStackLock, releaseRunState } 
     retry: { initialInterval: '1s', maximumInterval: '30s' },
   });
 
-/** Raised inside the workflow to end the run in a given state. */
+/** Raised inside the workflow to end the run with the given transition. */
 class RunEnded extends Error {
-  constructor(
-    readonly state: RunState,
-    readonly note?: string,
-  ) {
-    super(note ?? state);
+  constructor(readonly step: Step) {
+    super(step.note ?? step.state);
   }
 }
 
+/**
+ * One run of a stack, from QUEUED to a terminal state, as DESIGN.md §3 draws it:
+ *   TRACKED:  QUEUED → INITIALIZING → PLANNING → UNCONFIRMED → CONFIRMED → APPLYING → FINISHED
+ *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED)
+ *   PROPOSED: QUEUED → INITIALIZING → PLANNING → FINISHED
+ *   TASK:     QUEUED → INITIALIZING → PERFORMING → PERFORMED
+ * and FAILED, DISCARDED, CANCELED or STOPPED on the way. The rules are RunMachine's; this is
+ * the wiring: messages in, activities out.
+ */
 export async function runWorkflow(input: RunInput): Promise<RunStatus> {
-  let state = RunState.QUEUED;
-  // The state as stored: handlers answer once their outcome is readable by the caller.
-  let recorded = RunState.QUEUED;
-  let seq = 0;
-  let lockHeld = false;
-  let lockGranted = false;
-  let activeMs = 0;
-  let decision: { kind: 'confirm' | 'discard'; username: string } | undefined;
-  let decisionRecorded = false;
-  let cancelledBy: string | undefined;
-  let stoppedBy: string | undefined;
+  const machine = new RunMachine(input);
   const phases = new CancellationScope();
 
-  const transition = async (next: RunState, note?: string, username?: string) => {
-    state = next;
-    seq += 1;
+  const transition = async ({ state, note, username }: Step) => {
+    const seq = machine.enter(state);
     await recordTransition({
       runId: input.runId,
       seq,
-      state: next,
+      state,
       at: Date.now(),
       ...(note ? { note } : {}),
       ...(username ? { username } : {}),
     });
-    recorded = next;
-    upsertSearchAttributes([{ key: runStateKey, value: next }]);
-    await notify(input, seq, next);
+    machine.transitionRecorded(state);
+    upsertSearchAttributes([{ key: runStateKey, value: state }]);
+    await notify(input, seq, state);
   };
 
   // Validators see the state as it is when the message arrives, so of two decisions sent at
   // the same moment exactly one passes.
-  const refuseDecision = (kind: 'confirm' | 'discard') => {
-    if (decision) {
-      throw new Error(`the run was already ${decision.kind}ed by ${decision.username}`);
-    }
-    if (!DECIDABLE_IN[kind].includes(state)) throw new Error(refusalOf(kind, state));
-  };
-  const refuseCancel = () => {
-    if (cancelledBy || !DECIDABLE_IN.cancel.includes(state)) {
-      throw new Error(refusalOf('cancel', state));
-    }
-  };
-  const refuseStop = () => {
-    if (stoppedBy || !DECIDABLE_IN.stop.includes(state)) throw new Error(refusalOf('stop', state));
-  };
-
   const decide =
     (kind: 'confirm' | 'discard') =>
     async ({ username }: DecisionInput) => {
-      decision = { kind, username };
-      // The decision may arrive before UNCONFIRMED is recorded (the validator sees the state
-      // as it is being entered): the answer waits for the decision's own transition.
-      await condition(() => decisionRecorded || isTerminal(recorded));
-      return { state: recorded };
+      machine.decide(kind, username);
+      await condition(() => machine.decisionAnswered);
+      return { state: machine.recorded };
     };
   setHandler(confirmUpdate, decide('confirm'), {
-    validator: (_input: DecisionInput) => refuseDecision('confirm'),
+    validator: (_input: DecisionInput) => machine.refuseDecision('confirm'),
   });
   setHandler(discardUpdate, decide('discard'), {
-    validator: (_input: DecisionInput) => refuseDecision('discard'),
+    validator: (_input: DecisionInput) => machine.refuseDecision('discard'),
   });
   setHandler(
     cancelUpdate,
     async ({ username }) => {
-      cancelledBy = username;
-      await condition(() => isTerminal(recorded));
-      return { state: recorded };
+      machine.cancel(username);
+      await condition(() => machine.ended);
+      return { state: machine.recorded };
     },
-    { validator: (_input: DecisionInput) => refuseCancel() },
+    { validator: (_input: DecisionInput) => machine.refuseCancel() },
   );
   setHandler(
     stopUpdate,
     async ({ username }) => {
-      stoppedBy = username;
+      machine.stop(username);
       phases.cancel();
-      await condition(() => isTerminal(recorded));
-      return { state: recorded };
+      await condition(() => machine.ended);
+      return { state: machine.recorded };
     },
-    { validator: (_input: DecisionInput) => refuseStop() },
+    { validator: (_input: DecisionInput) => machine.refuseStop() },
   );
-  setHandler(decisionSignal, ({ decision: kind, username }) => {
-    try {
-      if (kind === 'confirm' || kind === 'discard') {
-        refuseDecision(kind);
-        decision = { kind, username };
-      } else if (kind === 'cancel') {
-        refuseCancel();
-        cancelledBy = username;
-      } else {
-        refuseStop();
-        stoppedBy = username;
-        phases.cancel();
-      }
-    } catch {
-      // Too late or already decided: the run goes on as it is.
-    }
+  setHandler(decisionSignal, ({ decision, username }) => {
+    if (machine.takeSignal(decision, username) && decision === 'stop') phases.cancel();
   });
-  setHandler(runStatusQuery, () => ({ state: recorded }));
-  setHandler(lockGrantedSignal, () => {
-    lockGranted = true;
-  });
+  setHandler(runStatusQuery, () => ({ state: machine.recorded }));
+  setHandler(lockGrantedSignal, () => machine.lockGranted());
 
   /** Runs one active phase, counting its time against the run's limit. */
   const phase = async <T>(run: (timeoutMs: number) => Promise<T>): Promise<T> => {
-    const remaining = input.runTimeoutMs - activeMs;
-    if (remaining <= 0) throw runTooLong(input.runTimeoutMs);
+    const remaining = machine.remainingMs;
+    if (remaining <= 0) throw new RunEnded(machine.tooLong());
     const started = Date.now();
     try {
       return await phases.run(() => run(remaining));
     } catch (error) {
-      if (isCancellation(error) && stoppedBy)
-        throw new RunEnded(RunState.STOPPED, `stopped by ${stoppedBy}`);
+      const stopped = machine.stopped();
+      if (isCancellation(error) && stopped) throw new RunEnded(stopped);
       // Whichever notices first, Temporal or the activity itself, the run ran out of time.
       if (
         error instanceof ActivityFailure &&
         error.cause instanceof ApplicationFailure &&
         error.cause.type === 'PhaseTimeout'
       ) {
-        throw runTooLong(input.runTimeoutMs);
+        throw new RunEnded(machine.tooLong());
       }
       if (error instanceof ActivityFailure && error.cause instanceof TimeoutFailure) {
         if (error.cause.timeoutType === TimeoutType.START_TO_CLOSE)
-          throw runTooLong(input.runTimeoutMs);
+          throw new RunEnded(machine.tooLong());
       }
-      throw new RunEnded(RunState.FAILED, failureNote(error));
+      throw new RunEnded({ state: RunState.FAILED, note: failureNote(error) });
     } finally {
-      activeMs += Date.now() - started;
+      machine.spent(Date.now() - started);
     }
   };
 
   try {
-    if (input.type !== RunType.PROPOSED) {
+    if (machine.needsLock) {
       const request: LockRequest = {
         runId: input.runId,
         workflowId: workflowInfo().workflowId,
         triggeredBy: input.triggeredBy,
       };
       await requestStackLock({ stackId: input.stackId, request });
-      lockHeld = true;
-      await condition(() => lockGranted || cancelledBy !== undefined);
-      if (!lockGranted) throw new RunEnded(RunState.CANCELED, `canceled by ${cancelledBy}`);
-    } else if (cancelledBy) {
-      throw new RunEnded(RunState.CANCELED, `canceled by ${cancelledBy}`);
+      machine.lockRequested();
+      await condition(() => machine.lockWaitOver);
     }
+    const canceled = machine.canceledBeforeStart();
+    if (canceled) throw new RunEnded(canceled);
 
-    await transition(RunState.INITIALIZING);
+    await transition({ state: RunState.INITIALIZING });
     const sticky = await phase((timeoutMs) => activitiesFor(timeoutMs).initialize(input.runId));
     const onWorker = stickyActivitiesOn(sticky.workerQueue);
 
     if (input.type === RunType.TASK) {
-      await transition(RunState.PERFORMING);
+      await transition({ state: RunState.PERFORMING });
       await phase((timeoutMs) => onWorker(timeoutMs).perform(input.runId));
-      await transition(RunState.PERFORMED);
-      return { state };
+      await transition({ state: RunState.PERFORMED });
+      return { state: machine.state };
     }
 
-    await transition(RunState.PLANNING);
+    await transition({ state: RunState.PLANNING });
     const plan = await phase((timeoutMs) => onWorker(timeoutMs).plan(input.runId));
-    if (!plan.changes || input.type === RunType.PROPOSED) {
-      await transition(RunState.FINISHED, plan.changes ? undefined : 'no changes');
-      return { state };
+    const planned = machine.afterPlan(plan);
+    await transition(planned);
+    if (isTerminal(planned.state)) return { state: machine.state };
+
+    if (planned.state === RunState.UNCONFIRMED) {
+      await condition(() => machine.decided);
+      const decided = machine.afterDecision();
+      await transition(decided);
+      machine.decisionRecorded();
+      if (isTerminal(decided.state)) return { state: machine.state };
     }
 
-    if (plan.autodeploy) {
-      await transition(RunState.CONFIRMED, 'autodeploy');
-    } else {
-      await transition(RunState.UNCONFIRMED);
-      await condition(() => decision !== undefined);
-      if (decision!.kind === 'discard') {
-        await transition(RunState.DISCARDED, undefined, decision!.username);
-        decisionRecorded = true;
-        return { state };
-      }
-      await transition(RunState.CONFIRMED, undefined, decision!.username);
-      decisionRecorded = true;
-    }
-
-    await transition(RunState.APPLYING);
+    await transition({ state: RunState.APPLYING });
     await phase((timeoutMs) => applyActivities(timeoutMs).apply(input.runId));
-    await transition(RunState.FINISHED);
-    return { state };
+    await transition({ state: RunState.FINISHED });
+    return { state: machine.state };
   } catch (error) {
     if (!(error instanceof RunEnded)) throw error;
     await CancellationScope.nonCancellable(async () => {
       // A worker that died mid-phase could not release the state lock its tool held, nor
       // revoke the phase's state credentials: the run does it before it ends.
       if (patched('release-run-state')) await releaseRunState(input.runId);
-      await transition(error.state, error.note);
+      await transition(error.step);
     });
-    return { state };
+    return { state: machine.state };
   } finally {
-    if (lockHeld) {
+    if (machine.mustReleaseLock) {
       await CancellationScope.nonCancellable(() =>
         releaseStackLock({ stackId: input.stackId, runId: input.runId }),
       );
@@ -342,14 +253,6 @@ function applyActivities(timeoutMs: number) {
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
     retry: { maximumAttempts: 1 },
   });
-}
-
-function runTooLong(timeoutMs: number) {
-  const limit =
-    timeoutMs % 60_000 === 0
-      ? `${timeoutMs / 60_000} minutes`
-      : `${Math.round(timeoutMs / 1000)} seconds`;
-  return new RunEnded(RunState.FAILED, `the run took longer than ${limit} and was stopped`);
 }
 
 /** The innermost message of a failure: what the activity said went wrong. */

@@ -1,12 +1,30 @@
 import {
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   getExternalWorkflowHandle,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import {
+  acquireLockSignal,
+  lockGrantedSignal,
+  releaseLockSignal,
+  setLockedBySignal,
+  stackLockStateQuery,
+  type StackLockState,
+} from '../src/runs/contract';
+
+// Importers still reach these here; they belong to src/runs/contract.
+export {
+  acquireLockSignal,
+  lockGrantedSignal,
+  releaseLockSignal,
+  setLockedBySignal,
+  stackLockStateQuery,
+  stackLockWorkflowId,
+  type LockRequest,
+  type StackLockState,
+} from '../src/runs/contract';
 
 /**
  * The per-stack lock. Tracked runs and tasks of one stack run one at a time, in the order they
@@ -16,35 +34,6 @@ import {
  * A person's stack lock (stackLock) narrows who may go next: while it is held only runs that
  * person triggered are granted, the others keep their place until it is lifted.
  */
-
-export interface LockRequest {
-  runId: string;
-  /** The run workflow to tell when the lock is its. */
-  workflowId: string;
-  triggeredBy: string | null;
-}
-
-export interface StackLockState {
-  stackId: string;
-  holder?: LockRequest;
-  queue: LockRequest[];
-  lockedBy: string | null;
-}
-
-/** A run asks for the lock; it is told by `lockGrantedSignal` when it has it. */
-export const acquireLockSignal = defineSignal<[LockRequest]>('acquireLock');
-/** A run gives the lock back, or gives up its place in the queue. */
-export const releaseLockSignal = defineSignal<[{ runId: string }]>('releaseLock');
-/** A person locked or unlocked the stack. */
-export const setLockedBySignal = defineSignal<[{ lockedBy: string | null }]>('setLockedBy');
-/** Sent to a run workflow: the stack's lock is now held by it. */
-export const lockGrantedSignal = defineSignal('lockGranted');
-export const stackLockStateQuery = defineQuery<StackLockState>('stackLockState');
-
-export function stackLockWorkflowId(stackId: string): string {
-  return `stack/${stackId}`;
-}
-
 export async function stackLockWorkflow(initial: StackLockState): Promise<void> {
   const state: StackLockState = { ...initial, queue: [...initial.queue] };
 

@@ -1,4 +1,4 @@
-import { isReservedVariable, type ResolvedElement } from '../../src/stacks/runtimeConfig';
+import { isReservedVariable, type ResolvedElement } from '../../src/contexts/runtimeConfig';
 
 // What tools find on a worker; the worker's own PATH may name directories of its own.
 export const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

@@ -1,11 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
-import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
+import { resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
 import {
   issueStateCredentials,
   releaseRunLocks,
@@ -25,9 +24,9 @@ import {
   WorkspaceError,
   type Workspace,
 } from './workspace';
-import * as runsTables from '../../src/runs/tables';
-import * as stacksTables from '../../src/stacks/tables';
-import type { Stack } from '../../src/stacks/tables';
+import { getArtifact, runsByIds, storePlan, type ArtifactName } from '../../src/runs/store';
+import { stacksByIds } from '../../src/stacks/store';
+import type { Stack } from '../../src/stacks/service';
 
 /** What the phases of a run need from the worker that runs them. */
 export interface RunnerDependencies {
@@ -65,8 +64,7 @@ export class ToolFailedError extends Error {
 }
 
 const PLAN_FILE = 'gantry.tfplan';
-const WORKSPACE_ARTIFACT = 'workspace';
-const PLAN_JSON_ARTIFACT = 'plan.json';
+const WORKSPACE_ARTIFACT: ArtifactName = 'workspace';
 // Credentials outlive a phase only if the phase outlives its own time limit.
 const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
 // A tool whose worker died gets this long to stop cleanly (OpenTofu saves the state it has),
@@ -74,13 +72,10 @@ const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
 const ORPHAN_GRACE_MS = 20_000;
 
 async function loadRun(db: Database, runId: string) {
-  const [row] = await db
-    .select({ run: runsTables.runs, stack: stacksTables.stacks })
-    .from(runsTables.runs)
-    .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
-    .where(eq(runsTables.runs.id, runId));
-  if (!row) throw new Error(`loading run ${runId}: it does not exist`);
-  return row;
+  const [run] = await runsByIds(db, [runId]);
+  const [stack] = run ? await stacksByIds(db, [run.stackId]) : [];
+  if (!run || !stack) throw new Error(`loading run ${runId}: it does not exist`);
+  return { run, stack };
 }
 
 /**
@@ -344,23 +339,9 @@ export async function planPhase(
       });
       const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
       const archive = deps.box.sealBuffer(await packWorkspace(workspace));
-      await deps.db.transaction(async (tx) => {
-        for (const [name, content] of [
-          [WORKSPACE_ARTIFACT, archive],
-          [PLAN_JSON_ARTIFACT, deps.box.sealBuffer(Buffer.from(json))],
-        ] as const) {
-          await tx
-            .insert(runsTables.runArtifacts)
-            .values({ runId, name, content })
-            .onConflictDoUpdate({
-              target: [runsTables.runArtifacts.runId, runsTables.runArtifacts.name],
-              set: { content, createdAt: new Date() },
-            });
-        }
-        await tx
-          .update(runsTables.runs)
-          .set({ delta: summary.delta, updatedAt: new Date() })
-          .where(eq(runsTables.runs.id, runId));
+      await storePlan(deps.db, runId, {
+        artifacts: { workspace: archive, 'plan.json': deps.box.sealBuffer(Buffer.from(json)) },
+        delta: summary.delta,
       });
       return summary;
     });
@@ -397,22 +378,12 @@ export async function applyPhase(
   control: PhaseControl = {},
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
-  const [artifact] = await deps.db
-    .select({ content: runsTables.runArtifacts.content })
-    .from(runsTables.runArtifacts)
-    .where(
-      and(
-        eq(runsTables.runArtifacts.runId, runId),
-        eq(runsTables.runArtifacts.name, WORKSPACE_ARTIFACT),
-      ),
-    );
+  const artifact = await getArtifact(deps.db, runId, WORKSPACE_ARTIFACT);
   if (!artifact) throw new Error(`applying run ${runId}: its plan was not stored`);
   const root = path.join(deps.workRoot, `${runId}-apply`);
   try {
     // Workspaces planned before they were stored sealed are plain archives.
-    const archive = SecretBox.isSealedBuffer(artifact.content)
-      ? deps.box.openBuffer(artifact.content)
-      : artifact.content;
+    const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
     const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
     await deps.sandbox.handOver(root);
     const { env, secrets } = await runtimeFor(deps, run, stack, workspace);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import * as tar from 'tar';
-import type { ResolvedElement } from '../../src/stacks/runtimeConfig';
+import type { ResolvedElement } from '../../src/contexts/runtimeConfig';
 import type { CommitInfo, VcsProvider } from '../../src/vcs';
 import { BACKEND_OVERRIDE_FILE, backendOverride } from './backend';
 import type { Stack } from '../../src/stacks/tables';

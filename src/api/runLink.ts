@@ -1,4 +1,5 @@
 import express, { type Router } from 'express';
+import { runGraphiqlPath } from '../runs/links';
 
 // Stack ids are slugs and run ids ULIDs; anything else is no run's link.
 const STACK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -17,27 +18,7 @@ export function runLinkRouter(): Router {
       res.status(404).json({ error: `no run "${runId}" of stack "${stackId}"` });
       return;
     }
-    const search = new URLSearchParams({ query: runQuery(stackId, runId) });
-    res.redirect(302, `/graphql?${search.toString()}`);
+    res.redirect(302, runGraphiqlPath(stackId, runId));
   });
   return router;
-}
-
-export function runQuery(stackId: string, runId: string): string {
-  return `# Add {"Authorization": "Bearer <token>"} in the headers tab below, then run the query.
-query Run {
-  stack(id: "${stackId}") {
-    name
-    run(id: "${runId}") {
-      id
-      type
-      state
-      branch
-      commit { hash message authorName url }
-      delta { addCount changeCount deleteCount addResources changeResources deleteResources }
-      history { state timestamp note username }
-    }
-  }
-}
-`;
 }

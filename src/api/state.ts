@@ -1,7 +1,7 @@
 import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
-import { inputProblem } from './input';
+import { inputProblem } from '../platform/input';
 import type { StateUploads } from '../state/uploads';
 import {
   InvalidStateError,

@@ -1,4 +1,3 @@
-
 /** Who is calling the API, as every authorization decision sees them. */
 export interface Viewer {
   /** The username: a GitLab username, `api-key/<id>`, or `admin`. */

@@ -21,6 +21,9 @@ interface QueryRows<Row> {
 /** Queries are written with each noun's tables; the database itself knows none of them. */
 export type Database = PgDatabase<QueryResultHKT>;
 
+/** The transaction `db.transaction` hands its callback. */
+export type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
+
 export interface DatabaseOptions {
   /** A PostgreSQL URL; without one the database is PGlite. */
   url?: string;

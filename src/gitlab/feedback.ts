@@ -1,8 +1,10 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { RunNotifier } from '../../activities';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
+import type { RunSink } from '../runs/events';
+import { runUrl } from '../runs/links';
 import { RunType } from '../runs/types';
+import { readRunView, type RunView } from '../runs/view';
 import type { SecretBox } from '../platform/secrets';
 import { GitLabError, type GitLabApi } from './api';
 import { withClaim } from '../db/lease';
@@ -16,11 +18,9 @@ import {
   noteBody,
   noteMarker,
   progress,
-  type ReportedRun,
 } from './runReport';
 import * as tables from './tables';
 import * as runsTables from '../runs/tables';
-import * as stacksTables from '../stacks/tables';
 
 export interface GitLabFeedbackDependencies {
   db: Database;
@@ -29,9 +29,6 @@ export interface GitLabFeedbackDependencies {
   publicUrl: string;
   logger: Logger;
 }
-
-type RunRow = typeof runsTables.runs.$inferSelect;
-type StackRow = typeof stacksTables.stacks.$inferSelect;
 
 /**
  * Tells GitLab how a run of a GitLab stack is going: a commit status on its commit, a note on
@@ -48,7 +45,7 @@ type StackRow = typeof stacksTables.stacks.$inferSelect;
  * backoff; an answer no retry can mend (the project or merge request is gone, the token may
  * not write) is logged and that part of the feedback given up.
  */
-export function createGitLabFeedback(deps: GitLabFeedbackDependencies): RunNotifier {
+export function createGitLabFeedback(deps: GitLabFeedbackDependencies): RunSink {
   const integration = new GitLabIntegrationService({
     db: deps.db,
     box: deps.box,
@@ -66,18 +63,13 @@ class GitLabFeedback {
 
   async deliver(runId: string): Promise<void> {
     const { db } = this.deps;
-    const [row] = await db
-      .select({ run: runsTables.runs, stack: stacksTables.stacks })
-      .from(runsTables.runs)
-      .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
-      .where(eq(runsTables.runs.id, runId));
+    const run = await readRunView(db, runId);
     // A task is a command, not a check of its commit: its status would stand in for the
     // tracked run's on the same commit and branch.
-    if (!row || row.stack.provider !== 'GITLAB' || row.run.type === RunType.TASK) return;
+    if (!run || run.stack.provider !== 'GITLAB' || run.type === RunType.TASK) return;
     const api = await this.api();
     if (!api) return;
-    const { run, stack } = row;
-    const project = stack.repository;
+    const project = run.stack.repository;
 
     await db.insert(tables.gitlabRunFeedback).values({ runId }).onConflictDoNothing();
     await withClaim(
@@ -87,18 +79,18 @@ class GitLabFeedback {
       `the GitLab status of run "${runId}"`,
       async () => {
         // Read again under the claim: the run may have moved on while this delivery waited.
-        const current = await this.reported(runId, stack);
+        const current = await readRunView(db, runId);
         const [posted] = await db
           .select()
           .from(tables.gitlabRunFeedback)
           .where(eq(tables.gitlabRunFeedback.runId, runId));
         if (!current || !posted) return;
         await this.giveUpUnmendable(run, 'commit status', () =>
-          this.postCommitStatus(api, project, run, current, posted.commitStatus),
+          this.postCommitStatus(api, project, current, posted.commitStatus),
         );
         if (run.type === RunType.TRACKED) {
           await this.giveUpUnmendable(run, 'deployment', () =>
-            this.postDeployment(api, project, run, current, posted),
+            this.postDeployment(api, project, current, posted),
           );
         }
       },
@@ -106,7 +98,7 @@ class GitLabFeedback {
 
     if (run.type === RunType.PROPOSED && run.mergeRequestIid !== null) {
       await this.giveUpUnmendable(run, 'merge request note', () =>
-        this.postNote(api, project, stack, run.mergeRequestIid!),
+        this.postNote(api, project, run.stack.id, run.mergeRequestIid!),
       );
     }
   }
@@ -114,19 +106,18 @@ class GitLabFeedback {
   private async postCommitStatus(
     api: GitLabApi,
     project: string,
-    run: RunRow,
-    current: ReportedRun,
+    run: RunView,
     posted: string | null,
   ): Promise<void> {
-    const state = commitState(current.state);
+    const state = commitState(run.state);
     if (posted && progress(state) <= progress(posted as typeof state)) return;
     try {
-      await api.setCommitStatus(project, run.commitHash, {
+      await api.setCommitStatus(project, run.commit.hash, {
         state,
         ref: run.branch,
-        name: commitStatusName(run.stackId),
-        targetUrl: current.url,
-        description: commitDescription(current),
+        name: commitStatusName(run.stack.id),
+        targetUrl: runUrl(this.deps.publicUrl, run.stack.id, run.id),
+        description: commitDescription(run),
       });
     } catch (error) {
       // GitLab has this state already: an earlier attempt reached it but was not recorded.
@@ -141,11 +132,10 @@ class GitLabFeedback {
   private async postDeployment(
     api: GitLabApi,
     project: string,
-    run: RunRow,
-    current: ReportedRun,
+    run: RunView,
     posted: typeof tables.gitlabRunFeedback.$inferSelect,
   ): Promise<void> {
-    const status = deploymentStatus(current.state);
+    const status = deploymentStatus(run.state);
     if (!status) return;
     let deploymentId = posted.deploymentId;
     if (deploymentId !== null) {
@@ -164,8 +154,8 @@ class GitLabFeedback {
     }
     if (deploymentId === null) {
       deploymentId = await api.createDeployment(project, {
-        environment: environmentName(run.stackId),
-        sha: run.commitHash,
+        environment: environmentName(run.stack.id),
+        sha: run.commit.hash,
         ref: run.branch,
         status,
       });
@@ -180,25 +170,22 @@ class GitLabFeedback {
   private async postNote(
     api: GitLabApi,
     project: string,
-    stack: StackRow,
+    stackId: string,
     mergeRequestIid: number,
   ): Promise<void> {
     const { db } = this.deps;
     const notes = tables.gitlabMergeRequestNotes;
     const key = and(
-      eq(notes.stackId, stack.id),
+      eq(notes.stackId, stackId),
       eq(notes.project, project),
       eq(notes.mergeRequestIid, mergeRequestIid),
     )!;
-    await db
-      .insert(notes)
-      .values({ stackId: stack.id, project, mergeRequestIid })
-      .onConflictDoNothing();
+    await db.insert(notes).values({ stackId, project, mergeRequestIid }).onConflictDoNothing();
     await withClaim(
       db,
       notes,
       key,
-      `the note of stack "${stack.id}" on merge request !${mergeRequestIid}`,
+      `the note of stack "${stackId}" on merge request !${mergeRequestIid}`,
       async () => {
         // The newest run wins, whichever run's delivery this is.
         const [newest] = await db
@@ -206,17 +193,17 @@ class GitLabFeedback {
           .from(runsTables.runs)
           .where(
             and(
-              eq(runsTables.runs.stackId, stack.id),
+              eq(runsTables.runs.stackId, stackId),
               eq(runsTables.runs.type, RunType.PROPOSED),
               eq(runsTables.runs.mergeRequestIid, mergeRequestIid),
             ),
           )
           .orderBy(desc(runsTables.runs.id))
           .limit(1);
-        const current = newest && (await this.reported(newest.id, stack));
+        const current = newest && (await readRunView(db, newest.id));
         const [posted] = await db.select().from(notes).where(key);
         if (!current || !posted) return;
-        const body = noteBody(current);
+        const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id));
         if (posted.noteId !== null && posted.body === body) return;
         let noteId = posted.noteId;
         if (noteId !== null) {
@@ -229,7 +216,7 @@ class GitLabFeedback {
           }
         }
         if (noteId === null) {
-          noteId = await this.adoptNote(api, project, stack.id, mergeRequestIid);
+          noteId = await this.adoptNote(api, project, stackId, mergeRequestIid);
           if (noteId === null) {
             noteId = await api.createMergeRequestNote(project, mergeRequestIid, body);
           } else {
@@ -263,27 +250,9 @@ class GitLabFeedback {
     );
   }
 
-  private async reported(runId: string, stack: StackRow): Promise<ReportedRun | undefined> {
-    const [run] = await this.deps.db
-      .select()
-      .from(runsTables.runs)
-      .where(eq(runsTables.runs.id, runId));
-    if (!run) return undefined;
-    return {
-      id: run.id,
-      stackId: stack.id,
-      stackName: stack.name,
-      type: run.type,
-      state: run.state,
-      commitHash: run.commitHash,
-      delta: run.delta,
-      url: runUrl(this.deps.publicUrl, stack.id, run.id),
-    };
-  }
-
   /** Runs one part of the feedback; an answer no retry can mend is logged, not thrown. */
   private async giveUpUnmendable(
-    run: RunRow,
+    run: RunView,
     part: string,
     post: () => Promise<void>,
   ): Promise<void> {
@@ -292,16 +261,11 @@ class GitLabFeedback {
     } catch (error) {
       if (!(error instanceof GitLabError) || retryable(error)) throw error;
       this.deps.logger.warn(
-        { err: error, runId: run.id, stackId: run.stackId, part, status: error.status },
+        { err: error, runId: run.id, stackId: run.stack.id, part, status: error.status },
         'gitlab feedback given up: gitlab refused it',
       );
     }
   }
-}
-
-/** Where a run is in Gantry: the link GitLab shows with its status, deployment and note. */
-export function runUrl(publicUrl: string, stackId: string, runId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/stack/${encodeURIComponent(stackId)}/run/${encodeURIComponent(runId)}`;
 }
 
 /**

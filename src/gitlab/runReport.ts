@@ -1,18 +1,6 @@
-import { RunState, RunType, type Delta } from '../runs/types';
+import { deltaText, type RunView } from '../runs/view';
+import { RunState, RunType } from '../runs/types';
 import type { GitLabCommitState, GitLabDeploymentStatus } from './api';
-
-/** What GitLab is told about a run: everything is derived from the run as it is now. */
-export interface ReportedRun {
-  id: string;
-  stackId: string;
-  stackName: string;
-  type: RunType;
-  state: RunState;
-  commitHash: string;
-  delta: Delta | null;
-  /** The run in Gantry, for links. */
-  url: string;
-}
 
 // A long plan would make a note nobody reads, and GitLab refuses notes over 1,000,000 characters.
 const MAX_ADDRESSES_PER_LIST = 100;
@@ -61,15 +49,11 @@ export function progress(status: GitLabCommitState | GitLabDeploymentStatus): nu
   return 2;
 }
 
-export function deltaText(delta: Delta): string {
-  return `+${delta.addCount} ~${delta.changeCount} -${delta.deleteCount}`;
-}
-
 /**
  * The commit status's one line. GitLab keeps the description of a running status until the
  * next state, so a running one says no more than that.
  */
-export function commitDescription(run: ReportedRun): string {
+export function commitDescription(run: RunView): string {
   const state = commitState(run.state);
   if (state === 'pending') return 'queued';
   if (state === 'running') return 'running';
@@ -90,11 +74,14 @@ export function noteMarker(stackId: string): string {
   return `<!-- gantry:stack=${stackId} -->`;
 }
 
-/** The stack's note on a merge request: the run's state, its delta and the addresses it changes. */
-export function noteBody(run: ReportedRun): string {
+/**
+ * The stack's note on a merge request: the run's state, its delta and the addresses it
+ * changes, with a link to the run at `url`.
+ */
+export function noteBody(run: RunView, url: string): string {
   const lines = [
-    noteMarker(run.stackId),
-    `**Gantry** · stack **${markdownText(run.stackName)}** · [run ${run.id}](${run.url}) on \`${run.commitHash.slice(0, 8)}\``,
+    noteMarker(run.stack.id),
+    `**Gantry** · stack **${markdownText(run.stack.name)}** · [run ${run.id}](${url}) on \`${run.commit.hash.slice(0, 8)}\``,
     '',
     `State: **${run.state}**${run.delta ? ` · plan \`${deltaText(run.delta)}\`` : ''}`,
   ];

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { createActivities, type RunNotifier } from '../../activities';
+import { createActivities } from '../../activities';
+import type { RunSinks } from '../../activities/notify';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { ApiKeyService } from '../auth/apiKeys';
 import { TokenIssuer } from '../auth/tokens';
@@ -16,6 +17,8 @@ import { RunService } from '../runs/service';
 import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
 import { StackService } from '../stacks/service';
+import { ContextService } from '../contexts/service';
+import { StackLocks } from '../locks/service';
 import { StateUploads } from '../state/uploads';
 import { vcsProviders } from '../vcs/providers';
 
@@ -47,8 +50,14 @@ export function buildServices(settings: ServiceSettings) {
   const vcsFor = vcsProviders(() => gitlab.api(), {
     allowFile: settings.allowFileRepositories,
   });
+  const stacks = new StackService({
+    db,
+    box,
+    allowFileRepositories: settings.allowFileRepositories,
+  });
   const runs = new RunService({
     db,
+    stacks,
     client: settings.client,
     vcsFor,
     runTimeoutMs: settings.runTimeoutMs,
@@ -63,7 +72,9 @@ export function buildServices(settings: ServiceSettings) {
     gitlab,
     vcsFor,
     runs,
-    stacks: new StackService({ db, box, allowFileRepositories: settings.allowFileRepositories }),
+    stacks,
+    contexts: new ContextService({ db, box, stacks }),
+    locks: new StackLocks({ stacks, client: settings.client }),
     apiKeys: new ApiKeyService(db),
     tokens: new TokenIssuer(box.deriveKey('jwt')),
     uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
@@ -85,7 +96,7 @@ export function buildServices(settings: ServiceSettings) {
         logger,
         slackApiUrl: settings.slack.apiUrl,
       }),
-    },
+    } satisfies RunSinks,
   };
 }
 
@@ -96,7 +107,7 @@ export function workerActivities(
   services: Services,
   runner: RunnerDependencies,
   workerQueue: string,
-  notifiers: RunNotifier[] = [services.runSinks.gitlab, services.runSinks.slack],
+  sinks: RunSinks = services.runSinks,
 ) {
   return createActivities({
     db: services.db,
@@ -104,6 +115,6 @@ export function workerActivities(
     client: services.client,
     runner,
     workerQueue,
-    notifiers,
+    sinks,
   });
 }

@@ -16,6 +16,9 @@ export interface RunInput {
   runTimeoutMs: number;
 }
 
+/** What a person decides about a run: each has its Update, and the Signal carries any of them. */
+export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
+
 export interface DecisionInput {
   username: string;
 }
@@ -38,10 +41,7 @@ export const stopUpdate = defineUpdate<RunStatus, [DecisionInput]>('stop');
  * The same decisions as a Signal, which Temporal keeps while no worker runs: a caller that
  * could not reach a worker in time sends this, and the run applies it if it is still valid.
  */
-export const decisionSignal =
-  defineSignal<[DecisionInput & { decision: 'confirm' | 'discard' | 'cancel' | 'stop' }]>(
-    'decision',
-  );
+export const decisionSignal = defineSignal<[DecisionInput & { decision: Decision }]>('decision');
 export const runStatusQuery = defineQuery<RunStatus>('runStatus');
 
 export function runWorkflowId(stackId: string, runId: string): string {

@@ -12,7 +12,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { and, asc, desc, eq, inArray, lt, max, notInArray } from 'drizzle-orm';
+import { and, asc, desc, eq, max, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
   branchKey,
@@ -34,7 +34,6 @@ import {
   type RunStatus,
 } from '../../workflows/run';
 import { notifyWorkflow } from '../../workflows/notify';
-import { setLockedBySignal, stackLockWorkflowId } from '../../workflows/stackLock';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { TASK_QUEUE } from '../../temporal/client';
@@ -42,13 +41,14 @@ import type { CommitInfo, VcsProvider } from '../vcs';
 import { LogTokenError, readLogPages, type LogPage } from './logs';
 import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
 import * as tables from './tables';
-import * as stacksTables from '../stacks/tables';
 import type { Run } from './tables';
-import type { Stack } from '../stacks/tables';
+import type { Stack, StackService } from '../stacks/service';
+import { activeRunOf, blockers, runPage } from './store';
 import { ConflictError, NotFoundError } from '../platform/errors';
 
 export interface RunServiceDependencies {
   db: Database;
+  stacks: StackService;
   client: Client;
   vcsFor(stack: Stack): VcsProvider;
   runTimeoutMs: number;
@@ -57,7 +57,6 @@ export interface RunServiceDependencies {
 
 export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 
-const RUN_PAGE_SIZE = 50;
 // gRPC's status for a request Temporal turned away for lack of room.
 const GRPC_RESOURCE_EXHAUSTED = 8;
 // How long a decision waits for a worker to take it before it is left for the run as a signal.
@@ -71,12 +70,22 @@ export class RunService {
   constructor(private readonly deps: RunServiceDependencies) {}
 
   async stack(stackId: string): Promise<Stack> {
-    const [stack] = await this.deps.db
-      .select()
-      .from(stacksTables.stacks)
-      .where(eq(stacksTables.stacks.id, stackId));
-    if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
-    return stack;
+    return this.deps.stacks.stack(stackId);
+  }
+
+  /** Deletes a stack with its runs, config and state; refused while a run is under way. */
+  async deleteStack(stackId: string): Promise<Stack> {
+    return this.deps.stacks.deleteStack(stackId, async (tx) => {
+      // A run whose workflow was never started (Temporal was unreachable) is only a row: it
+      // goes with the stack. Should the reconciler start one at this very moment, its workflow
+      // finds the run gone and fails at its first step.
+      const active = await activeRunOf(tx, stackId);
+      if (active) {
+        throw new ConflictError(
+          `stack "${stackId}" has run ${active.id} in ${active.state}; stop, cancel or discard it first`,
+        );
+      }
+    });
   }
 
   async run(runId: string): Promise<Run> {
@@ -364,67 +373,17 @@ export class RunService {
   }
 
   /**
-   * Locks the stack for `username` alone: others cannot start runs, and runs already queued
-   * by others wait until it is unlocked.
-   */
-  async lockStack(stackId: string, username: string): Promise<Stack> {
-    const stack = await this.stack(stackId);
-    if (stack.lockedBy && stack.lockedBy !== username) {
-      throw new ConflictError(`stack "${stackId}" is already locked by ${stack.lockedBy}`);
-    }
-    return this.setLockedBy(stackId, username);
-  }
-
-  /** Only the lock's owner, or an admin, unlocks. */
-  async unlockStack(
-    stackId: string,
-    username: string,
-    options: { admin: boolean },
-  ): Promise<Stack> {
-    const stack = await this.stack(stackId);
-    if (!stack.lockedBy) return stack;
-    if (stack.lockedBy !== username && !options.admin) {
-      throw new ConflictError(
-        `stack "${stackId}" is locked by ${stack.lockedBy}; only they or an admin can unlock it`,
-      );
-    }
-    return this.setLockedBy(stackId, null);
-  }
-
-  /**
    * The run holding the stack's lock (Stack.blocker): the tracked run or task past QUEUED and
    * not yet ended. Only the lock's holder leaves QUEUED, so there is at most one.
    */
   async blocker(stackId: string): Promise<Run | undefined> {
-    const [run] = await this.deps.db
-      .select()
-      .from(tables.runs)
-      .where(
-        and(
-          eq(tables.runs.stackId, stackId),
-          inArray(tables.runs.type, [RunType.TRACKED, RunType.TASK]),
-          notInArray(tables.runs.state, [RunState.QUEUED, ...TERMINAL_STATES]),
-        ),
-      )
-      .orderBy(asc(tables.runs.id))
-      .limit(1);
+    const [run] = await blockers(this.deps.db, [stackId]);
     return run;
   }
 
-  /** A stack's runs of the given types, newest first, 50 a page, older than `before`. */
+  /** A stack's runs of the given types, newest first, a page at a time, older than `before`. */
   async listRuns(stackId: string, options: { types: RunType[]; before?: string }): Promise<Run[]> {
-    return this.deps.db
-      .select()
-      .from(tables.runs)
-      .where(
-        and(
-          eq(tables.runs.stackId, stackId),
-          inArray(tables.runs.type, options.types),
-          ...(options.before ? [lt(tables.runs.id, options.before)] : []),
-        ),
-      )
-      .orderBy(desc(tables.runs.id))
-      .limit(RUN_PAGE_SIZE);
+    return runPage(this.deps.db, stackId, options);
   }
 
   async history(runId: string) {
@@ -453,22 +412,6 @@ export class RunService {
         `stack "${stack.id}" is locked by ${stack.lockedBy}; only they can start runs until it is unlocked`,
       );
     }
-  }
-
-  private async setLockedBy(stackId: string, lockedBy: string | null): Promise<Stack> {
-    const [stack] = await this.deps.db
-      .update(stacksTables.stacks)
-      .set({ lockedBy, updatedAt: new Date() })
-      .where(eq(stacksTables.stacks.id, stackId))
-      .returning();
-    try {
-      await this.deps.client.workflow
-        .getHandle(stackLockWorkflowId(stackId))
-        .signal(setLockedBySignal, { lockedBy });
-    } catch {
-      // No lock workflow yet: the first run that asks starts one with the stored lock.
-    }
-    return stack!;
   }
 
   /**

@@ -1,17 +1,15 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
-import type { RunNotifier } from '../../activities';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
 import { withClaim } from '../db/lease';
-import { runUrl } from '../gitlab/feedback';
 import type { Logger } from '../platform/logger';
-import { RunState } from '../runs/types';
+import type { RunSink } from '../runs/events';
+import { runUrl } from '../runs/links';
+import { readRunView } from '../runs/view';
 import type { SecretBox } from '../platform/secrets';
 import { SlackInstallations } from './installations';
-import { runMessage, type MessageRun } from './runMessage';
-import * as runsTables from '../runs/tables';
+import { runMessage } from './runMessage';
 import * as tables from './tables';
-import * as stacksTables from '../stacks/tables';
 
 export interface SlackNotifierDependencies {
   db: Database;
@@ -81,7 +79,7 @@ const SLACK_TIMEOUT_MS = 20_000;
  * it is Slack refusing the channel itself, the subscription stops (refused_at) until someone
  * subscribes the channel again.
  */
-export function createSlackNotifier(deps: SlackNotifierDependencies): RunNotifier {
+export function createSlackNotifier(deps: SlackNotifierDependencies): RunSink {
   const notifier = new SlackNotifier(deps);
   return (event) => notifier.deliver(event.runId);
 }
@@ -95,10 +93,7 @@ class SlackNotifier {
 
   async deliver(runId: string): Promise<void> {
     const { db } = this.deps;
-    const [run] = await db
-      .select({ stackId: runsTables.runs.stackId })
-      .from(runsTables.runs)
-      .where(eq(runsTables.runs.id, runId));
+    const run = await readRunView(db, runId);
     if (!run) return;
     const subscriptions = await db
       .select({ subscription: tables.slackSubscriptions })
@@ -109,7 +104,7 @@ class SlackNotifier {
       )
       .where(
         and(
-          eq(tables.slackSubscriptions.stackId, run.stackId),
+          eq(tables.slackSubscriptions.stackId, run.stack.id),
           isNull(tables.slackSubscriptions.refusedAt),
         ),
       )
@@ -132,7 +127,7 @@ class SlackNotifier {
             {
               err: error,
               runId,
-              stackId: run.stackId,
+              stackId: run.stack.id,
               teamId: subscription.teamId,
               channelId: subscription.channelId,
               slackError: error.data.error,
@@ -182,11 +177,14 @@ class SlackNotifier {
       `the Slack message of run "${runId}" in channel "${to.channelId}"`,
       async () => {
         // Read again under the claim: the run may have moved on while this delivery waited.
-        const current = await this.messageRun(runId);
+        const current = await readRunView(db, runId);
         const [posted] = await db.select().from(messages).where(key);
         if (!current || !posted) return;
         if (posted.ts !== null && posted.state === current.state) return;
-        const message = runMessage(current);
+        const message = runMessage(
+          current,
+          runUrl(this.deps.publicUrl, current.stack.id, current.id),
+        );
         let ts = posted.ts;
         if (ts !== null) {
           try {
@@ -222,52 +220,6 @@ class SlackNotifier {
       timeout: SLACK_TIMEOUT_MS,
       logLevel: LogLevel.ERROR,
     });
-  }
-
-  private async messageRun(runId: string): Promise<MessageRun | undefined> {
-    const { db } = this.deps;
-    const [row] = await db
-      .select({ run: runsTables.runs, stackName: stacksTables.stacks.name })
-      .from(runsTables.runs)
-      .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
-      .where(eq(runsTables.runs.id, runId));
-    if (!row) return undefined;
-    const { run } = row;
-    const [decided] = await db
-      .select({
-        state: runsTables.runTransitions.state,
-        username: runsTables.runTransitions.username,
-      })
-      .from(runsTables.runTransitions)
-      .where(
-        and(
-          eq(runsTables.runTransitions.runId, runId),
-          inArray(runsTables.runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
-        ),
-      )
-      .orderBy(desc(runsTables.runTransitions.seq))
-      .limit(1);
-    return {
-      id: run.id,
-      stackId: run.stackId,
-      stackName: row.stackName,
-      type: run.type,
-      state: run.state,
-      commitHash: run.commitHash,
-      commitMessage: run.commitMessage,
-      commitUrl: run.commitUrl,
-      command: run.command,
-      delta: run.delta,
-      url: runUrl(this.deps.publicUrl, run.stackId, run.id),
-      ...(decided
-        ? {
-            decision: {
-              state: decided.state as RunState.CONFIRMED | RunState.DISCARDED,
-              username: decided.username,
-            },
-          }
-        : {}),
-    };
   }
 }
 

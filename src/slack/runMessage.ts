@@ -1,24 +1,7 @@
 import type { KnownBlock } from '@slack/web-api';
 import { RunState, RunType, type Delta } from '../runs/types';
+import { deltaText, type RunView } from '../runs/view';
 import { escapeSlackText, slackLink } from './text';
-
-/** What a run's Slack message shows: everything is derived from the run as it is now. */
-export interface MessageRun {
-  id: string;
-  stackId: string;
-  stackName: string;
-  type: RunType;
-  state: RunState;
-  commitHash: string;
-  commitMessage: string;
-  commitUrl: string;
-  command: string | null;
-  delta: Delta | null;
-  /** The run in Gantry, for links. */
-  url: string;
-  /** Who confirmed or discarded it, once someone has. */
-  decision?: { state: RunState.CONFIRMED | RunState.DISCARDED; username: string | null };
-}
 
 /** The contract the interactions handler relies on: these ids and a `{ stackId, runId }` value. */
 export const DECISION_BLOCK_ID = 'gantry_decision';
@@ -34,14 +17,16 @@ const TYPE_NAMES: Record<RunType, string> = {
   [RunType.TASK]: 'task',
 };
 
-/** A run's message as chat.postMessage and chat.update take it. */
-export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[] } {
+/**
+ * A run's message as chat.postMessage and chat.update take it, with links to the run at `url`.
+ */
+export function runMessage(run: RunView, url: string): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
-        text: `*${slackLink(run.url, run.stackName)}* · ${TYPE_NAMES[run.type]} ${slackLink(run.url, run.id)}\n*State:* \`${run.state}\``,
+        text: `*${slackLink(url, run.stack.name)}* · ${TYPE_NAMES[run.type]} ${slackLink(url, run.id)}\n*State:* \`${run.state}\``,
       },
     },
     { type: 'context', elements: [{ type: 'mrkdwn', text: commitLine(run) }] },
@@ -55,7 +40,7 @@ export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${verb}${who}` }] });
   }
   if (run.state === RunState.UNCONFIRMED) {
-    const value = JSON.stringify({ stackId: run.stackId, runId: run.id });
+    const value = JSON.stringify({ stackId: run.stack.id, runId: run.id });
     blocks.push({
       type: 'actions',
       block_id: DECISION_BLOCK_ID,
@@ -84,24 +69,22 @@ export function runMessage(run: MessageRun): { text: string; blocks: KnownBlock[
  * The plain text notifications and screen readers show instead of the blocks. Slack reads
  * markup here too, so names are escaped as in the blocks.
  */
-function fallbackText(run: MessageRun): string {
+function fallbackText(run: RunView): string {
   const delta = run.delta ? ` (${deltaText(run.delta)})` : '';
   const decided = run.decision?.username
     ? `, ${run.decision.state === RunState.CONFIRMED ? 'confirmed' : 'discarded'} by ${escapeSlackText(run.decision.username)}`
     : '';
-  return `${escapeSlackText(run.stackName)}: ${TYPE_NAMES[run.type]} ${run.id} is ${run.state}${delta}${decided}`;
+  return `${escapeSlackText(run.stack.name)}: ${TYPE_NAMES[run.type]} ${run.id} is ${run.state}${delta}${decided}`;
 }
 
-function commitLine(run: MessageRun): string {
-  const sha = run.commitHash.slice(0, 7);
-  const commit = run.commitUrl ? slackLink(run.commitUrl, sha) : `\`${escapeSlackText(sha)}\``;
-  const message = run.commitMessage ? ` ${escapeSlackText(run.commitMessage.split('\n')[0]!)}` : '';
+function commitLine(run: RunView): string {
+  const sha = run.commit.hash.slice(0, 7);
+  const commit = run.commit.url ? slackLink(run.commit.url, sha) : `\`${escapeSlackText(sha)}\``;
+  const message = run.commit.message
+    ? ` ${escapeSlackText(run.commit.message.split('\n')[0]!)}`
+    : '';
   const command = run.command ? ` · \`${escapeSlackText(run.command)}\`` : '';
   return `Commit ${commit}${message}${command}`;
-}
-
-export function deltaText(delta: Delta): string {
-  return `+${delta.addCount} ~${delta.changeCount} -${delta.deleteCount}`;
 }
 
 function deltaSection(delta: Delta): string {

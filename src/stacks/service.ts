@@ -1,17 +1,12 @@
-import { and, eq, ne, notInArray, or, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import slugify from 'slugify';
-import { ulid } from 'ulid';
-import type { Database } from '../db';
-import { RunState, TERMINAL_STATES } from '../runs/types';
-import { sha256Hex, type SecretBox } from '../platform/secrets';
+import type { Database, Transaction } from '../db';
+import type { SecretBox } from '../platform/secrets';
 import { repositoryProblem } from '../vcs/rawGit';
-import { isReservedVariable } from './runtimeConfig';
-import { parseState, storeState } from '../state/store';
-import * as contextsTables from '../contexts/tables';
-import * as runsTables from '../runs/tables';
 import * as tables from './tables';
-import type { ConfigElementRow, Context } from '../contexts/tables';
 import type { Stack } from './tables';
+
+export type { Stack } from './tables';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { InvalidInputError } from '../platform/errors';
 
@@ -31,13 +26,6 @@ export interface StackInput {
   writersSlug?: string | null;
 }
 
-export interface ConfigInput {
-  id: string;
-  type: 'ENVIRONMENT_VARIABLE' | 'FILE_MOUNT';
-  value: string;
-  writeOnly: boolean;
-}
-
 /** The id a stack or context gets from its name: lowercase words joined by dashes. */
 export function slugOf(name: string): string {
   const slug = slugify(name, { lower: true, strict: true, trim: true });
@@ -47,10 +35,7 @@ export function slugOf(name: string): string {
   return slug;
 }
 
-/**
- * Stacks, contexts and their configuration as users manage them. Write-only values are sealed
- * before they are stored and never come back out of this service.
- */
+/** Stacks as users manage them. */
 export class StackService {
   constructor(
     private readonly deps: {
@@ -61,10 +46,15 @@ export class StackService {
     },
   ) {}
 
-  /** Creates a stack; with `state`, an existing state file becomes its first state version. */
-  async createStack(input: StackInput, options: { state?: Buffer } = {}): Promise<Stack> {
+  /**
+   * Creates a stack. `initialize` does what must be done with it before anyone sees it (such as
+   * storing an imported state); if it fails, the stack is removed again.
+   */
+  async createStack(
+    input: StackInput,
+    options: { initialize?: (stack: Stack) => Promise<void> } = {},
+  ): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
-    if (options.state) parseState(options.state);
     const id = slugOf(input.name);
     const [stack] = await this.deps.db
       .insert(tables.stacks)
@@ -72,9 +62,9 @@ export class StackService {
       .onConflictDoNothing()
       .returning();
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
-    if (options.state) {
+    if (options.initialize) {
       try {
-        await storeState(this.deps.db, { stackId: id, content: options.state });
+        await options.initialize(stack);
       } catch (error) {
         await this.deps.db.delete(tables.stacks).where(eq(tables.stacks.id, id));
         throw error;
@@ -112,186 +102,44 @@ export class StackService {
     return stack;
   }
 
-  /** Deletes a stack with its runs, config and state; refused while a run is under way. */
-  async deleteStack(id: string): Promise<Stack> {
+  /**
+   * Deletes a stack with everything that belongs to it. `refuse` runs first, in the same
+   * transaction, and throws to keep the stack (the run service refuses while a run is under way).
+   */
+  async deleteStack(
+    id: string,
+    refuse: (tx: Transaction) => Promise<void> = async () => {},
+  ): Promise<Stack> {
     return this.deps.db.transaction(async (tx) => {
-      // A run whose workflow was never started (Temporal was unreachable) is only a row: it
-      // goes with the stack. Should the reconciler start one at this very moment, its workflow
-      // finds the run gone and fails at its first step.
-      const active = await tx
-        .select({ id: runsTables.runs.id, state: runsTables.runs.state })
-        .from(runsTables.runs)
-        .where(
-          and(
-            eq(runsTables.runs.stackId, id),
-            notInArray(runsTables.runs.state, [...TERMINAL_STATES]),
-            or(
-              ne(runsTables.runs.state, RunState.QUEUED),
-              eq(runsTables.runs.workflowStarted, true),
-            ),
-          ),
-        )
-        .for('update')
-        .limit(1);
-      if (active[0]) {
-        throw new ConflictError(
-          `stack "${id}" has run ${active[0].id} in ${active[0].state}; stop, cancel or discard it first`,
-        );
-      }
+      await refuse(tx);
       const [stack] = await tx.delete(tables.stacks).where(eq(tables.stacks.id, id)).returning();
       if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
       return stack;
     });
   }
 
-  async addStackConfig(stackId: string, input: ConfigInput): Promise<ConfigElementRow> {
-    await this.requireStack(stackId);
-    return this.putConfig({ stackId }, input);
-  }
-
-  async deleteStackConfig(stackId: string, id: string): Promise<ConfigElementRow> {
-    return this.removeConfig(
-      and(
-        eq(contextsTables.configElements.stackId, stackId),
-        eq(contextsTables.configElements.id, id),
-      )!,
-      `stack "${stackId}" has no config element "${id}"`,
-    );
-  }
-
-  async createContext(input: { name: string; description?: string | null }): Promise<Context> {
-    const id = slugOf(input.name);
-    const [context] = await this.deps.db
-      .insert(contextsTables.contexts)
-      .values({ id, name: input.name, description: input.description ?? null })
-      .onConflictDoNothing()
-      .returning();
-    if (!context) throw new ConflictError(`a context with id "${id}" exists; choose another name`);
-    return context;
-  }
-
-  async updateContext(
-    id: string,
-    input: { name: string; description?: string | null },
-  ): Promise<Context> {
-    const [context] = await this.deps.db
-      .update(contextsTables.contexts)
-      .set({ name: input.name, description: input.description ?? null, updatedAt: new Date() })
-      .where(eq(contextsTables.contexts.id, id))
-      .returning();
-    if (!context) throw new NotFoundError(`context "${id}" does not exist`);
-    return context;
-  }
-
-  /** Deletes a context, its config and its attachments. */
-  async deleteContext(id: string): Promise<Context> {
-    const [context] = await this.deps.db
-      .delete(contextsTables.contexts)
-      .where(eq(contextsTables.contexts.id, id))
-      .returning();
-    if (!context) throw new NotFoundError(`context "${id}" does not exist`);
-    return context;
-  }
-
-  /** Attaches a context to a stack; attaching it again changes its priority. */
-  async attachContext(contextId: string, stackId: string, priority: number) {
-    if (!Number.isInteger(priority) || priority < 0) {
-      throw new InvalidInputError(`priority must be a whole number, 0 or more (got ${priority})`);
-    }
-    await this.requireStack(stackId);
-    const [context] = await this.deps.db
-      .select({ id: contextsTables.contexts.id })
-      .from(contextsTables.contexts)
-      .where(eq(contextsTables.contexts.id, contextId));
-    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
-    const [attachment] = await this.deps.db
-      .insert(contextsTables.contextAttachments)
-      .values({ id: ulid(), contextId, stackId, priority })
-      .onConflictDoUpdate({
-        target: [
-          contextsTables.contextAttachments.contextId,
-          contextsTables.contextAttachments.stackId,
-        ],
-        set: { priority },
-      })
-      .returning();
-    return attachment!;
-  }
-
-  async detachContext(attachmentId: string) {
-    const [attachment] = await this.deps.db
-      .delete(contextsTables.contextAttachments)
-      .where(eq(contextsTables.contextAttachments.id, attachmentId))
-      .returning();
-    if (!attachment) throw new NotFoundError(`attachment "${attachmentId}" does not exist`);
-    return attachment;
-  }
-
-  async addContextConfig(contextId: string, input: ConfigInput): Promise<ConfigElementRow> {
-    const [context] = await this.deps.db
-      .select({ id: contextsTables.contexts.id })
-      .from(contextsTables.contexts)
-      .where(eq(contextsTables.contexts.id, contextId));
-    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
-    return this.putConfig({ contextId }, input);
-  }
-
-  async deleteContextConfig(contextId: string, id: string): Promise<ConfigElementRow> {
-    return this.removeConfig(
-      and(
-        eq(contextsTables.configElements.contextId, contextId),
-        eq(contextsTables.configElements.id, id),
-      )!,
-      `context "${contextId}" has no config element "${id}"`,
-    );
-  }
-
-  private async requireStack(stackId: string) {
+  /** Who holds the stack's person lock (src/locks), or nobody. */
+  async setLockedBy(id: string, lockedBy: string | null): Promise<Stack> {
     const [stack] = await this.deps.db
-      .select({ id: tables.stacks.id })
+      .update(tables.stacks)
+      .set({ lockedBy, updatedAt: new Date() })
+      .where(eq(tables.stacks.id, id))
+      .returning();
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  }
+
+  /** The stack, or NotFoundError. */
+  async stack(stackId: string): Promise<Stack> {
+    const [stack] = await this.deps.db
+      .select()
       .from(tables.stacks)
       .where(eq(tables.stacks.id, stackId));
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
+    return stack;
   }
 
   /** Adds or replaces an element; a write-only value is sealed, and only its checksum shows. */
-  private async putConfig(
-    owner: { stackId: string } | { contextId: string },
-    input: ConfigInput,
-  ): Promise<ConfigElementRow> {
-    validateConfig(input);
-    const sealed = input.writeOnly;
-    const row = {
-      stackId: 'stackId' in owner ? owner.stackId : null,
-      contextId: 'contextId' in owner ? owner.contextId : null,
-      id: input.id,
-      type: input.type,
-      writeOnly: input.writeOnly,
-      value: sealed ? null : input.value,
-      encryptedValue: sealed ? this.deps.box.seal(input.value) : null,
-      checksum: sha256Hex(input.value),
-      createdAt: new Date(),
-    };
-    const target =
-      'stackId' in owner
-        ? [contextsTables.configElements.stackId, contextsTables.configElements.id]
-        : [contextsTables.configElements.contextId, contextsTables.configElements.id];
-    const [element] = await this.deps.db
-      .insert(contextsTables.configElements)
-      .values(row)
-      .onConflictDoUpdate({ target, set: row })
-      .returning();
-    return element!;
-  }
-
-  private async removeConfig(where: SQL, missing: string): Promise<ConfigElementRow> {
-    const [element] = await this.deps.db
-      .delete(contextsTables.configElements)
-      .where(where)
-      .returning();
-    if (!element) throw new NotFoundError(missing);
-    return element;
-  }
 }
 
 function stackColumns(input: StackInput) {
@@ -325,32 +173,5 @@ function validateStack(input: StackInput, allowFile: boolean) {
     throw new InvalidInputError(
       `projectRoot "${root}" must be a path inside the repository, such as "infra/prod"`,
     );
-  }
-}
-
-function validateConfig(input: ConfigInput) {
-  if (input.type === 'ENVIRONMENT_VARIABLE') {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(input.id)) {
-      throw new InvalidInputError(
-        `"${input.id}" is not an environment variable name: use letters, digits and _, not starting with a digit`,
-      );
-    }
-    if (isReservedVariable(input.id)) {
-      throw new InvalidInputError(
-        `"${input.id}" is set by Gantry for every run (PATH, HOME, TF_HTTP_*, GANTRY_* and TF_VAR_gantry_*); choose another name`,
-      );
-    }
-    return;
-  }
-  if (
-    input.id.startsWith('/') ||
-    input.id.split('/').some((part) => part === '..' || part === '.' || part === '')
-  ) {
-    throw new InvalidInputError(
-      `file mount path "${input.id}" must be relative to the project root, such as "secrets/key.json"`,
-    );
-  }
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(input.value) || input.value.length % 4 !== 0) {
-    throw new InvalidInputError(`the value of file mount "${input.id}" must be base64`);
   }
 }

@@ -3,8 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as tar from 'tar';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
-import { VcsError, type CommitInfo, type VcsProvider } from './index';
-import type { Stack } from '../stacks/tables';
+import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
 
 // GitLab's default limit is 5 archive downloads a minute per project and user: pauses of 5,
 // 10, 20 and 40 s outlast a minute.
@@ -20,14 +19,14 @@ export class GitLabProvider implements VcsProvider {
   /** `api` gives a client with the current token; undefined while GitLab is not set up. */
   constructor(private readonly api: () => Promise<GitLabApi | undefined>) {}
 
-  async headOf(stack: Stack, branch: string): Promise<CommitInfo> {
+  async headOf(stack: Repository, branch: string): Promise<CommitInfo> {
     const api = await this.client(stack);
     return commitInfo(
       await gitlab(() => api.branchHead(stack.repository, branch), `branch "${branch}"`, stack),
     );
   }
 
-  async checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo> {
+  async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     // SHA-1, or SHA-256 in a repository that uses it.
     if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) {
       throw new VcsError(`"${commit}" is not a full commit hash (40 or 64 hex digits)`);
@@ -50,7 +49,7 @@ export class GitLabProvider implements VcsProvider {
     return commitInfo(found);
   }
 
-  private async client(stack: Stack): Promise<GitLabApi> {
+  private async client(stack: Repository): Promise<GitLabApi> {
     const api = await this.api();
     if (!api) {
       throw new VcsError(
@@ -89,7 +88,7 @@ function commitInfo(commit: GitLabCommit): CommitInfo {
 }
 
 /** GitLab's answer, with a missing branch, commit or project said as the run's runner expects. */
-async function gitlab<T>(request: () => Promise<T>, what: string, stack: Stack): Promise<T> {
+async function gitlab<T>(request: () => Promise<T>, what: string, stack: Repository): Promise<T> {
   try {
     return await request();
   } catch (error) {

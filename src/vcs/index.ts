@@ -1,7 +1,14 @@
-import type { Stack } from '../stacks/tables';
 import { UpstreamError } from '../platform/errors';
 
 /** A commit as runs show it (Run.commit). */
+/** Where a stack's code is: what the repository readers need of a stack. */
+export interface Repository {
+  id: string;
+  provider: 'GITLAB' | 'RAW_GIT';
+  /** A git remote, or for GitLab the project's path. */
+  repository: string;
+}
+
 export interface CommitInfo {
   hash: string;
   /** The first line of the message. */
@@ -18,9 +25,9 @@ export interface CommitInfo {
  */
 export interface VcsProvider {
   /** The commit at the head of `branch` now. */
-  headOf(stack: Stack, branch: string): Promise<CommitInfo>;
+  headOf(stack: Repository, branch: string): Promise<CommitInfo>;
   /** Puts the repository's files at exactly `commit` into the empty directory `dir`. */
-  checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo>;
+  checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo>;
 }
 
 export class VcsError extends UpstreamError {

@@ -1,8 +1,7 @@
 import type { GitLabApi } from '../gitlab/api';
 import { GitLabProvider } from './gitlab';
-import type { VcsProvider } from './index';
+import type { VcsProvider, Repository } from '.';
 import { RawGitProvider, type RawGitOptions } from './rawGit';
-import type { Stack } from '../stacks/tables';
 
 /** The provider each stack's code comes from, by the stack's `provider`. */
 export function vcsProviders(
@@ -11,5 +10,5 @@ export function vcsProviders(
 ) {
   const rawGit = new RawGitProvider(rawGitOptions);
   const gitlab = new GitLabProvider(gitlabApi);
-  return (stack: Stack): VcsProvider => (stack.provider === 'GITLAB' ? gitlab : rawGit);
+  return (stack: Repository): VcsProvider => (stack.provider === 'GITLAB' ? gitlab : rawGit);
 }

@@ -3,8 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { VcsError, type CommitInfo, type VcsProvider } from './index';
-import type { Stack } from '../stacks/tables';
+import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
 
 const FIELD = '\x1f';
 
@@ -49,12 +48,12 @@ export function repositoryProblem(repository: string, options: RawGitOptions): s
 export class RawGitProvider implements VcsProvider {
   constructor(private readonly options: RawGitOptions = {}) {}
 
-  private allowed(stack: Stack): void {
+  private allowed(stack: Repository): void {
     const problem = repositoryProblem(stack.repository, this.options);
     if (problem) throw new VcsError(problem);
   }
 
-  async headOf(stack: Stack, branch: string): Promise<CommitInfo> {
+  async headOf(stack: Repository, branch: string): Promise<CommitInfo> {
     this.allowed(stack);
     const ref = `refs/heads/${branch}`;
     const listing = await git(os.tmpdir(), this.options)
@@ -74,7 +73,7 @@ export class RawGitProvider implements VcsProvider {
     }
   }
 
-  async checkout(stack: Stack, commit: string, dir: string): Promise<CommitInfo> {
+  async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     if (!/^[0-9a-f]{40}$/.test(commit)) {
       throw new VcsError(`"${commit}" is not a full commit hash`);
     }

@@ -88,6 +88,7 @@ describe('runs under hostile use of the API', () => {
     });
     const down = new RunService({
       db: harness.database.db,
+      stacks: new StackService({ db: harness.database.db, box: harness.box }),
       client: new Client({ connection: unreachable }),
       vcsFor: () => new RawGitProvider({ allowFile: true }),
       runTimeoutMs: 70 * 60_000,
@@ -148,7 +149,7 @@ describe('runs under hostile use of the API', () => {
     ]);
 
     const stranded = await down.triggerRun('doomed', { triggeredBy: 'ada' });
-    await new StackService({ db: harness.database.db, box: harness.box }).deleteStack('doomed');
+    await harness.service.deleteStack('doomed');
     await expect(harness.service.run(stranded.id)).rejects.toThrow('does not exist');
     await unreachable.close();
   });

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { SecretBox } from '../../src/platform/secrets';
+import { StackService } from '../../src/stacks/service';
 import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -162,6 +164,7 @@ resource "terraform_data" "${name}" {
       await database.migrate();
       service = new RunService({
         db: database.db,
+        stacks: new StackService({ db: database.db, box: new SecretBox(randomBytes(32)) }),
         client,
         vcsFor: () => new RawGitProvider({ allowFile: true }),
         runTimeoutMs: 70 * 60_000,

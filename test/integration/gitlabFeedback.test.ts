@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { RunNotifier } from '../../activities';
+import type { RunSink } from '../../src/runs/events';
 import { schema } from '../support/tables';
 import { createGitLabFeedback } from '../../src/gitlab/feedback';
 import { GitLabIntegrationService } from '../../src/gitlab/integration';
@@ -35,7 +35,7 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
   let database: TestDatabase;
   let gitlab: GitLabServer;
   let repo: TestRepo;
-  let notify: RunNotifier;
+  let notify: RunSink;
   const box = new SecretBox(randomBytes(32));
   let mainCommit: string;
   let runCount = 0;

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { graphiqlRouter } from '../../src/api/graphiql';
+import { graphiqlRouter } from '../../src/api/graphql/graphiql';
 
 describe('GraphiQL at /graphql', () => {
   let server: http.Server;

@@ -1,6 +1,6 @@
 import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
-import type { RunEvent } from '../../workflows/notify';
+import type { RunEvent } from '../../src/runs/events';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startRunHarness, type RunHarness } from '../support/runs';
 import { ConflictError } from '../../src/platform/errors';
@@ -80,8 +80,8 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
 
   it('runs only what the person who locked the stack triggers, and waits for a confirmation', async () => {
     await repo.commit({ 'main.tf': resource('2') }, 'Two');
-    await harness.service.lockStack('rules', 'ada');
-    await expect(harness.service.lockStack('rules', 'grace')).rejects.toThrow(
+    await harness.locks.lock('rules', 'ada');
+    await expect(harness.locks.lock('rules', 'grace')).rejects.toThrow(
       new ConflictError('stack "rules" is already locked by ada'),
     );
     await expect(harness.service.triggerRun('rules', { triggeredBy: 'grace' })).rejects.toThrow(
@@ -92,14 +92,12 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
     const run = await harness.service.triggerRun('rules', { triggeredBy: 'ada' });
     // Autodeploy is off while the stack is locked.
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
-    await expect(harness.service.unlockStack('rules', 'grace', { admin: false })).rejects.toThrow(
+    await expect(harness.locks.unlock('rules', 'grace', { admin: false })).rejects.toThrow(
       'stack "rules" is locked by ada; only they or an admin can unlock it',
     );
     await harness.service.decide('rules', run.id, 'discard', 'ada');
     await harness.waitForState(run.id, RunState.DISCARDED);
-    expect(
-      (await harness.service.unlockStack('rules', 'grace', { admin: true })).lockedBy,
-    ).toBeNull();
+    expect((await harness.locks.unlock('rules', 'grace', { admin: true })).lockedBy).toBeNull();
   });
 
   it('holds a queued run of someone else while a person holds the lock, and runs it after', async () => {
@@ -113,7 +111,7 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
       command: 'echo others',
       triggeredBy: 'grace',
     });
-    await harness.service.lockStack('rules', 'ada');
+    await harness.locks.lock('rules', 'ada');
     await harness.waitForState(blocker.id, RunState.PERFORMED);
     const mine = await harness.service.createTask('rules', {
       command: 'echo mine',
@@ -122,7 +120,7 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
     await harness.waitForState(mine.id, RunState.PERFORMED);
     expect((await harness.service.run(others.id)).state).toBe(RunState.QUEUED);
 
-    await harness.service.unlockStack('rules', 'ada', { admin: false });
+    await harness.locks.unlock('rules', 'ada', { admin: false });
     await harness.waitForState(others.id, RunState.PERFORMED);
     expect(await harness.service.blocker('rules')).toBeUndefined();
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { schema } from '../support/tables';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
-import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
+import { resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 
 describe.each(databaseTargets())('runtime config on $kind', (target) => {

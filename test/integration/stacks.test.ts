@@ -1,8 +1,9 @@
+import { ContextService } from '../../src/contexts/service';
 import { randomBytes } from 'node:crypto';
 import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
-import { resolveRuntimeConfig, revealValue } from '../../src/stacks/runtimeConfig';
+import { resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
 import { slugOf, StackService } from '../../src/stacks/service';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 import { ConflictError, NotFoundError, InvalidInputError } from '../../src/platform/errors';
@@ -24,11 +25,13 @@ describe('slugOf', () => {
 describe.each(databaseTargets())('stacks, contexts and config on $kind', (target) => {
   let database: TestDatabase;
   let stacks: StackService;
+  let contexts: ContextService;
   const box = new SecretBox(randomBytes(32));
 
   beforeEach(async () => {
     database = await openTestDatabase(target);
     stacks = new StackService({ db: database.db, box, allowFileRepositories: true });
+    contexts = new ContextService({ db: database.db, box, stacks });
   });
   afterEach(() => database.close());
 
@@ -51,7 +54,7 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
 
   it('seals write-only config and shows only its checksum', async () => {
     await stacks.createStack(input);
-    const element = await stacks.addStackConfig('networking-prod', {
+    const element = await contexts.addStackConfig('networking-prod', {
       id: 'API_TOKEN',
       type: 'ENVIRONMENT_VARIABLE',
       value: 'tok-123456',
@@ -61,17 +64,17 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
     expect(element.encryptedValue).not.toContain('tok-123456');
     expect(revealValue(element, box)).toBe('tok-123456');
 
-    const replaced = await stacks.addStackConfig('networking-prod', {
+    const replaced = await contexts.addStackConfig('networking-prod', {
       id: 'API_TOKEN',
       type: 'ENVIRONMENT_VARIABLE',
       value: 'visible',
       writeOnly: false,
     });
     expect(replaced).toMatchObject({ value: 'visible', encryptedValue: null });
-    expect(await stacks.deleteStackConfig('networking-prod', 'API_TOKEN')).toMatchObject({
+    expect(await contexts.deleteStackConfig('networking-prod', 'API_TOKEN')).toMatchObject({
       id: 'API_TOKEN',
     });
-    await expect(stacks.deleteStackConfig('networking-prod', 'API_TOKEN')).rejects.toThrow(
+    await expect(contexts.deleteStackConfig('networking-prod', 'API_TOKEN')).rejects.toThrow(
       NotFoundError,
     );
   });
@@ -84,7 +87,7 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
       { id: 'key.json', type: 'FILE_MOUNT' as const, value: 'not base64!', writeOnly: false },
     ];
     for (const element of bad) {
-      await expect(stacks.addStackConfig('networking-prod', element)).rejects.toThrow(
+      await expect(contexts.addStackConfig('networking-prod', element)).rejects.toThrow(
         InvalidInputError,
       );
     }
@@ -92,34 +95,34 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
 
   it('attaches contexts by priority, and their config reaches the runtime config', async () => {
     await stacks.createStack(input);
-    const shared = await stacks.createContext({ name: 'Shared', description: 'for all' });
-    const prod = await stacks.createContext({ name: 'Prod' });
-    await stacks.addContextConfig(shared.id, {
+    const shared = await contexts.createContext({ name: 'Shared', description: 'for all' });
+    const prod = await contexts.createContext({ name: 'Prod' });
+    await contexts.addContextConfig(shared.id, {
       id: 'REGION',
       type: 'ENVIRONMENT_VARIABLE',
       value: 'eu-west-1',
       writeOnly: false,
     });
-    await stacks.addContextConfig(prod.id, {
+    await contexts.addContextConfig(prod.id, {
       id: 'REGION',
       type: 'ENVIRONMENT_VARIABLE',
       value: 'us-east-1',
       writeOnly: false,
     });
-    await stacks.attachContext(shared.id, 'networking-prod', 5);
-    const attachment = await stacks.attachContext(prod.id, 'networking-prod', 1);
+    await contexts.attachContext(shared.id, 'networking-prod', 5);
+    const attachment = await contexts.attachContext(prod.id, 'networking-prod', 1);
     const region = async () =>
       (await resolveRuntimeConfig(database.db, 'networking-prod')).find(
         ({ element }) => element.id === 'REGION',
       )!.element.value;
     expect(await region()).toBe('us-east-1');
 
-    await stacks.attachContext(prod.id, 'networking-prod', 9);
+    await contexts.attachContext(prod.id, 'networking-prod', 9);
     expect(await region()).toBe('eu-west-1');
-    await stacks.detachContext(attachment.id);
-    await stacks.deleteContext(shared.id);
+    await contexts.detachContext(attachment.id);
+    await contexts.deleteContext(shared.id);
     expect(await resolveRuntimeConfig(database.db, 'networking-prod')).toEqual([]);
-    await expect(stacks.attachContext('nope', 'networking-prod', 1)).rejects.toThrow(
+    await expect(contexts.attachContext('nope', 'networking-prod', 1)).rejects.toThrow(
       new NotFoundError('context "nope" does not exist'),
     );
   });

@@ -3,9 +3,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
-import type { RunNotifier } from '../../activities';
+import type { RunSinks } from '../../activities/notify';
 import { schema } from './tables';
 import { createLogger } from '../../src/platform/logger';
+import type { RunSink } from '../../src/runs/events';
 import type { RunState } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
 import { ensureSearchAttributes } from '../../temporal/client';
@@ -13,6 +14,7 @@ import { startGantryWorkers, type RunningWorker } from '../../temporal/worker';
 import { requireTool } from '../../src/platform/tools';
 import { buildServices, workerActivities } from '../../src/main/services';
 import type { RunService } from '../../src/runs/service';
+import type { StackLocks } from '../../src/locks/service';
 import { openTestDatabase, type TestDatabase } from './database';
 import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
@@ -59,6 +61,8 @@ export interface RunHarness {
   temporal: TestTemporal;
   database: TestDatabase;
   service: RunService;
+  /** People's locks of stacks. */
+  locks: StackLocks;
   box: SecretBox;
   apiUrl: string;
   /** Where the workers make workspaces. */
@@ -75,7 +79,8 @@ export async function startRunHarness(
   options: {
     runTimeoutMs?: number;
     silenceTimeoutMs?: number;
-    notifiers?: RunNotifier[];
+    /** Told of every event before GitLab, in GitLab's activity. */
+    notifiers?: RunSink[];
     /** Report runs of GitLab stacks to the GitLab a test connects, as `gantry worker` does. */
     gitlabFeedback?: boolean;
     /** Post run messages to the subscribed channels of the Slack at `slackApiUrl`. */
@@ -109,11 +114,18 @@ export async function startRunHarness(
       command: '/gantry',
     },
   });
-  const notifiers = [
-    ...(options.notifiers ?? []),
-    ...(options.gitlabFeedback ? [services.runSinks.gitlab] : []),
-    ...(options.slackNotifications ? [services.runSinks.slack] : []),
-  ];
+  const inTurn =
+    (sinks: RunSink[]): RunSink =>
+    async (event) => {
+      for (const sink of sinks) await sink(event);
+    };
+  const sinks: RunSinks = {
+    gitlab: inTurn([
+      ...(options.notifiers ?? []),
+      ...(options.gitlabFeedback ? [services.runSinks.gitlab] : []),
+    ]),
+    slack: inTurn(options.slackNotifications ? [services.runSinks.slack] : []),
+  };
 
   const harness: RunHarness = {
     temporal,
@@ -123,6 +135,7 @@ export async function startRunHarness(
     workRoot,
     workers: [],
     service: services.runs,
+    locks: services.locks,
     async startWorkers() {
       harness.workers = await startGantryWorkers({
         address: temporal.address,
@@ -143,7 +156,7 @@ export async function startRunHarness(
               logger,
             },
             workerQueue,
-            notifiers,
+            sinks,
           ),
       });
     },

@@ -1,3 +1,5 @@
+import type { StackLocks } from '../../locks/service';
+import type { ContextService } from '../../contexts/service';
 import type { ApiKeyService } from '../../auth/apiKeys';
 import type { TokenIssuer } from '../../auth/tokens';
 import type { Database } from '../../db';
@@ -19,6 +21,8 @@ export interface ApiServices {
   logger: Logger;
   runs: RunService;
   stacks: StackService;
+  contexts: ContextService;
+  locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;
   uploads: StateUploads;

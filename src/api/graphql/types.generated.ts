@@ -1,7 +1,7 @@
 /* Generated from schema.graphql by `npm run graphql:generate`. */
 import type { GraphQLResolveInfo } from 'graphql';
 import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow } from './models';
-import type { ResolvedElement } from '../../stacks/runtimeConfig';
+import type { ResolvedElement } from '../../contexts/runtimeConfig';
 import type { GraphQLContext } from './context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,5 +1,5 @@
 import { buildEnvironment } from '../../../activities/runner/environment';
-import type { ResolvedElement } from '../../../src/stacks/runtimeConfig';
+import type { ResolvedElement } from '../../../src/contexts/runtimeConfig';
 import type { ConfigElementRow } from '../../../src/contexts/tables';
 
 const variable = (id: string, value: string, priority?: number) =>

@@ -1,8 +1,8 @@
 import { asc, eq, inArray } from 'drizzle-orm';
-import type { Database } from '../db';
+import type { Database } from '../db/index';
 import type { SecretBox } from '../platform/secrets';
-import * as contextsTables from '../contexts/tables';
-import type { ConfigElementRow } from '../contexts/tables';
+import * as contextsTables from './tables';
+import type { ConfigElementRow } from './tables';
 
 /**
  * Variables Gantry sets for every run: a stack's or context's config may not set them, since

@@ -1,13 +1,13 @@
 import { desc, gt, sql } from 'drizzle-orm';
-import { recordLogin } from '../../../auth/apiKeys';
-import type { Viewer } from '../../../auth/viewer';
-import { RunState } from '../../../runs/types';
-import type { GraphQLContext } from '../context';
-import { authenticated, readableStacks, requireAdmin } from '../guard';
-import type { UserModel } from '../models';
-import type { Resolvers } from '../types.generated';
-import * as authTables from '../../../auth/tables';
-import * as runsTables from '../../../runs/tables';
+import { recordLogin } from '../../auth/apiKeys';
+import type { Viewer } from '../../auth/viewer';
+import { RunState } from '../../runs/types';
+import type { GraphQLContext } from './context';
+import { authenticated, readableStacks, requireAdmin } from './guard';
+import type { UserModel } from './models';
+import type { Resolvers } from './types.generated';
+import * as authTables from '../../auth/tables';
+import * as runsTables from '../../runs/tables';
 
 const USAGE_WINDOW_DAYS = 30;
 // Gantry sets no limits; the largest Int says so to clients that compute what is left.

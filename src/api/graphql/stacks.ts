@@ -1,12 +1,13 @@
-import { mergeRuntimeConfig } from '../../../stacks/runtimeConfig';
-import { type StackInput as ServiceStackInput } from '../../../stacks/service';
-import type { GraphQLContext } from '../context';
-import { authenticated, readableStacks, requireAdmin, writableStack } from '../guard';
-import { RUN_TYPES, type RunList } from '../loaders';
-import type { Resolvers, StackInput, Team } from '../types.generated';
-import type { ConfigElementRow } from '../../../contexts/tables';
-import type { Stack } from '../../../stacks/tables';
-import { InvalidInputError } from '../../../platform/errors';
+import { parseState, storeState } from '../../state/store';
+import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
+import { type StackInput as ServiceStackInput } from '../../stacks/service';
+import type { GraphQLContext } from './context';
+import { authenticated, readableStacks, requireAdmin, writableStack } from './guard';
+import { RUN_TYPES, type RunList } from '../../runs/store';
+import type { Resolvers, StackInput, Team } from './types.generated';
+import type { ConfigElementRow } from '../../contexts/tables';
+import type { Stack } from '../../stacks/tables';
+import { InvalidInputError } from '../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
@@ -62,7 +63,12 @@ export const stackResolvers: Resolvers = {
         );
       }
       const state = await uploads.content(stackObjectID);
-      const stack = await stacks.createStack(serviceInput(input, true), { state });
+      parseState(state);
+      const stack = await stacks.createStack(serviceInput(input, true), {
+        initialize: async (created) => {
+          await storeState(context.services.db, { stackId: created.id, content: state });
+        },
+      });
       await uploads.remove(stackObjectID);
       return stack;
     },
@@ -72,7 +78,7 @@ export const stackResolvers: Resolvers = {
     },
     stackDelete: async (_parent, { id }, context) => {
       requireAdmin(context);
-      return context.services.stacks.deleteStack(id);
+      return context.services.runs.deleteStack(id);
     },
     stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {
       requireAdmin(context);
@@ -80,20 +86,20 @@ export const stackResolvers: Resolvers = {
     },
     stackConfigAdd: async (_parent, { stack, config }, context) => {
       await writableStack(context, stack);
-      return context.services.stacks.addStackConfig(stack, config);
+      return context.services.contexts.addStackConfig(stack, config);
     },
     stackConfigDelete: async (_parent, { stack, id }, context) => {
       await writableStack(context, stack);
-      return context.services.stacks.deleteStackConfig(stack, id);
+      return context.services.contexts.deleteStackConfig(stack, id);
     },
     stackLock: async (_parent, { id }, context) => {
       await writableStack(context, id);
-      return context.services.runs.lockStack(id, context.viewer!.id);
+      return context.services.locks.lock(id, context.viewer!.id);
     },
     stackUnlock: async (_parent, { id }, context) => {
       await writableStack(context, id);
       const viewer = context.viewer!;
-      return context.services.runs.unlockStack(id, viewer.id, { admin: viewer.admin });
+      return context.services.locks.unlock(id, viewer.id, { admin: viewer.admin });
     },
   },
 

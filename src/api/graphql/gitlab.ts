@@ -1,5 +1,5 @@
-import { requireAdmin } from '../guard';
-import type { Resolvers } from '../types.generated';
+import { requireAdmin } from './guard';
+import type { Resolvers } from './types.generated';
 
 /** Project hooks' own webhook secrets; GitLabIntegration.projectHooks comes with the settings. */
 export const gitlabResolvers: Resolvers = {

@@ -12,7 +12,7 @@ import {
   Repositories,
   Users,
 } from '@gitbeaker/rest';
-import { UpstreamError } from '../platform/errors';
+import { UpstreamError } from '../../platform/errors';
 
 /**
  * How a token reached Gantry. GitLab documents personal access tokens in the `PRIVATE-TOKEN`

@@ -1,7 +1,7 @@
 import { asc } from 'drizzle-orm';
-import { requireAdmin } from '../guard';
-import type { Resolvers } from '../types.generated';
-import * as contextsTables from '../../../contexts/tables';
+import { requireAdmin } from './guard';
+import type { Resolvers } from './types.generated';
+import * as contextsTables from '../../contexts/tables';
 
 /** Contexts are account-wide: admins manage them, and stacks show what they are given. */
 export const contextResolvers: Resolvers = {
@@ -22,31 +22,31 @@ export const contextResolvers: Resolvers = {
   Mutation: {
     contextCreate: (_parent, args, context) => {
       requireAdmin(context);
-      return context.services.stacks.createContext(args);
+      return context.services.contexts.createContext(args);
     },
     contextUpdate: (_parent, { id, ...input }, context) => {
       requireAdmin(context);
-      return context.services.stacks.updateContext(id, input);
+      return context.services.contexts.updateContext(id, input);
     },
     contextDelete: (_parent, { id }, context) => {
       requireAdmin(context);
-      return context.services.stacks.deleteContext(id);
+      return context.services.contexts.deleteContext(id);
     },
     contextAttach: (_parent, { id, stack, priority }, context) => {
       requireAdmin(context);
-      return context.services.stacks.attachContext(id, stack, priority);
+      return context.services.contexts.attachContext(id, stack, priority);
     },
     contextDetach: (_parent, { id }, context) => {
       requireAdmin(context);
-      return context.services.stacks.detachContext(id);
+      return context.services.contexts.detachContext(id);
     },
     contextConfigAdd: (_parent, { context: contextId, config }, context) => {
       requireAdmin(context);
-      return context.services.stacks.addContextConfig(contextId, config);
+      return context.services.contexts.addContextConfig(contextId, config);
     },
     contextConfigDelete: (_parent, { context: contextId, id }, context) => {
       requireAdmin(context);
-      return context.services.stacks.deleteContextConfig(contextId, id);
+      return context.services.contexts.deleteContextConfig(contextId, id);
     },
   },
 

@@ -1,7 +1,7 @@
-import type { SlackWorkspace as SlackWorkspaceRow } from '../../../slack';
-import { requireAdmin } from '../guard';
-import type { Resolvers, SlackWorkspace } from '../types.generated';
-import { NotFoundError } from '../../../platform/errors';
+import type { SlackWorkspace as SlackWorkspaceRow } from '../../slack/index';
+import { requireAdmin } from './guard';
+import type { Resolvers, SlackWorkspace } from './types.generated';
+import { NotFoundError } from '../../platform/errors';
 
 function workspace(row: SlackWorkspaceRow): SlackWorkspace {
   return {

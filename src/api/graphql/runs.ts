@@ -1,8 +1,8 @@
-import type { Decision } from '../../../runs/service';
-import { isTerminal, type RunState } from '../../../runs/types';
-import type { GraphQLContext } from '../context';
-import { writableStack } from '../guard';
-import type { Resolvers } from '../types.generated';
+import type { Decision } from '../../runs/service';
+import { isTerminal, type RunState } from '../../runs/types';
+import type { GraphQLContext } from './context';
+import { writableStack } from './guard';
+import type { Resolvers } from './types.generated';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -1,0 +1,84 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Database } from '../db';
+import { stacks, type Stack } from '../stacks/tables';
+import { runs, runTransitions } from './tables';
+import { RunState, type Delta, type RunType } from './types';
+
+/**
+ * A run as the integrations show it (GitLab's status, note and deployment, Slack's message),
+ * read whole from the database as it is now: events only say that something changed.
+ */
+export interface RunView {
+  id: string;
+  type: RunType;
+  state: RunState;
+  branch: string;
+  commit: { hash: string; message: string; url: string };
+  /** The command of a task. */
+  command: string | null;
+  delta: Delta | null;
+  /** The GitLab merge request a proposed run reports to. */
+  mergeRequestIid: number | null;
+  /** Who confirmed or discarded the run, once someone has. */
+  decision: { state: RunState.CONFIRMED | RunState.DISCARDED; username: string | null } | null;
+  stack: {
+    id: string;
+    name: string;
+    provider: Stack['provider'];
+    repository: string;
+  };
+}
+
+/** The run with its stack, or undefined once the run is gone. */
+export async function readRunView(db: Database, runId: string): Promise<RunView | undefined> {
+  const [row] = await db
+    .select({
+      id: runs.id,
+      type: runs.type,
+      state: runs.state,
+      branch: runs.branch,
+      commitHash: runs.commitHash,
+      commitMessage: runs.commitMessage,
+      commitUrl: runs.commitUrl,
+      command: runs.command,
+      delta: runs.delta,
+      mergeRequestIid: runs.mergeRequestIid,
+      stack: {
+        id: stacks.id,
+        name: stacks.name,
+        provider: stacks.provider,
+        repository: stacks.repository,
+      },
+    })
+    .from(runs)
+    .innerJoin(stacks, eq(stacks.id, runs.stackId))
+    .where(eq(runs.id, runId));
+  if (!row) return undefined;
+  const [decided] = await db
+    .select({ state: runTransitions.state, username: runTransitions.username })
+    .from(runTransitions)
+    .where(
+      and(
+        eq(runTransitions.runId, runId),
+        inArray(runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
+      ),
+    )
+    .orderBy(desc(runTransitions.seq))
+    .limit(1);
+  const { commitHash, commitMessage, commitUrl, ...run } = row;
+  return {
+    ...run,
+    commit: { hash: commitHash, message: commitMessage, url: commitUrl },
+    decision: decided
+      ? {
+          state: decided.state as RunState.CONFIRMED | RunState.DISCARDED,
+          username: decided.username,
+        }
+      : null,
+  };
+}
+
+/** The plan's counts in one line: `+1 ~0 -2`. */
+export function deltaText(delta: Delta): string {
+  return `+${delta.addCount} ~${delta.changeCount} -${delta.deleteCount}`;
+}

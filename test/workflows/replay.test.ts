@@ -1,0 +1,48 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { bundleWorkflows, installQuietRuntime } from './harness';
+import { historyFromJSON } from './historyJson';
+
+/**
+ * Workflows under way replay their history against the code of the worker that takes them
+ * up: a change that makes the workflow send other commands than it did fails them. These
+ * histories were recorded with `recordHistories.ts`, one per path through the run workflow.
+ */
+
+const HISTORIES = path.join(__dirname, 'histories');
+const files = fs
+  .readdirSync(HISTORIES)
+  .filter((file) => file.endsWith('.json'))
+  .sort();
+
+describe('recorded workflow histories', () => {
+  beforeAll(() => installQuietRuntime());
+
+  it('cover every path through the run workflow, and the stack lock continuing as new', () => {
+    expect(files).toEqual([
+      'run-autodeploy.json',
+      'run-canceled.json',
+      'run-plan-failed.json',
+      'run-proposed.json',
+      'run-stopped.json',
+      'run-task.json',
+      'run-too-long.json',
+      'run-tracked-confirmed-by-signal.json',
+      'run-tracked-confirmed.json',
+      'run-tracked-discarded.json',
+      'run-tracked-no-changes.json',
+      'stack-lock-after-continue.json',
+      'stack-lock-continued.json',
+    ]);
+  });
+
+  it.each(files)('%s replays against the current workflow code', async (file) => {
+    const history = historyFromJSON(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
+    await Worker.runReplayHistory(
+      { workflowBundle: await bundleWorkflows(), replayName: file },
+      history,
+      file,
+    );
+  });
+});
