@@ -4,6 +4,20 @@ import tseslint from 'typescript-eslint';
 
 // Workflow code is replayed and must be deterministic: no Node built-ins, no I/O.
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+const deterministic = nodeBuiltins.map((name) => ({
+  name,
+  message: 'workflow code must be deterministic: do this in an activity',
+}));
+
+// Each noun owns its tables (ARCHITECTURE.md, "Nouns"): only its own folder imports them, as
+// `./tables`; other nouns go through its service or store. Tables may name each other's
+// columns in foreign keys.
+const nouns = ['auth', 'contexts', 'gitlab', 'policy', 'runs', 'slack', 'stacks', 'state'];
+const ownedTables = {
+  group: nouns.map((noun) => `**/${noun}/tables`),
+  message:
+    "a noun's tables are its own: use its service or store (src/<noun>/service.ts, store.ts)",
+};
 
 export default tseslint.config(
   {
@@ -28,21 +42,25 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    files: ['src/**/*.ts', 'activities/**/*.ts', 'temporal/**/*.ts'],
+    ignores: ['src/*/tables.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ownedTables] }] },
+  },
+  {
+    // The run's state machine and contract are bundled with the workflows.
+    files: [
+      'workflows/**/*.ts',
+      'src/runs/machine.ts',
+      'src/runs/contract.ts',
+      'src/runs/events.ts',
+      'src/runs/types.ts',
+    ],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: nodeBuiltins.map((name) => ({
-            name,
-            message: 'workflow code must be deterministic: do this in an activity',
-          })),
-        },
-      ],
+      'no-restricted-imports': ['error', { paths: deterministic, patterns: [ownedTables] }],
     },
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: {

@@ -1,20 +1,22 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
-import { eq } from 'drizzle-orm';
 import type { Database } from '../src/db';
 import type { Logger } from '../src/platform/logger';
-import { isTerminal, type RunState } from '../src/runs/types';
+import type { RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../temporal/client';
 import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
 import { VcsError } from '../src/vcs';
 import {
   acquireLockSignal,
   releaseLockSignal,
-  stackLockWorkflow,
+  STACK_LOCK_WORKFLOW,
   stackLockWorkflowId,
   type LockRequest,
-} from '../workflows/stackLock';
+  type StackLockWorkflow,
+} from '../src/runs/contract';
+import { recordTransition, RunAlreadyEndedError, RunGoneError, runsByIds } from '../src/runs/store';
+import { stacksByIds } from '../src/stacks/store';
 import {
   applyPhase,
   initializePhase,
@@ -28,8 +30,6 @@ import { OutputLimitError, SilenceError } from './runner/process';
 import { SandboxUnavailableError } from './runner/sandbox';
 import { WorkspaceError } from './runner/workspace';
 import { createNotifyActivities, type RunSinks } from './notify';
-import * as runsTables from '../src/runs/tables';
-import * as stacksTables from '../src/stacks/tables';
 
 /** What activities need from the process that runs them; injected so tests can supply their own. */
 export interface ActivityDependencies {
@@ -143,47 +143,23 @@ export function createActivities(deps: ActivityDependencies) {
         username: input.username ?? null,
         timestamp: new Date(input.at),
       };
-      await db.transaction(async (tx) => {
-        // A run that ended in the database (canceled while its workflow was being started) is
-        // never taken up again by a workflow that started after all.
-        const [current] = await tx
-          .select({ state: runsTables.runs.state })
-          .from(runsTables.runs)
-          .where(eq(runsTables.runs.id, input.runId))
-          .for('update');
-        if (!current) {
-          throw ApplicationFailure.nonRetryable(
-            `run ${input.runId} no longer exists (its stack was deleted)`,
-            'RunGone',
-          );
+      try {
+        await recordTransition(db, row);
+      } catch (error) {
+        if (error instanceof RunGoneError) {
+          throw ApplicationFailure.nonRetryable(error.message, 'RunGone');
         }
-        if (isTerminal(current.state) && current.state !== input.state) {
-          throw ApplicationFailure.nonRetryable(
-            `run ${input.runId} has already ended ${current.state}; it is not run again`,
-            'RunAlreadyEnded',
-          );
+        if (error instanceof RunAlreadyEndedError) {
+          throw ApplicationFailure.nonRetryable(error.message, 'RunAlreadyEnded');
         }
-        await tx
-          .insert(runsTables.runTransitions)
-          .values(row)
-          .onConflictDoUpdate({
-            target: [runsTables.runTransitions.runId, runsTables.runTransitions.seq],
-            set: row,
-          });
-        await tx
-          .update(runsTables.runs)
-          .set({ state: input.state, updatedAt: row.timestamp })
-          .where(eq(runsTables.runs.id, input.runId));
-      });
+        throw error;
+      }
     },
 
     /** Joins the stack's lock queue, starting the stack's lock workflow if it is not running. */
     async requestStackLock(input: { stackId: string; request: LockRequest }): Promise<void> {
-      const [stack] = await db
-        .select({ lockedBy: stacksTables.stacks.lockedBy })
-        .from(stacksTables.stacks)
-        .where(eq(stacksTables.stacks.id, input.stackId));
-      await client.workflow.signalWithStart(stackLockWorkflow, {
+      const [stack] = await stacksByIds(db, [input.stackId]);
+      await client.workflow.signalWithStart<StackLockWorkflow, [LockRequest]>(STACK_LOCK_WORKFLOW, {
         workflowId: stackLockWorkflowId(input.stackId),
         taskQueue: TASK_QUEUE,
         args: [{ stackId: input.stackId, queue: [], lockedBy: stack?.lockedBy ?? null }],
@@ -228,15 +204,9 @@ export function createActivities(deps: ActivityDependencies) {
     /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
     async plan(runId: string) {
       const summary = await asActivity(client, (control) => planPhase(deps.runner, runId, control));
-      const [run] = await db
-        .select({
-          autodeploy: stacksTables.stacks.autodeploy,
-          lockedBy: stacksTables.stacks.lockedBy,
-        })
-        .from(runsTables.runs)
-        .innerJoin(stacksTables.stacks, eq(stacksTables.stacks.id, runsTables.runs.stackId))
-        .where(eq(runsTables.runs.id, runId));
-      return { ...summary, autodeploy: Boolean(run?.autodeploy && !run.lockedBy) };
+      const [run] = await runsByIds(db, [runId]);
+      const [stack] = run ? await stacksByIds(db, [run.stackId]) : [];
+      return { ...summary, autodeploy: Boolean(stack?.autodeploy && !stack.lockedBy) };
     },
 
     async perform(runId: string): Promise<void> {

@@ -1,8 +1,7 @@
-import { and, eq, max } from 'drizzle-orm';
 import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
-import * as runsTables from '../../src/runs/tables';
+import { appendLogLines, lastLogLine } from '../../src/runs/logs';
 
 export const MASK = '*****';
 // Lines of a multi-line secret shorter than this ("{", "}" of a JSON file) would mask ordinary
@@ -77,16 +76,13 @@ export class RunLogWriter {
     logger?: Logger;
   }): Promise<RunLogWriter> {
     const { db, runId, state } = options;
-    const [last] = await db
-      .select({ seq: max(runsTables.runLogs.seq) })
-      .from(runsTables.runLogs)
-      .where(and(eq(runsTables.runLogs.runId, runId), eq(runsTables.runLogs.state, state)));
+    const last = await lastLogLine(db, runId, state);
     return new RunLogWriter(
       db,
       runId,
       state,
       createMasker(options.secrets),
-      (last?.seq ?? 0) + 1,
+      last + 1,
       options.logger,
     );
   }
@@ -103,17 +99,12 @@ export class RunLogWriter {
         const batch = this.buffer.slice(0, MAX_BATCH);
         const first = this.nextSeq;
         try {
-          await this.db
-            .insert(runsTables.runLogs)
-            .values(
-              batch.map((line, index) => ({
-                runId: this.runId,
-                state: this.state,
-                seq: first + index,
-                ...line,
-              })),
-            )
-            .onConflictDoNothing();
+          await appendLogLines(
+            this.db,
+            this.runId,
+            this.state,
+            batch.map((line, index) => ({ seq: first + index, ...line })),
+          );
         } catch (error) {
           this.logger?.warn({ err: error, runId: this.runId }, 'storing run logs');
           return;

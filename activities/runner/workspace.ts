@@ -6,7 +6,7 @@ import * as tar from 'tar';
 import type { ResolvedElement } from '../../src/contexts/runtimeConfig';
 import type { CommitInfo, VcsProvider } from '../../src/vcs';
 import { BACKEND_OVERRIDE_FILE, backendOverride } from './backend';
-import type { Stack } from '../../src/stacks/tables';
+import type { Stack } from '../../src/stacks/service';
 
 /**
  * A run's workspace on a worker's disk:

@@ -10,7 +10,7 @@ import type { ApiServices } from './graphql/services';
 import { oauthCallbackRouter } from './oauthCallback';
 import { runLinkRouter } from './runLink';
 import { stateRouter, stateUploadRouter } from './state';
-import type { Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
 
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
 export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName'> {

@@ -1,5 +1,5 @@
 import type { Viewer } from './viewer';
-import type { Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
 
 export type AccessLevel = 'none' | 'read' | 'write';
 

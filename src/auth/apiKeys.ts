@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, gt, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import type { Database } from '../db';
 import { sha256Hex } from '../platform/secrets';
@@ -8,6 +8,8 @@ import { type Viewer } from './viewer';
 import * as tables from './tables';
 import type { ApiKey } from './tables';
 import { NotFoundError, InvalidInputError, AuthenticationError } from '../platform/errors';
+
+export type { ApiKey } from './tables';
 
 /** The username prefix of API keys' viewers; the rest is the key's id. */
 const API_KEY_USER_PREFIX = 'api-key/';
@@ -104,4 +106,37 @@ export async function recordLogin(db: Database, username: string): Promise<void>
       target: tables.userLogins.username,
       set: { lastLoginAt: sql`excluded.last_login_at` },
     });
+}
+
+/** The people who logged in since `since`, most recent first. */
+export async function loginsSince(db: Database, since: Date) {
+  return db
+    .select()
+    .from(tables.userLogins)
+    .where(gt(tables.userLogins.lastLoginAt, since))
+    .orderBy(desc(tables.userLogins.lastLoginAt));
+}
+
+/** Records a login with a GitLab token, kept sealed so the user's teams can be read again. */
+export async function recordGitLabLogin(
+  db: Database,
+  username: string,
+  encryptedGitlabToken: string,
+) {
+  await db
+    .insert(tables.userLogins)
+    .values({ username, lastLoginAt: new Date(), encryptedGitlabToken })
+    .onConflictDoUpdate({
+      target: tables.userLogins.username,
+      set: { encryptedGitlabToken: sql`excluded.encrypted_gitlab_token` },
+    });
+}
+
+/** The sealed GitLab token the user last logged in with, if they did with one. */
+export async function gitlabTokenOf(db: Database, username: string): Promise<string | undefined> {
+  const [login] = await db
+    .select({ token: tables.userLogins.encryptedGitlabToken })
+    .from(tables.userLogins)
+    .where(eq(tables.userLogins.username, username));
+  return login?.token ?? undefined;
 }

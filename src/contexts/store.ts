@@ -59,3 +59,8 @@ export async function attachmentsOfContexts(db: Database, contextIds: readonly s
     .orderBy(asc(tables.contextAttachments.priority), asc(tables.contextAttachments.id));
   return groupedBy<string, ContextAttachment>(contextIds, rows, (row) => row.contextId);
 }
+
+/** Every context, by id. */
+export async function allContexts(db: Database) {
+  return db.select().from(tables.contexts).orderBy(asc(tables.contexts.id));
+}

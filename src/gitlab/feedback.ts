@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { RunSink } from '../runs/events';
@@ -20,7 +20,7 @@ import {
   progress,
 } from './runReport';
 import * as tables from './tables';
-import * as runsTables from '../runs/tables';
+import { newestProposedRun } from '../runs/store';
 
 export interface GitLabFeedbackDependencies {
   db: Database;
@@ -188,19 +188,8 @@ class GitLabFeedback {
       `the note of stack "${stackId}" on merge request !${mergeRequestIid}`,
       async () => {
         // The newest run wins, whichever run's delivery this is.
-        const [newest] = await db
-          .select({ id: runsTables.runs.id })
-          .from(runsTables.runs)
-          .where(
-            and(
-              eq(runsTables.runs.stackId, stackId),
-              eq(runsTables.runs.type, RunType.PROPOSED),
-              eq(runsTables.runs.mergeRequestIid, mergeRequestIid),
-            ),
-          )
-          .orderBy(desc(runsTables.runs.id))
-          .limit(1);
-        const current = newest && (await readRunView(db, newest.id));
+        const newest = await newestProposedRun(db, stackId, mergeRequestIid);
+        const current = newest && (await readRunView(db, newest));
         const [posted] = await db.select().from(notes).where(key);
         if (!current || !posted) return;
         const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id));

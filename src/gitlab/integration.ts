@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc } from 'drizzle-orm';
 import { secretMatches } from '../auth/tokens';
 import { type Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
-import * as authTables from '../auth/tables';
+import { gitlabTokenOf, recordGitLabLogin } from '../auth/apiKeys';
 import * as tables from './tables';
 import type { GitLabIntegrationRow } from './tables';
 import { AuthenticationError, ConflictError, InvalidInputError } from '../platform/errors';
@@ -170,13 +170,7 @@ export class GitLabIntegrationService {
         avatarURL: user.avatarUrl,
       };
       const encryptedGitlabToken = this.deps.box.seal(token);
-      await this.deps.db
-        .insert(authTables.userLogins)
-        .values({ username: viewer.id, lastLoginAt: new Date(), encryptedGitlabToken })
-        .onConflictDoUpdate({
-          target: authTables.userLogins.username,
-          set: { encryptedGitlabToken: sql`excluded.encrypted_gitlab_token` },
-        });
+      await recordGitLabLogin(this.deps.db, viewer.id, encryptedGitlabToken);
       return viewer;
     } catch (error) {
       if (error instanceof GitLabError && error.kind === 'unauthorized') {
@@ -190,16 +184,13 @@ export class GitLabIntegrationService {
 
   /** The viewer as GitLab sees them now, asked with the token they last logged in with. */
   async refreshUser(viewer: Viewer): Promise<Viewer> {
-    const [login] = await this.deps.db
-      .select()
-      .from(authTables.userLogins)
-      .where(eq(authTables.userLogins.username, viewer.id));
-    if (!login?.encryptedGitlabToken) {
+    const sealedToken = await gitlabTokenOf(this.deps.db, viewer.id);
+    if (!sealedToken) {
       throw new ConflictError(
         `"${viewer.id}" did not log in with a GitLab token, so there is nothing to refresh; log in with oauthUser`,
       );
     }
-    return this.userFromToken(this.deps.box.open(login.encryptedGitlabToken));
+    return this.userFromToken(this.deps.box.open(sealedToken));
   }
 
   /** The groups the integration's token is a member of, as teams; none without GitLab. */

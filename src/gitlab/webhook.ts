@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { z } from 'zod';
 import { BodyTooLargeError, readRawBody } from '../platform/http';
@@ -13,9 +13,9 @@ import type { CommitInfo } from '../vcs';
 import { GitLabError, type GitLabApi, type GitLabCommit } from './api';
 import { webhookSecretHash } from './integration';
 import * as tables from './tables';
-import * as stacksTables from '../stacks/tables';
-import type { Run } from '../runs/tables';
-import type { Stack } from '../stacks/tables';
+import { stacksOfGitLabProject } from '../stacks/store';
+import type { Run } from '../runs/store';
+import type { Stack } from '../stacks/service';
 import { ConflictError } from '../platform/errors';
 
 // The all-zero commit of a deleted branch, SHA-1 or SHA-256.
@@ -227,13 +227,7 @@ export function gitlabWebhookRouter(deps: {
   }
 
   async function stacksOf(projectPath: string): Promise<Stack[]> {
-    return deps.db
-      .select()
-      .from(stacksTables.stacks)
-      .where(
-        sql`${stacksTables.stacks.provider} = 'GITLAB' and lower(${stacksTables.stacks.repository}) = lower(${projectPath})`,
-      )
-      .orderBy(stacksTables.stacks.id);
+    return stacksOfGitLabProject(deps.db, projectPath);
   }
 
   async function push(payload: PushEvent): Promise<Outcome> {

@@ -5,7 +5,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import type { PolicyEvaluator, PolicyRef, SlackInput, StackPolicyInput } from './evaluator';
 import * as tables from './tables';
-import type { Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
 
 /** Where an API request comes from, as `input.request` shows it. */
 export interface RequestOrigin {

@@ -4,9 +4,11 @@ import type { Database } from '../db';
 import { slugOf } from '../stacks/service';
 import type { PolicyCompiler } from './compiler';
 import * as tables from './tables';
-import * as stacksTables from '../stacks/tables';
+import { stacksByIds } from '../stacks/store';
 import type { Policy, PolicyAttachment } from './tables';
 import { ConflictError, NotFoundError, InvalidInputError } from '../platform/errors';
+
+export type { Policy, PolicyAttachment } from './tables';
 
 export type PolicyType = Policy['type'];
 
@@ -76,10 +78,7 @@ export class PolicyService {
         .select({ id: tables.policies.id })
         .from(tables.policies)
         .where(eq(tables.policies.id, policyId)),
-      this.deps.db
-        .select({ id: stacksTables.stacks.id })
-        .from(stacksTables.stacks)
-        .where(eq(stacksTables.stacks.id, stackId)),
+      stacksByIds(this.deps.db, [stackId]),
     ]);
     if (!policy) throw new NotFoundError(`policy "${policyId}" does not exist`);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);

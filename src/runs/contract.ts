@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RunState, RunType } from './types';
+import type { RunEvent } from './events';
 
 /**
  * What the run and stack-lock workflows accept and answer: their inputs, ids and messages.
@@ -75,3 +76,14 @@ export const stackLockStateQuery = defineQuery<StackLockState>('stackLockState')
 export function stackLockWorkflowId(stackId: string): string {
   return `stack/${stackId}`;
 }
+
+/*
+ * The workflows by name, as clients start them: workflows/ implements them (its index checks
+ * the types), and nothing outside it imports workflow code.
+ */
+export type RunWorkflow = (input: RunInput) => Promise<RunStatus>;
+export const RUN_WORKFLOW = 'runWorkflow';
+export type NotifyWorkflow = (event: RunEvent) => Promise<void>;
+export const NOTIFY_WORKFLOW = 'notifyWorkflow';
+export type StackLockWorkflow = (initial: StackLockState) => Promise<void>;
+export const STACK_LOCK_WORKFLOW = 'stackLockWorkflow';

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { RunState } from './types';
 import * as tables from './tables';
@@ -120,4 +120,26 @@ export async function readLogPages(
       nextToken: String(page.at(-1)?.seq ?? after),
     };
   });
+}
+
+/** The number of the last log line of a run's phase, or 0. */
+export async function lastLogLine(db: Database, runId: string, state: RunState): Promise<number> {
+  const [last] = await db
+    .select({ seq: max(tables.runLogs.seq) })
+    .from(tables.runLogs)
+    .where(and(eq(tables.runLogs.runId, runId), eq(tables.runLogs.state, state)));
+  return last?.seq ?? 0;
+}
+
+/** Appends numbered log lines of a run's phase; a line written before is kept as it was. */
+export async function appendLogLines(
+  db: Database,
+  runId: string,
+  state: RunState,
+  lines: Array<{ seq: number; message: string; timestamp: Date }>,
+): Promise<void> {
+  await db
+    .insert(tables.runLogs)
+    .values(lines.map((line) => ({ runId, state, ...line })))
+    .onConflictDoNothing();
 }

@@ -24,16 +24,18 @@ import {
 import {
   cancelUpdate,
   confirmUpdate,
-  DECIDABLE_IN,
   decisionSignal,
   discardUpdate,
-  refusalOf,
-  runWorkflow,
+  NOTIFY_WORKFLOW,
+  RUN_WORKFLOW,
   runWorkflowId,
   stopUpdate,
+  type Decision,
+  type NotifyWorkflow,
   type RunStatus,
-} from '../../workflows/run';
-import { notifyWorkflow } from '../../workflows/notify';
+  type RunWorkflow,
+} from './contract';
+import { DECIDABLE_IN, refusalOf } from './machine';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { TASK_QUEUE } from '../../temporal/client';
@@ -55,7 +57,7 @@ export interface RunServiceDependencies {
   logger?: Logger;
 }
 
-export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
+export type { Decision } from './contract';
 
 // gRPC's status for a request Temporal turned away for lack of room.
 const GRPC_RESOURCE_EXHAUSTED = 8;
@@ -427,7 +429,7 @@ export class RunService {
       .orderBy(desc(tables.runTransitions.seq))
       .limit(1);
     await this.deps.client.workflow
-      .start(notifyWorkflow, {
+      .start<NotifyWorkflow>(NOTIFY_WORKFLOW, {
         taskQueue: TASK_QUEUE,
         workflowId: `notify/${run.stackId}/${run.id}/merge-request-${run.mergeRequestIid}`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -438,7 +440,7 @@ export class RunService {
       });
   }
 
-  private handle(stackId: string, runId: string): WorkflowHandle<typeof runWorkflow> {
+  private handle(stackId: string, runId: string): WorkflowHandle<RunWorkflow> {
     return this.deps.client.workflow.getHandle(runWorkflowId(stackId, runId));
   }
 
@@ -570,7 +572,7 @@ export class RunService {
   private async startRunWorkflow(run: Run): Promise<void> {
     const stack = { id: run.stackId };
     await this.deps.client.workflow
-      .start(runWorkflow, {
+      .start<RunWorkflow>(RUN_WORKFLOW, {
         taskQueue: TASK_QUEUE,
         workflowId: runWorkflowId(stack.id, run.id),
         workflowIdConflictPolicy: 'USE_EXISTING',

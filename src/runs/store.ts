@@ -4,6 +4,7 @@ import {
   desc,
   eq,
   getTableColumns,
+  gt,
   inArray,
   lt,
   lte,
@@ -16,7 +17,9 @@ import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
 import type { Run, RunTransition } from './tables';
-import { RunState, RunType, TERMINAL_STATES } from './types';
+
+export type { Run, RunTransition } from './tables';
+import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
 
 /**
  * The runs noun's reads and writes that more than one module needs: batch reads for the API's
@@ -231,4 +234,107 @@ export async function getArtifact(
     .from(tables.runArtifacts)
     .where(and(eq(tables.runArtifacts.runId, runId), eq(tables.runArtifacts.name, name)));
   return artifact?.content;
+}
+
+const WORKING_STATES = [
+  RunState.INITIALIZING,
+  RunState.PLANNING,
+  RunState.APPLYING,
+  RunState.PERFORMING,
+];
+
+/** Seconds runs spent working (initializing, planning, applying, performing) since `since`. */
+export async function workingSeconds(db: Database, since: Date): Promise<number> {
+  // Each working phase lasts until the run's next transition, or until now.
+  const phases = db.$with('phases').as(
+    db
+      .select({
+        state: tables.runTransitions.state,
+        started: tables.runTransitions.timestamp,
+        ended:
+          sql<Date>`coalesce(lead(${tables.runTransitions.timestamp}) over (partition by ${tables.runTransitions.runId} order by ${tables.runTransitions.seq}), now())`.as(
+            'ended',
+          ),
+      })
+      .from(tables.runTransitions)
+      .where(gt(tables.runTransitions.timestamp, since)),
+  );
+  const [used] = await db
+    .with(phases)
+    .select({
+      seconds: sql<string>`coalesce(sum(extract(epoch from (${phases.ended} - ${phases.started}))), 0)`,
+    })
+    .from(phases)
+    .where(sql`${phases.state} in ${WORKING_STATES}`);
+  return Number(used?.seconds ?? 0);
+}
+
+/** The newest proposed run of a stack for a merge request: the one its note shows. */
+export async function newestProposedRun(
+  db: Database,
+  stackId: string,
+  mergeRequestIid: number,
+): Promise<string | undefined> {
+  const [newest] = await db
+    .select({ id: tables.runs.id })
+    .from(tables.runs)
+    .where(
+      and(
+        eq(tables.runs.stackId, stackId),
+        eq(tables.runs.type, RunType.PROPOSED),
+        eq(tables.runs.mergeRequestIid, mergeRequestIid),
+      ),
+    )
+    .orderBy(desc(tables.runs.id))
+    .limit(1);
+  return newest?.id;
+}
+
+/** A transition for a run its stack's deletion took with it. */
+export class RunGoneError extends Error {}
+/** A transition for a run that already ended in another state (canceled before it started). */
+export class RunAlreadyEndedError extends Error {}
+
+/**
+ * Records one state of a run's history and makes it the run's state; the same transition
+ * recorded twice is one row. A run that ended in the database (canceled while its workflow was
+ * being started) is never taken up again by a workflow that started after all.
+ */
+export async function recordTransition(
+  db: Database,
+  input: {
+    runId: string;
+    seq: number;
+    state: RunState;
+    timestamp: Date;
+    note: string | null;
+    username: string | null;
+  },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [current] = await tx
+      .select({ state: tables.runs.state })
+      .from(tables.runs)
+      .where(eq(tables.runs.id, input.runId))
+      .for('update');
+    if (!current) {
+      throw new RunGoneError(`run ${input.runId} no longer exists (its stack was deleted)`);
+    }
+    if (isTerminal(current.state) && current.state !== input.state) {
+      throw new RunAlreadyEndedError(
+        `run ${input.runId} has already ended ${current.state}; it is not run again`,
+      );
+    }
+    await tx
+      .insert(tables.runTransitions)
+      .values(input)
+      .onConflictDoUpdate({
+        target: [tables.runTransitions.runId, tables.runTransitions.seq],
+        set: input,
+      });
+    await tx
+      .update(tables.runs)
+      .set({ state: input.state, updatedAt: input.timestamp })
+      .where(eq(tables.runs.id, input.runId));
+  });
 }

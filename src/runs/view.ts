@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db';
-import { stacks, type Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
+import { stacksByIds } from '../stacks/store';
 import { runs, runTransitions } from './tables';
 import { RunState, type Delta, type RunType } from './types';
 
@@ -43,17 +44,14 @@ export async function readRunView(db: Database, runId: string): Promise<RunView 
       command: runs.command,
       delta: runs.delta,
       mergeRequestIid: runs.mergeRequestIid,
-      stack: {
-        id: stacks.id,
-        name: stacks.name,
-        provider: stacks.provider,
-        repository: stacks.repository,
-      },
+      stackId: runs.stackId,
     })
     .from(runs)
-    .innerJoin(stacks, eq(stacks.id, runs.stackId))
     .where(eq(runs.id, runId));
   if (!row) return undefined;
+  const { commitHash, commitMessage, commitUrl, stackId, ...run } = row;
+  const [stack] = await stacksByIds(db, [stackId]);
+  if (!stack) return undefined;
   const [decided] = await db
     .select({ state: runTransitions.state, username: runTransitions.username })
     .from(runTransitions)
@@ -65,10 +63,15 @@ export async function readRunView(db: Database, runId: string): Promise<RunView 
     )
     .orderBy(desc(runTransitions.seq))
     .limit(1);
-  const { commitHash, commitMessage, commitUrl, ...run } = row;
   return {
     ...run,
     commit: { hash: commitHash, message: commitMessage, url: commitUrl },
+    stack: {
+      id: stack.id,
+      name: stack.name,
+      provider: stack.provider,
+      repository: stack.repository,
+    },
     decision: decided
       ? {
           state: decided.state as RunState.CONFIRMED | RunState.DISCARDED,

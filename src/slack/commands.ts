@@ -12,8 +12,9 @@ import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser'
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
 import * as tables from './tables';
-import type { Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
 import { ConflictError } from '../platform/errors';
+import { runUrl } from '../runs/links';
 
 // The fields of a slash command Gantry reads; Slack sends more.
 const slashCommand = z.object({
@@ -191,7 +192,7 @@ async function status(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   }
   const title = latest.commitMessage.split('\n')[0];
   return ephemeral(
-    `The latest tracked run of stack "${name}" is ${latest.state}, at commit \`${escapeSlackText(latest.commitHash.slice(0, 8))}\`${title ? ` (${escapeSlackText(title)})` : ''}: ${runLink(deps, latest.stackId, latest.id)}${stopped}`,
+    `The latest tracked run of stack "${name}" is ${latest.state}, at commit \`${escapeSlackText(latest.commitHash.slice(0, 8))}\`${title ? ` (${escapeSlackText(title)})` : ''}: ${runUrl(deps.publicUrl, latest.stackId, latest.id)}${stopped}`,
   );
 }
 
@@ -200,7 +201,7 @@ async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   try {
     const run = await deps.runs.triggerRun(stack.id, { triggeredBy: `slack:${request.user_id}` });
     return ephemeral(
-      `Triggered a tracked run of stack "${name}" at commit \`${escapeSlackText(run.commitHash.slice(0, 8))}\`: ${runLink(deps, stack.id, run.id)}`,
+      `Triggered a tracked run of stack "${name}" at commit \`${escapeSlackText(run.commitHash.slice(0, 8))}\`: ${runUrl(deps.publicUrl, stack.id, run.id)}`,
     );
   } catch (error) {
     if (error instanceof ConflictError) {
@@ -222,8 +223,4 @@ function subscriptionOf(request: SlashCommand, stack: Stack) {
 /** A date each reader sees in their own time zone. */
 function slackDate(at: Date): string {
   return `<!date^${Math.floor(at.getTime() / 1000)}^{date_short_pretty} at {time}|${at.toISOString()}>`;
-}
-
-function runLink(deps: CommandDeps, stackId: string, runId: string): string {
-  return `${deps.publicUrl}/stack/${encodeURIComponent(stackId)}/run/${encodeURIComponent(runId)}`;
 }

@@ -3,7 +3,7 @@ import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
 import { type RunService } from '../runs/service';
 import { escapeSlackText } from './text';
-import type { Stack } from '../stacks/tables';
+import type { Stack } from '../stacks/service';
 import { NotFoundError } from '../platform/errors';
 
 const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };

@@ -100,11 +100,10 @@ describe('feedback to each integration on its own', () => {
     const run = await harness.service.triggerRun('network', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     // Both integrations have heard of the plan before GitLab goes down.
-    expect(
-      shows(RunState.UNCONFIRMED)(
-        await eventually(() => messagesOf(run.id), shows(RunState.UNCONFIRMED), 30_000),
-      ),
-    ).toBe(true);
+    const waiting = await eventually(() => messagesOf(run.id), shows(RunState.UNCONFIRMED), 30_000);
+    expect(waiting.map((message) => message.text)).toEqual([
+      `Network: tracked run ${run.id} is UNCONFIRMED (+1 ~0 -0)`,
+    ]);
     const running = await eventually(
       () => statusesOf(run.commitHash),
       (found) => found.at(-1)?.status === 'running',
@@ -135,5 +134,5 @@ describe('feedback to each integration on its own', () => {
       90_000,
     );
     expect(statuses.at(-1)?.status).toBe('success');
-  }, 240_000);
+  }, 180_000);
 });

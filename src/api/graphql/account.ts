@@ -1,23 +1,14 @@
-import { desc, gt, sql } from 'drizzle-orm';
-import { recordLogin } from '../../auth/apiKeys';
+import { loginsSince, recordLogin } from '../../auth/apiKeys';
 import type { Viewer } from '../../auth/viewer';
-import { RunState } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { authenticated, readableStacks, requireAdmin } from './guard';
 import type { UserModel } from './models';
 import type { Resolvers } from './types.generated';
-import * as authTables from '../../auth/tables';
-import * as runsTables from '../../runs/tables';
+import { workingSeconds } from '../../runs/store';
 
 const USAGE_WINDOW_DAYS = 30;
 // Gantry sets no limits; the largest Int says so to clients that compute what is left.
 const NO_LIMIT = 2_147_483_647;
-const WORKING_STATES = [
-  RunState.INITIALIZING,
-  RunState.PLANNING,
-  RunState.APPLYING,
-  RunState.PERFORMING,
-];
 
 /** Records the login and gives the viewer a one-hour JWT. */
 async function logIn(context: GraphQLContext, viewer: Viewer): Promise<UserModel> {
@@ -45,38 +36,14 @@ export const accountResolvers: Resolvers = {
       const { viewer } = authenticated(context);
       const { db } = context.services;
       const since = new Date(Date.now() - USAGE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-      // Each working phase lasts until the run's next transition, or until now.
-      const phases = db.$with('phases').as(
-        db
-          .select({
-            state: runsTables.runTransitions.state,
-            started: runsTables.runTransitions.timestamp,
-            ended:
-              sql<Date>`coalesce(lead(${runsTables.runTransitions.timestamp}) over (partition by ${runsTables.runTransitions.runId} order by ${runsTables.runTransitions.seq}), now())`.as(
-                'ended',
-              ),
-          })
-          .from(runsTables.runTransitions)
-          .where(gt(runsTables.runTransitions.timestamp, since)),
-      );
-      const [used] = await db
-        .with(phases)
-        .select({
-          seconds: sql<string>`coalesce(sum(extract(epoch from (${phases.ended} - ${phases.started}))), 0)`,
-        })
-        .from(phases)
-        .where(sql`${phases.state} in ${WORKING_STATES}`);
-      const logins = await db
-        .select()
-        .from(authTables.userLogins)
-        .where(gt(authTables.userLogins.lastLoginAt, since))
-        .orderBy(desc(authTables.userLogins.lastLoginAt));
+      const seconds = await workingSeconds(db, since);
+      const logins = await loginsSince(db, since);
       // Who else logs in is the admins' business; the counts name no one.
       const shown = viewer.admin ? logins : logins.filter((login) => login.username === viewer.id);
       return {
         allowedMinutes: NO_LIMIT,
         allowedSeats: NO_LIMIT,
-        usedMinutes: Math.ceil(Number(used?.seconds ?? 0) / 60),
+        usedMinutes: Math.ceil(seconds / 60),
         usedSeats: logins.length,
         logins: shown.map((login) => ({
           username: login.username,

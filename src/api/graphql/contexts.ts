@@ -1,7 +1,6 @@
-import { asc } from 'drizzle-orm';
 import { requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
-import * as contextsTables from '../../contexts/tables';
+import { allContexts } from '../../contexts/store';
 
 /** Contexts are account-wide: admins manage them, and stacks show what they are given. */
 export const contextResolvers: Resolvers = {
@@ -12,10 +11,7 @@ export const contextResolvers: Resolvers = {
     },
     contexts: async (_parent, _args, context) => {
       requireAdmin(context);
-      return context.services.db
-        .select()
-        .from(contextsTables.contexts)
-        .orderBy(asc(contextsTables.contexts.id));
+      return allContexts(context.services.db);
     },
   },
 

@@ -1,8 +1,8 @@
 import type { StackAccess } from '../../auth/access';
 import { type Viewer } from '../../auth/viewer';
 import type { GraphQLContext } from './context';
-import * as stacksTables from '../../stacks/tables';
-import type { Stack } from '../../stacks/tables';
+import { allStacks } from '../../stacks/store';
+import type { Stack } from '../../stacks/service';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../../platform/errors';
 
 /** The caller, who must have sent a valid bearer token, and what they may do with stacks. */
@@ -39,10 +39,7 @@ export async function readableStack(context: GraphQLContext, id: string): Promis
 /** Every stack the caller may read, by id. */
 export async function readableStacks(context: GraphQLContext): Promise<Stack[]> {
   const { access } = authenticated(context);
-  const stacks = await context.services.db
-    .select()
-    .from(stacksTables.stacks)
-    .orderBy(stacksTables.stacks.id);
+  const stacks = await allStacks(context.services.db);
   const readable = await Promise.all(stacks.map((stack) => access.canRead(stack)));
   return stacks.filter((_stack, index) => readable[index]);
 }

@@ -1,12 +1,12 @@
 import type { Viewer } from '../../auth/viewer';
-import type { ApiKey } from '../../auth/tables';
-export type { Context as ContextRow, ConfigElementRow } from '../../contexts/tables';
+import type { ApiKey } from '../../auth/apiKeys';
+export type { Context as ContextRow, ConfigElementRow } from '../../contexts/service';
 export type {
   Policy as PolicyRow,
   PolicyAttachment as PolicyAttachmentRow,
-} from '../../policy/tables';
-export type { Run as RunRow } from '../../runs/tables';
-export type { Stack as StackRow } from '../../stacks/tables';
+} from '../../policy/service';
+export type { Run as RunRow } from '../../runs/store';
+export type { Stack as StackRow } from '../../stacks/service';
 
 /** What resolvers of the types below start from; the SDL's other types are served as they are. */
 

@@ -1,7 +1,7 @@
 import type { GraphQLContext } from './context';
 import { authenticated, requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
-import type { PolicyAttachment } from '../../policy/tables';
+import type { PolicyAttachment } from '../../policy/service';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 

@@ -5,8 +5,8 @@ import type { GraphQLContext } from './context';
 import { authenticated, readableStacks, requireAdmin, writableStack } from './guard';
 import { RUN_TYPES, type RunList } from '../../runs/store';
 import type { Resolvers, StackInput, Team } from './types.generated';
-import type { ConfigElementRow } from '../../contexts/tables';
-import type { Stack } from '../../stacks/tables';
+import type { ConfigElementRow } from '../../contexts/service';
+import type { Stack } from '../../stacks/service';
 import { InvalidInputError } from '../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
