@@ -34,19 +34,6 @@ import { runStateKey } from '../temporal/searchAttributes';
 import { notifyWorkflow } from './notify';
 
 // Importers still reach these here; they belong to src/runs/contract and src/runs/machine.
-export {
-  cancelUpdate,
-  confirmUpdate,
-  decisionSignal,
-  discardUpdate,
-  runStatusQuery,
-  runWorkflowId,
-  stopUpdate,
-  type DecisionInput,
-  type RunInput,
-  type RunStatus,
-} from '../src/runs/contract';
-export { DECIDABLE_IN, refusalOf } from '../src/runs/machine';
 
 const { recordTransition, requestStackLock, releaseStackLock, releaseRunState } =
   proxyActivities<RunActivities>({
@@ -62,7 +49,7 @@ class RunEnded extends Error {
 }
 
 /**
- * One run of a stack, from QUEUED to a terminal state, as DESIGN.md §3 draws it:
+ * One run of a stack, from QUEUED to a terminal state, as ARCHITECTURE.md draws it:
  *   TRACKED:  QUEUED → INITIALIZING → PLANNING → UNCONFIRMED → CONFIRMED → APPLYING → FINISHED
  *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED)
  *   PROPOSED: QUEUED → INITIALIZING → PLANNING → FINISHED

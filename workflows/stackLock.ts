@@ -15,16 +15,6 @@ import {
 } from '../src/runs/contract';
 
 // Importers still reach these here; they belong to src/runs/contract.
-export {
-  acquireLockSignal,
-  lockGrantedSignal,
-  releaseLockSignal,
-  setLockedBySignal,
-  stackLockStateQuery,
-  stackLockWorkflowId,
-  type LockRequest,
-  type StackLockState,
-} from '../src/runs/contract';
 
 /**
  * The per-stack lock. Tracked runs and tasks of one stack run one at a time, in the order they

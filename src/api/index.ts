@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import { gitlabWebhookRouter } from '../gitlab/webhook';
+import type { WebhookHandler } from '../gitlab/webhook/handler';
+import { gitlabWebhookRouter } from '../gitlab/webhook/http';
 import { createMetrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secrets';
 import { slackRouter } from '../slack';
@@ -15,6 +16,8 @@ import type { Stack } from '../stacks/service';
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
 export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName'> {
   box: SecretBox;
+  /** What GitLab's webhook deliveries start. */
+  gitlabWebhooks: WebhookHandler;
   vcsFor: (stack: Stack) => VcsProvider;
   /** GANTRY_ADMIN_TOKEN, or the one generated into the data dir. */
   adminToken: string | undefined;
@@ -27,7 +30,7 @@ const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 
 /** The API process's HTTP app: GraphQL, the state backend and its uploads, health, metrics. */
 export function createApi(deps: ApiDependencies): Express {
-  const { db, box, runs, uploads, gitlab, access, slack } = deps;
+  const { db, box, runs, uploads, access, slack } = deps;
   const graphql = graphqlRouter(deps, { maxBodyBytes: deps.maxBodyBytes });
   return createApp({
     logger: deps.logger,
@@ -43,9 +46,8 @@ export function createApi(deps: ApiDependencies): Express {
         router: gitlabWebhookRouter({
           db,
           box,
-          runs,
           logger: deps.logger,
-          gitlabApi: () => gitlab.api(),
+          handler: deps.gitlabWebhooks,
           // GitLab sends up to 25 MB; refusing a large push would count toward disabling the hook.
           maxBodyBytes: Math.max(deps.maxBodyBytes, GITLAB_MAX_WEBHOOK_BYTES),
         }),

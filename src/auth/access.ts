@@ -3,6 +3,18 @@ import type { Stack } from '../stacks/service';
 
 export type AccessLevel = 'none' | 'read' | 'write';
 
+const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
+
+/** Whether `level` gives at least what `needed` asks for. */
+export function atLeast(level: AccessLevel, needed: AccessLevel): boolean {
+  return RANK[level] >= RANK[needed];
+}
+
+/** The more of two levels. */
+export function higherOf(a: AccessLevel, b: AccessLevel): AccessLevel {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
 /**
  * Where stack access policies add grants and denials to what teams give. Given what the
  * viewer's teams allow, it answers what the viewer may do.

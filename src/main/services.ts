@@ -7,6 +7,8 @@ import { TokenIssuer } from '../auth/tokens';
 import type { Database } from '../db';
 import { createGitLabFeedback } from '../gitlab/feedback';
 import { GitLabIntegrationService } from '../gitlab/integration';
+import { GitLabSignIn } from '../gitlab/signIn';
+import { createWebhookHandler } from '../gitlab/webhook/handler';
 import type { Logger } from '../platform/logger';
 import type { SecretBox } from '../platform/secrets';
 import { PolicyAccess } from '../policy/access';
@@ -70,6 +72,8 @@ export function buildServices(settings: ServiceSettings) {
     client: settings.client,
     publicUrl,
     gitlab,
+    gitlabSignIn: new GitLabSignIn({ db, box, publicUrl, integration: gitlab }),
+    gitlabWebhooks: createWebhookHandler({ db, runs, logger, gitlabApi: () => gitlab.api() }),
     vcsFor,
     runs,
     stacks,

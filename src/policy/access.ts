@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import { eq, inArray } from 'drizzle-orm';
-import type { AccessLevel, StackAccessPolicy } from '../auth/access';
+import { higherOf, type AccessLevel, type StackAccessPolicy } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import type { PolicyEvaluator, PolicyRef, SlackInput, StackPolicyInput } from './evaluator';
@@ -12,8 +12,6 @@ export interface RequestOrigin {
   remoteIp: string;
   timestampNs: number;
 }
-
-const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
 
 /**
  * Stack access policies applied to people: a deny from any attached policy takes everything
@@ -44,7 +42,7 @@ export class PolicyAccess {
           stack: stackInput(stack),
         });
         if (verdict.deny) return 'none';
-        return RANK[verdict.grant] > RANK[fromTeams] ? verdict.grant : fromTeams;
+        return higherOf(verdict.grant, fromTeams);
       },
     };
   }

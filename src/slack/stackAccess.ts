@@ -1,12 +1,10 @@
-import type { AccessLevel } from '../auth/access';
+import { atLeast, type AccessLevel } from '../auth/access';
 import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
 import { type RunService } from '../runs/service';
 import { escapeSlackText } from './text';
 import type { Stack } from '../stacks/service';
 import { NotFoundError } from '../platform/errors';
-
-const RANK: Record<AccessLevel, number> = { none: 0, read: 1, write: 2 };
 
 /**
  * Which stacks a Slack request may see or change, by the stacks' access policies alone. A stack
@@ -28,7 +26,7 @@ export class SlackStackAccess {
     });
     if (!stack) return undefined;
     const level = await this.deps.access.forSlack(stack, slack);
-    return RANK[level] >= RANK[needed] ? stack : undefined;
+    return atLeast(level, needed) ? stack : undefined;
   }
 
   /** What a request is told when stack() gives it nothing, in Slack's mrkdwn. */

@@ -95,14 +95,14 @@ export const accountResolvers: Resolvers = {
     apiKeyUser: async (_parent, { id, secret }, context) =>
       logIn(context, await context.services.apiKeys.exchange(id, secret)),
     oauthUser: async (_parent, { token }, context) =>
-      logIn(context, await context.services.gitlab.userFromToken(token)),
+      logIn(context, await context.services.gitlabSignIn.userFromToken(token)),
     oauthRefresh: async (_parent, _args, context) => {
       const { viewer } = authenticated(context);
-      return logIn(context, await context.services.gitlab.refreshUser(viewer));
+      return logIn(context, await context.services.gitlabSignIn.refreshUser(viewer));
     },
-    oauthRedirect: (_parent, _args, context) => context.services.gitlab.oauthRedirect(),
+    oauthRedirect: (_parent, _args, context) => context.services.gitlabSignIn.oauthRedirect(),
     oauthToken: (_parent, { code, state, temporaryToken }, context) =>
-      context.services.gitlab.oauthToken({ code, state, temporaryToken }),
+      context.services.gitlabSignIn.oauthToken({ code, state, temporaryToken }),
     gitlabIntegrationSetup: (_parent, args, context) => {
       requireAdmin(context);
       return context.services.gitlab.setup({

@@ -1,3 +1,4 @@
+import type { GitLabSignIn } from '../../gitlab/signIn';
 import type { StackLocks } from '../../locks/service';
 import type { ContextService } from '../../contexts/service';
 import type { ApiKeyService } from '../../auth/apiKeys';
@@ -27,6 +28,7 @@ export interface ApiServices {
   tokens: TokenIssuer;
   uploads: StateUploads;
   gitlab: GitLabIntegrationService;
+  gitlabSignIn: GitLabSignIn;
   policies: PolicyService;
   /** Stack access policies, adding to and taking from what teams give. */
   access: PolicyAccess;

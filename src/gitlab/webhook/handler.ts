@@ -1,0 +1,230 @@
+import { ulid } from 'ulid';
+import type { Database } from '../../db';
+import { ConflictError } from '../../platform/errors';
+import type { Logger } from '../../platform/logger';
+import type { Run } from '../../runs/store';
+import type { RunService } from '../../runs/service';
+import { RunType } from '../../runs/types';
+import type { Stack } from '../../stacks/service';
+import { stacksOfGitLabProject } from '../../stacks/store';
+import type { CommitInfo } from '../../vcs';
+import { GitLabError, type GitLabApi, type GitLabCommit } from '../api';
+import * as tables from '../tables';
+import {
+  commitInfo,
+  describedBy,
+  NO_COMMIT,
+  type GitLabEvent,
+  type MergeRequestEvent,
+  type PushEvent,
+} from './events';
+
+/** What one delivery came to, as recorded and answered. */
+export interface Outcome {
+  outcome: string;
+  runs: Run[];
+}
+
+/** GitLab could not say whether a pushed commit is its branch's head; worth redelivering. */
+export class Unverified extends Error {}
+
+export interface WebhookHandlerDependencies {
+  db: Database;
+  runs: RunService;
+  logger: Logger;
+  /** The connected GitLab, asked for the head of a tracked branch and for unlisted commits. */
+  gitlabApi: () => Promise<GitLabApi | undefined>;
+}
+
+/**
+ * What GitLab's events start: runs of every stack whose repository is the event's project. A
+ * tracked run starts only for the head of the tracked branch as GitLab has it. A redelivered
+ * event, or the same commit arriving by push and by merge request, makes no second run. Each
+ * delivery is recorded with what came of it.
+ */
+export function createWebhookHandler(deps: WebhookHandlerDependencies) {
+  const { logger } = deps;
+
+  /** Starts what the event calls for and records the delivery. */
+  async function handle(
+    delivery: { event: string; uuid: string | undefined },
+    payload: GitLabEvent,
+  ): Promise<Outcome> {
+    const result =
+      payload.object_kind === 'merge_request' ? await mergeRequest(payload) : await push(payload);
+    await record(delivery.event, delivery.uuid, payload, result);
+    return result;
+  }
+
+  /** Records a delivery that starts nothing before its payload is even read whole. */
+  async function ignore(
+    delivery: { event: string; uuid: string | undefined },
+    ignored: { project: string; iid: number | null; outcome: string },
+  ): Promise<void> {
+    await deps.db.insert(tables.gitlabWebhookEvents).values({
+      id: ulid(),
+      eventUuid: delivery.uuid ?? null,
+      event: delivery.event,
+      project: ignored.project,
+      mergeRequestIid: ignored.iid,
+      outcome: ignored.outcome,
+    });
+  }
+
+  async function stacksOf(projectPath: string): Promise<Stack[]> {
+    return stacksOfGitLabProject(deps.db, projectPath);
+  }
+
+  async function push(payload: PushEvent): Promise<Outcome> {
+    if (payload.object_kind === 'tag_push') {
+      return { outcome: `tag push to ${payload.ref} recorded; tags start no runs`, runs: [] };
+    }
+    const branch = payload.ref.replace(/^refs\/heads\//, '');
+    if (NO_COMMIT.test(payload.after)) {
+      return { outcome: `branch "${branch}" was deleted; nothing to run`, runs: [] };
+    }
+    const projectPath = payload.project.path_with_namespace;
+    const stacks = await stacksOf(projectPath);
+    if (stacks.length === 0) return noStacks(projectPath);
+    // A tracked run applies its commit: only the branch's head as GitLab has it, never a
+    // commit a payload merely names, nor an older push delivered late.
+    const tracked = stacks.some((stack) => stack.branch === branch);
+    const head = tracked ? await branchHead(projectPath, branch) : undefined;
+    if (tracked && head?.id !== payload.after) {
+      const now = head ? `its head is ${head.id}` : 'GitLab has no such branch';
+      return {
+        outcome: `${payload.after} is not the head of branch "${branch}" (${now}); tracked runs start only for the head, so nothing was started`,
+        runs: [],
+      };
+    }
+    const listed = payload.commits.find((found) => found.id === payload.after);
+    const commit = listed
+      ? commitInfo(listed)
+      : head
+        ? describedBy(head)
+        : await describeCommit(projectPath, payload.after, payload.user_name);
+    return startEach(stacks, (stack) => {
+      const triggeredBy = payload.user_username ?? null;
+      const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
+      const dedupeKey = `${stack.id}:${commit.hash}:${type}`;
+      return type === RunType.TRACKED
+        ? deps.runs.trackRun(stack.id, { commit, triggeredBy, dedupeKey })
+        : deps.runs.proposeRun(stack.id, { branch, commit, triggeredBy, dedupeKey });
+    });
+  }
+
+  /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
+  async function branchHead(
+    projectPath: string,
+    branch: string,
+  ): Promise<GitLabCommit | undefined> {
+    const unknown = (why: string) =>
+      new Unverified(
+        `nothing was started: the head of branch "${branch}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
+      );
+    const api = await deps.gitlabApi();
+    if (!api) {
+      throw unknown(
+        'Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup',
+      );
+    }
+    try {
+      return await api.branchHead(projectPath, branch);
+    } catch (error) {
+      if (error instanceof GitLabError && error.status === 404) return undefined;
+      throw unknown((error as Error).message);
+    }
+  }
+
+  /**
+   * A pushed commit GitLab left out of the payload (it lists at most 20, and none for a new
+   * branch), as GitLab describes it; the bare hash if GitLab cannot say.
+   */
+  async function describeCommit(
+    projectPath: string,
+    sha: string,
+    pusher?: string,
+  ): Promise<CommitInfo> {
+    try {
+      const api = await deps.gitlabApi();
+      const found = api && (await api.commit(projectPath, sha));
+      if (found) return describedBy(found);
+    } catch (error) {
+      logger.warn({ err: error, project: projectPath, commit: sha }, 'describing pushed commit');
+    }
+    return commitInfo({ id: sha }, pusher);
+  }
+
+  async function mergeRequest(payload: MergeRequestEvent): Promise<Outcome> {
+    const mr = payload.object_attributes;
+    // A fork's code would run with the stack's secrets: only the project's own branches plan.
+    if (mr.source_project_id !== mr.target_project_id) {
+      return {
+        outcome: `merge request !${mr.iid} comes from a fork; forks start no runs`,
+        runs: [],
+      };
+    }
+    const stacks = await stacksOf(payload.project.path_with_namespace);
+    if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
+    const head = commitInfo(mr.last_commit);
+    return startEach(stacks, (stack) =>
+      deps.runs.proposeRun(stack.id, {
+        branch: mr.source_branch,
+        commit: head,
+        triggeredBy: payload.user?.username ?? null,
+        dedupeKey: `${stack.id}:${head.hash}:${RunType.PROPOSED}`,
+        mergeRequestIid: mr.iid,
+      }),
+    );
+  }
+
+  /** Starts a run for each stack; a stack a person has locked is left out, saying so. */
+  async function startEach(
+    stacks: Stack[],
+    start: (stack: Stack) => Promise<Run>,
+  ): Promise<Outcome> {
+    const runs: Run[] = [];
+    const skipped: string[] = [];
+    for (const stack of stacks) {
+      try {
+        runs.push(await start(stack));
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        skipped.push(`${stack.id}: ${error.message}`);
+      }
+    }
+    const started = `runs: ${runs.map((run) => `${run.stackId}/${run.id}`).join(', ') || 'none'}`;
+    return {
+      outcome: skipped.length ? `${started}; skipped ${skipped.join('; ')}` : started,
+      runs,
+    };
+  }
+
+  async function record(
+    event: string,
+    uuid: string | undefined,
+    payload: GitLabEvent,
+    result: Outcome,
+  ) {
+    const mr = payload.object_kind === 'merge_request' ? payload.object_attributes : undefined;
+    await deps.db.insert(tables.gitlabWebhookEvents).values({
+      id: ulid(),
+      eventUuid: uuid ?? null,
+      event,
+      project: payload.project.path_with_namespace,
+      ref: mr ? mr.source_branch : (payload as PushEvent).ref,
+      commitHash: mr ? mr.last_commit.id : (payload as PushEvent).after,
+      mergeRequestIid: mr?.iid ?? null,
+      outcome: result.outcome,
+      runIds: result.runs.map((run) => run.id),
+    });
+  }
+
+  return { handle, ignore };
+}
+
+export type WebhookHandler = ReturnType<typeof createWebhookHandler>;
+
+function noStacks(projectPath: string): Outcome {
+  return { outcome: `no GitLab stack uses project "${projectPath}"; nothing to run`, runs: [] };
+}
