@@ -10,7 +10,7 @@ import { slackEventsHandler } from './events';
 import { slackInstallRouter } from './install';
 import type { SlackInstallations } from './installations';
 import { slackInteractionsHandler } from './interactions';
-import { sendPage } from './page';
+import { sendPage } from '../platform/http';
 import { missingSlackSettings, type SlackApp, type SlackSettings } from './settings';
 import { verifySlackRequest } from './signature';
 import { SlackPeople } from './slackUser';

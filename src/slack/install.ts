@@ -16,7 +16,7 @@ import type { SecretBox } from '../platform/secrets';
 import { INSTALL_GRANT_MINUTES, installGrantProblem } from './installGrant';
 import { UnsupportedInstallationError, type SlackInstallations } from './installations';
 import { slackLogger } from './logger';
-import { sendPage } from './page';
+import { sendPage } from '../platform/http';
 import type { SlackApp } from './settings';
 
 /**
