@@ -11,14 +11,11 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ulid } from 'ulid';
-import { createApi } from '../src/api';
-import { buildServices } from '../src/main/services';
 import { openDatabase } from '../src/db';
+import { testApi, testServices } from '../test/support/services';
 import { schema } from '../test/support/tables';
-import { createLogger } from '../src/platform/logger';
 import { SecretBox } from '../src/platform/secrets';
 import { ensureSearchAttributes } from '../temporal/client';
-import { requireTool } from '../src/platform/tools';
 import { startGitLabServer, type GitLabProjectRecord } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
 import { startTestTemporal } from '../test/support/temporal';
@@ -65,23 +62,15 @@ async function main() {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     server.on(
       'request',
-      createApi({
-        ...buildServices({
+      testApi(
+        testServices({
           db: database.db,
           box: box,
           client: temporal.client,
-          logger: createLogger('silent'),
           publicUrl: url,
-          runTimeoutMs: 70 * 60_000,
-          allowFileRepositories: true,
-          opaPath: () => requireTool('opa', process.env),
-          slack: { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
         }),
-        adminToken: undefined,
-        accountName: 'gantry-bench',
-        maxBodyBytes: 1024 * 1024,
-        readiness: [],
-      }),
+        { adminToken: undefined },
+      ),
     );
     const pusher = { id: 1, username: 'ada', name: 'Ada Lovelace' };
     const webhook = async () => {

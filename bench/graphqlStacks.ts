@@ -16,14 +16,11 @@ import { Client, Connection } from '@temporalio/client';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { monotonicFactory } from 'ulid';
-import { createApi } from '../src/api';
-import { buildServices } from '../src/main/services';
 import { openDatabase, type DatabaseHandle } from '../src/db';
+import { testApi, testServices } from '../test/support/services';
 import { schema } from '../test/support/tables';
-import { createLogger } from '../src/platform/logger';
 import { RunState, RunType } from '../src/runs/types';
 import { SecretBox } from '../src/platform/secrets';
-import { requireTool } from '../src/platform/tools';
 
 const STACKS = 1_000;
 const RUNS_PER_STACK = 20;
@@ -133,24 +130,16 @@ async function main() {
     const gantryUrl = await listen(gantry);
     gantry.on(
       'request',
-      createApi({
-        ...buildServices({
+      testApi(
+        testServices({
           db: database.db,
           box: new SecretBox(randomBytes(32)),
           // The query never reaches Temporal; a lazy connection never dials this address.
           client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
-          logger: createLogger('silent'),
           publicUrl: gantryUrl,
-          runTimeoutMs: 70 * 60_000,
-          allowFileRepositories: true,
-          opaPath: () => requireTool('opa', process.env),
-          slack: { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
         }),
-        adminToken: adminToken,
-        accountName: 'gantry-bench',
-        maxBodyBytes: 1024 * 1024,
-        readiness: [],
-      }),
+        { adminToken: adminToken },
+      ),
     );
 
     const headers = {

@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { createApi } from '../../src/api';
 import type { Database } from '../../src/db';
-import { createLogger } from '../../src/platform/logger';
 import type { SecretBox } from '../../src/platform/secrets';
 import type { SlackSettings } from '../../src/slack';
-import { requireTool } from '../../src/platform/tools';
-import { buildServices } from '../../src/main/services';
 import type { RunHarness } from './runs';
+import { testApi, testServices } from './services';
 
 export interface GraphQLAnswer<T = Record<string, unknown>> {
   status: number;
@@ -55,24 +52,16 @@ export async function startApiServer(
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   server.on(
     'request',
-    createApi({
-      ...buildServices({
+    testApi(
+      testServices({
         db: options.db ?? harness.database.db,
         box: harness.box,
         client,
-        logger: createLogger('silent'),
         publicUrl: url,
-        runTimeoutMs: 70 * 60_000,
-        // Test repositories are directories of this machine.
-        allowFileRepositories: true,
-        opaPath: () => requireTool('opa', process.env),
-        slack: options.slack ?? { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
+        ...(options.slack ? { slack: options.slack } : {}),
       }),
-      adminToken,
-      accountName: 'gantry-test',
-      maxBodyBytes: 64 * 1024,
-      readiness: [],
-    }),
+      { adminToken, maxBodyBytes: 64 * 1024 },
+    ),
   );
   const api: ApiServer = {
     url,

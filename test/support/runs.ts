@@ -12,7 +12,8 @@ import { SecretBox } from '../../src/platform/secrets';
 import { ensureSearchAttributes } from '../../temporal/client';
 import { startGantryWorkers, type RunningWorker } from '../../temporal/worker';
 import { requireTool } from '../../src/platform/tools';
-import { buildServices, workerActivities } from '../../src/main/services';
+import { workerActivities } from '../../src/main/services';
+import { testServices } from './services';
 import type { RunService } from '../../src/runs/service';
 import type { StackLocks } from '../../src/locks/service';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -100,19 +101,16 @@ export async function startRunHarness(
   const apiUrl = stateServer.url;
   // Built as the processes build them; GitLab stacks read the GitLab a test connects with
   // gitlabIntegrationSetup, and test repositories are directories of this machine.
-  const services = buildServices({
+  const services = testServices({
     db: database.db,
     box,
     client: temporal.client,
     logger,
     publicUrl: apiUrl,
-    runTimeoutMs: options.runTimeoutMs ?? 70 * 60_000,
-    allowFileRepositories: true,
-    opaPath: () => requireTool('opa', process.env),
-    slack: {
-      apiUrl: options.slackNotifications?.slackApiUrl ?? 'http://127.0.0.1:1/api/',
-      command: '/gantry',
-    },
+    ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
+    ...(options.slackNotifications
+      ? { slack: { apiUrl: options.slackNotifications.slackApiUrl, command: '/gantry' } }
+      : {}),
   });
   const inTurn =
     (sinks: RunSink[]): RunSink =>
