@@ -4,18 +4,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { claimWorkRoot } from '../../activities/runner/workspace';
-import { connectTemporal, ensureSearchAttributes, TASK_QUEUE } from '../../temporal/client';
+import {
+  connectTemporal,
+  ensureSearchAttributes,
+  TASK_QUEUE,
+  type TemporalHandle,
+} from '../../temporal/client';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { startGantryWorkers } from '../../temporal/worker';
 import { createApi } from '../api';
-import { openDatabase } from '../db';
+import type { ReadinessCheck } from '../api/app';
+import { openDatabase, type Database } from '../db';
 import type { Config } from '../platform/config';
 import { loadOrCreateSecret, lockDirectory } from '../platform/embedded';
 import type { Logger } from '../platform/logger';
 import { SecretBox } from '../platform/secrets';
 import { ensureTools, requireTool } from '../platform/tools';
 import { startRunReconciler } from '../runs/reconciler';
-import { buildServices, workerActivities } from './services';
+import { buildServices, workerActivities, type ServiceSettings, type Services } from './services';
 
 /**
  * The roles one Gantry process can play. `all` is the single-machine setup: it starts the
@@ -41,6 +47,47 @@ export class RoleError extends Error {}
 const HTTP_CLOSE_GRACE_MS = 1_000;
 
 /**
+ * What a role has started so far, stopped in reverse order; and how a part that stops on its
+ * own fails the process.
+ */
+class Parts {
+  private readonly started: Array<{ name: string; stop: () => Promise<void> }> = [];
+  readonly fail: (error: Error) => void;
+  /** Rejects when a part stops on its own. */
+  readonly failed: Promise<never>;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    let fail!: (error: Error) => void;
+    this.failed = new Promise<never>((_resolve, reject) => (fail = reject));
+    this.fail = fail;
+    // Seen by whoever awaits `failed`; a failure while stopping is nobody's concern.
+    this.failed.catch(() => {});
+  }
+
+  add(name: string, stop: () => Promise<void>) {
+    this.started.push({ name, stop });
+  }
+
+  /** Throws once starting was called off. */
+  step() {
+    this.signal?.throwIfAborted();
+  }
+
+  async stop() {
+    for (const part of this.started.reverse().splice(0)) {
+      try {
+        await part.stop();
+      } catch (error) {
+        this.logger.error({ err: error, part: part.name }, 'stopping part');
+      }
+    }
+  }
+}
+
+/**
  * Starts the parts of `role`. Aborting `signal` while it starts stops what was started so far
  * and rejects.
  */
@@ -62,41 +109,9 @@ export async function startGantry(
     );
   }
 
-  const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
-  const stop = async () => {
-    for (const part of stops.reverse().splice(0)) {
-      try {
-        await part.stop();
-      } catch (error) {
-        logger.error({ err: error, part: part.name }, 'stopping part');
-      }
-    }
-  };
-  let fail!: (error: Error) => void;
-  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
-  // Seen by whoever awaits `failed`; a failure while stopping is nobody's concern.
-  failed.catch(() => {});
-  const step = () => signal?.throwIfAborted();
-
+  const parts = new Parts(logger, signal);
   try {
-    if (role === 'all') {
-      // The database files, the Temporal SQLite file and the generated secrets are the
-      // owner's alone; a data dir made by an older Gantry is closed as well.
-      await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-      await fs.chmod(config.dataDir, 0o700);
-      // The dev server's files and the generated secrets belong to one process at a time.
-      const release = await lockDirectory(config.dataDir, {
-        busyMessage: `another gantry all is using the data dir "${config.dataDir}"; stop it first, or set GANTRY_DATA_DIR`,
-        logger,
-      });
-      stops.push({ name: 'data dir lock', stop: release });
-      step();
-      await ensureTools(
-        config.embeddedTemporal ? ['temporal', 'opa', 'tofu'] : ['opa', 'tofu'],
-        signal,
-      );
-      step();
-    }
+    if (role === 'all') await claimDataDir(config, logger, parts, signal);
 
     const database = await openDatabase({
       ...(config.DATABASE_URL
@@ -104,144 +119,211 @@ export async function startGantry(
         : { dataDir: path.join(config.dataDir, 'pglite') }),
       logger,
     });
-    stops.push({ name: 'database', stop: () => database.close() });
+    parts.add('database', () => database.close());
     await database.migrate();
     logger.info({ kind: database.kind }, 'database ready');
-    step();
+    parts.step();
 
-    let devServer: DevServer | undefined;
-    if (config.embeddedTemporal) {
-      const options = {
-        binary: requireTool('temporal', config),
-        port: config.GANTRY_TEMPORAL_PORT,
-        uiPort: config.GANTRY_TEMPORAL_UI_PORT,
-        dbFilename: path.join(config.dataDir, 'temporal.db'),
-        pidFile: path.join(config.dataDir, 'temporal.pid'),
-        namespace: config.TEMPORAL_NAMESPACE,
-        logger,
-      };
-      devServer = await startDevServer({ ...options, ...(signal ? { signal } : {}) });
-      const supervisor = superviseDevServer(devServer, () => startDevServer(options), {
-        logger,
-        fail,
-      });
-      stops.push({ name: 'temporal dev server', stop: () => supervisor.stop() });
-      logger.info({ address: devServer.address, pid: devServer.pid }, 'temporal dev server ready');
-      step();
-    }
+    const devServer = config.embeddedTemporal
+      ? await startEmbeddedTemporal(config, logger, parts, signal)
+      : undefined;
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
-    stops.push({ name: 'temporal client', stop: () => temporal.close() });
-    const services = buildServices({
-      db: database.db,
-      box: await secretBox(config),
-      client: temporal.client,
-      logger,
-      publicUrl: config.publicUrl,
-      runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
-      allowFileRepositories: config.GANTRY_ALLOW_FILE_REPOSITORIES,
-      opaPath: () => requireTool('opa', config),
-      slack: {
-        clientId: config.SLACK_CLIENT_ID,
-        clientSecret: config.SLACK_CLIENT_SECRET,
-        signingSecret: config.SLACK_SIGNING_SECRET,
-        apiUrl: config.SLACK_API_URL,
-        command: config.GANTRY_SLACK_COMMAND,
-      },
-    });
+    parts.add('temporal client', () => temporal.close());
+    const services = buildServices(await serviceSettings(config, database.db, temporal, logger));
 
     if (role === 'all' || role === 'worker') {
-      await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
-      if (role === 'worker' && config.GANTRY_ADMIN_TOKEN) {
-        logger.warn(
-          'GANTRY_ADMIN_TOKEN is set for a worker, which never uses it: keep it only in the environment of `gantry serve`',
-        );
-      }
-      const sandbox = await Sandbox.create({
-        enabled: config.GANTRY_RUN_SANDBOX === 'on',
-        runUser: config.GANTRY_RUN_USER,
-      });
-      if (sandbox.unavailable) {
-        logger.error(
-          { reason: sandbox.unavailable },
-          'this worker cannot sandbox runs: every run it takes fails until bubblewrap works here or GANTRY_RUN_SANDBOX=off',
-        );
-      } else if (!sandbox.enabled) {
-        logger.warn(
-          "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
-        );
-      }
-      const runner = {
-        db: database.db,
-        box: services.box,
-        vcsFor: services.vcsFor,
-        tofuPath: requireTool('tofu', config),
-        sandbox,
-        // In one process the API is right here; workers elsewhere reach it as people do.
-        apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
-        workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
-        silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
-        logger,
-      };
-      const workers = await startGantryWorkers({
-        address: config.temporalAddress,
-        namespace: config.TEMPORAL_NAMESPACE,
-        logger,
-        activities: (workerQueue) => workerActivities(services, runner, workerQueue),
-      });
-      for (const worker of workers) {
-        stops.push({ name: 'worker', stop: () => worker.stop() });
-        void worker.done.then(() => fail(new Error('a Temporal worker stopped')), fail);
-      }
-      const reconciler = startRunReconciler(services.runs, logger);
-      stops.push({ name: 'run reconciler', stop: () => reconciler.stop() });
-      logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
-      step();
+      await startWorkerRole(role, config, services, temporal, parts);
     }
-
-    let apiUrl: string | undefined;
-    let adminTokenFile: string | undefined;
-    if (role === 'all' || role === 'serve') {
-      let adminToken = config.GANTRY_ADMIN_TOKEN;
-      if (!adminToken && config.embeddedDatabase) {
-        adminToken = await loadOrCreateSecret(config.dataDir, 'admin-token');
-        adminTokenFile = path.join(config.dataDir, 'admin-token');
-      }
-      if (!adminToken) {
-        logger.warn(
-          'no GANTRY_ADMIN_TOKEN: nobody can act as admin until it is set (admins create API keys and stacks)',
-        );
-      }
-      const server = await listen(
-        config.PORT,
-        createApi({
-          ...services,
-          adminToken,
-          accountName: config.accountName,
-          maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
-          readiness: [
-            { name: 'database', check: () => database.ping() },
-            { name: 'temporal', check: () => temporal.ping() },
-          ],
-        }),
-      );
-      stops.push({ name: 'http server', stop: () => closeServer(server) });
-      server.once('close', () => fail(new Error('the HTTP server closed')));
-      apiUrl = config.publicUrl;
-      logger.info({ port: config.PORT }, 'http server listening');
-    }
+    const served =
+      role === 'all' || role === 'serve'
+        ? await startServeRole(
+            config,
+            services,
+            [
+              { name: 'database', check: () => database.ping() },
+              { name: 'temporal', check: () => temporal.ping() },
+            ],
+            parts,
+          )
+        : undefined;
 
     return {
-      ...(apiUrl ? { apiUrl } : {}),
+      ...(served?.apiUrl ? { apiUrl: served.apiUrl } : {}),
       ...(devServer?.uiUrl ? { temporalUiUrl: devServer.uiUrl } : {}),
-      ...(adminTokenFile ? { adminTokenFile } : {}),
-      failed,
-      stop,
+      ...(served?.adminTokenFile ? { adminTokenFile: served.adminTokenFile } : {}),
+      failed: parts.failed,
+      stop: () => parts.stop(),
     };
   } catch (error) {
-    await stop();
+    await parts.stop();
     throw error;
   }
+}
+
+/**
+ * `gantry all` owns its data dir: the database files, the Temporal SQLite file and the
+ * generated secrets are one process's, and the tools it runs are built if missing.
+ */
+async function claimDataDir(config: Config, logger: Logger, parts: Parts, signal?: AbortSignal) {
+  // A data dir made by an older Gantry is closed as well.
+  await fs.mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  await fs.chmod(config.dataDir, 0o700);
+  const release = await lockDirectory(config.dataDir, {
+    busyMessage: `another gantry all is using the data dir "${config.dataDir}"; stop it first, or set GANTRY_DATA_DIR`,
+    logger,
+  });
+  parts.add('data dir lock', release);
+  parts.step();
+  await ensureTools(
+    config.embeddedTemporal ? ['temporal', 'opa', 'tofu'] : ['opa', 'tofu'],
+    signal,
+  );
+  parts.step();
+}
+
+async function startEmbeddedTemporal(
+  config: Config,
+  logger: Logger,
+  parts: Parts,
+  signal?: AbortSignal,
+): Promise<DevServer> {
+  const options = {
+    binary: requireTool('temporal', config),
+    port: config.GANTRY_TEMPORAL_PORT,
+    uiPort: config.GANTRY_TEMPORAL_UI_PORT,
+    dbFilename: path.join(config.dataDir, 'temporal.db'),
+    pidFile: path.join(config.dataDir, 'temporal.pid'),
+    namespace: config.TEMPORAL_NAMESPACE,
+    logger,
+  };
+  const devServer = await startDevServer({ ...options, ...(signal ? { signal } : {}) });
+  const supervisor = superviseDevServer(devServer, () => startDevServer(options), {
+    logger,
+    fail: parts.fail,
+  });
+  parts.add('temporal dev server', () => supervisor.stop());
+  logger.info({ address: devServer.address, pid: devServer.pid }, 'temporal dev server ready');
+  parts.step();
+  return devServer;
+}
+
+/** The composition root's settings, from the process's configuration. */
+async function serviceSettings(
+  config: Config,
+  db: Database,
+  temporal: TemporalHandle,
+  logger: Logger,
+): Promise<ServiceSettings> {
+  return {
+    db,
+    box: await secretBox(config),
+    client: temporal.client,
+    logger,
+    publicUrl: config.publicUrl,
+    runTimeoutMs: config.GANTRY_RUN_TIMEOUT_SECONDS * 1000,
+    allowFileRepositories: config.GANTRY_ALLOW_FILE_REPOSITORIES,
+    opaPath: () => requireTool('opa', config),
+    slack: {
+      clientId: config.SLACK_CLIENT_ID,
+      clientSecret: config.SLACK_CLIENT_SECRET,
+      signingSecret: config.SLACK_SIGNING_SECRET,
+      apiUrl: config.SLACK_API_URL,
+      command: config.GANTRY_SLACK_COMMAND,
+    },
+  };
+}
+
+/** The worker: Temporal workers on the shared and its own queue, and the run reconciler. */
+async function startWorkerRole(
+  role: Role,
+  config: Config,
+  services: Services,
+  temporal: TemporalHandle,
+  parts: Parts,
+) {
+  const { logger } = services;
+  await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
+  if (role === 'worker' && config.GANTRY_ADMIN_TOKEN) {
+    logger.warn(
+      'GANTRY_ADMIN_TOKEN is set for a worker, which never uses it: keep it only in the environment of `gantry serve`',
+    );
+  }
+  const sandbox = await Sandbox.create({
+    enabled: config.GANTRY_RUN_SANDBOX === 'on',
+    runUser: config.GANTRY_RUN_USER,
+  });
+  if (sandbox.unavailable) {
+    logger.error(
+      { reason: sandbox.unavailable },
+      'this worker cannot sandbox runs: every run it takes fails until bubblewrap works here or GANTRY_RUN_SANDBOX=off',
+    );
+  } else if (!sandbox.enabled) {
+    logger.warn(
+      "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
+    );
+  }
+  const runner = {
+    db: services.db,
+    box: services.box,
+    vcsFor: services.vcsFor,
+    tofuPath: requireTool('tofu', config),
+    sandbox,
+    // In one process the API is right here; workers elsewhere reach it as people do.
+    apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
+    workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
+    silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
+    logger,
+  };
+  const workers = await startGantryWorkers({
+    address: config.temporalAddress,
+    namespace: config.TEMPORAL_NAMESPACE,
+    logger,
+    activities: (workerQueue) => workerActivities(services, runner, workerQueue),
+  });
+  for (const worker of workers) {
+    parts.add('worker', () => worker.stop());
+    void worker.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
+  }
+  const reconciler = startRunReconciler(services.runs, logger);
+  parts.add('run reconciler', () => reconciler.stop());
+  logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
+  parts.step();
+}
+
+/** The API: the HTTP server, with the admin token generated into the data dir if need be. */
+async function startServeRole(
+  config: Config,
+  services: Services,
+  readiness: ReadinessCheck[],
+  parts: Parts,
+): Promise<{ apiUrl: string; adminTokenFile?: string }> {
+  const { logger } = services;
+  let adminToken = config.GANTRY_ADMIN_TOKEN;
+  let adminTokenFile: string | undefined;
+  if (!adminToken && config.embeddedDatabase) {
+    adminToken = await loadOrCreateSecret(config.dataDir, 'admin-token');
+    adminTokenFile = path.join(config.dataDir, 'admin-token');
+  }
+  if (!adminToken) {
+    logger.warn(
+      'no GANTRY_ADMIN_TOKEN: nobody can act as admin until it is set (admins create API keys and stacks)',
+    );
+  }
+  const server = await listen(
+    config.PORT,
+    createApi({
+      ...services,
+      adminToken,
+      accountName: config.accountName,
+      maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
+      readiness,
+    }),
+  );
+  parts.add('http server', () => closeServer(server));
+  server.once('close', () => parts.fail(new Error('the HTTP server closed')));
+  logger.info({ port: config.PORT }, 'http server listening');
+  return { apiUrl: config.publicUrl, ...(adminTokenFile ? { adminTokenFile } : {}) };
 }
 
 // A dev server that stops this often within the window is not restarted again.
