@@ -1,4 +1,3 @@
-import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { RunSink } from '../runs/events';
@@ -7,7 +6,6 @@ import { RunType } from '../runs/types';
 import { readRunView, type RunView } from '../runs/view';
 import type { SecretBox } from '../platform/secrets';
 import { GitLabError, type GitLabApi } from './api';
-import { withClaim } from '../db/lease';
 import { GitLabIntegrationService } from './integration';
 import {
   commitDescription,
@@ -19,7 +17,16 @@ import {
   noteMarker,
   progress,
 } from './runReport';
-import * as tables from './tables';
+import {
+  mergeRequestNote,
+  recordCommitStatus,
+  recordDeployment,
+  recordMergeRequestNote,
+  runFeedback,
+  withMergeRequestNoteClaimed,
+  withRunFeedbackClaimed,
+  type GitLabRunFeedbackRow,
+} from './store';
 import { newestProposedRun } from '../runs/store';
 
 export interface GitLabFeedbackDependencies {
@@ -71,30 +78,20 @@ class GitLabFeedback {
     if (!api) return;
     const project = run.stack.repository;
 
-    await db.insert(tables.gitlabRunFeedback).values({ runId }).onConflictDoNothing();
-    await withClaim(
-      db,
-      tables.gitlabRunFeedback,
-      eq(tables.gitlabRunFeedback.runId, runId),
-      `the GitLab status of run "${runId}"`,
-      async () => {
-        // Read again under the claim: the run may have moved on while this delivery waited.
-        const current = await readRunView(db, runId);
-        const [posted] = await db
-          .select()
-          .from(tables.gitlabRunFeedback)
-          .where(eq(tables.gitlabRunFeedback.runId, runId));
-        if (!current || !posted) return;
-        await this.giveUpUnmendable(run, 'commit status', () =>
-          this.postCommitStatus(api, project, current, posted.commitStatus),
+    await withRunFeedbackClaimed(db, runId, async () => {
+      // Read again under the claim: the run may have moved on while this delivery waited.
+      const current = await readRunView(db, runId);
+      const posted = await runFeedback(db, runId);
+      if (!current || !posted) return;
+      await this.giveUpUnmendable(run, 'commit status', () =>
+        this.postCommitStatus(api, project, current, posted.commitStatus),
+      );
+      if (run.type === RunType.TRACKED) {
+        await this.giveUpUnmendable(run, 'deployment', () =>
+          this.postDeployment(api, project, current, posted),
         );
-        if (run.type === RunType.TRACKED) {
-          await this.giveUpUnmendable(run, 'deployment', () =>
-            this.postDeployment(api, project, current, posted),
-          );
-        }
-      },
-    );
+      }
+    });
 
     if (run.type === RunType.PROPOSED && run.mergeRequestIid !== null) {
       await this.giveUpUnmendable(run, 'merge request note', () =>
@@ -123,17 +120,14 @@ class GitLabFeedback {
       // GitLab has this state already: an earlier attempt reached it but was not recorded.
       if (!refusedTransition(error)) throw error;
     }
-    await this.deps.db
-      .update(tables.gitlabRunFeedback)
-      .set({ commitStatus: state })
-      .where(eq(tables.gitlabRunFeedback.runId, run.id));
+    await recordCommitStatus(this.deps.db, run.id, state);
   }
 
   private async postDeployment(
     api: GitLabApi,
     project: string,
     run: RunView,
-    posted: typeof tables.gitlabRunFeedback.$inferSelect,
+    posted: GitLabRunFeedbackRow,
   ): Promise<void> {
     const status = deploymentStatus(run.state);
     if (!status) return;
@@ -160,10 +154,7 @@ class GitLabFeedback {
         status,
       });
     }
-    await this.deps.db
-      .update(tables.gitlabRunFeedback)
-      .set({ deploymentId, deploymentStatus: status })
-      .where(eq(tables.gitlabRunFeedback.runId, run.id));
+    await recordDeployment(this.deps.db, run.id, deploymentId, status);
   }
 
   /** Creates or edits the stack's one note on the merge request, showing its newest run. */
@@ -174,47 +165,35 @@ class GitLabFeedback {
     mergeRequestIid: number,
   ): Promise<void> {
     const { db } = this.deps;
-    const notes = tables.gitlabMergeRequestNotes;
-    const key = and(
-      eq(notes.stackId, stackId),
-      eq(notes.project, project),
-      eq(notes.mergeRequestIid, mergeRequestIid),
-    )!;
-    await db.insert(notes).values({ stackId, project, mergeRequestIid }).onConflictDoNothing();
-    await withClaim(
-      db,
-      notes,
-      key,
-      `the note of stack "${stackId}" on merge request !${mergeRequestIid}`,
-      async () => {
-        // The newest run wins, whichever run's delivery this is.
-        const newest = await newestProposedRun(db, stackId, mergeRequestIid);
-        const current = newest && (await readRunView(db, newest));
-        const [posted] = await db.select().from(notes).where(key);
-        if (!current || !posted) return;
-        const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id));
-        if (posted.noteId !== null && posted.body === body) return;
-        let noteId = posted.noteId;
-        if (noteId !== null) {
-          try {
-            await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
-          } catch (error) {
-            // Someone deleted the note: the stack writes a new one.
-            if (!(error instanceof GitLabError && error.status === 404)) throw error;
-            noteId = null;
-          }
+    const note = { stackId, project, mergeRequestIid };
+    await withMergeRequestNoteClaimed(db, note, async () => {
+      // The newest run wins, whichever run's delivery this is.
+      const newest = await newestProposedRun(db, stackId, mergeRequestIid);
+      const current = newest && (await readRunView(db, newest));
+      const posted = await mergeRequestNote(db, note);
+      if (!current || !posted) return;
+      const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id));
+      if (posted.noteId !== null && posted.body === body) return;
+      let noteId = posted.noteId;
+      if (noteId !== null) {
+        try {
+          await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
+        } catch (error) {
+          // Someone deleted the note: the stack writes a new one.
+          if (!(error instanceof GitLabError && error.status === 404)) throw error;
+          noteId = null;
         }
+      }
+      if (noteId === null) {
+        noteId = await this.adoptNote(api, project, stackId, mergeRequestIid);
         if (noteId === null) {
-          noteId = await this.adoptNote(api, project, stackId, mergeRequestIid);
-          if (noteId === null) {
-            noteId = await api.createMergeRequestNote(project, mergeRequestIid, body);
-          } else {
-            await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
-          }
+          noteId = await api.createMergeRequestNote(project, mergeRequestIid, body);
+        } else {
+          await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
         }
-        await db.update(notes).set({ noteId, body }).where(key);
-      },
-    );
+      }
+      await recordMergeRequestNote(db, note, noteId, body);
+    });
   }
 
   /**

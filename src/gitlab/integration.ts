@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { asc } from 'drizzle-orm';
 import type { Database } from '../db';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { GitLabApi, GitLabError } from './api';
-import * as tables from './tables';
-import type { GitLabIntegrationRow } from './tables';
+import {
+  integrationSettings,
+  projectHooks,
+  removeIntegrationSettings,
+  saveIntegrationSettings,
+  saveProjectHook,
+  type GitLabIntegrationRow,
+  type GitLabProjectHookRow,
+} from './store';
 import { ConflictError, InvalidInputError } from '../platform/errors';
 
 /** The integration as admins see it. */
@@ -99,16 +105,12 @@ export class GitLabIntegrationService {
         : null,
       updatedAt: new Date(),
     };
-    const [row] = await this.deps.db
-      .insert(tables.gitlabIntegration)
-      .values(values)
-      .onConflictDoUpdate({ target: tables.gitlabIntegration.id, set: values })
-      .returning();
-    return this.present(row!);
+    const row = await saveIntegrationSettings(this.deps.db, values);
+    return this.present(row);
   }
 
   async remove(): Promise<GitLabSettings | undefined> {
-    const [row] = await this.deps.db.delete(tables.gitlabIntegration).returning();
+    const row = await removeIntegrationSettings(this.deps.db);
     return row && this.present(row);
   }
 
@@ -125,20 +127,13 @@ export class GitLabIntegrationService {
     }
     const secret = randomBytes(24).toString('base64url');
     const values = { project: path, secretHash: webhookSecretHash(secret), createdAt: new Date() };
-    const [row] = await this.deps.db
-      .insert(tables.gitlabProjectHooks)
-      .values(values)
-      .onConflictDoUpdate({ target: tables.gitlabProjectHooks.project, set: values })
-      .returning();
-    return { ...hookOf(row!), secret };
+    const row = await saveProjectHook(this.deps.db, values);
+    return { ...hookOf(row), secret };
   }
 
   /** The projects whose hooks have their own secret, without the secrets. */
   async projectHooks(): Promise<GitLabProjectHook[]> {
-    const rows = await this.deps.db
-      .select()
-      .from(tables.gitlabProjectHooks)
-      .orderBy(asc(tables.gitlabProjectHooks.project));
+    const rows = await projectHooks(this.deps.db);
     return rows.map(hookOf);
   }
 
@@ -170,8 +165,7 @@ export class GitLabIntegrationService {
   }
 
   private async row(): Promise<GitLabIntegrationRow | undefined> {
-    const [row] = await this.deps.db.select().from(tables.gitlabIntegration);
-    return row;
+    return integrationSettings(this.deps.db);
   }
 
   /** The integration's settings row, for `action` that needs GitLab; ConflictError without. */
@@ -204,7 +198,7 @@ export function webhookSecretHash(secret: string): string {
   return sha256Hex(secret);
 }
 
-function hookOf(row: typeof tables.gitlabProjectHooks.$inferSelect): GitLabProjectHook {
+function hookOf(row: GitLabProjectHookRow): GitLabProjectHook {
   return {
     project: row.project,
     secret: null,

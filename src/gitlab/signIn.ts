@@ -7,7 +7,7 @@ import { AuthenticationError, ConflictError, InvalidInputError } from '../platfo
 import type { SecretBox } from '../platform/secrets';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
 import type { GitLabIntegrationService } from './integration';
-import type { GitLabIntegrationRow } from './tables';
+import type { GitLabIntegrationRow } from './store';
 
 // What signing in asks of a person: who they are and which groups they are in.
 const SIGN_IN_SCOPES = ['read_api'];

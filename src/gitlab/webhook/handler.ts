@@ -9,7 +9,7 @@ import type { Stack } from '../../stacks/service';
 import { stacksOfGitLabProject } from '../../stacks/store';
 import type { CommitInfo } from '../../vcs';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../api';
-import * as tables from '../tables';
+import { recordWebhookEvent } from '../store';
 import {
   commitInfo,
   describedBy,
@@ -61,7 +61,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     delivery: { event: string; uuid: string | undefined },
     ignored: { project: string; iid: number | null; outcome: string },
   ): Promise<void> {
-    await deps.db.insert(tables.gitlabWebhookEvents).values({
+    await recordWebhookEvent(deps.db, {
       id: ulid(),
       eventUuid: delivery.uuid ?? null,
       event: delivery.event,
@@ -207,7 +207,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     result: Outcome,
   ) {
     const mr = payload.object_kind === 'merge_request' ? payload.object_attributes : undefined;
-    await deps.db.insert(tables.gitlabWebhookEvents).values({
+    await recordWebhookEvent(deps.db, {
       id: ulid(),
       eventUuid: uuid ?? null,
       event,

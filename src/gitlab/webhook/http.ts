@@ -1,12 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { eq } from 'drizzle-orm';
 import { secretMatches } from '../../auth/tokens';
 import type { Database } from '../../db';
 import { BodyTooLargeError, readRawBody } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
 import type { SecretBox } from '../../platform/secrets';
 import { webhookSecretHash } from '../integration';
-import * as tables from '../tables';
+import { projectHasOwnSecret, projectHookBySecretHash, sealedSharedWebhookSecret } from '../store';
 import { BadDelivery, ignoredMergeRequest, parseEvent, projectOf, USED_EVENTS } from './events';
 import { Unverified, type WebhookHandler } from './handler';
 
@@ -97,16 +96,11 @@ export function gitlabWebhookRouter(deps: {
   /** Whose secret the token is; undefined for none, and always while GitLab is not set up. */
   async function senderOf(token: string | undefined): Promise<Sender | undefined> {
     if (!token) return undefined;
-    const [integration] = await deps.db
-      .select({ secret: tables.gitlabIntegration.encryptedWebhookSecret })
-      .from(tables.gitlabIntegration);
-    if (!integration) return undefined;
-    if (secretMatches(token, deps.box.open(integration.secret))) return { project: null };
+    const sharedSecret = await sealedSharedWebhookSecret(deps.db);
+    if (sharedSecret === undefined) return undefined;
+    if (secretMatches(token, deps.box.open(sharedSecret))) return { project: null };
     // Looked up by its hash: the lookup's timing can only tell about the hash of a wrong token.
-    const [hook] = await deps.db
-      .select({ project: tables.gitlabProjectHooks.project })
-      .from(tables.gitlabProjectHooks)
-      .where(eq(tables.gitlabProjectHooks.secretHash, webhookSecretHash(token)));
+    const hook = await projectHookBySecretHash(deps.db, webhookSecretHash(token));
     return hook ? { project: hook.project } : undefined;
   }
 
@@ -119,11 +113,7 @@ export function gitlabWebhookRouter(deps: {
     const project = projectPath?.toLowerCase();
     if (sender.project !== null) return sender.project === project;
     if (project === undefined) return true;
-    const [own] = await deps.db
-      .select({ project: tables.gitlabProjectHooks.project })
-      .from(tables.gitlabProjectHooks)
-      .where(eq(tables.gitlabProjectHooks.project, project));
-    return !own;
+    return !(await projectHasOwnSecret(deps.db, project));
   }
 
   return router;
