@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
@@ -11,7 +10,7 @@ import { ephemeral, replyInTime, type SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
-import * as tables from './tables';
+import { refusalOfChannel, subscribeChannel, unsubscribeChannel } from './store';
 import type { Stack } from '../stacks/service';
 import { ConflictError } from '../platform/errors';
 import { runUrl } from '../runs/links';
@@ -123,29 +122,13 @@ function help(command: string): string {
  * the channel (see SlackNotifier): subscribing again is how a channel says it can take messages.
  */
 async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
-  const table = tables.slackSubscriptions;
   const id = ulid();
-  const [row] = await deps.db
-    .insert(table)
-    .values({
-      id,
-      stackId: stack.id,
-      teamId: request.team_id,
-      channelId: request.channel_id,
-      channelName: request.channel_name,
-      subscribedBy: request.user_id,
-    })
-    .onConflictDoUpdate({
-      target: [table.stackId, table.teamId, table.channelId],
-      set: {
-        channelName: request.channel_name,
-        subscribedBy: request.user_id,
-        refusedAt: null,
-        refusedReason: null,
-      },
-      setWhere: isNotNull(table.refusedAt),
-    })
-    .returning({ id: table.id });
+  const row = await subscribeChannel(deps.db, {
+    id,
+    ...channelOf(request, stack),
+    channelName: request.channel_name,
+    subscribedBy: request.user_id,
+  });
   const name = escapeSlackText(stack.id);
   const stop = `\`${deps.command} unsubscribe ${name}\` stops them.`;
   if (!row) {
@@ -159,13 +142,10 @@ async function subscribe(deps: CommandDeps, request: SlashCommand, stack: Stack)
 }
 
 async function unsubscribe(deps: CommandDeps, request: SlashCommand, stack: Stack) {
-  const removed = await deps.db
-    .delete(tables.slackSubscriptions)
-    .where(subscriptionOf(request, stack))
-    .returning({ id: tables.slackSubscriptions.id });
+  const removed = await unsubscribeChannel(deps.db, channelOf(request, stack));
   const name = escapeSlackText(stack.id);
   return ephemeral(
-    removed.length > 0
+    removed
       ? `This channel is unsubscribed from stack "${name}"; its runs are no longer posted here.`
       : `This channel is not subscribed to stack "${name}"; nothing changed. \`${deps.command} subscribe ${name}\` subscribes it.`,
   );
@@ -174,13 +154,7 @@ async function unsubscribe(deps: CommandDeps, request: SlashCommand, stack: Stac
 async function status(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   const name = escapeSlackText(stack.id);
   const [latest] = await deps.runs.listRuns(stack.id, { types: [RunType.TRACKED] });
-  const [refused] = await deps.db
-    .select({
-      at: tables.slackSubscriptions.refusedAt,
-      reason: tables.slackSubscriptions.refusedReason,
-    })
-    .from(tables.slackSubscriptions)
-    .where(and(subscriptionOf(request, stack), isNotNull(tables.slackSubscriptions.refusedAt)));
+  const refused = await refusalOfChannel(deps.db, channelOf(request, stack));
   // Told here because nobody in the channel sees the messages that stopped.
   const stopped = refused?.at
     ? `\nRun messages of this stack stopped reaching this channel on ${slackDate(refused.at)}: Slack answered ${escapeSlackText(refused.reason ?? 'with a refusal')}. Invite the Gantry app to the channel or unarchive it, then \`${deps.command} subscribe ${name}\` resumes them.`
@@ -211,13 +185,9 @@ async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   }
 }
 
-/** The subscription of the command's channel to the stack. */
-function subscriptionOf(request: SlashCommand, stack: Stack) {
-  return and(
-    eq(tables.slackSubscriptions.stackId, stack.id),
-    eq(tables.slackSubscriptions.teamId, request.team_id),
-    eq(tables.slackSubscriptions.channelId, request.channel_id),
-  );
+/** The command's channel, as subscribed to the stack. */
+function channelOf(request: SlashCommand, stack: Stack) {
+  return { stackId: stack.id, teamId: request.team_id, channelId: request.channel_id };
 }
 
 /** A date each reader sees in their own time zone. */

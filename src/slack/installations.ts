@@ -1,26 +1,18 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
-import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import { signInstallGrant } from './installGrant';
-import * as tables from './tables';
-import type { SlackInstallationRow } from './tables';
+import {
+  installedWorkspaces,
+  removeInstallation,
+  removeInstallationOfBot,
+  saveInstallation,
+  sealedInstallation,
+  type SlackWorkspace,
+} from './store';
 import { NotFoundError } from '../platform/errors';
 
-/** A workspace the app is installed in, as admins see it: nothing secret. */
-export type SlackWorkspace = Omit<SlackInstallationRow, 'encryptedInstallation'>;
-
-const table = tables.slackInstallations;
-// Everything but the sealed installation.
-const workspaceColumns = {
-  teamId: table.teamId,
-  teamName: table.teamName,
-  enterpriseId: table.enterpriseId,
-  appId: table.appId,
-  botUserId: table.botUserId,
-  installedBy: table.installedBy,
-  installedAt: table.installedAt,
-};
+export type { SlackWorkspace } from './store';
 
 /** An installation Gantry does not keep, with the reason the person installing it reads. */
 export class UnsupportedInstallationError extends Error {}
@@ -53,10 +45,7 @@ export class SlackInstallations implements InstallationStore {
       encryptedInstallation: this.deps.box.seal(JSON.stringify(installation)),
       installedAt: new Date(),
     };
-    await this.deps.db
-      .insert(tables.slackInstallations)
-      .values({ teamId: installation.team.id, ...row })
-      .onConflictDoUpdate({ target: tables.slackInstallations.teamId, set: row });
+    await saveInstallation(this.deps.db, installation.team.id, row);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -80,41 +69,24 @@ export class SlackInstallations implements InstallationStore {
 
   /** The installation of a workspace, bot token included, if the app is installed there. */
   async installation(teamId: string): Promise<Installation | undefined> {
-    const [row] = await this.deps.db
-      .select({ sealed: tables.slackInstallations.encryptedInstallation })
-      .from(tables.slackInstallations)
-      .where(eq(tables.slackInstallations.teamId, teamId));
-    return row ? (JSON.parse(this.deps.box.open(row.sealed)) as Installation) : undefined;
+    const sealed = await sealedInstallation(this.deps.db, teamId);
+    return sealed !== undefined
+      ? (JSON.parse(this.deps.box.open(sealed)) as Installation)
+      : undefined;
   }
 
   async list(): Promise<SlackWorkspace[]> {
-    return this.deps.db
-      .select(workspaceColumns)
-      .from(tables.slackInstallations)
-      .orderBy(asc(tables.slackInstallations.installedAt), asc(tables.slackInstallations.teamId));
+    return installedWorkspaces(this.deps.db);
   }
 
   /** Forgets a workspace's installation; the workspace, if there was one. */
   async remove(teamId: string): Promise<SlackWorkspace | undefined> {
-    const [removed] = await this.deps.db
-      .delete(tables.slackInstallations)
-      .where(eq(tables.slackInstallations.teamId, teamId))
-      .returning(workspaceColumns);
-    return removed;
+    return removeInstallation(this.deps.db, teamId);
   }
 
   /** Forgets a workspace's installation when its bot user is one of `botUserIds`. */
   async removeBot(teamId: string, botUserIds: string[]): Promise<SlackWorkspace | undefined> {
     if (botUserIds.length === 0) return undefined;
-    const [removed] = await this.deps.db
-      .delete(tables.slackInstallations)
-      .where(
-        and(
-          eq(tables.slackInstallations.teamId, teamId),
-          inArray(tables.slackInstallations.botUserId, botUserIds),
-        ),
-      )
-      .returning(workspaceColumns);
-    return removed;
+    return removeInstallationOfBot(this.deps.db, teamId, botUserIds);
   }
 }

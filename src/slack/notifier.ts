@@ -1,7 +1,5 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
-import { and, eq, isNull } from 'drizzle-orm';
 import type { Database } from '../db';
-import { withClaim } from '../db/lease';
 import type { Logger } from '../platform/logger';
 import type { RunSink } from '../runs/events';
 import { runUrl } from '../runs/links';
@@ -9,7 +7,14 @@ import { readRunView } from '../runs/view';
 import type { SecretBox } from '../platform/secrets';
 import { SlackInstallations } from './installations';
 import { runMessage } from './runMessage';
-import * as tables from './tables';
+import {
+  holdingRunMessage,
+  recordRunMessage,
+  refuseSubscription,
+  storedRunMessage,
+  subscriptionsOfStack,
+  type SlackSubscription,
+} from './store';
 
 export interface SlackNotifierDependencies {
   db: Database;
@@ -20,8 +25,6 @@ export interface SlackNotifierDependencies {
   /** SLACK_API_URL. */
   slackApiUrl: string;
 }
-
-type Subscription = typeof tables.slackSubscriptions.$inferSelect;
 
 // Slack will not take messages for the channel until someone there acts: the bot cannot see
 // it, was removed from it or may not post in it, or it was archived.
@@ -95,24 +98,11 @@ class SlackNotifier {
     const { db } = this.deps;
     const run = await readRunView(db, runId);
     if (!run) return;
-    const subscriptions = await db
-      .select({ subscription: tables.slackSubscriptions })
-      .from(tables.slackSubscriptions)
-      .innerJoin(
-        tables.slackInstallations,
-        eq(tables.slackInstallations.teamId, tables.slackSubscriptions.teamId),
-      )
-      .where(
-        and(
-          eq(tables.slackSubscriptions.stackId, run.stack.id),
-          isNull(tables.slackSubscriptions.refusedAt),
-        ),
-      )
-      .orderBy(tables.slackSubscriptions.id);
+    const subscriptions = await subscriptionsOfStack(db, run.stack.id);
 
     const clients = new Map<string, WebClient | undefined>();
     let retry: Error | undefined;
-    for (const { subscription } of subscriptions) {
+    for (const subscription of subscriptions) {
       if (!clients.has(subscription.teamId)) {
         clients.set(subscription.teamId, await this.client(subscription.teamId));
       }
@@ -150,35 +140,22 @@ class SlackNotifier {
    * Stops a subscription whose channel Slack refused: trying every later run there would only
    * be refused again. `/gantry subscribe` in the channel resumes it.
    */
-  private async stop(subscription: Subscription, reason: string): Promise<void> {
-    await this.deps.db
-      .update(tables.slackSubscriptions)
-      .set({ refusedAt: new Date(), refusedReason: reason })
-      .where(eq(tables.slackSubscriptions.id, subscription.id));
+  private async stop(subscription: SlackSubscription, reason: string): Promise<void> {
+    await refuseSubscription(this.deps.db, subscription.id, reason);
   }
 
   /** Posts or edits the run's message in one channel, holding the channel's row. */
-  private async deliverTo(client: WebClient, runId: string, to: Subscription): Promise<void> {
+  private async deliverTo(client: WebClient, runId: string, to: SlackSubscription): Promise<void> {
     const { db } = this.deps;
-    const messages = tables.slackRunMessages;
-    const key = and(
-      eq(messages.runId, runId),
-      eq(messages.teamId, to.teamId),
-      eq(messages.channelId, to.channelId),
-    )!;
-    await db
-      .insert(messages)
-      .values({ runId, teamId: to.teamId, channelId: to.channelId })
-      .onConflictDoNothing();
-    await withClaim(
+    const key = { runId, teamId: to.teamId, channelId: to.channelId };
+    await holdingRunMessage(
       db,
-      messages,
       key,
       `the Slack message of run "${runId}" in channel "${to.channelId}"`,
       async () => {
         // Read again under the claim: the run may have moved on while this delivery waited.
         const current = await readRunView(db, runId);
-        const [posted] = await db.select().from(messages).where(key);
+        const posted = await storedRunMessage(db, key);
         if (!current || !posted) return;
         if (posted.ts !== null && posted.state === current.state) return;
         const message = runMessage(
@@ -205,7 +182,7 @@ class SlackNotifier {
           ts = answer.ts!;
         }
         // Stored as soon as Slack answers: from here on every delivery edits this message.
-        await db.update(messages).set({ ts, state: current.state }).where(key);
+        await recordRunMessage(db, key, ts, current.state);
       },
     );
   }

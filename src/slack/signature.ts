@@ -1,9 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { lt, sql } from 'drizzle-orm';
 import type { Request, RequestHandler } from 'express';
 import { BodyTooLargeError, readRawBody } from '../platform/http';
 import type { Database } from '../db';
-import * as tables from './tables';
+import { firstSightOfSignature } from './store';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
@@ -73,7 +72,7 @@ export function verifySlackRequest(options: {
         'X-Slack-Signature does not match the body signed with SLACK_SIGNING_SECRET',
       );
     }
-    if (!(await firstSight(options.db, signature))) {
+    if (!(await firstSightOfSignature(options.db, signature, SEEN_FOR_SECONDS))) {
       res.status(200).end();
       return;
     }
@@ -85,21 +84,6 @@ export function verifySlackRequest(options: {
     rawBodies.set(req, body);
     next();
   };
-}
-
-/** Records a verified signature; false when it was already recorded. */
-async function firstSight(db: Database, signature: string): Promise<boolean> {
-  const seen = tables.slackRequestsSeen;
-  // Pruned as requests come, so the table holds only signatures that could still be replayed.
-  await db
-    .delete(seen)
-    .where(lt(seen.seenAt, sql`now() - make_interval(secs => ${SEEN_FOR_SECONDS})`));
-  const added = await db
-    .insert(seen)
-    .values({ signature })
-    .onConflictDoNothing()
-    .returning({ signature: seen.signature });
-  return added.length > 0;
 }
 
 /** Slack sends events as JSON, commands and interactions as form fields. */

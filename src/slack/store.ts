@@ -1,0 +1,256 @@
+import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import type { Database } from '../db';
+import { withClaim } from '../db/lease';
+import * as tables from './tables';
+import type { SlackInstallationRow, SlackSubscription } from './tables';
+
+export type { SlackSubscription } from './tables';
+
+/**
+ * The Slack app's reads and writes: installations, channel subscriptions, the signed requests
+ * already answered, and each run's message in a channel.
+ */
+
+/** A workspace the app is installed in, as admins see it: nothing secret. */
+export type SlackWorkspace = Omit<SlackInstallationRow, 'encryptedInstallation'>;
+
+/** An installation's row but for the workspace it is keyed by. */
+export type SlackInstallationColumns = Omit<SlackInstallationRow, 'teamId'>;
+
+const installations = tables.slackInstallations;
+// Everything but the sealed installation.
+const workspaceColumns = {
+  teamId: installations.teamId,
+  teamName: installations.teamName,
+  enterpriseId: installations.enterpriseId,
+  appId: installations.appId,
+  botUserId: installations.botUserId,
+  installedBy: installations.installedBy,
+  installedAt: installations.installedAt,
+};
+
+/** Writes a workspace's installation, replacing the one it had. */
+export async function saveInstallation(
+  db: Database,
+  teamId: string,
+  row: SlackInstallationColumns,
+): Promise<void> {
+  await db
+    .insert(installations)
+    .values({ teamId, ...row })
+    .onConflictDoUpdate({ target: installations.teamId, set: row });
+}
+
+/** Reads a workspace's sealed installation, if the app is installed there. */
+export async function sealedInstallation(
+  db: Database,
+  teamId: string,
+): Promise<string | undefined> {
+  const [row] = await db
+    .select({ sealed: installations.encryptedInstallation })
+    .from(installations)
+    .where(eq(installations.teamId, teamId));
+  return row?.sealed;
+}
+
+/** Reads every workspace the app is installed in, oldest installation first. */
+export async function installedWorkspaces(db: Database): Promise<SlackWorkspace[]> {
+  return db
+    .select(workspaceColumns)
+    .from(installations)
+    .orderBy(asc(installations.installedAt), asc(installations.teamId));
+}
+
+/** Deletes a workspace's installation; the workspace, if there was one. */
+export async function removeInstallation(
+  db: Database,
+  teamId: string,
+): Promise<SlackWorkspace | undefined> {
+  const [removed] = await db
+    .delete(installations)
+    .where(eq(installations.teamId, teamId))
+    .returning(workspaceColumns);
+  return removed;
+}
+
+/** Deletes a workspace's installation when its bot user is one of `botUserIds`. */
+export async function removeInstallationOfBot(
+  db: Database,
+  teamId: string,
+  botUserIds: string[],
+): Promise<SlackWorkspace | undefined> {
+  const [removed] = await db
+    .delete(installations)
+    .where(and(eq(installations.teamId, teamId), inArray(installations.botUserId, botUserIds)))
+    .returning(workspaceColumns);
+  return removed;
+}
+
+/** A channel of a workspace, as subscribed to a stack. */
+export interface ChannelOfStack {
+  stackId: string;
+  teamId: string;
+  channelId: string;
+}
+
+const subscriptions = tables.slackSubscriptions;
+
+/** The subscription of the channel to the stack. */
+function subscriptionOf(channel: ChannelOfStack) {
+  return and(
+    eq(subscriptions.stackId, channel.stackId),
+    eq(subscriptions.teamId, channel.teamId),
+    eq(subscriptions.channelId, channel.channelId),
+  );
+}
+
+/**
+ * Writes a channel's subscription to a stack with the id `subscription.id`, or resumes one that
+ * Slack refused under its own id; nothing when the channel is subscribed already.
+ */
+export async function subscribeChannel(
+  db: Database,
+  subscription: ChannelOfStack & { id: string; channelName: string; subscribedBy: string },
+): Promise<{ id: string } | undefined> {
+  const [row] = await db
+    .insert(subscriptions)
+    .values({
+      id: subscription.id,
+      stackId: subscription.stackId,
+      teamId: subscription.teamId,
+      channelId: subscription.channelId,
+      channelName: subscription.channelName,
+      subscribedBy: subscription.subscribedBy,
+    })
+    .onConflictDoUpdate({
+      target: [subscriptions.stackId, subscriptions.teamId, subscriptions.channelId],
+      set: {
+        channelName: subscription.channelName,
+        subscribedBy: subscription.subscribedBy,
+        refusedAt: null,
+        refusedReason: null,
+      },
+      setWhere: isNotNull(subscriptions.refusedAt),
+    })
+    .returning({ id: subscriptions.id });
+  return row;
+}
+
+/** Deletes a channel's subscription to a stack; false when there was none. */
+export async function unsubscribeChannel(db: Database, channel: ChannelOfStack): Promise<boolean> {
+  const removed = await db
+    .delete(subscriptions)
+    .where(subscriptionOf(channel))
+    .returning({ id: subscriptions.id });
+  return removed.length > 0;
+}
+
+/** Reads when and why Slack refused a channel's subscription to a stack, if it did. */
+export async function refusalOfChannel(db: Database, channel: ChannelOfStack) {
+  const [refused] = await db
+    .select({ at: subscriptions.refusedAt, reason: subscriptions.refusedReason })
+    .from(subscriptions)
+    .where(and(subscriptionOf(channel), isNotNull(subscriptions.refusedAt)));
+  return refused;
+}
+
+/**
+ * Reads the stack's subscriptions that still take run messages (not refused, in a workspace the
+ * app is installed in), by id.
+ */
+export async function subscriptionsOfStack(
+  db: Database,
+  stackId: string,
+): Promise<SlackSubscription[]> {
+  const rows = await db
+    .select({ subscription: subscriptions })
+    .from(subscriptions)
+    .innerJoin(installations, eq(installations.teamId, subscriptions.teamId))
+    .where(and(eq(subscriptions.stackId, stackId), isNull(subscriptions.refusedAt)))
+    .orderBy(subscriptions.id);
+  return rows.map((row) => row.subscription);
+}
+
+/** Writes that Slack refused a subscription's channel for good, with Slack's error code. */
+export async function refuseSubscription(
+  db: Database,
+  subscriptionId: string,
+  reason: string,
+): Promise<void> {
+  await db
+    .update(subscriptions)
+    .set({ refusedAt: new Date(), refusedReason: reason })
+    .where(eq(subscriptions.id, subscriptionId));
+}
+
+/**
+ * Writes a verified request's signature; false when it was already written. Signatures seen
+ * longer than `keptForSeconds` ago are deleted first.
+ */
+export async function firstSightOfSignature(
+  db: Database,
+  signature: string,
+  keptForSeconds: number,
+): Promise<boolean> {
+  const seen = tables.slackRequestsSeen;
+  // Pruned as requests come, so the table holds only signatures that could still be replayed.
+  await db
+    .delete(seen)
+    .where(lt(seen.seenAt, sql`now() - make_interval(secs => ${keptForSeconds})`));
+  const added = await db
+    .insert(seen)
+    .values({ signature })
+    .onConflictDoNothing()
+    .returning({ signature: seen.signature });
+  return added.length > 0;
+}
+
+/** Which run's message, in which channel of which workspace. */
+export interface RunMessageKey {
+  runId: string;
+  teamId: string;
+  channelId: string;
+}
+
+const messages = tables.slackRunMessages;
+
+function runMessageOf(key: RunMessageKey) {
+  return and(
+    eq(messages.runId, key.runId),
+    eq(messages.teamId, key.teamId),
+    eq(messages.channelId, key.channelId),
+  )!;
+}
+
+/**
+ * Writes the run message's row if it has none, then runs `work` holding it (see withClaim;
+ * `what` names the message in the error when another delivery holds it for too long).
+ */
+export async function holdingRunMessage<T>(
+  db: Database,
+  key: RunMessageKey,
+  what: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  await db
+    .insert(messages)
+    .values({ runId: key.runId, teamId: key.teamId, channelId: key.channelId })
+    .onConflictDoNothing();
+  return withClaim(db, messages, runMessageOf(key), what, work);
+}
+
+/** Reads the run's message in a channel: its `ts` and the state it shows. */
+export async function storedRunMessage(db: Database, key: RunMessageKey) {
+  const [posted] = await db.select().from(messages).where(runMessageOf(key));
+  return posted;
+}
+
+/** Writes the `ts` Slack gave the run's message and the state it now shows. */
+export async function recordRunMessage(
+  db: Database,
+  key: RunMessageKey,
+  ts: string,
+  state: string,
+): Promise<void> {
+  await db.update(messages).set({ ts, state }).where(runMessageOf(key));
+}
