@@ -1,7 +1,7 @@
 import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
-import { appendLogLines, lastLogLine } from '../../src/runs/logs';
+import { appendLogLines, lastLogLine } from '../../src/runs/store';
 
 export const MASK = '*****';
 // Lines of a multi-line secret shorter than this ("{", "}" of a JSON file) would mask ordinary

@@ -12,7 +12,6 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { and, asc, desc, eq, max, notInArray } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import {
   branchKey,
@@ -40,12 +39,25 @@ import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { TASK_QUEUE } from '../../temporal/client';
 import type { CommitInfo, VcsProvider } from '../vcs';
-import { LogTokenError, readLogPages, type LogPage } from './logs';
-import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
-import * as tables from './tables';
-import type { Run } from './tables';
+import { LogTokenError, type LogPage } from './logs';
+import { isTerminal, RunState, RunType } from './types';
 import type { Stack, StackService } from '../stacks/service';
-import { activeRunOf, blockers, runPage } from './store';
+import {
+  activeRunOf,
+  blockers,
+  claimUnstartedRun,
+  endUnstartedRun,
+  historyOf,
+  lastTransitionSeq,
+  readLogPages,
+  releaseUnstartedRun,
+  runById,
+  runPage,
+  storeRun,
+  unfinishedProposedRuns,
+  unstartedRuns,
+  type Run,
+} from './store';
 import { ConflictError, NotFoundError } from '../platform/errors';
 
 export interface RunServiceDependencies {
@@ -91,7 +103,7 @@ export class RunService {
   }
 
   async run(runId: string): Promise<Run> {
-    const [run] = await this.deps.db.select().from(tables.runs).where(eq(tables.runs.id, runId));
+    const run = await runById(this.deps.db, runId);
     if (!run) throw new NotFoundError(`run "${runId}" does not exist`);
     return run;
   }
@@ -133,17 +145,7 @@ export class RunService {
     },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
-    const superseded = await this.deps.db
-      .select({ id: tables.runs.id, state: tables.runs.state })
-      .from(tables.runs)
-      .where(
-        and(
-          eq(tables.runs.stackId, stackId),
-          eq(tables.runs.type, RunType.PROPOSED),
-          eq(tables.runs.branch, options.branch),
-          notInArray(tables.runs.state, [...TERMINAL_STATES]),
-        ),
-      );
+    const superseded = await unfinishedProposedRuns(this.deps.db, stackId, options.branch);
     const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
     // Only a new run supersedes, and only older ones: a late event of an older commit finds
     // its run again and must not stop the newer one.
@@ -307,43 +309,13 @@ export class RunService {
    * condition, so a run is never both canceled here and started.
    */
   private async cancelUnstarted(runId: string, username: string): Promise<boolean> {
-    return this.endUnstarted(runId, RunState.CANCELED, `canceled by ${username}`, username);
-  }
-
-  private async endUnstarted(
-    runId: string,
-    state: RunState,
-    note: string,
-    username?: string,
-  ): Promise<boolean> {
-    return this.deps.db.transaction(async (tx) => {
-      const now = new Date();
-      const [ended] = await tx
-        .update(tables.runs)
-        .set({ state, updatedAt: now })
-        .where(
-          and(
-            eq(tables.runs.id, runId),
-            eq(tables.runs.state, RunState.QUEUED),
-            eq(tables.runs.workflowStarted, false),
-          ),
-        )
-        .returning({ id: tables.runs.id });
-      if (!ended) return false;
-      const [last] = await tx
-        .select({ seq: max(tables.runTransitions.seq) })
-        .from(tables.runTransitions)
-        .where(eq(tables.runTransitions.runId, runId));
-      await tx.insert(tables.runTransitions).values({
-        runId,
-        seq: (last?.seq ?? 0) + 1,
-        state,
-        note,
-        username: username ?? null,
-        timestamp: now,
-      });
-      return true;
-    });
+    return endUnstartedRun(
+      this.deps.db,
+      runId,
+      RunState.CANCELED,
+      `canceled by ${username}`,
+      username,
+    );
   }
 
   /**
@@ -354,19 +326,14 @@ export class RunService {
   async reconcile(options: {
     giveUpAfterMs: number;
   }): Promise<{ started: number; failed: number }> {
-    const waiting = await this.deps.db
-      .select()
-      .from(tables.runs)
-      .where(and(eq(tables.runs.workflowStarted, false), eq(tables.runs.state, RunState.QUEUED)))
-      .orderBy(asc(tables.runs.id))
-      .limit(100);
+    const waiting = await unstartedRuns(this.deps.db);
     let started = 0;
     let failed = 0;
     for (const run of waiting) {
       if (Date.now() - run.createdAt.getTime() > options.giveUpAfterMs) {
         const minutes = Math.round(options.giveUpAfterMs / 60_000);
         const note = `its workflow could not be started within ${minutes} minutes because Temporal could not be reached; trigger the run again`;
-        if (await this.endUnstarted(run.id, RunState.FAILED, note)) failed += 1;
+        if (await endUnstartedRun(this.deps.db, run.id, RunState.FAILED, note)) failed += 1;
         continue;
       }
       if (await this.startWorkflow(run)) started += 1;
@@ -389,11 +356,7 @@ export class RunService {
   }
 
   async history(runId: string) {
-    return this.deps.db
-      .select()
-      .from(tables.runTransitions)
-      .where(eq(tables.runTransitions.runId, runId))
-      .orderBy(asc(tables.runTransitions.seq));
+    return historyOf(this.deps.db, runId);
   }
 
   /**
@@ -422,18 +385,13 @@ export class RunService {
    * the run as it is now; the workflow id makes a redelivered event tell them once.
    */
   private async notifyMergeRequest(run: Run) {
-    const [last] = await this.deps.db
-      .select({ seq: tables.runTransitions.seq })
-      .from(tables.runTransitions)
-      .where(eq(tables.runTransitions.runId, run.id))
-      .orderBy(desc(tables.runTransitions.seq))
-      .limit(1);
+    const last = await lastTransitionSeq(this.deps.db, run.id);
     await this.deps.client.workflow
       .start<NotifyWorkflow>(NOTIFY_WORKFLOW, {
         taskQueue: TASK_QUEUE,
         workflowId: `notify/${run.stackId}/${run.id}/merge-request-${run.mergeRequestIid}`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [{ runId: run.id, stackId: run.stackId, state: run.state, seq: last?.seq ?? 0 }],
+        args: [{ runId: run.id, stackId: run.stackId, state: run.state, seq: last ?? 0 }],
       })
       .catch((error: unknown) => {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -491,36 +449,7 @@ export class RunService {
       createdAt: now,
       updatedAt: now,
     };
-    let newlyLinked = false;
-    let created = false;
-    const run = await this.deps.db.transaction(async (tx) => {
-      const [inserted] = await tx
-        .insert(tables.runs)
-        .values(values)
-        .onConflictDoNothing({ target: tables.runs.dedupeKey })
-        .returning();
-      if (!inserted) {
-        const [existing] = await tx
-          .select()
-          .from(tables.runs)
-          .where(eq(tables.runs.dedupeKey, options.dedupeKey!));
-        if (options.mergeRequestIid === undefined || existing!.mergeRequestIid !== null) {
-          return existing!;
-        }
-        const [linked] = await tx
-          .update(tables.runs)
-          .set({ mergeRequestIid: options.mergeRequestIid, updatedAt: now })
-          .where(eq(tables.runs.id, existing!.id))
-          .returning();
-        newlyLinked = true;
-        return linked!;
-      }
-      await tx
-        .insert(tables.runTransitions)
-        .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
-      created = true;
-      return inserted;
-    });
+    const { run, created, newlyLinked } = await storeRun(this.deps.db, values);
     // A run found again by its dedupe key that has moved on has its workflow: an ended run
     // must never run again, even once Temporal has forgotten its workflow.
     if (!created && run.state !== RunState.QUEUED) {
@@ -541,26 +470,12 @@ export class RunService {
    * claim is then given back for the reconciler).
    */
   private async startWorkflow(run: Run): Promise<boolean> {
-    const [claimed] = await this.deps.db
-      .update(tables.runs)
-      .set({ workflowStarted: true })
-      .where(
-        and(
-          eq(tables.runs.id, run.id),
-          eq(tables.runs.state, RunState.QUEUED),
-          eq(tables.runs.workflowStarted, false),
-        ),
-      )
-      .returning({ id: tables.runs.id });
-    if (!claimed) return false;
+    if (!(await claimUnstartedRun(this.deps.db, run.id))) return false;
     try {
       await this.startRunWorkflow(run);
       return true;
     } catch (error) {
-      await this.deps.db
-        .update(tables.runs)
-        .set({ workflowStarted: false })
-        .where(eq(tables.runs.id, run.id));
+      await releaseUnstartedRun(this.deps.db, run.id);
       this.deps.logger?.warn(
         { err: error, runId: run.id },
         'starting the workflow of run; it stays QUEUED and is started once Temporal answers',

@@ -8,6 +8,7 @@ import {
   inArray,
   lt,
   lte,
+  max,
   ne,
   notInArray,
   or,
@@ -20,11 +21,13 @@ import type { Run, RunTransition } from './tables';
 
 export type { Run, RunTransition } from './tables';
 import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
+import { lineAfter, LogTokenError, type LogPage, type LogPageRequest } from './logs';
 
 /**
- * The runs noun's reads and writes that more than one module needs: batch reads for the API's
- * loaders, the blocker and the run pages (one query each, used by the service and the loaders
- * alike), and the artifacts one phase leaves for the next.
+ * All of the runs noun's SQL: the runs the service stores, starts and ends, batch reads for the
+ * API's loaders, the blocker and the run pages (one query each, used by the service and the
+ * loaders alike), the run as the integrations show it, the logs, and the artifacts one phase
+ * leaves for the next.
  */
 
 /** How many runs a page of a stack's runs holds. */
@@ -337,4 +340,313 @@ export async function recordTransition(
       .set({ state: input.state, updatedAt: input.timestamp })
       .where(eq(tables.runs.id, input.runId));
   });
+}
+
+/** A run as it is first stored. */
+export type NewRun = typeof tables.runs.$inferInsert;
+
+/** One run, or undefined when there is none with that id. */
+export async function runById(db: Database, runId: string): Promise<Run | undefined> {
+  const [run] = await db.select().from(tables.runs).where(eq(tables.runs.id, runId));
+  return run;
+}
+
+/** The proposed runs of a stack's branch that have not ended. */
+export async function unfinishedProposedRuns(
+  db: Database,
+  stackId: string,
+  branch: string,
+): Promise<Array<{ id: string; state: RunState }>> {
+  return db
+    .select({ id: tables.runs.id, state: tables.runs.state })
+    .from(tables.runs)
+    .where(
+      and(
+        eq(tables.runs.stackId, stackId),
+        eq(tables.runs.type, RunType.PROPOSED),
+        eq(tables.runs.branch, branch),
+        notInArray(tables.runs.state, [...TERMINAL_STATES]),
+      ),
+    );
+}
+
+/**
+ * Stores a QUEUED run with its first transition, in one transaction. A run whose dedupe key is
+ * taken is not stored: the run that has the key is returned instead, linked to the new run's
+ * merge request when it had none (`newlyLinked`).
+ */
+export async function storeRun(
+  db: Database,
+  values: NewRun & { createdAt: Date; mergeRequestIid: number | null },
+): Promise<{ run: Run; created: boolean; newlyLinked: boolean }> {
+  const now = values.createdAt;
+  return db.transaction(async (tx) => {
+    const [inserted] = await tx
+      .insert(tables.runs)
+      .values(values)
+      .onConflictDoNothing({ target: tables.runs.dedupeKey })
+      .returning();
+    if (!inserted) {
+      const [existing] = await tx
+        .select()
+        .from(tables.runs)
+        .where(eq(tables.runs.dedupeKey, values.dedupeKey!));
+      if (values.mergeRequestIid === null || existing!.mergeRequestIid !== null) {
+        return { run: existing!, created: false, newlyLinked: false };
+      }
+      const [linked] = await tx
+        .update(tables.runs)
+        .set({ mergeRequestIid: values.mergeRequestIid, updatedAt: now })
+        .where(eq(tables.runs.id, existing!.id))
+        .returning();
+      return { run: linked!, created: false, newlyLinked: true };
+    }
+    await tx
+      .insert(tables.runTransitions)
+      .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
+    return { run: inserted, created: true, newlyLinked: false };
+  });
+}
+
+/**
+ * Ends a QUEUED run whose workflow has not been started in `state`, recording the transition;
+ * false (and nothing written) if its workflow has been, or is being, started.
+ */
+export async function endUnstartedRun(
+  db: Database,
+  runId: string,
+  state: RunState,
+  note: string,
+  username?: string,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [ended] = await tx
+      .update(tables.runs)
+      .set({ state, updatedAt: now })
+      .where(
+        and(
+          eq(tables.runs.id, runId),
+          eq(tables.runs.state, RunState.QUEUED),
+          eq(tables.runs.workflowStarted, false),
+        ),
+      )
+      .returning({ id: tables.runs.id });
+    if (!ended) return false;
+    const [last] = await tx
+      .select({ seq: max(tables.runTransitions.seq) })
+      .from(tables.runTransitions)
+      .where(eq(tables.runTransitions.runId, runId));
+    await tx.insert(tables.runTransitions).values({
+      runId,
+      seq: (last?.seq ?? 0) + 1,
+      state,
+      note,
+      username: username ?? null,
+      timestamp: now,
+    });
+    return true;
+  });
+}
+
+/** The QUEUED runs whose workflow has not been started, oldest first, at most 100. */
+export async function unstartedRuns(db: Database): Promise<Run[]> {
+  return db
+    .select()
+    .from(tables.runs)
+    .where(and(eq(tables.runs.workflowStarted, false), eq(tables.runs.state, RunState.QUEUED)))
+    .orderBy(asc(tables.runs.id))
+    .limit(100);
+}
+
+/**
+ * Claims a QUEUED run whose workflow has not been started, marking it started; false when
+ * another process claimed it first or it is no longer QUEUED.
+ */
+export async function claimUnstartedRun(db: Database, runId: string): Promise<boolean> {
+  const [claimed] = await db
+    .update(tables.runs)
+    .set({ workflowStarted: true })
+    .where(
+      and(
+        eq(tables.runs.id, runId),
+        eq(tables.runs.state, RunState.QUEUED),
+        eq(tables.runs.workflowStarted, false),
+      ),
+    )
+    .returning({ id: tables.runs.id });
+  return claimed !== undefined;
+}
+
+/** Gives back the claim on a run whose workflow could not be started, for the reconciler. */
+export async function releaseUnstartedRun(db: Database, runId: string): Promise<void> {
+  await db.update(tables.runs).set({ workflowStarted: false }).where(eq(tables.runs.id, runId));
+}
+
+/** A run's history of states, in order. */
+export async function historyOf(db: Database, runId: string): Promise<RunTransition[]> {
+  return db
+    .select()
+    .from(tables.runTransitions)
+    .where(eq(tables.runTransitions.runId, runId))
+    .orderBy(asc(tables.runTransitions.seq));
+}
+
+/** The number of a run's latest transition, or undefined when it has none. */
+export async function lastTransitionSeq(db: Database, runId: string): Promise<number | undefined> {
+  const [last] = await db
+    .select({ seq: tables.runTransitions.seq })
+    .from(tables.runTransitions)
+    .where(eq(tables.runTransitions.runId, runId))
+    .orderBy(desc(tables.runTransitions.seq))
+    .limit(1);
+  return last?.seq;
+}
+
+/** The columns of a run its view shows, with its stack's id; undefined once the run is gone. */
+export async function runForView(db: Database, runId: string) {
+  const [row] = await db
+    .select({
+      id: tables.runs.id,
+      type: tables.runs.type,
+      state: tables.runs.state,
+      branch: tables.runs.branch,
+      commitHash: tables.runs.commitHash,
+      commitMessage: tables.runs.commitMessage,
+      commitUrl: tables.runs.commitUrl,
+      command: tables.runs.command,
+      delta: tables.runs.delta,
+      mergeRequestIid: tables.runs.mergeRequestIid,
+      stackId: tables.runs.stackId,
+    })
+    .from(tables.runs)
+    .where(eq(tables.runs.id, runId));
+  return row;
+}
+
+/** A run's latest confirmation or discard and who made it, or undefined while there is none. */
+export async function lastDecisionOf(
+  db: Database,
+  runId: string,
+): Promise<{ state: RunState; username: string | null } | undefined> {
+  const [decided] = await db
+    .select({ state: tables.runTransitions.state, username: tables.runTransitions.username })
+    .from(tables.runTransitions)
+    .where(
+      and(
+        eq(tables.runTransitions.runId, runId),
+        inArray(tables.runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
+      ),
+    )
+    .orderBy(desc(tables.runTransitions.seq))
+    .limit(1);
+  return decided;
+}
+
+const LOG_PAGE_SIZE = 100;
+
+/**
+ * Pages of phases' logs, for any number of runs at once: one query for their histories and
+ * one per distinct (state, token) for the lines, each run's page cut by a window function. A
+ * page's token is the number of its last line; a phase is finished once its run moved on.
+ */
+export async function readLogPages(
+  db: Database,
+  requests: readonly LogPageRequest[],
+): Promise<Array<LogPage | LogTokenError>> {
+  const afters = requests.map((request) => {
+    try {
+      return lineAfter(request.token);
+    } catch (error) {
+      return error as LogTokenError;
+    }
+  });
+  const runIds = [...new Set(requests.map((request) => request.runId))];
+  const transitions = await db
+    .select({ runId: tables.runTransitions.runId, state: tables.runTransitions.state })
+    .from(tables.runTransitions)
+    .where(inArray(tables.runTransitions.runId, runIds))
+    .orderBy(asc(tables.runTransitions.runId), asc(tables.runTransitions.seq));
+  const histories = new Map<string, string[]>(runIds.map((id) => [id, []]));
+  for (const row of transitions) histories.get(row.runId)!.push(row.state);
+
+  const groups = new Map<string, { state: RunState; after: number; runIds: Set<string> }>();
+  requests.forEach((request, index) => {
+    const after = afters[index]!;
+    if (after instanceof LogTokenError) return;
+    const key = `${request.state}/${after}`;
+    const group = groups.get(key) ?? { state: request.state, after, runIds: new Set() };
+    group.runIds.add(request.runId);
+    groups.set(key, group);
+  });
+  const lines = new Map<string, Array<{ seq: number; message: string; timestamp: Date }>>();
+  for (const [key, group] of groups) {
+    const numbered = db
+      .select({
+        runId: tables.runLogs.runId,
+        seq: tables.runLogs.seq,
+        message: tables.runLogs.message,
+        timestamp: tables.runLogs.timestamp,
+        rank: sql<number>`row_number() over (partition by ${tables.runLogs.runId} order by ${tables.runLogs.seq})`.as(
+          'rank',
+        ),
+      })
+      .from(tables.runLogs)
+      .where(
+        and(
+          inArray(tables.runLogs.runId, [...group.runIds]),
+          eq(tables.runLogs.state, group.state),
+          gt(tables.runLogs.seq, group.after),
+        ),
+      )
+      .as('numbered');
+    const rows = await db
+      .select()
+      .from(numbered)
+      .where(sql`${numbered.rank} <= ${LOG_PAGE_SIZE + 1}`)
+      .orderBy(asc(numbered.runId), asc(numbered.seq));
+    for (const row of rows) {
+      const list = lines.get(`${key}/${row.runId}`) ?? [];
+      list.push(row);
+      lines.set(`${key}/${row.runId}`, list);
+    }
+  }
+
+  return requests.map((request, index) => {
+    const after = afters[index]!;
+    if (after instanceof LogTokenError) return after;
+    const found = lines.get(`${request.state}/${after}/${request.runId}`) ?? [];
+    const history = histories.get(request.runId) ?? [];
+    const entered = history.indexOf(request.state);
+    const page = found.slice(0, LOG_PAGE_SIZE);
+    return {
+      exists: entered >= 0,
+      finished: entered >= 0 && entered < history.length - 1,
+      hasMore: found.length > LOG_PAGE_SIZE,
+      messages: page.map((line) => ({ message: line.message, timestamp: line.timestamp })),
+      nextToken: String(page.at(-1)?.seq ?? after),
+    };
+  });
+}
+
+/** The number of the last log line of a run's phase, or 0. */
+export async function lastLogLine(db: Database, runId: string, state: RunState): Promise<number> {
+  const [last] = await db
+    .select({ seq: max(tables.runLogs.seq) })
+    .from(tables.runLogs)
+    .where(and(eq(tables.runLogs.runId, runId), eq(tables.runLogs.state, state)));
+  return last?.seq ?? 0;
+}
+
+/** Appends numbered log lines of a run's phase; a line written before is kept as it was. */
+export async function appendLogLines(
+  db: Database,
+  runId: string,
+  state: RunState,
+  lines: Array<{ seq: number; message: string; timestamp: Date }>,
+): Promise<void> {
+  await db
+    .insert(tables.runLogs)
+    .values(lines.map((line) => ({ runId, state, ...line })))
+    .onConflictDoNothing();
 }

@@ -1,9 +1,8 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db';
 import type { Stack } from '../stacks/service';
 import { stacksByIds } from '../stacks/store';
-import { runs, runTransitions } from './tables';
-import { RunState, type Delta, type RunType } from './types';
+import { lastDecisionOf, runForView } from './store';
+import type { Delta, RunState, RunType } from './types';
 
 /**
  * A run as the integrations show it (GitLab's status, note and deployment, Slack's message),
@@ -32,37 +31,12 @@ export interface RunView {
 
 /** The run with its stack, or undefined once the run is gone. */
 export async function readRunView(db: Database, runId: string): Promise<RunView | undefined> {
-  const [row] = await db
-    .select({
-      id: runs.id,
-      type: runs.type,
-      state: runs.state,
-      branch: runs.branch,
-      commitHash: runs.commitHash,
-      commitMessage: runs.commitMessage,
-      commitUrl: runs.commitUrl,
-      command: runs.command,
-      delta: runs.delta,
-      mergeRequestIid: runs.mergeRequestIid,
-      stackId: runs.stackId,
-    })
-    .from(runs)
-    .where(eq(runs.id, runId));
+  const row = await runForView(db, runId);
   if (!row) return undefined;
   const { commitHash, commitMessage, commitUrl, stackId, ...run } = row;
   const [stack] = await stacksByIds(db, [stackId]);
   if (!stack) return undefined;
-  const [decided] = await db
-    .select({ state: runTransitions.state, username: runTransitions.username })
-    .from(runTransitions)
-    .where(
-      and(
-        eq(runTransitions.runId, runId),
-        inArray(runTransitions.state, [RunState.CONFIRMED, RunState.DISCARDED]),
-      ),
-    )
-    .orderBy(desc(runTransitions.seq))
-    .limit(1);
+  const decided = await lastDecisionOf(db, runId);
   return {
     ...run,
     commit: { hash: commitHash, message: commitMessage, url: commitUrl },

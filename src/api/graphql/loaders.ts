@@ -3,7 +3,7 @@ import * as contexts from '../../contexts/store';
 import type { ConfigElementRow } from '../../contexts/service';
 import type { Database } from '../../db';
 import * as policies from '../../policy/store';
-import { readLogPages, type LogPage, type LogPageRequest } from '../../runs/logs';
+import type { LogPage, LogPageRequest } from '../../runs/logs';
 import * as runs from '../../runs/store';
 import type { RunList } from '../../runs/store';
 import * as stacks from '../../stacks/store';
@@ -58,7 +58,7 @@ export function createLoaders(db: Database) {
 
     /** Pages of phases' logs: every Run.logs of a request in a few queries. */
     logs: new DataLoader<LogPageRequest, LogPage, string>(
-      (requests) => readLogPages(db, requests),
+      (requests) => runs.readLogPages(db, requests),
       {
         cacheKeyFn: (request) => `${request.runId}/${request.state}/${request.token ?? ''}`,
       },
