@@ -1,8 +1,7 @@
-import { asc, eq, inArray } from 'drizzle-orm';
 import type { Database } from '../db/index';
 import type { SecretBox } from '../platform/secrets';
-import * as contextsTables from './tables';
-import type { ConfigElementRow } from './tables';
+import { attachedContexts, configOfAttachedContexts, ownConfigOfStack } from './store';
+import type { ConfigElementRow } from './store';
 
 /**
  * Variables Gantry sets for every run: a stack's or context's config may not set them, since
@@ -33,42 +32,16 @@ export async function resolveRuntimeConfig(
   db: Database,
   stackId: string,
 ): Promise<ResolvedElement[]> {
-  const attachments = await db
-    .select({
-      attachmentId: contextsTables.contextAttachments.id,
-      contextId: contextsTables.contexts.id,
-      contextName: contextsTables.contexts.name,
-      priority: contextsTables.contextAttachments.priority,
-    })
-    .from(contextsTables.contextAttachments)
-    .innerJoin(
-      contextsTables.contexts,
-      eq(contextsTables.contexts.id, contextsTables.contextAttachments.contextId),
-    )
-    .where(eq(contextsTables.contextAttachments.stackId, stackId))
-    .orderBy(
-      asc(contextsTables.contextAttachments.priority),
-      asc(contextsTables.contextAttachments.id),
-    );
+  const attachments = await attachedContexts(db, stackId);
 
   const [own, fromContexts] = await Promise.all([
-    db
-      .select()
-      .from(contextsTables.configElements)
-      .where(eq(contextsTables.configElements.stackId, stackId))
-      .orderBy(asc(contextsTables.configElements.id)),
+    ownConfigOfStack(db, stackId),
     attachments.length === 0
       ? Promise.resolve([])
-      : db
-          .select()
-          .from(contextsTables.configElements)
-          .where(
-            inArray(
-              contextsTables.configElements.contextId,
-              attachments.map((attachment) => attachment.contextId),
-            ),
-          )
-          .orderBy(asc(contextsTables.configElements.id)),
+      : configOfAttachedContexts(
+          db,
+          attachments.map((attachment) => attachment.contextId),
+        ),
   ]);
 
   return mergeRuntimeConfig(own, attachments, fromContexts);

@@ -1,14 +1,22 @@
-import { and, eq, type SQL } from 'drizzle-orm';
-import { ulid } from 'ulid';
 import type { Database } from '../db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { slugOf, type StackService } from '../stacks/service';
 import { isReservedVariable } from './runtimeConfig';
-import * as tables from './tables';
-import type { ConfigElementRow, Context } from './tables';
+import {
+  addContext,
+  changeContext,
+  contextExists,
+  putConfigElement,
+  removeConfigElement,
+  removeContext,
+  removeContextAttachment,
+  setContextAttachment,
+  type ConfigOwner,
+} from './store';
+import type { ConfigElementRow, Context } from './store';
 
-export type { ConfigElementRow, Context } from './tables';
+export type { ConfigElementRow, Context } from './store';
 
 export interface ConfigInput {
   id: string;
@@ -37,19 +45,16 @@ export class ContextService {
   }
 
   async deleteStackConfig(stackId: string, id: string): Promise<ConfigElementRow> {
-    return this.removeConfig(
-      and(eq(tables.configElements.stackId, stackId), eq(tables.configElements.id, id))!,
-      `stack "${stackId}" has no config element "${id}"`,
-    );
+    return this.removeConfig({ stackId }, id, `stack "${stackId}" has no config element "${id}"`);
   }
 
   async createContext(input: { name: string; description?: string | null }): Promise<Context> {
     const id = slugOf(input.name);
-    const [context] = await this.deps.db
-      .insert(tables.contexts)
-      .values({ id, name: input.name, description: input.description ?? null })
-      .onConflictDoNothing()
-      .returning();
+    const context = await addContext(this.deps.db, {
+      id,
+      name: input.name,
+      description: input.description ?? null,
+    });
     if (!context) throw new ConflictError(`a context with id "${id}" exists; choose another name`);
     return context;
   }
@@ -58,21 +63,17 @@ export class ContextService {
     id: string,
     input: { name: string; description?: string | null },
   ): Promise<Context> {
-    const [context] = await this.deps.db
-      .update(tables.contexts)
-      .set({ name: input.name, description: input.description ?? null, updatedAt: new Date() })
-      .where(eq(tables.contexts.id, id))
-      .returning();
+    const context = await changeContext(this.deps.db, id, {
+      name: input.name,
+      description: input.description ?? null,
+    });
     if (!context) throw new NotFoundError(`context "${id}" does not exist`);
     return context;
   }
 
   /** Deletes a context, its config and its attachments. */
   async deleteContext(id: string): Promise<Context> {
-    const [context] = await this.deps.db
-      .delete(tables.contexts)
-      .where(eq(tables.contexts.id, id))
-      .returning();
+    const context = await removeContext(this.deps.db, id);
     if (!context) throw new NotFoundError(`context "${id}" does not exist`);
     return context;
   }
@@ -83,51 +84,34 @@ export class ContextService {
       throw new InvalidInputError(`priority must be a whole number, 0 or more (got ${priority})`);
     }
     await this.deps.stacks.stack(stackId);
-    const [context] = await this.deps.db
-      .select({ id: tables.contexts.id })
-      .from(tables.contexts)
-      .where(eq(tables.contexts.id, contextId));
-    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
-    const [attachment] = await this.deps.db
-      .insert(tables.contextAttachments)
-      .values({ id: ulid(), contextId, stackId, priority })
-      .onConflictDoUpdate({
-        target: [tables.contextAttachments.contextId, tables.contextAttachments.stackId],
-        set: { priority },
-      })
-      .returning();
-    return attachment!;
+    if (!(await contextExists(this.deps.db, contextId))) {
+      throw new NotFoundError(`context "${contextId}" does not exist`);
+    }
+    return setContextAttachment(this.deps.db, contextId, stackId, priority);
   }
 
   async detachContext(attachmentId: string) {
-    const [attachment] = await this.deps.db
-      .delete(tables.contextAttachments)
-      .where(eq(tables.contextAttachments.id, attachmentId))
-      .returning();
+    const attachment = await removeContextAttachment(this.deps.db, attachmentId);
     if (!attachment) throw new NotFoundError(`attachment "${attachmentId}" does not exist`);
     return attachment;
   }
 
   async addContextConfig(contextId: string, input: ConfigInput): Promise<ConfigElementRow> {
-    const [context] = await this.deps.db
-      .select({ id: tables.contexts.id })
-      .from(tables.contexts)
-      .where(eq(tables.contexts.id, contextId));
-    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
+    if (!(await contextExists(this.deps.db, contextId))) {
+      throw new NotFoundError(`context "${contextId}" does not exist`);
+    }
     return this.putConfig({ contextId }, input);
   }
 
   async deleteContextConfig(contextId: string, id: string): Promise<ConfigElementRow> {
     return this.removeConfig(
-      and(eq(tables.configElements.contextId, contextId), eq(tables.configElements.id, id))!,
+      { contextId },
+      id,
       `context "${contextId}" has no config element "${id}"`,
     );
   }
 
-  private async putConfig(
-    owner: { stackId: string } | { contextId: string },
-    input: ConfigInput,
-  ): Promise<ConfigElementRow> {
+  private async putConfig(owner: ConfigOwner, input: ConfigInput): Promise<ConfigElementRow> {
     validateConfig(input);
     const sealed = input.writeOnly;
     const row = {
@@ -141,20 +125,15 @@ export class ContextService {
       checksum: sha256Hex(input.value),
       createdAt: new Date(),
     };
-    const target =
-      'stackId' in owner
-        ? [tables.configElements.stackId, tables.configElements.id]
-        : [tables.configElements.contextId, tables.configElements.id];
-    const [element] = await this.deps.db
-      .insert(tables.configElements)
-      .values(row)
-      .onConflictDoUpdate({ target, set: row })
-      .returning();
-    return element!;
+    return putConfigElement(this.deps.db, owner, row);
   }
 
-  private async removeConfig(where: SQL, missing: string): Promise<ConfigElementRow> {
-    const [element] = await this.deps.db.delete(tables.configElements).where(where).returning();
+  private async removeConfig(
+    owner: ConfigOwner,
+    id: string,
+    missing: string,
+  ): Promise<ConfigElementRow> {
+    const element = await removeConfigElement(this.deps.db, owner, id);
     if (!element) throw new NotFoundError(missing);
     return element;
   }

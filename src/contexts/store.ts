@@ -1,12 +1,169 @@
-import { and, asc, inArray, isNotNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull } from 'drizzle-orm';
+import { ulid } from 'ulid';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database } from '../db';
 import * as tables from './tables';
+import type { ConfigElementRow, Context } from './tables';
 
-/** Batch reads of contexts, their attachments and config elements, for the API's loaders. */
+export type { ConfigElementRow, Context } from './tables';
+
+/**
+ * The contexts noun's reads and writes: contexts, their attachments and the config elements of
+ * stacks and contexts as users manage them, what a stack's runtime config is made of, and batch
+ * reads for the API's loaders.
+ */
 
 export type ContextAttachment = typeof tables.contextAttachments.$inferSelect;
 
+/** Who a config element belongs to: a stack or a context. */
+export type ConfigOwner = { stackId: string } | { contextId: string };
+
+/** Writes a new context; undefined when a context has its id. */
+export async function addContext(
+  db: Database,
+  context: { id: string; name: string; description: string | null },
+): Promise<Context | undefined> {
+  const [added] = await db
+    .insert(tables.contexts)
+    .values(context)
+    .onConflictDoNothing()
+    .returning();
+  return added;
+}
+
+/** Writes a context's name and description, as updated now; undefined when it does not exist. */
+export async function changeContext(
+  db: Database,
+  id: string,
+  changes: { name: string; description: string | null },
+): Promise<Context | undefined> {
+  const [context] = await db
+    .update(tables.contexts)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(tables.contexts.id, id))
+    .returning();
+  return context;
+}
+
+/** Deletes a context, and its config and attachments with it; undefined when it does not exist. */
+export async function removeContext(db: Database, id: string): Promise<Context | undefined> {
+  const [context] = await db.delete(tables.contexts).where(eq(tables.contexts.id, id)).returning();
+  return context;
+}
+
+/** Whether a context with this id exists. */
+export async function contextExists(db: Database, id: string): Promise<boolean> {
+  const [context] = await db
+    .select({ id: tables.contexts.id })
+    .from(tables.contexts)
+    .where(eq(tables.contexts.id, id));
+  return context !== undefined;
+}
+
+/** Attaches a context to a stack at `priority`, or moves its attachment there. */
+export async function setContextAttachment(
+  db: Database,
+  contextId: string,
+  stackId: string,
+  priority: number,
+): Promise<ContextAttachment> {
+  const [attachment] = await db
+    .insert(tables.contextAttachments)
+    .values({ id: ulid(), contextId, stackId, priority })
+    .onConflictDoUpdate({
+      target: [tables.contextAttachments.contextId, tables.contextAttachments.stackId],
+      set: { priority },
+    })
+    .returning();
+  return attachment!;
+}
+
+/** Deletes a context attachment by its id; undefined when it does not exist. */
+export async function removeContextAttachment(
+  db: Database,
+  attachmentId: string,
+): Promise<ContextAttachment | undefined> {
+  const [attachment] = await db
+    .delete(tables.contextAttachments)
+    .where(eq(tables.contextAttachments.id, attachmentId))
+    .returning();
+  return attachment;
+}
+
+/** Writes a config element of its owner, replacing the owner's element with the same id. */
+export async function putConfigElement(
+  db: Database,
+  owner: ConfigOwner,
+  row: typeof tables.configElements.$inferInsert,
+): Promise<ConfigElementRow> {
+  const target =
+    'stackId' in owner
+      ? [tables.configElements.stackId, tables.configElements.id]
+      : [tables.configElements.contextId, tables.configElements.id];
+  const [element] = await db
+    .insert(tables.configElements)
+    .values(row)
+    .onConflictDoUpdate({ target, set: row })
+    .returning();
+  return element!;
+}
+
+/** Deletes a config element of its owner; undefined when the owner has no such element. */
+export async function removeConfigElement(
+  db: Database,
+  owner: ConfigOwner,
+  id: string,
+): Promise<ConfigElementRow | undefined> {
+  const where =
+    'stackId' in owner
+      ? and(eq(tables.configElements.stackId, owner.stackId), eq(tables.configElements.id, id))!
+      : and(
+          eq(tables.configElements.contextId, owner.contextId),
+          eq(tables.configElements.id, id),
+        )!;
+  const [element] = await db.delete(tables.configElements).where(where).returning();
+  return element;
+}
+
+/** The contexts attached to a stack, with their attachments, by priority. */
+export async function attachedContexts(db: Database, stackId: string) {
+  return db
+    .select({
+      attachmentId: tables.contextAttachments.id,
+      contextId: tables.contexts.id,
+      contextName: tables.contexts.name,
+      priority: tables.contextAttachments.priority,
+    })
+    .from(tables.contextAttachments)
+    .innerJoin(tables.contexts, eq(tables.contexts.id, tables.contextAttachments.contextId))
+    .where(eq(tables.contextAttachments.stackId, stackId))
+    .orderBy(asc(tables.contextAttachments.priority), asc(tables.contextAttachments.id));
+}
+
+/** A stack's own config elements, by id. */
+export function ownConfigOfStack(db: Database, stackId: string): Promise<ConfigElementRow[]> {
+  return db
+    .select()
+    .from(tables.configElements)
+    .where(eq(tables.configElements.stackId, stackId))
+    .orderBy(asc(tables.configElements.id));
+}
+
+/** The config elements of all the given contexts, in one list by id. */
+export function configOfAttachedContexts(
+  db: Database,
+  contextIds: string[],
+): Promise<ConfigElementRow[]> {
+  return db
+    .select()
+    .from(tables.configElements)
+    .where(inArray(tables.configElements.contextId, contextIds))
+    .orderBy(asc(tables.configElements.id));
+}
+
+/** Batch reads of contexts, their attachments and config elements, for the API's loaders. */
+
+/** The contexts of `ids`, in that order. */
 export async function contextsByIds(db: Database, ids: readonly string[]) {
   const rows = await db
     .select()

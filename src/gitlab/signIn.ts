@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { gitlabTokenOf, recordGitLabLogin } from '../auth/apiKeys';
+import { gitlabTokenOf, recordGitLabLogin } from '../auth/store';
 import { secretMatches } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';

@@ -1,10 +1,9 @@
 import DataLoader from 'dataloader';
-import { eq, inArray } from 'drizzle-orm';
 import { higherOf, type AccessLevel, type StackAccessPolicy } from '../auth/access';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import type { PolicyEvaluator, PolicyRef, SlackInput, StackPolicyInput } from './evaluator';
-import * as tables from './tables';
+import { attachedPolicies } from './store';
 import type { Stack } from '../stacks/service';
 
 /** Where an API request comes from, as `input.request` shows it. */
@@ -26,7 +25,9 @@ export class PolicyAccess {
    * read together, once, so a list of a thousand stacks costs one query.
    */
   forRequest(origin: RequestOrigin): StackAccessPolicy {
-    const attached = new DataLoader<string, PolicyRef[]>((stackIds) => this.attachedTo(stackIds));
+    const attached = new DataLoader<string, PolicyRef[]>((stackIds) =>
+      attachedPolicies(this.deps.db, stackIds),
+    );
     return {
       decide: async (viewer: Viewer, stack: Stack, fromTeams: AccessLevel) => {
         const policies = await attached.load(stack.id);
@@ -49,25 +50,10 @@ export class PolicyAccess {
 
   /** What a Slack request may do with a stack: nothing unless an attached policy allows it. */
   async forSlack(stack: Stack, slack: SlackInput): Promise<AccessLevel> {
-    const [policies] = await this.attachedTo([stack.id]);
+    const [policies] = await attachedPolicies(this.deps.db, [stack.id]);
     if (!policies?.length) return 'none';
     const verdict = await this.deps.evaluator.decide(policies, { slack, stack: stackInput(stack) });
     return verdict.deny ? 'none' : verdict.grant;
-  }
-
-  private async attachedTo(stackIds: readonly string[]): Promise<PolicyRef[][]> {
-    const rows = await this.deps.db
-      .select({
-        stackId: tables.policyAttachments.stackId,
-        id: tables.policies.id,
-        version: tables.policies.version,
-      })
-      .from(tables.policyAttachments)
-      .innerJoin(tables.policies, eq(tables.policies.id, tables.policyAttachments.policyId))
-      .where(inArray(tables.policyAttachments.stackId, [...stackIds]));
-    const byStack = new Map(stackIds.map((stackId) => [stackId, [] as PolicyRef[]]));
-    for (const { stackId, id, version } of rows) byStack.get(stackId)?.push({ id, version });
-    return stackIds.map((stackId) => byStack.get(stackId)!);
   }
 }
 

@@ -1,12 +1,11 @@
 import { loadPolicy, type LoadedPolicy } from '@open-policy-agent/opa-wasm';
-import { eq } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import type { AccessLevel } from '../auth/access';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import { timeBuiltins } from './builtins';
 import { POLICY_PACKAGE } from './compiler';
-import * as tables from './tables';
+import { compiledPolicy } from './store';
 
 /** A policy attached to a stack, at the version the caller read. */
 export interface PolicyRef {
@@ -157,10 +156,7 @@ export class PolicyEvaluator {
   }
 
   private async load(id: string): Promise<Instance | typeof GONE> {
-    const [row] = await this.deps.db
-      .select({ version: tables.policies.version, wasm: tables.policies.wasm })
-      .from(tables.policies)
-      .where(eq(tables.policies.id, id));
+    const row = await compiledPolicy(this.deps.db, id);
     if (!row) return GONE;
     return { version: row.version, policy: await loadCompiledPolicy(row.wasm) };
   }

@@ -1,14 +1,20 @@
-import { asc, eq, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
 import type { Database } from '../db';
 import { slugOf } from '../stacks/service';
 import type { PolicyCompiler } from './compiler';
-import * as tables from './tables';
+import {
+  addPolicy,
+  addPolicyAttachment,
+  allPolicies,
+  changePolicy,
+  policyExists,
+  removePolicy,
+  removePolicyAttachment,
+} from './store';
 import { stacksByIds } from '../stacks/store';
-import type { Policy, PolicyAttachment } from './tables';
+import type { Policy, PolicyAttachment } from './store';
 import { ConflictError, NotFoundError, InvalidInputError } from '../platform/errors';
 
-export type { Policy, PolicyAttachment } from './tables';
+export type { Policy, PolicyAttachment } from './store';
 
 export type PolicyType = Policy['type'];
 
@@ -30,17 +36,13 @@ export class PolicyService {
   constructor(private readonly deps: { db: Database; compiler: PolicyCompiler }) {}
 
   list(): Promise<Policy[]> {
-    return this.deps.db.select().from(tables.policies).orderBy(asc(tables.policies.id));
+    return allPolicies(this.deps.db);
   }
 
   async create(type: PolicyType, input: PolicyInput): Promise<Policy> {
     const id = slugOf(input.name);
     const wasm = await this.compile(input.body);
-    const [policy] = await this.deps.db
-      .insert(tables.policies)
-      .values({ id, type, wasm, ...columns(input) })
-      .onConflictDoNothing()
-      .returning();
+    const policy = await addPolicy(this.deps.db, { id, type, wasm, ...columns(input) });
     if (!policy) throw new ConflictError(`a policy with id "${id}" exists; choose another name`);
     return policy;
   }
@@ -48,45 +50,26 @@ export class PolicyService {
   /** Everything but the id and type; the new body counts from each process's next decision. */
   async update(id: string, input: PolicyInput): Promise<Policy> {
     const wasm = await this.compile(input.body);
-    const [policy] = await this.deps.db
-      .update(tables.policies)
-      .set({
-        wasm,
-        ...columns(input),
-        version: sql`nextval('policy_versions')`,
-        updatedAt: new Date(),
-      })
-      .where(eq(tables.policies.id, id))
-      .returning();
+    const policy = await changePolicy(this.deps.db, id, { wasm, ...columns(input) });
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
   }
 
   /** Deletes the policy and its attachments. */
   async delete(id: string): Promise<Policy> {
-    const [policy] = await this.deps.db
-      .delete(tables.policies)
-      .where(eq(tables.policies.id, id))
-      .returning();
+    const policy = await removePolicy(this.deps.db, id);
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
   }
 
   async attach(policyId: string, stackId: string): Promise<PolicyAttachment> {
-    const [[policy], [stack]] = await Promise.all([
-      this.deps.db
-        .select({ id: tables.policies.id })
-        .from(tables.policies)
-        .where(eq(tables.policies.id, policyId)),
+    const [policyFound, [stack]] = await Promise.all([
+      policyExists(this.deps.db, policyId),
       stacksByIds(this.deps.db, [stackId]),
     ]);
-    if (!policy) throw new NotFoundError(`policy "${policyId}" does not exist`);
+    if (!policyFound) throw new NotFoundError(`policy "${policyId}" does not exist`);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
-    const [attachment] = await this.deps.db
-      .insert(tables.policyAttachments)
-      .values({ id: ulid(), policyId, stackId })
-      .onConflictDoNothing()
-      .returning();
+    const attachment = await addPolicyAttachment(this.deps.db, policyId, stackId);
     if (!attachment) {
       throw new ConflictError(`policy "${policyId}" is already attached to stack "${stackId}"`);
     }
@@ -95,10 +78,7 @@ export class PolicyService {
 
   /** Detaches by the attachment's id, as policyAttach answered it. */
   async detach(attachmentId: string): Promise<PolicyAttachment> {
-    const [attachment] = await this.deps.db
-      .delete(tables.policyAttachments)
-      .where(eq(tables.policyAttachments.id, attachmentId))
-      .returning();
+    const attachment = await removePolicyAttachment(this.deps.db, attachmentId);
     if (!attachment) {
       throw new NotFoundError(`policy attachment "${attachmentId}" does not exist`);
     }

@@ -1,12 +1,11 @@
-import { eq } from 'drizzle-orm';
 import slugify from 'slugify';
 import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import { repositoryProblem } from '../vcs/rawGit';
-import * as tables from './tables';
-import type { Stack } from './tables';
+import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
+import type { Stack } from './store';
 
-export type { Stack } from './tables';
+export type { Stack } from './store';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { InvalidInputError } from '../platform/errors';
 
@@ -56,17 +55,13 @@ export class StackService {
   ): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
     const id = slugOf(input.name);
-    const [stack] = await this.deps.db
-      .insert(tables.stacks)
-      .values({ id, ...stackColumns(input) })
-      .onConflictDoNothing()
-      .returning();
+    const stack = await addStack(this.deps.db, { id, ...stackColumns(input) });
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
     if (options.initialize) {
       try {
         await options.initialize(stack);
       } catch (error) {
-        await this.deps.db.delete(tables.stacks).where(eq(tables.stacks.id, id));
+        await removeUninitializedStack(this.deps.db, id);
         throw error;
       }
     }
@@ -81,11 +76,7 @@ export class StackService {
         `"${arn}" is not an IAM role ARN; it looks like arn:aws:iam::123456789012:role/deployer`,
       );
     }
-    const [stack] = await this.deps.db
-      .update(tables.stacks)
-      .set({ awsAssumedRoleArn: arn, updatedAt: new Date() })
-      .where(eq(tables.stacks.id, id))
-      .returning();
+    const stack = await changeStack(this.deps.db, id, { awsAssumedRoleArn: arn });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
@@ -93,11 +84,7 @@ export class StackService {
   /** Everything but the id, which is fixed at creation. */
   async updateStack(id: string, input: StackInput): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
-    const [stack] = await this.deps.db
-      .update(tables.stacks)
-      .set({ ...stackColumns(input), updatedAt: new Date() })
-      .where(eq(tables.stacks.id, id))
-      .returning();
+    const stack = await changeStack(this.deps.db, id, stackColumns(input));
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
@@ -110,31 +97,19 @@ export class StackService {
     id: string,
     refuse: (tx: Transaction) => Promise<void> = async () => {},
   ): Promise<Stack> {
-    return this.deps.db.transaction(async (tx) => {
-      await refuse(tx);
-      const [stack] = await tx.delete(tables.stacks).where(eq(tables.stacks.id, id)).returning();
-      if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
-      return stack;
-    });
+    return removeStack(this.deps.db, id, refuse);
   }
 
   /** Who holds the stack's person lock (src/locks), or nobody. */
   async setLockedBy(id: string, lockedBy: string | null): Promise<Stack> {
-    const [stack] = await this.deps.db
-      .update(tables.stacks)
-      .set({ lockedBy, updatedAt: new Date() })
-      .where(eq(tables.stacks.id, id))
-      .returning();
+    const stack = await changeStack(this.deps.db, id, { lockedBy });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
 
   /** The stack, or NotFoundError. */
   async stack(stackId: string): Promise<Stack> {
-    const [stack] = await this.deps.db
-      .select()
-      .from(tables.stacks)
-      .where(eq(tables.stacks.id, stackId));
+    const stack = await stackById(this.deps.db, stackId);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
     return stack;
   }

@@ -1,8 +1,64 @@
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { oneBy } from '../db/batch';
-import type { Database } from '../db';
+import type { Database, Transaction } from '../db';
+import { NotFoundError } from '../platform/errors';
 import * as tables from './tables';
-import type { Stack } from './tables';
+import type { NewStack, Stack } from './tables';
+
+export type { Stack } from './tables';
+
+/**
+ * The stacks noun's reads and writes: stacks as users manage them, batch reads for the API's
+ * loaders, and the stacks of a GitLab project.
+ */
+
+/** Writes a new stack; undefined when a stack has its id. */
+export async function addStack(db: Database, stack: NewStack): Promise<Stack | undefined> {
+  const [added] = await db.insert(tables.stacks).values(stack).onConflictDoNothing().returning();
+  return added;
+}
+
+/** Deletes a stack just added whose initialization failed. */
+export async function removeUninitializedStack(db: Database, id: string): Promise<void> {
+  await db.delete(tables.stacks).where(eq(tables.stacks.id, id));
+}
+
+/** Writes changes to a stack, as updated now; undefined when it does not exist. */
+export async function changeStack(
+  db: Database,
+  id: string,
+  changes: Partial<Omit<NewStack, 'id' | 'createdAt' | 'updatedAt'>>,
+): Promise<Stack | undefined> {
+  const [stack] = await db
+    .update(tables.stacks)
+    .set({ ...changes, updatedAt: new Date() })
+    .where(eq(tables.stacks.id, id))
+    .returning();
+  return stack;
+}
+
+/**
+ * Deletes a stack with everything that belongs to it, in one transaction where `refuse` runs
+ * first and throws to keep the stack; NotFoundError when it does not exist.
+ */
+export async function removeStack(
+  db: Database,
+  id: string,
+  refuse: (tx: Transaction) => Promise<void>,
+): Promise<Stack> {
+  return db.transaction(async (tx) => {
+    await refuse(tx);
+    const [stack] = await tx.delete(tables.stacks).where(eq(tables.stacks.id, id)).returning();
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  });
+}
+
+/** The stack with this id, if there is one. */
+export async function stackById(db: Database, id: string): Promise<Stack | undefined> {
+  const [stack] = await db.select().from(tables.stacks).where(eq(tables.stacks.id, id));
+  return stack;
+}
 
 /** Batch reads of stacks, for the API's loaders. */
 

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, desc, eq, gt } from 'drizzle-orm';
+import { and, desc, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../db';
 import { sha256Hex } from '../platform/secrets';
 import * as tables from './tables';
@@ -7,7 +7,8 @@ import { InvalidInputError } from '../platform/errors';
 
 /**
  * Gantry as the state store of stacks that let it manage their state: every version kept,
- * one lock at a time, and access only with a run's own short-lived credentials.
+ * one lock at a time, and access only with a run's own short-lived credentials. Also the
+ * state files uploaded for new stacks (uploads.ts).
  */
 
 /** OpenTofu's lock description, as its http backend sends it. */
@@ -177,6 +178,46 @@ export async function unlockState(
 /** Releases whatever lock a run still holds, for when the run ends without unlocking. */
 export async function releaseRunLocks(db: Database, runId: string): Promise<void> {
   await db.delete(tables.stateLocks).where(eq(tables.stateLocks.runId, runId));
+}
+
+/** Deletes the uploads that expired before now. */
+export async function removeExpiredUploads(db: Database): Promise<void> {
+  await db.delete(tables.stateUploads).where(lt(tables.stateUploads.expiresAt, new Date()));
+}
+
+/** Writes a new, empty upload that can be filled until `expiresAt`. */
+export async function addUpload(db: Database, objectId: string, expiresAt: Date): Promise<void> {
+  await db.insert(tables.stateUploads).values({ id: objectId, expiresAt });
+}
+
+/** Writes an upload's content; false when no unexpired upload has this id. */
+export async function setUploadContent(
+  db: Database,
+  objectId: string,
+  content: Buffer,
+): Promise<boolean> {
+  const stored = await db
+    .update(tables.stateUploads)
+    .set({ content })
+    .where(and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())))
+    .returning({ id: tables.stateUploads.id });
+  return stored.length > 0;
+}
+
+/** The upload with this id, unless it has expired. */
+export async function unexpiredUpload(db: Database, objectId: string) {
+  const [upload] = await db
+    .select()
+    .from(tables.stateUploads)
+    .where(
+      and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())),
+    );
+  return upload;
+}
+
+/** Deletes an upload. */
+export async function removeUpload(db: Database, objectId: string): Promise<void> {
+  await db.delete(tables.stateUploads).where(eq(tables.stateUploads.id, objectId));
 }
 
 // Serials are kept in an integer column; OpenTofu counts up from 0, one per write.

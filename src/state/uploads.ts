@@ -1,9 +1,14 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { and, eq, gt, lt } from 'drizzle-orm';
 import type { Database } from '../db';
 import { secretMatches } from '../auth/tokens';
-import { parseState } from './store';
-import * as tables from './tables';
+import {
+  addUpload,
+  parseState,
+  removeExpiredUploads,
+  removeUpload,
+  setUploadContent,
+  unexpiredUpload,
+} from './store';
 import { NotFoundError, InvalidInputError } from '../platform/errors';
 
 const UPLOAD_LIFETIME_MS = 60 * 60 * 1000;
@@ -22,10 +27,10 @@ export class StateUploads {
   ) {}
 
   async create(): Promise<{ objectId: string; url: string }> {
-    await this.db.delete(tables.stateUploads).where(lt(tables.stateUploads.expiresAt, new Date()));
+    await removeExpiredUploads(this.db);
     const objectId = randomBytes(16).toString('hex');
     const expiresAt = new Date(Date.now() + UPLOAD_LIFETIME_MS);
-    await this.db.insert(tables.stateUploads).values({ id: objectId, expiresAt });
+    await addUpload(this.db, objectId, expiresAt);
     const expires = String(Math.floor(expiresAt.getTime() / 1000));
     const query = new URLSearchParams({ expires, signature: this.sign(objectId, expires) });
     return { objectId, url: `${this.publicUrl}/state-uploads/${objectId}?${query.toString()}` };
@@ -40,26 +45,15 @@ export class StateUploads {
   /** Keeps an uploaded file; uploading again before the stack is created replaces it. */
   async store(objectId: string, content: Buffer): Promise<void> {
     parseState(content);
-    const stored = await this.db
-      .update(tables.stateUploads)
-      .set({ content })
-      .where(
-        and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())),
-      )
-      .returning({ id: tables.stateUploads.id });
-    if (stored.length === 0) {
+    const stored = await setUploadContent(this.db, objectId, content);
+    if (!stored) {
       throw new NotFoundError(`upload "${objectId}" has expired; ask for a new stateUploadUrl`);
     }
   }
 
   /** The uploaded file, for stackCreate; it is removed once the stack has it (see `remove`). */
   async content(objectId: string): Promise<Buffer> {
-    const [upload] = await this.db
-      .select()
-      .from(tables.stateUploads)
-      .where(
-        and(eq(tables.stateUploads.id, objectId), gt(tables.stateUploads.expiresAt, new Date())),
-      );
+    const upload = await unexpiredUpload(this.db, objectId);
     if (!upload) {
       throw new InvalidInputError(
         `no upload "${objectId}" exists or it has expired; ask for a new stateUploadUrl and PUT the state file to it`,
@@ -74,7 +68,7 @@ export class StateUploads {
   }
 
   async remove(objectId: string): Promise<void> {
-    await this.db.delete(tables.stateUploads).where(eq(tables.stateUploads.id, objectId));
+    await removeUpload(this.db, objectId);
   }
 
   private sign(objectId: string, expires: string): string {

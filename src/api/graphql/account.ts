@@ -1,4 +1,4 @@
-import { loginsSince, recordLogin } from '../../auth/apiKeys';
+import { loginsSince, recordLogin } from '../../auth/store';
 import type { Viewer } from '../../auth/viewer';
 import type { GraphQLContext } from './context';
 import { authenticated, readableStacks, requireAdmin } from './guard';
