@@ -13,6 +13,11 @@ const deterministic = nodeBuiltins.map((name) => ({
 // `./tables`; other nouns go through its service or store. Tables may name each other's
 // columns in foreign keys.
 const nouns = ['auth', 'contexts', 'gitlab', 'policy', 'runs', 'slack', 'stacks', 'state'];
+// Within a noun, one module holds all of its SQL: its store.
+const sqlInStore = {
+  regex: '^\\.{1,2}/tables$',
+  message: "a noun's SQL lives in its store.ts: add a function there and call it",
+};
 const ownedTables = {
   group: nouns.map((noun) => `**/${noun}/tables`),
   message:
@@ -43,7 +48,12 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts', 'activities/**/*.ts', 'temporal/**/*.ts'],
-    ignores: ['src/*/tables.ts'],
+    ignores: ['src/*/tables.ts', 'src/*/store.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [ownedTables, sqlInStore] }] },
+  },
+  {
+    // The store may use its own tables, but not another noun's.
+    files: ['src/*/store.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [ownedTables] }] },
   },
   {
@@ -56,7 +66,10 @@ export default tseslint.config(
       'src/runs/types.ts',
     ],
     rules: {
-      'no-restricted-imports': ['error', { paths: deterministic, patterns: [ownedTables] }],
+      'no-restricted-imports': [
+        'error',
+        { paths: deterministic, patterns: [ownedTables, sqlInStore] },
+      ],
     },
   },
   {

@@ -113,8 +113,6 @@ export class StackService {
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
     return stack;
   }
-
-  /** Adds or replaces an element; a write-only value is sealed, and only its checksum shows. */
 }
 
 function stackColumns(input: StackInput) {

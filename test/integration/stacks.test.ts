@@ -1,3 +1,6 @@
+import { Client, Connection } from '@temporalio/client';
+import { RunService } from '../../src/runs/service';
+import { RawGitProvider } from '../../src/vcs/rawGit';
 import { ContextService } from '../../src/contexts/service';
 import { randomBytes } from 'node:crypto';
 import { schema } from '../support/tables';
@@ -137,11 +140,20 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
       branch: 'main',
       commitHash: 'a'.repeat(40),
     });
-    await expect(stacks.deleteStack('networking-prod')).rejects.toThrow(
+    // Deleting goes through the run service, which knows which runs are under way.
+    const runs = new RunService({
+      db: database.db,
+      stacks,
+      // Deleting a stack never reaches Temporal; a lazy connection never dials this address.
+      client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      vcsFor: () => new RawGitProvider({ allowFile: true }),
+      runTimeoutMs: 60_000,
+    });
+    await expect(runs.deleteStack('networking-prod')).rejects.toThrow(
       'stack "networking-prod" has run 01JSTACKS0000000000000000A in UNCONFIRMED; stop, cancel or discard it first',
     );
     await database.db.update(schema.runs).set({ state: RunState.DISCARDED });
-    expect(await stacks.deleteStack('networking-prod')).toMatchObject({ id: 'networking-prod' });
+    expect(await runs.deleteStack('networking-prod')).toMatchObject({ id: 'networking-prod' });
     expect(await database.db.select().from(schema.runs)).toEqual([]);
   });
 });
