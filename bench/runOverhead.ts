@@ -61,7 +61,7 @@ async function main() {
     });
     // One run to warm up both paths (the plugin-free init, the workflow bundle, the caches).
     await byHand(tofu, 'warm');
-    const warm = await harness.service.triggerRun('bench', { triggeredBy: 'bench' });
+    const warm = await harness.service.trackHead('bench', { triggeredBy: 'bench' });
     await harness.waitForState(warm.id, RunState.FINISHED);
 
     const hand: number[] = [];
@@ -70,7 +70,7 @@ async function main() {
       hand.push(await byHand(tofu, String(i)));
       await repo.commit({ 'main.tf': config(String(i)) }, `Change ${i}`);
       const started = performance.now();
-      const triggered = await harness.service.triggerRun('bench', { triggeredBy: 'bench' });
+      const triggered = await harness.service.trackHead('bench', { triggeredBy: 'bench' });
       await harness.waitForState(triggered.id, RunState.FINISHED, 300_000);
       gantry.push(performance.now() - started);
     }

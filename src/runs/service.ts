@@ -109,7 +109,7 @@ export class RunService {
   }
 
   /** A TRACKED run of the tracked branch's HEAD. */
-  async triggerRun(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
+  async trackHead(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
     const stack = await this.stack(stackId);
     this.refuseWhileLocked(stack, options.triggeredBy);
     const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
@@ -120,7 +120,7 @@ export class RunService {
    * A TRACKED run of a commit pushed to the tracked branch; with a dedupe key, the same push
    * makes one run however often it is delivered.
    */
-  async trackRun(
+  async trackPush(
     stackId: string,
     options: { commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
   ): Promise<Run> {

@@ -173,7 +173,7 @@ async function status(deps: CommandDeps, request: SlashCommand, stack: Stack) {
 async function trigger(deps: CommandDeps, request: SlashCommand, stack: Stack) {
   const name = escapeSlackText(stack.id);
   try {
-    const run = await deps.runs.triggerRun(stack.id, { triggeredBy: `slack:${request.user_id}` });
+    const run = await deps.runs.trackHead(stack.id, { triggeredBy: `slack:${request.user_id}` });
     return ephemeral(
       `Triggered a tracked run of stack "${name}" at commit \`${escapeSlackText(run.commitHash.slice(0, 8))}\`: ${runUrl(deps.publicUrl, stack.id, run.id)}`,
     );

@@ -44,7 +44,7 @@ describe('runs under hostile use of the API', () => {
   });
 
   it('answers 100 simultaneous decisions with one winner, refuses the rest with CONFLICT, and applies once', async () => {
-    const run = await harness.service.triggerRun('crowd', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('crowd', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     const results = await Promise.allSettled(
       Array.from({ length: 100 }, (_, index) =>
@@ -94,7 +94,7 @@ describe('runs under hostile use of the API', () => {
       vcsFor: () => new RawGitProvider({ allowFile: true }),
       runTimeoutMs: 70 * 60_000,
     });
-    const canceled = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    const canceled = await down.trackHead('outage', { triggeredBy: 'ada' });
     expect(canceled.state).toBe(RunState.QUEUED);
     expect(await down.decide('outage', canceled.id, 'cancel', 'ada')).toEqual({
       state: RunState.CANCELED,
@@ -105,7 +105,7 @@ describe('runs under hostile use of the API', () => {
       note: 'canceled by ada',
     });
 
-    const later = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    const later = await down.trackHead('outage', { triggeredBy: 'ada' });
     const confirm = down.decide('outage', later.id, 'confirm', 'ada');
     await expect(confirm).rejects.toThrow(ConflictError);
     await expect(confirm).rejects.toThrow('has not started yet; only a cancel applies to it now');
@@ -118,7 +118,7 @@ describe('runs under hostile use of the API', () => {
     // The canceled run stays canceled: nothing starts it.
     expect((await harness.service.run(canceled.id)).state).toBe(RunState.CANCELED);
 
-    const abandoned = await down.triggerRun('outage', { triggeredBy: 'ada' });
+    const abandoned = await down.trackHead('outage', { triggeredBy: 'ada' });
     expect(await harness.service.reconcile({ giveUpAfterMs: 0 })).toEqual({
       started: 0,
       failed: 1,
@@ -149,7 +149,7 @@ describe('runs under hostile use of the API', () => {
       RunState.CANCELED,
     ]);
 
-    const stranded = await down.triggerRun('doomed', { triggeredBy: 'ada' });
+    const stranded = await down.trackHead('doomed', { triggeredBy: 'ada' });
     await harness.service.deleteStack('doomed');
     await expect(harness.service.run(stranded.id)).rejects.toThrow('does not exist');
     await unreachable.close();

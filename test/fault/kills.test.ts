@@ -227,7 +227,7 @@ module "slow" {
 ${reporting('marker')}`,
       });
       const first = await startWorker();
-      const run = await service.triggerRun('initializing', { triggeredBy: 'ada' });
+      const run = await service.trackHead('initializing', { triggeredBy: 'ada' });
       await until(() => Promise.resolve(modules.requests() > 0), 'fetching the module');
       expect(await stateOf(run.id)).toBe(RunState.INITIALIZING);
       await kill(first);
@@ -268,7 +268,7 @@ ${reporting('marker')}`,
         branch: 'planning',
       });
       const first = await startWorker();
-      const run = await service.triggerRun('planning', { triggeredBy: 'ada' });
+      const run = await service.trackHead('planning', { triggeredBy: 'ada' });
       await until(async () => (await locks('planning')).length > 0, 'taking the state lock');
       expect(await stateOf(run.id)).toBe(RunState.PLANNING);
       await kill(first);
@@ -290,7 +290,7 @@ ${reporting('marker')}`,
         'Drop the remote state',
         'planning',
       );
-      const next = await service.triggerRun('planning', { triggeredBy: 'ada' });
+      const next = await service.trackHead('planning', { triggeredBy: 'ada' });
       await waitFor(next.id, RunState.UNCONFIRMED);
       await service.decide('planning', next.id, 'discard', 'ada');
       await waitFor(next.id, RunState.DISCARDED);
@@ -299,7 +299,7 @@ ${reporting('marker')}`,
     it('a worker killed in UNCONFIRMED: the run is confirmed through a new worker and applies once', async () => {
       await addStack('unconfirmed', { 'main.tf': `${runIdVariable}${reporting('marker')}` });
       const first = await startWorker();
-      const run = await service.triggerRun('unconfirmed', { triggeredBy: 'ada' });
+      const run = await service.trackHead('unconfirmed', { triggeredBy: 'ada' });
       await waitFor(run.id, RunState.UNCONFIRMED);
       await kill(first);
 
@@ -321,7 +321,7 @@ ${reporting('marker')}`,
         'main.tf': `${runIdVariable}${reporting('first')}${reporting('second', { slowSeconds: 300, after: 'first' })}`,
       });
       const first = await startWorker();
-      const run = await service.triggerRun('applying', { triggeredBy: 'ada' });
+      const run = await service.trackHead('applying', { triggeredBy: 'ada' });
       await waitFor(run.id, RunState.UNCONFIRMED);
       await service.decide('applying', run.id, 'confirm', 'ada');
       await until(
@@ -340,7 +340,7 @@ ${reporting('marker')}`,
       expect(await stateResources('applying')).toContain('terraform_data.first');
 
       // The next run does not create again what the interrupted apply created.
-      const next = await service.triggerRun('applying', { triggeredBy: 'ada' });
+      const next = await service.trackHead('applying', { triggeredBy: 'ada' });
       await waitFor(next.id, RunState.UNCONFIRMED);
       const [planned] = await database.db
         .select({ delta: schema.runs.delta })
@@ -355,7 +355,7 @@ ${reporting('marker')}`,
         'main.tf': `${runIdVariable}${reporting('first')}${reporting('second', { slowSeconds: 300, after: 'first' })}`,
       });
       const worker = await startWorker();
-      const run = await service.triggerRun('fenced', { triggeredBy: 'ada' });
+      const run = await service.trackHead('fenced', { triggeredBy: 'ada' });
       await waitFor(run.id, RunState.UNCONFIRMED);
       await service.decide('fenced', run.id, 'confirm', 'ada');
       await until(
@@ -393,7 +393,7 @@ ${reporting('marker')}`,
         'main.tf': `${runIdVariable}${reporting('slow', { slowSeconds: 8 })}`,
       });
       await startWorker();
-      const run = await service.triggerRun('temporal', { triggeredBy: 'ada' });
+      const run = await service.trackHead('temporal', { triggeredBy: 'ada' });
       await waitFor(run.id, RunState.UNCONFIRMED);
       await service.decide('temporal', run.id, 'confirm', 'ada');
       await until(

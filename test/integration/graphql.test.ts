@@ -220,7 +220,7 @@ describe('the GraphQL API over HTTP', () => {
     expect(seen.data!.stacks).toEqual([{ id: 'payments', canWrite: false }]);
 
     await repo.commit({ 'main.tf': CODE.replace('"one"', '"two"') }, 'Change the marker');
-    const run = await harness.service.triggerRun('payments', { triggeredBy: 'someone' });
+    const run = await harness.service.trackHead('payments', { triggeredBy: 'someone' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     const refused = await api.graphql(
       `mutation ($run: ID!) { runConfirm(stack: "payments", run: $run) { state } }`,

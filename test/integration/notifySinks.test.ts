@@ -97,7 +97,7 @@ describe('feedback to each integration on its own', () => {
   });
 
   it('keeps the Slack message going to FINISHED while every GitLab call answers 500', async () => {
-    const run = await harness.service.triggerRun('network', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('network', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     // Both integrations have heard of the plan before GitLab goes down.
     const waiting = await eventually(() => messagesOf(run.id), shows(RunState.UNCONFIRMED), 30_000);

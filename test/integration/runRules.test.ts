@@ -46,7 +46,7 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
   });
 
   it('applies without waiting when the stack deploys automatically, whatever the integrations do', async () => {
-    const run = await harness.service.triggerRun('rules', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('rules', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.FINISHED);
     expect(await states(run.id)).toEqual([
       RunState.QUEUED,
@@ -84,12 +84,12 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
     await expect(harness.locks.lock('rules', 'grace')).rejects.toThrow(
       new ConflictError('stack "rules" is already locked by ada'),
     );
-    await expect(harness.service.triggerRun('rules', { triggeredBy: 'grace' })).rejects.toThrow(
+    await expect(harness.service.trackHead('rules', { triggeredBy: 'grace' })).rejects.toThrow(
       new ConflictError(
         'stack "rules" is locked by ada; only they can start runs until it is unlocked',
       ),
     );
-    const run = await harness.service.triggerRun('rules', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('rules', { triggeredBy: 'ada' });
     // Autodeploy is off while the stack is locked.
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     await expect(harness.locks.unlock('rules', 'grace', { admin: false })).rejects.toThrow(

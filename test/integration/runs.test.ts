@@ -47,7 +47,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('plans, waits for a confirmation, applies, and finishes; the next run sees no changes', async () => {
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     expect(run).toMatchObject({ type: RunType.TRACKED, state: RunState.QUEUED, branch: 'main' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     expect((await harness.service.run(run.id)).delta).toMatchObject({
@@ -74,7 +74,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
     const times = history.map((step) => step.timestamp.getTime());
     expect([...times].sort((a, b) => a - b)).toEqual(times);
 
-    const again = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const again = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(again.id, RunState.FINISHED);
     expect(await states(again.id)).toEqual([
       RunState.QUEUED,
@@ -87,7 +87,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
 
   it('discards without applying, and refuses a confirmation after the discard', async () => {
     await repo.commit({ 'main.tf': marker(recorder, 'two') }, 'Second marker');
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     expect(await harness.service.decide('app', run.id, 'discard', 'grace')).toEqual({
       state: RunState.DISCARDED,
@@ -102,7 +102,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('lets exactly one of a confirmation and a discard sent together win', async () => {
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     const results = await Promise.allSettled([
       harness.service.decide('app', run.id, 'confirm', 'ada'),
@@ -124,9 +124,9 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
 
   it('queues a second tracked run behind the first, while a proposed run goes ahead', async () => {
     await repo.commit({ 'main.tf': marker(recorder, 'three') }, 'Third marker');
-    const first = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const first = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(first.id, RunState.UNCONFIRMED);
-    const second = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const second = await harness.service.trackHead('app', { triggeredBy: 'ada' });
 
     const featureHead = await repo.commit(
       { 'main.tf': marker(recorder, 'feature') },
@@ -154,9 +154,9 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('cancels a queued run', async () => {
-    const first = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const first = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(first.id, RunState.UNCONFIRMED);
-    const queued = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const queued = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     expect(await harness.service.decide('app', queued.id, 'cancel', 'grace')).toEqual({
       state: RunState.CANCELED,
       pending: false,
@@ -167,7 +167,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
   });
 
   it('retries an ended run on the same commit, and only an ended one', async () => {
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     await expect(harness.service.retryRun('app', run.id, { triggeredBy: 'ada' })).rejects.toThrow(
       new ConflictError('the run is UNCONFIRMED; only a run that has ended can be retried'),
@@ -187,7 +187,7 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
 
   it('keeps a confirmation sent while no worker runs, and applies it when one is back', async () => {
     await repo.commit({ 'main.tf': marker(recorder, 'four') }, 'Fourth marker');
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     await harness.stopWorkers();
     try {

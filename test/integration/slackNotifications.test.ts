@@ -139,7 +139,7 @@ describe('Slack run messages', () => {
   });
 
   it('posts one message for a tracked run, edits it through its states, with buttons while it waits', async () => {
-    const run = await harness.service.triggerRun('app', { triggeredBy: 'ada' });
+    const run = await harness.service.trackHead('app', { triggeredBy: 'ada' });
     await harness.waitForState(run.id, RunState.UNCONFIRMED);
     await waitForMessages(run.id, RunState.UNCONFIRMED, [ops.id]);
 

@@ -28,7 +28,7 @@ export const runResolvers: Resolvers = {
   Mutation: {
     runTrigger: async (_parent, { stack }, context) => {
       await writableStack(context, stack);
-      return context.services.runs.triggerRun(stack, { triggeredBy: context.viewer!.id });
+      return context.services.runs.trackHead(stack, { triggeredBy: context.viewer!.id });
     },
     taskCreate: async (_parent, { stack, command }, context) => {
       await writableStack(context, stack);

@@ -108,7 +108,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
       const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
       const dedupeKey = `${stack.id}:${commit.hash}:${type}`;
       return type === RunType.TRACKED
-        ? deps.runs.trackRun(stack.id, { commit, triggeredBy, dedupeKey })
+        ? deps.runs.trackPush(stack.id, { commit, triggeredBy, dedupeKey })
         : deps.runs.proposeRun(stack.id, { branch, commit, triggeredBy, dedupeKey });
     });
   }
