@@ -16,9 +16,17 @@ export interface IssuedToken {
  * The JWTs users get from apiKeyUser and oauthUser: HS256 under a key every API process
  * derives from GANTRY_ENCRYPTION_KEY, valid for one hour. The token carries the viewer whole;
  * an API key's viewer is then checked against the key's row (ApiKeyService.current).
+ *
+ * Its audience is the API's address (GANTRY_PUBLIC_URL): Spacelift's clients (spacectl, the
+ * Terraform provider) given only a token take the endpoint to call from it. The audience is
+ * not checked on the way in, so tokens issued before a change of address, or without one,
+ * are taken until they expire.
  */
 export class TokenIssuer {
-  constructor(private readonly key: Uint8Array) {}
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly audience: string,
+  ) {}
 
   async issue(viewer: Viewer): Promise<IssuedToken> {
     const issuedAt = Math.floor(Date.now() / 1000);
@@ -32,6 +40,7 @@ export class TokenIssuer {
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(viewer.id)
+      .setAudience(this.audience)
       .setIssuedAt(issuedAt)
       .setExpirationTime(validUntil)
       .sign(this.key);

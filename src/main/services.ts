@@ -80,7 +80,7 @@ export function buildServices(settings: ServiceSettings) {
     contexts: new ContextService({ db, box, stacks }),
     locks: new StackLocks({ stacks, client: settings.client }),
     apiKeys: new ApiKeyService(db),
-    tokens: new TokenIssuer(box.deriveKey('jwt')),
+    tokens: new TokenIssuer(box.deriveKey('jwt'), publicUrl),
     uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
     policies: new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) }),
     // One instance, so GraphQL and Slack share its compiled policies.

@@ -1,5 +1,5 @@
 import { drizzle } from 'drizzle-orm/pglite';
-import { SignJWT } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
@@ -317,6 +317,25 @@ describe('the GraphQL API over HTTP', () => {
       null,
     );
     expect(wrongSecret.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("gives tokens whose audience is the API's address, as Spacelift's clients read it, and still takes tokens without one", async () => {
+    const token = await userWithTeams(['platform']);
+    expect(decodeJwt(token).aud).toBe(api.url);
+
+    const withoutAudience = await new SignJWT({ name: 'Old', admin: false, teams: [] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('gantry')
+      .setSubject('old-token')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(harness.box.deriveKey('jwt'));
+    const seen = await api.graphql<{ viewer: { id: string } }>(
+      `{ viewer { id } }`,
+      {},
+      withoutAudience,
+    );
+    expect(seen.data?.viewer.id).toBe('old-token');
   });
 
   it('answers bad input with the right code and changes nothing', async () => {
