@@ -9,7 +9,7 @@ import { createApp, type ReadinessCheck } from './app';
 import { graphqlRouter } from './graphql';
 import type { ApiServices } from './graphql/services';
 import { oauthCallbackRouter } from './oauthCallback';
-import { runLinkRouter } from './runLink';
+import { runLinkRouter, stackLinkRouter } from './runLink';
 import { stateRouter, stateUploadRouter } from './state';
 import type { Stack } from '../stacks/service';
 
@@ -41,6 +41,7 @@ export function createApi(deps: ApiDependencies): Express {
       { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
       { path: '/graphql', router: graphql },
       { path: '/stack/:stackId/run/:runId', router: runLinkRouter() },
+      { path: '/stack/:stackId', router: stackLinkRouter() },
       {
         path: '/webhooks/gitlab',
         router: gitlabWebhookRouter({

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import { runGraphiqlPath } from '../runs/links';
+import { runGraphiqlPath, stackGraphiqlPath } from '../runs/links';
 
 // Stack ids are slugs and run ids ULIDs; anything else is no run's link.
 const STACK_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -19,6 +19,23 @@ export function runLinkRouter(): Router {
       return;
     }
     res.redirect(302, runGraphiqlPath(stackId, runId));
+  });
+  return router;
+}
+
+/**
+ * GET /stack/:stackId, where a stack's link leads (spacectl's `stack open`): like a run's
+ * link, GraphiQL with the stack's query ready.
+ */
+export function stackLinkRouter(): Router {
+  const router = express.Router({ mergeParams: true });
+  router.get('/', (req, res) => {
+    const { stackId = '' } = req.params as { stackId?: string };
+    if (!STACK_ID.test(stackId)) {
+      res.status(404).json({ error: `no stack "${stackId}"` });
+      return;
+    }
+    res.redirect(302, stackGraphiqlPath(stackId));
   });
   return router;
 }

@@ -32,3 +32,28 @@ query Run {
 }
 `;
 }
+
+/**
+ * Where a stack's link leads (spacectl's `stack open`): GraphiQL with the stack's query ready,
+ * its state, the run holding it and its latest runs.
+ */
+export function stackGraphiqlPath(stackId: string): string {
+  return `/graphql?${new URLSearchParams({ query: stackQuery(stackId) }).toString()}`;
+}
+
+function stackQuery(stackId: string): string {
+  return `# Add {"Authorization": "Bearer <token>"} in the headers tab below, then run the query.
+query Stack {
+  stack(id: "${stackId}") {
+    id
+    name
+    state
+    branch
+    repository
+    lockedBy
+    blocker { id type state }
+    runs { id type state branch commit { hash message } createdAt }
+  }
+}
+`;
+}
