@@ -102,16 +102,16 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   );
   setHandler(
     stopUpdate,
-    async ({ username }) => {
-      machine.stop(username);
+    async ({ username, note }) => {
+      machine.stop(username, note);
       phases.cancel();
       await condition(() => machine.ended);
       return { state: machine.recorded };
     },
     { validator: (_input: DecisionInput) => machine.refuseStop() },
   );
-  setHandler(decisionSignal, ({ decision, username }) => {
-    if (machine.takeSignal(decision, username) && decision === 'stop') phases.cancel();
+  setHandler(decisionSignal, ({ decision, username, note }) => {
+    if (machine.takeSignal(decision, username, note) && decision === 'stop') phases.cancel();
   });
   setHandler(runStatusQuery, () => ({ state: machine.recorded }));
   setHandler(lockGrantedSignal, () => machine.lockGranted());

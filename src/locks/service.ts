@@ -11,13 +11,13 @@ import type { Stack, StackService } from '../stacks/service';
 export class StackLocks {
   constructor(private readonly deps: { stacks: StackService; client: Client }) {}
 
-  /** Locks the stack for `username` alone. */
-  async lock(stackId: string, username: string): Promise<Stack> {
+  /** Locks the stack for `username` alone; locking it again changes the note. */
+  async lock(stackId: string, username: string, note?: string | null): Promise<Stack> {
     const stack = await this.deps.stacks.stack(stackId);
     if (stack.lockedBy && stack.lockedBy !== username) {
       throw new ConflictError(`stack "${stackId}" is already locked by ${stack.lockedBy}`);
     }
-    return this.setLockedBy(stackId, username);
+    return this.setLockedBy(stackId, username, note?.trim() || null);
   }
 
   /** Only the lock's owner, or an admin, unlocks. */
@@ -32,8 +32,12 @@ export class StackLocks {
     return this.setLockedBy(stackId, null);
   }
 
-  private async setLockedBy(stackId: string, lockedBy: string | null): Promise<Stack> {
-    const stack = await this.deps.stacks.setLockedBy(stackId, lockedBy);
+  private async setLockedBy(
+    stackId: string,
+    lockedBy: string | null,
+    note: string | null = null,
+  ): Promise<Stack> {
+    const stack = await this.deps.stacks.setLockedBy(stackId, lockedBy, note);
     try {
       await this.deps.client.workflow
         .getHandle(stackLockWorkflowId(stackId))

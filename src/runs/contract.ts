@@ -22,6 +22,8 @@ export type Decision = 'confirm' | 'discard' | 'cancel' | 'stop';
 
 export interface DecisionInput {
   username: string;
+  /** Why, as the person said it (runStop's note); recorded with the transition. */
+  note?: string;
 }
 
 export interface RunStatus {

@@ -6,7 +6,7 @@ export const DECIDABLE_IN: Record<Decision, readonly RunState[]> = {
   confirm: [RunState.UNCONFIRMED],
   discard: [RunState.UNCONFIRMED],
   cancel: [RunState.QUEUED],
-  stop: [RunState.INITIALIZING, RunState.PLANNING],
+  stop: [RunState.INITIALIZING, RunState.PLANNING, RunState.PERFORMING],
 };
 
 const DECIDED = { confirm: 'confirmed', discard: 'discarded', cancel: 'canceled', stop: 'stopped' };
@@ -15,7 +15,11 @@ const DECIDED = { confirm: 'confirmed', discard: 'discarded', cancel: 'canceled'
 export function refusalOf(decision: Decision, state: RunState): string {
   const states = DECIDABLE_IN[decision];
   const article = /^[AEIOU]/.test(states[0]!) ? 'an' : 'a';
-  return `the run is ${state}; only ${article} ${states.join(' or ')} run can be ${DECIDED[decision]}`;
+  const named =
+    states.length > 2
+      ? `${states.slice(0, -1).join(', ')} or ${states.at(-1)}`
+      : states.join(' or ');
+  return `the run is ${state}; only ${article} ${named} run can be ${DECIDED[decision]}`;
 }
 
 /** A transition to make: the state, and the note and person recorded with it. */
@@ -48,6 +52,7 @@ export class RunMachine {
   private decisionStored = false;
   private cancelledBy: string | undefined;
   private stoppedBy: string | undefined;
+  private stopNote: string | undefined;
 
   constructor(private readonly run: { type: RunType; runTimeoutMs: number }) {}
 
@@ -112,15 +117,16 @@ export class RunMachine {
     }
   }
 
-  stop(username: string): void {
+  stop(username: string, note?: string): void {
     this.stoppedBy = username;
+    this.stopNote = note;
   }
 
   /**
    * A decision that came as a Signal: taken if it is still valid, dropped if it is too late or
    * the run is already decided. Says whether it was taken.
    */
-  takeSignal(decision: Decision, username: string): boolean {
+  takeSignal(decision: Decision, username: string, note?: string): boolean {
     try {
       if (decision === 'confirm' || decision === 'discard') {
         this.refuseDecision(decision);
@@ -130,7 +136,7 @@ export class RunMachine {
         this.cancel(username);
       } else {
         this.refuseStop();
-        this.stop(username);
+        this.stop(username, note);
       }
       return true;
     } catch {
@@ -220,7 +226,10 @@ export class RunMachine {
   /** STOPPED, once a person stopped the run: its interrupted phase ends it so. */
   stopped(): Step | undefined {
     return this.stoppedBy
-      ? { state: RunState.STOPPED, note: `stopped by ${this.stoppedBy}` }
+      ? {
+          state: RunState.STOPPED,
+          note: `stopped by ${this.stoppedBy}${this.stopNote ? `: ${this.stopNote}` : ''}`,
+        }
       : undefined;
   }
 

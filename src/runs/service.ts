@@ -218,7 +218,9 @@ export class RunService {
     runId: string,
     decision: Decision,
     username: string,
+    options: { note?: string | null } = {},
   ): Promise<{ state: RunState; pending: boolean }> {
+    const message = { username, ...(options.note ? { note: options.note } : {}) };
     const run = await this.run(runId);
     if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
     if (isTerminal(run.state)) throw endedConflict(run.state);
@@ -237,7 +239,7 @@ export class RunService {
         Date.now() + DECISION_WAIT_MS,
         () =>
           handle.startUpdate(update, {
-            args: [{ username }],
+            args: [message],
             waitForStage: WorkflowUpdateStage.ACCEPTED,
           }),
       );
@@ -277,7 +279,7 @@ export class RunService {
       // run itself) got there first; otherwise the decision is left with the run.
       const now = await this.run(runId);
       if (!DECIDABLE_IN[decision].includes(now.state)) throw movedOnConflict(decision, now.state);
-      await handle.signal(decisionSignal, { decision, username });
+      await handle.signal(decisionSignal, { decision, ...message });
       return { state: now.state, pending: true };
     }
   }

@@ -100,9 +100,16 @@ export class StackService {
     return removeStack(this.deps.db, id, refuse);
   }
 
-  /** Who holds the stack's person lock (src/locks), or nobody. */
-  async setLockedBy(id: string, lockedBy: string | null): Promise<Stack> {
-    const stack = await changeStack(this.deps.db, id, { lockedBy });
+  /** Who holds the stack's person lock (src/locks) and their note, or nobody. */
+  async setLockedBy(
+    id: string,
+    lockedBy: string | null,
+    note: string | null = null,
+  ): Promise<Stack> {
+    const stack = await changeStack(this.deps.db, id, {
+      lockedBy,
+      lockNote: lockedBy ? note : null,
+    });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }

@@ -31,6 +31,8 @@ export const stacks = pgTable(
     awsAssumedRoleArn: text('aws_assumed_role_arn'),
     /** Who locked the stack for their exclusive use; the lock never expires. */
     lockedBy: text('locked_by'),
+    /** What the person said when they locked it. */
+    lockNote: text('lock_note'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

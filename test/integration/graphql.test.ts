@@ -565,18 +565,19 @@ describe('the GraphQL API over HTTP', () => {
 
   it('locks a stack for one person, stores the AWS role, and reports usage', async () => {
     const writer = await userWithTeams(['payments-team']);
-    const locked = await api.graphql<{ stackLock: { lockedBy: string } }>(
-      `mutation { stackLock(id: "payments") { lockedBy } }`,
+    const locked = await api.graphql<{ stackLock: { lockedBy: string; lockNote: string } }>(
+      `mutation { stackLock(id: "payments", note: "migrating the VPC") { lockedBy lockNote } }`,
       {},
       writer,
     );
     expect(locked.data!.stackLock.lockedBy).toMatch(/^api-key\//);
+    expect(locked.data!.stackLock.lockNote).toBe('migrating the VPC');
     const refused = await api.graphql(`mutation { runTrigger(stack: "payments") { id } }`);
     expect(refused.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const unlocked = await api.graphql<{ stackUnlock: { lockedBy: null } }>(
-      `mutation { stackUnlock(id: "payments") { lockedBy } }`,
+    const unlocked = await api.graphql<{ stackUnlock: { lockedBy: null; lockNote: null } }>(
+      `mutation { stackUnlock(id: "payments") { lockedBy lockNote } }`,
     );
-    expect(unlocked.data!.stackUnlock.lockedBy).toBeNull();
+    expect(unlocked.data!.stackUnlock).toEqual({ lockedBy: null, lockNote: null });
 
     const role = await api.graphql<{ stackSetAwsRoleDelegation: { awsAssumedRoleARN: string } }>(
       `mutation { stackSetAwsRoleDelegation(id: "payments", roleArn: "arn:aws:iam::123456789012:role/deployer") { awsAssumedRoleARN } }`,

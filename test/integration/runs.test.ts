@@ -298,6 +298,29 @@ describe('runs that must be cut short, and secrets', () => {
     expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
   });
 
+  it("stops a task while it performs, with the person's note, and its command is gone", async () => {
+    const task = await harness.service.createTask('edge', {
+      command: 'echo started; sleep 300',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(task.id, RunState.PERFORMING, 30_000);
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline) {
+      const logs = await harness.service.logs(task.id, RunState.PERFORMING);
+      if (logs.messages.some((line) => line.message === 'started')) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(
+      await harness.service.decide('edge', task.id, 'stop', 'grace', { note: 'wrong command' }),
+    ).toEqual({ state: RunState.STOPPED, pending: false });
+    const history = await harness.service.history(task.id);
+    expect(history.at(-1)).toMatchObject({
+      state: RunState.STOPPED,
+      note: 'stopped by grace: wrong command',
+    });
+    expect(await toolsRunningIn(harness.workRoot)).toEqual([]);
+  });
+
   it('stops the unfinished proposed runs of a branch when a newer push comes', async () => {
     const older = await repo.commit({ 'note.txt': 'older' }, 'Older', 'slow');
     const first = await harness.service.proposeRun('edge', {

@@ -157,16 +157,23 @@ describe('RunMachine', () => {
   });
 
   describe('stop', () => {
-    it('stops a run only while it initializes or plans', () => {
+    it('stops a run only while it initializes, plans or performs its task', () => {
       expect(() => machineAt([RunState.INITIALIZING]).refuseStop()).not.toThrow();
       expect(() =>
         machineAt([RunState.INITIALIZING, RunState.PLANNING]).refuseStop(),
       ).not.toThrow();
+      expect(() =>
+        machineAt([RunState.INITIALIZING, RunState.PERFORMING], RunType.TASK).refuseStop(),
+      ).not.toThrow();
       expect(() => machineFor().refuseStop()).toThrow(
-        new Error('the run is QUEUED; only an INITIALIZING or PLANNING run can be stopped'),
+        new Error(
+          'the run is QUEUED; only an INITIALIZING, PLANNING or PERFORMING run can be stopped',
+        ),
       );
       expect(() => machineAt(UNCONFIRMED_PATH).refuseStop()).toThrow(
-        new Error('the run is UNCONFIRMED; only an INITIALIZING or PLANNING run can be stopped'),
+        new Error(
+          'the run is UNCONFIRMED; only an INITIALIZING, PLANNING or PERFORMING run can be stopped',
+        ),
       );
     });
 
@@ -176,6 +183,15 @@ describe('RunMachine', () => {
       machine.stop('dave');
       expect(() => machine.refuseStop()).toThrow(new Error(refusalOf('stop', RunState.PLANNING)));
       expect(machine.stopped()).toEqual({ state: RunState.STOPPED, note: 'stopped by dave' });
+    });
+
+    it("records the person's note with the stop", () => {
+      const machine = machineAt([RunState.INITIALIZING, RunState.PLANNING]);
+      machine.stop('dave', 'Stopped by spacectl');
+      expect(machine.stopped()).toEqual({
+        state: RunState.STOPPED,
+        note: 'stopped by dave: Stopped by spacectl',
+      });
     });
   });
 

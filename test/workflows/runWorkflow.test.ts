@@ -206,12 +206,36 @@ describe('the run workflow with stub activities', () => {
       ]);
     });
 
+    it("stops a task while it performs, recording the person's note", async () => {
+      const handle = await harness.startRun({
+        runId: 'task-stopped',
+        stackId: 'task-stopped',
+        type: RunType.TASK,
+        script: { hold: ['perform'] },
+      });
+      await harness.phaseStarted('task-stopped', 'perform');
+      await handle.executeUpdate(stopUpdate, {
+        args: [{ username: 'dave', note: 'Stopped by spacectl' }],
+      });
+      expect(await handle.result()).toEqual({ state: RunState.STOPPED });
+      expect(harness.statesOf('task-stopped')).toEqual([
+        RunState.INITIALIZING,
+        RunState.PERFORMING,
+        RunState.STOPPED,
+      ]);
+      expect(harness.transitionsOf('task-stopped').at(-1)?.note).toBe(
+        'stopped by dave: Stopped by spacectl',
+      );
+    });
+
     it('refuses to stop a run waiting for a decision', async () => {
       const handle = await harness.startRun({ runId: 'no-stop', stackId: 'no-stop' });
       await harness.waitForState(handle, RunState.UNCONFIRMED);
       expect(
         await refusal(handle.executeUpdate(stopUpdate, { args: [{ username: 'dave' }] })),
-      ).toBe('the run is UNCONFIRMED; only an INITIALIZING or PLANNING run can be stopped');
+      ).toBe(
+        'the run is UNCONFIRMED; only an INITIALIZING, PLANNING or PERFORMING run can be stopped',
+      );
       await handle.executeUpdate(discardUpdate, { args: [{ username: 'dave' }] });
       expect(await handle.result()).toEqual({ state: RunState.DISCARDED });
     });

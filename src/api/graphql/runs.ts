@@ -13,12 +13,14 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 function decide(decision: Decision) {
   return async (
     _parent: unknown,
-    args: { stack: string; run: string },
+    args: { stack: string; run: string; note?: string | null },
     context: GraphQLContext,
   ) => {
     await writableStack(context, args.stack);
     const { runs } = context.services;
-    const decided = await runs.decide(args.stack, args.run, decision, context.viewer!.id);
+    const decided = await runs.decide(args.stack, args.run, decision, context.viewer!.id, {
+      note: args.note ?? null,
+    });
     const run = await runs.run(args.run);
     return decided.pending ? run : { ...run, state: decided.state };
   };

@@ -92,9 +92,9 @@ export const stackResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.contexts.deleteStackConfig(stack, id);
     },
-    stackLock: async (_parent, { id }, context) => {
+    stackLock: async (_parent, { id, note }, context) => {
       await writableStack(context, id);
-      return context.services.locks.lock(id, context.viewer!.id);
+      return context.services.locks.lock(id, context.viewer!.id, note);
     },
     stackUnlock: async (_parent, { id }, context) => {
       await writableStack(context, id);

@@ -280,7 +280,7 @@ export type Mutation = {
   runDiscard: Run;
   /** Retry a Run that has finished, as a new Run of the same commit. */
   runRetry: Run;
-  /** Stop a Run that's currently in progress. */
+  /** Stop a Run that's currently in progress (initializing, planning, or a task performing); the note is recorded with it. */
   runStop: Run;
   /** Trigger a Run against the current HEAD. */
   runTrigger: Run;
@@ -302,7 +302,7 @@ export type Mutation = {
   stackCreate: Stack;
   /** Delete an existing stack. */
   stackDelete?: Maybe<Stack>;
-  /** Lock the stack for exclusive use. */
+  /** Lock the stack for exclusive use, with a note saying why. */
   stackLock: Stack;
   /** Set stack AWS role delegation. Setting an empty ARN removes delegation. */
   stackSetAwsRoleDelegation?: Maybe<Stack>;
@@ -460,6 +460,7 @@ export type MutationRunRetryArgs = {
 
 
 export type MutationRunStopArgs = {
+  note?: InputMaybe<Scalars['String']['input']>;
   run: Scalars['ID']['input'];
   stack: Scalars['ID']['input'];
 };
@@ -501,6 +502,7 @@ export type MutationStackDeleteArgs = {
 
 export type MutationStackLockArgs = {
   id: Scalars['ID']['input'];
+  note?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -795,6 +797,8 @@ export type Stack = {
   id: Scalars['ID']['output'];
   /** Free-form labels, also seen by stack access policies. */
   labels: Array<Scalars['String']['output']>;
+  /** What the person who locked the Stack said about it, if anything. */
+  lockNote?: Maybe<Scalars['String']['output']>;
   /** Username of the person who locked the Stack for their exclusive use. */
   lockedBy?: Maybe<Scalars['String']['output']>;
   /** Is Gantry responsible for managing the Terraform state file. */
@@ -1398,6 +1402,7 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  lockNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lockedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   managesStateFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
