@@ -111,6 +111,7 @@ export class RunService {
   /** A TRACKED run of the tracked branch's HEAD. */
   async trackHead(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
     const stack = await this.stack(stackId);
+    refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
     return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, commit, ...options });
@@ -125,6 +126,7 @@ export class RunService {
     options: { commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
+    refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, ...options });
   }
@@ -145,6 +147,7 @@ export class RunService {
     },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
+    refuseWhileDisabled(stack);
     const superseded = await unfinishedProposedRuns(this.deps.db, stackId, options.branch);
     const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
     // Only a new run supersedes, and only older ones: a late event of an older commit finds
@@ -172,6 +175,7 @@ export class RunService {
   ): Promise<Run> {
     if (!options.command.trim()) throw new ConflictError('a task needs a command to run');
     const stack = await this.stack(stackId);
+    refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
     return this.start(stack, { type: RunType.TASK, branch: stack.branch, commit, ...options });
@@ -192,6 +196,7 @@ export class RunService {
       throw new ConflictError('a task is not retried; create a new task with its command');
     }
     const stack = await this.stack(stackId);
+    refuseWhileDisabled(stack);
     if (run.type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
     return this.start(stack, {
       type: run.type,
@@ -530,4 +535,13 @@ function causeMessage(error: Error): string {
   let current: Error = error;
   while (current.cause instanceof Error) current = current.cause;
   return current.message;
+}
+
+/** A disabled stack starts no runs, whoever asks and however. */
+function refuseWhileDisabled(stack: Stack) {
+  if (stack.isDisabled) {
+    throw new ConflictError(
+      `stack "${stack.id}" is disabled and starts no runs; enable it with stackEnable first`,
+    );
+  }
 }

@@ -114,6 +114,13 @@ export class StackService {
     return stack;
   }
 
+  /** Disables a stack (it starts no runs) or enables it again. */
+  async setDisabled(id: string, isDisabled: boolean): Promise<Stack> {
+    const stack = await changeStack(this.deps.db, id, { isDisabled });
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  }
+
   /** The stack, or NotFoundError. */
   async stack(stackId: string): Promise<Stack> {
     const stack = await stackById(this.deps.db, stackId);

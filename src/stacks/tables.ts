@@ -33,6 +33,8 @@ export const stacks = pgTable(
     lockedBy: text('locked_by'),
     /** What the person said when they locked it. */
     lockNote: text('lock_note'),
+    /** A disabled stack starts no runs (stackDisable). */
+    isDisabled: boolean('is_disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -563,6 +563,40 @@ describe('the GraphQL API over HTTP', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('disables a stack, which then starts no runs and says so, until it is enabled', async () => {
+    const disabled = await api.graphql<{ stackDisable: { id: string; isDisabled: boolean } }>(
+      `mutation { stackDisable(id: "payments") { id isDisabled } }`,
+    );
+    expect(disabled.data!.stackDisable).toEqual({ id: 'payments', isDisabled: true });
+    for (const mutation of [
+      `mutation { runTrigger(stack: "payments") { id } }`,
+      `mutation { taskCreate(stack: "payments", command: "true") { id } }`,
+    ]) {
+      const refused = await api.graphql(mutation);
+      expect(refused.errors?.[0]).toMatchObject({
+        message:
+          'stack "payments" is disabled and starts no runs; enable it with stackEnable first',
+        extensions: { code: 'CONFLICT' },
+      });
+    }
+    const reader = await userWithTeams([]);
+    const forbidden = await api.graphql(
+      `mutation { stackEnable(id: "payments") { id } }`,
+      {},
+      reader,
+    );
+    expect(forbidden.errors?.[0]?.extensions?.code).toMatch(/FORBIDDEN|NOT_FOUND/);
+
+    const enabled = await api.graphql<{ stackEnable: { isDisabled: boolean } }>(
+      `mutation { stackEnable(id: "payments") { isDisabled } }`,
+    );
+    expect(enabled.data!.stackEnable.isDisabled).toBe(false);
+    const shown = await api.graphql<{ stack: { isDisabled: boolean } }>(
+      `{ stack(id: "payments") { isDisabled } }`,
+    );
+    expect(shown.data!.stack.isDisabled).toBe(false);
+  });
+
   it('locks a stack for one person, stores the AWS role, and reports usage', async () => {
     const writer = await userWithTeams(['payments-team']);
     const locked = await api.graphql<{ stackLock: { lockedBy: string; lockNote: string } }>(

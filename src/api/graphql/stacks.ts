@@ -92,6 +92,14 @@ export const stackResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.contexts.deleteStackConfig(stack, id);
     },
+    stackDisable: async (_parent, { id }, context) => {
+      await writableStack(context, id);
+      return context.services.stacks.setDisabled(id, true);
+    },
+    stackEnable: async (_parent, { id }, context) => {
+      await writableStack(context, id);
+      return context.services.stacks.setDisabled(id, false);
+    },
     stackLock: async (_parent, { id, note }, context) => {
       await writableStack(context, id);
       return context.services.locks.lock(id, context.viewer!.id, note);

@@ -302,6 +302,10 @@ export type Mutation = {
   stackCreate: Stack;
   /** Delete an existing stack. */
   stackDelete?: Maybe<Stack>;
+  /** Disable a stack: it starts no runs, from any source, until it is enabled; runs already started go on. */
+  stackDisable: Stack;
+  /** Enable a disabled stack. */
+  stackEnable: Stack;
   /** Lock the stack for exclusive use, with a note saying why. */
   stackLock: Stack;
   /** Set stack AWS role delegation. Setting an empty ARN removes delegation. */
@@ -496,6 +500,16 @@ export type MutationStackCreateArgs = {
 
 
 export type MutationStackDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStackDisableArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationStackEnableArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -795,6 +809,8 @@ export type Stack = {
   description?: Maybe<Scalars['String']['output']>;
   /** Unique (within a single organization), immutable name of the stack. */
   id: Scalars['ID']['output'];
+  /** A disabled Stack starts no runs until it is enabled again. */
+  isDisabled: Scalars['Boolean']['output'];
   /** Free-form labels, also seen by stack access policies. */
   labels: Array<Scalars['String']['output']>;
   /** What the person who locked the Stack said about it, if anything. */
@@ -1279,6 +1295,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   stackConfigDelete?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigDeleteArgs, 'id' | 'stack'>>;
   stackCreate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackCreateArgs, 'input' | 'manageState'>>;
   stackDelete?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<MutationStackDeleteArgs, 'id'>>;
+  stackDisable?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackDisableArgs, 'id'>>;
+  stackEnable?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackEnableArgs, 'id'>>;
   stackLock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackLockArgs, 'id'>>;
   stackSetAwsRoleDelegation?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<MutationStackSetAwsRoleDelegationArgs, 'id'>>;
   stackUnlock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUnlockArgs, 'id'>>;
@@ -1401,6 +1419,7 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   configElement?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<StackConfigElementArgs, 'id'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   lockNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lockedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;

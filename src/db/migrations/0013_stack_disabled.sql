@@ -1,0 +1,1 @@
+ALTER TABLE "stacks" ADD COLUMN "is_disabled" boolean DEFAULT false NOT NULL;
