@@ -58,7 +58,7 @@ import {
   unstartedRuns,
   type Run,
 } from './store';
-import { ConflictError, NotFoundError } from '../platform/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 
 export interface RunServiceDependencies {
   db: Database;
@@ -108,13 +108,63 @@ export class RunService {
     return run;
   }
 
-  /** A TRACKED run of the tracked branch's HEAD. */
-  async trackHead(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
+  /**
+   * A run the API or Slack asks for (runTrigger): TRACKED, or a PROPOSED preview, of the
+   * stack's tracked commit (its branch's head unless someone set another) or of `sha`, any
+   * commit of the stack's repository.
+   */
+  async trigger(
+    stackId: string,
+    options: { triggeredBy: string | null; sha?: string | null; type?: RunType },
+  ): Promise<Run> {
+    const type = options.type ?? RunType.TRACKED;
+    if (type !== RunType.TRACKED && type !== RunType.PROPOSED) {
+      throw new InvalidInputError(
+        'runTrigger starts a TRACKED or a PROPOSED run; use taskCreate for a task',
+      );
+    }
     const stack = await this.stack(stackId);
     refuseWhileDisabled(stack);
-    this.refuseWhileLocked(stack, options.triggeredBy);
+    if (type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
+    const commit = options.sha
+      ? await this.deps.vcsFor(stack).commit(stack, options.sha)
+      : await this.trackedCommit(stack);
+    // A preview is asked for by name: it stops no other proposed run, as a newer push would.
+    return this.start(stack, {
+      type,
+      branch: stack.branch,
+      commit,
+      triggeredBy: options.triggeredBy,
+    });
+  }
+
+  /** A TRACKED run of the stack's tracked commit (Slack's trigger). */
+  async trackHead(stackId: string, options: { triggeredBy: string | null }): Promise<Run> {
+    return this.trigger(stackId, { triggeredBy: options.triggeredBy });
+  }
+
+  /**
+   * The commit the stack's next run without a commit of its own takes: the one someone set
+   * (stackSetCurrentCommit) or the last push to its branch, else its branch's head now.
+   */
+  async trackedCommit(stack: Stack): Promise<CommitInfo> {
+    const tracked = stack.trackedCommit;
+    if (tracked) return { ...tracked, timestamp: new Date(tracked.timestamp) };
+    return this.deps.vcsFor(stack).headOf(stack, stack.branch);
+  }
+
+  /** Sets the stack's tracked commit to `sha`, a commit of its repository. */
+  async setCurrentCommit(stackId: string, sha: string, username: string): Promise<Stack> {
+    const stack = await this.stack(stackId);
+    const commit = await this.deps.vcsFor(stack).commit(stack, sha);
+    return this.deps.stacks.setTrackedCommit(stackId, commit, username);
+  }
+
+  /** Sets the stack's tracked commit to its branch's head now. */
+  async syncCommit(stackId: string, username: string): Promise<Stack> {
+    const stack = await this.stack(stackId);
     const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
-    return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, commit, ...options });
+    return this.deps.stacks.setTrackedCommit(stackId, commit, username);
   }
 
   /**
@@ -128,7 +178,14 @@ export class RunService {
     const stack = await this.stack(stackId);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
-    return this.start(stack, { type: RunType.TRACKED, branch: stack.branch, ...options });
+    const run = await this.start(stack, {
+      type: RunType.TRACKED,
+      branch: stack.branch,
+      ...options,
+    });
+    // The push is the branch's head: the stack tracks it from now on.
+    await this.deps.stacks.setTrackedCommit(stackId, options.commit, null);
+    return run;
   }
 
   /**
@@ -168,7 +225,7 @@ export class RunService {
     return run;
   }
 
-  /** A TASK: `command` run in the stack's initialized workspace at the tracked branch's HEAD. */
+  /** A TASK: `command` run in the stack's initialized workspace at its tracked commit. */
   async createTask(
     stackId: string,
     options: { command: string; triggeredBy: string | null },
@@ -177,7 +234,7 @@ export class RunService {
     const stack = await this.stack(stackId);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
-    const commit = await this.deps.vcsFor(stack).headOf(stack, stack.branch);
+    const commit = await this.trackedCommit(stack);
     return this.start(stack, { type: RunType.TASK, branch: stack.branch, commit, ...options });
   }
 

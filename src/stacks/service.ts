@@ -1,6 +1,7 @@
 import slugify from 'slugify';
 import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
+import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
 import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
 import type { Stack } from './store';
@@ -110,6 +111,14 @@ export class StackService {
       lockedBy,
       lockNote: lockedBy ? note : null,
     });
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  }
+
+  /** The commit the stack's runs take from now on; `setBy` is null when a push set it. */
+  async setTrackedCommit(id: string, commit: CommitInfo, setBy: string | null): Promise<Stack> {
+    const trackedCommit = { ...commit, timestamp: commit.timestamp.toISOString() };
+    const stack = await changeStack(this.deps.db, id, { trackedCommit, trackedCommitSetBy: setBy });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /**
  * A stack: one root module of one repository's branch, and the settings of its runs.
@@ -33,6 +33,13 @@ export const stacks = pgTable(
     lockedBy: text('locked_by'),
     /** What the person said when they locked it. */
     lockNote: text('lock_note'),
+    /**
+     * The commit runs without a commit of their own take: set by a person
+     * (stackSetCurrentCommit, stackSyncCommit) or the last push to the branch; none until then.
+     */
+    trackedCommit: jsonb('tracked_commit').$type<TrackedCommit>(),
+    /** Who set the tracked commit; null when a push did. */
+    trackedCommitSetBy: text('tracked_commit_set_by'),
     /** A disabled stack starts no runs (stackDisable). */
     isDisabled: boolean('is_disabled').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -45,5 +52,15 @@ export const stacks = pgTable(
 );
 
 export type Stack = typeof stacks.$inferSelect;
+
+/** A commit as the stack keeps it; the timestamp as ISO 8601. */
+export interface TrackedCommit {
+  hash: string;
+  message: string;
+  authorName: string;
+  authorLogin?: string;
+  timestamp: string;
+  url: string;
+}
 
 export type NewStack = typeof stacks.$inferInsert;

@@ -26,11 +26,16 @@ export class GitLabProvider implements VcsProvider {
     );
   }
 
+  async commit(stack: Repository, sha: string): Promise<CommitInfo> {
+    requireFullHash(sha);
+    const api = await this.client(stack);
+    return commitInfo(
+      await gitlab(() => api.commit(stack.repository, sha), `commit ${sha}`, stack),
+    );
+  }
+
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
-    // SHA-1, or SHA-256 in a repository that uses it.
-    if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) {
-      throw new VcsError(`"${commit}" is not a full commit hash (40 or 64 hex digits)`);
-    }
+    requireFullHash(commit);
     const api = await this.client(stack);
     const found = await patiently(() =>
       gitlab(() => api.commit(stack.repository, commit), `commit ${commit}`, stack),
@@ -99,5 +104,12 @@ async function gitlab<T>(request: () => Promise<T>, what: string, stack: Reposit
       );
     }
     throw new VcsError((error as Error).message, { cause: error });
+  }
+}
+
+function requireFullHash(commit: string) {
+  // SHA-1, or SHA-256 in a repository that uses it.
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) {
+    throw new VcsError(`"${commit}" is not a full commit hash (40 or 64 hex digits)`);
   }
 }

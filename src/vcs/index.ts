@@ -1,6 +1,5 @@
 import { UpstreamError } from '../platform/errors';
 
-/** A commit as runs show it (Run.commit). */
 /** Where a stack's code is: what the repository readers need of a stack. */
 export interface Repository {
   id: string;
@@ -9,6 +8,7 @@ export interface Repository {
   repository: string;
 }
 
+/** A commit as runs show it (Run.commit). */
 export interface CommitInfo {
   hash: string;
   /** The first line of the message. */
@@ -26,6 +26,8 @@ export interface CommitInfo {
 export interface VcsProvider {
   /** The commit at the head of `branch` now. */
   headOf(stack: Repository, branch: string): Promise<CommitInfo>;
+  /** The commit `sha` (a full hash) of the repository; VcsError if it has none such. */
+  commit(stack: Repository, sha: string): Promise<CommitInfo>;
   /** Puts the repository's files at exactly `commit` into the empty directory `dir`. */
   checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo>;
 }

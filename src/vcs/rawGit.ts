@@ -65,9 +65,13 @@ export class RawGitProvider implements VcsProvider {
     if (!hash) {
       throw new VcsError(`branch "${branch}" does not exist in "${stack.repository}"`);
     }
-    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-head-'));
+    return this.commit(stack, hash);
+  }
+
+  async commit(stack: Repository, sha: string): Promise<CommitInfo> {
+    const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-commit-'));
     try {
-      return await this.checkout(stack, hash, scratch);
+      return await this.checkout(stack, sha, scratch);
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
     }

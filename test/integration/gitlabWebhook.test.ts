@@ -127,6 +127,11 @@ describe('GitLab webhooks', () => {
     const [run] = await runsOf('infra');
     expect(run).toMatchObject({ commitHash: sha, branch: 'main', triggeredBy: 'ada' });
     expect(await runsOf('infra')).toHaveLength(1);
+    // The push is the branch's head: the stack tracks it, set by no one.
+    const tracked = await api.graphql<{
+      stack: { trackedCommit: { hash: string }; trackedCommitSetBy: string | null };
+    }>(`{ stack(id: "infra") { trackedCommit { hash } trackedCommitSetBy } }`);
+    expect(tracked.data!.stack).toEqual({ trackedCommit: { hash: sha }, trackedCommitSetBy: null });
 
     // The worker plans the code GitLab's archive holds at exactly that commit.
     await harness.waitForState(run!.id, RunState.UNCONFIRMED);

@@ -695,6 +695,53 @@ describe('the GraphQL API over HTTP', () => {
     }
   });
 
+  it('runs a chosen commit, keeps a stack on the commit someone set, and previews on request', async () => {
+    type Commit = { hash: string; message: string };
+    const older = await repo.commit({ 'note.txt': 'older' }, 'Older note');
+    const newer = await repo.commit({ 'note.txt': 'newer' }, 'Newer note');
+
+    const set = await api.graphql<{
+      stackSetCurrentCommit: { trackedCommit: Commit; trackedCommitSetBy: string };
+    }>(
+      `mutation ($sha: String!) { stackSetCurrentCommit(id: "payments", sha: $sha) { trackedCommit { hash message } trackedCommitSetBy } }`,
+      { sha: older },
+    );
+    expect(set.data!.stackSetCurrentCommit).toEqual({
+      trackedCommit: { hash: older, message: 'Older note' },
+      trackedCommitSetBy: 'admin',
+    });
+
+    // A preview of the tracked commit, then one of a commit named by hash.
+    const preview = await api.graphql<{ runTrigger: { id: string; type: string; commit: Commit } }>(
+      `mutation { runTrigger(stack: "payments", runType: PROPOSED) { id type commit { hash message } } }`,
+    );
+    expect(preview.data!.runTrigger).toMatchObject({ type: 'PROPOSED', commit: { hash: older } });
+    const chosen = await api.graphql<{ runTrigger: { id: string; type: string; commit: Commit } }>(
+      `mutation ($sha: String) { runTrigger(stack: "payments", commitSha: $sha, runType: PROPOSED) { id type commit { hash } } }`,
+      { sha: newer },
+    );
+    expect(chosen.data!.runTrigger).toMatchObject({ type: 'PROPOSED', commit: { hash: newer } });
+    await pollUntil(preview.data!.runTrigger.id, 'FINISHED');
+    await pollUntil(chosen.data!.runTrigger.id, 'FINISHED');
+
+    const unknown = await api.graphql(
+      `mutation { runTrigger(stack: "payments", commitSha: "${'0'.repeat(40)}", runType: PROPOSED) { id } }`,
+    );
+    expect(unknown.errors?.[0]?.message).toContain(`fetching commit ${'0'.repeat(40)}`);
+    const task = await api.graphql(
+      `mutation { runTrigger(stack: "payments", runType: TASK) { id } }`,
+    );
+    expect(task.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const synced = await api.graphql<{ stackSyncCommit: { trackedCommit: Commit } }>(
+      `mutation { stackSyncCommit(id: "payments") { trackedCommit { hash message } } }`,
+    );
+    expect(synced.data!.stackSyncCommit.trackedCommit).toEqual({
+      hash: newer,
+      message: 'Newer note',
+    });
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -1,5 +1,5 @@
 import type { Decision } from '../../runs/service';
-import { isTerminal, type RunState } from '../../runs/types';
+import { isTerminal, type RunState, type RunType } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
@@ -28,9 +28,13 @@ function decide(decision: Decision) {
 
 export const runResolvers: Resolvers = {
   Mutation: {
-    runTrigger: async (_parent, { stack }, context) => {
+    runTrigger: async (_parent, { stack, commitSha, runType }, context) => {
       await writableStack(context, stack);
-      return context.services.runs.trackHead(stack, { triggeredBy: context.viewer!.id });
+      return context.services.runs.trigger(stack, {
+        triggeredBy: context.viewer!.id,
+        sha: commitSha ?? null,
+        ...(runType ? { type: runType as RunType } : {}),
+      });
     },
     taskCreate: async (_parent, { stack, command }, context) => {
       await writableStack(context, stack);

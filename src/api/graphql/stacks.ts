@@ -92,6 +92,14 @@ export const stackResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.contexts.deleteStackConfig(stack, id);
     },
+    stackSetCurrentCommit: async (_parent, { id, sha }, context) => {
+      await writableStack(context, id);
+      return context.services.runs.setCurrentCommit(id, sha, context.viewer!.id);
+    },
+    stackSyncCommit: async (_parent, { id }, context) => {
+      await writableStack(context, id);
+      return context.services.runs.syncCommit(id, context.viewer!.id);
+    },
     stackDisable: async (_parent, { id }, context) => {
       await writableStack(context, id);
       return context.services.stacks.setDisabled(id, true);
@@ -112,6 +120,19 @@ export const stackResolvers: Resolvers = {
   },
 
   Stack: {
+    trackedCommit: (parent) => {
+      const commit = parent.trackedCommit;
+      if (!commit) return null;
+      return {
+        authorLogin: commit.authorLogin ?? null,
+        authorName: commit.authorName,
+        avatarURL: '',
+        hash: commit.hash,
+        message: commit.message,
+        timestamp: Math.floor(new Date(commit.timestamp).getTime() / 1000),
+        url: commit.url,
+      };
+    },
     attachedContexts: (parent, _args, context) => context.loaders.stackAttachments.load(parent.id),
     awsAssumedRoleARN: (parent) => parent.awsAssumedRoleArn,
     awsAssumeRoleLink: () => AWS_NEW_ROLE_LINK,

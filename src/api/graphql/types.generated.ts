@@ -282,7 +282,7 @@ export type Mutation = {
   runRetry: Run;
   /** Stop a Run that's currently in progress (initializing, planning, or a task performing); the note is recorded with it. */
   runStop: Run;
-  /** Trigger a Run against the current HEAD. */
+  /** Trigger a Run: TRACKED (the default) or a PROPOSED preview, of the stack's tracked commit, or of commitSha (a full hash of any commit of the stack's repository). */
   runTrigger: Run;
   /**
    * Forget the Slack app's installation in a workspace (admins only): Gantry drops its bot token
@@ -310,6 +310,10 @@ export type Mutation = {
   stackLock: Stack;
   /** Set stack AWS role delegation. Setting an empty ARN removes delegation. */
   stackSetAwsRoleDelegation?: Maybe<Stack>;
+  /** Set the commit the stack's runs take (its tracked commit) to sha, a commit of its repository. */
+  stackSetCurrentCommit: Stack;
+  /** Set the stack's tracked commit to the head of its branch now. */
+  stackSyncCommit: Stack;
   /** Unlock the stack. */
   stackUnlock: Stack;
   /** Update an existing stack. */
@@ -471,6 +475,8 @@ export type MutationRunStopArgs = {
 
 
 export type MutationRunTriggerArgs = {
+  commitSha?: InputMaybe<Scalars['String']['input']>;
+  runType?: InputMaybe<RunType>;
   stack: Scalars['ID']['input'];
 };
 
@@ -523,6 +529,17 @@ export type MutationStackLockArgs = {
 export type MutationStackSetAwsRoleDelegationArgs = {
   id: Scalars['ID']['input'];
   roleArn?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationStackSetCurrentCommitArgs = {
+  id: Scalars['ID']['input'];
+  sha: Scalars['String']['input'];
+};
+
+
+export type MutationStackSyncCommitArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -843,6 +860,10 @@ export type Stack = {
   tasks: Array<Run>;
   /** Terraform version set by the admin. */
   terraformVersion?: Maybe<Scalars['String']['output']>;
+  /** The commit runs take when none is given: set by a person, or the last push to the branch; null until then, when runs take the branch's head. */
+  trackedCommit?: Maybe<Commit>;
+  /** Who set the tracked commit; null when a push set it. */
+  trackedCommitSetBy?: Maybe<Scalars['String']['output']>;
   /** Writers team, if any. */
   writers?: Maybe<Team>;
 };
@@ -1299,6 +1320,8 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   stackEnable?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackEnableArgs, 'id'>>;
   stackLock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackLockArgs, 'id'>>;
   stackSetAwsRoleDelegation?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<MutationStackSetAwsRoleDelegationArgs, 'id'>>;
+  stackSetCurrentCommit?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackSetCurrentCommitArgs, 'id' | 'sha'>>;
+  stackSyncCommit?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackSyncCommitArgs, 'id'>>;
   stackUnlock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUnlockArgs, 'id'>>;
   stackUpdate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUpdateArgs, 'id' | 'input'>>;
   stateUploadUrl?: Resolver<ResolversTypes['StateUploadUrl'], ParentType, ContextType>;
@@ -1436,6 +1459,8 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   state?: Resolver<ResolversTypes['StackState'], ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackTasksArgs>>;
   terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  trackedCommit?: Resolver<Maybe<ResolversTypes['Commit']>, ParentType, ContextType>;
+  trackedCommitSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   writers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
 };
 
