@@ -53,7 +53,7 @@ class RunEnded extends Error {
  *   TRACKED:  QUEUED → INITIALIZING → PLANNING → UNCONFIRMED → CONFIRMED → APPLYING → FINISHED
  *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED)
  *   PROPOSED: QUEUED → INITIALIZING → PLANNING → FINISHED
- *   TASK:     QUEUED → INITIALIZING → PERFORMING → PERFORMED
+ *   TASK:     QUEUED → INITIALIZING → PERFORMING → PERFORMED → FINISHED
  * and FAILED, DISCARDED, CANCELED or STOPPED on the way. The rules are RunMachine's; this is
  * the wiring: messages in, activities out.
  */
@@ -166,6 +166,9 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       await transition({ state: RunState.PERFORMING });
       await phase((timeoutMs) => onWorker(timeoutMs).perform(input.runId));
       await transition({ state: RunState.PERFORMED });
+      // A task whose command succeeded ends FINISHED, as Spacelift's do and its clients expect;
+      // tasks that recorded PERFORMED before this end there (a migration moved them on).
+      if (patched('task-ends-finished')) await transition({ state: RunState.FINISHED });
       return { state: machine.state };
     }
 

@@ -28,7 +28,6 @@ export enum RunState {
 
 export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
   RunState.FINISHED,
-  RunState.PERFORMED,
   RunState.FAILED,
   RunState.DISCARDED,
   RunState.CANCELED,

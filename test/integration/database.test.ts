@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db';
+import { RunState, RunType } from '../../src/runs/types';
 import { schema } from '../support/tables';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 
@@ -16,6 +17,67 @@ describe.each(databaseTargets())('database on $kind', (target) => {
   });
   afterEach(async () => {
     await database.close();
+  });
+
+  it('moves a task that ended PERFORMED on to FINISHED, as tasks end now', async () => {
+    await database.db.insert(stacks).values({
+      id: 'tasks',
+      name: 'tasks',
+      provider: 'RAW_GIT',
+      repository: 'file:///srv/git/tasks',
+      branch: 'main',
+    });
+    const ended = new Date('2026-01-02T03:04:05Z');
+    for (const [id, state] of [
+      ['01JTASKPERFORMED0000000000', RunState.PERFORMED],
+      ['01JTASKFAILED0000000000000', RunState.FAILED],
+    ] as const) {
+      await database.db.insert(schema.runs).values({
+        id,
+        stackId: 'tasks',
+        type: RunType.TASK,
+        state,
+        branch: 'main',
+        commitHash: 'a'.repeat(40),
+      });
+      await database.db.insert(schema.runTransitions).values(
+        [RunState.QUEUED, RunState.INITIALIZING, RunState.PERFORMING, state].map((step, index) => ({
+          runId: id,
+          seq: index + 1,
+          state: step,
+          timestamp: ended,
+        })),
+      );
+    }
+    const migration = await fs.readFile(
+      path.join(__dirname, '../../src/db/migrations/0015_tasks_end_finished.sql'),
+      'utf8',
+    );
+    for (const statement of migration.split('--> statement-breakpoint')) {
+      await database.db.execute(sql.raw(statement));
+    }
+
+    const runs = await database.db
+      .select({ id: schema.runs.id, state: schema.runs.state })
+      .from(schema.runs)
+      .orderBy(schema.runs.id);
+    expect(runs).toEqual([
+      { id: '01JTASKFAILED0000000000000', state: 'FAILED' },
+      { id: '01JTASKPERFORMED0000000000', state: 'FINISHED' },
+    ]);
+    const last = await database.db
+      .select()
+      .from(schema.runTransitions)
+      .where(eq(schema.runTransitions.runId, '01JTASKPERFORMED0000000000'))
+      .orderBy(schema.runTransitions.seq);
+    expect(last.map((step) => step.state)).toEqual([
+      'QUEUED',
+      'INITIALIZING',
+      'PERFORMING',
+      'PERFORMED',
+      'FINISHED',
+    ]);
+    expect(last.at(-1)!.timestamp).toEqual(ended);
   });
 
   it('stores a stack with the documented defaults', async () => {

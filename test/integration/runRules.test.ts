@@ -112,16 +112,16 @@ describe('run rules: autodeploy, a person’s stack lock, notifications, search 
       triggeredBy: 'grace',
     });
     await harness.locks.lock('rules', 'ada');
-    await harness.waitForState(blocker.id, RunState.PERFORMED);
+    await harness.waitForState(blocker.id, RunState.FINISHED);
     const mine = await harness.service.createTask('rules', {
       command: 'echo mine',
       triggeredBy: 'ada',
     });
-    await harness.waitForState(mine.id, RunState.PERFORMED);
+    await harness.waitForState(mine.id, RunState.FINISHED);
     expect((await harness.service.run(others.id)).state).toBe(RunState.QUEUED);
 
     await harness.locks.unlock('rules', 'ada', { admin: false });
-    await harness.waitForState(others.id, RunState.PERFORMED);
+    await harness.waitForState(others.id, RunState.FINISHED);
     expect(await harness.service.blocker('rules')).toBeUndefined();
   });
 

@@ -211,12 +211,13 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
       command: 'echo "hello from $GANTRY_STACK_ID"',
       triggeredBy: 'ada',
     });
-    await harness.waitForState(task.id, RunState.PERFORMED);
+    await harness.waitForState(task.id, RunState.FINISHED);
     expect(await states(task.id)).toEqual([
       RunState.QUEUED,
       RunState.INITIALIZING,
       RunState.PERFORMING,
       RunState.PERFORMED,
+      RunState.FINISHED,
     ]);
     const logs = await harness.service.logs(task.id, RunState.PERFORMING);
     expect(logs.messages.map((line) => line.message)).toContain('hello from app');
@@ -348,7 +349,7 @@ describe('runs that must be cut short, and secrets', () => {
       command: 'echo "value=$SECRET_VALUE"; env',
       triggeredBy: 'ada',
     });
-    await harness.waitForState(task.id, RunState.PERFORMED, 30_000);
+    await harness.waitForState(task.id, RunState.FINISHED, 30_000);
     const logs = await harness.service.logs(task.id, RunState.PERFORMING);
     const lines = logs.messages.map((line) => line.message);
     expect(lines).toContain('value=*****');

@@ -249,8 +249,8 @@ describe('Slack run messages', () => {
       command: 'echo hello',
       triggeredBy: 'ada',
     });
-    await harness.waitForState(task.id, RunState.PERFORMED);
-    await waitForMessages(task.id, RunState.PERFORMED, [ops.id]);
+    await harness.waitForState(task.id, RunState.FINISHED);
+    await waitForMessages(task.id, RunState.FINISHED, [ops.id]);
 
     expect(slack.requests.filter((request) => request.status === 429)).toHaveLength(3);
     expect(messagesOf(task.id)).toHaveLength(1);
@@ -349,7 +349,7 @@ describe('Slack run messages', () => {
       command: 'echo quiet',
       triggeredBy: 'ada',
     });
-    await harness.waitForState(task.id, RunState.PERFORMED);
+    await harness.waitForState(task.id, RunState.FINISHED);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(slack.requests.length).toBe(before);
     expect(messagesOf(task.id)).toHaveLength(0);

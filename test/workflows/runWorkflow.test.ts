@@ -89,11 +89,12 @@ describe('the run workflow with stub activities', () => {
 
     it('performs a task', async () => {
       const run = await scenarios.task(harness, 'task');
-      expect(run.status).toEqual({ state: RunState.PERFORMED });
+      expect(run.status).toEqual({ state: RunState.FINISHED });
       expect(harness.statesOf('task')).toEqual([
         RunState.INITIALIZING,
         RunState.PERFORMING,
         RunState.PERFORMED,
+        RunState.FINISHED,
       ]);
     });
 
