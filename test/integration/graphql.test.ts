@@ -336,6 +336,16 @@ describe('the GraphQL API over HTTP', () => {
       withoutAudience,
     );
     expect(seen.data?.viewer.id).toBe('old-token');
+
+    // spacectl asks which Spacelift it talks to before every command, with its token.
+    const debug = await api.graphql<{ debugInfo: { selfHostedVersion: string } }>(
+      `{ debugInfo { selfHostedVersion } }`,
+      {},
+      token,
+    );
+    expect(debug.data!.debugInfo.selfHostedVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    const anonymous = await api.graphql(`{ debugInfo { selfHostedVersion } }`, {}, null);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers bad input with the right code and changes nothing', async () => {

@@ -7,6 +7,13 @@ import type { Resolvers } from './types.generated';
 import { workingSeconds } from '../../runs/store';
 
 const USAGE_WINDOW_DAYS = 30;
+
+/**
+ * The Spacelift Self-Hosted release whose API Gantry serves. spacectl offers the variants of
+ * its commands that release supports: 5.0.0 gives those Gantry serves (not yet the 5.1.0
+ * `deploy --force-apply` nor the 6.0.0 `stack show`). Raise it only with the variants it adds.
+ */
+const SPACELIFT_SELF_HOSTED_VERSION = '5.0.0';
 // Gantry sets no limits; the largest Int says so to clients that compute what is left.
 const NO_LIMIT = 2_147_483_647;
 
@@ -18,6 +25,10 @@ async function logIn(context: GraphQLContext, viewer: Viewer): Promise<UserModel
 
 export const accountResolvers: Resolvers = {
   Query: {
+    debugInfo: (_parent, _args, context) => {
+      authenticated(context);
+      return { selfHostedVersion: SPACELIFT_SELF_HOSTED_VERSION };
+    },
     name: (_parent, _args, context) => {
       authenticated(context);
       return context.services.accountName;

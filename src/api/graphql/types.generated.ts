@@ -141,6 +141,13 @@ export type ContextStackAttachment = {
   stackName: Scalars['String']['output'];
 };
 
+/** What a client needs to know of the server it talks to. */
+export type DebugInfo = {
+  __typename?: 'DebugInfo';
+  /** The release of Spacelift Self-Hosted whose API this server serves to Spacelift's own clients (spacectl picks its commands' variants by it); empty for Spacelift's SaaS. */
+  selfHostedVersion?: Maybe<Scalars['String']['output']>;
+};
+
 /** Delta is the number of resources affected by a Run in various ways. */
 export type Delta = {
   __typename?: 'Delta';
@@ -617,6 +624,8 @@ export type Query = {
   context?: Maybe<Context>;
   /** List of all the contexts in the account. */
   contexts: Array<Context>;
+  /** What a client needs to know of the server it talks to. */
+  debugInfo: DebugInfo;
   /** The GitLab integration, if one is set up (admins only). */
   gitlabIntegration?: Maybe<GitLabIntegration>;
   /** Name of the account: GANTRY_ACCOUNT_NAME, or the host of GANTRY_PUBLIC_URL. */
@@ -1118,6 +1127,7 @@ export type ResolversTypes = {
   ConfigType: ConfigType;
   Context: ResolverTypeWrapper<ContextRow>;
   ContextStackAttachment: ResolverTypeWrapper<ContextAttachmentModel>;
+  DebugInfo: ResolverTypeWrapper<DebugInfo>;
   Delta: ResolverTypeWrapper<Delta>;
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
@@ -1164,6 +1174,7 @@ export type ResolversParentTypes = {
   ConfigInput: ConfigInput;
   Context: ContextRow;
   ContextStackAttachment: ContextAttachmentModel;
+  DebugInfo: DebugInfo;
   Delta: Delta;
   GitLabIntegration: GitLabIntegration;
   GitLabProjectHook: GitLabProjectHook;
@@ -1243,6 +1254,10 @@ export type ContextStackAttachmentResolvers<ContextType = GraphQLContext, Parent
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DebugInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DebugInfo'] = ResolversParentTypes['DebugInfo']> = {
+  selfHostedVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DeltaResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Delta'] = ResolversParentTypes['Delta']> = {
@@ -1357,6 +1372,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
   context?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<QueryContextArgs, 'id'>>;
   contexts?: Resolver<Array<ResolversTypes['Context']>, ParentType, ContextType>;
+  debugInfo?: Resolver<ResolversTypes['DebugInfo'], ParentType, ContextType>;
   gitlabIntegration?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
@@ -1521,6 +1537,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConfigElementWithSource?: ConfigElementWithSourceResolvers<ContextType>;
   Context?: ContextResolvers<ContextType>;
   ContextStackAttachment?: ContextStackAttachmentResolvers<ContextType>;
+  DebugInfo?: DebugInfoResolvers<ContextType>;
   Delta?: DeltaResolvers<ContextType>;
   GitLabIntegration?: GitLabIntegrationResolvers<ContextType>;
   GitLabProjectHook?: GitLabProjectHookResolvers<ContextType>;
