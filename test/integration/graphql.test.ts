@@ -192,19 +192,21 @@ describe('the GraphQL API over HTTP', () => {
       runs: [{ id: runId }],
     });
     const history = (after.data!.stack.run as { history: Array<Record<string, unknown>> }).history;
+    // Newest first, as Spacelift lists it.
     expect(history.map((transition) => transition.state)).toEqual([
-      'QUEUED',
-      'INITIALIZING',
-      'PLANNING',
-      'UNCONFIRMED',
-      'CONFIRMED',
-      'APPLYING',
       'FINISHED',
+      'APPLYING',
+      'CONFIRMED',
+      'UNCONFIRMED',
+      'PLANNING',
+      'INITIALIZING',
+      'QUEUED',
     ]);
     expect(history.find((transition) => transition.state === 'CONFIRMED')).toMatchObject({
       username: 'admin',
     });
-    expect(history.at(-1)).toMatchObject({ terminal: true, until: null });
+    expect(history[0]).toMatchObject({ terminal: true, until: null });
+    expect(history.at(-1)).toMatchObject({ state: 'QUEUED', terminal: false, hasLogs: false });
     expect(history.find((transition) => transition.state === 'APPLYING')).toMatchObject({
       hasLogs: true,
     });

@@ -1,10 +1,18 @@
 import type { Decision } from '../../runs/service';
-import { isTerminal, type RunState, type RunType } from '../../runs/types';
+import { isTerminal, RunState, type RunType } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** The states whose phase runs tools, and so writes logs. */
+const LOGGING_STATES = new Set<string>([
+  RunState.INITIALIZING,
+  RunState.PLANNING,
+  RunState.APPLYING,
+  RunState.PERFORMING,
+]);
 
 /**
  * A decision on a run, by a writer of its stack; answers with the run in the state the decision
@@ -71,18 +79,22 @@ export const runResolvers: Resolvers = {
         context.loaders.history.load(parent.id),
         context.loaders.loggedStates.load(parent.id),
       ]);
-      return history.map((transition, index) => {
-        const next = history[index + 1];
-        return {
-          state: transition.state,
-          note: transition.note,
-          username: transition.username,
-          timestamp: seconds(transition.timestamp),
-          until: next ? seconds(next.timestamp) : null,
-          terminal: isTerminal(transition.state),
-          hasLogs: logged.has(transition.state),
-        };
-      });
+      // Newest first, as Spacelift lists it (spacectl reads it from the end to follow a run).
+      return history
+        .map((transition, index) => {
+          const next = history[index + 1];
+          return {
+            state: transition.state,
+            note: transition.note,
+            username: transition.username,
+            timestamp: seconds(transition.timestamp),
+            until: next ? seconds(next.timestamp) : null,
+            terminal: isTerminal(transition.state),
+            // A phase that runs tools has logs from its start, even before its first line.
+            hasLogs: LOGGING_STATES.has(transition.state) || logged.has(transition.state),
+          };
+        })
+        .reverse();
     },
     logs: async (parent, { state, token }, context) => {
       const page = await context.loaders.logs.load({

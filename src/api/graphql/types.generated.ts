@@ -691,7 +691,7 @@ export type Run = {
   delta?: Maybe<Delta>;
   /** Convenience helper, allowing a quick check on whether the Run has finished. */
   finished: Scalars['Boolean']['output'];
-  /** Run history as a list of state transitions. */
+  /** Run history as a list of state transitions, newest first. */
   history: Array<RunStateTransition>;
   /** Globally unique ID (ULID) of the Run. */
   id: Scalars['ID']['output'];
