@@ -219,7 +219,7 @@ describe('runs under hostile use of the API', () => {
       expect(answer.errors).toBeUndefined();
       for (const run of answer.data!.stack.runs) {
         expect(run.planned.messages.map((line) => line.message)).toEqual(
-          [1, 2, 3].map((line) => `line ${line} of ${run.id}`),
+          [1, 2, 3].map((line) => `line ${line} of ${run.id}\n`),
         );
       }
       return queries;

@@ -162,6 +162,8 @@ describe('the GraphQL API over HTTP', () => {
       );
       const logs = page.data!.stack.run.logs;
       expect(logs).toMatchObject({ exists: true, finished: true });
+      // Each line with its newline, as spacectl prints them.
+      expect(logs.messages.every((line) => line.message.endsWith('\n'))).toBe(true);
       lines.push(...logs.messages.map((line) => line.message));
       pages += 1;
       if (!logs.hasMore) break;
@@ -182,7 +184,10 @@ describe('the GraphQL API over HTTP', () => {
     }>(
       `query ($id: ID!) { stack(id: "payments") {
         state blocker { id } runs { id }
-        run(id: $id) { finished history { state terminal hasLogs username until } }
+        run(id: $id) {
+          finished history { state stateVersion terminal hasLogs username until }
+          again: logs(state: APPLYING, stateVersion: 1) { exists finished }
+        }
       } }`,
       { id: runId },
     );
@@ -206,6 +211,12 @@ describe('the GraphQL API over HTTP', () => {
       username: 'admin',
     });
     expect(history[0]).toMatchObject({ terminal: true, until: null });
+    // A run enters each state once: every transition is the state's first visit.
+    expect(history.every((transition) => transition.stateVersion === 0)).toBe(true);
+    expect((after.data!.stack.run as { again: unknown }).again).toEqual({
+      exists: false,
+      finished: true,
+    });
     expect(history.at(-1)).toMatchObject({ state: 'QUEUED', terminal: false, hasLogs: false });
     expect(history.find((transition) => transition.state === 'APPLYING')).toMatchObject({
       hasLogs: true,

@@ -80,10 +80,14 @@ export const runResolvers: Resolvers = {
         context.loaders.loggedStates.load(parent.id),
       ]);
       // Newest first, as Spacelift lists it (spacectl reads it from the end to follow a run).
+      const visits = new Map<string, number>();
       return history
         .map((transition, index) => {
           const next = history[index + 1];
+          const stateVersion = visits.get(transition.state) ?? 0;
+          visits.set(transition.state, stateVersion + 1);
           return {
+            stateVersion,
             state: transition.state,
             note: transition.note,
             username: transition.username,
@@ -96,7 +100,11 @@ export const runResolvers: Resolvers = {
         })
         .reverse();
     },
-    logs: async (parent, { state, token }, context) => {
+    logs: async (parent, { state, token, stateVersion }, context) => {
+      // A run enters each state once, so its only visit is version 0.
+      if (stateVersion) {
+        return { exists: false, finished: true, hasMore: false, messages: [], nextToken: null };
+      }
       const page = await context.loaders.logs.load({
         runId: parent.id,
         state: state as RunState,
@@ -104,8 +112,9 @@ export const runResolvers: Resolvers = {
       });
       return {
         ...page,
+        // Each line with its newline, as Spacelift's clients print them one after the other.
         messages: page.messages.map((line) => ({
-          message: line.message,
+          message: `${line.message}\n`,
           timestamp: seconds(line.timestamp),
         })),
       };

@@ -695,7 +695,7 @@ export type Run = {
   history: Array<RunStateTransition>;
   /** Globally unique ID (ULID) of the Run. */
   id: Scalars['ID']['output'];
-  /** Paginated slice of Run logs associated with one of the current Run's (past or present) states. */
+  /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (Gantry's runs visit each once: 0), each message ends with its newline. */
   logs?: Maybe<LogsResponse>;
   /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
   refreshState: Scalars['Boolean']['output'];
@@ -717,6 +717,7 @@ export type Run = {
 /** Run represents the main concept in Gantry. */
 export type RunLogsArgs = {
   state: RunState;
+  stateVersion?: InputMaybe<Scalars['Int']['input']>;
   token?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -746,6 +747,8 @@ export type RunStateTransition = {
   note?: Maybe<Scalars['String']['output']>;
   /** New state of the Run. */
   state: RunState;
+  /** How many times the Run was in this state before this transition (0 the first time). */
+  stateVersion: Scalars['Int']['output'];
   /** Whether the transition finishes the run. */
   terminal: Scalars['Boolean']['output'];
   /** Unix timestamp of the transition. */
@@ -1415,6 +1418,7 @@ export type RunStateTransitionResolvers<ContextType = GraphQLContext, ParentType
   hasLogs?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['RunState'], ParentType, ContextType>;
+  stateVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   terminal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   until?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
