@@ -1,3 +1,4 @@
+import { searchStacks } from './stackSearch';
 import { parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
@@ -42,8 +43,27 @@ function runList(list: RunList) {
       : context.loaders.firstRunPage.load({ stackId: parent.id, list });
 }
 
+/** Gantry has no spaces: everything is in the one Spacelift calls root. */
+const ROOT_SPACE = 'root';
+
+/** The hooks of a stack, as Spacelift names them; Gantry runs none yet. */
+const HOOKS = [
+  'afterApply',
+  'afterDestroy',
+  'afterInit',
+  'afterPerform',
+  'afterPlan',
+  'afterRun',
+  'beforeApply',
+  'beforeDestroy',
+  'beforeInit',
+  'beforePerform',
+  'beforePlan',
+] as const;
+
 export const stackResolvers: Resolvers = {
   Query: {
+    searchStacks: (_parent, { input }, context) => searchStacks(context, input),
     stack: async (_parent, { id }, context) => {
       authenticated(context);
       const stack = await context.loaders.stack.load(id);
@@ -147,6 +167,40 @@ export const stackResolvers: Resolvers = {
     blocker: async (parent, _args, context) =>
       (await context.loaders.blocker.load(parent.id)) ?? null,
     canWrite: (parent, _args, context) => authenticated(context).access.canWrite(parent),
+    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
+    stateSetAt: () => null,
+    deleted: () => false,
+    deleting: () => false,
+    autoretry: () => false,
+    localPreviewEnabled: () => false,
+    starred: () => false,
+    namespace: (parent) =>
+      parent.provider === 'GITLAB' ? parent.repository.split('/').slice(0, -1).join('/') : '',
+    runnerImage: () => null,
+    space: () => ROOT_SPACE,
+    spaceDetails: async (parent, _args, context) => {
+      const { viewer, access } = authenticated(context);
+      const level = viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ';
+      return {
+        id: ROOT_SPACE,
+        name: ROOT_SPACE,
+        description: '',
+        inheritEntities: false,
+        parentSpace: null,
+        labels: [],
+        accessLevel: level,
+      };
+    },
+    vendorConfig: (parent) => ({
+      __typename: 'StackConfigVendorTerraform' as const,
+      useSmartSanitization: false,
+      version: parent.terraformVersion,
+      workflowTool: 'OPEN_TOFU' as const,
+      workspace: null,
+      externalStateAccessEnabled: false,
+    }),
+    workerPool: () => null,
+    ...Object.fromEntries(HOOKS.map((hook) => [hook, () => []])),
     config: (parent, _args, context) => context.loaders.stackConfig.load(parent.id),
     configElement: async (parent, { id }, context) =>
       (await context.loaders.stackConfig.load(parent.id)).find((element) => element.id === id) ??

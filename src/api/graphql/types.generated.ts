@@ -5,6 +5,7 @@ import type { ResolvedElement } from '../../contexts/runtimeConfig';
 import type { GraphQLContext } from './context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -192,6 +193,10 @@ export type GitLabProjectHook = {
   /** The secret: only in the answer to gitlabWebhookSecretRotate. */
   secret?: Maybe<Scalars['String']['output']>;
 };
+
+export type KubernetesWorkflowTool =
+  | 'CUSTOM'
+  | 'KUBERNETES';
 
 /** LogMessage represents a single log line. */
 export type LogMessage = {
@@ -575,6 +580,20 @@ export type OAuthRedirect = {
   temporaryToken: Scalars['String']['output'];
 };
 
+export type OpenTofuWorkflowTool =
+  | 'CUSTOM'
+  | 'OPENTOFU';
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  /** Cursor of the last edge; pass it as SearchInput.after. Null for an empty page. */
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  /** Cursor of the first edge. Null for an empty page. */
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 /**
  * A stack access policy: Rego in package spacelift whose read, write and deny rules decide, with
  * the readers and writers teams, what people may do with the stacks it is attached to.
@@ -636,6 +655,8 @@ export type Query = {
   policy?: Maybe<Policy>;
   /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
   repositories: Array<Repository>;
+  /** The stacks the caller may read, filtered by predicates and full-text search, a page at a time (by id unless orderBy says otherwise). */
+  searchStacks: StacksConnection;
   /** The Slack app and the workspaces it is installed in (admins only). */
   slackIntegration: SlackIntegration;
   /** Details of a single Stack. */
@@ -663,8 +684,34 @@ export type QueryPolicyArgs = {
 };
 
 
+export type QuerySearchStacksArgs = {
+  input: SearchInput;
+};
+
+
 export type QueryStackArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** The values a predicate's field is compared with; the list that fits the field is used. */
+export type QueryFieldConstraint = {
+  booleanEquals?: InputMaybe<Array<Scalars['Boolean']['input']>>;
+  enumEquals?: InputMaybe<Array<Scalars['String']['input']>>;
+  stringMatches?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type QueryOrder = {
+  direction: SearchQueryOrderDirection;
+  field: Scalars['String']['input'];
+};
+
+/** A condition on one field: it holds when the field equals one of the constraint's values, or, with exclude, when it equals none. */
+export type QueryPredicate = {
+  constraint: QueryFieldConstraint;
+  /** Negates the condition. */
+  exclude?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The field: administrative, branch, commit, label, locked, name, projectRoot, repository, state, vendor or workerPool. */
+  field: Scalars['String']['input'];
 };
 
 /** GitLab project with branches. */
@@ -777,6 +824,24 @@ export type RuntimeConfig = {
   terraformVersion: Scalars['String']['output'];
 };
 
+/** Input of the search queries: a page (first, after), full-text search, predicates that must all hold, and an order. */
+export type SearchInput = {
+  /** The endCursor of the previous page. */
+  after?: InputMaybe<Scalars['String']['input']>;
+  /** Page size: 50 at most, and when not given. */
+  first?: InputMaybe<Scalars['Int']['input']>;
+  /** Text that the stack's id, name, description, repository, branch or a label must contain (case aside). */
+  fullTextSearch?: InputMaybe<Scalars['String']['input']>;
+  /** The order: by a field (id, name, createdAt, branch, repository, state), ascending or descending. */
+  orderBy?: InputMaybe<QueryOrder>;
+  /** Conditions that must all hold. */
+  predicates?: InputMaybe<Array<QueryPredicate>>;
+};
+
+export type SearchQueryOrderDirection =
+  | 'ASC'
+  | 'DESC';
+
 /** The Slack app: whether it is set up, where to install it, and where it is installed. */
 export type SlackIntegration = {
   __typename?: 'SlackIntegration';
@@ -807,23 +872,56 @@ export type SlackWorkspace = {
   teamName?: Maybe<Scalars['String']['output']>;
 };
 
+/** A space of Spacelift's. Gantry has one, root, holding everything. */
+export type Space = {
+  __typename?: 'Space';
+  /** The caller's access in the space. */
+  accessLevel: SpaceAccessLevel;
+  description: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  inheritEntities: Scalars['Boolean']['output'];
+  labels: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  parentSpace?: Maybe<Scalars['ID']['output']>;
+};
+
+export type SpaceAccessLevel =
+  | 'ADMIN'
+  | 'NONE'
+  | 'READ'
+  | 'WRITE';
+
 /** Stack represents a single OpenTofu/Terraform project. */
 export type Stack = {
   __typename?: 'Stack';
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['output'];
+  /** Commands run before and after each phase, in the workspace. Gantry runs no hooks yet: empty. */
+  afterApply: Array<Scalars['String']['output']>;
+  afterDestroy: Array<Scalars['String']['output']>;
+  afterInit: Array<Scalars['String']['output']>;
+  afterPerform: Array<Scalars['String']['output']>;
+  afterPlan: Array<Scalars['String']['output']>;
+  afterRun: Array<Scalars['String']['output']>;
   /** List of contexts attached to this Stack. */
   attachedContexts: Array<StackContextAttachment>;
   /** Policies attached to this Stack (admins only; others see an empty list). */
   attachedPolicies: Array<StackPolicyAttachment>;
   /** Whether a plan with changes is applied without waiting for a confirmation. */
   autodeploy: Scalars['Boolean']['output'];
+  /** Whether obsolete proposed runs are retried by themselves; Gantry never retries runs: false. */
+  autoretry: Scalars['Boolean']['output'];
   /** AWS IAM console link to create the role to assume. */
   awsAssumeRoleLink: Scalars['String']['output'];
   /** AWS IAM trust policy statement the role needs so that Gantry's workers may assume it for this stack; fill in the principal the workers run as. */
   awsAssumeRolePolicyStatement: Scalars['String']['output'];
   /** AWS IAM role to assume, if any; runs get it as AWS_ROLE_ARN. */
   awsAssumedRoleARN?: Maybe<Scalars['String']['output']>;
+  beforeApply: Array<Scalars['String']['output']>;
+  beforeDestroy: Array<Scalars['String']['output']>;
+  beforeInit: Array<Scalars['String']['output']>;
+  beforePerform: Array<Scalars['String']['output']>;
+  beforePlan: Array<Scalars['String']['output']>;
   /** The Run that's currently holding the stack lock, if any. */
   blocker?: Maybe<Run>;
   /** Git branch of the repo that the Stack is tracking. */
@@ -834,6 +932,12 @@ export type Stack = {
   config: Array<ConfigElement>;
   /** Single stack config element. */
   configElement?: Maybe<ConfigElement>;
+  /** Unix timestamp of the Stack's creation. */
+  createdAt: Scalars['Int']['output'];
+  /** Whether the Stack is deleted; Gantry deletes a Stack at once, so false. */
+  deleted: Scalars['Boolean']['output'];
+  /** Whether the Stack is being deleted; Gantry deletes a Stack at once, so false. */
+  deleting: Scalars['Boolean']['output'];
   /** Free-form stack description for the users, supports Markdown. */
   description?: Maybe<Scalars['String']['output']>;
   /** Unique (within a single organization), immutable name of the stack. */
@@ -842,6 +946,8 @@ export type Stack = {
   isDisabled: Scalars['Boolean']['output'];
   /** Free-form labels, also seen by stack access policies. */
   labels: Array<Scalars['String']['output']>;
+  /** Whether spacectl's local preview may start runs from a local workspace; Gantry has none: false. */
+  localPreviewEnabled: Scalars['Boolean']['output'];
   /** What the person who locked the Stack said about it, if anything. */
   lockNote?: Maybe<Scalars['String']['output']>;
   /** Username of the person who locked the Stack for their exclusive use. */
@@ -850,6 +956,8 @@ export type Stack = {
   managesStateFile: Scalars['Boolean']['output'];
   /** Fancy, mutable name of the Stack to show in the UI. */
   name: Scalars['String']['output'];
+  /** Owner of the repository: a GitLab Stack's group path; empty for a plain git remote. */
+  namespace: Scalars['String']['output'];
   /** Directory of the repository the stack's code is in; the repository's root when null. */
   projectRoot?: Maybe<Scalars['String']['output']>;
   /** Paginated list of proposed Runs (other branches and merge requests), 50 a page, newest first. */
@@ -862,12 +970,22 @@ export type Stack = {
   repository: Scalars['String']['output'];
   /** Individual Run (or task) by ID. */
   run?: Maybe<Run>;
+  /** The container image runs use; Gantry runs tools on its workers, not in images: null. */
+  runnerImage?: Maybe<Scalars['String']['output']>;
   /** Paginated list of Runs targeting the tracked branch, 50 a page, newest first. */
   runs: Array<Run>;
   /** Calculated runtime config containing elements coming from contexts and the stack. */
   runtimeConfig: Array<ConfigElementWithSource>;
+  /** The space the Stack is in; Gantry has one, root. */
+  space: Scalars['ID']['output'];
+  /** Details of the Stack's space. */
+  spaceDetails: Space;
+  /** Whether the caller starred the Stack; Gantry has no stars: false. */
+  starred: Scalars['Boolean']['output'];
   /** Current state of the Stack: the state of its latest tracked Run that has started. */
   state: StackState;
+  /** Unix timestamp of the Stack's last change of state; Gantry does not keep it: null. */
+  stateSetAt?: Maybe<Scalars['Int']['output']>;
   /** Paginated list of Tasks, 50 a page, newest first. */
   tasks: Array<Run>;
   /** Terraform version set by the admin. */
@@ -876,6 +994,10 @@ export type Stack = {
   trackedCommit?: Maybe<Commit>;
   /** Who set the tracked commit; null when a push set it. */
   trackedCommitSetBy?: Maybe<Scalars['String']['output']>;
+  /** The infrastructure tool and its settings: OpenTofu, as Terraform's workflow tool OPEN_TOFU. */
+  vendorConfig: StackConfigVendor;
+  /** The worker pool running the Stack's runs; null for Gantry's own workers. */
+  workerPool?: Maybe<WorkerPool>;
   /** Writers team, if any. */
   writers?: Maybe<Team>;
 };
@@ -910,6 +1032,70 @@ export type StackTasksArgs = {
   before?: InputMaybe<Scalars['ID']['input']>;
 };
 
+export type StackConfigVendor = StackConfigVendorAnsible | StackConfigVendorCloudFormation | StackConfigVendorKubernetes | StackConfigVendorOpenTofu | StackConfigVendorPulumi | StackConfigVendorTerraform | StackConfigVendorTerragrunt;
+
+export type StackConfigVendorAnsible = {
+  __typename?: 'StackConfigVendorAnsible';
+  playbook: Scalars['String']['output'];
+};
+
+export type StackConfigVendorCloudFormation = {
+  __typename?: 'StackConfigVendorCloudFormation';
+  entryTemplateFile: Scalars['String']['output'];
+  region: Scalars['String']['output'];
+  stackName: Scalars['String']['output'];
+  templateBucket: Scalars['String']['output'];
+};
+
+export type StackConfigVendorKubernetes = {
+  __typename?: 'StackConfigVendorKubernetes';
+  kubectlVersion?: Maybe<Scalars['String']['output']>;
+  kubernetesWorkflowTool?: Maybe<KubernetesWorkflowTool>;
+  namespace: Scalars['String']['output'];
+};
+
+export type StackConfigVendorOpenTofu = {
+  __typename?: 'StackConfigVendorOpenTofu';
+  concise: Scalars['Boolean']['output'];
+  externalStateAccessEnabled: Scalars['Boolean']['output'];
+  useSmartSanitization: Scalars['Boolean']['output'];
+  version?: Maybe<Scalars['String']['output']>;
+  workflowTool?: Maybe<OpenTofuWorkflowTool>;
+  workspace?: Maybe<Scalars['String']['output']>;
+};
+
+export type StackConfigVendorPulumi = {
+  __typename?: 'StackConfigVendorPulumi';
+  loginURL: Scalars['String']['output'];
+  stackName: Scalars['String']['output'];
+};
+
+/** Terraform-family stacks; Gantry's are all OpenTofu (workflowTool OPEN_TOFU). */
+export type StackConfigVendorTerraform = {
+  __typename?: 'StackConfigVendorTerraform';
+  /** Whether the state can be read from outside runs; Gantry's state backend answers only runs: false. */
+  externalStateAccessEnabled: Scalars['Boolean']['output'];
+  useSmartSanitization: Scalars['Boolean']['output'];
+  /** The OpenTofu version (Stack.terraformVersion); null for the worker's own. */
+  version?: Maybe<Scalars['String']['output']>;
+  workflowTool?: Maybe<TerraformWorkflowTool>;
+  /** Gantry uses the default workspace: null. */
+  workspace?: Maybe<Scalars['String']['output']>;
+};
+
+export type StackConfigVendorTerragrunt = {
+  __typename?: 'StackConfigVendorTerragrunt';
+  prefixResourceNamesWithModuleName: Scalars['Boolean']['output'];
+  skipReplan: Scalars['Boolean']['output'];
+  skipReplanWhenRunAll: Scalars['Boolean']['output'];
+  terraformVersion?: Maybe<Scalars['String']['output']>;
+  terragruntVersion?: Maybe<Scalars['String']['output']>;
+  tool: TerragruntTool;
+  useRunAll: Scalars['Boolean']['output'];
+  useSmartSanitization: Scalars['Boolean']['output'];
+  useStateManagement: Scalars['Boolean']['output'];
+};
+
 /** StackContextAttachment is the stack attachment viewed from the Stack. */
 export type StackContextAttachment = {
   __typename?: 'StackContextAttachment';
@@ -923,6 +1109,12 @@ export type StackContextAttachment = {
   id: Scalars['ID']['output'];
   /** Priority of the context on the stack; the lower number wins. */
   priority: Scalars['Int']['output'];
+};
+
+export type StackEdge = {
+  __typename?: 'StackEdge';
+  cursor: Scalars['String']['output'];
+  node: Stack;
 };
 
 /** Arguments used to create and update an individual Stack. */
@@ -977,6 +1169,12 @@ export type StackState =
   | 'STOPPED'
   | 'UNCONFIRMED';
 
+export type StacksConnection = {
+  __typename?: 'StacksConnection';
+  edges: Array<StackEdge>;
+  pageInfo: PageInfo;
+};
+
 /** StateUploadUrl represents a pre-signed URL that can be used to upload an existing state file. */
 export type StateUploadUrl = {
   __typename?: 'StateUploadUrl';
@@ -996,6 +1194,16 @@ export type Team = {
   /** URL-friendly name of the team: the group's full path, as readersSlug and writersSlug name it. */
   slug: Scalars['String']['output'];
 };
+
+export type TerraformWorkflowTool =
+  | 'CUSTOM'
+  | 'OPEN_TOFU'
+  | 'TERRAFORM_FOSS';
+
+export type TerragruntTool =
+  | 'MANUALLY_PROVISIONED'
+  | 'OPEN_TOFU'
+  | 'TERRAFORM_FOSS';
 
 export type Usage = {
   __typename?: 'Usage';
@@ -1045,6 +1253,13 @@ export type VcsProvider =
   | 'GITLAB'
   /** Any git remote, cloned with git (including file:// URLs). */
   | 'RAW_GIT';
+
+/** A pool of workers that runs a Stack's runs. */
+export type WorkerPool = {
+  __typename?: 'WorkerPool';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
 
 
 
@@ -1115,6 +1330,18 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 
 
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  StackConfigVendor:
+    | ( StackConfigVendorAnsible )
+    | ( StackConfigVendorCloudFormation )
+    | ( StackConfigVendorKubernetes )
+    | ( StackConfigVendorOpenTofu )
+    | ( StackConfigVendorPulumi )
+    | ( StackConfigVendorTerraform )
+    | ( StackConfigVendorTerragrunt )
+  ;
+};
 
 
 /** Mapping between all available schema types and the resolvers types */
@@ -1136,34 +1363,57 @@ export type ResolversTypes = {
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  KubernetesWorkflowTool: KubernetesWorkflowTool;
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
+  OpenTofuWorkflowTool: OpenTofuWorkflowTool;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Policy: ResolverTypeWrapper<PolicyRow>;
   PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   PolicyType: PolicyType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QueryFieldConstraint: QueryFieldConstraint;
+  QueryOrder: QueryOrder;
+  QueryPredicate: QueryPredicate;
   Repository: ResolverTypeWrapper<Repository>;
   Run: ResolverTypeWrapper<RunRow>;
   RunState: RunState;
   RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
   RunType: RunType;
   RuntimeConfig: ResolverTypeWrapper<RuntimeConfig>;
+  SearchInput: SearchInput;
+  SearchQueryOrderDirection: SearchQueryOrderDirection;
   SlackIntegration: ResolverTypeWrapper<SlackIntegration>;
   SlackWorkspace: ResolverTypeWrapper<SlackWorkspace>;
+  Space: ResolverTypeWrapper<Space>;
+  SpaceAccessLevel: SpaceAccessLevel;
   Stack: ResolverTypeWrapper<StackRow>;
+  StackConfigVendor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['StackConfigVendor']>;
+  StackConfigVendorAnsible: ResolverTypeWrapper<StackConfigVendorAnsible>;
+  StackConfigVendorCloudFormation: ResolverTypeWrapper<StackConfigVendorCloudFormation>;
+  StackConfigVendorKubernetes: ResolverTypeWrapper<StackConfigVendorKubernetes>;
+  StackConfigVendorOpenTofu: ResolverTypeWrapper<StackConfigVendorOpenTofu>;
+  StackConfigVendorPulumi: ResolverTypeWrapper<StackConfigVendorPulumi>;
+  StackConfigVendorTerraform: ResolverTypeWrapper<StackConfigVendorTerraform>;
+  StackConfigVendorTerragrunt: ResolverTypeWrapper<StackConfigVendorTerragrunt>;
   StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
+  StackEdge: ResolverTypeWrapper<Omit<StackEdge, 'node'> & { node: ResolversTypes['Stack'] }>;
   StackInput: StackInput;
   StackPolicyAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   StackState: StackState;
+  StacksConnection: ResolverTypeWrapper<Omit<StacksConnection, 'edges'> & { edges: Array<ResolversTypes['StackEdge']> }>;
   StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Team: ResolverTypeWrapper<Team>;
+  TerraformWorkflowTool: TerraformWorkflowTool;
+  TerragruntTool: TerragruntTool;
   Usage: ResolverTypeWrapper<Usage>;
   User: ResolverTypeWrapper<UserModel>;
   UserLogin: ResolverTypeWrapper<UserLogin>;
   VCSProvider: VcsProvider;
+  WorkerPool: ResolverTypeWrapper<WorkerPool>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1187,25 +1437,42 @@ export type ResolversParentTypes = {
   LogsResponse: LogsResponse;
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
+  PageInfo: PageInfo;
   Policy: PolicyRow;
   PolicyStackAttachment: PolicyAttachmentRow;
   Query: Record<PropertyKey, never>;
+  QueryFieldConstraint: QueryFieldConstraint;
+  QueryOrder: QueryOrder;
+  QueryPredicate: QueryPredicate;
   Repository: Repository;
   Run: RunRow;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
+  SearchInput: SearchInput;
   SlackIntegration: SlackIntegration;
   SlackWorkspace: SlackWorkspace;
+  Space: Space;
   Stack: StackRow;
+  StackConfigVendor: ResolversUnionTypes<ResolversParentTypes>['StackConfigVendor'];
+  StackConfigVendorAnsible: StackConfigVendorAnsible;
+  StackConfigVendorCloudFormation: StackConfigVendorCloudFormation;
+  StackConfigVendorKubernetes: StackConfigVendorKubernetes;
+  StackConfigVendorOpenTofu: StackConfigVendorOpenTofu;
+  StackConfigVendorPulumi: StackConfigVendorPulumi;
+  StackConfigVendorTerraform: StackConfigVendorTerraform;
+  StackConfigVendorTerragrunt: StackConfigVendorTerragrunt;
   StackContextAttachment: StackAttachmentModel;
+  StackEdge: Omit<StackEdge, 'node'> & { node: ResolversParentTypes['Stack'] };
   StackInput: StackInput;
   StackPolicyAttachment: PolicyAttachmentRow;
+  StacksConnection: Omit<StacksConnection, 'edges'> & { edges: Array<ResolversParentTypes['StackEdge']> };
   StateUploadUrl: StateUploadUrl;
   String: Scalars['String']['output'];
   Team: Team;
   Usage: Usage;
   User: UserModel;
   UserLogin: UserLogin;
+  WorkerPool: WorkerPool;
 };
 
 export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
@@ -1351,6 +1618,13 @@ export type OAuthRedirectResolvers<ContextType = GraphQLContext, ParentType exte
   temporaryToken?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
   attachedStacks?: Resolver<Array<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1381,6 +1655,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
+  searchStacks?: Resolver<ResolversTypes['StacksConnection'], ParentType, ContextType, RequireFields<QuerySearchStacksArgs, 'input'>>;
   slackIntegration?: Resolver<ResolversTypes['SlackIntegration'], ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
   stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
@@ -1447,41 +1722,137 @@ export type SlackWorkspaceResolvers<ContextType = GraphQLContext, ParentType ext
   teamName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type SpaceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Space'] = ResolversParentTypes['Space']> = {
+  accessLevel?: Resolver<ResolversTypes['SpaceAccessLevel'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inheritEntities?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parentSpace?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
 export type StackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Stack'] = ResolversParentTypes['Stack']> = {
   administrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  afterApply?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterDestroy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterInit?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterPerform?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterPlan?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterRun?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   attachedContexts?: Resolver<Array<ResolversTypes['StackContextAttachment']>, ParentType, ContextType>;
   attachedPolicies?: Resolver<Array<ResolversTypes['StackPolicyAttachment']>, ParentType, ContextType>;
   autodeploy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  autoretry?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   awsAssumeRoleLink?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   awsAssumeRolePolicyStatement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   awsAssumedRoleARN?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeApply?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeDestroy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeInit?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforePerform?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforePlan?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   blocker?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
   branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   canWrite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   config?: Resolver<Array<ResolversTypes['ConfigElement']>, ParentType, ContextType>;
   configElement?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<StackConfigElementArgs, 'id'>>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  deleting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  localPreviewEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lockNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lockedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   managesStateFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   proposedRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackProposedRunsArgs>>;
   provider?: Resolver<ResolversTypes['VCSProvider'], ParentType, ContextType>;
   readers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   repository?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<StackRunArgs, 'id'>>;
+  runnerImage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackRunsArgs>>;
   runtimeConfig?: Resolver<Array<ResolversTypes['ConfigElementWithSource']>, ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
+  starred?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   state?: Resolver<ResolversTypes['StackState'], ParentType, ContextType>;
+  stateSetAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackTasksArgs>>;
   terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trackedCommit?: Resolver<Maybe<ResolversTypes['Commit']>, ParentType, ContextType>;
   trackedCommitSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vendorConfig?: Resolver<ResolversTypes['StackConfigVendor'], ParentType, ContextType>;
+  workerPool?: Resolver<Maybe<ResolversTypes['WorkerPool']>, ParentType, ContextType>;
   writers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+};
+
+export type StackConfigVendorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendor'] = ResolversParentTypes['StackConfigVendor']> = {
+  __resolveType: TypeResolveFn<'StackConfigVendorAnsible' | 'StackConfigVendorCloudFormation' | 'StackConfigVendorKubernetes' | 'StackConfigVendorOpenTofu' | 'StackConfigVendorPulumi' | 'StackConfigVendorTerraform' | 'StackConfigVendorTerragrunt', ParentType, ContextType>;
+};
+
+export type StackConfigVendorAnsibleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorAnsible'] = ResolversParentTypes['StackConfigVendorAnsible']> = {
+  playbook?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorCloudFormationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorCloudFormation'] = ResolversParentTypes['StackConfigVendorCloudFormation']> = {
+  entryTemplateFile?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  region?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  templateBucket?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorKubernetesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorKubernetes'] = ResolversParentTypes['StackConfigVendorKubernetes']> = {
+  kubectlVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  kubernetesWorkflowTool?: Resolver<Maybe<ResolversTypes['KubernetesWorkflowTool']>, ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorOpenTofuResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorOpenTofu'] = ResolversParentTypes['StackConfigVendorOpenTofu']> = {
+  concise?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  externalStateAccessEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  useSmartSanitization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workflowTool?: Resolver<Maybe<ResolversTypes['OpenTofuWorkflowTool']>, ParentType, ContextType>;
+  workspace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorPulumiResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorPulumi'] = ResolversParentTypes['StackConfigVendorPulumi']> = {
+  loginURL?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorTerraformResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorTerraform'] = ResolversParentTypes['StackConfigVendorTerraform']> = {
+  externalStateAccessEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  useSmartSanitization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  workflowTool?: Resolver<Maybe<ResolversTypes['TerraformWorkflowTool']>, ParentType, ContextType>;
+  workspace?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type StackConfigVendorTerragruntResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendorTerragrunt'] = ResolversParentTypes['StackConfigVendorTerragrunt']> = {
+  prefixResourceNamesWithModuleName?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  skipReplan?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  skipReplanWhenRunAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  terragruntVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tool?: Resolver<ResolversTypes['TerragruntTool'], ParentType, ContextType>;
+  useRunAll?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  useSmartSanitization?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  useStateManagement?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type StackContextAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackContextAttachment'] = ResolversParentTypes['StackContextAttachment']> = {
@@ -1492,12 +1863,22 @@ export type StackContextAttachmentResolvers<ContextType = GraphQLContext, Parent
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type StackEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackEdge'] = ResolversParentTypes['StackEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
+};
+
 export type StackPolicyAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackPolicyAttachment'] = ResolversParentTypes['StackPolicyAttachment']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   policyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   policyLabels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   policyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   policyType?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
+};
+
+export type StacksConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StacksConnection'] = ResolversParentTypes['StacksConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['StackEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type StateUploadUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateUploadUrl'] = ResolversParentTypes['StateUploadUrl']> = {
@@ -1534,6 +1915,11 @@ export type UserLoginResolvers<ContextType = GraphQLContext, ParentType extends 
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type WorkerPoolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkerPool'] = ResolversParentTypes['WorkerPool']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
   Commit?: CommitResolvers<ContextType>;
@@ -1549,6 +1935,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   LogsResponse?: LogsResponseResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
   PolicyStackAttachment?: PolicyStackAttachmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
@@ -1558,13 +1945,25 @@ export type Resolvers<ContextType = GraphQLContext> = {
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
   SlackIntegration?: SlackIntegrationResolvers<ContextType>;
   SlackWorkspace?: SlackWorkspaceResolvers<ContextType>;
+  Space?: SpaceResolvers<ContextType>;
   Stack?: StackResolvers<ContextType>;
+  StackConfigVendor?: StackConfigVendorResolvers<ContextType>;
+  StackConfigVendorAnsible?: StackConfigVendorAnsibleResolvers<ContextType>;
+  StackConfigVendorCloudFormation?: StackConfigVendorCloudFormationResolvers<ContextType>;
+  StackConfigVendorKubernetes?: StackConfigVendorKubernetesResolvers<ContextType>;
+  StackConfigVendorOpenTofu?: StackConfigVendorOpenTofuResolvers<ContextType>;
+  StackConfigVendorPulumi?: StackConfigVendorPulumiResolvers<ContextType>;
+  StackConfigVendorTerraform?: StackConfigVendorTerraformResolvers<ContextType>;
+  StackConfigVendorTerragrunt?: StackConfigVendorTerragruntResolvers<ContextType>;
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
+  StackEdge?: StackEdgeResolvers<ContextType>;
   StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;
+  StacksConnection?: StacksConnectionResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserLogin?: UserLoginResolvers<ContextType>;
+  WorkerPool?: WorkerPoolResolvers<ContextType>;
 };
 
