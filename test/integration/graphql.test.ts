@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { drizzle } from 'drizzle-orm/pglite';
 import { decodeJwt, SignJWT } from 'jose';
 import { schema } from '../support/tables';
@@ -763,6 +765,52 @@ describe('the GraphQL API over HTTP', () => {
       hash: newer,
       message: 'Newer note',
     });
+  });
+
+  it("answers spacectl's stack show, run list (JSON), environment list and dependencies as it sends them", async () => {
+    const documents = fs
+      .readFileSync(path.join(__dirname, '../fixtures/spacelift-clients/documents.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { commands: string[]; query: string });
+    // The document of `command` that selects `field`.
+    const sent = (command: string, field: string) =>
+      documents.find(
+        (document) => document.commands.includes(command) && document.query.includes(field),
+      )!.query;
+
+    const show = await api.graphql<{ stack: Record<string, unknown> }>(
+      sent('stack-show', 'moduleVersionsUsed'),
+      {
+        stackId: 'payments',
+      },
+    );
+    expect(show.errors).toBeUndefined();
+    expect(show.data!.stack).toMatchObject({
+      id: 'payments',
+      moduleVersionsUsed: [],
+      additionalProjectGlobs: [],
+      vendorConfig: { __typename: 'StackConfigVendorTerraform', workspace: null },
+    });
+
+    const runs = await api.graphql<{
+      stack: { runs: Array<{ id: string; canRetry: boolean; isMostRecent: boolean }> };
+    }>(sent('stack-run-list-json', 'isMostRecent'), { stackId: 'payments', before: null });
+    expect(runs.errors).toBeUndefined();
+    const [newest, ...older] = runs.data!.stack.runs;
+    expect(newest).toMatchObject({ isMostRecent: true, comments: [], needsApproval: false });
+    expect(older.every((run) => !run.isMostRecent)).toBe(true);
+    expect(runs.data!.stack.runs.some((run) => run.canRetry)).toBe(true);
+
+    const environment = await api.graphql(sent('stack-environment-list', 'isAutoattached'), {
+      stack: 'payments',
+    });
+    expect(environment.errors).toBeUndefined();
+    const dependencies = await api.graphql<{ stack: Record<string, unknown> }>(
+      sent('stack-dependencies-on', 'isDependedOnBy'),
+      { id: 'payments' },
+    );
+    expect(dependencies.data!.stack).toMatchObject({ dependsOn: [], isDependedOnBy: [] });
   });
 
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {

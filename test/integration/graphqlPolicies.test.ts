@@ -95,6 +95,17 @@ describe('stack access policies through the GraphQL API', () => {
     );
     expect(read.data!.policies.map((policy) => policy.id)).toEqual(['qa-reads']);
     expect(read.data!.policy.body).toContain('read if');
+
+    // spacectl's policy show, as it sends it.
+    const shown = await api.graphql<{ policy: Record<string, unknown> }>(
+      `query($policyId:ID!){policy(id: $policyId){id,name,description,body,spaceDetails{id,name,accessLevel},createdAt,updatedAt,type,labels}}`,
+      { policyId: 'qa-reads' },
+    );
+    expect(shown.errors).toBeUndefined();
+    expect(shown.data!.policy).toMatchObject({
+      id: 'qa-reads',
+      spaceDetails: { id: 'root', name: 'root', accessLevel: 'ADMIN' },
+    });
   });
 
   it('refuses a policy that does not compile with line and column, and stores nothing', async () => {

@@ -64,6 +64,7 @@ export const contextResolvers: Resolvers = {
   },
 
   StackContextAttachment: {
+    isAutoattached: () => false,
     config: (parent, _args, context) => context.loaders.contextConfig.load(parent.contextId),
     contextName: async (parent, _args, context) =>
       (await context.loaders.context.load(parent.contextId))?.name ?? parent.contextId,

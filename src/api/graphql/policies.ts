@@ -1,3 +1,4 @@
+import { rootSpace } from './spaces';
 import type { GraphQLContext } from './context';
 import { authenticated, requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
@@ -42,6 +43,8 @@ export const policyResolvers: Resolvers = {
   },
 
   Policy: {
+    // Policies are the admins' to read and write.
+    spaceDetails: () => rootSpace('ADMIN'),
     attachedStacks: (parent, _args, context) => context.loaders.policyAttachments.load(parent.id),
     createdAt: (parent) => seconds(parent.createdAt),
     updatedAt: (parent) => seconds(parent.updatedAt),

@@ -1,10 +1,18 @@
 import type { Decision } from '../../runs/service';
-import { isTerminal, RunState, type RunType } from '../../runs/types';
+import type { RunList } from '../../runs/store';
+import { isTerminal, RunState, RunType } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** Which of a stack's lists holds runs of each type. */
+const LIST_OF: Partial<Record<RunType, RunList>> = {
+  TRACKED: 'runs',
+  PROPOSED: 'proposedRuns',
+  TASK: 'tasks',
+};
 
 /** The states whose phase runs tools, and so writes logs. */
 const LOGGING_STATES = new Set<string>([
@@ -62,6 +70,17 @@ export const runResolvers: Resolvers = {
   },
 
   Run: {
+    canRetry: (parent) => isTerminal(parent.state) && parent.type !== RunType.TASK,
+    comments: () => [],
+    driftDetection: () => false,
+    expired: () => false,
+    needsApproval: () => false,
+    isMostRecent: async (parent, _args, context) => {
+      const list = LIST_OF[parent.type];
+      if (!list) return false;
+      const [newest] = await context.loaders.firstRunPage.load({ stackId: parent.stackId, list });
+      return newest?.id === parent.id;
+    },
     commit: (parent) => ({
       authorLogin: parent.commitAuthorLogin,
       authorName: parent.commitAuthorName,

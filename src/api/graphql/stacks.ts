@@ -1,3 +1,4 @@
+import { ROOT_SPACE, rootSpace } from './spaces';
 import { searchStacks } from './stackSearch';
 import { parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
@@ -42,9 +43,6 @@ function runList(list: RunList) {
       ? context.services.runs.listRuns(parent.id, { types: [RUN_TYPES[list]], before: args.before })
       : context.loaders.firstRunPage.load({ stackId: parent.id, list });
 }
-
-/** Gantry has no spaces: everything is in the one Spacelift calls root. */
-const ROOT_SPACE = 'root';
 
 /** The hooks of a stack, as Spacelift names them; Gantry runs none yet. */
 const HOOKS = [
@@ -180,17 +178,12 @@ export const stackResolvers: Resolvers = {
     space: () => ROOT_SPACE,
     spaceDetails: async (parent, _args, context) => {
       const { viewer, access } = authenticated(context);
-      const level = viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ';
-      return {
-        id: ROOT_SPACE,
-        name: ROOT_SPACE,
-        description: '',
-        inheritEntities: false,
-        parentSpace: null,
-        labels: [],
-        accessLevel: level,
-      };
+      return rootSpace(viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ');
     },
+    moduleVersionsUsed: () => [],
+    additionalProjectGlobs: () => [],
+    dependsOn: () => [],
+    isDependedOnBy: () => [],
     vendorConfig: (parent) => ({
       __typename: 'StackConfigVendorTerraform' as const,
       useSmartSanitization: false,
@@ -248,6 +241,7 @@ export const stackResolvers: Resolvers = {
   },
 
   ConfigElement: {
+    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
     // A weak secret could be guessed from its checksum, so only those who may change a
     // write-only value see it; the field is non-null, so others get an empty string.
     checksum: async (parent, _args, context) =>

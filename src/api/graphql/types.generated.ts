@@ -70,6 +70,8 @@ export type ConfigElement = {
   __typename?: 'ConfigElement';
   /** SHA256 checksum of the value. */
   checksum: Scalars['String']['output'];
+  /** Unix timestamp of the element's creation (or last change). */
+  createdAt: Scalars['Int']['output'];
   /** Environment variable name or file mount relative path. */
   id: Scalars['ID']['output'];
   /** Whether the config element is only known at runtime. */
@@ -220,6 +222,22 @@ export type LogsResponse = {
   messages: Array<LogMessage>;
   /** Token used to retrieve the next batch of log messages. */
   nextToken?: Maybe<Scalars['String']['output']>;
+};
+
+/** A module of Spacelift's module registry. */
+export type Module = {
+  __typename?: 'Module';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  owner: Scalars['String']['output'];
+};
+
+/** A version of a module of the module registry. */
+export type ModuleVersion = {
+  __typename?: 'ModuleVersion';
+  id: Scalars['ID']['output'];
+  module: Module;
+  number: Scalars['String']['output'];
 };
 
 export type Mutation = {
@@ -611,6 +629,8 @@ export type Policy = {
   id: Scalars['ID']['output'];
   labels: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** Details of the policy's space; Gantry has one, root. */
+  spaceDetails: Space;
   type: PolicyType;
   /** Unix timestamp of the last change. */
   updatedAt: Scalars['Int']['output'];
@@ -728,22 +748,34 @@ export type Run = {
   __typename?: 'Run';
   /** Name of the branch for which this Run has been created. */
   branch: Scalars['String']['output'];
+  /** Whether runRetry would take the run: it has ended and is not a task. */
+  canRetry: Scalars['Boolean']['output'];
   /** Command - only useful for Tasks. */
   command?: Maybe<Scalars['String']['output']>;
+  /** Comments on the run; Gantry has no run comments: empty. */
+  comments: Array<RunComment>;
   /** Commit representing the HEAD of the branch at the time of triggering the Run. */
   commit: Commit;
   /** Unix timestamp representing Run creation. */
   createdAt: Scalars['Int']['output'];
   /** Change in resources tracked by the Stack's state that will be caused by this Run. */
   delta?: Maybe<Delta>;
+  /** Whether the run is a drift detection run; Gantry has no drift detection: false. */
+  driftDetection: Scalars['Boolean']['output'];
+  /** Whether the run can no longer be confirmed because it went stale; Gantry's runs wait for as long as it takes: false. */
+  expired: Scalars['Boolean']['output'];
   /** Convenience helper, allowing a quick check on whether the Run has finished. */
   finished: Scalars['Boolean']['output'];
   /** Run history as a list of state transitions, newest first. */
   history: Array<RunStateTransition>;
   /** Globally unique ID (ULID) of the Run. */
   id: Scalars['ID']['output'];
+  /** Whether the run is the newest of its kind (tracked runs, proposed runs, tasks) on its stack. */
+  isMostRecent: Scalars['Boolean']['output'];
   /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (Gantry's runs visit each once: 0), each message ends with its newline. */
   logs?: Maybe<LogsResponse>;
+  /** Whether the run waits for approval by approval policies; Gantry has none: false. */
+  needsApproval: Scalars['Boolean']['output'];
   /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
   refreshState: Scalars['Boolean']['output'];
   /** Individual runtime configuration for this Run. */
@@ -766,6 +798,14 @@ export type RunLogsArgs = {
   state: RunState;
   stateVersion?: InputMaybe<Scalars['Int']['input']>;
   token?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A comment on a run. */
+export type RunComment = {
+  __typename?: 'RunComment';
+  body: Scalars['String']['output'];
+  createdAt: Scalars['Int']['output'];
+  username: Scalars['String']['output'];
 };
 
 /** RunState represents a discrete state of a Run. */
@@ -894,6 +934,8 @@ export type SpaceAccessLevel =
 /** Stack represents a single OpenTofu/Terraform project. */
 export type Stack = {
   __typename?: 'Stack';
+  /** Extra file globs whose changes start the stack's runs; Gantry starts them for any change of the repository: empty. */
+  additionalProjectGlobs: Array<Scalars['String']['output']>;
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['output'];
   /** Commands run before and after each phase, in the workspace. Gantry runs no hooks yet: empty. */
@@ -938,10 +980,14 @@ export type Stack = {
   deleted: Scalars['Boolean']['output'];
   /** Whether the Stack is being deleted; Gantry deletes a Stack at once, so false. */
   deleting: Scalars['Boolean']['output'];
+  /** Stacks this stack depends on; Gantry has no stack dependencies: empty. */
+  dependsOn: Array<StackDependency>;
   /** Free-form stack description for the users, supports Markdown. */
   description?: Maybe<Scalars['String']['output']>;
   /** Unique (within a single organization), immutable name of the stack. */
   id: Scalars['ID']['output'];
+  /** Stacks that depend on this stack; Gantry has no stack dependencies: empty. */
+  isDependedOnBy: Array<StackDependency>;
   /** A disabled Stack starts no runs until it is enabled again. */
   isDisabled: Scalars['Boolean']['output'];
   /** Free-form labels, also seen by stack access policies. */
@@ -954,6 +1000,8 @@ export type Stack = {
   lockedBy?: Maybe<Scalars['String']['output']>;
   /** Is Gantry responsible for managing the Terraform state file. */
   managesStateFile: Scalars['Boolean']['output'];
+  /** Versions of the module registry's modules the stack's code uses; Gantry has no module registry: empty. */
+  moduleVersionsUsed: Array<ModuleVersion>;
   /** Fancy, mutable name of the Stack to show in the UI. */
   name: Scalars['String']['output'];
   /** Owner of the repository: a GitLab Stack's group path; empty for a plain git remote. */
@@ -1107,8 +1155,20 @@ export type StackContextAttachment = {
   contextName: Scalars['String']['output'];
   /** Globally unique attachment identifier. */
   id: Scalars['ID']['output'];
+  /** Whether the context is attached by a label rather than by hand; Gantry attaches by hand only: false. */
+  isAutoattached: Scalars['Boolean']['output'];
   /** Priority of the context on the stack; the lower number wins. */
   priority: Scalars['Int']['output'];
+};
+
+/** A dependency of one stack on another. */
+export type StackDependency = {
+  __typename?: 'StackDependency';
+  /** The stack depended on. */
+  dependsOnStack: Stack;
+  id: Scalars['ID']['output'];
+  /** The dependent stack. */
+  stack: Stack;
 };
 
 export type StackEdge = {
@@ -1366,6 +1426,8 @@ export type ResolversTypes = {
   KubernetesWorkflowTool: KubernetesWorkflowTool;
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
+  Module: ResolverTypeWrapper<Module>;
+  ModuleVersion: ResolverTypeWrapper<ModuleVersion>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
   OpenTofuWorkflowTool: OpenTofuWorkflowTool;
@@ -1379,6 +1441,7 @@ export type ResolversTypes = {
   QueryPredicate: QueryPredicate;
   Repository: ResolverTypeWrapper<Repository>;
   Run: ResolverTypeWrapper<RunRow>;
+  RunComment: ResolverTypeWrapper<RunComment>;
   RunState: RunState;
   RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
   RunType: RunType;
@@ -1399,6 +1462,7 @@ export type ResolversTypes = {
   StackConfigVendorTerraform: ResolverTypeWrapper<StackConfigVendorTerraform>;
   StackConfigVendorTerragrunt: ResolverTypeWrapper<StackConfigVendorTerragrunt>;
   StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
+  StackDependency: ResolverTypeWrapper<Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversTypes['Stack'], stack: ResolversTypes['Stack'] }>;
   StackEdge: ResolverTypeWrapper<Omit<StackEdge, 'node'> & { node: ResolversTypes['Stack'] }>;
   StackInput: StackInput;
   StackPolicyAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
@@ -1435,6 +1499,8 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
+  Module: Module;
+  ModuleVersion: ModuleVersion;
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
   PageInfo: PageInfo;
@@ -1446,6 +1512,7 @@ export type ResolversParentTypes = {
   QueryPredicate: QueryPredicate;
   Repository: Repository;
   Run: RunRow;
+  RunComment: RunComment;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
   SearchInput: SearchInput;
@@ -1462,6 +1529,7 @@ export type ResolversParentTypes = {
   StackConfigVendorTerraform: StackConfigVendorTerraform;
   StackConfigVendorTerragrunt: StackConfigVendorTerragrunt;
   StackContextAttachment: StackAttachmentModel;
+  StackDependency: Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversParentTypes['Stack'], stack: ResolversParentTypes['Stack'] };
   StackEdge: Omit<StackEdge, 'node'> & { node: ResolversParentTypes['Stack'] };
   StackInput: StackInput;
   StackPolicyAttachment: PolicyAttachmentRow;
@@ -1497,6 +1565,7 @@ export type CommitResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type ConfigElementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigElement'] = ResolversParentTypes['ConfigElement']> = {
   checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runtime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ConfigType'], ParentType, ContextType>;
@@ -1567,6 +1636,18 @@ export type LogsResponseResolvers<ContextType = GraphQLContext, ParentType exten
   nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ModuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Module'] = ResolversParentTypes['Module']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ModuleVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModuleVersion'] = ResolversParentTypes['ModuleVersion']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  module?: Resolver<ResolversTypes['Module'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   apiKeyCreate?: Resolver<ResolversTypes['ApiKey'], ParentType, ContextType, RequireFields<MutationApiKeyCreateArgs, 'input'>>;
   apiKeyDelete?: Resolver<Maybe<ResolversTypes['ApiKey']>, ParentType, ContextType, RequireFields<MutationApiKeyDeleteArgs, 'id'>>;
@@ -1633,6 +1714,7 @@ export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -1672,14 +1754,20 @@ export type RepositoryResolvers<ContextType = GraphQLContext, ParentType extends
 
 export type RunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = {
   branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  canRetry?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   command?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  comments?: Resolver<Array<ResolversTypes['RunComment']>, ParentType, ContextType>;
   commit?: Resolver<ResolversTypes['Commit'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   delta?: Resolver<Maybe<ResolversTypes['Delta']>, ParentType, ContextType>;
+  driftDetection?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   finished?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   history?: Resolver<Array<ResolversTypes['RunStateTransition']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isMostRecent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   logs?: Resolver<Maybe<ResolversTypes['LogsResponse']>, ParentType, ContextType, RequireFields<RunLogsArgs, 'state'>>;
+  needsApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   runtimeConfig?: Resolver<Maybe<ResolversTypes['RuntimeConfig']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['RunState'], ParentType, ContextType>;
@@ -1687,6 +1775,12 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   triggeredBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['RunType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type RunCommentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunComment'] = ResolversParentTypes['RunComment']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RunStateTransitionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunStateTransition'] = ResolversParentTypes['RunStateTransition']> = {
@@ -1733,6 +1827,7 @@ export type SpaceResolvers<ContextType = GraphQLContext, ParentType extends Reso
 };
 
 export type StackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Stack'] = ResolversParentTypes['Stack']> = {
+  additionalProjectGlobs?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   administrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   afterApply?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   afterDestroy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1760,14 +1855,17 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   deleting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dependsOn?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDependedOnBy?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   localPreviewEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   lockNote?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lockedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   managesStateFile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  moduleVersionsUsed?: Resolver<Array<ResolversTypes['ModuleVersion']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1860,7 +1958,14 @@ export type StackContextAttachmentResolvers<ContextType = GraphQLContext, Parent
   contextId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   contextName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isAutoattached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type StackDependencyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackDependency'] = ResolversParentTypes['StackDependency']> = {
+  dependsOnStack?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stack?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
 };
 
 export type StackEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackEdge'] = ResolversParentTypes['StackEdge']> = {
@@ -1933,6 +2038,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   GitLabProjectHook?: GitLabProjectHookResolvers<ContextType>;
   LogMessage?: LogMessageResolvers<ContextType>;
   LogsResponse?: LogsResponseResolvers<ContextType>;
+  Module?: ModuleResolvers<ContextType>;
+  ModuleVersion?: ModuleVersionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
@@ -1941,6 +2048,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunComment?: RunCommentResolvers<ContextType>;
   RunStateTransition?: RunStateTransitionResolvers<ContextType>;
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
   SlackIntegration?: SlackIntegrationResolvers<ContextType>;
@@ -1956,6 +2064,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StackConfigVendorTerraform?: StackConfigVendorTerraformResolvers<ContextType>;
   StackConfigVendorTerragrunt?: StackConfigVendorTerragruntResolvers<ContextType>;
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
+  StackDependency?: StackDependencyResolvers<ContextType>;
   StackEdge?: StackEdgeResolvers<ContextType>;
   StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;
   StacksConnection?: StacksConnectionResolvers<ContextType>;

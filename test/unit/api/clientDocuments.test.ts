@@ -29,13 +29,9 @@ const documents = fs
 
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
-  '5:stack-show',
-  '7:stack-run-list-json',
   '10:stack-changes',
   '11:stack-outputs',
-  '12:stack-environment-list',
   '14:stack-resources-list',
-  '15:stack-dependencies-on',
   '16:stack-state-pull',
   '18:stack-deploy',
   '19:stack-replan',
@@ -49,7 +45,6 @@ const NOT_YET_SERVED = [
   '41:blueprint-show',
   '42:workerpool-list',
   '43:policy-list',
-  '44:policy-show',
   '45:policy-samples',
   '46:provider-list-gpg-keys',
   '47:provider-list-versions',
@@ -110,7 +105,7 @@ describe("the documents Spacelift's clients send", () => {
       .map((document) => ({ command: document.commands[0], problems: problems(document) }))
       .filter((result) => result.problems.length > 0);
     expect(failing).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(31);
+    expect(served.length).toBeGreaterThanOrEqual(36);
   });
 
   it('lists exactly the documents not served yet', () => {
