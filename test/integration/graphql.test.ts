@@ -813,6 +813,29 @@ describe('the GraphQL API over HTTP', () => {
     expect(dependencies.data!.stack).toMatchObject({ dependsOn: [], isDependedOnBy: [] });
   });
 
+  it("starts spacectl's deploy and preview as it sends them, and refuses a runtime config it cannot apply", async () => {
+    const deploy = `mutation($runtimeConfig:RuntimeConfigInput$sha:String$stack:ID!$type:RunType){runTrigger(stack: $stack, commitSha: $sha, runType: $type, runtimeConfig: $runtimeConfig){id}}`;
+    const preview = await api.graphql<{ runTrigger: { id: string } }>(deploy, {
+      runtimeConfig: null,
+      sha: null,
+      stack: 'payments',
+      type: 'PROPOSED',
+    });
+    expect(preview.errors).toBeUndefined();
+    await pollUntil(preview.data!.runTrigger.id, 'FINISHED');
+
+    const withConfig = await api.graphql(deploy, {
+      runtimeConfig: { yaml: 'environment:\n  REGION: eu-west-1\n' },
+      sha: null,
+      stack: 'payments',
+      type: 'PROPOSED',
+    });
+    expect(withConfig.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('Gantry takes no per-run runtime config yet') as string,
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -1,3 +1,4 @@
+import { InvalidInputError } from '../../platform/errors';
 import type { Decision } from '../../runs/service';
 import type { RunList } from '../../runs/store';
 import { isTerminal, RunState, RunType } from '../../runs/types';
@@ -44,8 +45,13 @@ function decide(decision: Decision) {
 
 export const runResolvers: Resolvers = {
   Mutation: {
-    runTrigger: async (_parent, { stack, commitSha, runType }, context) => {
+    runTrigger: async (_parent, { stack, commitSha, runType, runtimeConfig }, context) => {
       await writableStack(context, stack);
+      if (runtimeConfig?.yaml?.trim()) {
+        throw new InvalidInputError(
+          "Gantry takes no per-run runtime config yet: set the stack's environment with stackConfigAdd (spacectl stack environment setvar) and trigger again without it",
+        );
+      }
       return context.services.runs.trigger(stack, {
         triggeredBy: context.viewer!.id,
         sha: commitSha ?? null,

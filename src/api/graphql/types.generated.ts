@@ -507,6 +507,7 @@ export type MutationRunStopArgs = {
 export type MutationRunTriggerArgs = {
   commitSha?: InputMaybe<Scalars['String']['input']>;
   runType?: InputMaybe<RunType>;
+  runtimeConfig?: InputMaybe<RuntimeConfigInput>;
   stack: Scalars['ID']['input'];
 };
 
@@ -862,6 +863,11 @@ export type RuntimeConfig = {
   runnerImage: Scalars['String']['output'];
   /** Terraform version set on the stack; empty when the worker's pinned OpenTofu is used. */
   terraformVersion: Scalars['String']['output'];
+};
+
+/** Configuration for one run, as the YAML of Spacelift's runtime config. */
+export type RuntimeConfigInput = {
+  yaml?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** Input of the search queries: a page (first, after), full-text search, predicates that must all hold, and an order. */
@@ -1446,6 +1452,7 @@ export type ResolversTypes = {
   RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
   RunType: RunType;
   RuntimeConfig: ResolverTypeWrapper<RuntimeConfig>;
+  RuntimeConfigInput: RuntimeConfigInput;
   SearchInput: SearchInput;
   SearchQueryOrderDirection: SearchQueryOrderDirection;
   SlackIntegration: ResolverTypeWrapper<SlackIntegration>;
@@ -1515,6 +1522,7 @@ export type ResolversParentTypes = {
   RunComment: RunComment;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
+  RuntimeConfigInput: RuntimeConfigInput;
   SearchInput: SearchInput;
   SlackIntegration: SlackIntegration;
   SlackWorkspace: SlackWorkspace;

@@ -33,7 +33,6 @@ const NOT_YET_SERVED = [
   '11:stack-outputs',
   '14:stack-resources-list',
   '16:stack-state-pull',
-  '18:stack-deploy',
   '19:stack-replan',
   '20:stack-approve',
   '21:stack-prioritize',
@@ -105,7 +104,7 @@ describe("the documents Spacelift's clients send", () => {
       .map((document) => ({ command: document.commands[0], problems: problems(document) }))
       .filter((result) => result.problems.length > 0);
     expect(failing).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(36);
+    expect(served.length).toBeGreaterThanOrEqual(37);
   });
 
   it('lists exactly the documents not served yet', () => {
