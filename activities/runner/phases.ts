@@ -283,6 +283,10 @@ export async function initializePhase(
         apiUrl: deps.apiUrl,
       });
       await deps.sandbox.handOver(root);
+      if (run.skipInitialization) {
+        log.write('Skipping tofu init, as the task asked (skipInitialization)');
+        return;
+      }
       await tofuInit(deps, control, { log, state: RunState.INITIALIZING, workspace, stack, env });
     });
   } catch (error) {

@@ -225,10 +225,13 @@ export class RunService {
     return run;
   }
 
-  /** A TASK: `command` run in the stack's initialized workspace at its tracked commit. */
+  /**
+   * A TASK: `command` run in the stack's workspace at its tracked commit, initialized unless
+   * `skipInitialization` says not to.
+   */
   async createTask(
     stackId: string,
-    options: { command: string; triggeredBy: string | null },
+    options: { command: string; triggeredBy: string | null; skipInitialization?: boolean },
   ): Promise<Run> {
     if (!options.command.trim()) throw new ConflictError('a task needs a command to run');
     const stack = await this.stack(stackId);
@@ -488,6 +491,7 @@ export class RunService {
       commit: CommitInfo;
       triggeredBy: string | null;
       command?: string;
+      skipInitialization?: boolean;
       dedupeKey?: string;
       mergeRequestIid?: number;
     },
@@ -507,6 +511,7 @@ export class RunService {
       commitUrl: options.commit.url,
       triggeredBy: options.triggeredBy,
       command: options.command ?? null,
+      skipInitialization: options.skipInitialization ?? false,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
       workflowStarted: false,

@@ -39,6 +39,8 @@ export const runs = pgTable(
     triggeredBy: text('triggered_by'),
     /** The command of a task. */
     command: text('command'),
+    /** A task that runs its command without `tofu init` first (taskCreate's skipInitialization). */
+    skipInitialization: boolean('skip_initialization').notNull().default(false),
     delta: jsonb('delta').$type<Delta>(),
     /** Set for runs made from outside events, so a redelivered event makes no second run. */
     dedupeKey: text('dedupe_key').unique(),

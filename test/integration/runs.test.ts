@@ -206,6 +206,28 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
     expect(confirmed?.username).toBe('ada');
   });
 
+  it('runs a task without tofu init when it asks to skip initialization', async () => {
+    const check = 'if [ -d .terraform ]; then echo initialized; else echo bare; fi';
+    const bare = await harness.service.createTask('app', {
+      command: check,
+      triggeredBy: 'ada',
+      skipInitialization: true,
+    });
+    const initialized = await harness.service.createTask('app', {
+      command: check,
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(bare.id, RunState.FINISHED);
+    await harness.waitForState(initialized.id, RunState.FINISHED);
+    const output = async (runId: string, state: RunState) =>
+      (await harness.service.logs(runId, state)).messages.map((line) => line.message);
+    expect(await output(bare.id, RunState.PERFORMING)).toContain('bare');
+    expect(await output(bare.id, RunState.INITIALIZING)).toContain(
+      'Skipping tofu init, as the task asked (skipInitialization)',
+    );
+    expect(await output(initialized.id, RunState.PERFORMING)).toContain('initialized');
+  });
+
   it('runs a task and keeps its output', async () => {
     const task = await harness.service.createTask('app', {
       command: 'echo "hello from $GANTRY_STACK_ID"',

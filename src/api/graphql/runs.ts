@@ -58,11 +58,12 @@ export const runResolvers: Resolvers = {
         ...(runType ? { type: runType as RunType } : {}),
       });
     },
-    taskCreate: async (_parent, { stack, command }, context) => {
+    taskCreate: async (_parent, { stack, command, skipInitialization }, context) => {
       await writableStack(context, stack);
       return context.services.runs.createTask(stack, {
         command,
         triggeredBy: context.viewer!.id,
+        skipInitialization: skipInitialization ?? false,
       });
     },
     runRetry: async (_parent, { stack, run }, context) => {

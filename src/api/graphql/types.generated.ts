@@ -587,6 +587,7 @@ export type MutationStackUpdateArgs = {
 
 export type MutationTaskCreateArgs = {
   command: Scalars['String']['input'];
+  skipInitialization?: InputMaybe<Scalars['Boolean']['input']>;
   stack: Scalars['ID']['input'];
 };
 

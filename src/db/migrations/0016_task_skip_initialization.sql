@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "skip_initialization" boolean DEFAULT false NOT NULL;
