@@ -10,7 +10,7 @@ import { graphqlRouter } from './graphql';
 import type { ApiServices } from './graphql/services';
 import { oauthCallbackRouter } from './oauthCallback';
 import { runLinkRouter, stackLinkRouter } from './runLink';
-import { stateRouter, stateUploadRouter } from './state';
+import { stateDownloadRouter, stateRouter, stateUploadRouter } from './state';
 import type { Stack } from '../stacks/service';
 
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
@@ -39,6 +39,7 @@ export function createApi(deps: ApiDependencies): Express {
     routes: [
       { path: '/state/:stackId', router: stateRouter(db) },
       { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
+      { path: '/state-downloads/:stackId', router: stateDownloadRouter(db, deps.downloads) },
       { path: '/graphql', router: graphql },
       { path: '/stack/:stackId/run/:runId', router: runLinkRouter() },
       { path: '/stack/:stackId', router: stackLinkRouter() },

@@ -2,6 +2,7 @@ import basicAuth from 'basic-auth';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Database } from '../db';
 import { inputProblem } from '../platform/input';
+import type { StateDownloads } from '../state/downloads';
 import type { StateUploads } from '../state/uploads';
 import {
   InvalidStateError,
@@ -164,4 +165,32 @@ function lockInfoOf(req: Request, res: Response): LockInfo | undefined {
 function answer(res: Response, outcome: LockOutcome) {
   if (outcome.ok) res.status(200).end();
   else res.status(423).json(outcome.holder);
+}
+
+/**
+ * GET /state-downloads/:stackId: the stack's current state file, at a URL from
+ * stateDownloadUrl whose signature is its authorization.
+ */
+export function stateDownloadRouter(db: Database, downloads: StateDownloads): Router {
+  const router = express.Router({ mergeParams: true });
+  router.get('/', async (req: Request<{ stackId: string }>, res) => {
+    const { expires, signature } = req.query;
+    if (
+      typeof expires !== 'string' ||
+      typeof signature !== 'string' ||
+      !downloads.verify(req.params.stackId, expires, signature)
+    ) {
+      res.status(403).json({
+        error: 'the download URL is not valid or has expired; ask for a new stateDownloadUrl',
+      });
+      return;
+    }
+    const state = await latestState(db, req.params.stackId);
+    if (!state) {
+      res.status(404).json({ error: `stack "${req.params.stackId}" has no state yet` });
+      return;
+    }
+    res.type('application/json').send(state.content);
+  });
+  return router;
 }

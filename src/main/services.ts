@@ -21,6 +21,7 @@ import { createSlackNotifier } from '../slack/notifier';
 import { StackService } from '../stacks/service';
 import { ContextService } from '../contexts/service';
 import { StackLocks } from '../locks/service';
+import { StateDownloads } from '../state/downloads';
 import { StateUploads } from '../state/uploads';
 import { vcsProviders } from '../vcs/providers';
 
@@ -82,6 +83,7 @@ export function buildServices(settings: ServiceSettings) {
     apiKeys: new ApiKeyService(db),
     tokens: new TokenIssuer(box.deriveKey('jwt'), publicUrl),
     uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
+    downloads: new StateDownloads(box.deriveKey('state downloads'), publicUrl),
     policies: new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) }),
     // One instance, so GraphQL and Slack share its compiled policies.
     access: new PolicyAccess({ db, evaluator: new PolicyEvaluator({ db, logger }) }),

@@ -82,6 +82,30 @@ export async function verifyStateCredentials(
     : undefined;
 }
 
+/** An output of a stack's state: its value as JSON, or null when the output is sensitive. */
+export interface StateOutput {
+  name: string;
+  sensitive: boolean;
+  value: string | null;
+}
+
+/** The outputs of the stack's current state, by name; none before it has a state. */
+export async function currentOutputs(db: Database, stackId: string): Promise<StateOutput[]> {
+  const state = await latestState(db, stackId);
+  if (!state) return [];
+  const parsed = JSON.parse(state.content.toString('utf8')) as {
+    outputs?: Record<string, { value?: unknown; sensitive?: boolean }>;
+  };
+  return Object.entries(parsed.outputs ?? {})
+    .map(([name, output]) => ({
+      name,
+      sensitive: output.sensitive === true,
+      value: output.sensitive === true ? null : JSON.stringify(output.value ?? null),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The stack's current state version, if it has one. */
 export async function latestState(db: Database, stackId: string) {
   const [row] = await db
     .select()

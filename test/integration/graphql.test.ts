@@ -588,6 +588,63 @@ describe('the GraphQL API over HTTP', () => {
     expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it("shows a stack's outputs, hiding sensitive ones, and hands its writers a pre-signed state download", async () => {
+    const upload = await api.graphql<{ stateUploadUrl: { objectId: string; url: string } }>(
+      `mutation { stateUploadUrl { objectId url } }`,
+    );
+    const { objectId, url } = upload.data!.stateUploadUrl;
+    const state = JSON.stringify({
+      version: 4,
+      serial: 3,
+      lineage: 'out-1',
+      outputs: {
+        vpc_id: { value: 'vpc-123', type: 'string' },
+        subnets: { value: ['a', 'b'], type: ['list', 'string'] },
+        password: { value: 'hunter2', type: 'string', sensitive: true },
+      },
+      resources: [],
+    });
+    expect((await fetch(url, { method: 'PUT', body: state })).status).toBe(200);
+    const created = await api.graphql(
+      `mutation ($input: StackInput!, $object: String) {
+        stackCreate(input: $input, manageState: true, stackObjectID: $object) { id }
+      }`,
+      { input: STACK_INPUT(repo.url, { name: 'With outputs' }), object: objectId },
+    );
+    expect(created.errors).toBeUndefined();
+
+    // spacectl's stack outputs, as it sends it.
+    const outputs = await api.graphql<{ stack: { outputs: unknown[] } }>(
+      `query($stackId:ID!){stack(id: $stackId){id,name,outputs{id,sensitive,description,value}}}`,
+      { stackId: 'with-outputs' },
+    );
+    expect(outputs.data!.stack.outputs).toEqual([
+      { id: 'password', sensitive: true, description: null, value: null },
+      { id: 'subnets', sensitive: false, description: null, value: '["a","b"]' },
+      { id: 'vpc_id', sensitive: false, description: null, value: '"vpc-123"' },
+    ]);
+
+    // spacectl's state pull: a URL that needs no token, for the stack's writers only.
+    const download = await api.graphql<{ stateDownloadUrl: { url: string } }>(
+      `mutation($input:StateDownloadUrlInput!){stateDownloadUrl(input: $input){url}}`,
+      { input: { stackId: 'with-outputs' } },
+    );
+    const pulled = await fetch(download.data!.stateDownloadUrl.url);
+    expect(pulled.status).toBe(200);
+    expect(await pulled.text()).toBe(state);
+    const forged = await fetch(
+      download.data!.stateDownloadUrl.url.replace(/signature=[^&]+/, 'signature=forged'),
+    );
+    expect(forged.status).toBe(403);
+    const reader = await userWithTeams(['auditors']);
+    const refused = await api.graphql(
+      `mutation($input:StateDownloadUrlInput!){stateDownloadUrl(input: $input){url}}`,
+      { input: { stackId: 'with-outputs' } },
+      reader,
+    );
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('disables a stack, which then starts no runs and says so, until it is enabled', async () => {
     const disabled = await api.graphql<{ stackDisable: { id: string; isDisabled: boolean } }>(
       `mutation { stackDisable(id: "payments") { id isDisabled } }`,

@@ -1,3 +1,4 @@
+import type { StateDownloads } from '../../state/downloads';
 import type { GitLabSignIn } from '../../gitlab/signIn';
 import type { StackLocks } from '../../locks/service';
 import type { ContextService } from '../../contexts/service';
@@ -27,6 +28,7 @@ export interface ApiServices {
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;
   uploads: StateUploads;
+  downloads: StateDownloads;
   gitlab: GitLabIntegrationService;
   gitlabSignIn: GitLabSignIn;
   policies: PolicyService;

@@ -1,6 +1,6 @@
 import { ROOT_SPACE, rootSpace } from './spaces';
 import { searchStacks } from './stackSearch';
-import { parseState, storeState } from '../../state/store';
+import { currentOutputs, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
 import type { GraphQLContext } from './context';
@@ -110,6 +110,10 @@ export const stackResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.contexts.deleteStackConfig(stack, id);
     },
+    stateDownloadUrl: async (_parent, { input }, context) => {
+      await writableStack(context, input.stackId);
+      return { url: context.services.downloads.urlFor(input.stackId) };
+    },
     stackSetCurrentCommit: async (_parent, { id, sha }, context) => {
       await writableStack(context, id);
       return context.services.runs.setCurrentCommit(id, sha, context.viewer!.id);
@@ -180,6 +184,13 @@ export const stackResolvers: Resolvers = {
       const { viewer, access } = authenticated(context);
       return rootSpace(viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ');
     },
+    outputs: async (parent, _args, context) =>
+      (await currentOutputs(context.services.db, parent.id)).map((output) => ({
+        id: output.name,
+        sensitive: output.sensitive,
+        description: null,
+        value: output.value,
+      })),
     moduleVersionsUsed: () => [],
     additionalProjectGlobs: () => [],
     dependsOn: () => [],

@@ -348,6 +348,8 @@ export type Mutation = {
   stackUnlock: Stack;
   /** Update an existing stack. */
   stackUpdate: Stack;
+  /** A pre-signed URL, valid for 5 minutes, to GET the stack's current state file from without an Authorization header; for the stack's writers. */
+  stateDownloadUrl: StateDownloadUrl;
   /** Generate pre-signed state upload URL. */
   stateUploadUrl: StateUploadUrl;
   /** Create a Task from a command. */
@@ -582,6 +584,11 @@ export type MutationStackUnlockArgs = {
 export type MutationStackUpdateArgs = {
   id: Scalars['ID']['input'];
   input: StackInput;
+};
+
+
+export type MutationStateDownloadUrlArgs = {
+  input: StateDownloadUrlInput;
 };
 
 
@@ -1013,6 +1020,8 @@ export type Stack = {
   name: Scalars['String']['output'];
   /** Owner of the repository: a GitLab Stack's group path; empty for a plain git remote. */
   namespace: Scalars['String']['output'];
+  /** The outputs of the stack's current state, by name; a sensitive output's value is hidden (null). */
+  outputs: Array<StackOutput>;
   /** Directory of the repository the stack's code is in; the repository's root when null. */
   projectRoot?: Maybe<Scalars['String']['output']>;
   /** Paginated list of proposed Runs (other branches and merge requests), 50 a page, newest first. */
@@ -1212,6 +1221,18 @@ export type StackInput = {
   writersSlug?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** An output of a stack's state. */
+export type StackOutput = {
+  __typename?: 'StackOutput';
+  /** OpenTofu keeps no descriptions in the state: null. */
+  description?: Maybe<Scalars['String']['output']>;
+  /** The output's name. */
+  id: Scalars['String']['output'];
+  sensitive: Scalars['Boolean']['output'];
+  /** The value as JSON; null for a sensitive output. */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
 /** A policy's attachment to a stack, viewed from the stack. */
 export type StackPolicyAttachment = {
   __typename?: 'StackPolicyAttachment';
@@ -1240,6 +1261,16 @@ export type StacksConnection = {
   __typename?: 'StacksConnection';
   edges: Array<StackEdge>;
   pageInfo: PageInfo;
+};
+
+export type StateDownloadUrl = {
+  __typename?: 'StateDownloadUrl';
+  /** Pre-signed URL to GET the stack's current state file from, without an Authorization header. */
+  url: Scalars['String']['output'];
+};
+
+export type StateDownloadUrlInput = {
+  stackId: Scalars['ID']['input'];
 };
 
 /** StateUploadUrl represents a pre-signed URL that can be used to upload an existing state file. */
@@ -1473,9 +1504,12 @@ export type ResolversTypes = {
   StackDependency: ResolverTypeWrapper<Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversTypes['Stack'], stack: ResolversTypes['Stack'] }>;
   StackEdge: ResolverTypeWrapper<Omit<StackEdge, 'node'> & { node: ResolversTypes['Stack'] }>;
   StackInput: StackInput;
+  StackOutput: ResolverTypeWrapper<StackOutput>;
   StackPolicyAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   StackState: StackState;
   StacksConnection: ResolverTypeWrapper<Omit<StacksConnection, 'edges'> & { edges: Array<ResolversTypes['StackEdge']> }>;
+  StateDownloadUrl: ResolverTypeWrapper<StateDownloadUrl>;
+  StateDownloadUrlInput: StateDownloadUrlInput;
   StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Team: ResolverTypeWrapper<Team>;
@@ -1541,8 +1575,11 @@ export type ResolversParentTypes = {
   StackDependency: Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversParentTypes['Stack'], stack: ResolversParentTypes['Stack'] };
   StackEdge: Omit<StackEdge, 'node'> & { node: ResolversParentTypes['Stack'] };
   StackInput: StackInput;
+  StackOutput: StackOutput;
   StackPolicyAttachment: PolicyAttachmentRow;
   StacksConnection: Omit<StacksConnection, 'edges'> & { edges: Array<ResolversParentTypes['StackEdge']> };
+  StateDownloadUrl: StateDownloadUrl;
+  StateDownloadUrlInput: StateDownloadUrlInput;
   StateUploadUrl: StateUploadUrl;
   String: Scalars['String']['output'];
   Team: Team;
@@ -1699,6 +1736,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   stackSyncCommit?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackSyncCommitArgs, 'id'>>;
   stackUnlock?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUnlockArgs, 'id'>>;
   stackUpdate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackUpdateArgs, 'id' | 'input'>>;
+  stateDownloadUrl?: Resolver<ResolversTypes['StateDownloadUrl'], ParentType, ContextType, RequireFields<MutationStateDownloadUrlArgs, 'input'>>;
   stateUploadUrl?: Resolver<ResolversTypes['StateUploadUrl'], ParentType, ContextType>;
   taskCreate?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationTaskCreateArgs, 'command' | 'stack'>>;
 };
@@ -1877,6 +1915,7 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   moduleVersionsUsed?: Resolver<Array<ResolversTypes['ModuleVersion']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputs?: Resolver<Array<ResolversTypes['StackOutput']>, ParentType, ContextType>;
   projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   proposedRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackProposedRunsArgs>>;
   provider?: Resolver<ResolversTypes['VCSProvider'], ParentType, ContextType>;
@@ -1982,6 +2021,13 @@ export type StackEdgeResolvers<ContextType = GraphQLContext, ParentType extends 
   node?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
 };
 
+export type StackOutputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackOutput'] = ResolversParentTypes['StackOutput']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type StackPolicyAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackPolicyAttachment'] = ResolversParentTypes['StackPolicyAttachment']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   policyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1993,6 +2039,10 @@ export type StackPolicyAttachmentResolvers<ContextType = GraphQLContext, ParentT
 export type StacksConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StacksConnection'] = ResolversParentTypes['StacksConnection']> = {
   edges?: Resolver<Array<ResolversTypes['StackEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type StateDownloadUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateDownloadUrl'] = ResolversParentTypes['StateDownloadUrl']> = {
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StateUploadUrlResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StateUploadUrl'] = ResolversParentTypes['StateUploadUrl']> = {
@@ -2075,8 +2125,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
   StackDependency?: StackDependencyResolvers<ContextType>;
   StackEdge?: StackEdgeResolvers<ContextType>;
+  StackOutput?: StackOutputResolvers<ContextType>;
   StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;
   StacksConnection?: StacksConnectionResolvers<ContextType>;
+  StateDownloadUrl?: StateDownloadUrlResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;

@@ -30,9 +30,7 @@ const documents = fs
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
   '10:stack-changes',
-  '11:stack-outputs',
   '14:stack-resources-list',
-  '16:stack-state-pull',
   '19:stack-replan',
   '20:stack-approve',
   '21:stack-prioritize',
@@ -103,7 +101,7 @@ describe("the documents Spacelift's clients send", () => {
       .map((document) => ({ command: document.commands[0], problems: problems(document) }))
       .filter((result) => result.problems.length > 0);
     expect(failing).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(38);
+    expect(served.length).toBeGreaterThanOrEqual(40);
   });
 
   it('lists exactly the documents not served yet', () => {
