@@ -106,6 +106,26 @@ describe('stack access policies through the GraphQL API', () => {
       id: 'qa-reads',
       spaceDetails: { id: 'root', name: 'root', accessLevel: 'ADMIN' },
     });
+
+    // spacectl's policy list, as it sends it, with and without --search.
+    const list = `query($input:SearchInput!){searchPolicies(input: $input){edges{node{id,name,description,body,spaceDetails{id,name,accessLevel},createdAt,updatedAt,type,labels}},pageInfo{endCursor,hasNextPage,hasPreviousPage}}}`;
+    const search = (fullTextSearch: string | null) =>
+      api.graphql<{
+        searchPolicies: {
+          edges: Array<{ node: { id: string } }>;
+          pageInfo: { hasNextPage: boolean };
+        };
+      }>(list, {
+        input: { first: 50, after: null, fullTextSearch, predicates: null, orderBy: null },
+      });
+    const all = await search(null);
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.searchPolicies.edges.map((edge) => edge.node.id)).toEqual(['qa-reads']);
+    expect(all.data!.searchPolicies.pageInfo.hasNextPage).toBe(false);
+    expect((await search('nothing like it')).data!.searchPolicies.edges).toEqual([]);
+    const reader = await api.userToken(['qa']);
+    const refused = await api.graphql(list, { input: { first: 50 } }, reader);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('refuses a policy that does not compile with line and column, and stores nothing', async () => {

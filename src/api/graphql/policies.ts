@@ -1,3 +1,4 @@
+import { searchPolicies } from './search';
 import { rootSpace } from './spaces';
 import type { GraphQLContext } from './context';
 import { authenticated, requireAdmin } from './guard';
@@ -9,6 +10,7 @@ const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 /** Policies are account-wide: admins write and attach them; they decide for everyone else. */
 export const policyResolvers: Resolvers = {
   Query: {
+    searchPolicies: (_parent, { input }, context) => searchPolicies(context, input),
     policies: (_parent, _args, context) => {
       requireAdmin(context);
       return context.services.policies.list();

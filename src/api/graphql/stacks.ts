@@ -1,5 +1,5 @@
 import { ROOT_SPACE, rootSpace } from './spaces';
-import { searchStacks } from './stackSearch';
+import { searchStacks } from './search';
 import { currentOutputs, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';

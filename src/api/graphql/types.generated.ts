@@ -621,6 +621,12 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+export type PoliciesConnection = {
+  __typename?: 'PoliciesConnection';
+  edges: Array<PolicyEdge>;
+  pageInfo: PageInfo;
+};
+
 /**
  * A stack access policy: Rego in package spacelift whose read, write and deny rules decide, with
  * the readers and writers teams, what people may do with the stacks it is attached to.
@@ -643,6 +649,12 @@ export type Policy = {
   type: PolicyType;
   /** Unix timestamp of the last change. */
   updatedAt: Scalars['Int']['output'];
+};
+
+export type PolicyEdge = {
+  __typename?: 'PolicyEdge';
+  cursor: Scalars['String']['output'];
+  node: Policy;
 };
 
 /** A policy's attachment to a stack, viewed from the policy. */
@@ -684,6 +696,8 @@ export type Query = {
   policy?: Maybe<Policy>;
   /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
   repositories: Array<Repository>;
+  /** Policies (an admin's to read), filtered by predicates (name, label, type) and full-text search, a page at a time. */
+  searchPolicies: PoliciesConnection;
   /** The stacks the caller may read, filtered by predicates and full-text search, a page at a time (by id unless orderBy says otherwise). */
   searchStacks: StacksConnection;
   /** The Slack app and the workspaces it is installed in (admins only). */
@@ -710,6 +724,11 @@ export type QueryContextArgs = {
 
 export type QueryPolicyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySearchPoliciesArgs = {
+  input: SearchInput;
 };
 
 
@@ -1470,7 +1489,9 @@ export type ResolversTypes = {
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
   OpenTofuWorkflowTool: OpenTofuWorkflowTool;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PoliciesConnection: ResolverTypeWrapper<Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversTypes['PolicyEdge']> }>;
   Policy: ResolverTypeWrapper<PolicyRow>;
+  PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
   PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   PolicyType: PolicyType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1546,7 +1567,9 @@ export type ResolversParentTypes = {
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
   PageInfo: PageInfo;
+  PoliciesConnection: Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversParentTypes['PolicyEdge']> };
   Policy: PolicyRow;
+  PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
   PolicyStackAttachment: PolicyAttachmentRow;
   Query: Record<PropertyKey, never>;
   QueryFieldConstraint: QueryFieldConstraint;
@@ -1753,6 +1776,11 @@ export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PoliciesConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PoliciesConnection'] = ResolversParentTypes['PoliciesConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['PolicyEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
 export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
   attachedStacks?: Resolver<Array<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1764,6 +1792,11 @@ export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends Res
   spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type PolicyEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PolicyEdge'] = ResolversParentTypes['PolicyEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
 };
 
 export type PolicyStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PolicyStackAttachment'] = ResolversParentTypes['PolicyStackAttachment']> = {
@@ -1784,6 +1817,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
+  searchPolicies?: Resolver<ResolversTypes['PoliciesConnection'], ParentType, ContextType, RequireFields<QuerySearchPoliciesArgs, 'input'>>;
   searchStacks?: Resolver<ResolversTypes['StacksConnection'], ParentType, ContextType, RequireFields<QuerySearchStacksArgs, 'input'>>;
   slackIntegration?: Resolver<ResolversTypes['SlackIntegration'], ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
@@ -2102,7 +2136,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Mutation?: MutationResolvers<ContextType>;
   OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PoliciesConnection?: PoliciesConnectionResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
+  PolicyEdge?: PolicyEdgeResolvers<ContextType>;
   PolicyStackAttachment?: PolicyStackAttachmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
