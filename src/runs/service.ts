@@ -44,6 +44,7 @@ import { isTerminal, RunState, RunType } from './types';
 import type { Stack, StackService } from '../stacks/service';
 import {
   activeRunOf,
+  addRunReview,
   blockers,
   claimUnstartedRun,
   endUnstartedRun,
@@ -57,6 +58,7 @@ import {
   unfinishedProposedRuns,
   unstartedRuns,
   type Run,
+  type RunReview,
 } from './store';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 
@@ -406,6 +408,31 @@ export class RunService {
       if (await this.startWorkflow(run)) started += 1;
     }
     return { started, failed };
+  }
+
+  /**
+   * Records a person's review of a run (runReview): of `runId`, or without one of the run
+   * holding the stack's lock. Gantry has no approval policies yet: the review decides nothing.
+   */
+  async review(
+    stackId: string,
+    runId: string | null,
+    review: { decision: 'APPROVE' | 'REJECT'; username: string; note: string | null },
+  ): Promise<RunReview> {
+    const run = runId ? await this.run(runId) : await this.blocker(stackId);
+    if (!run) {
+      throw new ConflictError(
+        `stack "${stackId}" has no run under way to review; name the run to review`,
+      );
+    }
+    if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
+    if (isTerminal(run.state)) throw endedConflict(run.state);
+    return addRunReview(this.deps.db, {
+      runId: run.id,
+      decision: review.decision,
+      username: review.username,
+      note: review.note?.trim() || null,
+    });
   }
 
   /**

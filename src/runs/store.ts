@@ -14,12 +14,13 @@ import {
   or,
   sql,
 } from 'drizzle-orm';
+import { ulid } from 'ulid';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
-import type { Run, RunTransition } from './tables';
+import type { Run, RunReview, RunTransition } from './tables';
 
-export type { Run, RunTransition } from './tables';
+export type { Run, RunReview, RunTransition } from './tables';
 import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
 import { lineAfter, LogTokenError, type LogPage, type LogPageRequest } from './logs';
 
@@ -649,4 +650,26 @@ export async function appendLogLines(
     .insert(tables.runLogs)
     .values(lines.map((line) => ({ runId, state, ...line })))
     .onConflictDoNothing();
+}
+
+/** Records a person's review of a run. */
+export async function addRunReview(
+  db: Database,
+  review: Omit<RunReview, 'id' | 'createdAt'>,
+): Promise<RunReview> {
+  const [stored] = await db
+    .insert(tables.runReviews)
+    .values({ id: ulid(), ...review })
+    .returning();
+  return stored!;
+}
+
+/** Each run's reviews, oldest first. */
+export async function reviewsOf(db: Database, runIds: readonly string[]) {
+  const rows = await db
+    .select()
+    .from(tables.runReviews)
+    .where(inArray(tables.runReviews.runId, [...runIds]))
+    .orderBy(asc(tables.runReviews.id));
+  return groupedBy<string, RunReview>(runIds, rows, (row) => row.runId);
 }

@@ -108,6 +108,23 @@ export const runArtifacts = pgTable(
   (table) => [primaryKey({ columns: [table.runId, table.name] })],
 );
 
+/**
+ * A person's review of a run (runReview): approve or reject, with a note. Gantry has no
+ * approval policies yet, so a review is recorded and shown, and decides nothing.
+ */
+export const runReviews = pgTable('run_reviews', {
+  id: text('id').primaryKey(),
+  runId: text('run_id')
+    .notNull()
+    .references(() => runs.id, { onDelete: 'cascade' }),
+  decision: text('decision', { enum: ['APPROVE', 'REJECT'] }).notNull(),
+  note: text('note'),
+  username: text('username').notNull(),
+  createdAt: createdAt(),
+});
+
+export type RunReview = typeof runReviews.$inferSelect;
+
 export type Run = typeof runs.$inferSelect;
 
 export type RunTransition = typeof runTransitions.$inferSelect;

@@ -893,6 +893,57 @@ describe('the GraphQL API over HTTP', () => {
     });
   });
 
+  it("records spacectl's approve and reject on a run under way, and says when there is none", async () => {
+    const review = `mutation($decision:RunReviewDecision!$note:String!$run:ID$stack:ID!){runReview(stack: $stack, run: $run, decision: $decision, note: $note){id}}`;
+    const triggered = await api.graphql<{ runTrigger: { id: string } }>(
+      `mutation { runTrigger(stack: "payments", runType: PROPOSED) { id } }`,
+    );
+    const runId = triggered.data!.runTrigger.id;
+    const approved = await api.graphql(review, {
+      decision: 'APPROVE',
+      note: 'looks right',
+      run: runId,
+      stack: 'payments',
+    });
+    expect(approved.errors).toBeUndefined();
+    await api.graphql(review, { decision: 'REJECT', note: '', run: runId, stack: 'payments' });
+    const reviews = await api.graphql<{
+      stack: { run: { reviews: Array<Record<string, unknown>>; needsApproval: boolean } };
+    }>(
+      `query ($id: ID!) { stack(id: "payments") { run(id: $id) { needsApproval reviews { decision note username timestamp } } } }`,
+      { id: runId },
+    );
+    expect(reviews.data!.stack.run.reviews).toEqual([
+      {
+        decision: 'APPROVE',
+        note: 'looks right',
+        username: 'admin',
+        timestamp: expect.any(Number),
+      },
+      { decision: 'REJECT', note: null, username: 'admin', timestamp: expect.any(Number) },
+    ]);
+    expect(reviews.data!.stack.run.needsApproval).toBe(false);
+
+    const noRun = await api.graphql(review, {
+      decision: 'APPROVE',
+      note: '',
+      run: null,
+      stack: 'payments',
+    });
+    expect(noRun.errors?.[0]).toMatchObject({
+      message: 'stack "payments" has no run under way to review; name the run to review',
+      extensions: { code: 'CONFLICT' },
+    });
+    await pollUntil(runId, 'FINISHED');
+    const late = await api.graphql(review, {
+      decision: 'APPROVE',
+      note: '',
+      run: runId,
+      stack: 'payments',
+    });
+    expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -55,6 +55,7 @@ export function createLoaders(db: Database) {
     ),
 
     history: batch(runs.histories),
+    reviews: batch(runs.reviewsOf),
 
     /** Pages of phases' logs: every Run.logs of a request in a few queries. */
     logs: new DataLoader<LogPageRequest, LogPage, string>(

@@ -1,12 +1,23 @@
 import { InvalidInputError } from '../../platform/errors';
 import type { Decision } from '../../runs/service';
-import type { RunList } from '../../runs/store';
+import type { RunList, RunReview } from '../../runs/store';
 import { isTerminal, RunState, RunType } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+/** A review as the API shows it. */
+function reviewOf(review: RunReview) {
+  return {
+    id: review.id,
+    decision: review.decision,
+    note: review.note,
+    timestamp: seconds(review.createdAt),
+    username: review.username,
+  };
+}
 
 /** Which of a stack's lists holds runs of each type. */
 const LIST_OF: Partial<Record<RunType, RunList>> = {
@@ -70,6 +81,15 @@ export const runResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.runs.retryRun(stack, run, { triggeredBy: context.viewer!.id });
     },
+    runReview: async (_parent, { stack, run, decision, note }, context) => {
+      await writableStack(context, stack);
+      const review = await context.services.runs.review(stack, run ?? null, {
+        decision,
+        username: context.viewer!.id,
+        note: note ?? null,
+      });
+      return reviewOf(review);
+    },
     runConfirm: decide('confirm'),
     runDiscard: decide('discard'),
     runCancel: decide('cancel'),
@@ -82,6 +102,8 @@ export const runResolvers: Resolvers = {
     driftDetection: () => false,
     expired: () => false,
     needsApproval: () => false,
+    reviews: async (parent, _args, context) =>
+      (await context.loaders.reviews.load(parent.id)).map(reviewOf),
     isMostRecent: async (parent, _args, context) => {
       const list = LIST_OF[parent.type];
       if (!list) return false;

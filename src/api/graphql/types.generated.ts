@@ -310,6 +310,8 @@ export type Mutation = {
   runDiscard: Run;
   /** Retry a Run that has finished, as a new Run of the same commit. */
   runRetry: Run;
+  /** Review a run: approve or reject it, with a note (run: the run holding the stack's lock when not given). Gantry has no approval policies yet: the review is recorded on the run (Run.reviews) and decides nothing. */
+  runReview: RunReview;
   /** Stop a Run that's currently in progress (initializing, planning, or a task performing); the note is recorded with it. */
   runStop: Run;
   /** Trigger a Run: TRACKED (the default) or a PROPOSED preview, of the stack's tracked commit, or of commitSha (a full hash of any commit of the stack's repository). */
@@ -495,6 +497,14 @@ export type MutationRunDiscardArgs = {
 export type MutationRunRetryArgs = {
   refreshState?: InputMaybe<Scalars['Boolean']['input']>;
   run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunReviewArgs = {
+  decision: RunReviewDecision;
+  note?: InputMaybe<Scalars['String']['input']>;
+  run?: InputMaybe<Scalars['ID']['input']>;
   stack: Scalars['ID']['input'];
 };
 
@@ -806,6 +816,8 @@ export type Run = {
   needsApproval: Scalars['Boolean']['output'];
   /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
   refreshState: Scalars['Boolean']['output'];
+  /** People's reviews of the run (runReview), oldest first. */
+  reviews: Array<RunReview>;
   /** Individual runtime configuration for this Run. */
   runtimeConfig?: Maybe<RuntimeConfig>;
   /** Current state of the Run. */
@@ -835,6 +847,20 @@ export type RunComment = {
   createdAt: Scalars['Int']['output'];
   username: Scalars['String']['output'];
 };
+
+/** A person's review of a run. */
+export type RunReview = {
+  __typename?: 'RunReview';
+  decision: RunReviewDecision;
+  id: Scalars['ID']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  timestamp: Scalars['Int']['output'];
+  username: Scalars['String']['output'];
+};
+
+export type RunReviewDecision =
+  | 'APPROVE'
+  | 'REJECT';
 
 /** RunState represents a discrete state of a Run. */
 export type RunState =
@@ -1501,6 +1527,8 @@ export type ResolversTypes = {
   Repository: ResolverTypeWrapper<Repository>;
   Run: ResolverTypeWrapper<RunRow>;
   RunComment: ResolverTypeWrapper<RunComment>;
+  RunReview: ResolverTypeWrapper<RunReview>;
+  RunReviewDecision: RunReviewDecision;
   RunState: RunState;
   RunStateTransition: ResolverTypeWrapper<RunStateTransition>;
   RunType: RunType;
@@ -1578,6 +1606,7 @@ export type ResolversParentTypes = {
   Repository: Repository;
   Run: RunRow;
   RunComment: RunComment;
+  RunReview: RunReview;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
   RuntimeConfigInput: RuntimeConfigInput;
@@ -1744,6 +1773,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
   runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
   runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
+  runReview?: Resolver<ResolversTypes['RunReview'], ParentType, ContextType, RequireFields<MutationRunReviewArgs, 'decision' | 'stack'>>;
   runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
   runTrigger?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTriggerArgs, 'stack'>>;
   slackIntegrationDelete?: Resolver<ResolversTypes['SlackWorkspace'], ParentType, ContextType, RequireFields<MutationSlackIntegrationDeleteArgs, 'teamId'>>;
@@ -1850,6 +1880,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   logs?: Resolver<Maybe<ResolversTypes['LogsResponse']>, ParentType, ContextType, RequireFields<RunLogsArgs, 'state'>>;
   needsApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reviews?: Resolver<Array<ResolversTypes['RunReview']>, ParentType, ContextType>;
   runtimeConfig?: Resolver<Maybe<ResolversTypes['RuntimeConfig']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['RunState'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1861,6 +1892,14 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
 export type RunCommentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunComment'] = ResolversParentTypes['RunComment']> = {
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RunReviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunReview'] = ResolversParentTypes['RunReview']> = {
+  decision?: Resolver<ResolversTypes['RunReviewDecision'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -2144,6 +2183,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Repository?: RepositoryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
   RunComment?: RunCommentResolvers<ContextType>;
+  RunReview?: RunReviewResolvers<ContextType>;
   RunStateTransition?: RunStateTransitionResolvers<ContextType>;
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;
   SlackIntegration?: SlackIntegrationResolvers<ContextType>;
