@@ -920,7 +920,12 @@ describe('the GraphQL API over HTTP', () => {
         username: 'admin',
         timestamp: expect.any(Number),
       },
-      { decision: 'REJECT', note: null, username: 'admin', timestamp: expect.any(Number) },
+      {
+        decision: 'REJECT',
+        note: null,
+        username: 'admin',
+        timestamp: expect.any(Number) as number,
+      },
     ]);
     expect(reviews.data!.stack.run.needsApproval).toBe(false);
 
