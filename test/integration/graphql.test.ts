@@ -918,7 +918,7 @@ describe('the GraphQL API over HTTP', () => {
         decision: 'APPROVE',
         note: 'looks right',
         username: 'admin',
-        timestamp: expect.any(Number),
+        timestamp: expect.any(Number) as number,
       },
       {
         decision: 'REJECT',
