@@ -158,13 +158,17 @@ export function createActivities(deps: ActivityDependencies) {
 
     /** Joins the stack's lock queue, starting the stack's lock workflow if it is not running. */
     async requestStackLock(input: { stackId: string; request: LockRequest }): Promise<void> {
-      const [stack] = await stacksByIds(db, [input.stackId]);
+      const [[stack], [run]] = await Promise.all([
+        stacksByIds(db, [input.stackId]),
+        runsByIds(db, [input.request.runId]),
+      ]);
+      const request = run?.isPrioritized ? { ...input.request, prioritized: true } : input.request;
       await client.workflow.signalWithStart<StackLockWorkflow, [LockRequest]>(STACK_LOCK_WORKFLOW, {
         workflowId: stackLockWorkflowId(input.stackId),
         taskQueue: TASK_QUEUE,
         args: [{ stackId: input.stackId, queue: [], lockedBy: stack?.lockedBy ?? null }],
         signal: acquireLockSignal,
-        signalArgs: [input.request],
+        signalArgs: [request],
         staticSummary: `lock of stack ${input.stackId}`,
       });
     },

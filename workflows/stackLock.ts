@@ -8,13 +8,12 @@ import {
 import {
   acquireLockSignal,
   lockGrantedSignal,
+  prioritizeSignal,
   releaseLockSignal,
   setLockedBySignal,
   stackLockStateQuery,
   type StackLockState,
 } from '../src/runs/contract';
-
-// Importers still reach these here; they belong to src/runs/contract.
 
 /**
  * The per-stack lock. Tracked runs and tasks of one stack run one at a time, in the order they
@@ -22,7 +21,8 @@ import {
  * the queue, because ordering and handing over belong to Temporal, not to a table of locks.
  *
  * A person's stack lock (stackLock) narrows who may go next: while it is held only runs that
- * person triggered are granted, the others keep their place until it is lifted.
+ * person triggered are granted, the others keep their place until it is lifted. A prioritized
+ * run (runPrioritizeSet) goes before the runs waiting without priority.
  */
 export async function stackLockWorkflow(initial: StackLockState): Promise<void> {
   const state: StackLockState = { ...initial, queue: [...initial.queue] };
@@ -41,11 +41,18 @@ export async function stackLockWorkflow(initial: StackLockState): Promise<void> 
   setHandler(setLockedBySignal, ({ lockedBy }) => {
     state.lockedBy = lockedBy;
   });
+  setHandler(prioritizeSignal, ({ runId, prioritized }) => {
+    for (const queued of state.queue) if (queued.runId === runId) queued.prioritized = prioritized;
+  });
 
-  const next = () =>
-    state.holder
-      ? undefined
-      : state.queue.find((queued) => !state.lockedBy || queued.triggeredBy === state.lockedBy);
+  // The first prioritized run the lock may go to, else the first run it may go to.
+  const next = () => {
+    if (state.holder) return undefined;
+    const eligible = state.queue.filter(
+      (queued) => !state.lockedBy || queued.triggeredBy === state.lockedBy,
+    );
+    return eligible.find((queued) => queued.prioritized) ?? eligible[0];
+  };
 
   for (;;) {
     await condition(() => next() !== undefined || workflowInfo().continueAsNewSuggested);

@@ -56,6 +56,8 @@ export interface LockRequest {
   /** The run workflow to tell when the lock is its. */
   workflowId: string;
   triggeredBy: string | null;
+  /** A prioritized run goes before the others the stack's lock may go to (runPrioritizeSet). */
+  prioritized?: boolean;
 }
 
 export interface StackLockState {
@@ -69,6 +71,9 @@ export interface StackLockState {
 export const acquireLockSignal = defineSignal<[LockRequest]>('acquireLock');
 /** A run gives the lock back, or gives up its place in the queue. */
 export const releaseLockSignal = defineSignal<[{ runId: string }]>('releaseLock');
+/** A run was prioritized, or no longer is: it goes before the runs queued without priority. */
+export const prioritizeSignal =
+  defineSignal<[{ runId: string; prioritized: boolean }]>('prioritize');
 /** A person locked or unlocked the stack. */
 export const setLockedBySignal = defineSignal<[{ lockedBy: string | null }]>('setLockedBy');
 /** Sent to a run workflow: the stack's lock is now held by it. */

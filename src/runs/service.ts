@@ -26,6 +26,8 @@ import {
   decisionSignal,
   discardUpdate,
   NOTIFY_WORKFLOW,
+  prioritizeSignal,
+  stackLockWorkflowId,
   RUN_WORKFLOW,
   runWorkflowId,
   stopUpdate,
@@ -45,6 +47,7 @@ import type { Stack, StackService } from '../stacks/service';
 import {
   activeRunOf,
   addRunReview,
+  setRunPrioritized,
   blockers,
   claimUnstartedRun,
   endUnstartedRun,
@@ -408,6 +411,26 @@ export class RunService {
       if (await this.startWorkflow(run)) started += 1;
     }
     return { started, failed };
+  }
+
+  /**
+   * Prioritizes a run, or stops doing so (runPrioritizeSet): in its stack's queue it goes
+   * before the runs waiting without priority.
+   */
+  async setPrioritized(stackId: string, runId: string, prioritized: boolean): Promise<Run> {
+    const run = await this.run(runId);
+    if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
+    if (isTerminal(run.state)) throw endedConflict(run.state);
+    const changed = await setRunPrioritized(this.deps.db, runId, prioritized);
+    try {
+      await this.deps.client.workflow
+        .getHandle(stackLockWorkflowId(stackId))
+        .signal(prioritizeSignal, { runId, prioritized });
+    } catch (error) {
+      // No lock workflow yet: the run asks for the lock with its priority when it starts.
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    return changed ?? run;
   }
 
   /**

@@ -673,3 +673,17 @@ export async function reviewsOf(db: Database, runIds: readonly string[]) {
     .orderBy(asc(tables.runReviews.id));
   return groupedBy<string, RunReview>(runIds, rows, (row) => row.runId);
 }
+
+/** Marks a run prioritized, or no longer; the run as it is now. */
+export async function setRunPrioritized(
+  db: Database,
+  runId: string,
+  isPrioritized: boolean,
+): Promise<Run | undefined> {
+  const [run] = await db
+    .update(tables.runs)
+    .set({ isPrioritized, updatedAt: new Date() })
+    .where(eq(tables.runs.id, runId))
+    .returning();
+  return run;
+}

@@ -41,6 +41,8 @@ export const runs = pgTable(
     command: text('command'),
     /** A task that runs its command without `tofu init` first (taskCreate's skipInitialization). */
     skipInitialization: boolean('skip_initialization').notNull().default(false),
+    /** A prioritized run goes first in its stack's queue (runPrioritizeSet). */
+    isPrioritized: boolean('is_prioritized').notNull().default(false),
     delta: jsonb('delta').$type<Delta>(),
     /** Set for runs made from outside events, so a redelivered event makes no second run. */
     dedupeKey: text('dedupe_key').unique(),

@@ -949,6 +949,24 @@ describe('the GraphQL API over HTTP', () => {
     expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it("prioritizes a run under way as spacectl's prioritize sends it, and not one that ended", async () => {
+    const prioritize = `mutation($prioritize:Boolean!$runId:ID!$stackId:ID!){runPrioritizeSet(stack: $stackId, run: $runId, prioritize: $prioritize){id}}`;
+    const triggered = await api.graphql<{ runTrigger: { id: string } }>(
+      `mutation { runTrigger(stack: "payments", runType: PROPOSED) { id } }`,
+    );
+    const runId = triggered.data!.runTrigger.id;
+    const set = await api.graphql(prioritize, { prioritize: true, runId, stackId: 'payments' });
+    expect(set.errors).toBeUndefined();
+    const shown = await api.graphql<{ stack: { run: { isPrioritized: boolean } } }>(
+      `query ($id: ID!) { stack(id: "payments") { run(id: $id) { isPrioritized } } }`,
+      { id: runId },
+    );
+    expect(shown.data!.stack.run.isPrioritized).toBe(true);
+    await pollUntil(runId, 'FINISHED');
+    const late = await api.graphql(prioritize, { prioritize: false, runId, stackId: 'payments' });
+    expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -1,6 +1,7 @@
 import {
   confirmUpdate,
   discardUpdate,
+  prioritizeSignal,
   runWorkflowId,
   setLockedBySignal,
   stackLockWorkflowId,
@@ -105,6 +106,30 @@ describe('the stack lock workflow', () => {
       .signal(setLockedBySignal, { lockedBy: null });
     await harness.waitForState(bobs, RunState.UNCONFIRMED);
     await discard(bobs);
+  });
+
+  it('hands the lock to a prioritized run before the runs queued ahead of it', async () => {
+    const stackId = 'priority';
+    const first = await harness.startRun({ runId: 'p-first', stackId });
+    await harness.waitForState(first, RunState.UNCONFIRMED);
+    const second = await harness.startRun({ runId: 'p-second', stackId });
+    await scenarios.waitUntilQueued(harness, stackId, 'p-second');
+    const urgent = await harness.startRun({ runId: 'p-urgent', stackId });
+    await scenarios.waitUntilQueued(harness, stackId, 'p-urgent');
+    await harness.client.workflow
+      .getHandle(stackLockWorkflowId(stackId))
+      .signal(prioritizeSignal, { runId: 'p-urgent', prioritized: true });
+
+    await discard(first);
+    await harness.waitForState(urgent, RunState.UNCONFIRMED);
+    expect(await scenarios.lockState(harness, stackId)).toMatchObject({
+      holder: { runId: 'p-urgent', prioritized: true },
+      queue: [request(stackId, 'p-second')],
+    });
+    expect(harness.statesOf('p-second')).toEqual([]);
+    await discard(urgent);
+    await harness.waitForState(second, RunState.UNCONFIRMED);
+    await discard(second);
   });
 
   it('starts with the person’s lock as stored when the first run asks for the lock', async () => {

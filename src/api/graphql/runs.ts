@@ -81,6 +81,10 @@ export const runResolvers: Resolvers = {
       await writableStack(context, stack);
       return context.services.runs.retryRun(stack, run, { triggeredBy: context.viewer!.id });
     },
+    runPrioritizeSet: async (_parent, { stack, run, prioritize }, context) => {
+      await writableStack(context, stack);
+      return context.services.runs.setPrioritized(stack, run, prioritize);
+    },
     runReview: async (_parent, { stack, run, decision, note }, context) => {
       await writableStack(context, stack);
       const review = await context.services.runs.review(stack, run ?? null, {

@@ -308,6 +308,8 @@ export type Mutation = {
   runConfirm: Run;
   /** Discard a Run that's waiting to be applied. */
   runDiscard: Run;
+  /** Prioritize a run, or stop doing so: in its stack's queue it goes before the runs waiting without priority. */
+  runPrioritizeSet: Run;
   /** Retry a Run that has finished, as a new Run of the same commit. */
   runRetry: Run;
   /** Review a run: approve or reject it, with a note (run: the run holding the stack's lock when not given). Gantry has no approval policies yet: the review is recorded on the run (Run.reviews) and decides nothing. */
@@ -489,6 +491,13 @@ export type MutationRunConfirmArgs = {
 
 
 export type MutationRunDiscardArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunPrioritizeSetArgs = {
+  prioritize: Scalars['Boolean']['input'];
   run: Scalars['ID']['input'];
   stack: Scalars['ID']['input'];
 };
@@ -810,6 +819,8 @@ export type Run = {
   id: Scalars['ID']['output'];
   /** Whether the run is the newest of its kind (tracked runs, proposed runs, tasks) on its stack. */
   isMostRecent: Scalars['Boolean']['output'];
+  /** Whether the run goes before the runs waiting without priority in its stack's queue (runPrioritizeSet). */
+  isPrioritized: Scalars['Boolean']['output'];
   /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (Gantry's runs visit each once: 0), each message ends with its newline. */
   logs?: Maybe<LogsResponse>;
   /** Whether the run waits for approval by approval policies; Gantry has none: false. */
@@ -1772,6 +1783,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runCancel?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunCancelArgs, 'run' | 'stack'>>;
   runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
   runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
+  runPrioritizeSet?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunPrioritizeSetArgs, 'prioritize' | 'run' | 'stack'>>;
   runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
   runReview?: Resolver<ResolversTypes['RunReview'], ParentType, ContextType, RequireFields<MutationRunReviewArgs, 'decision' | 'stack'>>;
   runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
@@ -1877,6 +1889,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   history?: Resolver<Array<ResolversTypes['RunStateTransition']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isMostRecent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isPrioritized?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   logs?: Resolver<Maybe<ResolversTypes['LogsResponse']>, ParentType, ContextType, RequireFields<RunLogsArgs, 'state'>>;
   needsApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -32,7 +32,6 @@ const NOT_YET_SERVED = [
   '10:stack-changes',
   '14:stack-resources-list',
   '19:stack-replan',
-  '21:stack-prioritize',
   '37:stack-delete',
   '38:module-list',
   '39:module-list-versions',
@@ -99,7 +98,7 @@ describe("the documents Spacelift's clients send", () => {
       .map((document) => ({ command: document.commands[0], problems: problems(document) }))
       .filter((result) => result.problems.length > 0);
     expect(failing).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(42);
+    expect(served.length).toBeGreaterThanOrEqual(43);
   });
 
   it('lists exactly the documents not served yet', () => {
