@@ -11,7 +11,7 @@ import {
   revokeStateCredentials,
 } from '../../src/state/store';
 import type { VcsProvider } from '../../src/vcs';
-import { summarizePlan, type PlanSummary } from './delta';
+import { summarizePlan, type PlanSummary } from '../../src/runs/plan';
 import { buildEnvironment } from './environment';
 import { RunLogWriter } from './logs';
 import { runToolProcess } from './process';

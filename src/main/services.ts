@@ -60,6 +60,7 @@ export function buildServices(settings: ServiceSettings) {
   });
   const runs = new RunService({
     db,
+    box,
     stacks,
     client: settings.client,
     vcsFor,

@@ -39,6 +39,8 @@ import {
 import { DECIDABLE_IN, refusalOf } from './machine';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
+import { SecretBox } from '../platform/secrets';
+import { planChanges, type ResourceChange } from './plan';
 import { TASK_QUEUE } from '../../temporal/client';
 import type { CommitInfo, VcsProvider } from '../vcs';
 import { LogTokenError, type LogPage } from './logs';
@@ -47,6 +49,7 @@ import type { Stack, StackService } from '../stacks/service';
 import {
   activeRunOf,
   addRunReview,
+  getArtifact,
   setRunPrioritized,
   blockers,
   claimUnstartedRun,
@@ -67,6 +70,8 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../platform/err
 
 export interface RunServiceDependencies {
   db: Database;
+  /** Opens the artifacts plans store sealed. */
+  box: SecretBox;
   stacks: StackService;
   client: Client;
   vcsFor(stack: Stack): VcsProvider;
@@ -411,6 +416,14 @@ export class RunService {
       if (await this.startWorkflow(run)) started += 1;
     }
     return { started, failed };
+  }
+
+  /** The resources the run's plan changes; none before it has planned. */
+  async changes(runId: string): Promise<ResourceChange[]> {
+    const artifact = await getArtifact(this.deps.db, runId, 'plan.json');
+    if (!artifact) return [];
+    const json = SecretBox.isSealedBuffer(artifact) ? this.deps.box.openBuffer(artifact) : artifact;
+    return planChanges(JSON.parse(json.toString('utf8')) as Parameters<typeof planChanges>[0]);
   }
 
   /**

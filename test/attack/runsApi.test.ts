@@ -89,6 +89,7 @@ describe('runs under hostile use of the API', () => {
     });
     const down = new RunService({
       db: harness.database.db,
+      box: harness.box,
       stacks: new StackService({ db: harness.database.db, box: harness.box }),
       client: new Client({ connection: unreachable }),
       vcsFor: () => new RawGitProvider({ allowFile: true }),

@@ -164,6 +164,7 @@ resource "terraform_data" "${name}" {
       await database.migrate();
       service = new RunService({
         db: database.db,
+        box: new SecretBox(randomBytes(32)),
         stacks: new StackService({ db: database.db, box: new SecretBox(randomBytes(32)) }),
         client,
         vcsFor: () => new RawGitProvider({ allowFile: true }),

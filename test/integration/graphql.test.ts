@@ -967,6 +967,23 @@ describe('the GraphQL API over HTTP', () => {
     expect(late.errors?.[0]?.extensions?.code).toBe('CONFLICT');
   });
 
+  it("lists the resources a run's plan changes, as spacectl's stack changes reads them", async () => {
+    const changes = await api.graphql<{
+      stack: { run: { changesV3: Array<{ resources: unknown[] }> } };
+    }>(
+      `query($run:ID!$stack:ID!){stack(id: $stack){run(id: $run){changesV3(input: {}){resources{address,previousAddress,metadata{type}}}}}}`,
+      { run: confirmedRunId, stack: 'payments' },
+    );
+    expect(changes.errors).toBeUndefined();
+    expect(changes.data!.stack.run.changesV3).toEqual([
+      {
+        resources: [
+          { address: 'terraform_data.marker', previousAddress: null, metadata: { type: 'ADD' } },
+        ],
+      },
+    ]);
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -143,6 +143,7 @@ describe.each(databaseTargets())('stacks, contexts and config on $kind', (target
     // Deleting goes through the run service, which knows which runs are under way.
     const runs = new RunService({
       db: database.db,
+      box,
       stacks,
       // Deleting a stack never reaches Temporal; a lazy connection never dials this address.
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),

@@ -106,6 +106,15 @@ export const runResolvers: Resolvers = {
     driftDetection: () => false,
     expired: () => false,
     needsApproval: () => false,
+    changesV3: async (parent, _args, context) => [
+      {
+        resources: (await context.services.runs.changes(parent.id)).map((change) => ({
+          address: change.address,
+          previousAddress: change.previousAddress,
+          metadata: { type: change.type },
+        })),
+      },
+    ],
     reviews: async (parent, _args, context) =>
       (await context.loaders.reviews.load(parent.id)).map(reviewOf),
     isMostRecent: async (parent, _args, context) => {

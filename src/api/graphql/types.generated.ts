@@ -797,6 +797,8 @@ export type Run = {
   branch: Scalars['String']['output'];
   /** Whether runRetry would take the run: it has ended and is not a task. */
   canRetry: Scalars['Boolean']['output'];
+  /** The resources the run's plan changes (adds, changes, deletes or replaces), as one group; empty before it has planned. The input is accepted as Spacelift's clients send it and reads nothing yet. */
+  changesV3: Array<RunChanges>;
   /** Command - only useful for Tasks. */
   command?: Maybe<Scalars['String']['output']>;
   /** Comments on the run; Gantry has no run comments: empty. */
@@ -845,10 +847,22 @@ export type Run = {
 
 
 /** Run represents the main concept in Gantry. */
+export type RunChangesV3Args = {
+  input: SearchInput;
+};
+
+
+/** Run represents the main concept in Gantry. */
 export type RunLogsArgs = {
   state: RunState;
   stateVersion?: InputMaybe<Scalars['Int']['input']>;
   token?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** Resources a run's plan changes. */
+export type RunChanges = {
+  __typename?: 'RunChanges';
+  resources: Array<RunResourceChange>;
 };
 
 /** A comment on a run. */
@@ -857,6 +871,20 @@ export type RunComment = {
   body: Scalars['String']['output'];
   createdAt: Scalars['Int']['output'];
   username: Scalars['String']['output'];
+};
+
+export type RunResourceChange = {
+  __typename?: 'RunResourceChange';
+  address: Scalars['String']['output'];
+  metadata: RunResourceChangeMetadata;
+  /** Address before a move, if the resource moved. */
+  previousAddress?: Maybe<Scalars['String']['output']>;
+};
+
+export type RunResourceChangeMetadata = {
+  __typename?: 'RunResourceChangeMetadata';
+  /** What happens to the resource: ADD, CHANGE, DELETE or REPLACE. */
+  type: Scalars['String']['output'];
 };
 
 /** A person's review of a run. */
@@ -1537,7 +1565,10 @@ export type ResolversTypes = {
   QueryPredicate: QueryPredicate;
   Repository: ResolverTypeWrapper<Repository>;
   Run: ResolverTypeWrapper<RunRow>;
+  RunChanges: ResolverTypeWrapper<RunChanges>;
   RunComment: ResolverTypeWrapper<RunComment>;
+  RunResourceChange: ResolverTypeWrapper<RunResourceChange>;
+  RunResourceChangeMetadata: ResolverTypeWrapper<RunResourceChangeMetadata>;
   RunReview: ResolverTypeWrapper<RunReview>;
   RunReviewDecision: RunReviewDecision;
   RunState: RunState;
@@ -1616,7 +1647,10 @@ export type ResolversParentTypes = {
   QueryPredicate: QueryPredicate;
   Repository: Repository;
   Run: RunRow;
+  RunChanges: RunChanges;
   RunComment: RunComment;
+  RunResourceChange: RunResourceChange;
+  RunResourceChangeMetadata: RunResourceChangeMetadata;
   RunReview: RunReview;
   RunStateTransition: RunStateTransition;
   RuntimeConfig: RuntimeConfig;
@@ -1878,6 +1912,7 @@ export type RepositoryResolvers<ContextType = GraphQLContext, ParentType extends
 export type RunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Run'] = ResolversParentTypes['Run']> = {
   branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   canRetry?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  changesV3?: Resolver<Array<ResolversTypes['RunChanges']>, ParentType, ContextType, RequireFields<RunChangesV3Args, 'input'>>;
   command?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   comments?: Resolver<Array<ResolversTypes['RunComment']>, ParentType, ContextType>;
   commit?: Resolver<ResolversTypes['Commit'], ParentType, ContextType>;
@@ -1902,10 +1937,24 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type RunChangesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunChanges'] = ResolversParentTypes['RunChanges']> = {
+  resources?: Resolver<Array<ResolversTypes['RunResourceChange']>, ParentType, ContextType>;
+};
+
 export type RunCommentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunComment'] = ResolversParentTypes['RunComment']> = {
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RunResourceChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunResourceChange'] = ResolversParentTypes['RunResourceChange']> = {
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['RunResourceChangeMetadata'], ParentType, ContextType>;
+  previousAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type RunResourceChangeMetadataResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunResourceChangeMetadata'] = ResolversParentTypes['RunResourceChangeMetadata']> = {
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type RunReviewResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunReview'] = ResolversParentTypes['RunReview']> = {
@@ -2195,7 +2244,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  RunChanges?: RunChangesResolvers<ContextType>;
   RunComment?: RunCommentResolvers<ContextType>;
+  RunResourceChange?: RunResourceChangeResolvers<ContextType>;
+  RunResourceChangeMetadata?: RunResourceChangeMetadataResolvers<ContextType>;
   RunReview?: RunReviewResolvers<ContextType>;
   RunStateTransition?: RunStateTransitionResolvers<ContextType>;
   RuntimeConfig?: RuntimeConfigResolvers<ContextType>;

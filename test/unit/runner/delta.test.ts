@@ -1,4 +1,4 @@
-import { summarizePlan } from '../../../activities/runner/delta';
+import { planChanges, summarizePlan } from '../../../src/runs/plan';
 
 const change = (address: string, ...actions: string[]) => ({
   address,
@@ -60,5 +60,31 @@ describe('summarizePlan', () => {
   it('sees a plan that only changes outputs as a change', () => {
     expect(summarizePlan({ output_changes: { a: { actions: ['create'] } } }).changes).toBe(true);
     expect(summarizePlan({ output_changes: { a: { actions: ['no-op'] } } }).changes).toBe(false);
+  });
+});
+
+describe('the changes a plan makes, as Run.changesV3 lists them', () => {
+  it('names each managed resource with what happens to it, and where a moved one was', () => {
+    expect(
+      planChanges({
+        resource_changes: [
+          { address: 'aws_vpc.main', change: { actions: ['create'] } },
+          { address: 'aws_subnet.a', change: { actions: ['update'] } },
+          { address: 'aws_db.old', change: { actions: ['delete'] } },
+          { address: 'aws_instance.web', change: { actions: ['delete', 'create'] } },
+          {
+            address: 'module.net.aws_eip.ip',
+            previous_address: 'aws_eip.ip',
+            change: { actions: ['no-op'] },
+          },
+          { address: 'data.aws_ami.ubuntu', mode: 'data', change: { actions: ['read'] } },
+        ],
+      }),
+    ).toEqual([
+      { address: 'aws_vpc.main', previousAddress: null, type: 'ADD' },
+      { address: 'aws_subnet.a', previousAddress: null, type: 'CHANGE' },
+      { address: 'aws_db.old', previousAddress: null, type: 'DELETE' },
+      { address: 'aws_instance.web', previousAddress: null, type: 'REPLACE' },
+    ]);
   });
 });

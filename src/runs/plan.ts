@@ -1,8 +1,13 @@
-import type { Delta } from '../../src/runs/types';
+import type { Delta } from './types';
 
-/** The parts of `tofu show -json <plan>` that the delta is read from. */
+/** The parts of `tofu show -json <plan>` that the delta and the changes are read from. */
 interface PlanJson {
-  resource_changes?: Array<{ address: string; mode?: string; change: { actions: string[] } }>;
+  resource_changes?: Array<{
+    address: string;
+    previous_address?: string;
+    mode?: string;
+    change: { actions: string[] };
+  }>;
   output_changes?: Record<string, { actions: string[] }>;
   prior_state?: { values?: { root_module?: StateModule } };
 }
@@ -52,4 +57,38 @@ function countManaged(module: StateModule | undefined): number {
   if (!module) return 0;
   const own = (module.resources ?? []).filter((resource) => resource.mode !== 'data').length;
   return own + (module.child_modules ?? []).reduce((sum, child) => sum + countManaged(child), 0);
+}
+
+/** A resource a plan changes, as Run.changesV3 shows it. */
+export interface ResourceChange {
+  address: string;
+  previousAddress: string | null;
+  /** ADD, CHANGE, DELETE or REPLACE. */
+  type: 'ADD' | 'CHANGE' | 'DELETE' | 'REPLACE';
+}
+
+/** The managed resources a plan adds, changes, deletes or replaces, in the plan's order. */
+export function planChanges(plan: PlanJson): ResourceChange[] {
+  const changes: ResourceChange[] = [];
+  for (const change of plan.resource_changes ?? []) {
+    if (change.mode === 'data') continue;
+    const actions = change.change.actions;
+    const type = actions.includes('create')
+      ? actions.includes('delete')
+        ? 'REPLACE'
+        : 'ADD'
+      : actions.includes('delete')
+        ? 'DELETE'
+        : actions.includes('update')
+          ? 'CHANGE'
+          : undefined;
+    if (type) {
+      changes.push({
+        address: change.address,
+        previousAddress: change.previous_address ?? null,
+        type,
+      });
+    }
+  }
+  return changes;
 }
