@@ -28,3 +28,6 @@ export class AuthenticationError extends KnownError {}
 
 /** Something outside Gantry (a repository, GitLab) could not answer; trying again may work. */
 export class UpstreamError extends KnownError {}
+
+/** A feature of Spacelift's that Gantry does not have; the message says what Gantry has instead. */
+export class UnsupportedError extends KnownError {}

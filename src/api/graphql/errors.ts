@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
+  UnsupportedError,
   UpstreamError,
 } from '../../platform/errors';
 
@@ -13,7 +14,8 @@ export type ErrorCode =
   | 'NOT_FOUND'
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
-  | 'UPSTREAM_UNAVAILABLE';
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'UNSUPPORTED';
 
 /**
  * The extensions.code of an error of Gantry's own kinds (src/platform/errors.ts), whose
@@ -27,5 +29,6 @@ export function errorCode(error: Error): ErrorCode | undefined {
   if (error instanceof ConflictError) return 'CONFLICT';
   // The repository or GitLab could not answer: a problem outside Gantry, worth retrying.
   if (error instanceof UpstreamError) return 'UPSTREAM_UNAVAILABLE';
+  if (error instanceof UnsupportedError) return 'UNSUPPORTED';
   return undefined;
 }

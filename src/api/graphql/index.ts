@@ -23,6 +23,7 @@ import { createLoaders } from './loaders';
 import { accountResolvers } from './account';
 import { contextResolvers } from './contexts';
 import { gitlabResolvers } from './gitlab';
+import { unsupportedResolvers } from './unsupported';
 import { runResolvers } from './runs';
 import { policyResolvers } from './policies';
 import { slackResolvers } from './slack';
@@ -72,6 +73,7 @@ export function createSchema(): GraphQLSchema {
     policyResolvers,
     slackResolvers,
     gitlabResolvers,
+    unsupportedResolvers,
   ]) {
     for (const [typeName, fields] of Object.entries(resolvers as Record<string, object>)) {
       const type = schema.getType(typeName);

@@ -46,6 +46,92 @@ export type ApiKeyInput = {
   teams?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
+export type AuditTrailActor = {
+  __typename?: 'AuditTrailActor';
+  run?: Maybe<AuditTrailActorRun>;
+  username: Scalars['String']['output'];
+};
+
+export type AuditTrailActorRun = {
+  __typename?: 'AuditTrailActorRun';
+  id: Scalars['ID']['output'];
+  stackId: Scalars['ID']['output'];
+};
+
+export type AuditTrailEntriesConnection = {
+  __typename?: 'AuditTrailEntriesConnection';
+  edges: Array<AuditTrailEntryEdge>;
+  pageInfo: PageInfo;
+};
+
+/** An entry of Spacelift's audit trail; Gantry keeps no audit trail. */
+export type AuditTrailEntry = {
+  __typename?: 'AuditTrailEntry';
+  action: Scalars['String']['output'];
+  actor: AuditTrailActor;
+  affectedResource: AuditTrailResource;
+  body?: Maybe<Scalars['String']['output']>;
+  createdAt: Scalars['Int']['output'];
+  eventType: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  relatedResource?: Maybe<AuditTrailResource>;
+  updatedAt: Scalars['Int']['output'];
+};
+
+export type AuditTrailEntryEdge = {
+  __typename?: 'AuditTrailEntryEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditTrailEntry;
+};
+
+export type AuditTrailResource = {
+  __typename?: 'AuditTrailResource';
+  resourceId?: Maybe<Scalars['String']['output']>;
+  resourceType: Scalars['String']['output'];
+};
+
+/** A blueprint of Spacelift's; Gantry has none. */
+export type Blueprint = {
+  __typename?: 'Blueprint';
+  createdAt: Scalars['Int']['output'];
+  deleted: Scalars['Boolean']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  inputs: Array<BlueprintTemplateInput>;
+  labels: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  rawTemplate?: Maybe<Scalars['String']['output']>;
+  space: Space;
+  state: BlueprintState;
+  updatedAt: Scalars['Int']['output'];
+};
+
+export type BlueprintEdge = {
+  __typename?: 'BlueprintEdge';
+  cursor: Scalars['String']['output'];
+  node: Blueprint;
+};
+
+export type BlueprintState =
+  | 'DRAFT'
+  | 'PUBLISHED';
+
+export type BlueprintTemplateInput = {
+  __typename?: 'BlueprintTemplateInput';
+  default?: Maybe<Scalars['String']['output']>;
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['String']['output'];
+  name: Scalars['String']['output'];
+  options?: Maybe<Array<Scalars['String']['output']>>;
+  type: Scalars['String']['output'];
+};
+
+export type BlueprintsConnection = {
+  __typename?: 'BlueprintsConnection';
+  edges: Array<BlueprintEdge>;
+  pageInfo: PageInfo;
+};
+
 /** Commit represents a git commit. */
 export type Commit = {
   __typename?: 'Commit';
@@ -196,6 +282,19 @@ export type GitLabProjectHook = {
   secret?: Maybe<Scalars['String']['output']>;
 };
 
+/** A GPG key of Spacelift's Terraform provider registry; Gantry has no provider registry. */
+export type GpgKey = {
+  __typename?: 'GpgKey';
+  createdAt: Scalars['Int']['output'];
+  createdBy: Scalars['String']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  revokedAt?: Maybe<Scalars['Int']['output']>;
+  revokedBy?: Maybe<Scalars['String']['output']>;
+  updatedAt: Scalars['Int']['output'];
+};
+
 export type KubernetesWorkflowTool =
   | 'CUSTOM'
   | 'KUBERNETES';
@@ -224,20 +323,75 @@ export type LogsResponse = {
   nextToken?: Maybe<Scalars['String']['output']>;
 };
 
-/** A module of Spacelift's module registry. */
+/** A module of Spacelift's module registry; Gantry has no module registry. */
 export type Module = {
   __typename?: 'Module';
+  administrative: Scalars['Boolean']['output'];
+  apiHost?: Maybe<Scalars['String']['output']>;
+  branch: Scalars['String']['output'];
+  canWrite: Scalars['Boolean']['output'];
+  createdAt: Scalars['Int']['output'];
+  current?: Maybe<ModuleVersion>;
+  description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  isDisabled: Scalars['Boolean']['output'];
+  labels: Array<Scalars['String']['output']>;
+  localPreviewEnabled: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
+  namespace: Scalars['String']['output'];
   owner: Scalars['String']['output'];
+  projectRoot?: Maybe<Scalars['String']['output']>;
+  provider: VcsProvider;
+  repository: Scalars['String']['output'];
+  searchModuleVersions: ModuleVersionsConnection;
+  spaceDetails: Space;
+  starred: Scalars['Boolean']['output'];
+  terraformProvider: Scalars['String']['output'];
+  workerPool?: Maybe<WorkerPool>;
+};
+
+
+/** A module of Spacelift's module registry; Gantry has no module registry. */
+export type ModuleSearchModuleVersionsArgs = {
+  input: SearchInput;
+};
+
+export type ModuleEdge = {
+  __typename?: 'ModuleEdge';
+  cursor: Scalars['String']['output'];
+  node: Module;
 };
 
 /** A version of a module of the module registry. */
 export type ModuleVersion = {
   __typename?: 'ModuleVersion';
+  commit?: Maybe<Commit>;
+  downloadLink?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   module: Module;
   number: Scalars['String']['output'];
+  sourceURL: Scalars['String']['output'];
+  state: Scalars['String']['output'];
+  versionCount: Scalars['Int']['output'];
+  yanked: Scalars['Boolean']['output'];
+};
+
+export type ModuleVersionEdge = {
+  __typename?: 'ModuleVersionEdge';
+  cursor: Scalars['String']['output'];
+  node: ModuleVersion;
+};
+
+export type ModuleVersionsConnection = {
+  __typename?: 'ModuleVersionsConnection';
+  edges: Array<ModuleVersionEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ModulesConnection = {
+  __typename?: 'ModulesConnection';
+  edges: Array<ModuleEdge>;
+  pageInfo: PageInfo;
 };
 
 export type Mutation = {
@@ -659,6 +813,8 @@ export type Policy = {
   /** Unix timestamp of the creation. */
   createdAt: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  /** Recent evaluations of the policy kept as samples; Gantry keeps none: empty. */
+  evaluationRecords: Array<PolicyEvaluationRecord>;
   /** Unique, immutable identifier, made from the name at creation. */
   id: Scalars['ID']['output'];
   labels: Array<Scalars['String']['output']>;
@@ -674,6 +830,14 @@ export type PolicyEdge = {
   __typename?: 'PolicyEdge';
   cursor: Scalars['String']['output'];
   node: Policy;
+};
+
+/** A record of a policy's evaluation. */
+export type PolicyEvaluationRecord = {
+  __typename?: 'PolicyEvaluationRecord';
+  key: Scalars['String']['output'];
+  outcome: Scalars['String']['output'];
+  timestamp: Scalars['Int']['output'];
 };
 
 /** A policy's attachment to a stack, viewed from the policy. */
@@ -699,6 +863,8 @@ export type Query = {
   __typename?: 'Query';
   /** API keys of the account (admins only). Secrets are never shown again after creation. */
   apiKeys: Array<ApiKey>;
+  /** A blueprint. Gantry has none: answers UNSUPPORTED. */
+  blueprint?: Maybe<Blueprint>;
   /** Details of a single Context. */
   context?: Maybe<Context>;
   /** List of all the contexts in the account. */
@@ -707,6 +873,10 @@ export type Query = {
   debugInfo: DebugInfo;
   /** The GitLab integration, if one is set up (admins only). */
   gitlabIntegration?: Maybe<GitLabIntegration>;
+  /** GPG keys of the Terraform provider registry. Gantry has no provider registry: answers UNSUPPORTED. */
+  gpgKeys: Array<GpgKey>;
+  /** A module of the module registry. Gantry has none: answers UNSUPPORTED. */
+  module?: Maybe<Module>;
   /** Name of the account: GANTRY_ACCOUNT_NAME, or the host of GANTRY_PUBLIC_URL. */
   name?: Maybe<Scalars['String']['output']>;
   /** Stack access policies (admins only). */
@@ -715,10 +885,18 @@ export type Query = {
   policy?: Maybe<Policy>;
   /** GitLab projects the configured GitLab token is a member of; empty without a GitLab integration. */
   repositories: Array<Repository>;
+  /** Spacelift's audit trail. Gantry keeps none: answers UNSUPPORTED. */
+  searchAuditTrailEntries: AuditTrailEntriesConnection;
+  /** Spacelift's blueprints. Gantry has none: answers UNSUPPORTED. */
+  searchBlueprints: BlueprintsConnection;
+  /** Spacelift's module registry. Gantry has none: answers UNSUPPORTED. */
+  searchModules: ModulesConnection;
   /** Policies (an admin's to read), filtered by predicates (name, label, type) and full-text search, a page at a time. */
   searchPolicies: PoliciesConnection;
   /** The stacks the caller may read, filtered by predicates and full-text search, a page at a time (by id unless orderBy says otherwise). */
   searchStacks: StacksConnection;
+  /** Spacelift's templates. Gantry has none: answers UNSUPPORTED. */
+  searchTemplates: TemplatesConnection;
   /** The Slack app and the workspaces it is installed in (admins only). */
   slackIntegration: SlackIntegration;
   /** Details of a single Stack. */
@@ -727,12 +905,23 @@ export type Query = {
   stacks: Array<Stack>;
   /** GitLab groups the configured GitLab token is a member of; empty without a GitLab integration. */
   teams: Array<Team>;
+  /** A provider of the Terraform provider registry. Gantry has none: answers UNSUPPORTED. */
+  terraformProvider?: Maybe<TerraformProvider>;
   /** Type of the account: a Gantry installation serves an organization. */
   type?: Maybe<AccountType>;
   /** Usage for the last 30 days. */
   usage: Usage;
   /** Current user, if any. */
   viewer?: Maybe<User>;
+  /** A private worker pool. Gantry has none yet: answers UNSUPPORTED. */
+  workerPool?: Maybe<WorkerPool>;
+  /** Spacelift's private worker pools. Gantry has none yet (its own workers run every run): answers UNSUPPORTED. */
+  workerPools: Array<WorkerPool>;
+};
+
+
+export type QueryBlueprintArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -741,8 +930,28 @@ export type QueryContextArgs = {
 };
 
 
+export type QueryModuleArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryPolicyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QuerySearchAuditTrailEntriesArgs = {
+  input: SearchInput;
+};
+
+
+export type QuerySearchBlueprintsArgs = {
+  input: SearchInput;
+};
+
+
+export type QuerySearchModulesArgs = {
+  input: SearchInput;
 };
 
 
@@ -756,7 +965,22 @@ export type QuerySearchStacksArgs = {
 };
 
 
+export type QuerySearchTemplatesArgs = {
+  input: SearchInput;
+};
+
+
 export type QueryStackArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTerraformProviderArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryWorkerPoolArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -1377,6 +1601,56 @@ export type Team = {
   slug: Scalars['String']['output'];
 };
 
+/** A template of Spacelift's; Gantry has none. */
+export type Template = {
+  __typename?: 'Template';
+  createdAt: Scalars['Int']['output'];
+  deploymentsCount: Scalars['Int']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  labels: Array<Scalars['String']['output']>;
+  name: Scalars['String']['output'];
+  space: Space;
+  updatedAt: Scalars['Int']['output'];
+};
+
+export type TemplateEdge = {
+  __typename?: 'TemplateEdge';
+  cursor: Scalars['String']['output'];
+  node: Template;
+};
+
+export type TemplatesConnection = {
+  __typename?: 'TemplatesConnection';
+  edges: Array<TemplateEdge>;
+  pageInfo: PageInfo;
+};
+
+/** A provider of Spacelift's Terraform provider registry; Gantry has no provider registry. */
+export type TerraformProvider = {
+  __typename?: 'TerraformProvider';
+  id: Scalars['ID']['output'];
+  versions: Array<TerraformProviderVersion>;
+};
+
+export type TerraformProviderVersion = {
+  __typename?: 'TerraformProviderVersion';
+  createdAt: Scalars['Int']['output'];
+  description?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  number: Scalars['String']['output'];
+  platforms: Array<TerraformProviderVersionPlatform>;
+  protocolVersions: Array<Scalars['String']['output']>;
+  status: Scalars['String']['output'];
+  updatedAt: Scalars['Int']['output'];
+};
+
+export type TerraformProviderVersionPlatform = {
+  __typename?: 'TerraformProviderVersionPlatform';
+  architecture: Scalars['String']['output'];
+  os: Scalars['String']['output'];
+};
+
 export type TerraformWorkflowTool =
   | 'CUSTOM'
   | 'OPEN_TOFU'
@@ -1436,11 +1710,24 @@ export type VcsProvider =
   /** Any git remote, cloned with git (including file:// URLs). */
   | 'RAW_GIT';
 
+/** A worker of a worker pool. */
+export type Worker = {
+  __typename?: 'Worker';
+  busy: Scalars['Boolean']['output'];
+  drained: Scalars['Boolean']['output'];
+  id: Scalars['ID']['output'];
+  metadata: Scalars['String']['output'];
+};
+
 /** A pool of workers that runs a Stack's runs. */
 export type WorkerPool = {
   __typename?: 'WorkerPool';
+  busyWorkers: Scalars['Int']['output'];
+  description?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   name: Scalars['String']['output'];
+  pendingRuns: Scalars['Int']['output'];
+  workers: Array<Worker>;
 };
 
 
@@ -1531,6 +1818,17 @@ export type ResolversTypes = {
   AccountType: AccountType;
   ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ApiKeyInput: ApiKeyInput;
+  AuditTrailActor: ResolverTypeWrapper<AuditTrailActor>;
+  AuditTrailActorRun: ResolverTypeWrapper<AuditTrailActorRun>;
+  AuditTrailEntriesConnection: ResolverTypeWrapper<AuditTrailEntriesConnection>;
+  AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
+  AuditTrailEntryEdge: ResolverTypeWrapper<AuditTrailEntryEdge>;
+  AuditTrailResource: ResolverTypeWrapper<AuditTrailResource>;
+  Blueprint: ResolverTypeWrapper<Blueprint>;
+  BlueprintEdge: ResolverTypeWrapper<BlueprintEdge>;
+  BlueprintState: BlueprintState;
+  BlueprintTemplateInput: ResolverTypeWrapper<BlueprintTemplateInput>;
+  BlueprintsConnection: ResolverTypeWrapper<BlueprintsConnection>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Commit: ResolverTypeWrapper<Commit>;
   ConfigElement: ResolverTypeWrapper<ConfigElementRow>;
@@ -1543,13 +1841,18 @@ export type ResolversTypes = {
   Delta: ResolverTypeWrapper<Delta>;
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
+  GpgKey: ResolverTypeWrapper<GpgKey>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KubernetesWorkflowTool: KubernetesWorkflowTool;
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   Module: ResolverTypeWrapper<Module>;
+  ModuleEdge: ResolverTypeWrapper<ModuleEdge>;
   ModuleVersion: ResolverTypeWrapper<ModuleVersion>;
+  ModuleVersionEdge: ResolverTypeWrapper<ModuleVersionEdge>;
+  ModuleVersionsConnection: ResolverTypeWrapper<ModuleVersionsConnection>;
+  ModulesConnection: ResolverTypeWrapper<ModulesConnection>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
   OpenTofuWorkflowTool: OpenTofuWorkflowTool;
@@ -1557,6 +1860,7 @@ export type ResolversTypes = {
   PoliciesConnection: ResolverTypeWrapper<Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversTypes['PolicyEdge']> }>;
   Policy: ResolverTypeWrapper<PolicyRow>;
   PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
+  PolicyEvaluationRecord: ResolverTypeWrapper<PolicyEvaluationRecord>;
   PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   PolicyType: PolicyType;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1604,12 +1908,19 @@ export type ResolversTypes = {
   StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Team: ResolverTypeWrapper<Team>;
+  Template: ResolverTypeWrapper<Template>;
+  TemplateEdge: ResolverTypeWrapper<TemplateEdge>;
+  TemplatesConnection: ResolverTypeWrapper<TemplatesConnection>;
+  TerraformProvider: ResolverTypeWrapper<TerraformProvider>;
+  TerraformProviderVersion: ResolverTypeWrapper<TerraformProviderVersion>;
+  TerraformProviderVersionPlatform: ResolverTypeWrapper<TerraformProviderVersionPlatform>;
   TerraformWorkflowTool: TerraformWorkflowTool;
   TerragruntTool: TerragruntTool;
   Usage: ResolverTypeWrapper<Usage>;
   User: ResolverTypeWrapper<UserModel>;
   UserLogin: ResolverTypeWrapper<UserLogin>;
   VCSProvider: VcsProvider;
+  Worker: ResolverTypeWrapper<Worker>;
   WorkerPool: ResolverTypeWrapper<WorkerPool>;
 };
 
@@ -1617,6 +1928,16 @@ export type ResolversTypes = {
 export type ResolversParentTypes = {
   ApiKey: ApiKeyModel;
   ApiKeyInput: ApiKeyInput;
+  AuditTrailActor: AuditTrailActor;
+  AuditTrailActorRun: AuditTrailActorRun;
+  AuditTrailEntriesConnection: AuditTrailEntriesConnection;
+  AuditTrailEntry: AuditTrailEntry;
+  AuditTrailEntryEdge: AuditTrailEntryEdge;
+  AuditTrailResource: AuditTrailResource;
+  Blueprint: Blueprint;
+  BlueprintEdge: BlueprintEdge;
+  BlueprintTemplateInput: BlueprintTemplateInput;
+  BlueprintsConnection: BlueprintsConnection;
   Boolean: Scalars['Boolean']['output'];
   Commit: Commit;
   ConfigElement: ConfigElementRow;
@@ -1628,18 +1949,24 @@ export type ResolversParentTypes = {
   Delta: Delta;
   GitLabIntegration: GitLabIntegration;
   GitLabProjectHook: GitLabProjectHook;
+  GpgKey: GpgKey;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
   Module: Module;
+  ModuleEdge: ModuleEdge;
   ModuleVersion: ModuleVersion;
+  ModuleVersionEdge: ModuleVersionEdge;
+  ModuleVersionsConnection: ModuleVersionsConnection;
+  ModulesConnection: ModulesConnection;
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
   PageInfo: PageInfo;
   PoliciesConnection: Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversParentTypes['PolicyEdge']> };
   Policy: PolicyRow;
   PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
+  PolicyEvaluationRecord: PolicyEvaluationRecord;
   PolicyStackAttachment: PolicyAttachmentRow;
   Query: Record<PropertyKey, never>;
   QueryFieldConstraint: QueryFieldConstraint;
@@ -1680,9 +2007,16 @@ export type ResolversParentTypes = {
   StateUploadUrl: StateUploadUrl;
   String: Scalars['String']['output'];
   Team: Team;
+  Template: Template;
+  TemplateEdge: TemplateEdge;
+  TemplatesConnection: TemplatesConnection;
+  TerraformProvider: TerraformProvider;
+  TerraformProviderVersion: TerraformProviderVersion;
+  TerraformProviderVersionPlatform: TerraformProviderVersionPlatform;
   Usage: Usage;
   User: UserModel;
   UserLogin: UserLogin;
+  Worker: Worker;
   WorkerPool: WorkerPool;
 };
 
@@ -1694,6 +2028,76 @@ export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type AuditTrailActorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailActor'] = ResolversParentTypes['AuditTrailActor']> = {
+  run?: Resolver<Maybe<ResolversTypes['AuditTrailActorRun']>, ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuditTrailActorRunResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailActorRun'] = ResolversParentTypes['AuditTrailActorRun']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type AuditTrailEntriesConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailEntriesConnection'] = ResolversParentTypes['AuditTrailEntriesConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['AuditTrailEntryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type AuditTrailEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailEntry'] = ResolversParentTypes['AuditTrailEntry']> = {
+  action?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  actor?: Resolver<ResolversTypes['AuditTrailActor'], ParentType, ContextType>;
+  affectedResource?: Resolver<ResolversTypes['AuditTrailResource'], ParentType, ContextType>;
+  body?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  eventType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  relatedResource?: Resolver<Maybe<ResolversTypes['AuditTrailResource']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AuditTrailEntryEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailEntryEdge'] = ResolversParentTypes['AuditTrailEntryEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditTrailEntry'], ParentType, ContextType>;
+};
+
+export type AuditTrailResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuditTrailResource'] = ResolversParentTypes['AuditTrailResource']> = {
+  resourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  resourceType?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BlueprintResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Blueprint'] = ResolversParentTypes['Blueprint']> = {
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deleted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  inputs?: Resolver<Array<ResolversTypes['BlueprintTemplateInput']>, ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  rawTemplate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['BlueprintState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type BlueprintEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlueprintEdge'] = ResolversParentTypes['BlueprintEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Blueprint'], ParentType, ContextType>;
+};
+
+export type BlueprintTemplateInputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlueprintTemplateInput'] = ResolversParentTypes['BlueprintTemplateInput']> = {
+  default?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  options?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BlueprintsConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BlueprintsConnection'] = ResolversParentTypes['BlueprintsConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['BlueprintEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type CommitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Commit'] = ResolversParentTypes['Commit']> = {
@@ -1766,6 +2170,17 @@ export type GitLabProjectHookResolvers<ContextType = GraphQLContext, ParentType 
   secret?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type GpgKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GpgKey'] = ResolversParentTypes['GpgKey']> = {
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  revokedAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  revokedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type LogMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogMessage'] = ResolversParentTypes['LogMessage']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1780,15 +2195,60 @@ export type LogsResponseResolvers<ContextType = GraphQLContext, ParentType exten
 };
 
 export type ModuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Module'] = ResolversParentTypes['Module']> = {
+  administrative?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  apiHost?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  branch?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  canWrite?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  current?: Resolver<Maybe<ResolversTypes['ModuleVersion']>, ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  localPreviewEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  namespace?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['VCSProvider'], ParentType, ContextType>;
+  repository?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  searchModuleVersions?: Resolver<ResolversTypes['ModuleVersionsConnection'], ParentType, ContextType, RequireFields<ModuleSearchModuleVersionsArgs, 'input'>>;
+  spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
+  starred?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  terraformProvider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  workerPool?: Resolver<Maybe<ResolversTypes['WorkerPool']>, ParentType, ContextType>;
+};
+
+export type ModuleEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModuleEdge'] = ResolversParentTypes['ModuleEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Module'], ParentType, ContextType>;
 };
 
 export type ModuleVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModuleVersion'] = ResolversParentTypes['ModuleVersion']> = {
+  commit?: Resolver<Maybe<ResolversTypes['Commit']>, ParentType, ContextType>;
+  downloadLink?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   module?: Resolver<ResolversTypes['Module'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sourceURL?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  versionCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  yanked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ModuleVersionEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModuleVersionEdge'] = ResolversParentTypes['ModuleVersionEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ModuleVersion'], ParentType, ContextType>;
+};
+
+export type ModuleVersionsConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModuleVersionsConnection'] = ResolversParentTypes['ModuleVersionsConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ModuleVersionEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ModulesConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ModulesConnection'] = ResolversParentTypes['ModulesConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ModuleEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -1862,6 +2322,7 @@ export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends Res
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  evaluationRecords?: Resolver<Array<ResolversTypes['PolicyEvaluationRecord']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1875,6 +2336,12 @@ export type PolicyEdgeResolvers<ContextType = GraphQLContext, ParentType extends
   node?: Resolver<ResolversTypes['Policy'], ParentType, ContextType>;
 };
 
+export type PolicyEvaluationRecordResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PolicyEvaluationRecord'] = ResolversParentTypes['PolicyEvaluationRecord']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type PolicyStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PolicyStackAttachment'] = ResolversParentTypes['PolicyStackAttachment']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isModule?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1885,23 +2352,33 @@ export type PolicyStackAttachmentResolvers<ContextType = GraphQLContext, ParentT
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   apiKeys?: Resolver<Array<ResolversTypes['ApiKey']>, ParentType, ContextType>;
+  blueprint?: Resolver<Maybe<ResolversTypes['Blueprint']>, ParentType, ContextType, RequireFields<QueryBlueprintArgs, 'id'>>;
   context?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<QueryContextArgs, 'id'>>;
   contexts?: Resolver<Array<ResolversTypes['Context']>, ParentType, ContextType>;
   debugInfo?: Resolver<ResolversTypes['DebugInfo'], ParentType, ContextType>;
   gitlabIntegration?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
+  gpgKeys?: Resolver<Array<ResolversTypes['GpgKey']>, ParentType, ContextType>;
+  module?: Resolver<Maybe<ResolversTypes['Module']>, ParentType, ContextType, RequireFields<QueryModuleArgs, 'id'>>;
   name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   policies?: Resolver<Array<ResolversTypes['Policy']>, ParentType, ContextType>;
   policy?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<QueryPolicyArgs, 'id'>>;
   repositories?: Resolver<Array<ResolversTypes['Repository']>, ParentType, ContextType>;
+  searchAuditTrailEntries?: Resolver<ResolversTypes['AuditTrailEntriesConnection'], ParentType, ContextType, RequireFields<QuerySearchAuditTrailEntriesArgs, 'input'>>;
+  searchBlueprints?: Resolver<ResolversTypes['BlueprintsConnection'], ParentType, ContextType, RequireFields<QuerySearchBlueprintsArgs, 'input'>>;
+  searchModules?: Resolver<ResolversTypes['ModulesConnection'], ParentType, ContextType, RequireFields<QuerySearchModulesArgs, 'input'>>;
   searchPolicies?: Resolver<ResolversTypes['PoliciesConnection'], ParentType, ContextType, RequireFields<QuerySearchPoliciesArgs, 'input'>>;
   searchStacks?: Resolver<ResolversTypes['StacksConnection'], ParentType, ContextType, RequireFields<QuerySearchStacksArgs, 'input'>>;
+  searchTemplates?: Resolver<ResolversTypes['TemplatesConnection'], ParentType, ContextType, RequireFields<QuerySearchTemplatesArgs, 'input'>>;
   slackIntegration?: Resolver<ResolversTypes['SlackIntegration'], ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
   stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
+  terraformProvider?: Resolver<Maybe<ResolversTypes['TerraformProvider']>, ParentType, ContextType, RequireFields<QueryTerraformProviderArgs, 'id'>>;
   type?: Resolver<Maybe<ResolversTypes['AccountType']>, ParentType, ContextType>;
   usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   viewer?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
+  workerPool?: Resolver<Maybe<ResolversTypes['WorkerPool']>, ParentType, ContextType, RequireFields<QueryWorkerPoolArgs, 'id'>>;
+  workerPools?: Resolver<Array<ResolversTypes['WorkerPool']>, ParentType, ContextType>;
 };
 
 export type RepositoryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Repository'] = ResolversParentTypes['Repository']> = {
@@ -2191,6 +2668,48 @@ export type TeamResolvers<ContextType = GraphQLContext, ParentType extends Resol
   slug?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type TemplateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Template'] = ResolversParentTypes['Template']> = {
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  deploymentsCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TemplateEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TemplateEdge'] = ResolversParentTypes['TemplateEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Template'], ParentType, ContextType>;
+};
+
+export type TemplatesConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TemplatesConnection'] = ResolversParentTypes['TemplatesConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['TemplateEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TerraformProviderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformProvider'] = ResolversParentTypes['TerraformProvider']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  versions?: Resolver<Array<ResolversTypes['TerraformProviderVersion']>, ParentType, ContextType>;
+};
+
+export type TerraformProviderVersionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformProviderVersion'] = ResolversParentTypes['TerraformProviderVersion']> = {
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  platforms?: Resolver<Array<ResolversTypes['TerraformProviderVersionPlatform']>, ParentType, ContextType>;
+  protocolVersions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TerraformProviderVersionPlatformResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformProviderVersionPlatform'] = ResolversParentTypes['TerraformProviderVersionPlatform']> = {
+  architecture?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  os?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type UsageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = {
   allowedMinutes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   allowedSeats?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2214,13 +2733,34 @@ export type UserLoginResolvers<ContextType = GraphQLContext, ParentType extends 
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type WorkerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker']> = {
+  busy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  drained?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  metadata?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type WorkerPoolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkerPool'] = ResolversParentTypes['WorkerPool']> = {
+  busyWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pendingRuns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  workers?: Resolver<Array<ResolversTypes['Worker']>, ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
   ApiKey?: ApiKeyResolvers<ContextType>;
+  AuditTrailActor?: AuditTrailActorResolvers<ContextType>;
+  AuditTrailActorRun?: AuditTrailActorRunResolvers<ContextType>;
+  AuditTrailEntriesConnection?: AuditTrailEntriesConnectionResolvers<ContextType>;
+  AuditTrailEntry?: AuditTrailEntryResolvers<ContextType>;
+  AuditTrailEntryEdge?: AuditTrailEntryEdgeResolvers<ContextType>;
+  AuditTrailResource?: AuditTrailResourceResolvers<ContextType>;
+  Blueprint?: BlueprintResolvers<ContextType>;
+  BlueprintEdge?: BlueprintEdgeResolvers<ContextType>;
+  BlueprintTemplateInput?: BlueprintTemplateInputResolvers<ContextType>;
+  BlueprintsConnection?: BlueprintsConnectionResolvers<ContextType>;
   Commit?: CommitResolvers<ContextType>;
   ConfigElement?: ConfigElementResolvers<ContextType>;
   ConfigElementWithSource?: ConfigElementWithSourceResolvers<ContextType>;
@@ -2230,16 +2770,22 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Delta?: DeltaResolvers<ContextType>;
   GitLabIntegration?: GitLabIntegrationResolvers<ContextType>;
   GitLabProjectHook?: GitLabProjectHookResolvers<ContextType>;
+  GpgKey?: GpgKeyResolvers<ContextType>;
   LogMessage?: LogMessageResolvers<ContextType>;
   LogsResponse?: LogsResponseResolvers<ContextType>;
   Module?: ModuleResolvers<ContextType>;
+  ModuleEdge?: ModuleEdgeResolvers<ContextType>;
   ModuleVersion?: ModuleVersionResolvers<ContextType>;
+  ModuleVersionEdge?: ModuleVersionEdgeResolvers<ContextType>;
+  ModuleVersionsConnection?: ModuleVersionsConnectionResolvers<ContextType>;
+  ModulesConnection?: ModulesConnectionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OAuthRedirect?: OAuthRedirectResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PoliciesConnection?: PoliciesConnectionResolvers<ContextType>;
   Policy?: PolicyResolvers<ContextType>;
   PolicyEdge?: PolicyEdgeResolvers<ContextType>;
+  PolicyEvaluationRecord?: PolicyEvaluationRecordResolvers<ContextType>;
   PolicyStackAttachment?: PolicyStackAttachmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
@@ -2272,9 +2818,16 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StateDownloadUrl?: StateDownloadUrlResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
+  Template?: TemplateResolvers<ContextType>;
+  TemplateEdge?: TemplateEdgeResolvers<ContextType>;
+  TemplatesConnection?: TemplatesConnectionResolvers<ContextType>;
+  TerraformProvider?: TerraformProviderResolvers<ContextType>;
+  TerraformProviderVersion?: TerraformProviderVersionResolvers<ContextType>;
+  TerraformProviderVersionPlatform?: TerraformProviderVersionPlatformResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserLogin?: UserLoginResolvers<ContextType>;
+  Worker?: WorkerResolvers<ContextType>;
   WorkerPool?: WorkerPoolResolvers<ContextType>;
 };
 

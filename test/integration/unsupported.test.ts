@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SecretBox } from '../../src/platform/secrets';
+import { startApiServer, type ApiServer } from '../support/api';
+import { openTestDatabase, type TestDatabase } from '../support/database';
+
+const documents = fs
+  .readFileSync(path.join(__dirname, '../fixtures/spacelift-clients/documents.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map(
+    (line) =>
+      JSON.parse(line) as { commands: string[]; query: string; variables: Record<string, unknown> },
+  );
+
+describe("spacectl's commands for Spacelift features Gantry does not have", () => {
+  let database: TestDatabase;
+  let api: ApiServer;
+
+  beforeAll(async () => {
+    database = await openTestDatabase({ kind: 'pglite' });
+    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+  });
+  afterAll(async () => {
+    await api?.close();
+    await database?.close();
+  });
+
+  it.each([
+    ['workerpool-list', 'Gantry has no worker pools yet'],
+    ['module-list', 'Gantry has no module registry'],
+    ['module-list-versions', 'Gantry has no module registry'],
+    ['blueprint-list', 'Gantry has no blueprints'],
+    ['blueprint-show', 'Gantry has no blueprints'],
+    ['template-list', 'Gantry has no templates'],
+    ['provider-list-gpg-keys', 'Gantry has no Terraform provider registry'],
+    ['provider-list-versions', 'Gantry has no Terraform provider registry'],
+    ['audit-trail-list', 'Gantry keeps no audit trail'],
+  ])('%s ends with a sentence saying what Gantry has instead', async (command, message) => {
+    const document = documents.find((sent) => sent.commands[0] === command)!;
+    const answer = await api.graphql(document.query, document.variables);
+    expect(answer.status).toBe(200);
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors![0]).toMatchObject({ extensions: { code: 'UNSUPPORTED' } });
+    expect(answer.errors![0]!.message).toContain(message);
+  });
+
+  it('asks for a token first, as every other query does', async () => {
+    const document = documents.find((sent) => sent.commands[0] === 'workerpool-list')!;
+    const answer = await api.graphql(document.query, document.variables, null);
+    expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
