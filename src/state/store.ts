@@ -105,6 +105,81 @@ export async function currentOutputs(db: Database, stackId: string): Promise<Sta
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** A resource instance of a stack's state. */
+export interface StateResource {
+  /** As OpenTofu names it: `module.net.aws_subnet.a["x"]`. */
+  address: string;
+  mode: string;
+  type: string;
+  name: string;
+  /** The module's address; empty for the root module. */
+  module: string;
+  provider: string;
+  tainted: boolean;
+  /** The instance's attributes, with those the provider marks sensitive hidden (null). */
+  values: unknown;
+}
+
+interface StateFileResource {
+  mode: string;
+  type: string;
+  name: string;
+  module?: string;
+  provider: string;
+  instances?: Array<{
+    index_key?: string | number;
+    status?: string;
+    attributes?: Record<string, unknown>;
+    sensitive_attributes?: Array<Array<{ type: string; value: unknown }>>;
+  }>;
+}
+
+/** The resource instances of the stack's current state; none before it has a state. */
+export async function currentResources(db: Database, stackId: string): Promise<StateResource[]> {
+  const state = await latestState(db, stackId);
+  if (!state) return [];
+  const parsed = JSON.parse(state.content.toString('utf8')) as { resources?: StateFileResource[] };
+  return (parsed.resources ?? []).flatMap((resource) =>
+    (resource.instances ?? []).map((instance) => {
+      const base = `${resource.module ? `${resource.module}.` : ''}${resource.mode === 'data' ? 'data.' : ''}${resource.type}.${resource.name}`;
+      const index =
+        instance.index_key === undefined ? '' : `[${JSON.stringify(instance.index_key)}]`;
+      return {
+        address: base + index,
+        mode: resource.mode,
+        type: resource.type,
+        name: resource.name,
+        module: resource.module ?? '',
+        provider: resource.provider,
+        tainted: instance.status === 'tainted',
+        values: withoutSensitive(instance.attributes ?? {}, instance.sensitive_attributes ?? []),
+      };
+    }),
+  );
+}
+
+/** `values` with every attribute at one of the sensitive paths replaced by null. */
+function withoutSensitive(
+  values: Record<string, unknown>,
+  paths: Array<Array<{ type: string; value: unknown }>>,
+): unknown {
+  const copy = structuredClone(values) as Record<string, unknown>;
+  for (const steps of paths) {
+    let node: unknown = copy;
+    steps.forEach((step, index) => {
+      if (node === null || typeof node !== 'object') return;
+      const key = step.value as string | number;
+      const container = node as Record<string | number, unknown>;
+      if (index === steps.length - 1) {
+        if (key in container) container[key] = null;
+      } else {
+        node = container[key];
+      }
+    });
+  }
+  return copy;
+}
+
 /** The stack's current state version, if it has one. */
 export async function latestState(db: Database, stackId: string) {
   const [row] = await db

@@ -602,7 +602,23 @@ describe('the GraphQL API over HTTP', () => {
         subnets: { value: ['a', 'b'], type: ['list', 'string'] },
         password: { value: 'hunter2', type: 'string', sensitive: true },
       },
-      resources: [],
+      resources: [
+        {
+          module: 'module.db',
+          mode: 'managed',
+          type: 'aws_db_instance',
+          name: 'main',
+          provider: 'provider["registry.opentofu.org/hashicorp/aws"]',
+          instances: [
+            {
+              index_key: 'eu',
+              status: 'tainted',
+              attributes: { id: 'db-1', password: 'hunter2' },
+              sensitive_attributes: [[{ type: 'get_attr', value: 'password' }]],
+            },
+          ],
+        },
+      ],
     });
     expect((await fetch(url, { method: 'PUT', body: state })).status).toBe(200);
     const created = await api.graphql(
@@ -624,6 +640,37 @@ describe('the GraphQL API over HTTP', () => {
       { id: 'vpc_id', sensitive: false, description: null, value: '"vpc-123"' },
     ]);
 
+    // spacectl's stack resources list, as it sends it: values only for those who may write.
+    const resources = `query($id:ID!){stack(id: $id){id,labels,space,name,entities{id,address,creator{id},drifted,name,parent,thirdPartyMetadata,type,updater{id},vendor{... on EntityVendorTerraform{terraform{... on TerraformResource{address,mode,module,provider,tainted,values},... on TerraformOutput{sensitive,value,hash}}}}}}}`;
+    const listed = await api.graphql<{ stack: { entities: Array<Record<string, unknown>> } }>(
+      resources,
+      { id: 'with-outputs' },
+    );
+    expect(listed.errors).toBeUndefined();
+    expect(listed.data!.stack.entities).toEqual([
+      {
+        id: 'module.db.aws_db_instance.main["eu"]',
+        address: 'module.db.aws_db_instance.main["eu"]',
+        creator: null,
+        drifted: null,
+        name: 'main',
+        parent: 'module.db',
+        thirdPartyMetadata: null,
+        type: 'aws_db_instance',
+        updater: null,
+        vendor: {
+          terraform: {
+            address: 'module.db.aws_db_instance.main["eu"]',
+            mode: 'managed',
+            module: 'module.db',
+            provider: 'provider["registry.opentofu.org/hashicorp/aws"]',
+            tainted: true,
+            values: '{"id":"db-1","password":null}',
+          },
+        },
+      },
+    ]);
+
     // spacectl's state pull: a URL that needs no token, for the stack's writers only.
     const download = await api.graphql<{ stateDownloadUrl: { url: string } }>(
       `mutation($input:StateDownloadUrlInput!){stateDownloadUrl(input: $input){url}}`,
@@ -643,6 +690,10 @@ describe('the GraphQL API over HTTP', () => {
       reader,
     );
     expect(refused.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const asReader = await api.graphql<{
+      stack: { entities: Array<{ vendor: { terraform: { values: string } } }> };
+    }>(resources, { id: 'with-outputs' }, reader);
+    expect(asReader.data!.stack.entities[0]!.vendor.terraform.values).toBe('{}');
   });
 
   it('disables a stack, which then starts no runs and says so, until it is enabled', async () => {

@@ -1,6 +1,6 @@
 import { ROOT_SPACE, rootSpace } from './spaces';
 import { searchStacks } from './search';
-import { currentOutputs, parseState, storeState } from '../../state/store';
+import { currentOutputs, currentResources, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
 import type { GraphQLContext } from './context';
@@ -183,6 +183,32 @@ export const stackResolvers: Resolvers = {
     spaceDetails: async (parent, _args, context) => {
       const { viewer, access } = authenticated(context);
       return rootSpace(viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ');
+    },
+    entities: async (parent, _args, context) => {
+      const mayWrite = await authenticated(context).access.canWrite(parent);
+      return (await currentResources(context.services.db, parent.id)).map((resource) => ({
+        id: resource.address,
+        address: resource.address,
+        creator: null,
+        drifted: null,
+        name: resource.name,
+        parent: resource.module,
+        thirdPartyMetadata: null,
+        type: resource.type,
+        updater: null,
+        vendor: {
+          __typename: 'EntityVendorTerraform' as const,
+          terraform: {
+            __typename: 'TerraformResource' as const,
+            address: resource.address,
+            mode: resource.mode,
+            module: resource.module,
+            provider: resource.provider,
+            tainted: resource.tainted,
+            values: mayWrite ? JSON.stringify(resource.values) : '{}',
+          },
+        },
+      }));
     },
     outputs: async (parent, _args, context) =>
       (await currentOutputs(context.services.db, parent.id)).map((output) => ({

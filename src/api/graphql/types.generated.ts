@@ -21,6 +21,13 @@ export type AccountType =
   | 'UNKNOWN'
   | 'USER';
 
+export type AnsibleEntity = AnsibleResource;
+
+export type AnsibleResource = {
+  __typename?: 'AnsibleResource';
+  data: Scalars['String']['output'];
+};
+
 /** An API key: its id and secret are exchanged for a JWT with apiKeyUser. */
 export type ApiKey = {
   __typename?: 'ApiKey';
@@ -130,6 +137,22 @@ export type BlueprintsConnection = {
   __typename?: 'BlueprintsConnection';
   edges: Array<BlueprintEdge>;
   pageInfo: PageInfo;
+};
+
+export type CloudFormationEntity = CloudFormationOutput | CloudFormationResource;
+
+export type CloudFormationOutput = {
+  __typename?: 'CloudFormationOutput';
+  description?: Maybe<Scalars['String']['output']>;
+  export?: Maybe<Scalars['String']['output']>;
+  value: Scalars['String']['output'];
+};
+
+export type CloudFormationResource = {
+  __typename?: 'CloudFormationResource';
+  logicalResourceId: Scalars['String']['output'];
+  physicalResourceId: Scalars['String']['output'];
+  template: Scalars['String']['output'];
 };
 
 /** Commit represents a git commit. */
@@ -256,6 +279,33 @@ export type Delta = {
   resources: Scalars['Int']['output'];
 };
 
+export type EntityVendor = EntityVendorAnsible | EntityVendorCloudFormation | EntityVendorKubernetes | EntityVendorPulumi | EntityVendorTerraform;
+
+export type EntityVendorAnsible = {
+  __typename?: 'EntityVendorAnsible';
+  ansible?: Maybe<AnsibleEntity>;
+};
+
+export type EntityVendorCloudFormation = {
+  __typename?: 'EntityVendorCloudFormation';
+  cloudFormation?: Maybe<CloudFormationEntity>;
+};
+
+export type EntityVendorKubernetes = {
+  __typename?: 'EntityVendorKubernetes';
+  kubernetes?: Maybe<KubernetesEntity>;
+};
+
+export type EntityVendorPulumi = {
+  __typename?: 'EntityVendorPulumi';
+  pulumi?: Maybe<PulumiEntity>;
+};
+
+export type EntityVendorTerraform = {
+  __typename?: 'EntityVendorTerraform';
+  terraform?: Maybe<TerraformEntity>;
+};
+
 /** The GitLab server Gantry is connected to. */
 export type GitLabIntegration = {
   __typename?: 'GitLabIntegration';
@@ -295,6 +345,18 @@ export type GpgKey = {
   updatedAt: Scalars['Int']['output'];
 };
 
+export type KubernetesEntity = KubernetesResource | KubernetesRoot;
+
+export type KubernetesResource = {
+  __typename?: 'KubernetesResource';
+  data: Scalars['String']['output'];
+};
+
+export type KubernetesRoot = {
+  __typename?: 'KubernetesRoot';
+  phantom: Scalars['Boolean']['output'];
+};
+
 export type KubernetesWorkflowTool =
   | 'CUSTOM'
   | 'KUBERNETES';
@@ -321,6 +383,26 @@ export type LogsResponse = {
   messages: Array<LogMessage>;
   /** Token used to retrieve the next batch of log messages. */
   nextToken?: Maybe<Scalars['String']['output']>;
+};
+
+/** A resource, module or output of a stack's state. */
+export type ManagedEntity = {
+  __typename?: 'ManagedEntity';
+  address: Scalars['String']['output'];
+  /** The run that created it; Gantry does not keep it: null. */
+  creator?: Maybe<Run>;
+  /** Unix timestamp of drift detection, if drifted; Gantry has no drift detection: null. */
+  drifted?: Maybe<Scalars['Int']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Address of the parent (module) entity. */
+  parent: Scalars['String']['output'];
+  thirdPartyMetadata?: Maybe<Scalars['String']['output']>;
+  /** Resource type, e.g. aws_s3_bucket. */
+  type: Scalars['String']['output'];
+  /** The run that last updated it; Gantry does not keep it: null. */
+  updater?: Maybe<Run>;
+  vendor: EntityVendor;
 };
 
 /** A module of Spacelift's module registry; Gantry has no module registry. */
@@ -859,6 +941,29 @@ export type PolicyStackAttachment = {
 export type PolicyType =
   | 'ACCESS';
 
+export type PulumiEntity = PulumiOutput | PulumiResource | PulumiStack;
+
+export type PulumiOutput = {
+  __typename?: 'PulumiOutput';
+  hash: Scalars['String']['output'];
+  sensitive: Scalars['Boolean']['output'];
+  value?: Maybe<Scalars['String']['output']>;
+};
+
+export type PulumiResource = {
+  __typename?: 'PulumiResource';
+  id: Scalars['String']['output'];
+  outputs: Scalars['String']['output'];
+  parent: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  urn: Scalars['String']['output'];
+};
+
+export type PulumiStack = {
+  __typename?: 'PulumiStack';
+  phantom: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
   /** API keys of the account (admins only). Secrets are never shown again after creation. */
@@ -1306,6 +1411,8 @@ export type Stack = {
   dependsOn: Array<StackDependency>;
   /** Free-form stack description for the users, supports Markdown. */
   description?: Maybe<Scalars['String']['output']>;
+  /** The resource instances of the stack's current state; their attribute values are shown to those who may change the stack, with values the provider marks sensitive hidden. */
+  entities: Array<ManagedEntity>;
   /** Unique (within a single organization), immutable name of the stack. */
   id: Scalars['ID']['output'];
   /** Stacks that depend on this stack; Gantry has no stack dependencies: empty. */
@@ -1626,6 +1733,21 @@ export type TemplatesConnection = {
   pageInfo: PageInfo;
 };
 
+export type TerraformEntity = TerraformModule | TerraformOutput | TerraformResource;
+
+export type TerraformModule = {
+  __typename?: 'TerraformModule';
+  phantom: Scalars['Boolean']['output'];
+};
+
+export type TerraformOutput = {
+  __typename?: 'TerraformOutput';
+  hash: Scalars['String']['output'];
+  sensitive: Scalars['Boolean']['output'];
+  /** JSON-encoded value; null for a sensitive output. */
+  value?: Maybe<Scalars['String']['output']>;
+};
+
 /** A provider of Spacelift's Terraform provider registry; Gantry has no provider registry. */
 export type TerraformProvider = {
   __typename?: 'TerraformProvider';
@@ -1649,6 +1771,19 @@ export type TerraformProviderVersionPlatform = {
   __typename?: 'TerraformProviderVersionPlatform';
   architecture: Scalars['String']['output'];
   os: Scalars['String']['output'];
+};
+
+export type TerraformResource = {
+  __typename?: 'TerraformResource';
+  address: Scalars['String']['output'];
+  /** managed or data. */
+  mode: Scalars['String']['output'];
+  /** Module address; empty for the root module. */
+  module: Scalars['String']['output'];
+  provider: Scalars['String']['output'];
+  tainted: Scalars['Boolean']['output'];
+  /** JSON of the resource's attribute values, those the provider marks sensitive as null; {} for those who may only read the stack, as a state holds secrets. */
+  values: Scalars['String']['output'];
 };
 
 export type TerraformWorkflowTool =
@@ -1801,6 +1936,27 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  AnsibleEntity: ( AnsibleResource );
+  CloudFormationEntity:
+    | ( CloudFormationOutput )
+    | ( CloudFormationResource )
+  ;
+  EntityVendor:
+    | ( Omit<EntityVendorAnsible, 'ansible'> & { ansible?: Maybe<_RefType['AnsibleEntity']> } )
+    | ( Omit<EntityVendorCloudFormation, 'cloudFormation'> & { cloudFormation?: Maybe<_RefType['CloudFormationEntity']> } )
+    | ( Omit<EntityVendorKubernetes, 'kubernetes'> & { kubernetes?: Maybe<_RefType['KubernetesEntity']> } )
+    | ( Omit<EntityVendorPulumi, 'pulumi'> & { pulumi?: Maybe<_RefType['PulumiEntity']> } )
+    | ( Omit<EntityVendorTerraform, 'terraform'> & { terraform?: Maybe<_RefType['TerraformEntity']> } )
+  ;
+  KubernetesEntity:
+    | ( KubernetesResource )
+    | ( KubernetesRoot )
+  ;
+  PulumiEntity:
+    | ( PulumiOutput )
+    | ( PulumiResource )
+    | ( PulumiStack )
+  ;
   StackConfigVendor:
     | ( StackConfigVendorAnsible )
     | ( StackConfigVendorCloudFormation )
@@ -1810,12 +1966,19 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
     | ( StackConfigVendorTerraform )
     | ( StackConfigVendorTerragrunt )
   ;
+  TerraformEntity:
+    | ( TerraformModule )
+    | ( TerraformOutput )
+    | ( TerraformResource )
+  ;
 };
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AccountType: AccountType;
+  AnsibleEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AnsibleEntity']>;
+  AnsibleResource: ResolverTypeWrapper<AnsibleResource>;
   ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ApiKeyInput: ApiKeyInput;
   AuditTrailActor: ResolverTypeWrapper<AuditTrailActor>;
@@ -1830,6 +1993,9 @@ export type ResolversTypes = {
   BlueprintTemplateInput: ResolverTypeWrapper<BlueprintTemplateInput>;
   BlueprintsConnection: ResolverTypeWrapper<BlueprintsConnection>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CloudFormationEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CloudFormationEntity']>;
+  CloudFormationOutput: ResolverTypeWrapper<CloudFormationOutput>;
+  CloudFormationResource: ResolverTypeWrapper<CloudFormationResource>;
   Commit: ResolverTypeWrapper<Commit>;
   ConfigElement: ResolverTypeWrapper<ConfigElementRow>;
   ConfigElementWithSource: ResolverTypeWrapper<ResolvedElement>;
@@ -1839,14 +2005,24 @@ export type ResolversTypes = {
   ContextStackAttachment: ResolverTypeWrapper<ContextAttachmentModel>;
   DebugInfo: ResolverTypeWrapper<DebugInfo>;
   Delta: ResolverTypeWrapper<Delta>;
+  EntityVendor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['EntityVendor']>;
+  EntityVendorAnsible: ResolverTypeWrapper<Omit<EntityVendorAnsible, 'ansible'> & { ansible?: Maybe<ResolversTypes['AnsibleEntity']> }>;
+  EntityVendorCloudFormation: ResolverTypeWrapper<Omit<EntityVendorCloudFormation, 'cloudFormation'> & { cloudFormation?: Maybe<ResolversTypes['CloudFormationEntity']> }>;
+  EntityVendorKubernetes: ResolverTypeWrapper<Omit<EntityVendorKubernetes, 'kubernetes'> & { kubernetes?: Maybe<ResolversTypes['KubernetesEntity']> }>;
+  EntityVendorPulumi: ResolverTypeWrapper<Omit<EntityVendorPulumi, 'pulumi'> & { pulumi?: Maybe<ResolversTypes['PulumiEntity']> }>;
+  EntityVendorTerraform: ResolverTypeWrapper<Omit<EntityVendorTerraform, 'terraform'> & { terraform?: Maybe<ResolversTypes['TerraformEntity']> }>;
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
   GpgKey: ResolverTypeWrapper<GpgKey>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  KubernetesEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['KubernetesEntity']>;
+  KubernetesResource: ResolverTypeWrapper<KubernetesResource>;
+  KubernetesRoot: ResolverTypeWrapper<KubernetesRoot>;
   KubernetesWorkflowTool: KubernetesWorkflowTool;
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
+  ManagedEntity: ResolverTypeWrapper<Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversTypes['Run']>, updater?: Maybe<ResolversTypes['Run']>, vendor: ResolversTypes['EntityVendor'] }>;
   Module: ResolverTypeWrapper<Module>;
   ModuleEdge: ResolverTypeWrapper<ModuleEdge>;
   ModuleVersion: ResolverTypeWrapper<ModuleVersion>;
@@ -1863,6 +2039,10 @@ export type ResolversTypes = {
   PolicyEvaluationRecord: ResolverTypeWrapper<PolicyEvaluationRecord>;
   PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   PolicyType: PolicyType;
+  PulumiEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PulumiEntity']>;
+  PulumiOutput: ResolverTypeWrapper<PulumiOutput>;
+  PulumiResource: ResolverTypeWrapper<PulumiResource>;
+  PulumiStack: ResolverTypeWrapper<PulumiStack>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   QueryFieldConstraint: QueryFieldConstraint;
   QueryOrder: QueryOrder;
@@ -1911,9 +2091,13 @@ export type ResolversTypes = {
   Template: ResolverTypeWrapper<Template>;
   TemplateEdge: ResolverTypeWrapper<TemplateEdge>;
   TemplatesConnection: ResolverTypeWrapper<TemplatesConnection>;
+  TerraformEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TerraformEntity']>;
+  TerraformModule: ResolverTypeWrapper<TerraformModule>;
+  TerraformOutput: ResolverTypeWrapper<TerraformOutput>;
   TerraformProvider: ResolverTypeWrapper<TerraformProvider>;
   TerraformProviderVersion: ResolverTypeWrapper<TerraformProviderVersion>;
   TerraformProviderVersionPlatform: ResolverTypeWrapper<TerraformProviderVersionPlatform>;
+  TerraformResource: ResolverTypeWrapper<TerraformResource>;
   TerraformWorkflowTool: TerraformWorkflowTool;
   TerragruntTool: TerragruntTool;
   Usage: ResolverTypeWrapper<Usage>;
@@ -1926,6 +2110,8 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AnsibleEntity: ResolversUnionTypes<ResolversParentTypes>['AnsibleEntity'];
+  AnsibleResource: AnsibleResource;
   ApiKey: ApiKeyModel;
   ApiKeyInput: ApiKeyInput;
   AuditTrailActor: AuditTrailActor;
@@ -1939,6 +2125,9 @@ export type ResolversParentTypes = {
   BlueprintTemplateInput: BlueprintTemplateInput;
   BlueprintsConnection: BlueprintsConnection;
   Boolean: Scalars['Boolean']['output'];
+  CloudFormationEntity: ResolversUnionTypes<ResolversParentTypes>['CloudFormationEntity'];
+  CloudFormationOutput: CloudFormationOutput;
+  CloudFormationResource: CloudFormationResource;
   Commit: Commit;
   ConfigElement: ConfigElementRow;
   ConfigElementWithSource: ResolvedElement;
@@ -1947,13 +2136,23 @@ export type ResolversParentTypes = {
   ContextStackAttachment: ContextAttachmentModel;
   DebugInfo: DebugInfo;
   Delta: Delta;
+  EntityVendor: ResolversUnionTypes<ResolversParentTypes>['EntityVendor'];
+  EntityVendorAnsible: Omit<EntityVendorAnsible, 'ansible'> & { ansible?: Maybe<ResolversParentTypes['AnsibleEntity']> };
+  EntityVendorCloudFormation: Omit<EntityVendorCloudFormation, 'cloudFormation'> & { cloudFormation?: Maybe<ResolversParentTypes['CloudFormationEntity']> };
+  EntityVendorKubernetes: Omit<EntityVendorKubernetes, 'kubernetes'> & { kubernetes?: Maybe<ResolversParentTypes['KubernetesEntity']> };
+  EntityVendorPulumi: Omit<EntityVendorPulumi, 'pulumi'> & { pulumi?: Maybe<ResolversParentTypes['PulumiEntity']> };
+  EntityVendorTerraform: Omit<EntityVendorTerraform, 'terraform'> & { terraform?: Maybe<ResolversParentTypes['TerraformEntity']> };
   GitLabIntegration: GitLabIntegration;
   GitLabProjectHook: GitLabProjectHook;
   GpgKey: GpgKey;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
+  KubernetesEntity: ResolversUnionTypes<ResolversParentTypes>['KubernetesEntity'];
+  KubernetesResource: KubernetesResource;
+  KubernetesRoot: KubernetesRoot;
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
+  ManagedEntity: Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversParentTypes['Run']>, updater?: Maybe<ResolversParentTypes['Run']>, vendor: ResolversParentTypes['EntityVendor'] };
   Module: Module;
   ModuleEdge: ModuleEdge;
   ModuleVersion: ModuleVersion;
@@ -1968,6 +2167,10 @@ export type ResolversParentTypes = {
   PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
   PolicyEvaluationRecord: PolicyEvaluationRecord;
   PolicyStackAttachment: PolicyAttachmentRow;
+  PulumiEntity: ResolversUnionTypes<ResolversParentTypes>['PulumiEntity'];
+  PulumiOutput: PulumiOutput;
+  PulumiResource: PulumiResource;
+  PulumiStack: PulumiStack;
   Query: Record<PropertyKey, never>;
   QueryFieldConstraint: QueryFieldConstraint;
   QueryOrder: QueryOrder;
@@ -2010,14 +2213,27 @@ export type ResolversParentTypes = {
   Template: Template;
   TemplateEdge: TemplateEdge;
   TemplatesConnection: TemplatesConnection;
+  TerraformEntity: ResolversUnionTypes<ResolversParentTypes>['TerraformEntity'];
+  TerraformModule: TerraformModule;
+  TerraformOutput: TerraformOutput;
   TerraformProvider: TerraformProvider;
   TerraformProviderVersion: TerraformProviderVersion;
   TerraformProviderVersionPlatform: TerraformProviderVersionPlatform;
+  TerraformResource: TerraformResource;
   Usage: Usage;
   User: UserModel;
   UserLogin: UserLogin;
   Worker: Worker;
   WorkerPool: WorkerPool;
+};
+
+export type AnsibleEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AnsibleEntity'] = ResolversParentTypes['AnsibleEntity']> = {
+  __resolveType: TypeResolveFn<'AnsibleResource', ParentType, ContextType>;
+};
+
+export type AnsibleResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AnsibleResource'] = ResolversParentTypes['AnsibleResource']> = {
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type ApiKeyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ApiKey'] = ResolversParentTypes['ApiKey']> = {
@@ -2100,6 +2316,24 @@ export type BlueprintsConnectionResolvers<ContextType = GraphQLContext, ParentTy
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type CloudFormationEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CloudFormationEntity'] = ResolversParentTypes['CloudFormationEntity']> = {
+  __resolveType: TypeResolveFn<'CloudFormationOutput' | 'CloudFormationResource', ParentType, ContextType>;
+};
+
+export type CloudFormationOutputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CloudFormationOutput'] = ResolversParentTypes['CloudFormationOutput']> = {
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  export?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type CloudFormationResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['CloudFormationResource'] = ResolversParentTypes['CloudFormationResource']> = {
+  logicalResourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  physicalResourceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  template?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type CommitResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Commit'] = ResolversParentTypes['Commit']> = {
   authorLogin?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   authorName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2156,6 +2390,35 @@ export type DeltaResolvers<ContextType = GraphQLContext, ParentType extends Reso
   resources?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type EntityVendorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendor'] = ResolversParentTypes['EntityVendor']> = {
+  __resolveType: TypeResolveFn<'EntityVendorAnsible' | 'EntityVendorCloudFormation' | 'EntityVendorKubernetes' | 'EntityVendorPulumi' | 'EntityVendorTerraform', ParentType, ContextType>;
+};
+
+export type EntityVendorAnsibleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendorAnsible'] = ResolversParentTypes['EntityVendorAnsible']> = {
+  ansible?: Resolver<Maybe<ResolversTypes['AnsibleEntity']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EntityVendorCloudFormationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendorCloudFormation'] = ResolversParentTypes['EntityVendorCloudFormation']> = {
+  cloudFormation?: Resolver<Maybe<ResolversTypes['CloudFormationEntity']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EntityVendorKubernetesResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendorKubernetes'] = ResolversParentTypes['EntityVendorKubernetes']> = {
+  kubernetes?: Resolver<Maybe<ResolversTypes['KubernetesEntity']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EntityVendorPulumiResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendorPulumi'] = ResolversParentTypes['EntityVendorPulumi']> = {
+  pulumi?: Resolver<Maybe<ResolversTypes['PulumiEntity']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type EntityVendorTerraformResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['EntityVendorTerraform'] = ResolversParentTypes['EntityVendorTerraform']> = {
+  terraform?: Resolver<Maybe<ResolversTypes['TerraformEntity']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type GitLabIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['GitLabIntegration'] = ResolversParentTypes['GitLabIntegration']> = {
   apiHost?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   oauthEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2181,6 +2444,20 @@ export type GpgKeyResolvers<ContextType = GraphQLContext, ParentType extends Res
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type KubernetesEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KubernetesEntity'] = ResolversParentTypes['KubernetesEntity']> = {
+  __resolveType: TypeResolveFn<'KubernetesResource' | 'KubernetesRoot', ParentType, ContextType>;
+};
+
+export type KubernetesResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KubernetesResource'] = ResolversParentTypes['KubernetesResource']> = {
+  data?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type KubernetesRootResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['KubernetesRoot'] = ResolversParentTypes['KubernetesRoot']> = {
+  phantom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type LogMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogMessage'] = ResolversParentTypes['LogMessage']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2192,6 +2469,19 @@ export type LogsResponseResolvers<ContextType = GraphQLContext, ParentType exten
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   messages?: Resolver<Array<ResolversTypes['LogMessage']>, ParentType, ContextType>;
   nextToken?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ManagedEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ManagedEntity'] = ResolversParentTypes['ManagedEntity']> = {
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  creator?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+  drifted?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parent?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  thirdPartyMetadata?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updater?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType>;
+  vendor?: Resolver<ResolversTypes['EntityVendor'], ParentType, ContextType>;
 };
 
 export type ModuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Module'] = ResolversParentTypes['Module']> = {
@@ -2348,6 +2638,31 @@ export type PolicyStackAttachmentResolvers<ContextType = GraphQLContext, ParentT
   policyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PulumiEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PulumiEntity'] = ResolversParentTypes['PulumiEntity']> = {
+  __resolveType: TypeResolveFn<'PulumiOutput' | 'PulumiResource' | 'PulumiStack', ParentType, ContextType>;
+};
+
+export type PulumiOutputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PulumiOutput'] = ResolversParentTypes['PulumiOutput']> = {
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PulumiResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PulumiResource'] = ResolversParentTypes['PulumiResource']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputs?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  parent?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  urn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type PulumiStackResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PulumiStack'] = ResolversParentTypes['PulumiStack']> = {
+  phantom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
@@ -2516,6 +2831,7 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   deleting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   dependsOn?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  entities?: Resolver<Array<ResolversTypes['ManagedEntity']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   isDependedOnBy?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2689,6 +3005,22 @@ export type TemplatesConnectionResolvers<ContextType = GraphQLContext, ParentTyp
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type TerraformEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformEntity'] = ResolversParentTypes['TerraformEntity']> = {
+  __resolveType: TypeResolveFn<'TerraformModule' | 'TerraformOutput' | 'TerraformResource', ParentType, ContextType>;
+};
+
+export type TerraformModuleResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformModule'] = ResolversParentTypes['TerraformModule']> = {
+  phantom?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type TerraformOutputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformOutput'] = ResolversParentTypes['TerraformOutput']> = {
+  hash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  value?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
 export type TerraformProviderResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformProvider'] = ResolversParentTypes['TerraformProvider']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   versions?: Resolver<Array<ResolversTypes['TerraformProviderVersion']>, ParentType, ContextType>;
@@ -2708,6 +3040,16 @@ export type TerraformProviderVersionResolvers<ContextType = GraphQLContext, Pare
 export type TerraformProviderVersionPlatformResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformProviderVersionPlatform'] = ResolversParentTypes['TerraformProviderVersionPlatform']> = {
   architecture?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   os?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type TerraformResourceResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TerraformResource'] = ResolversParentTypes['TerraformResource']> = {
+  address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  mode?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  module?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  tainted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  values?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type UsageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = {
@@ -2750,6 +3092,8 @@ export type WorkerPoolResolvers<ContextType = GraphQLContext, ParentType extends
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  AnsibleEntity?: AnsibleEntityResolvers<ContextType>;
+  AnsibleResource?: AnsibleResourceResolvers<ContextType>;
   ApiKey?: ApiKeyResolvers<ContextType>;
   AuditTrailActor?: AuditTrailActorResolvers<ContextType>;
   AuditTrailActorRun?: AuditTrailActorRunResolvers<ContextType>;
@@ -2761,6 +3105,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   BlueprintEdge?: BlueprintEdgeResolvers<ContextType>;
   BlueprintTemplateInput?: BlueprintTemplateInputResolvers<ContextType>;
   BlueprintsConnection?: BlueprintsConnectionResolvers<ContextType>;
+  CloudFormationEntity?: CloudFormationEntityResolvers<ContextType>;
+  CloudFormationOutput?: CloudFormationOutputResolvers<ContextType>;
+  CloudFormationResource?: CloudFormationResourceResolvers<ContextType>;
   Commit?: CommitResolvers<ContextType>;
   ConfigElement?: ConfigElementResolvers<ContextType>;
   ConfigElementWithSource?: ConfigElementWithSourceResolvers<ContextType>;
@@ -2768,11 +3115,21 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ContextStackAttachment?: ContextStackAttachmentResolvers<ContextType>;
   DebugInfo?: DebugInfoResolvers<ContextType>;
   Delta?: DeltaResolvers<ContextType>;
+  EntityVendor?: EntityVendorResolvers<ContextType>;
+  EntityVendorAnsible?: EntityVendorAnsibleResolvers<ContextType>;
+  EntityVendorCloudFormation?: EntityVendorCloudFormationResolvers<ContextType>;
+  EntityVendorKubernetes?: EntityVendorKubernetesResolvers<ContextType>;
+  EntityVendorPulumi?: EntityVendorPulumiResolvers<ContextType>;
+  EntityVendorTerraform?: EntityVendorTerraformResolvers<ContextType>;
   GitLabIntegration?: GitLabIntegrationResolvers<ContextType>;
   GitLabProjectHook?: GitLabProjectHookResolvers<ContextType>;
   GpgKey?: GpgKeyResolvers<ContextType>;
+  KubernetesEntity?: KubernetesEntityResolvers<ContextType>;
+  KubernetesResource?: KubernetesResourceResolvers<ContextType>;
+  KubernetesRoot?: KubernetesRootResolvers<ContextType>;
   LogMessage?: LogMessageResolvers<ContextType>;
   LogsResponse?: LogsResponseResolvers<ContextType>;
+  ManagedEntity?: ManagedEntityResolvers<ContextType>;
   Module?: ModuleResolvers<ContextType>;
   ModuleEdge?: ModuleEdgeResolvers<ContextType>;
   ModuleVersion?: ModuleVersionResolvers<ContextType>;
@@ -2787,6 +3144,10 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PolicyEdge?: PolicyEdgeResolvers<ContextType>;
   PolicyEvaluationRecord?: PolicyEvaluationRecordResolvers<ContextType>;
   PolicyStackAttachment?: PolicyStackAttachmentResolvers<ContextType>;
+  PulumiEntity?: PulumiEntityResolvers<ContextType>;
+  PulumiOutput?: PulumiOutputResolvers<ContextType>;
+  PulumiResource?: PulumiResourceResolvers<ContextType>;
+  PulumiStack?: PulumiStackResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Repository?: RepositoryResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
@@ -2821,9 +3182,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Template?: TemplateResolvers<ContextType>;
   TemplateEdge?: TemplateEdgeResolvers<ContextType>;
   TemplatesConnection?: TemplatesConnectionResolvers<ContextType>;
+  TerraformEntity?: TerraformEntityResolvers<ContextType>;
+  TerraformModule?: TerraformModuleResolvers<ContextType>;
+  TerraformOutput?: TerraformOutputResolvers<ContextType>;
   TerraformProvider?: TerraformProviderResolvers<ContextType>;
   TerraformProviderVersion?: TerraformProviderVersionResolvers<ContextType>;
   TerraformProviderVersionPlatform?: TerraformProviderVersionPlatformResolvers<ContextType>;
+  TerraformResource?: TerraformResourceResolvers<ContextType>;
   Usage?: UsageResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserLogin?: UserLoginResolvers<ContextType>;

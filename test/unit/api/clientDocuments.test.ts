@@ -29,7 +29,6 @@ const documents = fs
 
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
-  '14:stack-resources-list',
   '19:stack-replan',
   '37:stack-delete',
   '56:tf-full-plan',
@@ -87,7 +86,7 @@ describe("the documents Spacelift's clients send", () => {
       .map((document) => ({ command: document.commands[0], problems: problems(document) }))
       .filter((result) => result.problems.length > 0);
     expect(failing).toEqual([]);
-    expect(served.length).toBeGreaterThanOrEqual(54);
+    expect(served.length).toBeGreaterThanOrEqual(55);
   });
 
   it('lists exactly the documents not served yet', () => {
