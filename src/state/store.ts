@@ -163,7 +163,7 @@ function withoutSensitive(
   values: Record<string, unknown>,
   paths: Array<Array<{ type: string; value: unknown }>>,
 ): unknown {
-  const copy = structuredClone(values) as Record<string, unknown>;
+  const copy = structuredClone<Record<string, unknown>>(values);
   for (const steps of paths) {
     let node: unknown = copy;
     steps.forEach((step, index) => {
