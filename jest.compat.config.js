@@ -1,0 +1,10 @@
+const base = require('./jest.config');
+
+/** The compatibility suite: Spacelift's own clients, unmodified, against Gantry. */
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  testMatch: ['<rootDir>/test/compat/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 5 * 60_000,
+};

@@ -1,0 +1,274 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+import { freePort } from '../support/ports';
+import { runGantry, userEnv, waitForReady } from '../support/processes';
+
+/**
+ * Spacelift's own CLI, unmodified, against a Gantry started as a user starts it (`gantry all`):
+ * each command as a person runs it, checked by what it printed and what Gantry then holds.
+ *
+ * spacectl comes from GANTRY_SPACECTL (a binary), or is built from GANTRY_SPACECTL_SRC (a
+ * script that builds it and prints its path, such as the clients' build.sh), or is the
+ * `spacectl` on PATH (`go install github.com/spacelift-io/spacectl@latest`).
+ */
+function spacectlBinary(): string {
+  if (process.env.GANTRY_SPACECTL) return process.env.GANTRY_SPACECTL;
+  if (process.env.GANTRY_SPACECTL_SRC) {
+    return execFileSync('bash', [process.env.GANTRY_SPACECTL_SRC, 'spacectl'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 20 * 60_000,
+    }).trim();
+  }
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, 'spacectl');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(
+    'the compatibility suite needs spacectl: set GANTRY_SPACECTL to its binary, GANTRY_SPACECTL_SRC to a script that builds it, or put it on PATH (go install github.com/spacelift-io/spacectl@latest)',
+  );
+}
+
+interface Result {
+  code: number | null;
+  output: string;
+}
+
+const CODE = `resource "terraform_data" "marker" {
+  input = "one"
+}
+
+output "marker" {
+  value = terraform_data.marker.output
+}
+`;
+
+describe("Spacelift's spacectl, unmodified, against Gantry", () => {
+  let spacectl: string;
+  let dataDir: string;
+  let repo: TestRepo;
+  let api: string;
+  let stop: () => void;
+  let credentials: Record<string, string>;
+
+  /** Runs spacectl with the API key, as a person would. */
+  const run = (...args: string[]): Promise<Result> =>
+    new Promise((resolve) => {
+      const child = spawn(spacectl, args, {
+        env: { PATH: process.env.PATH, HOME: dataDir, ...credentials },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, output }));
+    });
+
+  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}) => {
+    const token = (await fs.readFile(path.join(dataDir, 'data', 'admin-token'), 'utf8')).trim();
+    const response = await fetch(`${api}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as { data: T; errors?: unknown[] };
+  };
+
+  beforeAll(async () => {
+    spacectl = spacectlBinary();
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-compat-'));
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': CODE }, 'Add the marker');
+    const port = await freePort();
+    api = `http://127.0.0.1:${port}`;
+    const gantry = runGantry(
+      ['all'],
+      userEnv({
+        PORT: String(port),
+        GANTRY_PUBLIC_URL: api,
+        GANTRY_DATA_DIR: path.join(dataDir, 'data'),
+        GANTRY_TEMPORAL_PORT: String(await freePort()),
+        GANTRY_TEMPORAL_UI_PORT: String(await freePort()),
+        GANTRY_ALLOW_FILE_REPOSITORIES: 'true',
+      }),
+    );
+    stop = () => gantry.child.kill('SIGINT');
+    await waitForReady(`${api}/readyz`, gantry.exit);
+
+    const key = await graphql<{ apiKeyCreate: { id: string; secret: string } }>(`
+      mutation {
+        apiKeyCreate(input: { name: "spacectl", admin: true, teams: [] }) {
+          id
+          secret
+        }
+      }
+    `);
+    credentials = {
+      SPACELIFT_API_KEY_ENDPOINT: api,
+      SPACELIFT_API_KEY_ID: key.data.apiKeyCreate.id,
+      SPACELIFT_API_KEY_SECRET: key.data.apiKeyCreate.secret,
+    };
+    const stack = await graphql(
+      `
+        mutation ($input: StackInput!) {
+          stackCreate(input: $input, manageState: true) {
+            id
+          }
+        }
+      `,
+      {
+        input: {
+          name: 'Compat demo',
+          repository: repo.url,
+          branch: 'main',
+          provider: 'RAW_GIT',
+          administrative: false,
+        },
+      },
+    );
+    expect(stack.errors).toBeUndefined();
+  }, 30 * 60_000);
+
+  afterAll(async () => {
+    stop?.();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await repo?.remove();
+    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('knows who it is and which Spacelift it talks to', async () => {
+    const whoami = await run('whoami');
+    expect(whoami).toMatchObject({ code: 0 });
+    expect(whoami.output).toContain(`"id": "api-key/${credentials.SPACELIFT_API_KEY_ID}"`);
+    expect(whoami.output).not.toContain('Unable to determine Spacelift instance type');
+  });
+
+  it('lists, searches and shows stacks', async () => {
+    const list = await run('stack', 'list');
+    expect(list.code).toBe(0);
+    expect(list.output).toMatch(/Compat demo\s+\|\s+compat-demo/);
+    const json = await run('stack', 'list', '--output', 'json');
+    expect(JSON.parse(json.output)).toMatchObject([{ id: 'compat-demo', name: 'Compat demo' }]);
+    const none = await run('stack', 'list', '--search', 'nothing-like-it');
+    expect(none.output).not.toContain('compat-demo');
+    const show = await run('stack', 'show', '--id', 'compat-demo');
+    expect(show.code).toBe(0);
+    expect(show.output).toContain(repo.url);
+  });
+
+  it('deploys with --auto-confirm, following the run to FINISHED, then reads what it made', async () => {
+    const deploy = await run('stack', 'deploy', '--id', 'compat-demo', '--tail', '--auto-confirm');
+    expect(deploy.code).toBe(0);
+    expect(deploy.output).toContain('Apply complete! Resources: 1 added');
+    expect(deploy.output).toMatch(/FINISHED\t/);
+
+    const outputs = await run('stack', 'outputs', '--id', 'compat-demo');
+    expect(outputs.output).toMatch(/marker\s+\|\s+false\s+\|\s+"one"/);
+    const resources = await run('stack', 'resources', 'list', '--id', 'compat-demo');
+    expect(resources.output).toContain('terraform_data.marker');
+    const state = await run('stack', 'state', 'pull', '--id', 'compat-demo');
+    expect(JSON.parse(state.output)).toMatchObject({ outputs: { marker: { value: 'one' } } });
+    const logs = await run('stack', 'logs', '--id', 'compat-demo', '--run-latest');
+    expect(logs.output).toContain('$ tofu apply');
+    const runs = await run('stack', 'run', 'list', '--id', 'compat-demo', '--output', 'json');
+    const [latest] = JSON.parse(runs.output) as Array<{ id: string; state: string }>;
+    expect(latest).toMatchObject({ state: 'FINISHED', isMostRecent: true });
+    const changes = await run('stack', 'changes', '--id', 'compat-demo', '--run', latest!.id);
+    expect(changes.output).toContain('terraform_data.marker');
+  });
+
+  it('previews, runs tasks (also without init), and stops one that is still running', async () => {
+    const preview = await run('stack', 'preview', '--id', 'compat-demo', '--tail');
+    expect(preview).toMatchObject({ code: 0 });
+    expect(preview.output).toContain('no changes');
+    const task = await run(
+      'stack',
+      'task',
+      '--id',
+      'compat-demo',
+      '--tail',
+      'echo hello-from-task',
+    );
+    expect(task.code).toBe(0);
+    expect(task.output).toContain('hello-from-task');
+    const bare = await run('stack', 'task', '--id', 'compat-demo', '--noinit', '--tail', 'ls -a');
+    expect(bare.code).toBe(0);
+    expect(bare.output).not.toContain('.terraform\n');
+
+    const started = await run('stack', 'task', '--id', 'compat-demo', 'sleep 120');
+    const taskId = /run\/([0-9A-Z]+)/.exec(started.output)![1]!;
+    for (let tries = 0; tries < 300; tries += 1) {
+      const task = await graphql<{ stack: { run: { state: string } } }>(
+        `
+          query ($id: ID!) {
+            stack(id: "compat-demo") {
+              run(id: $id) {
+                state
+              }
+            }
+          }
+        `,
+        { id: taskId },
+      );
+      if (task.data.stack.run.state === 'PERFORMING') break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const stopped = await run('stack', 'stop', '--id', 'compat-demo', '--run', taskId, '--tail');
+    // spacectl counts only FINISHED as success: a stopped run ends its --tail with 1.
+    expect(stopped.output).toContain('stopped by');
+    expect(stopped.output).toContain('finished with STOPPED state');
+  });
+
+  it('locks with a note, tracks a commit, disables and enables, and sets the environment', async () => {
+    expect((await run('stack', 'lock', '--id', 'compat-demo', '--note', 'migrating')).code).toBe(0);
+    const locked = await graphql<{ stack: { lockedBy: string; lockNote: string } }>(`
+      {
+        stack(id: "compat-demo") {
+          lockedBy
+          lockNote
+        }
+      }
+    `);
+    expect(locked.data.stack.lockNote).toBe('migrating');
+    expect((await run('stack', 'unlock', '--id', 'compat-demo')).code).toBe(0);
+
+    const sha = (await repo.commit({ 'note.txt': 'x' }, 'Touch a note')).trim();
+    const set = await run('stack', 'set-current-commit', '--id', 'compat-demo', '--sha', sha);
+    expect(set.output).toContain(`Current commit set to "Touch a note"`);
+    expect((await run('stack', 'sync-commit', '--id', 'compat-demo')).code).toBe(0);
+
+    expect((await run('stack', 'disable', '--id', 'compat-demo')).code).toBe(0);
+    const refused = await run('stack', 'deploy', '--id', 'compat-demo');
+    expect(refused.output).toContain('is disabled and starts no runs');
+    expect((await run('stack', 'enable', '--id', 'compat-demo')).code).toBe(0);
+
+    const setvar = await run(
+      'stack',
+      'environment',
+      'setvar',
+      '--id',
+      'compat-demo',
+      'REGION',
+      'eu-west-1',
+    );
+    expect(setvar.code).toBe(0);
+    const env = await run('stack', 'environment', 'list', '--id', 'compat-demo');
+    expect(env.output).toContain('eu-west-1');
+    expect(
+      (await run('stack', 'environment', 'delete', '--id', 'compat-demo', 'REGION')).code,
+    ).toBe(0);
+  });
+
+  it('lists policies, and ends commands for what Gantry lacks with a sentence', async () => {
+    expect((await run('policy', 'list')).code).toBe(0);
+    const pools = await run('workerpool', 'list');
+    expect(pools.code).not.toBe(0);
+    expect(pools.output).toContain('Gantry has no worker pools yet');
+    const modules = await run('module', 'list');
+    expect(modules.output).toContain('Gantry has no module registry');
+  });
+});
