@@ -263,12 +263,146 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     ).toBe(0);
   });
 
+  it('confirms, discards, retries, reviews and prioritizes runs that wait for a decision', async () => {
+    /** Pushes a change, starts a tracked run of it and waits until it waits for a decision. */
+    const unconfirmedRun = async (marker: string) => {
+      await repo.commit({ 'main.tf': CODE.replace('"one"', `"${marker}"`) }, `Marker ${marker}`);
+      expect((await run('stack', 'sync-commit', '--id', 'compat-demo')).code).toBe(0);
+      const deploy = await run('stack', 'deploy', '--id', 'compat-demo');
+      const runId = /run\/([0-9A-Z]+)/.exec(deploy.output)![1]!;
+      await stateOf(runId, 'UNCONFIRMED');
+      return runId;
+    };
+    const stateOf = async (runId: string, wanted: string) => {
+      for (let tries = 0; tries < 600; tries += 1) {
+        const answer = await graphql<{ stack: { run: { state: string } } }>(
+          `
+            query ($id: ID!) {
+              stack(id: "compat-demo") {
+                run(id: $id) {
+                  state
+                }
+              }
+            }
+          `,
+          { id: runId },
+        );
+        if (answer.data.stack.run.state === wanted) return;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`run ${runId} did not reach ${wanted}`);
+    };
+
+    const first = await unconfirmedRun('two');
+    // A second deploy waits for the stack's lock while the first waits for its decision.
+    const queued = await run('stack', 'deploy', '--id', 'compat-demo');
+    const queuedId = /run\/([0-9A-Z]+)/.exec(queued.output)![1]!;
+    expect((await run('stack', 'cancel', '--id', 'compat-demo', '--run', queuedId)).code).toBe(0);
+    await stateOf(queuedId, 'CANCELED');
+    expect(
+      (await run('stack', 'approve', '--id', 'compat-demo', '--run', first, '--note', 'ok')).code,
+    ).toBe(0);
+    expect((await run('stack', 'prioritize', '--id', 'compat-demo', '--run', first)).code).toBe(0);
+    const confirmed = await run(
+      'stack',
+      'confirm',
+      '--id',
+      'compat-demo',
+      '--run',
+      first,
+      '--tail',
+    );
+    expect(confirmed.code).toBe(0);
+    expect(confirmed.output).toContain('Apply complete!');
+
+    const second = await unconfirmedRun('three');
+    expect((await run('stack', 'reject', '--id', 'compat-demo', '--run', second)).code).toBe(0);
+    expect((await run('stack', 'discard', '--id', 'compat-demo', '--run', second)).code).toBe(0);
+    await stateOf(second, 'DISCARDED');
+    const retried = await run('stack', 'retry', '--id', 'compat-demo', '--run', second);
+    expect(retried.code).toBe(0);
+    const retryId = /run\/([0-9A-Z]+)/.exec(retried.output)![1]!;
+    await stateOf(retryId, 'UNCONFIRMED');
+    expect((await run('stack', 'discard', '--id', 'compat-demo', '--run', retryId)).code).toBe(0);
+
+    const reviews = await graphql<{ stack: { run: { reviews: Array<{ decision: string }> } } }>(
+      `
+        query ($id: ID!) {
+          stack(id: "compat-demo") {
+            run(id: $id) {
+              reviews {
+                decision
+              }
+            }
+          }
+        }
+      `,
+      { id: first },
+    );
+    expect(reviews.data.stack.run.reviews).toEqual([{ decision: 'APPROVE' }]);
+  });
+
   it('lists policies, and ends commands for what Gantry lacks with a sentence', async () => {
     expect((await run('policy', 'list')).code).toBe(0);
+    await graphql(`
+      mutation {
+        policyCreate(
+          name: "Ops reads"
+          body: "package spacelift\\n\\nread if \\"ops\\" in input.session.teams\\n"
+          type: ACCESS
+        ) {
+          id
+        }
+      }
+    `);
+    const policy = await run('policy', 'show', '--id', 'ops-reads');
+    expect(policy.code).toBe(0);
+    expect(policy.output).toContain('read if');
     const pools = await run('workerpool', 'list');
     expect(pools.code).not.toBe(0);
     expect(pools.output).toContain('Gantry has no worker pools yet');
     const modules = await run('module', 'list');
     expect(modules.output).toContain('Gantry has no module registry');
+  });
+
+  it('deletes a stack, and says it cannot destroy its resources on the way', async () => {
+    await graphql(
+      `
+        mutation ($input: StackInput!) {
+          stackCreate(input: $input, manageState: true) {
+            id
+          }
+        }
+      `,
+      {
+        input: {
+          name: 'Throwaway',
+          repository: repo.url,
+          branch: 'main',
+          provider: 'RAW_GIT',
+          administrative: false,
+        },
+      },
+    );
+    const destroying = await run(
+      'stack',
+      'delete',
+      '--id',
+      'throwaway',
+      '--destroy-resources',
+      '--skip-confirmation',
+    );
+    expect(destroying.code).not.toBe(0);
+    expect(destroying.output).toContain('does not yet destroy');
+    const deleted = await run('stack', 'delete', '--id', 'throwaway', '--skip-confirmation');
+    expect(deleted.code).toBe(0);
+    const gone = await graphql<{ stack: null }>(`
+      {
+        stack(id: "throwaway") {
+          id
+        }
+      }
+    `);
+    expect(gone.data.stack).toBeNull();
   });
 });

@@ -9,7 +9,7 @@ import { RUN_TYPES, type RunList } from '../../runs/store';
 import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
 import type { Stack } from '../../stacks/service';
-import { InvalidInputError } from '../../platform/errors';
+import { InvalidInputError, UnsupportedError } from '../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
@@ -94,8 +94,13 @@ export const stackResolvers: Resolvers = {
       requireAdmin(context);
       return context.services.stacks.updateStack(id, serviceInput(input));
     },
-    stackDelete: async (_parent, { id }, context) => {
+    stackDelete: async (_parent, { id, destroyResources }, context) => {
       requireAdmin(context);
+      if (destroyResources) {
+        throw new UnsupportedError(
+          `Gantry does not yet destroy a stack's resources when it deletes the stack: run \`tofu destroy -auto-approve\` as a task of stack "${id}" first (taskCreate), then delete it without destroyResources`,
+        );
+      }
       return context.services.runs.deleteStack(id);
     },
     stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {

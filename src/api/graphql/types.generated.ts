@@ -570,7 +570,7 @@ export type Mutation = {
    * over to Gantry for further management.
    */
   stackCreate: Stack;
-  /** Delete an existing stack. */
+  /** Delete an existing stack. Gantry does not yet destroy a stack's resources on deletion: destroyResources: true is refused (UNSUPPORTED). */
   stackDelete?: Maybe<Stack>;
   /** Disable a stack: it starts no runs, from any source, until it is enabled; runs already started go on. */
   stackDisable: Stack;
@@ -794,6 +794,7 @@ export type MutationStackCreateArgs = {
 
 
 export type MutationStackDeleteArgs = {
+  destroyResources?: InputMaybe<Scalars['Boolean']['input']>;
   id: Scalars['ID']['input'];
 };
 
