@@ -65,12 +65,13 @@ export async function runsByIds(db: Database, ids: readonly string[]) {
   return oneBy<string, Run>(ids, rows, (row) => row.id);
 }
 
-/** Each stack's state: that of its latest tracked run that started, or NONE. */
+/** Each stack's state (that of its latest tracked run that started, or NONE) and when it was set. */
 export async function stackStates(db: Database, stackIds: readonly string[]) {
   const rows = await db
     .selectDistinctOn([tables.runs.stackId], {
       stackId: tables.runs.stackId,
       state: tables.runs.state,
+      updatedAt: tables.runs.updatedAt,
     })
     .from(tables.runs)
     .where(
@@ -81,7 +82,11 @@ export async function stackStates(db: Database, stackIds: readonly string[]) {
       ),
     )
     .orderBy(tables.runs.stackId, desc(tables.runs.id));
-  return oneBy(stackIds, rows, (row) => row.stackId).map((row) => row?.state ?? 'NONE');
+  // The run's last change of state is when the stack's state was set.
+  return oneBy(stackIds, rows, (row) => row.stackId).map((row) => ({
+    state: row?.state ?? 'NONE',
+    setAt: row?.updatedAt ?? null,
+  }));
 }
 
 /**

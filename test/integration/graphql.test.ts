@@ -185,9 +185,9 @@ describe('the GraphQL API over HTTP', () => {
       };
     }>(
       `query ($id: ID!) { stack(id: "payments") {
-        state blocker { id } runs { id }
+        state stateSetAt blocker { id } runs { id }
         run(id: $id) {
-          finished history { state stateVersion terminal hasLogs username until }
+          finished history { state stateVersion terminal hasLogs username until timestamp }
           again: logs(state: APPLYING, stateVersion: 1) { exists finished }
         }
       } }`,
@@ -198,6 +198,11 @@ describe('the GraphQL API over HTTP', () => {
       blocker: null,
       runs: [{ id: runId }],
     });
+    // When the state was set: the run's last transition, FINISHED.
+    const finishedAt = (
+      after.data!.stack.run as { history: Array<{ state: string; timestamp: number }> }
+    ).history[0]!.timestamp;
+    expect((after.data!.stack as unknown as { stateSetAt: number }).stateSetAt).toBe(finishedAt);
     const history = (after.data!.stack.run as { history: Array<Record<string, unknown>> }).history;
     // Newest first, as Spacelift lists it.
     expect(history.map((transition) => transition.state)).toEqual([

@@ -1,22 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { buildSchema, parse, validate } from 'graphql';
 import { typeDefs } from '../../src/api/graphql/schema';
-import { SecretBox } from '../../src/platform/secrets';
-import { startApiServer, type ApiServer } from '../support/api';
-import { openTestDatabase, type TestDatabase } from '../support/database';
+import { startDatabaseApi, type ApiServer } from '../support/api';
 
 describe('the links Gantry hands out for stacks and runs', () => {
-  let database: TestDatabase;
   let api: ApiServer;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await openTestDatabase({ kind: 'pglite' });
-    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+    ({ api, close } = await startDatabaseApi());
   });
-  afterAll(async () => {
-    await api?.close();
-    await database?.close();
-  });
+  afterAll(() => close?.());
 
   /** Follows a link as a browser would, and returns the query GraphiQL opens with. */
   async function openedQuery(path: string) {

@@ -1,8 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { SecretBox } from '../../src/platform/secrets';
-import { startApiServer, type ApiServer } from '../support/api';
-import { openTestDatabase, type TestDatabase } from '../support/database';
+import { startDatabaseApi, type ApiServer } from '../support/api';
 
 /** The search document spacectl sent, word for word, by the command that sent it. */
 function spacectlDocument(command: string): string {
@@ -37,12 +34,11 @@ const matches = (field: string, values: string[], exclude = false) => ({
 });
 
 describe("searchStacks, as spacectl's stack list and stack selection send it", () => {
-  let database: TestDatabase;
   let api: ApiServer;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await openTestDatabase({ kind: 'pglite' });
-    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+    ({ api, close } = await startDatabaseApi());
     for (const stack of [
       {
         name: 'Payments',
@@ -72,10 +68,7 @@ describe("searchStacks, as spacectl's stack list and stack selection send it", (
       expect(created.errors).toBeUndefined();
     }
   });
-  afterAll(async () => {
-    await api?.close();
-    await database?.close();
-  });
+  afterAll(() => close?.());
 
   const search = async (variables: Record<string, unknown>, token?: string) => {
     const answer = await api.graphql<{ searchStacks: Page }>(
@@ -108,6 +101,7 @@ describe("searchStacks, as spacectl's stack list and stack selection send it", (
       lockedBy: null,
       blocker: null,
       trackedCommit: null,
+      stateSetAt: null,
       workerPool: null,
       beforeInit: [],
       afterApply: [],

@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SecretBox } from '../../src/platform/secrets';
-import { startApiServer, type ApiServer } from '../support/api';
-import { openTestDatabase, type TestDatabase } from '../support/database';
+import { startDatabaseApi, type ApiServer } from '../support/api';
 
 const documents = fs
   .readFileSync(path.join(__dirname, '../fixtures/spacelift-clients/documents.jsonl'), 'utf8')
@@ -15,17 +12,13 @@ const documents = fs
   );
 
 describe("spacectl's commands for Spacelift features Gantry does not have", () => {
-  let database: TestDatabase;
   let api: ApiServer;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    database = await openTestDatabase({ kind: 'pglite' });
-    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+    ({ api, close } = await startDatabaseApi());
   });
-  afterAll(async () => {
-    await api?.close();
-    await database?.close();
-  });
+  afterAll(() => close?.());
 
   it.each([
     ['workerpool-list', 'Gantry has no worker pools yet'],

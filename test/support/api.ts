@@ -3,8 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Database } from '../../src/db';
-import type { SecretBox } from '../../src/platform/secrets';
+import { SecretBox } from '../../src/platform/secrets';
 import type { SlackSettings } from '../../src/slack';
+import { openTestDatabase, type TestDatabase } from './database';
 import type { RunHarness } from './runs';
 import { testApi, testServices } from './services';
 
@@ -98,4 +99,22 @@ export async function startApiServer(
       }),
   };
   return api;
+}
+
+/** Gantry's HTTP API over a fresh database alone (Temporal is never dialed): for what starts no run. */
+export async function startDatabaseApi(): Promise<{
+  database: TestDatabase;
+  api: ApiServer;
+  close: () => Promise<void>;
+}> {
+  const database = await openTestDatabase({ kind: 'pglite' });
+  const api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
+  return {
+    database,
+    api,
+    close: async () => {
+      await api.close();
+      await database.close();
+    },
+  };
 }

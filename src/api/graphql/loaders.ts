@@ -25,8 +25,9 @@ export function createLoaders(db: Database) {
     context: batch(contexts.contextsByIds),
     run: batch(runs.runsByIds),
     policy: batch(policies.policiesByIds),
-    stackState: new DataLoader<string, StackState>(
-      async (ids) => (await runs.stackStates(db, ids)) as StackState[],
+    stackState: new DataLoader<string, { state: StackState; setAt: Date | null }>(
+      async (ids) =>
+        (await runs.stackStates(db, ids)) as Array<{ state: StackState; setAt: Date | null }>,
     ),
     blocker: batch(runs.blockers),
 

@@ -84,7 +84,7 @@ export async function searchStacks(context: GraphQLContext, input: SearchInput) 
   const states = await Promise.all(
     stacks.map((stack) => context.loaders.stackState.load(stack.id)),
   );
-  const rows = stacks.map((stack, index) => ({ stack, state: states[index]! }));
+  const rows = stacks.map((stack, index) => ({ stack, state: states[index]!.state }));
   return paged(STACKS, rows, input, ({ stack }) => stack);
 }
 

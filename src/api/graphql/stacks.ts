@@ -175,7 +175,10 @@ export const stackResolvers: Resolvers = {
       (await context.loaders.blocker.load(parent.id)) ?? null,
     canWrite: (parent, _args, context) => authenticated(context).access.canWrite(parent),
     createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
-    stateSetAt: () => null,
+    stateSetAt: async (parent, _args, context) => {
+      const { setAt } = await context.loaders.stackState.load(parent.id);
+      return setAt ? Math.floor(setAt.getTime() / 1000) : null;
+    },
     deleted: () => false,
     deleting: () => false,
     autoretry: () => false,
@@ -268,7 +271,8 @@ export const stackResolvers: Resolvers = {
       ).flatMap((elements) => (elements instanceof Error ? [] : elements));
       return mergeRuntimeConfig(own, sources, fromContexts);
     },
-    state: (parent, _args, context) => context.loaders.stackState.load(parent.id),
+    state: async (parent, _args, context) =>
+      (await context.loaders.stackState.load(parent.id)).state,
   },
 
   ConfigElementWithSource: {

@@ -1464,7 +1464,7 @@ export type Stack = {
   starred: Scalars['Boolean']['output'];
   /** Current state of the Stack: the state of its latest tracked Run that has started. */
   state: StackState;
-  /** Unix timestamp of the Stack's last change of state; Gantry does not keep it: null. */
+  /** Unix timestamp of the Stack's last change of state (its latest tracked run's last transition); null while its state is NONE. */
   stateSetAt?: Maybe<Scalars['Int']['output']>;
   /** Paginated list of Tasks, 50 a page, newest first. */
   tasks: Array<Run>;
