@@ -4,6 +4,7 @@
  * and the message is shown to the caller as it is, so it says what is wrong and what to do.
  */
 
+/** Every kind is named after its class, and so is every subclass of it. */
 abstract class KnownError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

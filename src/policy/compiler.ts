@@ -14,12 +14,7 @@ const OPA_TIMEOUT_MS = 30_000;
 export const POLICY_PACKAGE = 'spacelift';
 
 /** Rego that does not compile, or that is not a stack access policy. */
-export class PolicyCompileError extends InvalidInputError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyCompileError';
-  }
-}
+export class PolicyCompileError extends InvalidInputError {}
 
 export interface CompiledPolicy {
   wasm: Buffer;

@@ -28,7 +28,6 @@ export interface LogPage {
 export class LogTokenError extends ConflictError {
   constructor(token: string) {
     super(`log token "${token}" is not one this API gave out`);
-    this.name = 'LogTokenError';
   }
 }
 

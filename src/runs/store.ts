@@ -21,7 +21,7 @@ import * as tables from './tables';
 import type { Run, RunReview, RunTransition } from './tables';
 
 export type { Run, RunReview, RunTransition } from './tables';
-import { isTerminal, RunState, RunType, TERMINAL_STATES } from './types';
+import { isTerminal, RunState, RunType, TERMINAL_STATES, TOOL_STATES } from './types';
 import { lineAfter, LogTokenError, type LogPage, type LogPageRequest } from './logs';
 
 /**
@@ -245,13 +245,6 @@ export async function getArtifact(
   return artifact?.content;
 }
 
-const WORKING_STATES = [
-  RunState.INITIALIZING,
-  RunState.PLANNING,
-  RunState.APPLYING,
-  RunState.PERFORMING,
-];
-
 /** Seconds runs spent working (initializing, planning, applying, performing) since `since`. */
 export async function workingSeconds(db: Database, since: Date): Promise<number> {
   // Each working phase lasts until the run's next transition, or until now.
@@ -274,7 +267,7 @@ export async function workingSeconds(db: Database, since: Date): Promise<number>
       seconds: sql<string>`coalesce(sum(extract(epoch from (${phases.ended} - ${phases.started}))), 0)`,
     })
     .from(phases)
-    .where(sql`${phases.state} in ${WORKING_STATES}`);
+    .where(sql`${phases.state} in ${TOOL_STATES}`);
   return Number(used?.seconds ?? 0);
 }
 
@@ -491,11 +484,8 @@ export async function releaseUnstartedRun(db: Database, runId: string): Promise<
 
 /** A run's history of states, in order. */
 export async function historyOf(db: Database, runId: string): Promise<RunTransition[]> {
-  return db
-    .select()
-    .from(tables.runTransitions)
-    .where(eq(tables.runTransitions.runId, runId))
-    .orderBy(asc(tables.runTransitions.seq));
+  const [history] = await histories(db, [runId]);
+  return history!;
 }
 
 /** The number of a run's latest transition, or undefined when it has none. */

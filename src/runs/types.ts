@@ -34,6 +34,14 @@ export const TERMINAL_STATES: ReadonlySet<RunState> = new Set([
   RunState.STOPPED,
 ]);
 
+/** The states whose phase runs tools: the run is working, and writing logs. */
+export const TOOL_STATES: readonly RunState[] = [
+  RunState.INITIALIZING,
+  RunState.PLANNING,
+  RunState.APPLYING,
+  RunState.PERFORMING,
+];
+
 export function isTerminal(state: RunState): boolean {
   return TERMINAL_STATES.has(state);
 }

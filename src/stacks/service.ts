@@ -7,8 +7,7 @@ import { addStack, changeStack, removeStack, removeUninitializedStack, stackById
 import type { Stack } from './store';
 
 export type { Stack } from './store';
-import { ConflictError, NotFoundError } from '../platform/errors';
-import { InvalidInputError } from '../platform/errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 
 export interface StackInput {
   name: string;

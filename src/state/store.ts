@@ -344,9 +344,4 @@ export function parseState(content: Buffer): { serial: number; lineage: string }
   return { serial, lineage };
 }
 
-export class InvalidStateError extends InvalidInputError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidStateError';
-  }
-}
+export class InvalidStateError extends InvalidInputError {}

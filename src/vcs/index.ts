@@ -32,9 +32,4 @@ export interface VcsProvider {
   checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo>;
 }
 
-export class VcsError extends UpstreamError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'VcsError';
-  }
-}
+export class VcsError extends UpstreamError {}

@@ -10,7 +10,6 @@ import { refusalOf } from '../../src/runs/machine';
 import { RunState, RunType } from '../../src/runs/types';
 import { WorkflowHarness } from './harness';
 import * as scenarios from './scenarios';
-import { refusal } from './scenarios';
 
 /**
  * The run workflow of `workflows/` on real workers against a Temporal dev server, with stub
@@ -148,7 +147,9 @@ describe('the run workflow with stub activities', () => {
       });
       await harness.phaseStarted('too-early', 'plan');
       expect(
-        await refusal(handle.executeUpdate(confirmUpdate, { args: [{ username: 'alice' }] })),
+        await scenarios.refusal(
+          handle.executeUpdate(confirmUpdate, { args: [{ username: 'alice' }] }),
+        ),
       ).toBe(refusalOf('confirm', RunState.PLANNING));
       expect(refusalOf('confirm', RunState.PLANNING)).toBe(
         'the run is PLANNING; only an UNCONFIRMED run can be confirmed',
@@ -233,7 +234,7 @@ describe('the run workflow with stub activities', () => {
       const handle = await harness.startRun({ runId: 'no-stop', stackId: 'no-stop' });
       await harness.waitForState(handle, RunState.UNCONFIRMED);
       expect(
-        await refusal(handle.executeUpdate(stopUpdate, { args: [{ username: 'dave' }] })),
+        await scenarios.refusal(handle.executeUpdate(stopUpdate, { args: [{ username: 'dave' }] })),
       ).toBe(
         'the run is UNCONFIRMED; only an INITIALIZING, PLANNING or PERFORMING run can be stopped',
       );

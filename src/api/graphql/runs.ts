@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../../platform/errors';
 import type { Decision } from '../../runs/service';
-import type { RunList, RunReview } from '../../runs/store';
-import { isTerminal, RunState, RunType } from '../../runs/types';
+import { RUN_TYPES, type RunList, type RunReview } from '../../runs/store';
+import { isTerminal, RunType, TOOL_STATES, type RunState } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
@@ -20,19 +20,9 @@ function reviewOf(review: RunReview) {
 }
 
 /** Which of a stack's lists holds runs of each type. */
-const LIST_OF: Partial<Record<RunType, RunList>> = {
-  TRACKED: 'runs',
-  PROPOSED: 'proposedRuns',
-  TASK: 'tasks',
-};
+const LIST_OF = new Map(Object.entries(RUN_TYPES).map(([list, type]) => [type, list as RunList]));
 
-/** The states whose phase runs tools, and so writes logs. */
-const LOGGING_STATES = new Set<string>([
-  RunState.INITIALIZING,
-  RunState.PLANNING,
-  RunState.APPLYING,
-  RunState.PERFORMING,
-]);
+const LOGGING_STATES = new Set<string>(TOOL_STATES);
 
 /**
  * A decision on a run, by a writer of its stack; answers with the run in the state the decision
@@ -118,7 +108,7 @@ export const runResolvers: Resolvers = {
     reviews: async (parent, _args, context) =>
       (await context.loaders.reviews.load(parent.id)).map(reviewOf),
     isMostRecent: async (parent, _args, context) => {
-      const list = LIST_OF[parent.type];
+      const list = LIST_OF.get(parent.type);
       if (!list) return false;
       const [newest] = await context.loaders.firstRunPage.load({ stackId: parent.stackId, list });
       return newest?.id === parent.id;

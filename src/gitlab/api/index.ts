@@ -132,7 +132,6 @@ export class GitLabError extends UpstreamError {
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = 'GitLabError';
   }
 }
 
