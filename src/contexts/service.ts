@@ -23,6 +23,7 @@ export interface ConfigInput {
   type: 'ENVIRONMENT_VARIABLE' | 'FILE_MOUNT';
   value: string;
   writeOnly: boolean;
+  description?: string | null;
 }
 
 /**
@@ -123,6 +124,7 @@ export class ContextService {
       value: sealed ? null : input.value,
       encryptedValue: sealed ? this.deps.box.seal(input.value) : null,
       checksum: sha256Hex(input.value),
+      description: input.description ?? null,
       createdAt: new Date(),
     };
     return putConfigElement(this.deps.db, owner, row);

@@ -56,6 +56,8 @@ export const configElements = pgTable(
     encryptedValue: text('encrypted_value'),
     /** SHA-256 of the value, hex. */
     checksum: text('checksum').notNull(),
+    /** What the element is for, as given (an empty string stays one). */
+    description: text('description'),
     createdAt: createdAt(),
   },
   (table) => [

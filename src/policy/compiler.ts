@@ -45,7 +45,8 @@ export class PolicyCompiler {
     return typeof this.opaBinary === 'string' ? this.opaBinary : this.opaBinary();
   }
 
-  async compile(body: string): Promise<CompiledPolicy> {
+  /** Compiles `body` as `syntax`, or as whichever Rego it is written in when none is given. */
+  async compile(body: string, syntax?: CompiledPolicy['syntax']): Promise<CompiledPolicy> {
     const packageName = PACKAGE_LINE.exec(body)?.[1];
     if (packageName !== undefined && packageName !== POLICY_PACKAGE) {
       throw new PolicyCompileError(
@@ -58,7 +59,15 @@ export class PolicyCompiler {
       const capabilities = path.join(dir, 'capabilities.json');
       await fs.writeFile(file, body);
       await fs.writeFile(capabilities, await this.capabilities());
-      const syntax = await this.syntaxOf(file, capabilities);
+      const chosen = syntax ?? (await this.syntaxOf(file, capabilities));
+      if (syntax) {
+        const errors = await this.check(file, capabilities, syntax);
+        if (errors.length > 0) {
+          throw new PolicyCompileError(
+            `${describe(errors)} (compiled as Rego ${syntax}, as engineType asks; leave engineType out to have Gantry tell the syntax)`,
+          );
+        }
+      }
 
       const bundle = path.join(dir, 'bundle.tar.gz');
       await this.opa(
@@ -67,7 +76,7 @@ export class PolicyCompiler {
           '--target=wasm',
           `--entrypoint=${POLICY_PACKAGE}`,
           `--capabilities=${capabilities}`,
-          ...(syntax === 'v0' ? ['--v0-compatible'] : []),
+          ...(chosen === 'v0' ? ['--v0-compatible'] : []),
           `--output=${bundle}`,
           file,
         ],
@@ -81,7 +90,7 @@ export class PolicyCompiler {
         cwd: dir,
         filter: (entry) => entry.replace(/^\//, '') === 'policy.wasm',
       });
-      return { wasm: await fs.readFile(path.join(dir, 'policy.wasm')), syntax };
+      return { wasm: await fs.readFile(path.join(dir, 'policy.wasm')), syntax: chosen };
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }

@@ -23,7 +23,12 @@ export interface PolicyInput {
   body: string;
   labels?: string[] | null;
   description?: string | null;
+  /** The Rego to compile the body as; when not given, the one it is written in. */
+  engineType?: EngineType | null;
 }
+
+export type EngineType = 'REGO_V0' | 'REGO_V1';
+const SYNTAX = { REGO_V0: 'v0', REGO_V1: 'v1' } as const;
 
 // A policy is a page of Rego, not a program; this leaves room for long allow-lists.
 const MAX_BODY_BYTES = 256 * 1024;
@@ -41,16 +46,16 @@ export class PolicyService {
 
   async create(type: PolicyType, input: PolicyInput): Promise<Policy> {
     const id = slugOf(input.name);
-    const wasm = await this.compile(input.body);
-    const policy = await addPolicy(this.deps.db, { id, type, wasm, ...columns(input) });
+    const compiled = await this.compile(input);
+    const policy = await addPolicy(this.deps.db, { id, type, ...compiled, ...columns(input) });
     if (!policy) throw new ConflictError(`a policy with id "${id}" exists; choose another name`);
     return policy;
   }
 
   /** Everything but the id and type; the new body counts from each process's next decision. */
   async update(id: string, input: PolicyInput): Promise<Policy> {
-    const wasm = await this.compile(input.body);
-    const policy = await changePolicy(this.deps.db, id, { wasm, ...columns(input) });
+    const compiled = await this.compile(input);
+    const policy = await changePolicy(this.deps.db, id, { ...compiled, ...columns(input) });
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
   }
@@ -85,12 +90,19 @@ export class PolicyService {
     return attachment;
   }
 
-  private compile(body: string): Promise<Buffer> {
+  private async compile({ body, engineType }: PolicyInput) {
     if (!body.trim()) throw new InvalidInputError('the policy body is empty; write it in Rego');
     if (Buffer.byteLength(body) > MAX_BODY_BYTES) {
       throw new InvalidInputError(`the policy body is larger than ${MAX_BODY_BYTES} bytes`);
     }
-    return this.deps.compiler.compile(body).then((compiled) => compiled.wasm);
+    const compiled = await this.deps.compiler.compile(
+      body,
+      engineType ? SYNTAX[engineType] : undefined,
+    );
+    return {
+      wasm: compiled.wasm,
+      engineType: compiled.syntax === 'v0' ? ('REGO_V0' as const) : ('REGO_V1' as const),
+    };
   }
 }
 

@@ -41,6 +41,8 @@ export const policies = pgTable(
       .array()
       .notNull()
       .default(sql`'{}'::text[]`),
+    /** Which Rego the body compiled as; null for policies written before it was recorded. */
+    engineType: text('engine_type', { enum: ['REGO_V0', 'REGO_V1'] }),
     /** `opa build -t wasm` of the body, entrypoint `spacelift`. */
     wasm: bytea('wasm').notNull(),
     version: bigint('version', { mode: 'number' })

@@ -4,7 +4,7 @@ import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
 import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
-import type { Stack } from './store';
+import type { ClientSettings, Stack } from './store';
 
 export type { Stack } from './store';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
@@ -23,7 +23,15 @@ export interface StackInput {
   terraformVersion?: string | null;
   readersSlug?: string | null;
   writersSlug?: string | null;
+  protectFromDeletion?: boolean;
+  /** For Spacelift's GIT form: the repository's name, `repository` being its clone URL. */
+  repositoryName?: string | null;
+  /** A GIT stack's free-form namespace. */
+  namespace?: string | null;
+  clientSettings?: ClientSettings;
 }
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** The id a stack or context gets from its name: lowercase words joined by dashes. */
 export function slugOf(name: string): string {
@@ -51,10 +59,15 @@ export class StackService {
    */
   async createStack(
     input: StackInput,
-    options: { initialize?: (stack: Stack) => Promise<void> } = {},
+    options: { initialize?: (stack: Stack) => Promise<void>; slug?: string | null } = {},
   ): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
-    const id = slugOf(input.name);
+    if (options.slug != null && !SLUG.test(options.slug)) {
+      throw new InvalidInputError(
+        `slug "${options.slug}" is not a stack id: use lowercase letters and digits in words joined by single dashes, such as "network-prod"`,
+      );
+    }
+    const id = options.slug ?? slugOf(input.name);
     const stack = await addStack(this.deps.db, { id, ...stackColumns(input) });
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
     if (options.initialize) {
@@ -97,6 +110,12 @@ export class StackService {
     id: string,
     refuse: (tx: Transaction) => Promise<void> = async () => {},
   ): Promise<Stack> {
+    const stack = await this.stack(id);
+    if (stack.protectFromDeletion) {
+      throw new ConflictError(
+        `stack "${id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
+      );
+    }
     return removeStack(this.deps.db, id, refuse);
   }
 
@@ -152,6 +171,10 @@ function stackColumns(input: StackInput) {
     terraformVersion: input.terraformVersion ?? null,
     readersSlug: input.readersSlug ?? null,
     writersSlug: input.writersSlug ?? null,
+    protectFromDeletion: input.protectFromDeletion ?? false,
+    repositoryName: input.repositoryName ?? null,
+    namespace: input.namespace ?? null,
+    clientSettings: input.clientSettings ?? {},
   };
 }
 

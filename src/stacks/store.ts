@@ -5,7 +5,7 @@ import { NotFoundError } from '../platform/errors';
 import * as tables from './tables';
 import type { NewStack, Stack } from './tables';
 
-export type { Stack } from './tables';
+export type { ClientSettings, Stack } from './tables';
 
 /**
  * The stacks noun's reads and writes: stacks as users manage them, batch reads for the API's

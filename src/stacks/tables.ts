@@ -42,6 +42,17 @@ export const stacks = pgTable(
     trackedCommitSetBy: text('tracked_commit_set_by'),
     /** A disabled stack starts no runs (stackDisable). */
     isDisabled: boolean('is_disabled').notNull().default(false),
+    /** stackDelete refuses the stack while this is set. */
+    protectFromDeletion: boolean('protect_from_deletion').notNull().default(false),
+    /**
+     * For a stack given in Spacelift's GIT form: the repository's name, with `repository`
+     * holding its clone URL. The API answers the name as the repository and GIT as the provider.
+     */
+    repositoryName: text('repository_name'),
+    /** A GIT stack's free-form namespace, as given. */
+    namespace: text('namespace'),
+    /** Settings Spacelift's clients send for features Gantry does not have, kept as given. */
+    clientSettings: jsonb('client_settings').$type<ClientSettings>().notNull().default({}),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -50,6 +61,24 @@ export const stacks = pgTable(
     check('stacks_provider_known', sql`${table.provider} in ('GITLAB', 'RAW_GIT')`),
   ],
 );
+
+/**
+ * What Gantry keeps of StackInput's settings for Spacelift features it lacks, to answer them
+ * as given; nothing acts on them. `vendor` is the block the tool was set in (terraform or
+ * opentofu: both run OpenTofu).
+ */
+export interface ClientSettings {
+  autoretry?: boolean;
+  githubActionDeploy?: boolean;
+  localPreviewEnabled?: boolean;
+  enableWellKnownSecretMasking?: boolean;
+  enableSensitiveOutputUpload?: boolean;
+  additionalProjectGlobs?: string[];
+  gitSparseCheckoutPaths?: string[];
+  vendor?: 'terraform' | 'opentofu';
+  useSmartSanitization?: boolean;
+  concise?: boolean;
+}
 
 export type Stack = typeof stacks.$inferSelect;
 

@@ -267,4 +267,71 @@ describe('stack access policies through the GraphQL API', () => {
     const again = await api.graphql('mutation { policyDelete(id: "freeze") { id } }');
     expect(again.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
+
+  it("creates and replaces policies with Spacelift's v2 inputs, in the Rego it is told", async () => {
+    const V2_FIELDS = 'id labels name body type space description engineType';
+    const v0Body = 'package spacelift\n\nread { input.session.teams[_] == "ops" }\n';
+    const created = await api.graphql<{ policyCreatev2: Record<string, unknown> }>(
+      `mutation ($input: PolicyCreateInput!) { policyCreatev2(input: $input) { ${V2_FIELDS} } }`,
+      {
+        input: {
+          name: 'Ops reads',
+          body: v0Body,
+          type: 'ACCESS',
+          labels: ['ops'],
+          space: null,
+          description: 'Ops may read',
+          engineType: null,
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    expect(created.data!.policyCreatev2).toEqual({
+      id: 'ops-reads',
+      labels: ['ops'],
+      name: 'Ops reads',
+      body: v0Body,
+      type: 'ACCESS',
+      space: 'root',
+      description: 'Ops may read',
+      engineType: 'REGO_V0',
+    });
+
+    // Told it is v1, a v0 body is refused with OPA's reason, and nothing changes.
+    const update = (input: Record<string, unknown>) =>
+      api.graphql<{ policyUpdatev2: Record<string, unknown> }>(
+        `mutation ($input: PolicyUpdateInput!) { policyUpdatev2(id: "ops-reads", input: $input) { ${V2_FIELDS} } }`,
+        { input },
+      );
+    const strict = await update({ name: 'Ops reads', body: v0Body, engineType: 'REGO_V1' });
+    expect(strict.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(strict.errors?.[0]?.message).toMatch(/compiled as Rego v1, as engineType asks/);
+
+    // An update replaces every field: the labels and description left out are gone.
+    const v1Body = 'package spacelift\n\nread if "ops" in input.session.teams\n';
+    const replaced = await update({ name: 'Ops read', body: v1Body, engineType: 'REGO_V1' });
+    expect(replaced.errors).toBeUndefined();
+    expect(replaced.data!.policyUpdatev2).toMatchObject({
+      name: 'Ops read',
+      labels: [],
+      description: null,
+      engineType: 'REGO_V1',
+    });
+
+    const elsewhere = await api.graphql(
+      `mutation { policyCreatev2(input: { name: "Far", body: "package spacelift\\n\\nread if false", type: ACCESS, space: "team-a" }) { id } }`,
+    );
+    expect(elsewhere.errors?.[0]?.message).toBe(
+      'Gantry has one space, "root": space "team-a" does not exist',
+    );
+
+    await attach('ops-reads', 'billing');
+    const attached = await api.graphql<{
+      policy: { onBilling: { stackId: string } | null; onSearch: unknown };
+    }>(
+      '{ policy(id: "ops-reads") { onBilling: attachedStack(id: "billing") { stackId } onSearch: attachedStack(id: "search") { stackId } } }',
+    );
+    expect(attached.data!.policy).toEqual({ onBilling: { stackId: 'billing' }, onSearch: null });
+    await api.graphql('mutation { policyDelete(id: "ops-reads") { id } }');
+  });
 });

@@ -61,6 +61,8 @@ export const contextResolvers: Resolvers = {
   ContextStackAttachment: {
     stackName: async (parent, _args, context) =>
       (await context.loaders.stack.load(parent.stackId))?.name ?? parent.stackId,
+    // Gantry has no modules: every attachment is to a stack.
+    isModule: () => false,
   },
 
   StackContextAttachment: {

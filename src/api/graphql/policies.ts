@@ -1,5 +1,5 @@
 import { searchPolicies } from './search';
-import { rootSpace } from './spaces';
+import { requireRootSpace, ROOT_SPACE, rootSpace } from './spaces';
 import type { GraphQLContext } from './context';
 import { authenticated, requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
@@ -30,6 +30,21 @@ export const policyResolvers: Resolvers = {
       requireAdmin(context);
       return context.services.policies.update(id, input);
     },
+    policyCreatev2: (_parent, { input: { type, space, ...input } }, context) => {
+      requireAdmin(context);
+      requireRootSpace(space);
+      return context.services.policies.create(type, input);
+    },
+    policyUpdatev2: (_parent, { id, input: { space, ...input } }, context) => {
+      requireAdmin(context);
+      requireRootSpace(space);
+      // Spacelift's update replaces every field: labels and description left out are removed.
+      return context.services.policies.update(id, {
+        ...input,
+        labels: input.labels ?? [],
+        description: input.description ?? null,
+      });
+    },
     policyDelete: (_parent, { id }, context) => {
       requireAdmin(context);
       return context.services.policies.delete(id);
@@ -47,6 +62,11 @@ export const policyResolvers: Resolvers = {
   Policy: {
     // Policies are the admins' to read and write.
     spaceDetails: () => rootSpace('ADMIN'),
+    space: () => ROOT_SPACE,
+    attachedStack: async (parent, { id }, context) =>
+      (await context.loaders.policyAttachments.load(parent.id)).find(
+        (attachment) => attachment.stackId === id,
+      ) ?? null,
     attachedStacks: (parent, _args, context) => context.loaders.policyAttachments.load(parent.id),
     createdAt: (parent) => seconds(parent.createdAt),
     updatedAt: (parent) => seconds(parent.updatedAt),

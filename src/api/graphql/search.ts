@@ -137,6 +137,7 @@ function paged<Row, Node>(
 /** What a repository predicate matches: the stored repository, and a git URL's path. */
 function repositoryNames(stack: Stack): string[] {
   const names = [stack.repository.toLowerCase()];
+  if (stack.repositoryName) names.push(stack.repositoryName.toLowerCase());
   if (stack.provider === 'RAW_GIT') {
     // spacectl names a repository by its remote's path: `group/project` of any URL form.
     const path = /^(?:[a-z+]+:\/\/[^/]+\/|[^@/]+@[^:]+:)(.+?)(?:\.git)?\/?$/i.exec(

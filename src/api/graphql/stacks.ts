@@ -1,4 +1,4 @@
-import { ROOT_SPACE, rootSpace } from './spaces';
+import { requireRootSpace, ROOT_SPACE, rootSpace } from './spaces';
 import { searchStacks } from './search';
 import { currentOutputs, currentResources, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
@@ -13,13 +13,152 @@ import { InvalidInputError, UnsupportedError } from '../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
-function serviceInput(input: StackInput, managesStateFile?: boolean): ServiceStackInput {
+/**
+ * StackInput as Spacelift's clients send it, in the stack service's terms: the GIT form (a
+ * repository name, its URL in repositoryURL) is kept as a RAW_GIT stack whose repository is
+ * the URL; settings for what Gantry cannot do are refused, those it merely keeps are kept.
+ */
+export function serviceInput(input: StackInput, managesStateFile?: boolean): ServiceStackInput {
+  refuseWhatGantryCannotDo(input);
+  const tool = toolOf(input);
+  const terraformVersion = tool.version ?? input.terraformVersion ?? null;
+  if (tool.version && input.terraformVersion && tool.version !== input.terraformVersion) {
+    throw new InvalidInputError(
+      `terraformVersion "${input.terraformVersion}" and vendorConfig's version "${tool.version}" differ: give one of them`,
+    );
+  }
   return {
-    ...input,
-    provider: input.provider ?? 'GITLAB',
+    name: input.name,
+    description: input.description ?? null,
+    branch: input.branch,
+    projectRoot: input.projectRoot ?? null,
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
+    administrative: input.administrative,
+    terraformVersion,
+    readersSlug: input.readersSlug ?? null,
+    writersSlug: input.writersSlug ?? null,
+    protectFromDeletion: input.protectFromDeletion ?? false,
+    ...source(input),
+    clientSettings: {
+      ...(input.autoretry != null && { autoretry: input.autoretry }),
+      ...(input.githubActionDeploy != null && { githubActionDeploy: input.githubActionDeploy }),
+      ...(input.localPreviewEnabled != null && { localPreviewEnabled: input.localPreviewEnabled }),
+      ...(input.enableWellKnownSecretMasking != null && {
+        enableWellKnownSecretMasking: input.enableWellKnownSecretMasking,
+      }),
+      ...(input.enableSensitiveOutputUpload != null && {
+        enableSensitiveOutputUpload: input.enableSensitiveOutputUpload,
+      }),
+      ...(input.additionalProjectGlobs && {
+        additionalProjectGlobs: input.additionalProjectGlobs,
+      }),
+      ...(input.gitSparseCheckoutPaths && {
+        gitSparseCheckoutPaths: input.gitSparseCheckoutPaths,
+      }),
+      vendor: tool.vendor,
+      ...(tool.useSmartSanitization != null && { useSmartSanitization: tool.useSmartSanitization }),
+      ...(tool.concise != null && { concise: tool.concise }),
+    },
     ...(managesStateFile === undefined ? {} : { managesStateFile }),
+  };
+}
+
+/** Where the code is, from provider, repository, repositoryURL and namespace. */
+function source(
+  input: StackInput,
+): Pick<ServiceStackInput, 'provider' | 'repository' | 'repositoryName' | 'namespace'> {
+  const url = input.repositoryURL?.trim() || null;
+  const namespace = input.namespace?.trim() || null;
+  switch (input.provider ?? 'GITLAB') {
+    case 'GIT':
+      if (!url) {
+        throw new InvalidInputError(
+          'a GIT stack needs repositoryURL, the URL git clones; repository is the name shown for it',
+        );
+      }
+      return { provider: 'RAW_GIT', repository: url, repositoryName: input.repository, namespace };
+    case 'RAW_GIT':
+      if (url && url !== input.repository) {
+        throw new InvalidInputError(
+          "a RAW_GIT stack's repository is its URL: leave repositoryURL out, or give provider GIT with the repository's name and repositoryURL",
+        );
+      }
+      return { provider: 'RAW_GIT', repository: input.repository };
+    case 'GITLAB':
+      // Spacelift names a GitLab project by its group (namespace) and name; Gantry by its path.
+      return {
+        provider: 'GITLAB',
+        repository:
+          namespace && !input.repository.includes('/')
+            ? `${namespace}/${input.repository}`
+            : input.repository,
+      };
+  }
+}
+
+function refuseWhatGantryCannotDo(input: StackInput) {
+  if (input.runnerImage?.trim()) {
+    throw new InvalidInputError(
+      'Gantry runs tools on its workers, not in container images: leave runnerImage (runner_image) unset',
+    );
+  }
+  if (input.workerPool) {
+    throw new UnsupportedError(
+      'Gantry has no worker pools yet: its own workers run every run; leave workerPool (worker_pool_id) unset',
+    );
+  }
+  if (input.vcsIntegrationId) {
+    throw new InvalidInputError(
+      'Gantry has one GitLab integration (gitlabIntegration) and no integration ids: leave vcsIntegrationId unset',
+    );
+  }
+  requireRootSpace(input.space);
+}
+
+/** The tool settings of vendorConfig: Gantry runs OpenTofu, set as terraform or opentofu. */
+function toolOf(input: StackInput): {
+  vendor: 'terraform' | 'opentofu';
+  version?: string | null;
+  useSmartSanitization?: boolean | null;
+  concise?: boolean | null;
+} {
+  const config = input.vendorConfig;
+  if (!config) return { vendor: 'terraform' };
+  const given = Object.entries(config).filter(([, value]) => value != null);
+  if (given.length !== 1) {
+    throw new InvalidInputError(
+      `vendorConfig takes exactly one tool, not ${given.length === 0 ? 'none' : given.map(([name]) => name).join(' and ')}`,
+    );
+  }
+  const [[vendor, settings]] = given as [[string, Record<string, unknown>]];
+  if (vendor !== 'terraform' && vendor !== 'opentofu') {
+    throw new InvalidInputError(
+      `Gantry runs OpenTofu only, not ${vendor}: set vendorConfig.terraform (workflowTool OPEN_TOFU) or vendorConfig.opentofu`,
+    );
+  }
+  const tool = vendor === 'terraform' ? config.terraform! : config.opentofu!;
+  const workflowTool = tool.workflowTool;
+  if (workflowTool && workflowTool !== 'OPEN_TOFU' && workflowTool !== 'OPENTOFU') {
+    throw new InvalidInputError(
+      `Gantry runs OpenTofu, not workflowTool ${workflowTool}: leave it unset or give ${vendor === 'terraform' ? 'OPEN_TOFU' : 'OPENTOFU'}`,
+    );
+  }
+  if (tool.workspace && tool.workspace !== 'default') {
+    throw new InvalidInputError(
+      `Gantry runs every stack in OpenTofu's default workspace: leave workspace unset, not "${tool.workspace}"`,
+    );
+  }
+  if (tool.externalStateAccessEnabled) {
+    throw new InvalidInputError(
+      "Gantry gives a stack's state to its own runs only: externalStateAccessEnabled must be false",
+    );
+  }
+  return {
+    vendor,
+    version: tool.version?.trim() || null,
+    useSmartSanitization: tool.useSmartSanitization ?? null,
+    concise: 'concise' in settings ? (settings.concise as boolean | null) : null,
   };
 }
 
@@ -33,6 +172,17 @@ async function mayWriteElement(context: GraphQLContext, element: ConfigElementRo
   if (!element.stackId) return false;
   const stack = await context.loaders.stack.load(element.stackId);
   return stack !== undefined && (await access.canWrite(stack));
+}
+
+/** The trust statement a stack's AWS role needs, for the principal Gantry's workers run as. */
+function assumeRolePolicyStatement(stack: Stack) {
+  return JSON.stringify({
+    Effect: 'Allow',
+    Action: 'sts:AssumeRole',
+    // Gantry cannot know which principal its workers run as; the statement names the slot.
+    Principal: { AWS: '<ARN of the IAM role or user Gantry workers run as>' },
+    Condition: { StringEquals: { 'sts:RoleSessionName': `gantry-${stack.id}` } },
+  });
 }
 
 const team = (slug: string | null): Team | null => (slug ? { id: slug, name: slug, slug } : null);
@@ -71,10 +221,10 @@ export const stackResolvers: Resolvers = {
   },
 
   Mutation: {
-    stackCreate: async (_parent, { input, manageState, stackObjectID }, context) => {
+    stackCreate: async (_parent, { input, manageState, stackObjectID, slug }, context) => {
       requireAdmin(context);
       const { stacks, uploads } = context.services;
-      if (!stackObjectID) return stacks.createStack(serviceInput(input, manageState));
+      if (!stackObjectID) return stacks.createStack(serviceInput(input, manageState), { slug });
       if (!manageState) {
         throw new InvalidInputError(
           'stackObjectID hands an existing state file to Gantry, so manageState must be true',
@@ -83,6 +233,7 @@ export const stackResolvers: Resolvers = {
       const state = await uploads.content(stackObjectID);
       parseState(state);
       const stack = await stacks.createStack(serviceInput(input, true), {
+        slug,
         initialize: async (created) => {
           await storeState(context.services.db, { stackId: created.id, content: state });
         },
@@ -163,14 +314,7 @@ export const stackResolvers: Resolvers = {
     attachedContexts: (parent, _args, context) => context.loaders.stackAttachments.load(parent.id),
     awsAssumedRoleARN: (parent) => parent.awsAssumedRoleArn,
     awsAssumeRoleLink: () => AWS_NEW_ROLE_LINK,
-    awsAssumeRolePolicyStatement: (parent) =>
-      JSON.stringify({
-        Effect: 'Allow',
-        Action: 'sts:AssumeRole',
-        // Gantry cannot know which principal its workers run as; the statement names the slot.
-        Principal: { AWS: '<ARN of the IAM role or user Gantry workers run as>' },
-        Condition: { StringEquals: { 'sts:RoleSessionName': `gantry-${parent.id}` } },
-      }),
+    awsAssumeRolePolicyStatement: (parent) => assumeRolePolicyStatement(parent),
     blocker: async (parent, _args, context) =>
       (await context.loaders.blocker.load(parent.id)) ?? null,
     canWrite: (parent, _args, context) => authenticated(context).access.canWrite(parent),
@@ -181,11 +325,37 @@ export const stackResolvers: Resolvers = {
     },
     deleted: () => false,
     deleting: () => false,
-    autoretry: () => false,
-    localPreviewEnabled: () => false,
+    autoretry: (parent) => parent.clientSettings.autoretry ?? false,
+    localPreviewEnabled: (parent) => parent.clientSettings.localPreviewEnabled ?? false,
+    githubActionDeploy: (parent) => parent.clientSettings.githubActionDeploy ?? false,
+    enableWellKnownSecretMasking: (parent) =>
+      parent.clientSettings.enableWellKnownSecretMasking ?? false,
+    enableSensitiveOutputUpload: (parent) =>
+      parent.clientSettings.enableSensitiveOutputUpload ?? false,
+    additionalProjectGlobs: (parent) => parent.clientSettings.additionalProjectGlobs ?? [],
+    gitSparseCheckoutPaths: (parent) => parent.clientSettings.gitSparseCheckoutPaths ?? [],
     starred: () => false,
+    provider: (parent) => (parent.repositoryName ? 'GIT' : parent.provider),
+    repository: (parent) => parent.repositoryName ?? parent.repository,
+    repositoryURL: (parent) => (parent.provider === 'GITLAB' ? null : parent.repository),
     namespace: (parent) =>
-      parent.provider === 'GITLAB' ? parent.repository.split('/').slice(0, -1).join('/') : '',
+      parent.provider === 'GITLAB'
+        ? parent.repository.split('/').slice(0, -1).join('/')
+        : (parent.namespace ?? ''),
+    vcsIntegration: () => null,
+    integrations: (parent) => ({
+      aws: {
+        assumedRoleArn: parent.awsAssumedRoleArn,
+        assumeRolePolicyStatement: assumeRolePolicyStatement(parent),
+        externalID: null,
+        generateCredentialsInWorker: parent.awsAssumedRoleArn !== null,
+        durationSeconds: null,
+        region: null,
+      },
+      driftDetection: null,
+      gcp: null,
+      webhooks: [],
+    }),
     runnerImage: () => null,
     space: () => ROOT_SPACE,
     spaceDetails: async (parent, _args, context) => {
@@ -226,17 +396,27 @@ export const stackResolvers: Resolvers = {
         value: output.value,
       })),
     moduleVersionsUsed: () => [],
-    additionalProjectGlobs: () => [],
     dependsOn: () => [],
     isDependedOnBy: () => [],
-    vendorConfig: (parent) => ({
-      __typename: 'StackConfigVendorTerraform' as const,
-      useSmartSanitization: false,
-      version: parent.terraformVersion,
-      workflowTool: 'OPEN_TOFU' as const,
-      workspace: null,
-      externalStateAccessEnabled: false,
-    }),
+    vendorConfig: (parent) =>
+      parent.clientSettings.vendor === 'opentofu'
+        ? {
+            __typename: 'StackConfigVendorOpenTofu' as const,
+            concise: parent.clientSettings.concise ?? false,
+            useSmartSanitization: parent.clientSettings.useSmartSanitization ?? false,
+            version: parent.terraformVersion,
+            workflowTool: 'OPENTOFU' as const,
+            workspace: null,
+            externalStateAccessEnabled: false,
+          }
+        : {
+            __typename: 'StackConfigVendorTerraform' as const,
+            useSmartSanitization: parent.clientSettings.useSmartSanitization ?? false,
+            version: parent.terraformVersion,
+            workflowTool: 'OPEN_TOFU' as const,
+            workspace: null,
+            externalStateAccessEnabled: false,
+          },
     workerPool: () => null,
     ...Object.fromEntries(HOOKS.map((hook) => [hook, () => []])),
     config: (parent, _args, context) => context.loaders.stackConfig.load(parent.id),

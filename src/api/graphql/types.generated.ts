@@ -23,6 +23,10 @@ export type AccountType =
 
 export type AnsibleEntity = AnsibleResource;
 
+export type AnsibleInput = {
+  playbook: Scalars['String']['input'];
+};
+
 export type AnsibleResource = {
   __typename?: 'AnsibleResource';
   data: Scalars['String']['output'];
@@ -141,6 +145,13 @@ export type BlueprintsConnection = {
 
 export type CloudFormationEntity = CloudFormationOutput | CloudFormationResource;
 
+export type CloudFormationInput = {
+  entryTemplateFile: Scalars['String']['input'];
+  region: Scalars['String']['input'];
+  stackName: Scalars['String']['input'];
+  templateBucket: Scalars['String']['input'];
+};
+
 export type CloudFormationOutput = {
   __typename?: 'CloudFormationOutput';
   description?: Maybe<Scalars['String']['output']>;
@@ -181,6 +192,8 @@ export type ConfigElement = {
   checksum: Scalars['String']['output'];
   /** Unix timestamp of the element's creation (or last change). */
   createdAt: Scalars['Int']['output'];
+  /** What the element is for, as given when it was set; null when none was given. */
+  description?: Maybe<Scalars['String']['output']>;
   /** Environment variable name or file mount relative path. */
   id: Scalars['ID']['output'];
   /** Whether the config element is only known at runtime. */
@@ -202,6 +215,8 @@ export type ConfigElementWithSource = {
 };
 
 export type ConfigInput = {
+  /** What the element is for; kept and answered as given. */
+  description?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   type: ConfigType;
   value: Scalars['String']['input'];
@@ -245,6 +260,8 @@ export type ContextStackAttachment = {
   __typename?: 'ContextStackAttachment';
   /** Globally unique attachment identifier. */
   id: Scalars['ID']['output'];
+  /** Whether the attached stack is a module; Gantry has no modules: false. */
+  isModule: Scalars['Boolean']['output'];
   /** Priority of the context on the stack; the lower number wins. */
   priority: Scalars['Int']['output'];
   /** Slug of the attached stack. */
@@ -346,6 +363,12 @@ export type GpgKey = {
 };
 
 export type KubernetesEntity = KubernetesResource | KubernetesRoot;
+
+export type KubernetesInput = {
+  kubectlVersion?: InputMaybe<Scalars['String']['input']>;
+  kubernetesWorkflowTool?: InputMaybe<KubernetesWorkflowTool>;
+  namespace: Scalars['String']['input'];
+};
 
 export type KubernetesResource = {
   __typename?: 'KubernetesResource';
@@ -529,6 +552,8 @@ export type Mutation = {
    * the older v0 one; a body that does not compile is refused with OPA's message, line and column.
    */
   policyCreate: Policy;
+  /** Create a policy (admins only), as policyCreate does, with Spacelift's input object; engineType fixes the Rego it is compiled as. */
+  policyCreatev2: Policy;
   /** Delete a policy and its attachments (admins only). */
   policyDelete?: Maybe<Policy>;
   /** Detach a policy from a stack, by the attachment's id (admins only). */
@@ -538,6 +563,8 @@ export type Mutation = {
    * Labels and description left out stay as they are.
    */
   policyUpdate: Policy;
+  /** Replace a policy's name, body, labels, description and Rego (admins only); the type stays. */
+  policyUpdatev2: Policy;
   /** Cancel a Run that has not yet started. */
   runCancel: Run;
   /** Confirm a Run that's waiting to be applied. */
@@ -695,6 +722,11 @@ export type MutationPolicyCreateArgs = {
 };
 
 
+export type MutationPolicyCreatev2Args = {
+  input: PolicyCreateInput;
+};
+
+
 export type MutationPolicyDeleteArgs = {
   id: Scalars['ID']['input'];
 };
@@ -711,6 +743,12 @@ export type MutationPolicyUpdateArgs = {
   id: Scalars['ID']['input'];
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
   name: Scalars['String']['input'];
+};
+
+
+export type MutationPolicyUpdatev2Args = {
+  id: Scalars['ID']['input'];
+  input: PolicyUpdateInput;
 };
 
 
@@ -789,6 +827,7 @@ export type MutationStackConfigDeleteArgs = {
 export type MutationStackCreateArgs = {
   input: StackInput;
   manageState: Scalars['Boolean']['input'];
+  slug?: InputMaybe<Scalars['String']['input']>;
   stackObjectID?: InputMaybe<Scalars['String']['input']>;
 };
 
@@ -863,6 +902,15 @@ export type OAuthRedirect = {
   temporaryToken: Scalars['String']['output'];
 };
 
+export type OpenTofuInput = {
+  concise?: InputMaybe<Scalars['Boolean']['input']>;
+  externalStateAccessEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  useSmartSanitization?: InputMaybe<Scalars['Boolean']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+  workflowTool?: InputMaybe<OpenTofuWorkflowTool>;
+  workspace?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type OpenTofuWorkflowTool =
   | 'CUSTOM'
   | 'OPENTOFU';
@@ -889,6 +937,8 @@ export type PoliciesConnection = {
  */
 export type Policy = {
   __typename?: 'Policy';
+  /** The policy's attachment to the stack with this id, or null when it is not attached to it. */
+  attachedStack?: Maybe<PolicyStackAttachment>;
   /** Stacks the policy is attached to. */
   attachedStacks: Array<PolicyStackAttachment>;
   /** The Rego source. */
@@ -896,12 +946,16 @@ export type Policy = {
   /** Unix timestamp of the creation. */
   createdAt: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  /** Which Rego the body is compiled as; null for a policy last written before Gantry recorded it. */
+  engineType?: Maybe<PolicyEngineType>;
   /** Recent evaluations of the policy kept as samples; Gantry keeps none: empty. */
   evaluationRecords: Array<PolicyEvaluationRecord>;
   /** Unique, immutable identifier, made from the name at creation. */
   id: Scalars['ID']['output'];
   labels: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** Slug of the policy's space; Gantry has one, root. */
+  space: Scalars['ID']['output'];
   /** Details of the policy's space; Gantry has one, root. */
   spaceDetails: Space;
   type: PolicyType;
@@ -909,11 +963,39 @@ export type Policy = {
   updatedAt: Scalars['Int']['output'];
 };
 
+
+/**
+ * A stack access policy: Rego in package spacelift whose read, write and deny rules decide, with
+ * the readers and writers teams, what people may do with the stacks it is attached to.
+ */
+export type PolicyAttachedStackArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** A policy as policyCreatev2 creates it. */
+export type PolicyCreateInput = {
+  /** Rego in package spacelift. */
+  body: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The Rego to compile the body as; when not given, the current syntax if the body compiles as such, else v0. */
+  engineType?: InputMaybe<PolicyEngineType>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  /** The policy's space: null or root, Gantry's only space. */
+  space?: InputMaybe<Scalars['ID']['input']>;
+  type: PolicyType;
+};
+
 export type PolicyEdge = {
   __typename?: 'PolicyEdge';
   cursor: Scalars['String']['output'];
   node: Policy;
 };
+
+/** Which Rego a policy is written in: v0 (the syntax of most published examples) or v1 (the current one). */
+export type PolicyEngineType =
+  | 'REGO_V0'
+  | 'REGO_V1';
 
 /** A record of a policy's evaluation. */
 export type PolicyEvaluationRecord = {
@@ -942,7 +1024,22 @@ export type PolicyStackAttachment = {
 export type PolicyType =
   | 'ACCESS';
 
+/** A policy as policyUpdatev2 leaves it: every field is replaced, so labels and description left out are removed. */
+export type PolicyUpdateInput = {
+  body: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  engineType?: InputMaybe<PolicyEngineType>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  space?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type PulumiEntity = PulumiOutput | PulumiResource | PulumiStack;
+
+export type PulumiInput = {
+  loginURL: Scalars['String']['input'];
+  stackName: Scalars['String']['input'];
+};
 
 export type PulumiOutput = {
   __typename?: 'PulumiOutput';
@@ -1362,7 +1459,7 @@ export type SpaceAccessLevel =
 /** Stack represents a single OpenTofu/Terraform project. */
 export type Stack = {
   __typename?: 'Stack';
-  /** Extra file globs whose changes start the stack's runs; Gantry starts them for any change of the repository: empty. */
+  /** Extra file globs whose changes should start the stack's runs, as set in StackInput; Gantry keeps them but starts runs for any change of the repository. */
   additionalProjectGlobs: Array<Scalars['String']['output']>;
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['output'];
@@ -1379,7 +1476,7 @@ export type Stack = {
   attachedPolicies: Array<StackPolicyAttachment>;
   /** Whether a plan with changes is applied without waiting for a confirmation. */
   autodeploy: Scalars['Boolean']['output'];
-  /** Whether obsolete proposed runs are retried by themselves; Gantry never retries runs: false. */
+  /** Whether obsolete proposed runs should be retried by themselves, as set in StackInput; Gantry keeps the setting but never retries runs. */
   autoretry: Scalars['Boolean']['output'];
   /** AWS IAM console link to create the role to assume. */
   awsAssumeRoleLink: Scalars['String']['output'];
@@ -1412,17 +1509,27 @@ export type Stack = {
   dependsOn: Array<StackDependency>;
   /** Free-form stack description for the users, supports Markdown. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Spacelift's upload of sensitive outputs for stack dependencies, as set in StackInput; Gantry keeps it but has no stack dependencies. */
+  enableSensitiveOutputUpload: Scalars['Boolean']['output'];
+  /** Spacelift's masking of well-known secret patterns in logs, as set in StackInput; Gantry keeps it, and masks write-only values whatever it says. */
+  enableWellKnownSecretMasking: Scalars['Boolean']['output'];
   /** The resource instances of the stack's current state; their attribute values are shown to those who may change the stack, with values the provider marks sensitive hidden. */
   entities: Array<ManagedEntity>;
+  /** Paths a sparse checkout would be limited to, as set in StackInput; Gantry keeps them but checks out the whole commit. */
+  gitSparseCheckoutPaths: Array<Scalars['String']['output']>;
+  /** Spacelift's setting for GitHub Actions deployments, as set in StackInput; Gantry keeps it but has no GitHub integration. */
+  githubActionDeploy: Scalars['Boolean']['output'];
   /** Unique (within a single organization), immutable name of the stack. */
   id: Scalars['ID']['output'];
+  /** The Stack's cloud and notification integrations: its AWS role (stackSetAwsRoleDelegation); Gantry has no drift detection, GCP integration or webhooks of Spacelift's. */
+  integrations: StackIntegrations;
   /** Stacks that depend on this stack; Gantry has no stack dependencies: empty. */
   isDependedOnBy: Array<StackDependency>;
   /** A disabled Stack starts no runs until it is enabled again. */
   isDisabled: Scalars['Boolean']['output'];
   /** Free-form labels, also seen by stack access policies. */
   labels: Array<Scalars['String']['output']>;
-  /** Whether spacectl's local preview may start runs from a local workspace; Gantry has none: false. */
+  /** Whether spacectl's local preview may start runs from a local workspace, as set in StackInput; Gantry keeps the setting but has no local preview. */
   localPreviewEnabled: Scalars['Boolean']['output'];
   /** What the person who locked the Stack said about it, if anything. */
   lockNote?: Maybe<Scalars['String']['output']>;
@@ -1434,7 +1541,7 @@ export type Stack = {
   moduleVersionsUsed: Array<ModuleVersion>;
   /** Fancy, mutable name of the Stack to show in the UI. */
   name: Scalars['String']['output'];
-  /** Owner of the repository: a GitLab Stack's group path; empty for a plain git remote. */
+  /** Owner of the repository: a GitLab Stack's group path; for a GIT Stack the namespace it was given; empty for a RAW_GIT one. */
   namespace: Scalars['String']['output'];
   /** The outputs of the stack's current state, by name; a sensitive output's value is hidden (null). */
   outputs: Array<StackOutput>;
@@ -1442,12 +1549,16 @@ export type Stack = {
   projectRoot?: Maybe<Scalars['String']['output']>;
   /** Paginated list of proposed Runs (other branches and merge requests), 50 a page, newest first. */
   proposedRuns: Array<Run>;
+  /** Whether stackDelete refuses to delete the Stack until this is set to false. */
+  protectFromDeletion: Scalars['Boolean']['output'];
   /** Where the code comes from. */
   provider: VcsProvider;
   /** Readers team, if any. */
   readers?: Maybe<Team>;
   /** Repository tracked by this stack: group/project on GitLab, a git URL for RAW_GIT. */
   repository: Scalars['String']['output'];
+  /** The clone URL of a GIT or RAW_GIT Stack; null for a GitLab one. */
+  repositoryURL?: Maybe<Scalars['String']['output']>;
   /** Individual Run (or task) by ID. */
   run?: Maybe<Run>;
   /** The container image runs use; Gantry runs tools on its workers, not in images: null. */
@@ -1474,6 +1585,8 @@ export type Stack = {
   trackedCommit?: Maybe<Commit>;
   /** Who set the tracked commit; null when a push set it. */
   trackedCommitSetBy?: Maybe<Scalars['String']['output']>;
+  /** The VCS integration the Stack uses; Gantry has one GitLab integration and no integration objects of Spacelift's: null. */
+  vcsIntegration?: Maybe<VcsIntegration>;
   /** The infrastructure tool and its settings: OpenTofu, as Terraform's workflow tool OPEN_TOFU. */
   vendorConfig: StackConfigVendor;
   /** The worker pool running the Stack's runs; null for Gantry's own workers. */
@@ -1510,6 +1623,23 @@ export type StackRunsArgs = {
 /** Stack represents a single OpenTofu/Terraform project. */
 export type StackTasksArgs = {
   before?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** How runs of a Stack get AWS credentials. */
+export type StackAwsIntegration = {
+  __typename?: 'StackAwsIntegration';
+  /** The trust policy statement the role needs (as Stack.awsAssumeRolePolicyStatement). */
+  assumeRolePolicyStatement: Scalars['String']['output'];
+  /** The role runs assume (stackSetAwsRoleDelegation); null when none. */
+  assumedRoleArn?: Maybe<Scalars['String']['output']>;
+  /** The tools' own default session length: null. */
+  durationSeconds?: Maybe<Scalars['Int']['output']>;
+  /** Gantry sets no external ID: null. */
+  externalID?: Maybe<Scalars['String']['output']>;
+  /** Whether the worker itself assumes the role: true whenever a role is set, as Gantry's workers hand the role to the run's tools (AWS_ROLE_ARN) and assume nothing elsewhere. */
+  generateCredentialsInWorker: Scalars['Boolean']['output'];
+  /** The tools' own default region: null. */
+  region?: Maybe<Scalars['String']['output']>;
 };
 
 export type StackConfigVendor = StackConfigVendorAnsible | StackConfigVendorCloudFormation | StackConfigVendorKubernetes | StackConfigVendorOpenTofu | StackConfigVendorPulumi | StackConfigVendorTerraform | StackConfigVendorTerragrunt;
@@ -1603,38 +1733,94 @@ export type StackDependency = {
   stack: Stack;
 };
 
+export type StackDriftDetectionIntegration = {
+  __typename?: 'StackDriftDetectionIntegration';
+  ignoreState: Scalars['Boolean']['output'];
+  reconcile: Scalars['Boolean']['output'];
+  schedule: Array<Scalars['String']['output']>;
+  timezone: Scalars['String']['output'];
+};
+
 export type StackEdge = {
   __typename?: 'StackEdge';
   cursor: Scalars['String']['output'];
   node: Stack;
 };
 
+export type StackGcpIntegration = {
+  __typename?: 'StackGcpIntegration';
+  serviceAccountEmail?: Maybe<Scalars['String']['output']>;
+  tokenScopes: Array<Scalars['String']['output']>;
+};
+
 /** Arguments used to create and update an individual Stack. */
 export type StackInput = {
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  additionalProjectGlobs?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['input'];
   /** Apply plans with changes without waiting for a confirmation; false when not given. */
   autodeploy?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  autoretry?: InputMaybe<Scalars['Boolean']['input']>;
   /** Name of the branch to track. */
   branch: Scalars['String']['input'];
   /** Optional free-form description of the Stack. */
   description?: InputMaybe<Scalars['String']['input']>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  enableSensitiveOutputUpload?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  enableWellKnownSecretMasking?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  gitSparseCheckoutPaths?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  githubActionDeploy?: InputMaybe<Scalars['Boolean']['input']>;
   /** Free-form labels. */
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
+  localPreviewEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Human-friendly, mutable stack name. */
   name: Scalars['String']['input'];
+  /** A GitLab Stack's group path, when repository is the project's name alone; a GIT Stack's free-form namespace. */
+  namespace?: InputMaybe<Scalars['String']['input']>;
   /** Directory of the repository the stack's code is in. */
   projectRoot?: InputMaybe<Scalars['String']['input']>;
+  /** Whether stackDelete refuses to delete the Stack; false when not given. */
+  protectFromDeletion?: InputMaybe<Scalars['Boolean']['input']>;
   /** Where the code comes from; GITLAB when not given. */
   provider?: InputMaybe<VcsProvider>;
   /** Optional readers team slug. */
   readersSlug?: InputMaybe<Scalars['String']['input']>;
   /** Name of the repository to track: group/project on GitLab, a git URL for RAW_GIT. */
   repository: Scalars['String']['input'];
+  /** The clone URL of a GIT Stack (required with provider GIT). */
+  repositoryURL?: InputMaybe<Scalars['String']['input']>;
+  /** Gantry runs tools on its workers, not in images: must be null. */
+  runnerImage?: InputMaybe<Scalars['String']['input']>;
+  /** The Stack's space: null or root, Gantry's only space. */
+  space?: InputMaybe<Scalars['ID']['input']>;
   /** Terraform version to use. */
   terraformVersion?: InputMaybe<Scalars['String']['input']>;
+  /** Gantry has no VCS integration objects of Spacelift's: must be null. */
+  vcsIntegrationId?: InputMaybe<Scalars['ID']['input']>;
+  /** The infrastructure tool: Gantry runs OpenTofu, set through terraform (workflowTool OPEN_TOFU) or opentofu; version is the tool version (as terraformVersion). */
+  vendorConfig?: InputMaybe<VendorConfigInput>;
+  /** Gantry has no worker pools yet: must be null. */
+  workerPool?: InputMaybe<Scalars['ID']['input']>;
   /** Optional writers team slug. */
   writersSlug?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A Stack's cloud and notification integrations. */
+export type StackIntegrations = {
+  __typename?: 'StackIntegrations';
+  aws: StackAwsIntegration;
+  /** Gantry has no drift detection: null. */
+  driftDetection?: Maybe<StackDriftDetectionIntegration>;
+  /** Gantry has no GCP integration: null. */
+  gcp?: Maybe<StackGcpIntegration>;
+  /** Gantry sends no webhooks of Spacelift's: empty. */
+  webhooks: Array<StackWebhook>;
 };
 
 /** An output of a stack's state. */
@@ -1672,6 +1858,15 @@ export type StackState =
   | 'PLANNING'
   | 'STOPPED'
   | 'UNCONFIRMED';
+
+export type StackWebhook = {
+  __typename?: 'StackWebhook';
+  enabled: Scalars['Boolean']['output'];
+  endpoint: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  retryOnFailure?: Maybe<Scalars['Boolean']['output']>;
+  secret: Scalars['String']['output'];
+};
 
 export type StacksConnection = {
   __typename?: 'StacksConnection';
@@ -1736,6 +1931,14 @@ export type TemplatesConnection = {
 
 export type TerraformEntity = TerraformModule | TerraformOutput | TerraformResource;
 
+export type TerraformInput = {
+  externalStateAccessEnabled?: InputMaybe<Scalars['Boolean']['input']>;
+  useSmartSanitization?: InputMaybe<Scalars['Boolean']['input']>;
+  version?: InputMaybe<Scalars['String']['input']>;
+  workflowTool?: InputMaybe<TerraformWorkflowTool>;
+  workspace?: InputMaybe<Scalars['String']['input']>;
+};
+
 export type TerraformModule = {
   __typename?: 'TerraformModule';
   phantom: Scalars['Boolean']['output'];
@@ -1792,6 +1995,18 @@ export type TerraformWorkflowTool =
   | 'OPEN_TOFU'
   | 'TERRAFORM_FOSS';
 
+export type TerragruntInput = {
+  prefixResourceNamesWithModuleName?: InputMaybe<Scalars['Boolean']['input']>;
+  skipReplan?: InputMaybe<Scalars['Boolean']['input']>;
+  skipReplanWhenRunAll?: InputMaybe<Scalars['Boolean']['input']>;
+  terraformVersion?: InputMaybe<Scalars['String']['input']>;
+  terragruntVersion?: InputMaybe<Scalars['String']['input']>;
+  tool?: InputMaybe<TerragruntTool>;
+  useRunAll: Scalars['Boolean']['input'];
+  useSmartSanitization: Scalars['Boolean']['input'];
+  useStateManagement?: InputMaybe<Scalars['Boolean']['input']>;
+};
+
 export type TerragruntTool =
   | 'MANUALLY_PROVISIONED'
   | 'OPEN_TOFU'
@@ -1839,12 +2054,32 @@ export type UserLogin = {
   username: Scalars['String']['output'];
 };
 
+/** A VCS integration of Spacelift's. */
+export type VcsIntegration = {
+  __typename?: 'VCSIntegration';
+  id: Scalars['ID']['output'];
+  isDefault: Scalars['Boolean']['output'];
+};
+
 /** Where a stack's code comes from. */
 export type VcsProvider =
+  /** Spacelift's name for any git remote: the repository is a name, the URL is repositoryURL (and the namespace free-form). */
+  | 'GIT'
   /** A GitLab project, through the GitLab integration. */
   | 'GITLAB'
-  /** Any git remote, cloned with git (including file:// URLs). */
+  /** Any git remote, cloned with git (including file:// URLs); the repository is its URL. */
   | 'RAW_GIT';
+
+/** The infrastructure tool of a Stack and its settings: exactly one of the fields is set. */
+export type VendorConfigInput = {
+  ansible?: InputMaybe<AnsibleInput>;
+  cloudFormation?: InputMaybe<CloudFormationInput>;
+  kubernetes?: InputMaybe<KubernetesInput>;
+  opentofu?: InputMaybe<OpenTofuInput>;
+  pulumi?: InputMaybe<PulumiInput>;
+  terraform?: InputMaybe<TerraformInput>;
+  terragrunt?: InputMaybe<TerragruntInput>;
+};
 
 /** A worker of a worker pool. */
 export type Worker = {
@@ -1979,6 +2214,7 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
 export type ResolversTypes = {
   AccountType: AccountType;
   AnsibleEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['AnsibleEntity']>;
+  AnsibleInput: AnsibleInput;
   AnsibleResource: ResolverTypeWrapper<AnsibleResource>;
   ApiKey: ResolverTypeWrapper<ApiKeyModel>;
   ApiKeyInput: ApiKeyInput;
@@ -1995,6 +2231,7 @@ export type ResolversTypes = {
   BlueprintsConnection: ResolverTypeWrapper<BlueprintsConnection>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CloudFormationEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CloudFormationEntity']>;
+  CloudFormationInput: CloudFormationInput;
   CloudFormationOutput: ResolverTypeWrapper<CloudFormationOutput>;
   CloudFormationResource: ResolverTypeWrapper<CloudFormationResource>;
   Commit: ResolverTypeWrapper<Commit>;
@@ -2018,6 +2255,7 @@ export type ResolversTypes = {
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KubernetesEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['KubernetesEntity']>;
+  KubernetesInput: KubernetesInput;
   KubernetesResource: ResolverTypeWrapper<KubernetesResource>;
   KubernetesRoot: ResolverTypeWrapper<KubernetesRoot>;
   KubernetesWorkflowTool: KubernetesWorkflowTool;
@@ -2032,15 +2270,20 @@ export type ResolversTypes = {
   ModulesConnection: ResolverTypeWrapper<ModulesConnection>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
+  OpenTofuInput: OpenTofuInput;
   OpenTofuWorkflowTool: OpenTofuWorkflowTool;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PoliciesConnection: ResolverTypeWrapper<Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversTypes['PolicyEdge']> }>;
   Policy: ResolverTypeWrapper<PolicyRow>;
+  PolicyCreateInput: PolicyCreateInput;
   PolicyEdge: ResolverTypeWrapper<Omit<PolicyEdge, 'node'> & { node: ResolversTypes['Policy'] }>;
+  PolicyEngineType: PolicyEngineType;
   PolicyEvaluationRecord: ResolverTypeWrapper<PolicyEvaluationRecord>;
   PolicyStackAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   PolicyType: PolicyType;
+  PolicyUpdateInput: PolicyUpdateInput;
   PulumiEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PulumiEntity']>;
+  PulumiInput: PulumiInput;
   PulumiOutput: ResolverTypeWrapper<PulumiOutput>;
   PulumiResource: ResolverTypeWrapper<PulumiResource>;
   PulumiStack: ResolverTypeWrapper<PulumiStack>;
@@ -2068,6 +2311,7 @@ export type ResolversTypes = {
   Space: ResolverTypeWrapper<Space>;
   SpaceAccessLevel: SpaceAccessLevel;
   Stack: ResolverTypeWrapper<StackRow>;
+  StackAwsIntegration: ResolverTypeWrapper<StackAwsIntegration>;
   StackConfigVendor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['StackConfigVendor']>;
   StackConfigVendorAnsible: ResolverTypeWrapper<StackConfigVendorAnsible>;
   StackConfigVendorCloudFormation: ResolverTypeWrapper<StackConfigVendorCloudFormation>;
@@ -2078,11 +2322,15 @@ export type ResolversTypes = {
   StackConfigVendorTerragrunt: ResolverTypeWrapper<StackConfigVendorTerragrunt>;
   StackContextAttachment: ResolverTypeWrapper<StackAttachmentModel>;
   StackDependency: ResolverTypeWrapper<Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversTypes['Stack'], stack: ResolversTypes['Stack'] }>;
+  StackDriftDetectionIntegration: ResolverTypeWrapper<StackDriftDetectionIntegration>;
   StackEdge: ResolverTypeWrapper<Omit<StackEdge, 'node'> & { node: ResolversTypes['Stack'] }>;
+  StackGcpIntegration: ResolverTypeWrapper<StackGcpIntegration>;
   StackInput: StackInput;
+  StackIntegrations: ResolverTypeWrapper<StackIntegrations>;
   StackOutput: ResolverTypeWrapper<StackOutput>;
   StackPolicyAttachment: ResolverTypeWrapper<PolicyAttachmentRow>;
   StackState: StackState;
+  StackWebhook: ResolverTypeWrapper<StackWebhook>;
   StacksConnection: ResolverTypeWrapper<Omit<StacksConnection, 'edges'> & { edges: Array<ResolversTypes['StackEdge']> }>;
   StateDownloadUrl: ResolverTypeWrapper<StateDownloadUrl>;
   StateDownloadUrlInput: StateDownloadUrlInput;
@@ -2093,6 +2341,7 @@ export type ResolversTypes = {
   TemplateEdge: ResolverTypeWrapper<TemplateEdge>;
   TemplatesConnection: ResolverTypeWrapper<TemplatesConnection>;
   TerraformEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TerraformEntity']>;
+  TerraformInput: TerraformInput;
   TerraformModule: ResolverTypeWrapper<TerraformModule>;
   TerraformOutput: ResolverTypeWrapper<TerraformOutput>;
   TerraformProvider: ResolverTypeWrapper<TerraformProvider>;
@@ -2100,11 +2349,14 @@ export type ResolversTypes = {
   TerraformProviderVersionPlatform: ResolverTypeWrapper<TerraformProviderVersionPlatform>;
   TerraformResource: ResolverTypeWrapper<TerraformResource>;
   TerraformWorkflowTool: TerraformWorkflowTool;
+  TerragruntInput: TerragruntInput;
   TerragruntTool: TerragruntTool;
   Usage: ResolverTypeWrapper<Usage>;
   User: ResolverTypeWrapper<UserModel>;
   UserLogin: ResolverTypeWrapper<UserLogin>;
+  VCSIntegration: ResolverTypeWrapper<VcsIntegration>;
   VCSProvider: VcsProvider;
+  VendorConfigInput: VendorConfigInput;
   Worker: ResolverTypeWrapper<Worker>;
   WorkerPool: ResolverTypeWrapper<WorkerPool>;
 };
@@ -2112,6 +2364,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AnsibleEntity: ResolversUnionTypes<ResolversParentTypes>['AnsibleEntity'];
+  AnsibleInput: AnsibleInput;
   AnsibleResource: AnsibleResource;
   ApiKey: ApiKeyModel;
   ApiKeyInput: ApiKeyInput;
@@ -2127,6 +2380,7 @@ export type ResolversParentTypes = {
   BlueprintsConnection: BlueprintsConnection;
   Boolean: Scalars['Boolean']['output'];
   CloudFormationEntity: ResolversUnionTypes<ResolversParentTypes>['CloudFormationEntity'];
+  CloudFormationInput: CloudFormationInput;
   CloudFormationOutput: CloudFormationOutput;
   CloudFormationResource: CloudFormationResource;
   Commit: Commit;
@@ -2149,6 +2403,7 @@ export type ResolversParentTypes = {
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   KubernetesEntity: ResolversUnionTypes<ResolversParentTypes>['KubernetesEntity'];
+  KubernetesInput: KubernetesInput;
   KubernetesResource: KubernetesResource;
   KubernetesRoot: KubernetesRoot;
   LogMessage: LogMessage;
@@ -2162,13 +2417,17 @@ export type ResolversParentTypes = {
   ModulesConnection: ModulesConnection;
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
+  OpenTofuInput: OpenTofuInput;
   PageInfo: PageInfo;
   PoliciesConnection: Omit<PoliciesConnection, 'edges'> & { edges: Array<ResolversParentTypes['PolicyEdge']> };
   Policy: PolicyRow;
+  PolicyCreateInput: PolicyCreateInput;
   PolicyEdge: Omit<PolicyEdge, 'node'> & { node: ResolversParentTypes['Policy'] };
   PolicyEvaluationRecord: PolicyEvaluationRecord;
   PolicyStackAttachment: PolicyAttachmentRow;
+  PolicyUpdateInput: PolicyUpdateInput;
   PulumiEntity: ResolversUnionTypes<ResolversParentTypes>['PulumiEntity'];
+  PulumiInput: PulumiInput;
   PulumiOutput: PulumiOutput;
   PulumiResource: PulumiResource;
   PulumiStack: PulumiStack;
@@ -2191,6 +2450,7 @@ export type ResolversParentTypes = {
   SlackWorkspace: SlackWorkspace;
   Space: Space;
   Stack: StackRow;
+  StackAwsIntegration: StackAwsIntegration;
   StackConfigVendor: ResolversUnionTypes<ResolversParentTypes>['StackConfigVendor'];
   StackConfigVendorAnsible: StackConfigVendorAnsible;
   StackConfigVendorCloudFormation: StackConfigVendorCloudFormation;
@@ -2201,10 +2461,14 @@ export type ResolversParentTypes = {
   StackConfigVendorTerragrunt: StackConfigVendorTerragrunt;
   StackContextAttachment: StackAttachmentModel;
   StackDependency: Omit<StackDependency, 'dependsOnStack' | 'stack'> & { dependsOnStack: ResolversParentTypes['Stack'], stack: ResolversParentTypes['Stack'] };
+  StackDriftDetectionIntegration: StackDriftDetectionIntegration;
   StackEdge: Omit<StackEdge, 'node'> & { node: ResolversParentTypes['Stack'] };
+  StackGcpIntegration: StackGcpIntegration;
   StackInput: StackInput;
+  StackIntegrations: StackIntegrations;
   StackOutput: StackOutput;
   StackPolicyAttachment: PolicyAttachmentRow;
+  StackWebhook: StackWebhook;
   StacksConnection: Omit<StacksConnection, 'edges'> & { edges: Array<ResolversParentTypes['StackEdge']> };
   StateDownloadUrl: StateDownloadUrl;
   StateDownloadUrlInput: StateDownloadUrlInput;
@@ -2215,15 +2479,19 @@ export type ResolversParentTypes = {
   TemplateEdge: TemplateEdge;
   TemplatesConnection: TemplatesConnection;
   TerraformEntity: ResolversUnionTypes<ResolversParentTypes>['TerraformEntity'];
+  TerraformInput: TerraformInput;
   TerraformModule: TerraformModule;
   TerraformOutput: TerraformOutput;
   TerraformProvider: TerraformProvider;
   TerraformProviderVersion: TerraformProviderVersion;
   TerraformProviderVersionPlatform: TerraformProviderVersionPlatform;
   TerraformResource: TerraformResource;
+  TerragruntInput: TerragruntInput;
   Usage: Usage;
   User: UserModel;
   UserLogin: UserLogin;
+  VCSIntegration: VcsIntegration;
+  VendorConfigInput: VendorConfigInput;
   Worker: Worker;
   WorkerPool: WorkerPool;
 };
@@ -2348,6 +2616,7 @@ export type CommitResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type ConfigElementResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ConfigElement'] = ResolversParentTypes['ConfigElement']> = {
   checksum?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runtime?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['ConfigType'], ParentType, ContextType>;
@@ -2372,6 +2641,7 @@ export type ContextResolvers<ContextType = GraphQLContext, ParentType extends Re
 
 export type ContextStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContextStackAttachment'] = ResolversParentTypes['ContextStackAttachment']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isModule?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   stackId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   stackName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2562,9 +2832,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   oauthUser?: Resolver<ResolversTypes['User'], ParentType, ContextType, RequireFields<MutationOauthUserArgs, 'token'>>;
   policyAttach?: Resolver<ResolversTypes['PolicyStackAttachment'], ParentType, ContextType, RequireFields<MutationPolicyAttachArgs, 'id' | 'stack'>>;
   policyCreate?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyCreateArgs, 'body' | 'name' | 'type'>>;
+  policyCreatev2?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyCreatev2Args, 'input'>>;
   policyDelete?: Resolver<Maybe<ResolversTypes['Policy']>, ParentType, ContextType, RequireFields<MutationPolicyDeleteArgs, 'id'>>;
   policyDetach?: Resolver<Maybe<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType, RequireFields<MutationPolicyDetachArgs, 'id'>>;
   policyUpdate?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyUpdateArgs, 'body' | 'id' | 'name'>>;
+  policyUpdatev2?: Resolver<ResolversTypes['Policy'], ParentType, ContextType, RequireFields<MutationPolicyUpdatev2Args, 'id' | 'input'>>;
   runCancel?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunCancelArgs, 'run' | 'stack'>>;
   runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
   runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
@@ -2609,14 +2881,17 @@ export type PoliciesConnectionResolvers<ContextType = GraphQLContext, ParentType
 };
 
 export type PolicyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Policy'] = ResolversParentTypes['Policy']> = {
+  attachedStack?: Resolver<Maybe<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType, RequireFields<PolicyAttachedStackArgs, 'id'>>;
   attachedStacks?: Resolver<Array<ResolversTypes['PolicyStackAttachment']>, ParentType, ContextType>;
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  engineType?: Resolver<Maybe<ResolversTypes['PolicyEngineType']>, ParentType, ContextType>;
   evaluationRecords?: Resolver<Array<ResolversTypes['PolicyEvaluationRecord']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2832,8 +3107,13 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   deleting?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   dependsOn?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  enableSensitiveOutputUpload?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  enableWellKnownSecretMasking?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   entities?: Resolver<Array<ResolversTypes['ManagedEntity']>, ParentType, ContextType>;
+  gitSparseCheckoutPaths?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  githubActionDeploy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  integrations?: Resolver<ResolversTypes['StackIntegrations'], ParentType, ContextType>;
   isDependedOnBy?: Resolver<Array<ResolversTypes['StackDependency']>, ParentType, ContextType>;
   isDisabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2847,9 +3127,11 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   outputs?: Resolver<Array<ResolversTypes['StackOutput']>, ParentType, ContextType>;
   projectRoot?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   proposedRuns?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackProposedRunsArgs>>;
+  protectFromDeletion?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['VCSProvider'], ParentType, ContextType>;
   readers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
   repository?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  repositoryURL?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   run?: Resolver<Maybe<ResolversTypes['Run']>, ParentType, ContextType, RequireFields<StackRunArgs, 'id'>>;
   runnerImage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   runs?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackRunsArgs>>;
@@ -2863,9 +3145,19 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trackedCommit?: Resolver<Maybe<ResolversTypes['Commit']>, ParentType, ContextType>;
   trackedCommitSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  vcsIntegration?: Resolver<Maybe<ResolversTypes['VCSIntegration']>, ParentType, ContextType>;
   vendorConfig?: Resolver<ResolversTypes['StackConfigVendor'], ParentType, ContextType>;
   workerPool?: Resolver<Maybe<ResolversTypes['WorkerPool']>, ParentType, ContextType>;
   writers?: Resolver<Maybe<ResolversTypes['Team']>, ParentType, ContextType>;
+};
+
+export type StackAwsIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackAwsIntegration'] = ResolversParentTypes['StackAwsIntegration']> = {
+  assumeRolePolicyStatement?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  assumedRoleArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  durationSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  externalID?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  generateCredentialsInWorker?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type StackConfigVendorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackConfigVendor'] = ResolversParentTypes['StackConfigVendor']> = {
@@ -2945,9 +3237,28 @@ export type StackDependencyResolvers<ContextType = GraphQLContext, ParentType ex
   stack?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
 };
 
+export type StackDriftDetectionIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackDriftDetectionIntegration'] = ResolversParentTypes['StackDriftDetectionIntegration']> = {
+  ignoreState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reconcile?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  schedule?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type StackEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackEdge'] = ResolversParentTypes['StackEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Stack'], ParentType, ContextType>;
+};
+
+export type StackGcpIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackGcpIntegration'] = ResolversParentTypes['StackGcpIntegration']> = {
+  serviceAccountEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tokenScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type StackIntegrationsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackIntegrations'] = ResolversParentTypes['StackIntegrations']> = {
+  aws?: Resolver<ResolversTypes['StackAwsIntegration'], ParentType, ContextType>;
+  driftDetection?: Resolver<Maybe<ResolversTypes['StackDriftDetectionIntegration']>, ParentType, ContextType>;
+  gcp?: Resolver<Maybe<ResolversTypes['StackGcpIntegration']>, ParentType, ContextType>;
+  webhooks?: Resolver<Array<ResolversTypes['StackWebhook']>, ParentType, ContextType>;
 };
 
 export type StackOutputResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackOutput'] = ResolversParentTypes['StackOutput']> = {
@@ -2963,6 +3274,14 @@ export type StackPolicyAttachmentResolvers<ContextType = GraphQLContext, ParentT
   policyLabels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   policyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   policyType?: Resolver<ResolversTypes['PolicyType'], ParentType, ContextType>;
+};
+
+export type StackWebhookResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StackWebhook'] = ResolversParentTypes['StackWebhook']> = {
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  retryOnFailure?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type StacksConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StacksConnection'] = ResolversParentTypes['StacksConnection']> = {
@@ -3076,6 +3395,11 @@ export type UserLoginResolvers<ContextType = GraphQLContext, ParentType extends 
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type VcsIntegrationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['VCSIntegration'] = ResolversParentTypes['VCSIntegration']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isDefault?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type WorkerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker']> = {
   busy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   drained?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3163,6 +3487,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   SlackWorkspace?: SlackWorkspaceResolvers<ContextType>;
   Space?: SpaceResolvers<ContextType>;
   Stack?: StackResolvers<ContextType>;
+  StackAwsIntegration?: StackAwsIntegrationResolvers<ContextType>;
   StackConfigVendor?: StackConfigVendorResolvers<ContextType>;
   StackConfigVendorAnsible?: StackConfigVendorAnsibleResolvers<ContextType>;
   StackConfigVendorCloudFormation?: StackConfigVendorCloudFormationResolvers<ContextType>;
@@ -3173,9 +3498,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StackConfigVendorTerragrunt?: StackConfigVendorTerragruntResolvers<ContextType>;
   StackContextAttachment?: StackContextAttachmentResolvers<ContextType>;
   StackDependency?: StackDependencyResolvers<ContextType>;
+  StackDriftDetectionIntegration?: StackDriftDetectionIntegrationResolvers<ContextType>;
   StackEdge?: StackEdgeResolvers<ContextType>;
+  StackGcpIntegration?: StackGcpIntegrationResolvers<ContextType>;
+  StackIntegrations?: StackIntegrationsResolvers<ContextType>;
   StackOutput?: StackOutputResolvers<ContextType>;
   StackPolicyAttachment?: StackPolicyAttachmentResolvers<ContextType>;
+  StackWebhook?: StackWebhookResolvers<ContextType>;
   StacksConnection?: StacksConnectionResolvers<ContextType>;
   StateDownloadUrl?: StateDownloadUrlResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
@@ -3193,6 +3522,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Usage?: UsageResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
   UserLogin?: UserLoginResolvers<ContextType>;
+  VCSIntegration?: VcsIntegrationResolvers<ContextType>;
   Worker?: WorkerResolvers<ContextType>;
   WorkerPool?: WorkerPoolResolvers<ContextType>;
 };

@@ -2,9 +2,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   buildSchema,
+  getNamedType,
+  getNullableType,
   getVariableValues,
+  GraphQLEnumType,
+  GraphQLInputObjectType,
+  GraphQLList,
+  GraphQLScalarType,
   parse,
+  typeFromAST,
   validate,
+  type GraphQLInputType,
+  type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
 import { typeDefs } from '../../../src/api/graphql/schema';
@@ -30,28 +39,60 @@ const documents = fs
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
   '19:stack-replan',
-  '56:tf-full-plan',
-  '57:tf-res-apply',
   '58:tf-res-apply',
   '59:tf-res-apply',
   '60:tf-iso-plan',
-  '61:tf-iso-plan',
-  '62:tf-isores-apply',
-  '63:tf-crafted-read',
   '64:tf-crafted-update',
   '65:tf-crafted-update',
-  '66:tf-crafted-update',
-  '68:tf-crafted-delete',
   '69:tf-crafted-delete',
-  '70:tf-crafted-delete',
-  '71:tf-crafted-delete',
-  '72:tf-crafted-delete',
-  '73:tf-crafted-delete',
-  '74:tf-leaf-read',
-  '75:tf-leaf-read',
-  '76:tf-leaf-read',
-  '77:tf-leaf-read',
 ];
+
+/**
+ * The round's secrets were replaced by "<redacted>" whatever their type (a setting named like a
+ * secret too); each becomes a value of the type the schema declares there, so that coercing
+ * checks the rest of the variables.
+ */
+function unredacted(value: unknown, type: GraphQLInputType): unknown {
+  if (value === '<redacted>') {
+    const named = getNamedType(type);
+    if (named instanceof GraphQLEnumType) return named.getValues()[0]!.value;
+    if (named instanceof GraphQLScalarType) {
+      return { Boolean: true, Int: 0, Float: 0 }[named.name] ?? 'redacted';
+    }
+    return value;
+  }
+  const nullable = getNullableType(type);
+  if (Array.isArray(value) && nullable instanceof GraphQLList) {
+    return value.map((item) => unredacted(item, nullable.ofType));
+  }
+  if (value && typeof value === 'object' && nullable instanceof GraphQLInputObjectType) {
+    const fields = nullable.getFields();
+    return Object.fromEntries(
+      Object.entries(value).map(([name, field]) => [
+        name,
+        fields[name] ? unredacted(field, fields[name].type) : field,
+      ]),
+    );
+  }
+  return value;
+}
+
+function variablesOf(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  document: ClientDocument,
+) {
+  return Object.fromEntries(
+    (operation.variableDefinitions ?? [])
+      .filter((definition) => definition.variable.name.value in document.variables)
+      .map((definition) => {
+        const name = definition.variable.name.value;
+        const type = typeFromAST(schema, definition.type as never) as GraphQLInputType | undefined;
+        const value = document.variables[name];
+        return [name, type ? unredacted(value, type) : value];
+      }),
+  );
+}
 
 const keyOf = (document: ClientDocument, index: number) => `${index}:${document.commands[0]}`;
 
@@ -65,7 +106,7 @@ describe("the documents Spacelift's clients send", () => {
     const coerced = getVariableValues(
       schema,
       operation.variableDefinitions ?? [],
-      document.variables,
+      variablesOf(schema, operation, document),
     );
     return (coerced.errors ?? []).map((error) => error.message);
   };
