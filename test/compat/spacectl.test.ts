@@ -365,6 +365,119 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     expect(modules.output).toContain('Gantry has no module registry');
   });
 
+  it('follows a run live from QUEUED, reads one phase, deploys a chosen commit, logs in with a token and mounts a file', async () => {
+    const key = credentials;
+    const login = await graphql<{ apiKeyUser: { jwt: string } }>(
+      `
+        mutation ($id: ID!, $secret: String!) {
+          apiKeyUser(id: $id, secret: $secret) {
+            jwt
+          }
+        }
+      `,
+      { id: key.SPACELIFT_API_KEY_ID, secret: key.SPACELIFT_API_KEY_SECRET },
+    );
+    credentials = { SPACELIFT_API_TOKEN: login.data.apiKeyUser.jwt };
+    try {
+      const whoami = await run('whoami');
+      expect(whoami.code).toBe(0);
+      expect(whoami.output).toContain(`"id": "api-key/${key.SPACELIFT_API_KEY_ID}"`);
+    } finally {
+      credentials = key;
+    }
+
+    const mounted = path.join(dataDir, 'settings.json');
+    await fs.writeFile(mounted, '{"tier":"gold"}\n');
+    const mount = await run(
+      'stack',
+      'environment',
+      'mount',
+      '--id',
+      'compat-demo',
+      'settings.json',
+      mounted,
+    );
+    expect(mount.code).toBe(0);
+    const env = await run('stack', 'environment', 'list', '--id', 'compat-demo');
+    expect(env.output).toContain('settings.json');
+    expect(env.output).toContain('{"tier":"gold"}');
+
+    // Started without --tail, then followed: every state from QUEUED, and output as it comes.
+    const started = await run(
+      'stack',
+      'task',
+      '--id',
+      'compat-demo',
+      'echo early; sleep 3; cat settings.json; echo late',
+    );
+    expect(started.code).toBe(0);
+    const taskId = /run\/([0-9A-Z]+)/.exec(started.output)![1]!;
+    const followed = await run('stack', 'logs', '--id', 'compat-demo', '--run', taskId, '--tail');
+    expect(followed.code).toBe(0);
+    for (const expected of [
+      'QUEUED',
+      'INITIALIZING',
+      'PERFORMING',
+      'early',
+      '{"tier":"gold"}',
+      'late',
+      'FINISHED',
+    ]) {
+      expect(followed.output).toContain(expected);
+    }
+    expect(
+      (await run('stack', 'environment', 'delete', '--id', 'compat-demo', 'settings.json')).code,
+    ).toBe(0);
+
+    // A commit older than the one the stack tracks, deployed by its hash.
+    const chosen = (
+      await repo.commit({ 'main.tf': CODE.replace('"one"', '"chosen"') }, 'Choose a marker')
+    ).trim();
+    await repo.commit({ 'main.tf': CODE.replace('"one"', '"newer"') }, 'A newer marker');
+    expect((await run('stack', 'sync-commit', '--id', 'compat-demo')).code).toBe(0);
+    const deploy = await run('stack', 'deploy', '--id', 'compat-demo', '--sha', chosen);
+    expect(deploy.code).toBe(0);
+    expect(deploy.output).toContain('You have successfully created a deployment');
+    const runId = /run\/([0-9A-Z]+)/.exec(deploy.output)![1]!;
+    let state = '';
+    for (let tries = 0; tries < 600 && state !== 'UNCONFIRMED'; tries += 1) {
+      const answer = await graphql<{ stack: { run: { state: string; commit: { hash: string } } } }>(
+        `
+          query ($id: ID!) {
+            stack(id: "compat-demo") {
+              run(id: $id) {
+                state
+                commit {
+                  hash
+                }
+              }
+            }
+          }
+        `,
+        { id: runId },
+      );
+      state = answer.data.stack.run.state;
+      expect(answer.data.stack.run.commit.hash).toBe(chosen);
+      if (state !== 'UNCONFIRMED') await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(state).toBe('UNCONFIRMED');
+    const planning = await run(
+      'stack',
+      'logs',
+      '--id',
+      'compat-demo',
+      '--run',
+      runId,
+      '--phase',
+      'PLANNING',
+    );
+    expect(planning.code).toBe(0);
+    expect(planning.output).toContain('$ tofu plan');
+    expect(planning.output).toContain('"chosen"');
+    expect(planning.output).not.toContain('$ tofu init');
+    expect((await run('stack', 'discard', '--id', 'compat-demo', '--run', runId)).code).toBe(0);
+  });
+
   it('deletes a stack, and says it cannot destroy its resources on the way', async () => {
     await graphql(
       `
