@@ -39,6 +39,17 @@ describe("spacectl's commands for Spacelift features Gantry does not have", () =
     expect(answer.errors![0]!.message).toContain(message);
   });
 
+  it("ends local-preview's upload with a sentence, as spacectl sends it", async () => {
+    const answer = await api.graphql(
+      `mutation ($stack: ID!) {
+        uploadLocalWorkspace(stack: $stack) { id uploadUrl uploadHeaders { entries { key value } } }
+      }`,
+      { stack: 'any' },
+    );
+    expect(answer.errors?.[0]).toMatchObject({ extensions: { code: 'UNSUPPORTED' } });
+    expect(answer.errors?.[0]?.message).toMatch(/^Gantry has no local preview: push the change/);
+  });
+
   it('asks for a token first, as every other query does', async () => {
     const document = documents.find((sent) => sent.commands[0] === 'workerpool-list')!;
     const answer = await api.graphql(document.query, document.variables, null);

@@ -323,6 +323,12 @@ export type EntityVendorTerraform = {
   terraform?: Maybe<TerraformEntity>;
 };
 
+/** An environment variable set for one run. */
+export type EnvironmentVariable = {
+  key: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
 /** The GitLab server Gantry is connected to. */
 export type GitLabIntegration = {
   __typename?: 'GitLabIntegration';
@@ -383,6 +389,15 @@ export type KubernetesRoot = {
 export type KubernetesWorkflowTool =
   | 'CUSTOM'
   | 'KUBERNETES';
+
+/** Where a local workspace is uploaded to (Spacelift's local preview). */
+export type LocalWorkspaceUpload = {
+  __typename?: 'LocalWorkspaceUpload';
+  id: Scalars['ID']['output'];
+  /** Headers the upload must carry. */
+  uploadHeaders: StringMap;
+  uploadUrl: Scalars['String']['output'];
+};
 
 /** LogMessage represents a single log line. */
 export type LogMessage = {
@@ -573,6 +588,8 @@ export type Mutation = {
   runDiscard: Run;
   /** Prioritize a run, or stop doing so: in its stack's queue it goes before the runs waiting without priority. */
   runPrioritizeSet: Run;
+  /** A proposed run of an uploaded local workspace. Gantry has no local preview: answers UNSUPPORTED. */
+  runProposeLocalWorkspace: Run;
   /** Retry a Run that has finished, as a new Run of the same commit. */
   runRetry: Run;
   /** Review a run: approve or reject it, with a note (run: the run holding the stack's lock when not given). Gantry has no approval policies yet: the review is recorded on the run (Run.reviews) and decides nothing. */
@@ -621,6 +638,8 @@ export type Mutation = {
   stateUploadUrl: StateUploadUrl;
   /** Create a Task from a command. */
   taskCreate: Run;
+  /** Where spacectl's local preview uploads a local workspace. Gantry has no local preview (proposed runs come from commits): answers UNSUPPORTED. */
+  uploadLocalWorkspace: LocalWorkspaceUpload;
 };
 
 
@@ -777,6 +796,13 @@ export type MutationRunPrioritizeSetArgs = {
 };
 
 
+export type MutationRunProposeLocalWorkspaceArgs = {
+  environmentVarsOverrides?: InputMaybe<Array<EnvironmentVariable>>;
+  stack: Scalars['ID']['input'];
+  workspace: Scalars['ID']['input'];
+};
+
+
 export type MutationRunRetryArgs = {
   refreshState?: InputMaybe<Scalars['Boolean']['input']>;
   run: Scalars['ID']['input'];
@@ -890,6 +916,11 @@ export type MutationStateDownloadUrlArgs = {
 export type MutationTaskCreateArgs = {
   command: Scalars['String']['input'];
   skipInitialization?: InputMaybe<Scalars['Boolean']['input']>;
+  stack: Scalars['ID']['input'];
+};
+
+
+export type MutationUploadLocalWorkspaceArgs = {
   stack: Scalars['ID']['input'];
 };
 
@@ -1893,6 +1924,18 @@ export type StateUploadUrl = {
   url: Scalars['String']['output'];
 };
 
+/** A map of strings, as a list of entries. */
+export type StringMap = {
+  __typename?: 'StringMap';
+  entries: Array<StringMapEntry>;
+};
+
+export type StringMapEntry = {
+  __typename?: 'StringMapEntry';
+  key: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
 /** A team: a GitLab group. */
 export type Team = {
   __typename?: 'Team';
@@ -2249,6 +2292,7 @@ export type ResolversTypes = {
   EntityVendorKubernetes: ResolverTypeWrapper<Omit<EntityVendorKubernetes, 'kubernetes'> & { kubernetes?: Maybe<ResolversTypes['KubernetesEntity']> }>;
   EntityVendorPulumi: ResolverTypeWrapper<Omit<EntityVendorPulumi, 'pulumi'> & { pulumi?: Maybe<ResolversTypes['PulumiEntity']> }>;
   EntityVendorTerraform: ResolverTypeWrapper<Omit<EntityVendorTerraform, 'terraform'> & { terraform?: Maybe<ResolversTypes['TerraformEntity']> }>;
+  EnvironmentVariable: EnvironmentVariable;
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
   GpgKey: ResolverTypeWrapper<GpgKey>;
@@ -2259,6 +2303,7 @@ export type ResolversTypes = {
   KubernetesResource: ResolverTypeWrapper<KubernetesResource>;
   KubernetesRoot: ResolverTypeWrapper<KubernetesRoot>;
   KubernetesWorkflowTool: KubernetesWorkflowTool;
+  LocalWorkspaceUpload: ResolverTypeWrapper<LocalWorkspaceUpload>;
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   ManagedEntity: ResolverTypeWrapper<Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversTypes['Run']>, updater?: Maybe<ResolversTypes['Run']>, vendor: ResolversTypes['EntityVendor'] }>;
@@ -2336,6 +2381,8 @@ export type ResolversTypes = {
   StateDownloadUrlInput: StateDownloadUrlInput;
   StateUploadUrl: ResolverTypeWrapper<StateUploadUrl>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  StringMap: ResolverTypeWrapper<StringMap>;
+  StringMapEntry: ResolverTypeWrapper<StringMapEntry>;
   Team: ResolverTypeWrapper<Team>;
   Template: ResolverTypeWrapper<Template>;
   TemplateEdge: ResolverTypeWrapper<TemplateEdge>;
@@ -2397,6 +2444,7 @@ export type ResolversParentTypes = {
   EntityVendorKubernetes: Omit<EntityVendorKubernetes, 'kubernetes'> & { kubernetes?: Maybe<ResolversParentTypes['KubernetesEntity']> };
   EntityVendorPulumi: Omit<EntityVendorPulumi, 'pulumi'> & { pulumi?: Maybe<ResolversParentTypes['PulumiEntity']> };
   EntityVendorTerraform: Omit<EntityVendorTerraform, 'terraform'> & { terraform?: Maybe<ResolversParentTypes['TerraformEntity']> };
+  EnvironmentVariable: EnvironmentVariable;
   GitLabIntegration: GitLabIntegration;
   GitLabProjectHook: GitLabProjectHook;
   GpgKey: GpgKey;
@@ -2406,6 +2454,7 @@ export type ResolversParentTypes = {
   KubernetesInput: KubernetesInput;
   KubernetesResource: KubernetesResource;
   KubernetesRoot: KubernetesRoot;
+  LocalWorkspaceUpload: LocalWorkspaceUpload;
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
   ManagedEntity: Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversParentTypes['Run']>, updater?: Maybe<ResolversParentTypes['Run']>, vendor: ResolversParentTypes['EntityVendor'] };
@@ -2474,6 +2523,8 @@ export type ResolversParentTypes = {
   StateDownloadUrlInput: StateDownloadUrlInput;
   StateUploadUrl: StateUploadUrl;
   String: Scalars['String']['output'];
+  StringMap: StringMap;
+  StringMapEntry: StringMapEntry;
   Team: Team;
   Template: Template;
   TemplateEdge: TemplateEdge;
@@ -2729,6 +2780,12 @@ export type KubernetesRootResolvers<ContextType = GraphQLContext, ParentType ext
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type LocalWorkspaceUploadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LocalWorkspaceUpload'] = ResolversParentTypes['LocalWorkspaceUpload']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  uploadHeaders?: Resolver<ResolversTypes['StringMap'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type LogMessageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogMessage'] = ResolversParentTypes['LogMessage']> = {
   message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   timestamp?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -2841,6 +2898,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runConfirm?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunConfirmArgs, 'run' | 'stack'>>;
   runDiscard?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunDiscardArgs, 'run' | 'stack'>>;
   runPrioritizeSet?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunPrioritizeSetArgs, 'prioritize' | 'run' | 'stack'>>;
+  runProposeLocalWorkspace?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunProposeLocalWorkspaceArgs, 'stack' | 'workspace'>>;
   runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
   runReview?: Resolver<ResolversTypes['RunReview'], ParentType, ContextType, RequireFields<MutationRunReviewArgs, 'decision' | 'stack'>>;
   runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
@@ -2861,6 +2919,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   stateDownloadUrl?: Resolver<ResolversTypes['StateDownloadUrl'], ParentType, ContextType, RequireFields<MutationStateDownloadUrlArgs, 'input'>>;
   stateUploadUrl?: Resolver<ResolversTypes['StateUploadUrl'], ParentType, ContextType>;
   taskCreate?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationTaskCreateArgs, 'command' | 'stack'>>;
+  uploadLocalWorkspace?: Resolver<ResolversTypes['LocalWorkspaceUpload'], ParentType, ContextType, RequireFields<MutationUploadLocalWorkspaceArgs, 'stack'>>;
 };
 
 export type OAuthRedirectResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OAuthRedirect'] = ResolversParentTypes['OAuthRedirect']> = {
@@ -3298,6 +3357,15 @@ export type StateUploadUrlResolvers<ContextType = GraphQLContext, ParentType ext
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type StringMapResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StringMap'] = ResolversParentTypes['StringMap']> = {
+  entries?: Resolver<Array<ResolversTypes['StringMapEntry']>, ParentType, ContextType>;
+};
+
+export type StringMapEntryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StringMapEntry'] = ResolversParentTypes['StringMapEntry']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TeamResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Team'] = ResolversParentTypes['Team']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3452,6 +3520,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   KubernetesEntity?: KubernetesEntityResolvers<ContextType>;
   KubernetesResource?: KubernetesResourceResolvers<ContextType>;
   KubernetesRoot?: KubernetesRootResolvers<ContextType>;
+  LocalWorkspaceUpload?: LocalWorkspaceUploadResolvers<ContextType>;
   LogMessage?: LogMessageResolvers<ContextType>;
   LogsResponse?: LogsResponseResolvers<ContextType>;
   ManagedEntity?: ManagedEntityResolvers<ContextType>;
@@ -3508,6 +3577,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   StacksConnection?: StacksConnectionResolvers<ContextType>;
   StateDownloadUrl?: StateDownloadUrlResolvers<ContextType>;
   StateUploadUrl?: StateUploadUrlResolvers<ContextType>;
+  StringMap?: StringMapResolvers<ContextType>;
+  StringMapEntry?: StringMapEntryResolvers<ContextType>;
   Team?: TeamResolvers<ContextType>;
   Template?: TemplateResolvers<ContextType>;
   TemplateEdge?: TemplateEdgeResolvers<ContextType>;

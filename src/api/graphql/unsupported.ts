@@ -16,6 +16,8 @@ const MISSING = {
   templates: 'Gantry has no templates: create stacks with stackCreate',
   providers:
     'Gantry has no Terraform provider registry: publish providers to a registry of your own',
+  localPreview:
+    'Gantry has no local preview: push the change to a branch and open a merge request, or run `spacectl stack preview` on a pushed commit',
   auditTrail:
     "Gantry keeps no audit trail: each run's history (Run.history) says who did what, and the process logs record every request",
 } as const;
@@ -39,6 +41,10 @@ export const unsupportedResolvers: Resolvers = {
     gpgKeys: unsupported('providers'),
     terraformProvider: unsupported('providers'),
     searchAuditTrailEntries: unsupported('auditTrail'),
+  },
+  Mutation: {
+    uploadLocalWorkspace: unsupported('localPreview'),
+    runProposeLocalWorkspace: unsupported('localPreview'),
   },
   Policy: {
     evaluationRecords: () => [],
