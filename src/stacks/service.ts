@@ -3,7 +3,14 @@ import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
-import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
+import {
+  addStack,
+  changeStack,
+  markStackDeleting,
+  removeStack,
+  removeUninitializedStack,
+  stackById,
+} from './store';
 import type { Stack } from './store';
 
 export type { Stack } from './store';
@@ -98,6 +105,29 @@ export class StackService {
     refuse: (tx: Transaction) => Promise<void> = async () => {},
   ): Promise<Stack> {
     return removeStack(this.deps.db, id, refuse);
+  }
+
+  /**
+   * Marks the stack as being deleted with its resources; `refuse` runs first, in the same
+   * transaction. A stack already being deleted is a ConflictError.
+   */
+  async markDeleting(
+    id: string,
+    refuse: (tx: Transaction) => Promise<void> = async () => {},
+  ): Promise<Stack> {
+    const stack = await markStackDeleting(this.deps.db, id, refuse);
+    if (stack) return stack;
+    await this.stack(id);
+    throw new ConflictError(
+      `stack "${id}" is already being deleted with its resources; its destroy run is under way`,
+    );
+  }
+
+  /** The stack is no longer being deleted: its destroy run did not finish. */
+  async unmarkDeleting(id: string): Promise<Stack> {
+    const stack = await changeStack(this.deps.db, id, { deleting: false });
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
   }
 
   /** Who holds the stack's person lock (src/locks) and their note, or nobody. */

@@ -42,6 +42,11 @@ export const stacks = pgTable(
     trackedCommitSetBy: text('tracked_commit_set_by'),
     /** A disabled stack starts no runs (stackDisable). */
     isDisabled: boolean('is_disabled').notNull().default(false),
+    /**
+     * The stack is being deleted with its resources (stackDelete with destroyResources): its
+     * destroy run is under way, and it starts no other runs.
+     */
+    deleting: boolean('deleting').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -29,7 +29,6 @@ const documents = fs
 
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
-  '19:stack-replan',
   '56:tf-full-plan',
   '57:tf-res-apply',
   '58:tf-res-apply',
