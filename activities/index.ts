@@ -15,13 +15,21 @@ import {
   type LockRequest,
   type StackLockWorkflow,
 } from '../src/runs/contract';
-import { recordTransition, RunAlreadyEndedError, RunGoneError, runsByIds } from '../src/runs/store';
-import { stacksByIds } from '../src/stacks/store';
+import {
+  activeRunOf,
+  recordTransition,
+  RunAlreadyEndedError,
+  RunGoneError,
+  runsByIds,
+} from '../src/runs/store';
+import { changeStack, removeStack, stacksByIds } from '../src/stacks/store';
+import { ConflictError, NotFoundError } from '../src/platform/errors';
 import {
   applyPhase,
   initializePhase,
   performPhase,
   planPhase,
+  replanPhase,
   ToolFailedError,
   type PhaseControl,
   type RunnerDependencies,
@@ -199,6 +207,46 @@ export function createActivities(deps: ActivityDependencies) {
 
     async apply(runId: string): Promise<void> {
       await asActivity(client, (control) => applyPhase(deps.runner, runId, control));
+    },
+
+    /**
+     * Plans an UNCONFIRMED run again, limited to `targets`, from its stored workspace on any
+     * worker. A person asked for it: the new plan waits for their confirmation, autodeploy or not.
+     */
+    async replan(input: { runId: string; targets: string[] }) {
+      const summary = await asActivity(client, (control) =>
+        replanPhase(deps.runner, input.runId, input.targets, control),
+      );
+      return { ...summary, autodeploy: false };
+    },
+
+    /**
+     * Deletes the stack whose destroy run finished, with its runs, config and state. Done
+     * already (a retry) is done. Should another run have started meanwhile, the stack stays,
+     * no longer deleting, with its resources destroyed.
+     */
+    async deleteDestroyedStack(input: { stackId: string; runId: string }): Promise<void> {
+      try {
+        await removeStack(db, input.stackId, async (tx) => {
+          const active = await activeRunOf(tx, input.stackId);
+          if (active && active.id !== input.runId) {
+            throw new ConflictError(`run ${active.id} is ${active.state}`);
+          }
+        });
+      } catch (error) {
+        if (error instanceof NotFoundError) return;
+        if (!(error instanceof ConflictError)) throw error;
+        await changeStack(db, input.stackId, { deleting: false });
+        deps.logger.warn(
+          { stackId: input.stackId, runId: input.runId, reason: error.message },
+          'keeping stack whose resources were destroyed: another run started meanwhile',
+        );
+      }
+    },
+
+    /** The stack's destroy run did not finish: it stays, no longer being deleted. */
+    async keepUndestroyedStack(stackId: string): Promise<void> {
+      await changeStack(db, stackId, { deleting: false });
     },
 
     ...createNotifyActivities(deps.sinks),

@@ -21,10 +21,12 @@ import {
   decisionSignal,
   discardUpdate,
   lockGrantedSignal,
+  replanUpdate,
   runStatusQuery,
   stopUpdate,
   type DecisionInput,
   type LockRequest,
+  type ReplanInput,
   type RunInput,
   type RunStatus,
 } from '../src/runs/contract';
@@ -35,11 +37,17 @@ import { notifyWorkflow } from './notify';
 
 // Importers still reach these here; they belong to src/runs/contract and src/runs/machine.
 
-const { recordTransition, requestStackLock, releaseStackLock, releaseRunState } =
-  proxyActivities<RunActivities>({
-    startToCloseTimeout: '30s',
-    retry: { initialInterval: '1s', maximumInterval: '30s' },
-  });
+const {
+  recordTransition,
+  requestStackLock,
+  releaseStackLock,
+  releaseRunState,
+  deleteDestroyedStack,
+  keepUndestroyedStack,
+} = proxyActivities<RunActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
 
 /** Raised inside the workflow to end the run with the given transition. */
 class RunEnded extends Error {
@@ -51,7 +59,10 @@ class RunEnded extends Error {
 /**
  * One run of a stack, from QUEUED to a terminal state, as ARCHITECTURE.md draws it:
  *   TRACKED:  QUEUED → INITIALIZING → PLANNING → UNCONFIRMED → CONFIRMED → APPLYING → FINISHED
- *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED)
+ *             (no changes: PLANNING → FINISHED; autodeploy: PLANNING → CONFIRMED;
+ *              a targeted replan: UNCONFIRMED → PLANNING → UNCONFIRMED, as often as asked;
+ *              destroying the stack's resources: PLANNING → CONFIRMED, and the stack is
+ *              deleted once the run is FINISHED)
  *   PROPOSED: QUEUED → INITIALIZING → PLANNING → FINISHED
  *   TASK:     QUEUED → INITIALIZING → PERFORMING → PERFORMED → FINISHED
  * and FAILED, DISCARDED, CANCELED or STOPPED on the way. The rules are RunMachine's; this is
@@ -110,11 +121,28 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     },
     { validator: (_input: DecisionInput) => machine.refuseStop() },
   );
+  setHandler(
+    replanUpdate,
+    async (replan) => {
+      const number = machine.requestReplan(replan);
+      await condition(() => machine.replanAnswered(number));
+      return { state: machine.recorded };
+    },
+    { validator: (_input: ReplanInput) => machine.refuseReplan() },
+  );
   setHandler(decisionSignal, ({ decision, username, note }) => {
     if (machine.takeSignal(decision, username, note) && decision === 'stop') phases.cancel();
   });
   setHandler(runStatusQuery, () => ({ state: machine.recorded }));
   setHandler(lockGrantedSignal, () => machine.lockGranted());
+
+  /** The run has FINISHED: a destroy run deletes its stack, which takes the run with it. */
+  const ended = async (): Promise<RunStatus> => {
+    if (input.destroy && machine.state === RunState.FINISHED) {
+      await deleteDestroyedStack({ stackId: input.stackId, runId: input.runId });
+    }
+    return { state: machine.state };
+  };
 
   /** Runs one active phase, counting its time against the run's limit. */
   const phase = async <T>(run: (timeoutMs: number) => Promise<T>): Promise<T> => {
@@ -174,12 +202,26 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
 
     await transition({ state: RunState.PLANNING });
     const plan = await phase((timeoutMs) => onWorker(timeoutMs).plan(input.runId));
-    const planned = machine.afterPlan(plan);
+    let planned = machine.afterPlan(plan);
     await transition(planned);
-    if (isTerminal(planned.state)) return { state: machine.state };
+
+    // Waiting for a decision, the run may be replanned, limited to resources a person names:
+    // it plans again, from the workspace its first plan stored, and waits again.
+    while (planned.state === RunState.UNCONFIRMED) {
+      await condition(() => machine.decided || machine.replanRequested);
+      if (machine.decided) break;
+      const { step, targets } = machine.takeReplan();
+      await transition(step);
+      machine.replanRecorded();
+      const replanned = await phase((timeoutMs) =>
+        activitiesFor(timeoutMs).replan({ runId: input.runId, targets }),
+      );
+      planned = machine.afterPlan(replanned);
+      await transition(planned);
+    }
+    if (isTerminal(planned.state)) return await ended();
 
     if (planned.state === RunState.UNCONFIRMED) {
-      await condition(() => machine.decided);
       const decided = machine.afterDecision();
       await transition(decided);
       machine.decisionRecorded();
@@ -189,7 +231,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     await transition({ state: RunState.APPLYING });
     await phase((timeoutMs) => applyActivities(timeoutMs).apply(input.runId));
     await transition({ state: RunState.FINISHED });
-    return { state: machine.state };
+    return await ended();
   } catch (error) {
     if (!(error instanceof RunEnded)) throw error;
     await CancellationScope.nonCancellable(async () => {
@@ -197,6 +239,8 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       // revoke the phase's state credentials: the run does it before it ends.
       if (patched('release-run-state')) await releaseRunState(input.runId);
       await transition(error.step);
+      // The stack's resources were not all destroyed: it stays, for its run to be looked at.
+      if (input.destroy) await keepUndestroyedStack(input.stackId);
     });
     return { state: machine.state };
   } finally {

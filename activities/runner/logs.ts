@@ -1,7 +1,7 @@
 import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import type { RunState } from '../../src/runs/types';
-import { appendLogLines, lastLogLine } from '../../src/runs/store';
+import { appendLogLines, currentVisit, lastLogLine } from '../../src/runs/store';
 
 export const MASK = '*****';
 // Lines of a multi-line secret shorter than this ("{", "}" of a JSON file) would mask ordinary
@@ -48,8 +48,9 @@ export function createMasker(secrets: string[]): (line: string) => string {
 
 /**
  * Writes one phase's log lines to the database as they come, masked, in batches a fraction
- * of a second apart, so a reader sees the phase's output while it runs. Numbering continues
- * after lines an earlier attempt of the phase wrote.
+ * of a second apart, so a reader sees the phase's output while it runs. The lines go to the
+ * run's current visit to the phase's state (a replanned run plans again, into a log of its
+ * own); numbering continues after lines an earlier attempt of the same visit wrote.
  */
 export class RunLogWriter {
   private buffer: Array<{ message: string; timestamp: Date }> = [];
@@ -59,7 +60,7 @@ export class RunLogWriter {
   private constructor(
     private readonly db: Database,
     private readonly runId: string,
-    private readonly state: RunState,
+    private readonly visit: { state: RunState; stateVersion: number },
     private readonly mask: (line: string) => string,
     private nextSeq: number,
     private readonly logger?: Logger,
@@ -76,11 +77,12 @@ export class RunLogWriter {
     logger?: Logger;
   }): Promise<RunLogWriter> {
     const { db, runId, state } = options;
-    const last = await lastLogLine(db, runId, state);
+    const stateVersion = await currentVisit(db, runId, state);
+    const last = await lastLogLine(db, runId, state, stateVersion);
     return new RunLogWriter(
       db,
       runId,
-      state,
+      { state, stateVersion },
       createMasker(options.secrets),
       last + 1,
       options.logger,
@@ -102,7 +104,7 @@ export class RunLogWriter {
           await appendLogLines(
             this.db,
             this.runId,
-            this.state,
+            this.visit,
             batch.map((line, index) => ({ seq: first + index, ...line })),
           );
         } catch (error) {

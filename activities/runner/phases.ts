@@ -25,6 +25,7 @@ import {
   type Workspace,
 } from './workspace';
 import { getArtifact, runsByIds, storePlan, type ArtifactName } from '../../src/runs/store';
+import { targetArguments } from '../../src/runs/targets';
 import { stacksByIds } from '../../src/stacks/store';
 import type { Stack } from '../../src/stacks/service';
 
@@ -307,6 +308,7 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
  * PLANNING: `tofu plan` into a saved plan, read back as JSON for the delta. The workspace and
  * the plan are stored as run artifacts, so any worker can apply them, however much later; both
  * are sealed, since the workspace holds the file mounts and the plan the values it computed.
+ * A run that destroys the stack's resources plans with `-destroy`.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -317,41 +319,114 @@ export async function planPhase(
   const workspace = await existingWorkspace(deps, runId, stack);
   const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
   try {
-    return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
-      await runTool(deps, control, {
-        log,
-        state: RunState.PLANNING,
-        workspace,
-        stack,
-        command: 'tofu',
-        // A proposed run only reads the state and runs beside others: it takes no lock.
-        args: [
-          'plan',
-          '-input=false',
-          '-no-color',
-          run.type === RunType.PROPOSED ? '-lock=false' : '-lock-timeout=30s',
-          `-out=${PLAN_FILE}`,
-        ],
-        display: 'tofu plan',
-        env,
-      });
-      const json = await captureTool(deps, control, {
-        workspace,
-        stack,
-        args: ['show', '-json', PLAN_FILE],
-        env,
-      });
-      const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
-      const archive = deps.box.sealBuffer(await packWorkspace(workspace));
-      await storePlan(deps.db, runId, {
-        artifacts: { workspace: archive, 'plan.json': deps.box.sealBuffer(Buffer.from(json)) },
-        delta: summary.delta,
-      });
-      return summary;
-    });
+    return await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
+      planIn(deps, control, { run, stack, workspace, env, log, targets: null }),
+    );
   } finally {
     await fs.rm(workspace.root, { recursive: true, force: true });
   }
+}
+
+/**
+ * PLANNING again, for a targeted replan: the workspace the run's last plan stored, unpacked on
+ * this worker (the same commit and file mounts that plan saw), `tofu init` for its providers,
+ * and `tofu plan` limited to `targets`. The new plan replaces the stored one: a confirmation
+ * applies it.
+ */
+export async function replanPhase(
+  deps: RunnerDependencies,
+  runId: string,
+  targets: readonly string[],
+  control: PhaseControl = {},
+): Promise<PlanSummary> {
+  const targetArgs = targetArguments(targets);
+  const { run, stack } = await loadRun(deps.db, runId);
+  const root = path.join(deps.workRoot, `${runId}-replan`);
+  try {
+    const workspace = await storedWorkspace(deps, runId, stack, root);
+    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+    return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
+      log.write(`Planning again, limited to ${targets.join(', ')}`);
+      await tofuInit(deps, control, { log, state: RunState.PLANNING, workspace, stack, env });
+      return planIn(deps, control, {
+        run,
+        stack,
+        workspace,
+        env,
+        log,
+        targets: [...targets],
+        targetArgs,
+      });
+    });
+  } finally {
+    await fs.rm(root, { recursive: true, force: true });
+  }
+}
+
+/** The workspace the run's plan stored, unpacked into `root` and handed to the sandbox. */
+async function storedWorkspace(
+  deps: RunnerDependencies,
+  runId: string,
+  stack: Stack,
+  root: string,
+): Promise<Workspace> {
+  const artifact = await getArtifact(deps.db, runId, WORKSPACE_ARTIFACT);
+  if (!artifact) throw new WorkspaceError(`run ${runId} has no stored plan to work from`);
+  // Workspaces planned before they were stored sealed are plain archives.
+  const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
+  const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
+  await deps.sandbox.handOver(root);
+  return workspace;
+}
+
+/** `tofu plan` in an initialized workspace, its summary, and the plan stored with the workspace. */
+async function planIn(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  options: {
+    run: { id: string; type: RunType; destroy: boolean };
+    stack: Stack;
+    workspace: Workspace;
+    env: Record<string, string>;
+    log: RunLogWriter;
+    targets: string[] | null;
+    targetArgs?: string[];
+  },
+): Promise<PlanSummary> {
+  const { run, stack, workspace, env, log } = options;
+  await runTool(deps, control, {
+    log,
+    state: RunState.PLANNING,
+    workspace,
+    stack,
+    command: 'tofu',
+    // A proposed run only reads the state and runs beside others: it takes no lock.
+    args: [
+      'plan',
+      '-input=false',
+      '-no-color',
+      run.type === RunType.PROPOSED ? '-lock=false' : '-lock-timeout=30s',
+      ...(run.destroy ? ['-destroy'] : []),
+      ...(options.targetArgs ?? []),
+      `-out=${PLAN_FILE}`,
+    ],
+    display: run.destroy ? 'tofu plan -destroy' : 'tofu plan',
+    env,
+  });
+  const json = await captureTool(deps, control, {
+    workspace,
+    stack,
+    args: ['show', '-json', PLAN_FILE],
+    env,
+  });
+  const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
+  const archive = deps.box.sealBuffer(await packWorkspace(workspace));
+  await storePlan(deps.db, run.id, {
+    artifacts: { workspace: archive, 'plan.json': deps.box.sealBuffer(Buffer.from(json)) },
+    delta: summary.delta,
+    targets: options.targets,
+  });
+  return summary;
 }
 
 /** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */
@@ -374,7 +449,8 @@ async function captureTool(
 
 /**
  * APPLYING: the stored workspace unpacked on this worker, providers reinstalled by
- * `tofu init`, and the saved plan applied: exactly what was confirmed, nothing newer.
+ * `tofu init`, and the saved plan applied: exactly what was confirmed, nothing newer. A
+ * destroy run's saved plan destroys the stack's resources.
  */
 export async function applyPhase(
   deps: RunnerDependencies,
@@ -382,14 +458,9 @@ export async function applyPhase(
   control: PhaseControl = {},
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
-  const artifact = await getArtifact(deps.db, runId, WORKSPACE_ARTIFACT);
-  if (!artifact) throw new Error(`applying run ${runId}: its plan was not stored`);
   const root = path.join(deps.workRoot, `${runId}-apply`);
   try {
-    // Workspaces planned before they were stored sealed are plain archives.
-    const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
-    const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
-    await deps.sandbox.handOver(root);
+    const workspace = await storedWorkspace(deps, runId, stack, root);
     const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
       await tofuInit(deps, control, { log, state: RunState.APPLYING, workspace, stack, env });

@@ -15,6 +15,11 @@ export interface RunInput {
   triggeredBy: string | null;
   /** Time the active phases may take together; waiting for a decision does not count. */
   runTimeoutMs: number;
+  /**
+   * The run destroys the stack's resources (stackDelete with destroyResources): it applies
+   * its plan without waiting for a person, and deletes the stack once it finishes.
+   */
+  destroy?: boolean;
 }
 
 /** What a person decides about a run: each has its Update, and the Signal carries any of them. */
@@ -40,6 +45,19 @@ export const discardUpdate = defineUpdate<RunStatus, [DecisionInput]>('discard')
 export const cancelUpdate = defineUpdate<RunStatus, [DecisionInput]>('cancel');
 /** runStop: interrupts the tool of a run that is initializing or planning. */
 export const stopUpdate = defineUpdate<RunStatus, [DecisionInput]>('stop');
+/** What a person asks of a targeted replan (runTargetedReplan). */
+export interface ReplanInput {
+  username: string;
+  /** Resource addresses, each planned with `-target`; checked by src/runs/targets. */
+  targets: string[];
+}
+
+/**
+ * runTargetedReplan: an UNCONFIRMED run plans again, limited to the targets, and then waits
+ * for a decision again. An Update, as confirm is: the validator refuses it once the run was
+ * decided, and the caller is answered once PLANNING is stored.
+ */
+export const replanUpdate = defineUpdate<RunStatus, [ReplanInput]>('replan');
 /**
  * The same decisions as a Signal, which Temporal keeps while no worker runs: a caller that
  * could not reach a worker in time sends this, and the run applies it if it is still valid.

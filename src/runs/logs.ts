@@ -2,7 +2,7 @@ import type { RunState } from './types';
 import { ConflictError } from '../platform/errors';
 
 /*
- * A phase's logs are read a page at a time (readLogPages in ./store.ts); a page's token is the
+ * A phase's logs, one per visit to its state, are read a page at a time (readLogPages in ./store.ts); a page's token is the
  * number of its last line.
  */
 
@@ -12,6 +12,8 @@ const MAX_LINE_NUMBER = 2 ** 31 - 1;
 export interface LogPageRequest {
   runId: string;
   state: RunState;
+  /** Which visit to the state (RunStateTransition.stateVersion); the first, 0, unless given. */
+  stateVersion?: number;
   /** The last line number a page gave out; none for the first page. */
   token?: string;
 }

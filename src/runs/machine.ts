@@ -1,4 +1,4 @@
-import type { Decision } from './contract';
+import type { Decision, ReplanInput } from './contract';
 import { isTerminal, RunState, RunType } from './types';
 
 /** The states in which each decision can take effect. */
@@ -20,6 +20,18 @@ export function refusalOf(decision: Decision, state: RunState): string {
       ? `${states.slice(0, -1).join(', ')} or ${states.at(-1)}`
       : states.join(' or ');
   return `the run is ${state}; only ${article} ${named} run can be ${DECIDED[decision]}`;
+}
+
+/** Why a targeted replan does not take effect on a run in `state`, as its caller is told. */
+export function replanRefusal(state: RunState): string {
+  return `the run is ${state}; only an UNCONFIRMED run can be replanned`;
+}
+
+/** The note a replan's PLANNING is recorded with: what it is limited to. */
+function replanNote(targets: readonly string[]): string {
+  const shown = targets.slice(0, 5).join(', ');
+  const more = targets.length > 5 ? ` and ${targets.length - 5} more` : '';
+  return `replan limited to ${shown}${more}`;
 }
 
 /** A transition to make: the state, and the note and person recorded with it. */
@@ -53,8 +65,11 @@ export class RunMachine {
   private cancelledBy: string | undefined;
   private stoppedBy: string | undefined;
   private stopNote: string | undefined;
+  private replan: ReplanInput | undefined;
+  private replansAsked = 0;
+  private replansStored = 0;
 
-  constructor(private readonly run: { type: RunType; runTimeoutMs: number }) {}
+  constructor(private readonly run: { type: RunType; runTimeoutMs: number; destroy?: boolean }) {}
 
   /**
    * The state the run is in, or is entering while its transition is being stored. Messages
@@ -93,6 +108,11 @@ export class RunMachine {
     if (this.decision) {
       throw new Error(`the run was already ${this.decision.kind}ed by ${this.decision.username}`);
     }
+    if (this.replan) {
+      throw new Error(
+        `the run is being replanned by ${this.replan.username}; decide once its new plan is UNCONFIRMED`,
+      );
+    }
     if (!DECIDABLE_IN[kind].includes(this.current)) throw new Error(refusalOf(kind, this.current));
   }
 
@@ -120,6 +140,53 @@ export class RunMachine {
   stop(username: string, note?: string): void {
     this.stoppedBy = username;
     this.stopNote = note;
+  }
+
+  // Targeted replans: an UNCONFIRMED tracked run plans again, limited to resource addresses.
+
+  refuseReplan(): void {
+    if (this.run.type !== RunType.TRACKED) {
+      throw new Error(`the run is ${this.run.type}; only a TRACKED run can be replanned`);
+    }
+    if (this.run.destroy) {
+      throw new Error("the run destroys the stack's resources and is not replanned");
+    }
+    if (this.decision) {
+      throw new Error(`the run was already ${this.decision.kind}ed by ${this.decision.username}`);
+    }
+    if (this.replan) {
+      throw new Error(`the run is already being replanned by ${this.replan.username}`);
+    }
+    if (this.current !== RunState.UNCONFIRMED) throw new Error(replanRefusal(this.current));
+  }
+
+  /** Takes a replan; returns its number, which `replanAnswered` is asked about. */
+  requestReplan(replan: ReplanInput): number {
+    this.replan = replan;
+    this.replansAsked += 1;
+    return this.replansAsked;
+  }
+
+  /** Whether a replan waits to be taken up. */
+  get replanRequested(): boolean {
+    return this.replan !== undefined;
+  }
+
+  /** The replan to make: its PLANNING transition, and the addresses it is limited to. */
+  takeReplan(): { step: Step; targets: string[] } {
+    const { username, targets } = this.replan!;
+    this.replan = undefined;
+    return { step: { state: RunState.PLANNING, username, note: replanNote(targets) }, targets };
+  }
+
+  /** The replan's PLANNING is stored: its caller can be answered. */
+  replanRecorded(): void {
+    this.replansStored = this.replansAsked;
+  }
+
+  /** Whether the caller of replan number `number` can be answered. */
+  replanAnswered(number: number): boolean {
+    return this.replansStored >= number || this.ended;
   }
 
   /**
@@ -234,12 +301,16 @@ export class RunMachine {
   }
 
   /**
-   * Where a plan leads: nothing to change, or a proposed run, ends it; autodeploy confirms it
-   * at once; otherwise it waits for a person's decision.
+   * Where a plan leads: nothing to change, or a proposed run, ends it; a destroy run and
+   * autodeploy confirm it at once; otherwise it waits for a person's decision.
    */
   afterPlan(plan: PlanOutcome): Step {
     if (!plan.changes) return { state: RunState.FINISHED, note: 'no changes' };
     if (this.run.type === RunType.PROPOSED) return { state: RunState.FINISHED };
+    // Asking to delete the stack with its resources was the confirmation.
+    if (this.run.destroy) {
+      return { state: RunState.CONFIRMED, note: 'the stack is being deleted with its resources' };
+    }
     if (plan.autodeploy) return { state: RunState.CONFIRMED, note: 'autodeploy' };
     return { state: RunState.UNCONFIRMED };
   }

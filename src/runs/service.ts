@@ -27,6 +27,7 @@ import {
   discardUpdate,
   NOTIFY_WORKFLOW,
   prioritizeSignal,
+  replanUpdate,
   stackLockWorkflowId,
   RUN_WORKFLOW,
   runWorkflowId,
@@ -36,8 +37,9 @@ import {
   type RunStatus,
   type RunWorkflow,
 } from './contract';
-import { DECIDABLE_IN, refusalOf } from './machine';
-import type { Database } from '../db';
+import { DECIDABLE_IN, refusalOf, replanRefusal } from './machine';
+import { replanTargets } from './targets';
+import type { Database, Transaction } from '../db';
 import type { Logger } from '../platform/logger';
 import { SecretBox } from '../platform/secrets';
 import { planChanges, type ResourceChange } from './plan';
@@ -99,17 +101,37 @@ export class RunService {
 
   /** Deletes a stack with its runs, config and state; refused while a run is under way. */
   async deleteStack(stackId: string): Promise<Stack> {
-    return this.deps.stacks.deleteStack(stackId, async (tx) => {
-      // A run whose workflow was never started (Temporal was unreachable) is only a row: it
-      // goes with the stack. Should the reconciler start one at this very moment, its workflow
-      // finds the run gone and fails at its first step.
-      const active = await activeRunOf(tx, stackId);
-      if (active) {
-        throw new ConflictError(
-          `stack "${stackId}" has run ${active.id} in ${active.state}; stop, cancel or discard it first`,
-        );
-      }
-    });
+    return this.deps.stacks.deleteStack(stackId, (tx) => refuseWhileRunning(tx, stackId));
+  }
+
+  /**
+   * Deletes a stack with its resources: the stack is marked deleting and a tracked run of its
+   * tracked commit destroys what its state holds, applying without waiting for a person (the
+   * request is the confirmation). Once that run finishes the stack is deleted; if it does
+   * not, the stack stays, no longer deleting. Answers the stack as it is now, deleting.
+   */
+  async deleteStackWithResources(stackId: string, username: string): Promise<Stack> {
+    const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
+    refuseWhileDisabled(stack);
+    this.refuseWhileLocked(stack, username);
+    const commit = await this.trackedCommit(stack);
+    const deleting = await this.deps.stacks.markDeleting(stackId, (tx) =>
+      refuseWhileRunning(tx, stackId),
+    );
+    try {
+      await this.start(deleting, {
+        type: RunType.TRACKED,
+        branch: deleting.branch,
+        commit,
+        triggeredBy: username,
+        destroy: true,
+      });
+    } catch (error) {
+      await this.deps.stacks.unmarkDeleting(stackId);
+      throw error;
+    }
+    return deleting;
   }
 
   async run(runId: string): Promise<Run> {
@@ -134,6 +156,7 @@ export class RunService {
       );
     }
     const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     if (type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
     const commit = options.sha
@@ -186,6 +209,7 @@ export class RunService {
     options: { commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     const run = await this.start(stack, {
@@ -214,6 +238,7 @@ export class RunService {
     },
   ): Promise<Run> {
     const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     const superseded = await unfinishedProposedRuns(this.deps.db, stackId, options.branch);
     const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
@@ -245,6 +270,7 @@ export class RunService {
   ): Promise<Run> {
     if (!options.command.trim()) throw new ConflictError('a task needs a command to run');
     const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     const commit = await this.trackedCommit(stack);
@@ -265,7 +291,13 @@ export class RunService {
     if (run.type === RunType.TASK) {
       throw new ConflictError('a task is not retried; create a new task with its command');
     }
+    if (run.destroy) {
+      throw new ConflictError(
+        "a run that destroyed a stack's resources is not retried; delete the stack with destroyResources again",
+      );
+    }
     const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     if (run.type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
     return this.start(stack, {
@@ -281,6 +313,71 @@ export class RunService {
       },
       ...options,
     });
+  }
+
+  /**
+   * Plans an UNCONFIRMED tracked run again, limited to `targets` (resource addresses, each a
+   * `-target`), by a writer the stack's lock does not keep out; answers the run once it is
+   * PLANNING. It then waits for a decision again, and a confirmation applies the new plan.
+   */
+  async replan(
+    stackId: string,
+    runId: string,
+    targets: readonly string[],
+    username: string,
+  ): Promise<Run> {
+    const checked = replanTargets(targets);
+    const run = await this.run(runId);
+    if (run.stackId !== stackId) throw new NotFoundError(`run "${runId}" does not exist`);
+    if (run.type !== RunType.TRACKED) {
+      throw new ConflictError(
+        `run "${runId}" is a ${run.type} run; only a TRACKED run can be replanned`,
+      );
+    }
+    if (run.destroy) {
+      throw new ConflictError(`run "${runId}" destroys the stack's resources and is not replanned`);
+    }
+    if (run.state !== RunState.UNCONFIRMED) throw new ConflictError(replanRefusal(run.state));
+    const stack = await this.stack(stackId);
+    if (stack.lockedBy && stack.lockedBy !== username) {
+      throw new ConflictError(
+        `stack "${stackId}" is locked by ${stack.lockedBy}; only they can replan its runs until it is unlocked`,
+      );
+    }
+    try {
+      const accepted = await this.deps.client.connection.withDeadline(
+        Date.now() + DECISION_WAIT_MS,
+        () =>
+          this.handle(stackId, runId).startUpdate(replanUpdate, {
+            args: [{ username, targets: checked }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          }),
+      );
+      await accepted.result();
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        throw new ConflictError(causeMessage(error));
+      }
+      if (error instanceof WorkflowNotFoundError) {
+        throw new ConflictError(replanRefusal((await this.run(runId)).state));
+      }
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+        throw new ConflictError(
+          `no worker took the replan of run "${runId}" within ${DECISION_WAIT_MS / 1000} seconds; check that Gantry's workers are running, then replan again`,
+        );
+      }
+      if (
+        error instanceof ServiceError &&
+        isGrpcServiceError(error.cause) &&
+        Number(error.cause.code) === GRPC_RESOURCE_EXHAUSTED
+      ) {
+        throw new ConflictError(
+          `other requests for run "${runId}" are being taken; replan again in a moment`,
+        );
+      }
+      throw error;
+    }
+    return this.run(runId);
   }
 
   /**
@@ -369,6 +466,7 @@ export class RunService {
     username: string,
   ): Promise<{ state: RunState; pending: boolean }> {
     if (decision === 'cancel' && (await this.cancelUnstarted(run.id, username))) {
+      if (run.destroy) await this.deps.stacks.unmarkDeleting(run.stackId);
       return { state: RunState.CANCELED, pending: false };
     }
     const now = await this.run(run.id);
@@ -410,7 +508,10 @@ export class RunService {
       if (Date.now() - run.createdAt.getTime() > options.giveUpAfterMs) {
         const minutes = Math.round(options.giveUpAfterMs / 60_000);
         const note = `its workflow could not be started within ${minutes} minutes because Temporal could not be reached; trigger the run again`;
-        if (await endUnstartedRun(this.deps.db, run.id, RunState.FAILED, note)) failed += 1;
+        if (await endUnstartedRun(this.deps.db, run.id, RunState.FAILED, note)) {
+          failed += 1;
+          if (run.destroy) await this.deps.stacks.unmarkDeleting(run.stackId);
+        }
         continue;
       }
       if (await this.startWorkflow(run)) started += 1;
@@ -490,12 +591,13 @@ export class RunService {
   }
 
   /**
-   * One page of a phase's logs. The token is the number of the last line returned; the phase
-   * is finished once the run has moved on from it.
+   * One page of the log of a visit to a phase (the first unless `stateVersion` says which).
+   * The token is the number of the last line returned; the visit is finished once the run has
+   * moved on from it.
    */
-  async logs(runId: string, state: RunState, token?: string): Promise<LogPage> {
+  async logs(runId: string, state: RunState, token?: string, stateVersion = 0): Promise<LogPage> {
     const [page] = await readLogPages(this.deps.db, [
-      { runId, state, ...(token ? { token } : {}) },
+      { runId, state, stateVersion, ...(token ? { token } : {}) },
     ]);
     if (page instanceof LogTokenError) throw new ConflictError(page.message);
     return page!;
@@ -557,6 +659,7 @@ export class RunService {
       skipInitialization?: boolean;
       dedupeKey?: string;
       mergeRequestIid?: number;
+      destroy?: boolean;
     },
   ): Promise<{ run: Run; created: boolean }> {
     const now = new Date();
@@ -575,6 +678,7 @@ export class RunService {
       triggeredBy: options.triggeredBy,
       command: options.command ?? null,
       skipInitialization: options.skipInitialization ?? false,
+      destroy: options.destroy ?? false,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
       workflowStarted: false,
@@ -631,6 +735,7 @@ export class RunService {
             type: run.type,
             triggeredBy: run.triggeredBy,
             runTimeoutMs: this.deps.runTimeoutMs,
+            ...(run.destroy ? { destroy: true } : {}),
           },
         ],
         typedSearchAttributes: new TypedSearchAttributes([
@@ -660,6 +765,29 @@ function causeMessage(error: Error): string {
   let current: Error = error;
   while (current.cause instanceof Error) current = current.cause;
   return current.message;
+}
+
+/**
+ * A stack is deleted only while no run is under way. A run whose workflow was never started
+ * (Temporal was unreachable) is only a row: it goes with the stack. Should the reconciler start
+ * one at this very moment, its workflow finds the run gone and fails at its first step.
+ */
+async function refuseWhileRunning(tx: Transaction, stackId: string) {
+  const active = await activeRunOf(tx, stackId);
+  if (active) {
+    throw new ConflictError(
+      `stack "${stackId}" has run ${active.id} in ${active.state}; stop, cancel or discard it first`,
+    );
+  }
+}
+
+/** A stack being deleted with its resources starts no runs but its destroy run. */
+function refuseWhileDeleting(stack: Stack) {
+  if (stack.deleting) {
+    throw new ConflictError(
+      `stack "${stack.id}" is being deleted with its resources and starts no runs; its destroy run is under way`,
+    );
+  }
 }
 
 /** A disabled stack starts no runs, whoever asks and however. */

@@ -174,14 +174,18 @@ export async function histories(db: Database, runIds: readonly string[]) {
   return groupedBy<string, RunTransition>(runIds, rows, (row) => row.runId);
 }
 
-/** The states of each run that have log lines. */
-export async function loggedStates(db: Database, runIds: readonly string[]) {
+/** The visits to states of each run that have log lines, as `${state}/${stateVersion}`. */
+export async function loggedVisits(db: Database, runIds: readonly string[]) {
   const rows = await db
-    .selectDistinct({ runId: tables.runLogs.runId, state: tables.runLogs.state })
+    .selectDistinct({
+      runId: tables.runLogs.runId,
+      state: tables.runLogs.state,
+      stateVersion: tables.runLogs.stateVersion,
+    })
     .from(tables.runLogs)
     .where(inArray(tables.runLogs.runId, [...runIds]));
   return groupedBy(runIds, rows, (row) => row.runId).map(
-    (states) => new Set<string>(states.map((row) => row.state)),
+    (visits) => new Set<string>(visits.map((row) => `${row.state}/${row.stateVersion}`)),
   );
 }
 
@@ -209,11 +213,18 @@ export async function activeRunOf(tx: Transaction, stackId: string) {
 /** What a run's plan leaves for its apply: the workspace archive, and the plan as JSON. */
 export type ArtifactName = 'workspace' | 'plan.json';
 
-/** Stores the artifacts of a run's plan and the delta it found, together. */
+/**
+ * Stores the artifacts of a run's plan, the delta it found and the addresses it was limited
+ * to (null: none), together.
+ */
 export async function storePlan(
   db: Database,
   runId: string,
-  plan: { artifacts: Record<ArtifactName, Buffer>; delta: Run['delta'] },
+  plan: {
+    artifacts: Record<ArtifactName, Buffer>;
+    delta: Run['delta'];
+    targets?: string[] | null;
+  },
 ): Promise<void> {
   await db.transaction(async (tx) => {
     for (const [name, content] of Object.entries(plan.artifacts)) {
@@ -227,7 +238,7 @@ export async function storePlan(
     }
     await tx
       .update(tables.runs)
-      .set({ delta: plan.delta, updatedAt: new Date() })
+      .set({ delta: plan.delta, replanTargets: plan.targets ?? null, updatedAt: new Date() })
       .where(eq(tables.runs.id, runId));
   });
 }
@@ -543,8 +554,9 @@ const LOG_PAGE_SIZE = 100;
 
 /**
  * Pages of phases' logs, for any number of runs at once: one query for their histories and
- * one per distinct (state, token) for the lines, each run's page cut by a window function. A
- * page's token is the number of its last line; a phase is finished once its run moved on.
+ * one per distinct (state, visit, token) for the lines, each run's page cut by a window
+ * function. A page's token is the number of its last line; a visit is finished once its run
+ * moved on from it.
  */
 export async function readLogPages(
   db: Database,
@@ -566,12 +578,21 @@ export async function readLogPages(
   const histories = new Map<string, string[]>(runIds.map((id) => [id, []]));
   for (const row of transitions) histories.get(row.runId)!.push(row.state);
 
-  const groups = new Map<string, { state: RunState; after: number; runIds: Set<string> }>();
+  const groups = new Map<
+    string,
+    { state: RunState; stateVersion: number; after: number; runIds: Set<string> }
+  >();
   requests.forEach((request, index) => {
     const after = afters[index]!;
     if (after instanceof LogTokenError) return;
-    const key = `${request.state}/${after}`;
-    const group = groups.get(key) ?? { state: request.state, after, runIds: new Set() };
+    const stateVersion = request.stateVersion ?? 0;
+    const key = `${request.state}/${stateVersion}/${after}`;
+    const group = groups.get(key) ?? {
+      state: request.state,
+      stateVersion,
+      after,
+      runIds: new Set(),
+    };
     group.runIds.add(request.runId);
     groups.set(key, group);
   });
@@ -592,6 +613,7 @@ export async function readLogPages(
         and(
           inArray(tables.runLogs.runId, [...group.runIds]),
           eq(tables.runLogs.state, group.state),
+          eq(tables.runLogs.stateVersion, group.stateVersion),
           gt(tables.runLogs.seq, group.after),
         ),
       )
@@ -611,13 +633,16 @@ export async function readLogPages(
   return requests.map((request, index) => {
     const after = afters[index]!;
     if (after instanceof LogTokenError) return after;
-    const found = lines.get(`${request.state}/${after}/${request.runId}`) ?? [];
+    const stateVersion = request.stateVersion ?? 0;
+    const found = lines.get(`${request.state}/${stateVersion}/${after}/${request.runId}`) ?? [];
     const history = histories.get(request.runId) ?? [];
-    const entered = history.indexOf(request.state);
+    const entered = visitIndex(history, request.state, stateVersion);
     const page = found.slice(0, LOG_PAGE_SIZE);
+    // A visit the run never made and, having ended, never will is as finished as one it left.
+    const ended = history.length > 0 && isTerminal(history.at(-1) as RunState);
     return {
       exists: entered >= 0,
-      finished: entered >= 0 && entered < history.length - 1,
+      finished: entered >= 0 ? entered < history.length - 1 : ended,
       hasMore: found.length > LOG_PAGE_SIZE,
       messages: page.map((line) => ({ message: line.message, timestamp: line.timestamp })),
       nextToken: String(page.at(-1)?.seq ?? after),
@@ -625,25 +650,59 @@ export async function readLogPages(
   });
 }
 
-/** The number of the last log line of a run's phase, or 0. */
-export async function lastLogLine(db: Database, runId: string, state: RunState): Promise<number> {
-  const [last] = await db
-    .select({ seq: max(tables.runLogs.seq) })
-    .from(tables.runLogs)
-    .where(and(eq(tables.runLogs.runId, runId), eq(tables.runLogs.state, state)));
-  return last?.seq ?? 0;
+/** Where in a run's history it entered `state` for the `stateVersion`th time after the first; -1 if it has not. */
+function visitIndex(history: readonly string[], state: string, stateVersion: number): number {
+  let seen = 0;
+  for (const [index, entered] of history.entries()) {
+    if (entered !== state) continue;
+    if (seen === stateVersion) return index;
+    seen += 1;
+  }
+  return -1;
 }
 
-/** Appends numbered log lines of a run's phase; a line written before is kept as it was. */
-export async function appendLogLines(
+/**
+ * The visit to `state` the run is on: how many times it was in that state before its latest
+ * entry to it (0 the first time). A phase writes its log under this visit.
+ */
+export async function currentVisit(db: Database, runId: string, state: RunState): Promise<number> {
+  const [visits] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(tables.runTransitions)
+    .where(and(eq(tables.runTransitions.runId, runId), eq(tables.runTransitions.state, state)));
+  return Math.max(0, (visits?.count ?? 0) - 1);
+}
+
+/** The number of the last log line of a visit to a run's phase, or 0. */
+export async function lastLogLine(
   db: Database,
   runId: string,
   state: RunState,
+  stateVersion: number,
+): Promise<number> {
+  const [last] = await db
+    .select({ seq: max(tables.runLogs.seq) })
+    .from(tables.runLogs)
+    .where(
+      and(
+        eq(tables.runLogs.runId, runId),
+        eq(tables.runLogs.state, state),
+        eq(tables.runLogs.stateVersion, stateVersion),
+      ),
+    );
+  return last?.seq ?? 0;
+}
+
+/** Appends numbered log lines of a visit to a run's phase; a line written before is kept as it was. */
+export async function appendLogLines(
+  db: Database,
+  runId: string,
+  visit: { state: RunState; stateVersion: number },
   lines: Array<{ seq: number; message: string; timestamp: Date }>,
 ): Promise<void> {
   await db
     .insert(tables.runLogs)
-    .values(lines.map((line) => ({ runId, state, ...line })))
+    .values(lines.map((line) => ({ runId, ...visit, ...line })))
     .onConflictDoNothing();
 }
 

@@ -43,6 +43,17 @@ export const runs = pgTable(
     skipInitialization: boolean('skip_initialization').notNull().default(false),
     /** A prioritized run goes first in its stack's queue (runPrioritizeSet). */
     isPrioritized: boolean('is_prioritized').notNull().default(false),
+    /**
+     * The resource addresses the run's latest plan was limited to (runTargetedReplan, each a
+     * `-target`); null for a plan of everything.
+     */
+    replanTargets: text('replan_targets').array(),
+    /**
+     * A run that destroys the stack's resources (stackDelete with destroyResources): it plans
+     * with `-destroy`, applies without waiting for a person, and once it finishes the stack is
+     * deleted.
+     */
+    destroy: boolean('destroy').notNull().default(false),
     delta: jsonb('delta').$type<Delta>(),
     /** Set for runs made from outside events, so a redelivered event makes no second run. */
     dedupeKey: text('dedupe_key').unique(),
@@ -81,7 +92,10 @@ export const runTransitions = pgTable(
   (table) => [primaryKey({ columns: [table.runId, table.seq] })],
 );
 
-/** Log lines of a run, per state, numbered from 1; stored as they are written. */
+/**
+ * Log lines of a run, per visit to a state, numbered from 1; stored as they are written. A run
+ * visits PLANNING again when it is replanned: each visit has its own log.
+ */
 export const runLogs = pgTable(
   'run_logs',
   {
@@ -89,11 +103,13 @@ export const runLogs = pgTable(
       .notNull()
       .references(() => runs.id, { onDelete: 'cascade' }),
     state: text('state').$type<RunState>().notNull(),
+    /** How many times the run was in the state before this visit (RunStateTransition.stateVersion). */
+    stateVersion: integer('state_version').notNull().default(0),
     seq: integer('seq').notNull(),
     message: text('message').notNull(),
     timestamp: timestamp('timestamp', { withTimezone: true }).notNull(),
   },
-  (table) => [primaryKey({ columns: [table.runId, table.state, table.seq] })],
+  (table) => [primaryKey({ columns: [table.runId, table.state, table.stateVersion, table.seq] })],
 );
 
 /** What one phase of a run hands to the next, which may run on another worker (the plan). */

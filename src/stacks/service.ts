@@ -3,7 +3,14 @@ import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
-import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
+import {
+  addStack,
+  changeStack,
+  markStackDeleting,
+  removeStack,
+  removeUninitializedStack,
+  stackById,
+} from './store';
 import type { ClientSettings, Stack } from './store';
 
 export type { Stack } from './store';
@@ -110,13 +117,32 @@ export class StackService {
     id: string,
     refuse: (tx: Transaction) => Promise<void> = async () => {},
   ): Promise<Stack> {
-    const stack = await this.stack(id);
-    if (stack.protectFromDeletion) {
-      throw new ConflictError(
-        `stack "${id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
-      );
-    }
+    refuseProtected(await this.stack(id));
     return removeStack(this.deps.db, id, refuse);
+  }
+
+  /**
+   * Marks the stack as being deleted with its resources; `refuse` runs first, in the same
+   * transaction. A stack already being deleted is a ConflictError.
+   */
+  async markDeleting(
+    id: string,
+    refuse: (tx: Transaction) => Promise<void> = async () => {},
+  ): Promise<Stack> {
+    refuseProtected(await this.stack(id));
+    const stack = await markStackDeleting(this.deps.db, id, refuse);
+    if (stack) return stack;
+    await this.stack(id);
+    throw new ConflictError(
+      `stack "${id}" is already being deleted with its resources; its destroy run is under way`,
+    );
+  }
+
+  /** The stack is no longer being deleted: its destroy run did not finish. */
+  async unmarkDeleting(id: string): Promise<Stack> {
+    const stack = await changeStack(this.deps.db, id, { deleting: false });
+    if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
   }
 
   /** Who holds the stack's person lock (src/locks) and their note, or nobody. */
@@ -153,6 +179,14 @@ export class StackService {
     const stack = await stackById(this.deps.db, stackId);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
     return stack;
+  }
+}
+
+function refuseProtected(stack: Stack) {
+  if (stack.protectFromDeletion) {
+    throw new ConflictError(
+      `stack "${stack.id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
+    );
   }
 }
 

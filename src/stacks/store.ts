@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import { NotFoundError } from '../platform/errors';
@@ -50,6 +50,26 @@ export async function removeStack(
     await refuse(tx);
     const [stack] = await tx.delete(tables.stacks).where(eq(tables.stacks.id, id)).returning();
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+    return stack;
+  });
+}
+
+/**
+ * Marks a stack as being deleted with its resources, in one transaction where `refuse` runs
+ * first and throws to keep it as it is; undefined when it does not exist or is being deleted.
+ */
+export async function markStackDeleting(
+  db: Database,
+  id: string,
+  refuse: (tx: Transaction) => Promise<void>,
+): Promise<Stack | undefined> {
+  return db.transaction(async (tx) => {
+    await refuse(tx);
+    const [stack] = await tx
+      .update(tables.stacks)
+      .set({ deleting: true, updatedAt: new Date() })
+      .where(and(eq(tables.stacks.id, id), eq(tables.stacks.deleting, false)))
+      .returning();
     return stack;
   });
 }

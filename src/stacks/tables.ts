@@ -53,6 +53,11 @@ export const stacks = pgTable(
     namespace: text('namespace'),
     /** Settings Spacelift's clients send for features Gantry does not have, kept as given. */
     clientSettings: jsonb('client_settings').$type<ClientSettings>().notNull().default({}),
+    /**
+     * The stack is being deleted with its resources (stackDelete with destroyResources): its
+     * destroy run is under way, and it starts no other runs.
+     */
+    deleting: boolean('deleting').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -478,26 +478,42 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     expect((await run('stack', 'discard', '--id', 'compat-demo', '--run', runId)).code).toBe(0);
   });
 
-  it('deletes a stack, and says it cannot destroy its resources on the way', async () => {
-    await graphql(
-      `
-        mutation ($input: StackInput!) {
-          stackCreate(input: $input, manageState: true) {
-            id
+  it('deletes a stack with its resources: at once when its state holds none, else once a run destroyed them', async () => {
+    const create = (name: string) =>
+      graphql(
+        `
+          mutation ($input: StackInput!) {
+            stackCreate(input: $input, manageState: true) {
+              id
+            }
           }
-        }
-      `,
-      {
-        input: {
-          name: 'Throwaway',
-          repository: repo.url,
-          branch: 'main',
-          provider: 'RAW_GIT',
-          administrative: false,
+        `,
+        {
+          input: {
+            name,
+            repository: repo.url,
+            branch: 'main',
+            provider: 'RAW_GIT',
+            administrative: false,
+          },
         },
-      },
-    );
-    const destroying = await run(
+      );
+    const stackNow = async (id: string) =>
+      (
+        await graphql<{ stack: { deleting: boolean } | null }>(
+          `
+            query ($id: ID!) {
+              stack(id: $id) {
+                deleting
+              }
+            }
+          `,
+          { id },
+        )
+      ).data.stack;
+
+    await create('Throwaway');
+    const empty = await run(
       'stack',
       'delete',
       '--id',
@@ -505,17 +521,172 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
       '--destroy-resources',
       '--skip-confirmation',
     );
-    expect(destroying.code).not.toBe(0);
-    expect(destroying.output).toContain('does not yet destroy');
-    const deleted = await run('stack', 'delete', '--id', 'throwaway', '--skip-confirmation');
-    expect(deleted.code).toBe(0);
-    const gone = await graphql<{ stack: null }>(`
+    expect(empty.code).toBe(0);
+    expect(empty.output).toContain('Stack has been successfully deleted');
+    expect(await stackNow('throwaway')).toBeNull();
+
+    await create('Doomed');
+    const deploy = await run('stack', 'deploy', '--id', 'doomed', '--tail', '--auto-confirm');
+    expect(deploy.output).toContain('Apply complete! Resources: 1 added');
+    const destroying = await run(
+      'stack',
+      'delete',
+      '--id',
+      'doomed',
+      '--destroy-resources',
+      '--skip-confirmation',
+    );
+    expect(destroying.code).toBe(0);
+    expect(destroying.output).toContain('Resources managed by this stack will also be destroyed.');
+    expect(destroying.output).toContain('Stack has been successfully deleted');
+    // Still there, being deleted, while its destroy run works; gone once it finished.
+    const during = await stackNow('doomed');
+    if (during) {
+      expect(during.deleting).toBe(true);
+      const refused = await run('stack', 'deploy', '--id', 'doomed');
+      expect(refused.output).toMatch(/is being deleted with its resources|does not exist/);
+    }
+    for (let tries = 0; tries < 1200 && (await stackNow('doomed')); tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await stackNow('doomed')).toBeNull();
+  });
+
+  it('replans a run waiting for confirmation, limited to one resource, following it with --tail', async () => {
+    await repo.commit(
       {
-        stack(id: "throwaway") {
-          id
-        }
+        'main.tf': `${CODE.replace('"one"', '"four"')}
+resource "terraform_data" "extra" {
+  input = "extra"
+}
+`,
+      },
+      'Marker four and an extra',
+    );
+    expect((await run('stack', 'sync-commit', '--id', 'compat-demo')).code).toBe(0);
+    const deploy = await run('stack', 'deploy', '--id', 'compat-demo');
+    const runId = /run\/([0-9A-Z]+)/.exec(deploy.output)![1]!;
+    const runNow = async () =>
+      (
+        await graphql<{
+          stack: {
+            run: {
+              state: string;
+              delta: { addResources: string[]; changeResources: string[] };
+              history: Array<{ state: string; stateVersion: number; hasLogs: boolean }>;
+              changesV3: Array<{ resources: Array<{ address: string }> }>;
+              first: { messages: Array<{ message: string }>; finished: boolean };
+              second: { messages: Array<{ message: string }>; finished: boolean };
+            };
+          };
+        }>(
+          `
+            query ($id: ID!) {
+              stack(id: "compat-demo") {
+                run(id: $id) {
+                  state
+                  delta {
+                    addResources
+                    changeResources
+                  }
+                  history {
+                    state
+                    stateVersion
+                    hasLogs
+                  }
+                  changesV3(input: {}) {
+                    resources {
+                      address
+                    }
+                  }
+                  first: logs(state: PLANNING, stateVersion: 0) {
+                    messages {
+                      message
+                    }
+                    finished
+                  }
+                  second: logs(state: PLANNING, stateVersion: 1) {
+                    messages {
+                      message
+                    }
+                    finished
+                  }
+                }
+              }
+            }
+          `,
+          { id: runId },
+        )
+      ).data.stack.run;
+    const waitFor = async (done: (current: Awaited<ReturnType<typeof runNow>>) => boolean) => {
+      for (let tries = 0; tries < 1200; tries += 1) {
+        const current = await runNow();
+        if (done(current)) return current;
+        await new Promise((resolve) => setTimeout(resolve, 100));
       }
-    `);
-    expect(gone.data.stack).toBeNull();
+      throw new Error(`run ${runId} did not get there in time`);
+    };
+    await waitFor((current) => current.state === 'UNCONFIRMED');
+
+    const empty = await run('stack', 'replan', '--id', 'compat-demo', '--run', runId);
+    expect(empty.code).not.toBe(0);
+    expect(empty.output).toContain('no resources targeted for replanning');
+
+    const replanning = run(
+      'stack',
+      'replan',
+      '--id',
+      'compat-demo',
+      '--run',
+      runId,
+      '--resources',
+      'terraform_data.extra',
+      '--tail',
+    );
+    const replanned = await waitFor(
+      (current) =>
+        current.state === 'UNCONFIRMED' &&
+        current.history.filter((transition) => transition.state === 'PLANNING').length === 2,
+    );
+    // Newest first: the second visit to PLANNING and to UNCONFIRMED are version 1.
+    expect(replanned.history.slice(0, 2)).toEqual([
+      { state: 'UNCONFIRMED', stateVersion: 1, hasLogs: false },
+      { state: 'PLANNING', stateVersion: 1, hasLogs: true },
+    ]);
+    expect(replanned.delta).toEqual({
+      addResources: ['terraform_data.extra'],
+      changeResources: [],
+    });
+    expect(replanned.changesV3).toEqual([{ resources: [{ address: 'terraform_data.extra' }] }]);
+    const text = (logs: { messages: Array<{ message: string }> }) =>
+      logs.messages.map((line) => line.message).join('');
+    expect(replanned.first.finished).toBe(true);
+    expect(text(replanned.first)).toContain('Plan: 1 to add, 1 to change, 0 to destroy');
+    expect(text(replanned.second)).toContain('Planning again, limited to terraform_data.extra');
+    expect(text(replanned.second)).toContain('Plan: 1 to add, 0 to change, 0 to destroy');
+
+    expect((await run('stack', 'confirm', '--id', 'compat-demo', '--run', runId)).code).toBe(0);
+    const tail = await replanning;
+    expect(tail.code).toBe(0);
+    expect(tail.output).toContain(`Run ID "${runId}" is being replanned`);
+    expect(tail.output).toContain('Apply complete! Resources: 1 added, 0 changed, 0 destroyed');
+    expect(tail.output).toMatch(/FINISHED\t/);
+    const resources = await run('stack', 'resources', 'list', '--id', 'compat-demo');
+    expect(resources.output).toContain('terraform_data.extra');
+    const outputs = await run('stack', 'outputs', '--id', 'compat-demo');
+    expect(outputs.output).not.toContain('"four"');
+
+    const refused = await run(
+      'stack',
+      'replan',
+      '--id',
+      'compat-demo',
+      '--run',
+      runId,
+      '--resources',
+      'terraform_data.marker',
+    );
+    expect(refused.code).not.toBe(0);
+    expect(refused.output).toContain('only an UNCONFIRMED run can be replanned');
   });
 });

@@ -218,7 +218,7 @@ describe('the GraphQL API over HTTP', () => {
       username: 'admin',
     });
     expect(history[0]).toMatchObject({ terminal: true, until: null });
-    // A run enters each state once: every transition is the state's first visit.
+    // A run that was not replanned enters each state once: every transition is a first visit.
     expect(history.every((transition) => transition.stateVersion === 0)).toBe(true);
     expect((after.data!.stack.run as { again: unknown }).again).toEqual({
       exists: false,

@@ -28,7 +28,7 @@ import type { runWorkflow, stackLockWorkflow } from '../../workflows';
  * activities the test controls: no database, no OpenTofu, no GitLab.
  */
 
-export type PhaseName = 'initialize' | 'plan' | 'apply' | 'perform';
+export type PhaseName = 'initialize' | 'plan' | 'replan' | 'apply' | 'perform';
 
 /** How the stub phases of one run behave; a phase not named finishes at once. */
 export interface RunScript {
@@ -54,6 +54,8 @@ export interface StartRun {
   type?: RunType;
   triggeredBy?: string | null;
   runTimeoutMs?: number;
+  /** A run destroying its stack's resources, as stackDelete with destroyResources starts. */
+  destroy?: boolean;
   script?: RunScript;
 }
 
@@ -114,6 +116,11 @@ export class WorkflowHarness {
   readonly transitions: RecordedTransition[] = [];
   /** Runs whose state credentials and locks were released on their failure path. */
   readonly releasedRunState: string[] = [];
+  /** Stacks whose destroy run finished, deleted; and those kept after it did not. */
+  readonly deletedStacks: string[] = [];
+  readonly keptStacks: string[] = [];
+  /** The targets of each replan, by run. */
+  readonly replans: Array<{ runId: string; targets: string[] }> = [];
   /** A person's lock of a stack as stored, read when the stack's lock workflow starts. */
   readonly lockedBy = new Map<string, string>();
   private readonly scripts = new Map<string, RunScript>();
@@ -159,6 +166,7 @@ export class WorkflowHarness {
       type: run.type ?? RunType.TRACKED,
       triggeredBy: run.triggeredBy ?? null,
       runTimeoutMs: run.runTimeoutMs ?? 60_000,
+      ...(run.destroy ? { destroy: true } : {}),
     };
     return this.client.workflow.start<typeof runWorkflow>('runWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -270,6 +278,18 @@ export class WorkflowHarness {
       },
       initialize: (runId) => this.phase(runId, 'initialize', { workerQueue: WORKER_QUEUE }),
       apply: (runId) => this.phase(runId, 'apply', undefined),
+      replan: ({ runId, targets }) => {
+        this.replans.push({ runId, targets });
+        return this.phase(runId, 'replan', { delta: NO_DELTA, changes: true, autodeploy: false });
+      },
+      deleteDestroyedStack: ({ stackId }) => {
+        this.deletedStacks.push(stackId);
+        return Promise.resolve();
+      },
+      keepUndestroyedStack: (stackId) => {
+        this.keptStacks.push(stackId);
+        return Promise.resolve();
+      },
       notifyGitLab: async () => {},
       notifySlack: async () => {},
       deliverRunEvent: async () => {},

@@ -1,4 +1,4 @@
-import { RunMachine, refusalOf } from '../../src/runs/machine';
+import { RunMachine, refusalOf, replanRefusal } from '../../src/runs/machine';
 import { RunState, RunType } from '../../src/runs/types';
 
 /** The run's rules on their own: no Temporal, no workers, no clock. */
@@ -265,6 +265,71 @@ describe('RunMachine', () => {
       ],
     ])('a %s run with %j goes to %j', (type, plan, next) => {
       expect(machineFor(type).afterPlan(plan)).toEqual(next);
+    });
+  });
+
+  describe('targeted replans', () => {
+    const replan = { username: 'ada', targets: ['terraform_data.a'] };
+
+    it('takes a replan only while a tracked run waits for a decision', () => {
+      expect(() => machineAt(UNCONFIRMED_PATH).refuseReplan()).not.toThrow();
+      expect(() => machineAt([RunState.INITIALIZING, RunState.PLANNING]).refuseReplan()).toThrow(
+        replanRefusal(RunState.PLANNING),
+      );
+      expect(replanRefusal(RunState.PLANNING)).toBe(
+        'the run is PLANNING; only an UNCONFIRMED run can be replanned',
+      );
+      expect(() => machineAt(UNCONFIRMED_PATH, RunType.PROPOSED).refuseReplan()).toThrow(
+        'the run is PROPOSED; only a TRACKED run can be replanned',
+      );
+      const destroying = new RunMachine({ type: RunType.TRACKED, runTimeoutMs: 1, destroy: true });
+      expect(() => destroying.refuseReplan()).toThrow('is not replanned');
+    });
+
+    it('refuses a decision while a replan waits to start, and a replan once decided', () => {
+      const replanning = machineAt(UNCONFIRMED_PATH);
+      replanning.requestReplan(replan);
+      expect(() => replanning.refuseDecision('confirm')).toThrow(
+        'the run is being replanned by ada; decide once its new plan is UNCONFIRMED',
+      );
+      expect(() => replanning.refuseReplan()).toThrow('the run is already being replanned by ada');
+      const decided = machineAt(UNCONFIRMED_PATH);
+      decided.decide('confirm', 'bob');
+      expect(() => decided.refuseReplan()).toThrow('the run was already confirmed by bob');
+    });
+
+    it('plans again, noting the targets, and answers the replan once PLANNING is stored', () => {
+      const machine = machineAt(UNCONFIRMED_PATH);
+      const number = machine.requestReplan({
+        username: 'ada',
+        targets: ['a.one', 'a.two', 'a.three', 'a.four', 'a.five', 'a.six'],
+      });
+      expect(machine.replanRequested).toBe(true);
+      const { step, targets } = machine.takeReplan();
+      expect(step).toEqual({
+        state: RunState.PLANNING,
+        username: 'ada',
+        note: 'replan limited to a.one, a.two, a.three, a.four, a.five and 1 more',
+      });
+      expect(targets).toHaveLength(6);
+      expect(machine.replanRequested).toBe(false);
+      machine.enter(RunState.PLANNING);
+      expect(machine.replanAnswered(number)).toBe(false);
+      machine.transitionRecorded(RunState.PLANNING);
+      machine.replanRecorded();
+      expect(machine.replanAnswered(number)).toBe(true);
+    });
+
+    it('confirms a destroy run by itself, and finishes one with nothing to destroy', () => {
+      const destroying = new RunMachine({ type: RunType.TRACKED, runTimeoutMs: 1, destroy: true });
+      expect(destroying.afterPlan({ changes: true, autodeploy: false })).toEqual({
+        state: RunState.CONFIRMED,
+        note: 'the stack is being deleted with its resources',
+      });
+      expect(destroying.afterPlan({ changes: false, autodeploy: false })).toEqual({
+        state: RunState.FINISHED,
+        note: 'no changes',
+      });
     });
   });
 

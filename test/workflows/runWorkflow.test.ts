@@ -3,10 +3,11 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import {
   confirmUpdate,
   discardUpdate,
+  replanUpdate,
   stackLockWorkflowId,
   stopUpdate,
 } from '../../src/runs/contract';
-import { refusalOf } from '../../src/runs/machine';
+import { refusalOf, replanRefusal } from '../../src/runs/machine';
 import { RunState, RunType } from '../../src/runs/types';
 import { WorkflowHarness } from './harness';
 import * as scenarios from './scenarios';
@@ -171,6 +172,92 @@ describe('the run workflow with stub activities', () => {
         state: RunState.CONFIRMED,
         username: 'carol',
       });
+    });
+  });
+
+  describe('targeted replans', () => {
+    it('plans a waiting run again on request, numbering the visit, and applies after the new confirmation', async () => {
+      const handle = await harness.startRun({ runId: 'replanned', stackId: 'replanned' });
+      await harness.waitForState(handle, RunState.UNCONFIRMED);
+      const answer = await handle.executeUpdate(replanUpdate, {
+        args: [{ username: 'ada', targets: ['terraform_data.a'] }],
+      });
+      expect(answer).toEqual({ state: RunState.PLANNING });
+      await harness.waitForState(handle, RunState.UNCONFIRMED);
+      expect(harness.replans).toEqual([{ runId: 'replanned', targets: ['terraform_data.a'] }]);
+      await handle.executeUpdate(confirmUpdate, { args: [{ username: 'bob' }] });
+      expect(await handle.result()).toEqual({ state: RunState.FINISHED });
+      expect(harness.transitionsOf('replanned').slice(1)).toEqual([
+        { runId: 'replanned', seq: 2, state: RunState.PLANNING },
+        { runId: 'replanned', seq: 3, state: RunState.UNCONFIRMED },
+        {
+          runId: 'replanned',
+          seq: 4,
+          state: RunState.PLANNING,
+          username: 'ada',
+          note: 'replan limited to terraform_data.a',
+        },
+        { runId: 'replanned', seq: 5, state: RunState.UNCONFIRMED },
+        { runId: 'replanned', seq: 6, state: RunState.CONFIRMED, username: 'bob' },
+        { runId: 'replanned', seq: 7, state: RunState.APPLYING },
+        { runId: 'replanned', seq: 8, state: RunState.FINISHED },
+      ]);
+    });
+
+    it('refuses a confirmation and a second replan while the replan plans', async () => {
+      const handle = await harness.startRun({
+        runId: 'replan-refusals',
+        stackId: 'replan-refusals',
+        script: { hold: ['replan'] },
+      });
+      await harness.waitForState(handle, RunState.UNCONFIRMED);
+      await handle.executeUpdate(replanUpdate, { args: [{ username: 'ada', targets: ['a.b'] }] });
+      expect(
+        await scenarios.refusal(
+          handle.executeUpdate(confirmUpdate, { args: [{ username: 'bob' }] }),
+        ),
+      ).toBe(refusalOf('confirm', RunState.PLANNING));
+      expect(
+        await scenarios.refusal(
+          handle.executeUpdate(replanUpdate, { args: [{ username: 'ada', targets: ['a.b'] }] }),
+        ),
+      ).toBe(replanRefusal(RunState.PLANNING));
+      harness.release('replan-refusals', 'replan');
+      await harness.waitForState(handle, RunState.UNCONFIRMED);
+      await handle.executeUpdate(discardUpdate, { args: [{ username: 'bob' }] });
+      expect(await handle.result()).toEqual({ state: RunState.DISCARDED });
+    });
+  });
+
+  describe('destroying a stack', () => {
+    it('applies a destroy run without a decision and deletes the stack once it finished', async () => {
+      const handle = await harness.startRun({
+        runId: 'destroyed',
+        stackId: 'destroyed',
+        destroy: true,
+      });
+      expect(await handle.result()).toEqual({ state: RunState.FINISHED });
+      expect(harness.statesOf('destroyed')).toEqual([
+        RunState.INITIALIZING,
+        RunState.PLANNING,
+        RunState.CONFIRMED,
+        RunState.APPLYING,
+        RunState.FINISHED,
+      ]);
+      expect(harness.deletedStacks).toContain('destroyed');
+      expect(harness.keptStacks).not.toContain('destroyed');
+    });
+
+    it('keeps the stack when its destroy run fails', async () => {
+      const handle = await harness.startRun({
+        runId: 'not-destroyed',
+        stackId: 'not-destroyed',
+        destroy: true,
+        script: { fail: { apply: 'tofu apply exited with code 1' } },
+      });
+      expect(await handle.result()).toEqual({ state: RunState.FAILED });
+      expect(harness.keptStacks).toContain('not-destroyed');
+      expect(harness.deletedStacks).not.toContain('not-destroyed');
     });
   });
 

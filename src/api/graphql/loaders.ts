@@ -62,10 +62,11 @@ export function createLoaders(db: Database) {
     logs: new DataLoader<LogPageRequest, LogPage, string>(
       (requests) => runs.readLogPages(db, requests),
       {
-        cacheKeyFn: (request) => `${request.runId}/${request.state}/${request.token ?? ''}`,
+        cacheKeyFn: (request) =>
+          `${request.runId}/${request.state}/${request.stateVersion ?? 0}/${request.token ?? ''}`,
       },
     ),
-    loggedStates: batch(runs.loggedStates),
+    loggedVisits: batch(runs.loggedVisits),
 
     stackConfig: batch<string, ConfigElementRow[]>(contexts.configOfStacks),
     contextConfig: batch<string, ConfigElementRow[]>(contexts.configOfContexts),

@@ -84,6 +84,10 @@ export const runResolvers: Resolvers = {
       });
       return reviewOf(review);
     },
+    runTargetedReplan: async (_parent, { stack, run, targets }, context) => {
+      await writableStack(context, stack);
+      return context.services.runs.replan(stack, run, targets, context.viewer!.id);
+    },
     runConfirm: decide('confirm'),
     runDiscard: decide('discard'),
     runCancel: decide('cancel'),
@@ -128,7 +132,7 @@ export const runResolvers: Resolvers = {
     history: async (parent, _args, context) => {
       const [history, logged] = await Promise.all([
         context.loaders.history.load(parent.id),
-        context.loaders.loggedStates.load(parent.id),
+        context.loaders.loggedVisits.load(parent.id),
       ]);
       // Newest first, as Spacelift lists it (spacectl reads it from the end to follow a run).
       const visits = new Map<string, number>();
@@ -146,19 +150,23 @@ export const runResolvers: Resolvers = {
             until: next ? seconds(next.timestamp) : null,
             terminal: isTerminal(transition.state),
             // A phase that runs tools has logs from its start, even before its first line.
-            hasLogs: LOGGING_STATES.has(transition.state) || logged.has(transition.state),
+            hasLogs:
+              LOGGING_STATES.has(transition.state) ||
+              logged.has(`${transition.state}/${stateVersion}`),
           };
         })
         .reverse();
     },
     logs: async (parent, { state, token, stateVersion }, context) => {
-      // A run enters each state once, so its only visit is version 0.
-      if (stateVersion) {
-        return { exists: false, finished: true, hasMore: false, messages: [], nextToken: null };
+      if (stateVersion !== null && stateVersion !== undefined && stateVersion < 0) {
+        throw new InvalidInputError(
+          `stateVersion ${stateVersion} is not a visit: it counts the run's earlier visits to the state, from 0`,
+        );
       }
       const page = await context.loaders.logs.load({
         runId: parent.id,
         state: state as RunState,
+        stateVersion: stateVersion ?? 0,
         ...(token ? { token } : {}),
       });
       return {

@@ -247,12 +247,16 @@ export const stackResolvers: Resolvers = {
     },
     stackDelete: async (_parent, { id, destroyResources }, context) => {
       requireAdmin(context);
-      if (destroyResources) {
-        throw new UnsupportedError(
-          `Gantry does not yet destroy a stack's resources when it deletes the stack: run \`tofu destroy -auto-approve\` as a task of stack "${id}" first (taskCreate), then delete it without destroyResources`,
-        );
+      const { runs, db } = context.services;
+      if (!destroyResources) return runs.deleteStack(id);
+      // Nothing in the state Gantry keeps is nothing to destroy: the stack goes at once. A
+      // stack whose state lives elsewhere is destroyed by a run whatever Gantry holds.
+      const stack = await runs.stack(id);
+      const resources = await currentResources(db, id);
+      if (stack.managesStateFile && !resources.some((resource) => resource.mode === 'managed')) {
+        return runs.deleteStack(id);
       }
-      return context.services.runs.deleteStack(id);
+      return runs.deleteStackWithResources(id, context.viewer!.id);
     },
     stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {
       requireAdmin(context);
@@ -324,7 +328,7 @@ export const stackResolvers: Resolvers = {
       return setAt ? Math.floor(setAt.getTime() / 1000) : null;
     },
     deleted: () => false,
-    deleting: () => false,
+    deleting: (parent) => parent.deleting,
     autoretry: (parent) => parent.clientSettings.autoretry ?? false,
     localPreviewEnabled: (parent) => parent.clientSettings.localPreviewEnabled ?? false,
     githubActionDeploy: (parent) => parent.clientSettings.githubActionDeploy ?? false,

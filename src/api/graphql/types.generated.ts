@@ -596,6 +596,8 @@ export type Mutation = {
   runReview: RunReview;
   /** Stop a Run that's currently in progress (initializing, planning, or a task performing); the note is recorded with it. */
   runStop: Run;
+  /** Plan an UNCONFIRMED tracked run again, limited to the given resource addresses (each a -target); it then waits for a confirmation again, which applies the new plan. */
+  runTargetedReplan: Run;
   /** Trigger a Run: TRACKED (the default) or a PROPOSED preview, of the stack's tracked commit, or of commitSha (a full hash of any commit of the stack's repository). */
   runTrigger: Run;
   /**
@@ -614,7 +616,7 @@ export type Mutation = {
    * over to Gantry for further management.
    */
   stackCreate: Stack;
-  /** Delete an existing stack. Gantry does not yet destroy a stack's resources on deletion: destroyResources: true is refused (UNSUPPORTED). */
+  /** Delete an existing stack. With destroyResources: true, a stack with resources in its state is marked deleting and a tracked run destroys them first (tofu plan -destroy, applied without waiting for a confirmation); the stack is deleted once that run finishes, and stays, no longer deleting, if it does not. The answer is the stack as it is then. */
   stackDelete?: Maybe<Stack>;
   /** Disable a stack: it starts no runs, from any source, until it is enabled; runs already started go on. */
   stackDisable: Stack;
@@ -822,6 +824,13 @@ export type MutationRunStopArgs = {
   note?: InputMaybe<Scalars['String']['input']>;
   run: Scalars['ID']['input'];
   stack: Scalars['ID']['input'];
+};
+
+
+export type MutationRunTargetedReplanArgs = {
+  run: Scalars['ID']['input'];
+  stack: Scalars['ID']['input'];
+  targets: Array<Scalars['String']['input']>;
 };
 
 
@@ -1281,7 +1290,7 @@ export type Run = {
   isMostRecent: Scalars['Boolean']['output'];
   /** Whether the run goes before the runs waiting without priority in its stack's queue (runPrioritizeSet). */
   isPrioritized: Scalars['Boolean']['output'];
-  /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (Gantry's runs visit each once: 0), each message ends with its newline. */
+  /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (0, the first, unless given: a replanned run visits PLANNING again), each message ends with its newline. */
   logs?: Maybe<LogsResponse>;
   /** Whether the run waits for approval by approval policies; Gantry has none: false. */
   needsApproval: Scalars['Boolean']['output'];
@@ -1534,7 +1543,7 @@ export type Stack = {
   createdAt: Scalars['Int']['output'];
   /** Whether the Stack is deleted; Gantry deletes a Stack at once, so false. */
   deleted: Scalars['Boolean']['output'];
-  /** Whether the Stack is being deleted; Gantry deletes a Stack at once, so false. */
+  /** Whether the Stack is being deleted with its resources (stackDelete with destroyResources): its destroy run is under way, and it starts no other runs. */
   deleting: Scalars['Boolean']['output'];
   /** Stacks this stack depends on; Gantry has no stack dependencies: empty. */
   dependsOn: Array<StackDependency>;
@@ -2902,6 +2911,7 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runRetry?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunRetryArgs, 'run' | 'stack'>>;
   runReview?: Resolver<ResolversTypes['RunReview'], ParentType, ContextType, RequireFields<MutationRunReviewArgs, 'decision' | 'stack'>>;
   runStop?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunStopArgs, 'run' | 'stack'>>;
+  runTargetedReplan?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTargetedReplanArgs, 'run' | 'stack' | 'targets'>>;
   runTrigger?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTriggerArgs, 'stack'>>;
   slackIntegrationDelete?: Resolver<ResolversTypes['SlackWorkspace'], ParentType, ContextType, RequireFields<MutationSlackIntegrationDeleteArgs, 'teamId'>>;
   stackConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigAddArgs, 'config' | 'stack'>>;

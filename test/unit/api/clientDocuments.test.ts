@@ -38,7 +38,6 @@ const documents = fs
 
 // `<line in the file>:<first command that sent it>`.
 const NOT_YET_SERVED = [
-  '19:stack-replan',
   '58:tf-res-apply',
   '59:tf-res-apply',
   '60:tf-iso-plan',
