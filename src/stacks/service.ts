@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
+import { validHooks, type HookLists } from './hooks';
 import { addStack, changeStack, removeStack, removeUninitializedStack, stackById } from './store';
 import type { Stack } from './store';
 
@@ -23,6 +24,8 @@ export interface StackInput {
   terraformVersion?: string | null;
   readersSlug?: string | null;
   writersSlug?: string | null;
+  /** Each hook's commands; a missing list is empty. */
+  hooks?: HookLists;
 }
 
 /** The id a stack or context gets from its name: lowercase words joined by dashes. */
@@ -152,6 +155,7 @@ function stackColumns(input: StackInput) {
     terraformVersion: input.terraformVersion ?? null,
     readersSlug: input.readersSlug ?? null,
     writersSlug: input.writersSlug ?? null,
+    hooks: validHooks(input.hooks ?? {}, `stack "${input.name}"`),
   };
 }
 

@@ -1,4 +1,3 @@
-import { InvalidInputError } from '../../platform/errors';
 import type { Decision } from '../../runs/service';
 import { RUN_TYPES, type RunList, type RunReview } from '../../runs/store';
 import { isTerminal, RunType, TOOL_STATES, type RunState } from '../../runs/types';
@@ -48,14 +47,10 @@ export const runResolvers: Resolvers = {
   Mutation: {
     runTrigger: async (_parent, { stack, commitSha, runType, runtimeConfig }, context) => {
       await writableStack(context, stack);
-      if (runtimeConfig?.yaml?.trim()) {
-        throw new InvalidInputError(
-          "Gantry takes no per-run runtime config yet: set the stack's environment with stackConfigAdd (spacectl stack environment setvar) and trigger again without it",
-        );
-      }
       return context.services.runs.trigger(stack, {
         triggeredBy: context.viewer!.id,
         sha: commitSha ?? null,
+        runtimeYaml: runtimeConfig?.yaml ?? null,
         ...(runType ? { type: runType as RunType } : {}),
       });
     },
