@@ -35,6 +35,11 @@ export interface PlanOutcome {
   autodeploy: boolean;
 }
 
+/** Whether a run ends once it has planned: it has nothing to apply, or it is a preview. */
+export function endsAfterPlanning(type: RunType, changes: boolean): boolean {
+  return !changes || type === RunType.PROPOSED;
+}
+
 /**
  * The rules of one run: which state it is in, which decisions it takes and when, how much of
  * its time is left, and where it goes next. The run workflow keeps one, tells it what happened
@@ -238,8 +243,11 @@ export class RunMachine {
    * at once; otherwise it waits for a person's decision.
    */
   afterPlan(plan: PlanOutcome): Step {
-    if (!plan.changes) return { state: RunState.FINISHED, note: 'no changes' };
-    if (this.run.type === RunType.PROPOSED) return { state: RunState.FINISHED };
+    if (endsAfterPlanning(this.run.type, plan.changes)) {
+      return plan.changes
+        ? { state: RunState.FINISHED }
+        : { state: RunState.FINISHED, note: 'no changes' };
+    }
     if (plan.autodeploy) return { state: RunState.CONFIRMED, note: 'autodeploy' };
     return { state: RunState.UNCONFIRMED };
   }
