@@ -6,7 +6,6 @@ import type { Logger } from '../src/platform/logger';
 import type { RunState } from '../src/runs/types';
 import { TASK_QUEUE } from '../temporal/client';
 import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
-import { VcsError } from '../src/vcs';
 import {
   acquireLockSignal,
   releaseLockSignal,
@@ -28,15 +27,12 @@ import {
   applyPhase,
   initializePhase,
   performPhase,
+  isFinalFailure,
   planPhase,
   replanPhase,
-  ToolFailedError,
   type PhaseControl,
   type RunnerDependencies,
 } from './runner/phases';
-import { OutputLimitError, SilenceError } from './runner/process';
-import { SandboxUnavailableError } from './runner/sandbox';
-import { WorkspaceError } from './runner/workspace';
 import { createNotifyActivities, type RunSinks } from './notify';
 
 /** What activities need from the process that runs them; injected so tests can supply their own. */
@@ -109,16 +105,7 @@ async function asActivity<T>(
     if (fence.signal.aborted) {
       throw ApplicationFailure.nonRetryable((fence.signal.reason as Error).message, 'LostTemporal');
     }
-    if (
-      error instanceof ToolFailedError ||
-      error instanceof SilenceError ||
-      error instanceof OutputLimitError ||
-      error instanceof WorkspaceError ||
-      error instanceof SandboxUnavailableError ||
-      (error instanceof VcsError && /not a full commit|does not exist/.test(error.message))
-    ) {
-      throw ApplicationFailure.nonRetryable(error.message, error.name);
-    }
+    if (isFinalFailure(error)) throw ApplicationFailure.nonRetryable(error.message, error.name);
     throw error;
   } finally {
     clearInterval(timer);

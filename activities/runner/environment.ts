@@ -15,12 +15,15 @@ export interface EnvironmentInput {
   toolDirs?: string[];
   stateCredentials?: { username: string; password: string };
   awsRoleArn?: string | null;
+  /** The run's own variables (its runtime config), over the stack's and its contexts'. */
+  runVariables?: Record<string, string>;
 }
 
 /**
  * The whole environment of a run's tools. Nothing of the worker's own environment is in it —
  * no DATABASE_URL, tokens or keys. Lowest precedence first: Gantry's own variables, then the
- * contexts' config from the highest priority number to the lowest, then the stack's own.
+ * contexts' config from the highest priority number to the lowest, then the stack's own, then
+ * the run's own.
  */
 export function buildEnvironment(input: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -56,6 +59,9 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
   // Config stored before these names were refused never overrides what Gantry sets.
   for (const entry of byPrecedence) {
     if (!isReservedVariable(entry.element.id)) env[entry.element.id] = entry.value;
+  }
+  for (const [name, value] of Object.entries(input.runVariables ?? {})) {
+    if (!isReservedVariable(name)) env[name] = value;
   }
   return env;
 }

@@ -4,18 +4,20 @@ import type { Database } from '../../src/db';
 import type { Logger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
-import { resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
+import { resolveHooks, resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
+import { endsAfterPlanning } from '../../src/runs/machine';
+import { yamlNameOf, type HookName, type Hooks } from '../../src/stacks/hooks';
 import {
   issueStateCredentials,
   releaseRunLocks,
   revokeStateCredentials,
 } from '../../src/state/store';
-import type { VcsProvider } from '../../src/vcs';
+import { VcsError, type VcsProvider } from '../../src/vcs';
 import { summarizePlan, type PlanSummary } from '../../src/runs/plan';
 import { buildEnvironment } from './environment';
 import { RunLogWriter } from './logs';
-import { runToolProcess } from './process';
-import type { Sandbox, SandboxTool } from './sandbox';
+import { OutputLimitError, runToolProcess, SilenceError } from './process';
+import { SandboxUnavailableError, type Sandbox, type SandboxTool } from './sandbox';
 import {
   layout,
   packWorkspace,
@@ -24,7 +26,13 @@ import {
   WorkspaceError,
   type Workspace,
 } from './workspace';
-import { getArtifact, runsByIds, storePlan, type ArtifactName } from '../../src/runs/store';
+import {
+  getArtifact,
+  runsByIds,
+  storePlan,
+  type ArtifactName,
+  type Run,
+} from '../../src/runs/store';
 import { targetArguments } from '../../src/runs/targets';
 import { stacksByIds } from '../../src/stacks/store';
 import type { Stack } from '../../src/stacks/service';
@@ -64,6 +72,40 @@ export class ToolFailedError extends Error {
   }
 }
 
+/** A hook's command failed: it exited with a code other than 0, fell silent or wrote too much. */
+export class HookFailedError extends Error {
+  constructor(
+    readonly hook: HookName,
+    readonly command: string,
+    readonly problem: string,
+  ) {
+    super(`the ${yamlNameOf(hook)} hook \`${shortened(command)}\` ${problem}`);
+    this.name = 'HookFailedError';
+  }
+}
+
+/**
+ * Whether a phase's failure is final: trying again cannot mend it (a tool or hook failed, the
+ * code or the sandbox is broken), so the run fails with it.
+ */
+export function isFinalFailure(error: unknown): error is Error {
+  return (
+    error instanceof ToolFailedError ||
+    error instanceof HookFailedError ||
+    error instanceof SilenceError ||
+    error instanceof OutputLimitError ||
+    error instanceof WorkspaceError ||
+    error instanceof SandboxUnavailableError ||
+    (error instanceof VcsError && /not a full commit|does not exist/.test(error.message))
+  );
+}
+
+/** A command as a note names it: its first line, cut to a readable length. */
+function shortened(command: string): string {
+  const line = command.trim().split('\n')[0]!;
+  return line.length > 80 || line !== command.trim() ? `${line.slice(0, 77)}...` : line;
+}
+
 const PLAN_FILE = 'gantry.tfplan';
 const WORKSPACE_ARTIFACT: ArtifactName = 'workspace';
 // Credentials outlive a phase only if the phase outlives its own time limit.
@@ -80,16 +122,14 @@ async function loadRun(db: Database, runId: string) {
 }
 
 /**
- * Everything a tool of this run gets: the environment, and the values to mask in its logs.
- * Fresh state credentials are issued for each phase.
+ * Everything a tool of this run gets: the environment, the values to mask in its logs, and
+ * the hooks its phases run. Fresh state credentials are issued for each phase.
  */
-async function runtimeFor(
-  deps: RunnerDependencies,
-  run: { id: string; commitHash: string; type: RunType },
-  stack: Stack,
-  workspace: Workspace,
-) {
-  const resolved = await resolveRuntimeConfig(deps.db, stack.id);
+async function runtimeFor(deps: RunnerDependencies, run: Run, stack: Stack, workspace: Workspace) {
+  const [resolved, hooks] = await Promise.all([
+    resolveRuntimeConfig(deps.db, stack.id),
+    resolveHooks(deps.db, stack, run.runtimeConfig?.hooks),
+  ]);
   const revealed = resolved.map((entry) => ({
     ...entry,
     value: revealValue(entry.element, deps.box),
@@ -112,6 +152,7 @@ async function runtimeFor(
     toolDirs: [path.dirname(deps.sandbox.toolPath(tofuTool(deps)))],
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
+    ...(run.runtimeConfig ? { runVariables: run.runtimeConfig.environment } : {}),
   });
   // A file mount's value is base64; its content is what a tool would print.
   const secrets = revealed
@@ -122,7 +163,7 @@ async function runtimeFor(
         : entry.value,
     );
   if (credentials) secrets.push(credentials.password);
-  return { env, secrets, revealed };
+  return { env, secrets, revealed, hooks };
 }
 
 /** The workspace as the run's tools see it: inside their sandbox, or where it is. */
@@ -216,6 +257,136 @@ async function tofuInit(
   });
 }
 
+/** Where a phase runs its tools and hooks: its log, its workspace, its environment. */
+interface PhaseScope {
+  log: RunLogWriter;
+  state: RunState;
+  workspace: Workspace;
+  stack: Stack;
+  env: Record<string, string>;
+  hooks: Hooks;
+}
+
+/**
+ * Runs one hook's commands in order, each as `sh -c <command>` in the workspace, exactly as a
+ * task's command runs; the first that fails stops the rest and fails the phase.
+ */
+async function runHook(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  scope: PhaseScope,
+  hook: HookName,
+) {
+  for (const command of scope.hooks[hook]) {
+    try {
+      await runTool(deps, control, {
+        ...scope,
+        command: '/bin/sh',
+        args: ['-c', command],
+        display: command,
+      });
+    } catch (error) {
+      // Interrupted from outside (a stop, the time limit): the interruption is what happened.
+      if (control.signal?.aborted) throw error;
+      const problem =
+        error instanceof ToolFailedError
+          ? `exited with code ${error.exitCode}; the run's ${scope.state} logs say why`
+          : `failed: ${(error as Error).message}`;
+      throw new HookFailedError(hook, command, problem);
+    }
+  }
+}
+
+/** The hooks around each kind of step a phase runs. */
+const HOOKS_AROUND = {
+  init: ['beforeInit', 'afterInit'],
+  plan: ['beforePlan', 'afterPlan'],
+  apply: ['beforeApply', 'afterApply'],
+  destroy: ['beforeDestroy', 'afterDestroy'],
+  perform: ['beforePerform', 'afterPerform'],
+} as const satisfies Record<string, readonly [HookName, HookName]>;
+
+/**
+ * Runs a step of a phase between its hooks, as Spacelift does: a failing before-hook keeps the
+ * step from running, a failing step runs no after-hooks, and a failing after-hook fails the
+ * phase as the step would have. Destroying resources is the step `destroy`.
+ */
+async function withHooks<T>(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  scope: PhaseScope,
+  step: keyof typeof HOOKS_AROUND,
+  work: () => Promise<T>,
+): Promise<T> {
+  const [before, after] = HOOKS_AROUND[step];
+  await runHook(deps, control, scope, before);
+  const result = await work();
+  await runHook(deps, control, scope, after);
+  return result;
+}
+
+/**
+ * Runs the steps of a phase that may be the run's last, and then, if it is — it failed, or
+ * `finalState` says what its result ends the run in — the afterRun hooks, in this phase's
+ * logs, with the final state in GANTRY_FINAL_RUN_STATE (and Spacelift's
+ * TF_VAR_spacelift_final_run_state). Phases may run on different workers and each removes its
+ * workspace, so the last one on a worker is where they can run. The run's outcome is decided
+ * by then: a failing afterRun hook is logged and changes nothing. A phase interrupted from
+ * outside (a stop, the time limit) runs none, as Spacelift runs none for a run ended outside
+ * the worker.
+ */
+async function endingRun<T>(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  scope: PhaseScope,
+  finalState: (result: T) => RunState | undefined,
+  work: () => Promise<T>,
+): Promise<T> {
+  let result: T;
+  try {
+    result = await work();
+  } catch (error) {
+    // A failure the phase is tried again after is not the run's end.
+    if (!control.signal?.aborted && isFinalFailure(error)) {
+      reportFailure(scope.log, error);
+      await afterRun(deps, control, scope, RunState.FAILED);
+    }
+    throw error;
+  }
+  const ended = finalState(result);
+  if (ended) await afterRun(deps, control, scope, ended);
+  return result;
+}
+
+async function afterRun(
+  deps: RunnerDependencies,
+  control: PhaseControl,
+  scope: PhaseScope,
+  finalState: RunState,
+) {
+  const env = {
+    ...scope.env,
+    GANTRY_FINAL_RUN_STATE: finalState,
+    TF_VAR_spacelift_final_run_state: finalState,
+  };
+  try {
+    await runHook(deps, control, { ...scope, env }, 'afterRun');
+  } catch (error) {
+    scope.log.write(`warning: ${(error as Error).message}; the run is ${finalState} all the same`);
+  }
+}
+
+// Failures already written to a phase's log, so that inPhase does not write them twice.
+const reported = new WeakSet<object>();
+
+function reportFailure(log: RunLogWriter, error: unknown) {
+  if (typeof error === 'object' && error !== null) {
+    if (reported.has(error)) return;
+    reported.add(error);
+  }
+  log.write(`error: ${(error as Error).message}`);
+}
+
 /**
  * Runs `work` with the phase's log writer and state credentials, and afterwards, however it
  * ended, stores the last lines, revokes the credentials and releases any state lock the run
@@ -237,7 +408,7 @@ async function inPhase<T>(
     }
     return await work(log);
   } catch (error) {
-    log.write(`error: ${(error as Error).message}`);
+    reportFailure(log, error);
     throw error;
   } finally {
     await log.close();
@@ -255,9 +426,10 @@ function workspaceRoot(deps: RunnerDependencies, runId: string) {
 }
 
 /**
- * INITIALIZING: the source at the run's commit, the file mounts, and `tofu init` (tasks too:
- * their command runs in the initialized workspace). The workspace stays on this worker's disk
- * for the next phase; a failed initialization removes it.
+ * INITIALIZING: the source at the run's commit, the file mounts, and `tofu init` between the
+ * beforeInit and afterInit hooks (tasks too: their command runs in the initialized workspace;
+ * a task that skips initialization skips its hooks with it). The workspace stays on this
+ * worker's disk for the next phase; a failed initialization removes it.
  */
 export async function initializePhase(
   deps: RunnerDependencies,
@@ -266,7 +438,7 @@ export async function initializePhase(
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
   const root = workspaceRoot(deps, runId);
-  const { env, secrets, revealed } = await runtimeFor(
+  const { env, secrets, revealed, hooks } = await runtimeFor(
     deps,
     run,
     stack,
@@ -284,17 +456,23 @@ export async function initializePhase(
         apiUrl: deps.apiUrl,
       });
       await deps.sandbox.handOver(root);
-      if (run.skipInitialization) {
-        log.write('Skipping tofu init, as the task asked (skipInitialization)');
-        return;
-      }
-      await tofuInit(deps, control, { log, state: RunState.INITIALIZING, workspace, stack, env });
+      const scope = { log, state: RunState.INITIALIZING, workspace, stack, env, hooks };
+      // Initializing ends the run only by failing.
+      await endingRun(deps, control, scope, noFinalState, async () => {
+        if (run.skipInitialization) {
+          log.write('Skipping tofu init, as the task asked (skipInitialization)');
+          return;
+        }
+        await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
+      });
     });
   } catch (error) {
     await fs.rm(root, { recursive: true, force: true });
     throw error;
   }
 }
+
+const noFinalState = () => undefined;
 
 async function existingWorkspace(deps: RunnerDependencies, runId: string, stack: Stack) {
   const workspace = layout(workspaceRoot(deps, runId), stack.projectRoot);
@@ -305,10 +483,11 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
 }
 
 /**
- * PLANNING: `tofu plan` into a saved plan, read back as JSON for the delta. The workspace and
- * the plan are stored as run artifacts, so any worker can apply them, however much later; both
- * are sealed, since the workspace holds the file mounts and the plan the values it computed.
- * A run that destroys the stack's resources plans with `-destroy`.
+ * PLANNING: `tofu plan` into a saved plan between the beforePlan and afterPlan hooks, read back
+ * as JSON for the delta. The workspace and the plan are stored as run artifacts, so any worker
+ * can apply them, however much later; both are sealed, since the workspace holds the file
+ * mounts and the plan the values it computed. A run that destroys the stack's resources plans
+ * with `-destroy`.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -317,10 +496,13 @@ export async function planPhase(
 ): Promise<PlanSummary> {
   const { run, stack } = await loadRun(deps.db, runId);
   const workspace = await existingWorkspace(deps, runId, stack);
-  const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+  const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
   try {
     return await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
-      planIn(deps, control, { run, stack, workspace, env, log, targets: null }),
+      planIn(deps, control, run, {
+        scope: { log, state: RunState.PLANNING, workspace, stack, env, hooks },
+        targets: null,
+      }),
     );
   } finally {
     await fs.rm(workspace.root, { recursive: true, force: true });
@@ -330,8 +512,8 @@ export async function planPhase(
 /**
  * PLANNING again, for a targeted replan: the workspace the run's last plan stored, unpacked on
  * this worker (the same commit and file mounts that plan saw), `tofu init` for its providers,
- * and `tofu plan` limited to `targets`. The new plan replaces the stored one: a confirmation
- * applies it.
+ * and `tofu plan` limited to `targets`, between the plan hooks. The new plan replaces the
+ * stored one: a confirmation applies it.
  */
 export async function replanPhase(
   deps: RunnerDependencies,
@@ -344,19 +526,12 @@ export async function replanPhase(
   const root = path.join(deps.workRoot, `${runId}-replan`);
   try {
     const workspace = await storedWorkspace(deps, runId, stack, root);
-    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
     return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
+      const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
       log.write(`Planning again, limited to ${targets.join(', ')}`);
-      await tofuInit(deps, control, { log, state: RunState.PLANNING, workspace, stack, env });
-      return planIn(deps, control, {
-        run,
-        stack,
-        workspace,
-        env,
-        log,
-        targets: [...targets],
-        targetArgs,
-      });
+      await tofuInit(deps, control, scope);
+      return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
     });
   } finally {
     await fs.rm(root, { recursive: true, force: true });
@@ -379,54 +554,53 @@ async function storedWorkspace(
   return workspace;
 }
 
-/** `tofu plan` in an initialized workspace, its summary, and the plan stored with the workspace. */
+/**
+ * `tofu plan` in an initialized workspace between the plan hooks, its summary, and the plan
+ * stored with the workspace; when the plan ends the run, the afterRun hooks too.
+ */
 async function planIn(
   deps: RunnerDependencies,
   control: PhaseControl,
-  options: {
-    run: { id: string; type: RunType; destroy: boolean };
-    stack: Stack;
-    workspace: Workspace;
-    env: Record<string, string>;
-    log: RunLogWriter;
-    targets: string[] | null;
-    targetArgs?: string[];
-  },
+  run: Run,
+  options: { scope: PhaseScope; targets: string[] | null; targetArgs?: string[] },
 ): Promise<PlanSummary> {
-  const { run, stack, workspace, env, log } = options;
-  await runTool(deps, control, {
-    log,
-    state: RunState.PLANNING,
-    workspace,
-    stack,
-    command: 'tofu',
-    // A proposed run only reads the state and runs beside others: it takes no lock.
-    args: [
-      'plan',
-      '-input=false',
-      '-no-color',
-      run.type === RunType.PROPOSED ? '-lock=false' : '-lock-timeout=30s',
-      ...(run.destroy ? ['-destroy'] : []),
-      ...(options.targetArgs ?? []),
-      `-out=${PLAN_FILE}`,
-    ],
-    display: run.destroy ? 'tofu plan -destroy' : 'tofu plan',
-    env,
+  const { scope } = options;
+  const { workspace, stack, env } = scope;
+  const finalState = (summary: PlanSummary) =>
+    endsAfterPlanning(run.type, summary.changes) ? RunState.FINISHED : undefined;
+  return endingRun(deps, control, scope, finalState, async () => {
+    const json = await withHooks(deps, control, scope, 'plan', async () => {
+      await runTool(deps, control, {
+        ...scope,
+        command: 'tofu',
+        // A proposed run only reads the state and runs beside others: it takes no lock.
+        args: [
+          'plan',
+          '-input=false',
+          '-no-color',
+          run.type === RunType.PROPOSED ? '-lock=false' : '-lock-timeout=30s',
+          ...(run.destroy ? ['-destroy'] : []),
+          ...(options.targetArgs ?? []),
+          `-out=${PLAN_FILE}`,
+        ],
+        display: run.destroy ? 'tofu plan -destroy' : 'tofu plan',
+      });
+      return captureTool(deps, control, {
+        workspace,
+        stack,
+        args: ['show', '-json', PLAN_FILE],
+        env,
+      });
+    });
+    const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
+    const archive = deps.box.sealBuffer(await packWorkspace(workspace));
+    await storePlan(deps.db, run.id, {
+      artifacts: { workspace: archive, 'plan.json': deps.box.sealBuffer(Buffer.from(json)) },
+      delta: summary.delta,
+      targets: options.targets,
+    });
+    return summary;
   });
-  const json = await captureTool(deps, control, {
-    workspace,
-    stack,
-    args: ['show', '-json', PLAN_FILE],
-    env,
-  });
-  const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
-  const archive = deps.box.sealBuffer(await packWorkspace(workspace));
-  await storePlan(deps.db, run.id, {
-    artifacts: { workspace: archive, 'plan.json': deps.box.sealBuffer(Buffer.from(json)) },
-    delta: summary.delta,
-    targets: options.targets,
-  });
-  return summary;
 }
 
 /** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */
@@ -449,8 +623,9 @@ async function captureTool(
 
 /**
  * APPLYING: the stored workspace unpacked on this worker, providers reinstalled by
- * `tofu init`, and the saved plan applied: exactly what was confirmed, nothing newer. A
- * destroy run's saved plan destroys the stack's resources.
+ * `tofu init`, and the saved plan applied between the beforeApply and afterApply hooks:
+ * exactly what was confirmed, nothing newer. A destroy run's saved plan destroys the stack's
+ * resources, between the beforeDestroy and afterDestroy hooks instead.
  */
 export async function applyPhase(
   deps: RunnerDependencies,
@@ -461,25 +636,26 @@ export async function applyPhase(
   const root = path.join(deps.workRoot, `${runId}-apply`);
   try {
     const workspace = await storedWorkspace(deps, runId, stack, root);
-    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
+    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
-      await tofuInit(deps, control, { log, state: RunState.APPLYING, workspace, stack, env });
-      await runTool(deps, control, {
-        log,
-        state: RunState.APPLYING,
-        workspace,
-        stack,
-        command: 'tofu',
-        args: [
-          'apply',
-          '-input=false',
-          '-no-color',
-          '-auto-approve',
-          '-lock-timeout=30s',
-          PLAN_FILE,
-        ],
-        display: 'tofu apply',
-        env,
+      const scope = { log, state: RunState.APPLYING, workspace, stack, env, hooks };
+      await endingRun(deps, control, scope, finished, async () => {
+        await tofuInit(deps, control, scope);
+        await withHooks(deps, control, scope, run.destroy ? 'destroy' : 'apply', () =>
+          runTool(deps, control, {
+            ...scope,
+            command: 'tofu',
+            args: [
+              'apply',
+              '-input=false',
+              '-no-color',
+              '-auto-approve',
+              '-lock-timeout=30s',
+              PLAN_FILE,
+            ],
+            display: 'tofu apply',
+          }),
+        );
       });
     });
   } finally {
@@ -487,7 +663,12 @@ export async function applyPhase(
   }
 }
 
-/** PERFORMING: a task's command, `sh -c <command>`, in the initialized workspace. */
+const finished = () => RunState.FINISHED;
+
+/**
+ * PERFORMING: a task's command, `sh -c <command>`, in the initialized workspace, between the
+ * beforePerform and afterPerform hooks.
+ */
 export async function performPhase(
   deps: RunnerDependencies,
   runId: string,
@@ -497,19 +678,20 @@ export async function performPhase(
   if (!run.command) throw new Error(`performing run ${runId}: it is not a task`);
   const workspace = await existingWorkspace(deps, runId, stack);
   try {
-    const { env, secrets } = await runtimeFor(deps, run, stack, workspace);
-    await inPhase(deps, runId, RunState.PERFORMING, secrets, (log) =>
-      runTool(deps, control, {
-        log,
-        state: RunState.PERFORMING,
-        workspace,
-        stack,
-        command: '/bin/sh',
-        args: ['-c', run.command!],
-        display: run.command!,
-        env,
-      }),
-    );
+    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
+    await inPhase(deps, runId, RunState.PERFORMING, secrets, async (log) => {
+      const scope = { log, state: RunState.PERFORMING, workspace, stack, env, hooks };
+      await endingRun(deps, control, scope, finished, () =>
+        withHooks(deps, control, scope, 'perform', () =>
+          runTool(deps, control, {
+            ...scope,
+            command: '/bin/sh',
+            args: ['-c', run.command!],
+            display: run.command!,
+          }),
+        ),
+      );
+    });
   } finally {
     await fs.rm(workspace.root, { recursive: true, force: true });
   }

@@ -1,6 +1,12 @@
 import type { Database } from '../db/index';
 import type { SecretBox } from '../platform/secrets';
-import { attachedContexts, configOfAttachedContexts, ownConfigOfStack } from './store';
+import { HOOK_NAMES, hooksOf, type HookLists, type Hooks } from '../stacks/hooks';
+import {
+  attachedContexts,
+  configOfAttachedContexts,
+  hooksOfAttachedContexts,
+  ownConfigOfStack,
+} from './store';
 import type { ConfigElementRow } from './store';
 
 /**
@@ -9,6 +15,17 @@ import type { ConfigElementRow } from './store';
  */
 export function isReservedVariable(name: string): boolean {
   return name === 'PATH' || name === 'HOME' || /^(TF_HTTP_|GANTRY_|TF_VAR_gantry_)/.test(name);
+}
+
+/** Why `name` cannot be a variable of a run's environment, or undefined when it can. */
+export function variableNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    return `"${name}" is not an environment variable name: use letters, digits and _, not starting with a digit`;
+  }
+  if (isReservedVariable(name)) {
+    return `"${name}" is set by Gantry for every run (PATH, HOME, TF_HTTP_*, GANTRY_* and TF_VAR_gantry_*); choose another name`;
+  }
+  return undefined;
 }
 
 /** Where an element of a stack's runtime config comes from: the stack itself, or a context. */
@@ -64,6 +81,46 @@ export function mergeRuntimeConfig(
     }
   }
   return [...resolved.values()].sort((a, b) => a.element.id.localeCompare(b.element.id));
+}
+
+/**
+ * The hooks a run of the stack runs, with `runLists` (the run's runtime config) in place of the
+ * stack's lists of the same names. See orderHooks.
+ */
+export async function resolveHooks(
+  db: Database,
+  stack: { id: string; hooks: HookLists },
+  runLists: HookLists = {},
+): Promise<Hooks> {
+  const contexts = await hooksOfAttachedContexts(db, stack.id);
+  const own = Object.fromEntries(
+    HOOK_NAMES.map((name) => [name, runLists[name] ?? stack.hooks[name] ?? []]),
+  );
+  return orderHooks(
+    own,
+    contexts.map((context) => context.hooks),
+  );
+}
+
+/**
+ * Each hook's commands in the order they run, as Spacelift orders them: a before-hook runs the
+ * attached contexts' commands by priority (`contexts` is in that order), then the stack's own;
+ * an after-hook (and afterRun) the stack's own, then the contexts' in reverse priority.
+ */
+export function orderHooks(own: HookLists, contexts: HookLists[]): Hooks {
+  const stackHooks = hooksOf(own);
+  const contextHooks = contexts.map(hooksOf);
+  return Object.fromEntries(
+    HOOK_NAMES.map((name) => {
+      const fromContexts = contextHooks.map((hooks) => hooks[name]);
+      return [
+        name,
+        name.startsWith('before')
+          ? [...fromContexts.flat(), ...stackHooks[name]]
+          : [...stackHooks[name], ...fromContexts.reverse().flat()],
+      ];
+    }),
+  ) as Hooks;
 }
 
 /** The element's value, decrypted when it is write-only. Only runs may see these. */

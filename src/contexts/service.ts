@@ -1,8 +1,9 @@
 import type { Database } from '../db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
+import { validHooks, type HookLists } from '../stacks/hooks';
 import { slugOf, type StackService } from '../stacks/service';
-import { isReservedVariable } from './runtimeConfig';
+import { variableNameProblem } from './runtimeConfig';
 import {
   addContext,
   changeContext,
@@ -17,6 +18,13 @@ import {
 import type { ConfigElementRow, Context } from './store';
 
 export type { ConfigElementRow, Context } from './store';
+
+export interface ContextInput {
+  name: string;
+  description?: string | null;
+  labels?: readonly string[];
+  hooks?: HookLists;
+}
 
 export interface ConfigInput {
   id: string;
@@ -49,24 +57,27 @@ export class ContextService {
     return this.removeConfig({ stackId }, id, `stack "${stackId}" has no config element "${id}"`);
   }
 
-  async createContext(input: { name: string; description?: string | null }): Promise<Context> {
+  /** Creates a context; labels and hooks not given are empty. */
+  async createContext(input: ContextInput): Promise<Context> {
     const id = slugOf(input.name);
     const context = await addContext(this.deps.db, {
       id,
       name: input.name,
       description: input.description ?? null,
+      labels: validLabels(input.labels ?? []),
+      hooks: validHooks(input.hooks ?? {}, `context "${id}"`),
     });
     if (!context) throw new ConflictError(`a context with id "${id}" exists; choose another name`);
     return context;
   }
 
-  async updateContext(
-    id: string,
-    input: { name: string; description?: string | null },
-  ): Promise<Context> {
+  /** Changes a context's name and description, and its labels and hooks when they are given. */
+  async updateContext(id: string, input: ContextInput): Promise<Context> {
     const context = await changeContext(this.deps.db, id, {
       name: input.name,
       description: input.description ?? null,
+      ...(input.labels ? { labels: validLabels(input.labels) } : {}),
+      ...(input.hooks ? { hooks: validHooks(input.hooks, `context "${id}"`) } : {}),
     });
     if (!context) throw new NotFoundError(`context "${id}" does not exist`);
     return context;
@@ -141,18 +152,17 @@ export class ContextService {
   }
 }
 
+function validLabels(labels: readonly string[]): string[] {
+  if (labels.some((label) => !label.trim())) {
+    throw new InvalidInputError('a label is empty; remove it');
+  }
+  return [...new Set(labels)];
+}
+
 function validateConfig(input: ConfigInput) {
   if (input.type === 'ENVIRONMENT_VARIABLE') {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(input.id)) {
-      throw new InvalidInputError(
-        `"${input.id}" is not an environment variable name: use letters, digits and _, not starting with a digit`,
-      );
-    }
-    if (isReservedVariable(input.id)) {
-      throw new InvalidInputError(
-        `"${input.id}" is set by Gantry for every run (PATH, HOME, TF_HTTP_*, GANTRY_* and TF_VAR_gantry_*); choose another name`,
-      );
-    }
+    const problem = variableNameProblem(input.id);
+    if (problem) throw new InvalidInputError(problem);
     return;
   }
   if (

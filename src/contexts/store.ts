@@ -18,10 +18,13 @@ export type ContextAttachment = typeof tables.contextAttachments.$inferSelect;
 /** Who a config element belongs to: a stack or a context. */
 export type ConfigOwner = { stackId: string } | { contextId: string };
 
+/** What a context is, beside its config and attachments. */
+export type ContextColumns = Pick<Context, 'name' | 'description' | 'labels' | 'hooks'>;
+
 /** Writes a new context; undefined when a context has its id. */
 export async function addContext(
   db: Database,
-  context: { id: string; name: string; description: string | null },
+  context: ContextColumns & { id: string },
 ): Promise<Context | undefined> {
   const [added] = await db
     .insert(tables.contexts)
@@ -31,11 +34,11 @@ export async function addContext(
   return added;
 }
 
-/** Writes a context's name and description, as updated now; undefined when it does not exist. */
+/** Writes changes to a context, as updated now; undefined when it does not exist. */
 export async function changeContext(
   db: Database,
   id: string,
-  changes: { name: string; description: string | null },
+  changes: Partial<ContextColumns>,
 ): Promise<Context | undefined> {
   const [context] = await db
     .update(tables.contexts)
@@ -134,6 +137,16 @@ export async function attachedContexts(db: Database, stackId: string) {
       contextName: tables.contexts.name,
       priority: tables.contextAttachments.priority,
     })
+    .from(tables.contextAttachments)
+    .innerJoin(tables.contexts, eq(tables.contexts.id, tables.contextAttachments.contextId))
+    .where(eq(tables.contextAttachments.stackId, stackId))
+    .orderBy(asc(tables.contextAttachments.priority), asc(tables.contextAttachments.id));
+}
+
+/** The hooks of the contexts attached to a stack, by priority. */
+export async function hooksOfAttachedContexts(db: Database, stackId: string) {
+  return db
+    .select({ hooks: tables.contexts.hooks })
     .from(tables.contextAttachments)
     .innerJoin(tables.contexts, eq(tables.contexts.id, tables.contextAttachments.contextId))
     .where(eq(tables.contextAttachments.stackId, stackId))

@@ -1,6 +1,16 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, integer, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { createdAt } from '../db/columns';
+import type { Hooks } from '../stacks/hooks';
 import { stacks } from '../stacks/tables';
 
 /**
@@ -16,6 +26,15 @@ export const contexts = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     description: text('description'),
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Commands added to the hooks of the stacks the context is attached to. */
+    hooks: jsonb('hooks')
+      .$type<Partial<Hooks>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

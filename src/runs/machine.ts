@@ -47,6 +47,11 @@ export interface PlanOutcome {
   autodeploy: boolean;
 }
 
+/** Whether a run ends once it has planned: it has nothing to apply, or it is a preview. */
+export function endsAfterPlanning(type: RunType, changes: boolean): boolean {
+  return !changes || type === RunType.PROPOSED;
+}
+
 /**
  * The rules of one run: which state it is in, which decisions it takes and when, how much of
  * its time is left, and where it goes next. The run workflow keeps one, tells it what happened
@@ -305,8 +310,11 @@ export class RunMachine {
    * autodeploy confirm it at once; otherwise it waits for a person's decision.
    */
   afterPlan(plan: PlanOutcome): Step {
-    if (!plan.changes) return { state: RunState.FINISHED, note: 'no changes' };
-    if (this.run.type === RunType.PROPOSED) return { state: RunState.FINISHED };
+    if (endsAfterPlanning(this.run.type, plan.changes)) {
+      return plan.changes
+        ? { state: RunState.FINISHED }
+        : { state: RunState.FINISHED, note: 'no changes' };
+    }
     // Asking to delete the stack with its resources was the confirmation.
     if (this.run.destroy) {
       return { state: RunState.CONFIRMED, note: 'the stack is being deleted with its resources' };

@@ -69,6 +69,7 @@ import {
   type RunReview,
 } from './store';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
+import { parseRuntimeYaml, type RunRuntimeConfig } from './runtimeYaml';
 
 export interface RunServiceDependencies {
   db: Database;
@@ -147,7 +148,13 @@ export class RunService {
    */
   async trigger(
     stackId: string,
-    options: { triggeredBy: string | null; sha?: string | null; type?: RunType },
+    options: {
+      triggeredBy: string | null;
+      sha?: string | null;
+      type?: RunType;
+      /** The run's own settings as Spacelift's runtime YAML (./runtimeYaml). */
+      runtimeYaml?: string | null;
+    },
   ): Promise<Run> {
     const type = options.type ?? RunType.TRACKED;
     if (type !== RunType.TRACKED && type !== RunType.PROPOSED) {
@@ -155,6 +162,7 @@ export class RunService {
         'runTrigger starts a TRACKED or a PROPOSED run; use taskCreate for a task',
       );
     }
+    const runtimeConfig = parseRuntimeYaml(options.runtimeYaml);
     const stack = await this.stack(stackId);
     refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
@@ -168,6 +176,7 @@ export class RunService {
       branch: stack.branch,
       commit,
       triggeredBy: options.triggeredBy,
+      ...(runtimeConfig ? { runtimeConfig } : {}),
     });
   }
 
@@ -277,7 +286,7 @@ export class RunService {
     return this.start(stack, { type: RunType.TASK, branch: stack.branch, commit, ...options });
   }
 
-  /** A new run of an ended tracked or proposed run's commit. */
+  /** A new run of an ended tracked or proposed run's commit, with its runtime config. */
   async retryRun(
     stackId: string,
     runId: string,
@@ -311,6 +320,7 @@ export class RunService {
         timestamp: run.commitTimestamp ?? run.createdAt,
         url: run.commitUrl,
       },
+      ...(run.runtimeConfig ? { runtimeConfig: run.runtimeConfig } : {}),
       ...options,
     });
   }
@@ -657,6 +667,7 @@ export class RunService {
       triggeredBy: string | null;
       command?: string;
       skipInitialization?: boolean;
+      runtimeConfig?: RunRuntimeConfig;
       dedupeKey?: string;
       mergeRequestIid?: number;
       destroy?: boolean;
@@ -679,6 +690,7 @@ export class RunService {
       command: options.command ?? null,
       skipInitialization: options.skipInitialization ?? false,
       destroy: options.destroy ?? false,
+      runtimeConfig: options.runtimeConfig ?? null,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
       workflowStarted: false,

@@ -11,6 +11,7 @@ import {
 } from 'drizzle-orm/pg-core';
 import { bytea, createdAt } from '../db/columns';
 import { stacks } from '../stacks/tables';
+import type { RunRuntimeConfig } from './runtimeYaml';
 import type { Delta, RunState, RunType } from './types';
 
 /**
@@ -41,6 +42,8 @@ export const runs = pgTable(
     command: text('command'),
     /** A task that runs its command without `tofu init` first (taskCreate's skipInitialization). */
     skipInitialization: boolean('skip_initialization').notNull().default(false),
+    /** The run's own hooks and environment (runTrigger's runtimeConfig); kept by a retry. */
+    runtimeConfig: jsonb('runtime_config').$type<RunRuntimeConfig>(),
     /** A prioritized run goes first in its stack's queue (runPrioritizeSet). */
     isPrioritized: boolean('is_prioritized').notNull().default(false),
     /**

@@ -3,6 +3,7 @@ import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
+import { validHooks, type HookLists } from './hooks';
 import {
   addStack,
   changeStack,
@@ -36,6 +37,8 @@ export interface StackInput {
   /** A GIT stack's free-form namespace. */
   namespace?: string | null;
   clientSettings?: ClientSettings;
+  /** Each hook's commands; a missing list is empty. */
+  hooks?: HookLists;
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -209,6 +212,7 @@ function stackColumns(input: StackInput) {
     repositoryName: input.repositoryName ?? null,
     namespace: input.namespace ?? null,
     clientSettings: input.clientSettings ?? {},
+    hooks: validHooks(input.hooks ?? {}, `stack "${input.name}"`),
   };
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import type { Hooks } from './hooks';
 
 /**
  * A stack: one root module of one repository's branch, and the settings of its runs.
@@ -40,6 +41,11 @@ export const stacks = pgTable(
     trackedCommit: jsonb('tracked_commit').$type<TrackedCommit>(),
     /** Who set the tracked commit; null when a push did. */
     trackedCommitSetBy: text('tracked_commit_set_by'),
+    /** Commands run before and after each phase of the stack's runs (./hooks). */
+    hooks: jsonb('hooks')
+      .$type<Partial<Hooks>>()
+      .notNull()
+      .default(sql`'{}'::jsonb`),
     /** A disabled stack starts no runs (stackDisable). */
     isDisabled: boolean('is_disabled').notNull().default(false),
     /** stackDelete refuses the stack while this is set. */

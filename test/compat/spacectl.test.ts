@@ -689,4 +689,34 @@ resource "terraform_data" "extra" {
     expect(refused.code).not.toBe(0);
     expect(refused.output).toContain('only an UNCONFIRMED run can be replanned');
   });
+
+  it("deploys with --runtime-config, its before_plan hook seeing the file's environment in the logs", async () => {
+    const config = path.join(dataDir, 'runtime.yml');
+    await fs.writeFile(
+      config,
+      [
+        'before_plan:',
+        '  - echo "hook says $GREETING"',
+        'environment:',
+        '  GREETING: hello-from-the-runtime-config',
+        '',
+      ].join('\n'),
+    );
+    const deploy = await run(
+      'stack',
+      'deploy',
+      '--id',
+      'compat-demo',
+      '--runtime-config',
+      config,
+      '--tail',
+      '--auto-confirm',
+    );
+    expect(deploy.code).toBe(0);
+    const runId = /run\/([0-9A-Z]+)/.exec(deploy.output)![1]!;
+    const logs = await run('stack', 'logs', '--id', 'compat-demo', '--run', runId);
+    expect(logs.code).toBe(0);
+    expect(logs.output).toContain('$ echo "hook says $GREETING"');
+    expect(logs.output).toContain('hook says hello-from-the-runtime-config');
+  });
 });

@@ -938,13 +938,15 @@ describe('the GraphQL API over HTTP', () => {
     await pollUntil(preview.data!.runTrigger.id, 'FINISHED');
 
     const withConfig = await api.graphql(deploy, {
-      runtimeConfig: { yaml: 'environment:\n  REGION: eu-west-1\n' },
+      runtimeConfig: { yaml: 'runner_image: custom/runner:1\n' },
       sha: null,
       stack: 'payments',
       type: 'PROPOSED',
     });
     expect(withConfig.errors?.[0]).toMatchObject({
-      message: expect.stringContaining('Gantry takes no per-run runtime config yet') as string,
+      message: expect.stringContaining(
+        'runtimeConfig: runner_image: Gantry runs OpenTofu on the worker',
+      ) as string,
       extensions: { code: 'BAD_USER_INPUT' },
     });
   });

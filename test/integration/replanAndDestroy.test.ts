@@ -41,7 +41,11 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
   let recorder: ApplyRecorder;
   const repos: TestRepo[] = [];
 
-  const addStack = async (id: string, code: string) => {
+  const addStack = async (
+    id: string,
+    code: string,
+    hooks: Partial<Record<'beforeApply' | 'beforeDestroy' | 'afterDestroy', string[]>> = {},
+  ) => {
     const repo = await createTestRepo();
     repos.push(repo);
     await repo.commit({ 'main.tf': code }, `Code of ${id}`);
@@ -51,6 +55,7 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
       provider: 'RAW_GIT',
       repository: repo.url,
       branch: 'main',
+      hooks,
     });
   };
   const visits = async (runId: string) =>
@@ -200,7 +205,11 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
   });
 
   it('keeps a stack whose resources could not be destroyed, with the failed run to look at', async () => {
-    await addStack('stubborn', resources(recorder, ['delta'], ['delta']));
+    await addStack('stubborn', resources(recorder, ['delta'], ['delta']), {
+      beforeApply: ['echo applying-hook'],
+      beforeDestroy: ['echo destroying-hook'],
+      afterDestroy: ['echo destroyed-hook'],
+    });
     await deployed('stubborn');
     await harness.service.deleteStackWithResources('stubborn', 'ada');
     await waitForStack('stubborn', (row) => (row as { deleting: boolean }).deleting === false);
@@ -219,7 +228,12 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
     expect((await logText(destroyRun!.id, RunState.PLANNING, 0)).text).toContain(
       '$ tofu plan -destroy',
     );
-    expect((await logText(destroyRun!.id, RunState.APPLYING, 0)).text).toContain('refusing to go');
+    // A destroy runs its own hooks instead of the apply's; a failed destroy runs no after-hook.
+    const applying = (await logText(destroyRun!.id, RunState.APPLYING, 0)).text;
+    expect(applying).toContain('refusing to go');
+    expect(applying).toContain('$ echo destroying-hook');
+    expect(applying).not.toContain('applying-hook');
+    expect(applying).not.toContain('destroyed-hook');
     expect(
       (await currentResources(harness.database.db, 'stubborn')).map((resource) => resource.address),
     ).toEqual(['terraform_data.delta']);

@@ -1,6 +1,28 @@
+import { InvalidInputError } from '../../platform/errors';
+import { hooksOf } from '../../stacks/hooks';
+import type { ContextInput as ServiceContextInput } from '../../contexts/service';
 import { requireAdmin } from './guard';
-import type { Resolvers } from './types.generated';
+import { ROOT_SPACE } from './spaces';
+import type { ContextInput, Resolvers } from './types.generated';
 import { allContexts } from '../../contexts/store';
+
+/**
+ * A context as contextCreateV2 and contextUpdateV2 set it: whole, so labels and hooks not given
+ * are empty, as StackInput's fields not given take their defaults.
+ */
+function serviceInput(input: ContextInput): ServiceContextInput {
+  if (input.space && input.space !== ROOT_SPACE) {
+    throw new InvalidInputError(
+      `Gantry has one space, "${ROOT_SPACE}", and no space "${input.space}": leave space out or set it to "${ROOT_SPACE}"`,
+    );
+  }
+  return {
+    name: input.name,
+    description: input.description ?? null,
+    labels: input.labels ?? [],
+    hooks: hooksOf(input.hooks),
+  };
+}
 
 /** Contexts are account-wide: admins manage them, and stacks show what they are given. */
 export const contextResolvers: Resolvers = {
@@ -23,6 +45,14 @@ export const contextResolvers: Resolvers = {
     contextUpdate: (_parent, { id, ...input }, context) => {
       requireAdmin(context);
       return context.services.contexts.updateContext(id, input);
+    },
+    contextCreateV2: (_parent, { input }, context) => {
+      requireAdmin(context);
+      return context.services.contexts.createContext(serviceInput(input));
+    },
+    contextUpdateV2: (_parent, { id, input }, context) => {
+      requireAdmin(context);
+      return context.services.contexts.updateContext(id, serviceInput(input));
     },
     contextDelete: (_parent, { id }, context) => {
       requireAdmin(context);
@@ -47,6 +77,8 @@ export const contextResolvers: Resolvers = {
   },
 
   Context: {
+    space: () => ROOT_SPACE,
+    hooks: (parent) => hooksOf(parent.hooks),
     attachedStack: async (parent, { id }, context) =>
       (await context.loaders.contextAttachments.load(parent.id)).find(
         (attachment) => attachment.stackId === id,

@@ -48,14 +48,10 @@ export const runResolvers: Resolvers = {
   Mutation: {
     runTrigger: async (_parent, { stack, commitSha, runType, runtimeConfig }, context) => {
       await writableStack(context, stack);
-      if (runtimeConfig?.yaml?.trim()) {
-        throw new InvalidInputError(
-          "Gantry takes no per-run runtime config yet: set the stack's environment with stackConfigAdd (spacectl stack environment setvar) and trigger again without it",
-        );
-      }
       return context.services.runs.trigger(stack, {
         triggeredBy: context.viewer!.id,
         sha: commitSha ?? null,
+        runtimeYaml: runtimeConfig?.yaml ?? null,
         ...(runType ? { type: runType as RunType } : {}),
       });
     },

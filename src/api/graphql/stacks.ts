@@ -3,6 +3,7 @@ import { searchStacks } from './search';
 import { currentOutputs, currentResources, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
+import { HOOK_NAMES } from '../../stacks/hooks';
 import type { GraphQLContext } from './context';
 import { authenticated, readableStacks, requireAdmin, writableStack } from './guard';
 import { RUN_TYPES, type RunList } from '../../runs/store';
@@ -32,6 +33,7 @@ export function serviceInput(input: StackInput, managesStateFile?: boolean): Ser
     description: input.description ?? null,
     branch: input.branch,
     projectRoot: input.projectRoot ?? null,
+    hooks: Object.fromEntries(HOOK_NAMES.map((hook) => [hook, input[hook]])),
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
     administrative: input.administrative,
@@ -193,21 +195,6 @@ function runList(list: RunList) {
       ? context.services.runs.listRuns(parent.id, { types: [RUN_TYPES[list]], before: args.before })
       : context.loaders.firstRunPage.load({ stackId: parent.id, list });
 }
-
-/** The hooks of a stack, as Spacelift names them; Gantry runs none yet. */
-const HOOKS = [
-  'afterApply',
-  'afterDestroy',
-  'afterInit',
-  'afterPerform',
-  'afterPlan',
-  'afterRun',
-  'beforeApply',
-  'beforeDestroy',
-  'beforeInit',
-  'beforePerform',
-  'beforePlan',
-] as const;
 
 export const stackResolvers: Resolvers = {
   Query: {
@@ -422,7 +409,9 @@ export const stackResolvers: Resolvers = {
             externalStateAccessEnabled: false,
           },
     workerPool: () => null,
-    ...Object.fromEntries(HOOKS.map((hook) => [hook, () => []])),
+    ...Object.fromEntries(
+      HOOK_NAMES.map((hook) => [hook, (parent: Stack) => parent.hooks[hook] ?? []]),
+    ),
     config: (parent, _args, context) => context.loaders.stackConfig.load(parent.id),
     configElement: async (parent, { id }, context) =>
       (await context.loaders.stackConfig.load(parent.id)).find((element) => element.id === id) ??

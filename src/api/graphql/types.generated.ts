@@ -239,10 +239,16 @@ export type Context = {
   configElement?: Maybe<ConfigElement>;
   /** Free-form context description for the users, supports Markdown. */
   description?: Maybe<Scalars['String']['output']>;
+  /** Commands the context adds to the hooks of the stacks it is attached to: before-hooks run before the stack's, by priority, and after-hooks after them, in reverse. */
+  hooks: ContextHooks;
   /** Unique (within a single organization), immutable name of the context. */
   id: Scalars['ID']['output'];
+  /** Free-form labels. */
+  labels: Array<Scalars['String']['output']>;
   /** Fancy, mutable name of the Context to show in the UI. */
   name: Scalars['String']['output'];
+  /** The context's space: Gantry has the one space, root. */
+  space: Scalars['ID']['output'];
 };
 
 
@@ -253,6 +259,34 @@ export type ContextAttachedStackArgs = {
 
 export type ContextConfigElementArgs = {
   id: Scalars['ID']['input'];
+};
+
+/** A context's hooks: commands run before and after each phase of its stacks' runs. */
+export type ContextHooks = {
+  __typename?: 'ContextHooks';
+  afterApply: Array<Scalars['String']['output']>;
+  afterDestroy: Array<Scalars['String']['output']>;
+  afterInit: Array<Scalars['String']['output']>;
+  afterPerform: Array<Scalars['String']['output']>;
+  afterPlan: Array<Scalars['String']['output']>;
+  afterRun: Array<Scalars['String']['output']>;
+  beforeApply: Array<Scalars['String']['output']>;
+  beforeDestroy: Array<Scalars['String']['output']>;
+  beforeInit: Array<Scalars['String']['output']>;
+  beforePerform: Array<Scalars['String']['output']>;
+  beforePlan: Array<Scalars['String']['output']>;
+};
+
+/** Arguments used to create and update a context (contextCreateV2, contextUpdateV2). */
+export type ContextInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Each hook's commands; all empty when not given. */
+  hooks?: InputMaybe<HooksInput>;
+  /** Free-form labels; none when not given. */
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  /** The context's space: root, or not given. */
+  space?: InputMaybe<Scalars['ID']['input']>;
 };
 
 /** ContextStackAttachment is the stack attachment viewed from the Context. */
@@ -366,6 +400,21 @@ export type GpgKey = {
   revokedAt?: Maybe<Scalars['Int']['output']>;
   revokedBy?: Maybe<Scalars['String']['output']>;
   updatedAt: Scalars['Int']['output'];
+};
+
+/** Hooks as they are set: a list not given is empty. */
+export type HooksInput = {
+  afterApply?: InputMaybe<Array<Scalars['String']['input']>>;
+  afterDestroy?: InputMaybe<Array<Scalars['String']['input']>>;
+  afterInit?: InputMaybe<Array<Scalars['String']['input']>>;
+  afterPerform?: InputMaybe<Array<Scalars['String']['input']>>;
+  afterPlan?: InputMaybe<Array<Scalars['String']['input']>>;
+  afterRun?: InputMaybe<Array<Scalars['String']['input']>>;
+  beforeApply?: InputMaybe<Array<Scalars['String']['input']>>;
+  beforeDestroy?: InputMaybe<Array<Scalars['String']['input']>>;
+  beforeInit?: InputMaybe<Array<Scalars['String']['input']>>;
+  beforePerform?: InputMaybe<Array<Scalars['String']['input']>>;
+  beforePlan?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type KubernetesEntity = KubernetesResource | KubernetesRoot;
@@ -530,12 +579,16 @@ export type Mutation = {
   contextConfigDelete?: Maybe<ConfigElement>;
   /** Create a new context. */
   contextCreate: Context;
+  /** Create a new context with its labels and hooks. */
+  contextCreateV2: Context;
   /** Delete an existing context. */
   contextDelete?: Maybe<Context>;
   /** Detach context from a a Stack. */
   contextDetach?: Maybe<ContextStackAttachment>;
   /** Update an existing context. */
   contextUpdate: Context;
+  /** Update an existing context: its name, description, labels and hooks, each as given (a list not given is emptied). */
+  contextUpdateV2: Context;
   /** Disconnect Gantry from GitLab. */
   gitlabIntegrationDelete?: Maybe<GitLabIntegration>;
   /**
@@ -686,6 +739,11 @@ export type MutationContextCreateArgs = {
 };
 
 
+export type MutationContextCreateV2Args = {
+  input: ContextInput;
+};
+
+
 export type MutationContextDeleteArgs = {
   id: Scalars['ID']['input'];
 };
@@ -700,6 +758,12 @@ export type MutationContextUpdateArgs = {
   description?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
   name: Scalars['String']['input'];
+};
+
+
+export type MutationContextUpdateV2Args = {
+  id: Scalars['ID']['input'];
+  input: ContextInput;
 };
 
 
@@ -1503,7 +1567,7 @@ export type Stack = {
   additionalProjectGlobs: Array<Scalars['String']['output']>;
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['output'];
-  /** Commands run before and after each phase, in the workspace. Gantry runs no hooks yet: empty. */
+  /** Commands run before and after each phase, each as sh -c in the workspace with the run's environment (StackInput's lists of the same names). */
   afterApply: Array<Scalars['String']['output']>;
   afterDestroy: Array<Scalars['String']['output']>;
   afterInit: Array<Scalars['String']['output']>;
@@ -1799,10 +1863,32 @@ export type StackInput = {
   additionalProjectGlobs?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Administrative stacks can manage other Stacks at runtime. */
   administrative: Scalars['Boolean']['input'];
+  /** Commands run after applying; empty when not given. */
+  afterApply?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run after a destroy run applied its plan; empty when not given. */
+  afterDestroy?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run after initialization; empty when not given. */
+  afterInit?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run after a task's command; empty when not given. */
+  afterPerform?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run after planning; empty when not given. */
+  afterPlan?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run at the end of the run's last phase on the worker, whatever its outcome; empty when not given. */
+  afterRun?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Apply plans with changes without waiting for a confirmation; false when not given. */
   autodeploy?: InputMaybe<Scalars['Boolean']['input']>;
   /** Kept and answered as given; Gantry has no such feature (see Stack's field of the same name). */
   autoretry?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Commands run before applying (tofu apply); empty when not given. */
+  beforeApply?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run before a destroy run (stackDelete with destroyResources) applies its plan; empty when not given. */
+  beforeDestroy?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run before initialization (tofu init), each as sh -c in the workspace; empty when not given. */
+  beforeInit?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run before a task's command; empty when not given. */
+  beforePerform?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Commands run before planning (tofu plan); empty when not given. */
+  beforePlan?: InputMaybe<Array<Scalars['String']['input']>>;
   /** Name of the branch to track. */
   branch: Scalars['String']['input'];
   /** Optional free-form description of the Stack. */
@@ -2292,6 +2378,8 @@ export type ResolversTypes = {
   ConfigInput: ConfigInput;
   ConfigType: ConfigType;
   Context: ResolverTypeWrapper<ContextRow>;
+  ContextHooks: ResolverTypeWrapper<ContextHooks>;
+  ContextInput: ContextInput;
   ContextStackAttachment: ResolverTypeWrapper<ContextAttachmentModel>;
   DebugInfo: ResolverTypeWrapper<DebugInfo>;
   Delta: ResolverTypeWrapper<Delta>;
@@ -2305,6 +2393,7 @@ export type ResolversTypes = {
   GitLabIntegration: ResolverTypeWrapper<GitLabIntegration>;
   GitLabProjectHook: ResolverTypeWrapper<GitLabProjectHook>;
   GpgKey: ResolverTypeWrapper<GpgKey>;
+  HooksInput: HooksInput;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   KubernetesEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['KubernetesEntity']>;
@@ -2444,6 +2533,8 @@ export type ResolversParentTypes = {
   ConfigElementWithSource: ResolvedElement;
   ConfigInput: ConfigInput;
   Context: ContextRow;
+  ContextHooks: ContextHooks;
+  ContextInput: ContextInput;
   ContextStackAttachment: ContextAttachmentModel;
   DebugInfo: DebugInfo;
   Delta: Delta;
@@ -2457,6 +2548,7 @@ export type ResolversParentTypes = {
   GitLabIntegration: GitLabIntegration;
   GitLabProjectHook: GitLabProjectHook;
   GpgKey: GpgKey;
+  HooksInput: HooksInput;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   KubernetesEntity: ResolversUnionTypes<ResolversParentTypes>['KubernetesEntity'];
@@ -2695,8 +2787,25 @@ export type ContextResolvers<ContextType = GraphQLContext, ParentType extends Re
   config?: Resolver<Array<ResolversTypes['ConfigElement']>, ParentType, ContextType>;
   configElement?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<ContextConfigElementArgs, 'id'>>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hooks?: Resolver<ResolversTypes['ContextHooks'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ContextHooksResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContextHooks'] = ResolversParentTypes['ContextHooks']> = {
+  afterApply?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterDestroy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterInit?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterPerform?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterPlan?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  afterRun?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeApply?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeDestroy?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforeInit?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforePerform?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  beforePlan?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type ContextStackAttachmentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ContextStackAttachment'] = ResolversParentTypes['ContextStackAttachment']> = {
@@ -2886,9 +2995,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   contextConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationContextConfigAddArgs, 'config' | 'context'>>;
   contextConfigDelete?: Resolver<Maybe<ResolversTypes['ConfigElement']>, ParentType, ContextType, RequireFields<MutationContextConfigDeleteArgs, 'context' | 'id'>>;
   contextCreate?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextCreateArgs, 'name'>>;
+  contextCreateV2?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextCreateV2Args, 'input'>>;
   contextDelete?: Resolver<Maybe<ResolversTypes['Context']>, ParentType, ContextType, RequireFields<MutationContextDeleteArgs, 'id'>>;
   contextDetach?: Resolver<Maybe<ResolversTypes['ContextStackAttachment']>, ParentType, ContextType, RequireFields<MutationContextDetachArgs, 'id'>>;
   contextUpdate?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextUpdateArgs, 'id' | 'name'>>;
+  contextUpdateV2?: Resolver<ResolversTypes['Context'], ParentType, ContextType, RequireFields<MutationContextUpdateV2Args, 'id' | 'input'>>;
   gitlabIntegrationDelete?: Resolver<Maybe<ResolversTypes['GitLabIntegration']>, ParentType, ContextType>;
   gitlabIntegrationSetup?: Resolver<ResolversTypes['GitLabIntegration'], ParentType, ContextType, RequireFields<MutationGitlabIntegrationSetupArgs, 'apiHost' | 'token'>>;
   gitlabWebhookSecretRotate?: Resolver<ResolversTypes['GitLabProjectHook'], ParentType, ContextType, RequireFields<MutationGitlabWebhookSecretRotateArgs, 'project'>>;
@@ -3515,6 +3626,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   ConfigElement?: ConfigElementResolvers<ContextType>;
   ConfigElementWithSource?: ConfigElementWithSourceResolvers<ContextType>;
   Context?: ContextResolvers<ContextType>;
+  ContextHooks?: ContextHooksResolvers<ContextType>;
   ContextStackAttachment?: ContextStackAttachmentResolvers<ContextType>;
   DebugInfo?: DebugInfoResolvers<ContextType>;
   Delta?: DeltaResolvers<ContextType>;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import {
   applyPhase,
+  HookFailedError,
   initializePhase,
   performPhase,
   planPhase,
@@ -195,6 +196,42 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     );
     // Its workspace, file mounts and all, is not left behind.
     expect(await fs.readdir(workRoot)).toEqual([]);
+  });
+
+  it('interrupts a hook silent for longer than the silence timeout, as a tool, naming it', async () => {
+    await database.db.insert(schema.stacks).values({
+      id: 'silent-hooks',
+      name: 'Silent hooks',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      projectRoot: 'infra',
+      hooks: {
+        beforePerform: ['echo waiting; sleep 30'],
+        afterRun: ['echo "after-run $GANTRY_FINAL_RUN_STATE"'],
+      },
+    });
+    const runId = '01JPHASESILENTHOOK000000000';
+    await database.db.insert(schema.runs).values({
+      id: runId,
+      stackId: 'silent-hooks',
+      type: RunType.TASK,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash: good,
+      command: 'echo the-command',
+      skipInitialization: true,
+    });
+    await initializePhase(deps, runId);
+    const performing = performPhase({ ...deps, silenceTimeoutMs: 2_000 }, runId);
+    await expect(performing).rejects.toThrow(HookFailedError);
+    await expect(performing).rejects.toThrow(
+      'the before_perform hook `echo waiting; sleep 30` failed: no log output for 2 seconds; the process was interrupted',
+    );
+    const lines = await logs(runId, RunState.PERFORMING);
+    expect(lines).toContain('waiting');
+    expect(lines).not.toContain('the-command');
+    expect(lines.at(-1)).toBe('after-run FAILED');
   });
 
   it('interrupts the tool when the phase is aborted', async () => {

@@ -51,6 +51,15 @@ describe('buildEnvironment', () => {
     expect(env.ONLY_IN_CONTEXT).toBe('ctx');
   });
 
+  it("lets the run's own variables win over the stack's and its contexts', but not over Gantry's", () => {
+    const env = buildEnvironment({
+      ...base,
+      config: [variable('REGION', 'from-context-1', 1), variable('TIER', 'from-stack')],
+      runVariables: { REGION: 'from-run', TIER: 'from-run', GANTRY_RUN_ID: 'forged' },
+    });
+    expect(env).toMatchObject({ REGION: 'from-run', TIER: 'from-run', GANTRY_RUN_ID: 'RUN' });
+  });
+
   it('carries the state credentials and the AWS role; config overrides only what is not reserved', () => {
     const env = buildEnvironment({
       ...base,
