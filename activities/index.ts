@@ -21,7 +21,7 @@ import {
   RunGoneError,
   runsByIds,
 } from '../src/runs/store';
-import { changeStack, removeStack, stacksByIds } from '../src/stacks/store';
+import { changeStack, protectedConflict, removeStack, stacksByIds } from '../src/stacks/store';
 import { ConflictError, NotFoundError } from '../src/platform/errors';
 import {
   applyPhase,
@@ -96,7 +96,11 @@ async function asActivity<T>(
   );
   const signal = AbortSignal.any([context.cancellationSignal, deadline, fence.signal]);
   try {
-    return await work({ signal, heartbeat: () => context.heartbeat() });
+    return await work({
+      signal,
+      heartbeat: () => context.heartbeat(),
+      deadline: currentAttemptScheduledTimestampMs + startToCloseTimeoutMs,
+    });
   } catch (error) {
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
     if (deadline.aborted) {
@@ -209,12 +213,15 @@ export function createActivities(deps: ActivityDependencies) {
 
     /**
      * Deletes the stack whose destroy run finished, with its runs, config and state. Done
-     * already (a retry) is done. Should another run have started meanwhile, the stack stays,
-     * no longer deleting, with its resources destroyed.
+     * already (a retry) is done. Should another run be under way, or an admin have protected
+     * the stack from deletion meanwhile, the stack stays, no longer deleting, with its
+     * resources destroyed.
      */
     async deleteDestroyedStack(input: { stackId: string; runId: string }): Promise<void> {
       try {
         await removeStack(db, input.stackId, async (tx) => {
+          const [stack] = await stacksByIds(tx, [input.stackId]);
+          if (stack?.protectFromDeletion) throw protectedConflict(input.stackId);
           const active = await activeRunOf(tx, input.stackId);
           if (active && active.id !== input.runId) {
             throw new ConflictError(`run ${active.id} is ${active.state}`);
@@ -226,7 +233,7 @@ export function createActivities(deps: ActivityDependencies) {
         await changeStack(db, input.stackId, { deleting: false });
         deps.logger.warn(
           { stackId: input.stackId, runId: input.runId, reason: error.message },
-          'keeping stack whose resources were destroyed: another run started meanwhile',
+          'keeping the stack whose resources were destroyed',
         );
       }
     },

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../../src/db';
@@ -33,6 +34,7 @@ import {
   type ArtifactName,
   type Run,
 } from '../../src/runs/store';
+import type { RunRuntimeConfig } from '../../src/runs/runtimeYaml';
 import { targetArguments } from '../../src/runs/targets';
 import { stacksByIds } from '../../src/stacks/store';
 import type { Stack } from '../../src/stacks/service';
@@ -58,6 +60,8 @@ export interface RunnerDependencies {
 export interface PhaseControl {
   signal?: AbortSignal;
   heartbeat?: () => void;
+  /** When the phase's time is up (epoch milliseconds): the run's afterRun hooks end before it. */
+  deadline?: number;
 }
 
 /** A tool ended with an exit code other than 0; its output is in the run's logs. */
@@ -69,6 +73,19 @@ export class ToolFailedError extends Error {
   ) {
     super(`${tool} exited with code ${exitCode}; the run's ${state} logs say why`);
     this.name = 'ToolFailedError';
+  }
+}
+
+/**
+ * The saved plan changed after it was shown: a hook rewrote it. What a person confirms is the
+ * plan they were shown, so the phase fails rather than apply another.
+ */
+export class PlanChangedError extends Error {
+  constructor(hooks: string) {
+    super(
+      `the saved plan (${PLAN_FILE}) changed while the ${hooks} hooks ran; hooks may read the plan but not change it, as what is applied must be what was shown`,
+    );
+    this.name = 'PlanChangedError';
   }
 }
 
@@ -92,6 +109,7 @@ export function isFinalFailure(error: unknown): error is Error {
   return (
     error instanceof ToolFailedError ||
     error instanceof HookFailedError ||
+    error instanceof PlanChangedError ||
     error instanceof SilenceError ||
     error instanceof OutputLimitError ||
     error instanceof WorkspaceError ||
@@ -358,19 +376,39 @@ async function endingRun<T>(
   return result;
 }
 
+// The afterRun hooks end this long before the phase's deadline, so that it still ends in time.
+const AFTER_RUN_MARGIN_MS = 15_000;
+
 async function afterRun(
   deps: RunnerDependencies,
   control: PhaseControl,
   scope: PhaseScope,
   finalState: RunState,
 ) {
+  if (scope.hooks.afterRun.length === 0) return;
   const env = {
     ...scope.env,
     GANTRY_FINAL_RUN_STATE: finalState,
     TF_VAR_spacelift_final_run_state: finalState,
   };
+  // The run's outcome is decided: its hooks end in time for the phase to report it.
+  const left =
+    control.deadline === undefined
+      ? undefined
+      : control.deadline - Date.now() - AFTER_RUN_MARGIN_MS;
+  if (left !== undefined && left <= 0) {
+    scope.log.write(
+      `warning: the run's time is up, so its afterRun hooks do not run; the run is ${finalState} all the same`,
+    );
+    return;
+  }
+  const signals = [
+    ...(control.signal ? [control.signal] : []),
+    ...(left === undefined ? [] : [AbortSignal.timeout(left)]),
+  ];
+  const bounded = { ...control, ...(signals.length > 0 && { signal: AbortSignal.any(signals) }) };
   try {
-    await runHook(deps, control, { ...scope, env }, 'afterRun');
+    await runHook(deps, bounded, { ...scope, env }, 'afterRun');
   } catch (error) {
     scope.log.write(`warning: ${(error as Error).message}; the run is ${finalState} all the same`);
   }
@@ -447,6 +485,7 @@ export async function initializePhase(
   try {
     await inPhase(deps, runId, RunState.INITIALIZING, secrets, async (log) => {
       log.write(`Checking out commit ${run.commitHash} of ${stack.repository}`);
+      if (run.runtimeConfig) describeOwnConfig(log, run.runtimeConfig);
       const { workspace } = await prepareWorkspace({
         root,
         stack,
@@ -473,6 +512,22 @@ export async function initializePhase(
 }
 
 const noFinalState = () => undefined;
+
+/**
+ * Says, at the start of the run's logs, what its own runtime config (runTrigger) sets: which
+ * hooks replace the stack's and which variables it adds (by name), for whoever reviews it.
+ */
+function describeOwnConfig(log: RunLogWriter, config: RunRuntimeConfig) {
+  for (const [hook, commands] of Object.entries(config.hooks)) {
+    log.write(
+      `This run's runtime config sets ${yamlNameOf(hook as HookName)}: ${JSON.stringify(commands)}`,
+    );
+  }
+  const names = Object.keys(config.environment);
+  if (names.length > 0) {
+    log.write(`This run's runtime config sets the variables ${names.join(', ')}`);
+  }
+}
 
 async function existingWorkspace(deps: RunnerDependencies, runId: string, stack: Stack) {
   const workspace = layout(workspaceRoot(deps, runId), stack.projectRoot);
@@ -530,7 +585,7 @@ export async function replanPhase(
     return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
       const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
       log.write(`Planning again, limited to ${targets.join(', ')}`);
-      await tofuInit(deps, control, scope);
+      await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
       return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
     });
   } finally {
@@ -569,6 +624,7 @@ async function planIn(
   const finalState = (summary: PlanSummary) =>
     endsAfterPlanning(run.type, summary.changes) ? RunState.FINISHED : undefined;
   return endingRun(deps, control, scope, finalState, async () => {
+    let planned = '';
     const json = await withHooks(deps, control, scope, 'plan', async () => {
       await runTool(deps, control, {
         ...scope,
@@ -585,6 +641,7 @@ async function planIn(
         ],
         display: run.destroy ? 'tofu plan -destroy' : 'tofu plan',
       });
+      planned = await planDigest(workspace);
       return captureTool(deps, control, {
         workspace,
         stack,
@@ -592,6 +649,7 @@ async function planIn(
         env,
       });
     });
+    if ((await planDigest(workspace)) !== planned) throw new PlanChangedError('afterPlan');
     const summary = summarizePlan(JSON.parse(json) as Parameters<typeof summarizePlan>[0]);
     const archive = deps.box.sealBuffer(await packWorkspace(workspace));
     await storePlan(deps.db, run.id, {
@@ -601,6 +659,12 @@ async function planIn(
     });
     return summary;
   });
+}
+
+/** The SHA-256 of the saved plan in the workspace, to tell whether anything rewrote it. */
+async function planDigest(workspace: Workspace): Promise<string> {
+  const plan = await fs.readFile(path.join(workspace.dir, PLAN_FILE)).catch(() => undefined);
+  return plan ? createHash('sha256').update(plan).digest('hex') : 'none';
 }
 
 /** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */
@@ -640,9 +704,16 @@ export async function applyPhase(
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
       const scope = { log, state: RunState.APPLYING, workspace, stack, env, hooks };
       await endingRun(deps, control, scope, finished, async () => {
-        await tofuInit(deps, control, scope);
-        await withHooks(deps, control, scope, run.destroy ? 'destroy' : 'apply', () =>
-          runTool(deps, control, {
+        const confirmed = await planDigest(workspace);
+        await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
+        const step = run.destroy ? 'destroy' : 'apply';
+        await withHooks(deps, control, scope, step, async () => {
+          if ((await planDigest(workspace)) !== confirmed) {
+            throw new PlanChangedError(
+              `init and ${step === 'destroy' ? 'beforeDestroy' : 'beforeApply'}`,
+            );
+          }
+          await runTool(deps, control, {
             ...scope,
             command: 'tofu',
             args: [
@@ -654,8 +725,8 @@ export async function applyPhase(
               PLAN_FILE,
             ],
             display: 'tofu apply',
-          }),
-        );
+          });
+        });
       });
     });
   } finally {

@@ -39,7 +39,8 @@ import {
 } from './contract';
 import { DECIDABLE_IN, refusalOf, replanRefusal } from './machine';
 import { replanTargets } from './targets';
-import type { Database, Transaction } from '../db';
+import type { Database } from '../db';
+import { deletingConflict } from '../stacks/store';
 import type { Logger } from '../platform/logger';
 import { SecretBox } from '../platform/secrets';
 import { planChanges, type ResourceChange } from './plan';
@@ -49,7 +50,6 @@ import { LogTokenError, type LogPage } from './logs';
 import { isTerminal, RunState, RunType } from './types';
 import type { Stack, StackService } from '../stacks/service';
 import {
-  activeRunOf,
   addRunReview,
   getArtifact,
   setRunPrioritized,
@@ -67,6 +67,7 @@ import {
   unstartedRuns,
   type Run,
   type RunReview,
+  refuseWhileRunning,
 } from './store';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 import { parseRuntimeYaml, type RunRuntimeConfig } from './runtimeYaml';
@@ -117,22 +118,17 @@ export class RunService {
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, username);
     const commit = await this.trackedCommit(stack);
-    const deleting = await this.deps.stacks.markDeleting(stackId, (tx) =>
-      refuseWhileRunning(tx, stackId),
-    );
-    try {
-      await this.start(deleting, {
-        type: RunType.TRACKED,
-        branch: deleting.branch,
-        commit,
-        triggeredBy: username,
-        destroy: true,
-      });
-    } catch (error) {
-      await this.deps.stacks.unmarkDeleting(stackId);
-      throw error;
-    }
-    return deleting;
+    // Storing the destroy run marks the stack deleting in the same transaction (storeRun): a
+    // run stored meanwhile is refused there, and the mark never outlives a run that was not
+    // stored. Should Temporal not answer, the run stays QUEUED and the reconciler starts it.
+    await this.start(stack, {
+      type: RunType.TRACKED,
+      branch: stack.branch,
+      commit,
+      triggeredBy: username,
+      destroy: true,
+    });
+    return this.stack(stackId);
   }
 
   async run(runId: string): Promise<Run> {
@@ -779,27 +775,9 @@ function causeMessage(error: Error): string {
   return current.message;
 }
 
-/**
- * A stack is deleted only while no run is under way. A run whose workflow was never started
- * (Temporal was unreachable) is only a row: it goes with the stack. Should the reconciler start
- * one at this very moment, its workflow finds the run gone and fails at its first step.
- */
-async function refuseWhileRunning(tx: Transaction, stackId: string) {
-  const active = await activeRunOf(tx, stackId);
-  if (active) {
-    throw new ConflictError(
-      `stack "${stackId}" has run ${active.id} in ${active.state}; stop, cancel or discard it first`,
-    );
-  }
-}
-
 /** A stack being deleted with its resources starts no runs but its destroy run. */
 function refuseWhileDeleting(stack: Stack) {
-  if (stack.deleting) {
-    throw new ConflictError(
-      `stack "${stack.id}" is being deleted with its resources and starts no runs; its destroy run is under way`,
-    );
-  }
+  if (stack.deleting) throw deletingConflict(stack.id);
 }
 
 /** A disabled stack starts no runs, whoever asks and however. */

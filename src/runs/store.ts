@@ -15,6 +15,8 @@ import {
   sql,
 } from 'drizzle-orm';
 import { ulid } from 'ulid';
+import { ConflictError } from '../platform/errors';
+import { holdStackForRun } from '../stacks/store';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
@@ -381,6 +383,21 @@ export async function unfinishedProposedRuns(
 }
 
 /**
+ * Refuses, inside `tx`, while a run of the stack is under way. A run whose workflow was never
+ * started (Temporal was unreachable) is only a row and does not count: it goes with the stack,
+ * and should the reconciler start it at that very moment, its workflow finds it gone and fails
+ * at its first step.
+ */
+export async function refuseWhileRunning(tx: Transaction, stackId: string): Promise<void> {
+  const active = await activeRunOf(tx, stackId);
+  if (active) {
+    throw new ConflictError(
+      `stack "${stackId}" has run ${active.id} in ${active.state}; stop, cancel or discard it first`,
+    );
+  }
+}
+
+/**
  * Stores a QUEUED run with its first transition, in one transaction. A run whose dedupe key is
  * taken is not stored: the run that has the key is returned instead, linked to the new run's
  * merge request when it had none (`newlyLinked`).
@@ -391,6 +408,9 @@ export async function storeRun(
 ): Promise<{ run: Run; created: boolean; newlyLinked: boolean }> {
   const now = values.createdAt;
   return db.transaction(async (tx) => {
+    // A stack being deleted takes no run; a destroy run marks it, and only when none is under way.
+    await holdStackForRun(tx, values.stackId, values.destroy ?? false);
+    if (values.destroy) await refuseWhileRunning(tx, values.stackId);
     const [inserted] = await tx
       .insert(tables.runs)
       .values(values)

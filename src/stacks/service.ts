@@ -7,7 +7,7 @@ import { validHooks, type HookLists } from './hooks';
 import {
   addStack,
   changeStack,
-  markStackDeleting,
+  protectedConflict,
   removeStack,
   removeUninitializedStack,
   stackById,
@@ -124,23 +124,6 @@ export class StackService {
     return removeStack(this.deps.db, id, refuse);
   }
 
-  /**
-   * Marks the stack as being deleted with its resources; `refuse` runs first, in the same
-   * transaction. A stack already being deleted is a ConflictError.
-   */
-  async markDeleting(
-    id: string,
-    refuse: (tx: Transaction) => Promise<void> = async () => {},
-  ): Promise<Stack> {
-    refuseProtected(await this.stack(id));
-    const stack = await markStackDeleting(this.deps.db, id, refuse);
-    if (stack) return stack;
-    await this.stack(id);
-    throw new ConflictError(
-      `stack "${id}" is already being deleted with its resources; its destroy run is under way`,
-    );
-  }
-
   /** The stack is no longer being deleted: its destroy run did not finish. */
   async unmarkDeleting(id: string): Promise<Stack> {
     const stack = await changeStack(this.deps.db, id, { deleting: false });
@@ -186,11 +169,7 @@ export class StackService {
 }
 
 function refuseProtected(stack: Stack) {
-  if (stack.protectFromDeletion) {
-    throw new ConflictError(
-      `stack "${stack.id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
-    );
-  }
+  if (stack.protectFromDeletion) throw protectedConflict(stack.id);
 }
 
 function stackColumns(input: StackInput) {
@@ -204,7 +183,8 @@ function stackColumns(input: StackInput) {
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
     administrative: input.administrative ?? false,
-    managesStateFile: input.managesStateFile ?? true,
+    // Whether Gantry keeps the state is chosen at creation (manageState); an update keeps it.
+    ...(input.managesStateFile === undefined ? {} : { managesStateFile: input.managesStateFile }),
     terraformVersion: input.terraformVersion ?? null,
     readersSlug: input.readersSlug ?? null,
     writersSlug: input.writersSlug ?? null,

@@ -1,7 +1,7 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
-import { NotFoundError } from '../platform/errors';
+import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
 import type { NewStack, Stack } from './tables';
 
@@ -54,24 +54,46 @@ export async function removeStack(
   });
 }
 
+/** Why a stack being deleted with its resources starts no run. */
+export function deletingConflict(id: string): ConflictError {
+  return new ConflictError(
+    `stack "${id}" is being deleted with its resources and starts no runs; its destroy run is under way`,
+  );
+}
+
+/** Why a protected stack is not deleted. */
+export function protectedConflict(id: string): ConflictError {
+  return new ConflictError(
+    `stack "${id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
+  );
+}
+
 /**
- * Marks a stack as being deleted with its resources, in one transaction where `refuse` runs
- * first and throws to keep it as it is; undefined when it does not exist or is being deleted.
+ * Holds the stack's row for the transaction that stores a run of it, so that storing runs and
+ * marking the stack for deletion cannot pass each other: a stack being deleted with its
+ * resources takes no run, and its destroy run (`destroy`) marks it so, unless it is protected.
  */
-export async function markStackDeleting(
-  db: Database,
+export async function holdStackForRun(
+  tx: Transaction,
   id: string,
-  refuse: (tx: Transaction) => Promise<void>,
-): Promise<Stack | undefined> {
-  return db.transaction(async (tx) => {
-    await refuse(tx);
-    const [stack] = await tx
-      .update(tables.stacks)
-      .set({ deleting: true, updatedAt: new Date() })
-      .where(and(eq(tables.stacks.id, id), eq(tables.stacks.deleting, false)))
-      .returning();
-    return stack;
-  });
+  destroy: boolean,
+): Promise<void> {
+  const [stack] = await tx
+    .select({
+      deleting: tables.stacks.deleting,
+      protectFromDeletion: tables.stacks.protectFromDeletion,
+    })
+    .from(tables.stacks)
+    .where(eq(tables.stacks.id, id))
+    .for('update');
+  if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
+  if (stack.deleting) throw deletingConflict(id);
+  if (!destroy) return;
+  if (stack.protectFromDeletion) throw protectedConflict(id);
+  await tx
+    .update(tables.stacks)
+    .set({ deleting: true, updatedAt: new Date() })
+    .where(eq(tables.stacks.id, id));
 }
 
 /** The stack with this id, if there is one. */

@@ -40,7 +40,7 @@ const providerInput = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const READ_BACK = `id provider repository repositoryURL namespace autoretry githubActionDeploy
+const READ_BACK = `id managesStateFile provider repository repositoryURL namespace autoretry githubActionDeploy
   localPreviewEnabled enableWellKnownSecretMasking enableSensitiveOutputUpload protectFromDeletion
   additionalProjectGlobs gitSparseCheckoutPaths space terraformVersion vcsIntegration { id }
   vendorConfig { __typename ... on StackConfigVendorTerraform { useSmartSanitization version workflowTool }
@@ -51,12 +51,12 @@ describe("stacks as Spacelift's clients write them", () => {
   let database: TestDatabase;
   let api: ApiServer;
 
-  const create = (input: Record<string, unknown>, slug: string | null = null) =>
+  const create = (input: Record<string, unknown>, slug: string | null = null, manageState = true) =>
     api.graphql<{ stackCreate: Record<string, unknown> }>(
-      `mutation ($input: StackInput!, $slug: String) {
-        stackCreate(input: $input, manageState: true, slug: $slug) { ${READ_BACK} }
+      `mutation ($input: StackInput!, $slug: String, $manageState: Boolean!) {
+        stackCreate(input: $input, manageState: $manageState, slug: $slug) { ${READ_BACK} }
       }`,
-      { input, slug },
+      { input, slug, manageState },
     );
   const refusal = async (input: Record<string, unknown>) => {
     const answer = await create(input);
@@ -74,10 +74,12 @@ describe("stacks as Spacelift's clients write them", () => {
   });
 
   it('keeps the id, the GIT source and every setting, and answers them as given', async () => {
-    const created = await create(providerInput(), 'infra-as-code');
+    // Its state is kept elsewhere (manageState: false), which an update leaves as it is.
+    const created = await create(providerInput(), 'infra-as-code', false);
     expect(created.errors).toBeUndefined();
     expect(created.data!.stackCreate).toEqual({
       id: 'infra-as-code',
+      managesStateFile: false,
       provider: 'GIT',
       repository: 'infra-repo',
       repositoryURL: 'file:///srv/git/infra-repo',
@@ -129,6 +131,7 @@ describe("stacks as Spacelift's clients write them", () => {
     );
     expect(updated.errors).toBeUndefined();
     expect(updated.data!.stackUpdate).toMatchObject({
+      managesStateFile: false,
       protectFromDeletion: false,
       vendorConfig: {
         __typename: 'StackConfigVendorOpenTofu',
@@ -171,7 +174,7 @@ describe("stacks as Spacelift's clients write them", () => {
     expect(badSlug.errors?.[0]?.message).toMatch(/^slug "Not A Slug" is not a stack id/);
   });
 
-  it('names a GitLab project by namespace and name, as Spacelift does', async () => {
+  it("makes a GitLab project's path of a namespace and a bare name", async () => {
     const created = await create(
       providerInput({
         provider: 'GITLAB',

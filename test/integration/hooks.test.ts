@@ -313,6 +313,13 @@ describe('hooks and per-run runtime config, run by the worker around OpenTofu', 
       'ctx-late',
       'ctx-early',
     ]);
+    // Whoever reads the run sees, from its start, what its own config changes.
+    expect(await logs(runId, RunState.INITIALIZING)).toEqual(
+      expect.arrayContaining([
+        `This run's runtime config sets before_plan: ["echo \\"run-only $RUN_ONLY $GREETING\\""]`,
+        "This run's runtime config sets the variables GREETING, RUN_ONLY",
+      ]),
+    );
 
     const retried = await api.graphql<{ runRetry: { id: string } }>(
       `mutation { runRetry(stack: "ordered", run: "${runId}") { id } }`,

@@ -241,4 +241,20 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
     expect(again.state).toBe(RunState.QUEUED);
     await harness.waitForState(again.id, RunState.FINISHED);
   });
+
+  it('keeps a stack an admin protected while its destroy run worked, its resources destroyed', async () => {
+    await addStack('guarded', resources(recorder, ['epsilon']));
+    await deployed('guarded');
+    await harness.service.deleteStackWithResources('guarded', 'ada');
+    await harness.database.db
+      .update(schema.stacks)
+      .set({ protectFromDeletion: true })
+      .where(eq(schema.stacks.id, 'guarded'));
+    await waitForStack('guarded', (row) => (row as { deleting: boolean }).deleting === false);
+    expect(await recorder.lines()).toContain('destroyed epsilon');
+    expect(await currentResources(harness.database.db, 'guarded')).toEqual([]);
+    await expect(harness.service.deleteStackWithResources('guarded', 'ada')).rejects.toThrow(
+      'stack "guarded" is protected from deletion: set protectFromDeletion to false (stackUpdate) first',
+    );
+  });
 });

@@ -234,15 +234,10 @@ export const stackResolvers: Resolvers = {
     },
     stackDelete: async (_parent, { id, destroyResources }, context) => {
       requireAdmin(context);
-      const { runs, db } = context.services;
+      const { runs } = context.services;
       if (!destroyResources) return runs.deleteStack(id);
-      // Nothing in the state Gantry keeps is nothing to destroy: the stack goes at once. A
-      // stack whose state lives elsewhere is destroyed by a run whatever Gantry holds.
-      const stack = await runs.stack(id);
-      const resources = await currentResources(db, id);
-      if (stack.managesStateFile && !resources.some((resource) => resource.mode === 'managed')) {
-        return runs.deleteStack(id);
-      }
+      // Always by a run: only OpenTofu can tell what the state holds (it may be encrypted, or
+      // kept elsewhere); a destroy run with nothing to destroy ends at its plan.
       return runs.deleteStackWithResources(id, context.viewer!.id);
     },
     stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {

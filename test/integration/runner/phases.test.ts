@@ -6,6 +6,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import {
   applyPhase,
   HookFailedError,
+  PlanChangedError,
   initializePhase,
   performPhase,
   planPhase,
@@ -247,6 +248,102 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     await expect(performing).rejects.toThrow(InterruptedError);
     expect((await logs(runId, RunState.PERFORMING)).at(-1)).toBe(
       'error: interrupted: run stopped by a person',
+    );
+  });
+
+  const stackWithHooks = async (id: string, hooks: Record<string, string[]>) => {
+    await database.db.insert(schema.stacks).values({
+      id,
+      name: id,
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      projectRoot: 'infra',
+      hooks,
+    });
+  };
+
+  it('refuses a plan that a hook rewrote after it was shown, before planning ends and before applying', async () => {
+    // The afterPlan hook replaces the saved plan with one that destroys everything.
+    await stackWithHooks('rewrites-plan', {
+      afterPlan: ['tofu plan -input=false -destroy -out=gantry.tfplan > /dev/null'],
+    });
+    const planRun = '01JPHASEREWRITESPLAN0000000';
+    await database.db.insert(schema.runs).values({
+      id: planRun,
+      stackId: 'rewrites-plan',
+      type: RunType.TRACKED,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash: good,
+    });
+    await initializePhase(deps, planRun);
+    const planning = planPhase(deps, planRun);
+    await expect(planning).rejects.toThrow(PlanChangedError);
+    await expect(planning).rejects.toThrow(
+      'the saved plan (gantry.tfplan) changed while the afterPlan hooks ran',
+    );
+
+    // Planned as shown, a beforeApply hook that rewrites it keeps the apply from running.
+    await stackWithHooks('rewrites-before-apply', {
+      beforeApply: ['tofu plan -input=false -destroy -out=gantry.tfplan > /dev/null'],
+    });
+    const applyRun = '01JPHASEREWRITESAPPLY000000';
+    await database.db.insert(schema.runs).values({
+      id: applyRun,
+      stackId: 'rewrites-before-apply',
+      type: RunType.TRACKED,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash: good,
+    });
+    await initializePhase(deps, applyRun);
+    await planPhase(deps, applyRun);
+    await expect(applyPhase(deps, applyRun)).rejects.toThrow(PlanChangedError);
+    const applying = (await logs(applyRun, RunState.APPLYING)).join('\n');
+    expect(applying).toContain('changed while the init and beforeApply hooks ran');
+    expect(applying).not.toContain('$ tofu apply');
+    expect(await recorder.lines()).not.toContain(applyRun);
+  });
+
+  it('ends the afterRun hooks before the phase runs out of time, keeping the run as it ended', async () => {
+    await stackWithHooks('slow-after-run', { afterRun: ['echo after-run-started; sleep 60'] });
+    const runId = '01JPHASESLOWAFTERRUN0000000';
+    await database.db.insert(schema.runs).values({
+      id: runId,
+      stackId: 'slow-after-run',
+      type: RunType.TASK,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash: good,
+      command: 'echo the-command',
+      skipInitialization: true,
+    });
+    await initializePhase(deps, runId);
+    // 20 seconds left: the hooks get what is left but the margin the phase needs to report.
+    const started = Date.now();
+    await performPhase(deps, runId, { deadline: started + 20_000 });
+    expect(Date.now() - started).toBeLessThan(19_000);
+    const lines = await logs(runId, RunState.PERFORMING);
+    expect(lines).toContain('the-command');
+    expect(lines).toContain('after-run-started');
+    expect(lines.at(-1)).toMatch(/^warning: .*; the run is FINISHED all the same$/);
+
+    const late = '01JPHASELATEAFTERRUN0000000';
+    await database.db.insert(schema.runs).values({
+      id: late,
+      stackId: 'slow-after-run',
+      type: RunType.TASK,
+      state: RunState.QUEUED,
+      branch: 'main',
+      commitHash: good,
+      command: 'echo the-command',
+      skipInitialization: true,
+    });
+    await initializePhase(deps, late);
+    await performPhase(deps, late, { deadline: Date.now() + 10_000 });
+    expect((await logs(late, RunState.PERFORMING)).at(-1)).toBe(
+      "warning: the run's time is up, so its afterRun hooks do not run; the run is FINISHED all the same",
     );
   });
 });
