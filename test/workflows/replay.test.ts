@@ -23,6 +23,7 @@ describe('recorded workflow histories', () => {
     expect(files).toEqual([
       'run-autodeploy.json',
       'run-canceled.json',
+      'run-destroyed.json',
       'run-plan-failed.json',
       'run-proposed.json',
       'run-stopped.json',
@@ -32,6 +33,7 @@ describe('recorded workflow histories', () => {
       'run-tracked-confirmed.json',
       'run-tracked-discarded.json',
       'run-tracked-no-changes.json',
+      'run-tracked-replanned.json',
       'stack-lock-after-continue.json',
       'stack-lock-continued.json',
     ]);

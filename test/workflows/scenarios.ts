@@ -5,6 +5,7 @@ import {
   confirmUpdate,
   decisionSignal,
   discardUpdate,
+  replanUpdate,
   setLockedBySignal,
   stackLockStateQuery,
   stackLockWorkflowId,
@@ -36,6 +37,24 @@ export async function trackedConfirmed(harness: WorkflowHarness, runId: string) 
   await harness.waitForState(handle, RunState.UNCONFIRMED);
   const answer = await handle.executeUpdate(confirmUpdate, { args: [{ username: 'alice' }] });
   return { ...(await finish(handle, runId)), answer };
+}
+
+/** Replanned, limited to one resource, while it waited; then confirmed. */
+export async function trackedReplanned(harness: WorkflowHarness, runId: string) {
+  const handle = await harness.startRun({ runId, stackId: runId, triggeredBy: 'alice' });
+  await harness.waitForState(handle, RunState.UNCONFIRMED);
+  await handle.executeUpdate(replanUpdate, {
+    args: [{ username: 'ada', targets: ['terraform_data.a'] }],
+  });
+  await harness.waitForState(handle, RunState.UNCONFIRMED);
+  await handle.executeUpdate(confirmUpdate, { args: [{ username: 'alice' }] });
+  return finish(handle, runId);
+}
+
+/** Destroying its stack's resources: applied without a decision, the stack deleted after. */
+export async function destroyed(harness: WorkflowHarness, runId: string) {
+  const handle = await harness.startRun({ runId, stackId: runId, destroy: true });
+  return finish(handle, runId);
 }
 
 export async function trackedDiscarded(harness: WorkflowHarness, runId: string) {
