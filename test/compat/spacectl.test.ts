@@ -1,37 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
+import { clientBinary } from '../support/clients';
+import { startCompatGantry, type CompatGantry } from '../support/compatGantry';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
-import { freePort } from '../support/ports';
-import { runGantry, userEnv, waitForReady } from '../support/processes';
 
 /**
  * Spacelift's own CLI, unmodified, against a Gantry started as a user starts it (`gantry all`):
  * each command as a person runs it, checked by what it printed and what Gantry then holds.
- *
- * spacectl comes from GANTRY_SPACECTL (a binary), or is built from GANTRY_SPACECTL_SRC (a
- * script that builds it and prints its path, such as the clients' build.sh), or is the
- * `spacectl` on PATH (`go install github.com/spacelift-io/spacectl@latest`).
+ * spacectl is found as test/support/clients.ts says.
  */
-function spacectlBinary(): string {
-  if (process.env.GANTRY_SPACECTL) return process.env.GANTRY_SPACECTL;
-  if (process.env.GANTRY_SPACECTL_SRC) {
-    return execFileSync('bash', [process.env.GANTRY_SPACECTL_SRC, 'spacectl'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 20 * 60_000,
-    }).trim();
-  }
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, 'spacectl');
-    if (existsSync(candidate)) return candidate;
-  }
-  throw new Error(
-    'the compatibility suite needs spacectl: set GANTRY_SPACECTL to its binary, GANTRY_SPACECTL_SRC to a script that builds it, or put it on PATH (go install github.com/spacelift-io/spacectl@latest)',
-  );
-}
 
 interface Result {
   code: number | null;
@@ -49,10 +27,9 @@ output "marker" {
 
 describe("Spacelift's spacectl, unmodified, against Gantry", () => {
   let spacectl: string;
+  let gantry: CompatGantry;
   let dataDir: string;
   let repo: TestRepo;
-  let api: string;
-  let stop: () => void;
   let credentials: Record<string, string>;
 
   /** Runs spacectl with the API key, as a person would. */
@@ -68,50 +45,16 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
       child.once('exit', (code) => resolve({ code, output }));
     });
 
-  const graphql = async <T>(query: string, variables: Record<string, unknown> = {}) => {
-    const token = (await fs.readFile(path.join(dataDir, 'data', 'admin-token'), 'utf8')).trim();
-    const response = await fetch(`${api}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await response.json()) as { data: T; errors?: unknown[] };
-  };
+  const graphql = <T>(query: string, variables: Record<string, unknown> = {}) =>
+    gantry.graphql<T>(query, variables);
 
   beforeAll(async () => {
-    spacectl = spacectlBinary();
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-compat-'));
+    spacectl = clientBinary('spacectl');
     repo = await createTestRepo();
     await repo.commit({ 'main.tf': CODE }, 'Add the marker');
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    const gantry = runGantry(
-      ['all'],
-      userEnv({
-        PORT: String(port),
-        GANTRY_PUBLIC_URL: api,
-        GANTRY_DATA_DIR: path.join(dataDir, 'data'),
-        GANTRY_TEMPORAL_PORT: String(await freePort()),
-        GANTRY_TEMPORAL_UI_PORT: String(await freePort()),
-        GANTRY_ALLOW_FILE_REPOSITORIES: 'true',
-      }),
-    );
-    stop = () => gantry.child.kill('SIGINT');
-    await waitForReady(`${api}/readyz`, gantry.exit);
-
-    const key = await graphql<{ apiKeyCreate: { id: string; secret: string } }>(`
-      mutation {
-        apiKeyCreate(input: { name: "spacectl", admin: true, teams: [] }) {
-          id
-          secret
-        }
-      }
-    `);
-    credentials = {
-      SPACELIFT_API_KEY_ENDPOINT: api,
-      SPACELIFT_API_KEY_ID: key.data.apiKeyCreate.id,
-      SPACELIFT_API_KEY_SECRET: key.data.apiKeyCreate.secret,
-    };
+    gantry = await startCompatGantry();
+    ({ dataDir } = gantry);
+    credentials = await gantry.apiKeyEnv('spacectl');
     const stack = await graphql(
       `
         mutation ($input: StackInput!) {
@@ -134,10 +77,8 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
   }, 30 * 60_000);
 
   afterAll(async () => {
-    stop?.();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await gantry?.stop();
     await repo?.remove();
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
   });
 
   it('knows who it is and which Spacelift it talks to', async () => {

@@ -1,0 +1,299 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { requireTool } from '../../src/platform/tools';
+import { clientBinary } from '../support/clients';
+import { startCompatGantry, type CompatGantry } from '../support/compatGantry';
+import { createTestRepo, type TestRepo } from '../support/gitRepo';
+
+const exec = promisify(execFile);
+
+/**
+ * Spacelift's Terraform provider, unmodified, managing a Gantry from outside it, as a platform
+ * team's own OpenTofu would: one configuration of every resource Gantry serves and the data
+ * sources that read them is applied, planned again (no changes), changed (updated in place
+ * where the provider allows it), and destroyed (Gantry then holds none of it). The provider is
+ * found as test/support/clients.ts says and given to OpenTofu through dev_overrides.
+ */
+describe("Spacelift's Terraform provider, unmodified, managing Gantry", () => {
+  let gantry: CompatGantry;
+  let repo: TestRepo;
+  let workDir: string;
+  let env: NodeJS.ProcessEnv;
+  const tofu = requireTool('tofu', process.env);
+
+  const configuration = (suffix: string, priority: number) => `
+terraform {
+  required_providers {
+    spacelift = { source = "spacelift-io/spacelift" }
+  }
+}
+
+provider "spacelift" {}
+
+resource "spacelift_stack" "app" {
+  name        = "tf-app"
+  branch      = "main"
+  repository  = "infra-repo"
+  description = "app ${suffix}"
+  labels      = ["compat"]
+  raw_git {
+    namespace = "local"
+    url       = "${repo.url}"
+  }
+}
+
+resource "spacelift_stack" "admin" {
+  name           = "tf-admin"
+  branch         = "main"
+  repository     = "infra-repo"
+  administrative = true
+  description    = "admin ${suffix}"
+  labels         = ["compat"]
+  raw_git {
+    namespace = "local"
+    url       = "${repo.url}"
+  }
+}
+
+resource "spacelift_context" "shared" {
+  name        = "tf-shared"
+  description = "shared ${suffix}"
+  labels      = ["compat", "${suffix}"]
+  before_init = ["echo ${suffix}"]
+}
+
+resource "spacelift_environment_variable" "plain" {
+  stack_id   = spacelift_stack.app.id
+  name       = "REGION"
+  value      = "eu-${suffix}"
+  write_only = false
+}
+
+resource "spacelift_environment_variable" "secret" {
+  context_id = spacelift_context.shared.id
+  name       = "TOKEN"
+  value      = "s3cr3t-${suffix}"
+  write_only = true
+}
+
+resource "spacelift_mounted_file" "stack_file" {
+  stack_id      = spacelift_stack.admin.id
+  relative_path = "settings.json"
+  content       = base64encode("{\\"tier\\":\\"${suffix}\\"}")
+  write_only    = false
+}
+
+resource "spacelift_mounted_file" "context_file" {
+  context_id    = spacelift_context.shared.id
+  relative_path = "secret.txt"
+  content       = base64encode("secret ${suffix}")
+}
+
+resource "spacelift_context_attachment" "app" {
+  context_id = spacelift_context.shared.id
+  stack_id   = spacelift_stack.app.id
+  priority   = 1
+}
+
+resource "spacelift_context_attachment" "admin" {
+  context_id = spacelift_context.shared.id
+  stack_id   = spacelift_stack.admin.id
+  priority   = ${priority}
+}
+
+resource "spacelift_policy" "access" {
+  name   = "tf-access"
+  body   = "package spacelift\\n\\nread { input.session.teams[_] == \\"${suffix}\\" }\\n"
+  type   = "ACCESS"
+  labels = ["compat"]
+}
+
+resource "spacelift_policy_attachment" "app" {
+  policy_id = spacelift_policy.access.id
+  stack_id  = spacelift_stack.app.id
+}
+
+data "spacelift_stack" "app" {
+  stack_id = spacelift_stack.app.id
+}
+
+data "spacelift_stacks" "compat" {
+  depends_on = [spacelift_stack.app, spacelift_stack.admin]
+  labels {
+    any_of = ["compat"]
+  }
+}
+
+data "spacelift_context" "shared" {
+  context_id = spacelift_context.shared.id
+}
+
+data "spacelift_policy" "access" {
+  policy_id = spacelift_policy.access.id
+}
+
+output "stack_repository" {
+  value = data.spacelift_stack.app.raw_git[0].url
+}
+
+output "stacks" {
+  value = [for stack in data.spacelift_stacks.compat.stacks : stack.stack_id]
+}
+
+output "context_labels" {
+  value = data.spacelift_context.shared.labels
+}
+
+output "policy_type" {
+  value = data.spacelift_policy.access.type
+}
+`;
+
+  const tofuRun = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await exec(tofu, [...args, '-no-color'], {
+        cwd: workDir,
+        env,
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      return stdout + stderr;
+    } catch (error) {
+      const failed = error as { stdout?: string; stderr?: string };
+      throw new Error(
+        `tofu ${args.join(' ')} failed:\n${failed.stdout ?? ''}${failed.stderr ?? ''}`,
+        { cause: error },
+      );
+    }
+  };
+  const write = (suffix: string, priority: number) =>
+    fs.writeFile(path.join(workDir, 'main.tf'), configuration(suffix, priority));
+
+  beforeAll(async () => {
+    const provider = clientBinary('provider');
+    repo = await createTestRepo();
+    await repo.commit({ 'main.tf': 'resource "terraform_data" "x" {}\n' }, 'Add code');
+    gantry = await startCompatGantry();
+    workDir = path.join(gantry.dataDir, 'tf');
+    await fs.mkdir(workDir);
+    const cliConfig = path.join(workDir, 'cli.tfrc');
+    await fs.writeFile(
+      cliConfig,
+      `provider_installation {
+  dev_overrides {
+    "spacelift-io/spacelift" = "${path.dirname(provider)}"
+  }
+  direct {}
+}
+`,
+    );
+    env = {
+      PATH: process.env.PATH,
+      HOME: gantry.dataDir,
+      TF_CLI_CONFIG_FILE: cliConfig,
+      ...(await gantry.apiKeyEnv('terraform')),
+    };
+  }, 30 * 60_000);
+
+  afterAll(async () => {
+    await gantry?.stop();
+    await repo?.remove();
+  });
+
+  it('creates every resource and reads it back through the data sources', async () => {
+    await write('one', 5);
+    const applied = await tofuRun('apply', '-auto-approve');
+    expect(applied).toContain('Apply complete! Resources: 11 added, 0 changed, 0 destroyed.');
+    const outputs = JSON.parse(await tofuRun('output', '-json')) as Record<
+      string,
+      { value: unknown }
+    >;
+    expect(outputs.stack_repository!.value).toBe(repo.url);
+    expect(outputs.stacks!.value).toEqual(['tf-admin', 'tf-app']);
+    expect(outputs.context_labels!.value).toEqual(['compat', 'one']);
+    expect(outputs.policy_type!.value).toBe('ACCESS');
+
+    const held = await gantry.graphql<{
+      stack: {
+        administrative: boolean;
+        provider: string;
+        repository: string;
+        repositoryURL: string;
+        attachedContexts: Array<{ contextId: string; priority: number }>;
+        config: Array<{ id: string; value: string | null }>;
+      };
+      context: {
+        labels: string[];
+        hooks: { beforeInit: string[] };
+        config: Array<{ id: string; writeOnly: boolean; value: string | null }>;
+      };
+    }>(`{
+      stack(id: "tf-admin") {
+        administrative provider repository repositoryURL
+        attachedContexts { contextId priority }
+        config { id value }
+      }
+      context(id: "tf-shared") { labels hooks { beforeInit } config { id writeOnly value } }
+    }`);
+    expect(held.errors).toBeUndefined();
+    expect(held.data.stack).toEqual({
+      administrative: true,
+      provider: 'GIT',
+      repository: 'infra-repo',
+      repositoryURL: repo.url,
+      attachedContexts: [{ contextId: 'tf-shared', priority: 5 }],
+      config: [{ id: 'settings.json', value: Buffer.from('{"tier":"one"}').toString('base64') }],
+    });
+    expect(held.data.context).toEqual({
+      labels: ['compat', 'one'],
+      hooks: { beforeInit: ['echo one'] },
+      config: [
+        { id: 'TOKEN', writeOnly: true, value: null },
+        { id: 'secret.txt', writeOnly: true, value: null },
+      ],
+    });
+  });
+
+  it('plans no changes right after', async () => {
+    expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
+  });
+
+  it('updates each resource in place where the provider allows it, and is steady again', async () => {
+    await write('two', 7);
+    const plan = await tofuRun('plan');
+    for (const updated of [
+      'spacelift_stack.app',
+      'spacelift_stack.admin',
+      'spacelift_context.shared',
+      'spacelift_policy.access',
+    ]) {
+      expect(plan).toContain(`# ${updated} will be updated in-place`);
+    }
+    // The provider itself replaces what it cannot update (values, contents, priorities).
+    expect(plan).toContain('Plan: 5 to add, 4 to change, 5 to destroy.');
+    await tofuRun('apply', '-auto-approve');
+    expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
+    const held = await gantry.graphql<{
+      stack: { description: string; config: Array<{ id: string; value: string }> };
+      policy: { body: string };
+    }>(
+      '{ stack(id: "tf-app") { description config { id value } } policy(id: "tf-access") { body } }',
+    );
+    expect(held.data.stack).toEqual({
+      description: 'app two',
+      config: [{ id: 'REGION', value: 'eu-two' }],
+    });
+    expect(held.data.policy.body).toContain('"two"');
+  });
+
+  it('destroys everything, and Gantry holds none of it', async () => {
+    expect(await tofuRun('destroy', '-auto-approve')).toContain(
+      'Destroy complete! Resources: 11 destroyed.',
+    );
+    const held = await gantry.graphql<Record<string, unknown[]>>(
+      '{ stacks { id } contexts { id } policies { id } }',
+    );
+    expect(held.data).toEqual({ stacks: [], contexts: [], policies: [] });
+  });
+});
