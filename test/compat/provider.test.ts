@@ -38,6 +38,12 @@ resource "spacelift_stack" "app" {
   repository  = "infra-repo"
   description = "app ${suffix}"
   labels      = ["compat"]
+  autodeploy   = true
+  project_root = "infra"
+  before_plan  = ["echo planning"]
+  after_apply  = ["echo applied"]
+  terraform_workflow_tool  = "OPEN_TOFU"
+  additional_project_globs = ["modules/*"]
   raw_git {
     namespace = "local"
     url       = "${repo.url}"
@@ -54,6 +60,16 @@ resource "spacelift_stack" "admin" {
   raw_git {
     namespace = "local"
     url       = "${repo.url}"
+  }
+}
+
+resource "spacelift_stack" "gitlab" {
+  name        = "tf-gitlab"
+  branch      = "main"
+  repository  = "network"
+  description = "gitlab ${suffix}"
+  gitlab {
+    namespace = "platform/infra"
   }
 }
 
@@ -204,7 +220,7 @@ output "policy_type" {
   it('creates every resource and reads it back through the data sources', async () => {
     await write('one', 5);
     const applied = await tofuRun('apply', '-auto-approve');
-    expect(applied).toContain('Apply complete! Resources: 11 added, 0 changed, 0 destroyed.');
+    expect(applied).toContain('Apply complete! Resources: 12 added, 0 changed, 0 destroyed.');
     const outputs = JSON.parse(await tofuRun('output', '-json')) as Record<
       string,
       { value: unknown }
@@ -265,13 +281,14 @@ output "policy_type" {
     for (const updated of [
       'spacelift_stack.app',
       'spacelift_stack.admin',
+      'spacelift_stack.gitlab',
       'spacelift_context.shared',
       'spacelift_policy.access',
     ]) {
       expect(plan).toContain(`# ${updated} will be updated in-place`);
     }
     // The provider itself replaces what it cannot update (values, contents, priorities).
-    expect(plan).toContain('Plan: 5 to add, 4 to change, 5 to destroy.');
+    expect(plan).toContain('Plan: 5 to add, 5 to change, 5 to destroy.');
     await tofuRun('apply', '-auto-approve');
     expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
     const held = await gantry.graphql<{
@@ -289,7 +306,7 @@ output "policy_type" {
 
   it('destroys everything, and Gantry holds none of it', async () => {
     expect(await tofuRun('destroy', '-auto-approve')).toContain(
-      'Destroy complete! Resources: 11 destroyed.',
+      'Destroy complete! Resources: 12 destroyed.',
     );
     const held = await gantry.graphql<Record<string, unknown[]>>(
       '{ stacks { id } contexts { id } policies { id } }',

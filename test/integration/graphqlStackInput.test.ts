@@ -174,7 +174,7 @@ describe("stacks as Spacelift's clients write them", () => {
     expect(badSlug.errors?.[0]?.message).toMatch(/^slug "Not A Slug" is not a stack id/);
   });
 
-  it("makes a GitLab project's path of a namespace and a bare name", async () => {
+  it("keeps a GitLab project's namespace and name apart, as Spacelift answers them", async () => {
     const created = await create(
       providerInput({
         provider: 'GITLAB',
@@ -185,13 +185,26 @@ describe("stacks as Spacelift's clients write them", () => {
       }),
     );
     expect(created.errors).toBeUndefined();
+    // Answered as given, apart, with Gantry's one GitLab integration; reached by its path.
     expect(created.data!.stackCreate).toMatchObject({
       id: 'infra',
       provider: 'GITLAB',
-      repository: 'platform/infra/network',
+      repository: 'network',
       namespace: 'platform/infra',
       repositoryURL: null,
+      vcsIntegration: { id: 'gitlab' },
     });
+    const row = await api.graphql<{ searchStacks: { edges: Array<{ node: { id: string } }> } }>(
+      `{ searchStacks(input: { predicates: [{ field: "repository", constraint: { stringMatches: ["platform/infra/network"] } }] }) { edges { node { id } } } }`,
+    );
+    expect(row.data!.searchStacks.edges.map((edge) => edge.node.id)).toEqual(['infra']);
+    expect(
+      await refusal(
+        providerInput({ provider: 'GITLAB', repositoryURL: null, vcsIntegrationId: 'other' }),
+      ),
+    ).toBe(
+      'Gantry has one GitLab integration (gitlabIntegration), "gitlab": leave vcsIntegrationId unset or give that',
+    );
   });
 
   it('keeps config elements’ descriptions as given', async () => {

@@ -88,14 +88,16 @@ function source(
       }
       return { provider: 'RAW_GIT', repository: input.repository };
     case 'GITLAB':
-      // Spacelift names a GitLab project by its group (namespace) and name; Gantry by its path.
-      return {
-        provider: 'GITLAB',
-        repository:
-          namespace && !input.repository.includes('/')
-            ? `${namespace}/${input.repository}`
-            : input.repository,
-      };
+      // Spacelift names a GitLab project by its group (namespace) and name, and answers them
+      // so; Gantry reaches it by its path.
+      return namespace && !input.repository.includes('/')
+        ? {
+            provider: 'GITLAB',
+            repository: `${namespace}/${input.repository}`,
+            repositoryName: input.repository,
+            namespace,
+          }
+        : { provider: 'GITLAB', repository: input.repository };
   }
 }
 
@@ -110,9 +112,9 @@ function refuseWhatGantryCannotDo(input: StackInput) {
       'Gantry has no worker pools yet: its own workers run every run; leave workerPool (worker_pool_id) unset',
     );
   }
-  if (input.vcsIntegrationId) {
+  if (input.vcsIntegrationId && input.vcsIntegrationId !== GITLAB_INTEGRATION.id) {
     throw new InvalidInputError(
-      'Gantry has one GitLab integration (gitlabIntegration) and no integration ids: leave vcsIntegrationId unset',
+      `Gantry has one GitLab integration (gitlabIntegration), "${GITLAB_INTEGRATION.id}": leave vcsIntegrationId unset or give that`,
     );
   }
   requireRootSpace(input.space);
@@ -175,6 +177,9 @@ async function mayWriteElement(context: GraphQLContext, element: ConfigElementRo
   const stack = await context.loaders.stack.load(element.stackId);
   return stack !== undefined && (await access.canWrite(stack));
 }
+
+/** Gantry's one GitLab integration, as Spacelift names a stack's VCS integration. */
+const GITLAB_INTEGRATION = { id: 'gitlab', isDefault: true };
 
 /** The trust statement a stack's AWS role needs, for the principal Gantry's workers run as. */
 function assumeRolePolicyStatement(stack: Stack) {
@@ -321,14 +326,14 @@ export const stackResolvers: Resolvers = {
     additionalProjectGlobs: (parent) => parent.clientSettings.additionalProjectGlobs ?? [],
     gitSparseCheckoutPaths: (parent) => parent.clientSettings.gitSparseCheckoutPaths ?? [],
     starred: () => false,
-    provider: (parent) => (parent.repositoryName ? 'GIT' : parent.provider),
+    provider: (parent) =>
+      parent.provider === 'RAW_GIT' && parent.repositoryName ? 'GIT' : parent.provider,
     repository: (parent) => parent.repositoryName ?? parent.repository,
     repositoryURL: (parent) => (parent.provider === 'GITLAB' ? null : parent.repository),
     namespace: (parent) =>
-      parent.provider === 'GITLAB'
-        ? parent.repository.split('/').slice(0, -1).join('/')
-        : (parent.namespace ?? ''),
-    vcsIntegration: () => null,
+      parent.namespace ??
+      (parent.provider === 'GITLAB' ? parent.repository.split('/').slice(0, -1).join('/') : ''),
+    vcsIntegration: (parent) => (parent.provider === 'GITLAB' ? GITLAB_INTEGRATION : null),
     integrations: (parent) => ({
       aws: {
         assumedRoleArn: parent.awsAssumedRoleArn,

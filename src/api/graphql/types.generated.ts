@@ -1689,7 +1689,7 @@ export type Stack = {
   trackedCommit?: Maybe<Commit>;
   /** Who set the tracked commit; null when a push set it. */
   trackedCommitSetBy?: Maybe<Scalars['String']['output']>;
-  /** The VCS integration the Stack uses; Gantry has one GitLab integration and no integration objects of Spacelift's: null. */
+  /** The VCS integration the Stack uses: for a GitLab Stack Gantry's one GitLab integration (id gitlab, the default); null for git remotes. */
   vcsIntegration?: Maybe<VcsIntegration>;
   /** The infrastructure tool and its settings: OpenTofu, as Terraform's workflow tool OPEN_TOFU. */
   vendorConfig: StackConfigVendor;
@@ -1907,7 +1907,7 @@ export type StackInput = {
   localPreviewEnabled?: InputMaybe<Scalars['Boolean']['input']>;
   /** Human-friendly, mutable stack name. */
   name: Scalars['String']['input'];
-  /** A GitLab Stack's group path, when repository is the project's name alone; a GIT Stack's free-form namespace. */
+  /** A GitLab Stack's group path, when repository is the project's name alone (the Stack then answers the two apart, as given); a GIT Stack's free-form namespace. */
   namespace?: InputMaybe<Scalars['String']['input']>;
   /** Directory of the repository the stack's code is in. */
   projectRoot?: InputMaybe<Scalars['String']['input']>;
@@ -1927,7 +1927,7 @@ export type StackInput = {
   space?: InputMaybe<Scalars['ID']['input']>;
   /** Terraform version to use. */
   terraformVersion?: InputMaybe<Scalars['String']['input']>;
-  /** Gantry has no VCS integration objects of Spacelift's: must be null. */
+  /** Gantry has one VCS integration, its GitLab integration, id gitlab: null or gitlab. */
   vcsIntegrationId?: InputMaybe<Scalars['ID']['input']>;
   /** The infrastructure tool: Gantry runs OpenTofu, set through terraform (workflowTool OPEN_TOFU) or opentofu; version is the tool version (as terraformVersion). */
   vendorConfig?: InputMaybe<VendorConfigInput>;
