@@ -28,6 +28,7 @@ const config: CodegenConfig = {
           Policy: './models#PolicyRow',
           PolicyStackAttachment: './models#PolicyAttachmentRow',
           StackPolicyAttachment: './models#PolicyAttachmentRow',
+          Space: './models#SpaceModel',
         },
         scalars: { ID: 'string' },
       },

@@ -1,13 +1,19 @@
 import type { Database } from '../db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
+import { existingSpace, refuseUnreachable } from '../spaces/service';
 import { validHooks, type HookLists } from '../stacks/hooks';
-import { slugOf, type StackService } from '../stacks/service';
+import { slugOf } from '../platform/input';
+import type { StackService } from '../stacks/service';
 import { variableNameProblem } from './runtimeConfig';
 import {
   addContext,
+  attachmentsOfContexts,
+  attachmentsOfStacks,
   changeContext,
+  contextById,
   contextExists,
+  contextIdsInSpace,
   putConfigElement,
   removeConfigElement,
   removeContext,
@@ -24,6 +30,8 @@ export interface ContextInput {
   description?: string | null;
   labels?: readonly string[];
   hooks?: HookLists;
+  /** The context's space: root when null; an update without it keeps the context's. */
+  space?: string | null;
 }
 
 export interface ConfigInput {
@@ -62,6 +70,7 @@ export class ContextService {
     const id = slugOf(input.name);
     const context = await addContext(this.deps.db, {
       id,
+      space: await existingSpace(this.deps.db, input.space),
       name: input.name,
       description: input.description ?? null,
       labels: validLabels(input.labels ?? []),
@@ -71,9 +80,25 @@ export class ContextService {
     return context;
   }
 
-  /** Changes a context's name and description, and its labels and hooks when they are given. */
+  /**
+   * Changes a context's name and description, and its labels, hooks and space when they are
+   * given. It moves to another space only if every stack it is attached to may still use it there.
+   */
   async updateContext(id: string, input: ContextInput): Promise<Context> {
+    let space: string | undefined;
+    if (input.space !== undefined) {
+      space = await existingSpace(this.deps.db, input.space);
+      const [attachments] = await attachmentsOfContexts(this.deps.db, [id]);
+      for (const { stackId } of attachments ?? []) {
+        await refuseUnreachable(
+          this.deps.db,
+          { description: `context "${id}"`, space },
+          await this.deps.stacks.stack(stackId),
+        );
+      }
+    }
     const context = await changeContext(this.deps.db, id, {
+      ...(space ? { space } : {}),
       name: input.name,
       description: input.description ?? null,
       ...(input.labels ? { labels: validLabels(input.labels) } : {}),
@@ -95,11 +120,34 @@ export class ContextService {
     if (!Number.isInteger(priority) || priority < 0) {
       throw new InvalidInputError(`priority must be a whole number, 0 or more (got ${priority})`);
     }
-    await this.deps.stacks.stack(stackId);
-    if (!(await contextExists(this.deps.db, contextId))) {
-      throw new NotFoundError(`context "${contextId}" does not exist`);
-    }
+    const stack = await this.deps.stacks.stack(stackId);
+    const context = await contextById(this.deps.db, contextId);
+    if (!context) throw new NotFoundError(`context "${contextId}" does not exist`);
+    await refuseUnreachable(
+      this.deps.db,
+      { description: `context "${contextId}"`, space: context.space },
+      stack,
+    );
     return setContextAttachment(this.deps.db, contextId, stackId, priority);
+  }
+
+  /** Refuses to move a stack to a space from which it could not use a context attached to it. */
+  async refuseStackMove(stackId: string, space: string): Promise<void> {
+    const [attachments] = await attachmentsOfStacks(this.deps.db, [stackId]);
+    for (const { contextId } of attachments ?? []) {
+      const context = await contextById(this.deps.db, contextId);
+      if (!context) continue;
+      await refuseUnreachable(
+        this.deps.db,
+        { description: `context "${contextId}"`, space: context.space },
+        { id: stackId, space },
+      );
+    }
+  }
+
+  /** The ids of the contexts in a space. */
+  idsInSpace(space: string): Promise<string[]> {
+    return contextIdsInSpace(this.deps.db, space);
   }
 
   async detachContext(attachmentId: string) {

@@ -19,7 +19,7 @@ export type ContextAttachment = typeof tables.contextAttachments.$inferSelect;
 export type ConfigOwner = { stackId: string } | { contextId: string };
 
 /** What a context is, beside its config and attachments. */
-export type ContextColumns = Pick<Context, 'name' | 'description' | 'labels' | 'hooks'>;
+export type ContextColumns = Pick<Context, 'name' | 'description' | 'space' | 'labels' | 'hooks'>;
 
 /** Writes a new context; undefined when a context has its id. */
 export async function addContext(
@@ -52,6 +52,22 @@ export async function changeContext(
 export async function removeContext(db: Database, id: string): Promise<Context | undefined> {
   const [context] = await db.delete(tables.contexts).where(eq(tables.contexts.id, id)).returning();
   return context;
+}
+
+/** The context with this id, if there is one. */
+export async function contextById(db: Database, id: string): Promise<Context | undefined> {
+  const [context] = await db.select().from(tables.contexts).where(eq(tables.contexts.id, id));
+  return context;
+}
+
+/** The ids of the contexts in a space, by id. */
+export async function contextIdsInSpace(db: Database, space: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: tables.contexts.id })
+    .from(tables.contexts)
+    .where(eq(tables.contexts.space, space))
+    .orderBy(asc(tables.contexts.id));
+  return rows.map((row) => row.id);
 }
 
 /** Whether a context with this id exists. */

@@ -10,6 +10,7 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 import { createdAt } from '../db/columns';
+import { spaces } from '../spaces/tables';
 import type { Hooks } from '../stacks/hooks';
 import { stacks } from '../stacks/tables';
 
@@ -26,6 +27,11 @@ export const contexts = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     description: text('description'),
+    /** The space the context is in: stacks of it, and of spaces inheriting from it, may attach it. */
+    space: text('space')
+      .notNull()
+      .default('root')
+      .references(() => spaces.id),
     labels: text('labels')
       .array()
       .notNull()

@@ -20,6 +20,7 @@ import { missingSlackSettings, SlackInstallations, type SlackSettings } from '..
 import { createSlackNotifier } from '../slack/notifier';
 import { StackService } from '../stacks/service';
 import { ContextService } from '../contexts/service';
+import { SpaceService } from '../spaces/service';
 import { StackLocks } from '../locks/service';
 import { StateDownloads } from '../state/downloads';
 import { StateUploads } from '../state/uploads';
@@ -67,6 +68,16 @@ export function buildServices(settings: ServiceSettings) {
     runTimeoutMs: settings.runTimeoutMs,
     logger,
   });
+  const contexts = new ContextService({ db, box, stacks });
+  const policies = new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) });
+  const spaces = new SpaceService({
+    db,
+    occupants: [
+      { kind: 'stacks', idsIn: (space) => stacks.idsInSpace(space) },
+      { kind: 'contexts', idsIn: (space) => contexts.idsInSpace(space) },
+      { kind: 'policies', idsIn: (space) => policies.idsInSpace(space) },
+    ],
+  });
   return {
     db,
     box,
@@ -79,13 +90,14 @@ export function buildServices(settings: ServiceSettings) {
     vcsFor,
     runs,
     stacks,
-    contexts: new ContextService({ db, box, stacks }),
+    contexts,
+    spaces,
     locks: new StackLocks({ stacks, client: settings.client }),
     apiKeys: new ApiKeyService(db),
     tokens: new TokenIssuer(box.deriveKey('jwt'), publicUrl),
     uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
     downloads: new StateDownloads(box.deriveKey('state downloads'), publicUrl),
-    policies: new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) }),
+    policies,
     // One instance, so GraphQL and Slack share its compiled policies.
     access: new PolicyAccess({ db, evaluator: new PolicyEvaluator({ db, logger }) }),
     slack: {

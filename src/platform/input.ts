@@ -1,3 +1,6 @@
+import slugify from 'slugify';
+import { InvalidInputError } from './errors';
+
 // Deeper than any request Gantry takes; past it, a request is refused rather than walked.
 const MAX_DEPTH = 64;
 
@@ -25,4 +28,13 @@ export function inputProblem(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The id a stack, context, policy or space gets from its name: lowercase words joined by dashes. */
+export function slugOf(name: string): string {
+  const slug = slugify(name, { lower: true, strict: true, trim: true });
+  if (!slug) {
+    throw new InvalidInputError(`name "${name}" has no letters or digits to make an id from`);
+  }
+  return slug;
 }

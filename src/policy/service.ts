@@ -1,15 +1,19 @@
 import type { Database } from '../db';
-import { slugOf } from '../stacks/service';
+import { slugOf } from '../platform/input';
 import type { PolicyCompiler } from './compiler';
 import {
   addPolicy,
   addPolicyAttachment,
   allPolicies,
+  attachmentsOfPolicies,
+  attachmentsOfStacks,
   changePolicy,
-  policyExists,
+  policyById,
+  policyIdsInSpace,
   removePolicy,
   removePolicyAttachment,
 } from './store';
+import { existingSpace, refuseUnreachable } from '../spaces/service';
 import { stacksByIds } from '../stacks/store';
 import type { Policy, PolicyAttachment } from './store';
 import { ConflictError, NotFoundError, InvalidInputError } from '../platform/errors';
@@ -25,6 +29,8 @@ export interface PolicyInput {
   description?: string | null;
   /** The Rego to compile the body as; when not given, the one it is written in. */
   engineType?: EngineType | null;
+  /** The policy's space: root when null; an update without it keeps the policy's. */
+  space?: string | null;
 }
 
 export type EngineType = 'REGO_V0' | 'REGO_V1';
@@ -47,15 +53,43 @@ export class PolicyService {
   async create(type: PolicyType, input: PolicyInput): Promise<Policy> {
     const id = slugOf(input.name);
     const compiled = await this.compile(input);
-    const policy = await addPolicy(this.deps.db, { id, type, ...compiled, ...columns(input) });
+    const space = await existingSpace(this.deps.db, input.space);
+    const policy = await addPolicy(this.deps.db, {
+      id,
+      type,
+      space,
+      ...compiled,
+      ...columns(input),
+    });
     if (!policy) throw new ConflictError(`a policy with id "${id}" exists; choose another name`);
     return policy;
   }
 
-  /** Everything but the id and type; the new body counts from each process's next decision. */
+  /**
+   * Everything but the id and type; the new body counts from each process's next decision. It
+   * moves to another space only if every stack it is attached to may still use it there.
+   */
   async update(id: string, input: PolicyInput): Promise<Policy> {
     const compiled = await this.compile(input);
-    const policy = await changePolicy(this.deps.db, id, { ...compiled, ...columns(input) });
+    let space: string | undefined;
+    if (input.space !== undefined) {
+      space = await existingSpace(this.deps.db, input.space);
+      const [attachments] = await attachmentsOfPolicies(this.deps.db, [id]);
+      const stacks = await stacksByIds(
+        this.deps.db,
+        (attachments ?? []).map((attachment) => attachment.stackId),
+      );
+      for (const stack of stacks) {
+        if (stack) {
+          await refuseUnreachable(this.deps.db, { description: `policy "${id}"`, space }, stack);
+        }
+      }
+    }
+    const policy = await changePolicy(this.deps.db, id, {
+      ...compiled,
+      ...columns(input),
+      ...(space ? { space } : {}),
+    });
     if (!policy) throw new NotFoundError(`policy "${id}" does not exist`);
     return policy;
   }
@@ -68,17 +102,41 @@ export class PolicyService {
   }
 
   async attach(policyId: string, stackId: string): Promise<PolicyAttachment> {
-    const [policyFound, [stack]] = await Promise.all([
-      policyExists(this.deps.db, policyId),
+    const [policy, [stack]] = await Promise.all([
+      policyById(this.deps.db, policyId),
       stacksByIds(this.deps.db, [stackId]),
     ]);
-    if (!policyFound) throw new NotFoundError(`policy "${policyId}" does not exist`);
+    if (!policy) throw new NotFoundError(`policy "${policyId}" does not exist`);
     if (!stack) throw new NotFoundError(`stack "${stackId}" does not exist`);
+    await refuseUnreachable(
+      this.deps.db,
+      { description: `policy "${policyId}"`, space: policy.space },
+      stack,
+    );
     const attachment = await addPolicyAttachment(this.deps.db, policyId, stackId);
     if (!attachment) {
       throw new ConflictError(`policy "${policyId}" is already attached to stack "${stackId}"`);
     }
     return attachment;
+  }
+
+  /** Refuses to move a stack to a space from which it could not use a policy attached to it. */
+  async refuseStackMove(stackId: string, space: string): Promise<void> {
+    const [attachments] = await attachmentsOfStacks(this.deps.db, [stackId]);
+    for (const { policyId } of attachments ?? []) {
+      const policy = await policyById(this.deps.db, policyId);
+      if (!policy) continue;
+      await refuseUnreachable(
+        this.deps.db,
+        { description: `policy "${policyId}"`, space: policy.space },
+        { id: stackId, space },
+      );
+    }
+  }
+
+  /** The ids of the policies in a space. */
+  idsInSpace(space: string): Promise<string[]> {
+    return policyIdsInSpace(this.deps.db, space);
   }
 
   /** Detaches by the attachment's id, as policyAttach answered it. */

@@ -18,7 +18,10 @@ type NewPolicy = typeof tables.policies.$inferInsert;
 type AttachedPolicy = { id: string; version: number };
 
 /** The columns of a policy an update writes. */
-export type PolicyChanges = Pick<NewPolicy, 'wasm' | 'name' | 'body' | 'labels' | 'description'>;
+export type PolicyChanges = Pick<
+  NewPolicy,
+  'wasm' | 'name' | 'body' | 'labels' | 'description' | 'space'
+>;
 
 /** Every policy, by id. */
 export function allPolicies(db: Database): Promise<Policy[]> {
@@ -55,13 +58,20 @@ export async function removePolicy(db: Database, id: string): Promise<Policy | u
   return policy;
 }
 
-/** Whether a policy with this id exists. */
-export async function policyExists(db: Database, id: string): Promise<boolean> {
-  const [policy] = await db
+/** The policy with this id, if there is one. */
+export async function policyById(db: Database, id: string): Promise<Policy | undefined> {
+  const [policy] = await db.select().from(tables.policies).where(eq(tables.policies.id, id));
+  return policy;
+}
+
+/** The ids of the policies in a space, by id. */
+export async function policyIdsInSpace(db: Database, space: string): Promise<string[]> {
+  const rows = await db
     .select({ id: tables.policies.id })
     .from(tables.policies)
-    .where(eq(tables.policies.id, id));
-  return policy !== undefined;
+    .where(eq(tables.policies.space, space))
+    .orderBy(asc(tables.policies.id));
+  return rows.map((row) => row.id);
 }
 
 /** Attaches a policy to a stack; undefined when it is attached already. */

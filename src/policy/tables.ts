@@ -10,6 +10,7 @@ import {
   unique,
 } from 'drizzle-orm/pg-core';
 import { bytea, createdAt } from '../db/columns';
+import { spaces } from '../spaces/tables';
 import { stacks } from '../stacks/tables';
 
 /**
@@ -35,6 +36,11 @@ export const policies = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     description: text('description'),
+    /** The space the policy is in: stacks of it, and of spaces inheriting from it, may attach it. */
+    space: text('space')
+      .notNull()
+      .default('root')
+      .references(() => spaces.id),
     type: text('type', { enum: ['ACCESS'] }).notNull(),
     body: text('body').notNull(),
     labels: text('labels')

@@ -1,8 +1,8 @@
-import slugify from 'slugify';
 import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
+import { existingSpace } from '../spaces/service';
 import { validHooks, type HookLists } from './hooks';
 import {
   addStack,
@@ -11,11 +11,13 @@ import {
   removeStack,
   removeUninitializedStack,
   stackById,
+  stackIdsInSpace,
 } from './store';
 import type { ClientSettings, Stack } from './store';
 
 export type { Stack } from './store';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
+import { slugOf } from '../platform/input';
 
 export interface StackInput {
   name: string;
@@ -39,18 +41,11 @@ export interface StackInput {
   clientSettings?: ClientSettings;
   /** Each hook's commands; a missing list is empty. */
   hooks?: HookLists;
+  /** The space the stack is in; root when not given. */
+  space?: string | null;
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-
-/** The id a stack or context gets from its name: lowercase words joined by dashes. */
-export function slugOf(name: string): string {
-  const slug = slugify(name, { lower: true, strict: true, trim: true });
-  if (!slug) {
-    throw new InvalidInputError(`name "${name}" has no letters or digits to make an id from`);
-  }
-  return slug;
-}
 
 /** Stacks as users manage them. */
 export class StackService {
@@ -78,7 +73,8 @@ export class StackService {
       );
     }
     const id = options.slug ?? slugOf(input.name);
-    const stack = await addStack(this.deps.db, { id, ...stackColumns(input) });
+    const space = await existingSpace(this.deps.db, input.space);
+    const stack = await addStack(this.deps.db, { id, space, ...stackColumns(input) });
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
     if (options.initialize) {
       try {
@@ -107,7 +103,8 @@ export class StackService {
   /** Everything but the id, which is fixed at creation. */
   async updateStack(id: string, input: StackInput): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
-    const stack = await changeStack(this.deps.db, id, stackColumns(input));
+    const space = await existingSpace(this.deps.db, input.space);
+    const stack = await changeStack(this.deps.db, id, { space, ...stackColumns(input) });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
@@ -158,6 +155,11 @@ export class StackService {
     const stack = await changeStack(this.deps.db, id, { isDisabled });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
+  }
+
+  /** The ids of the stacks in a space. */
+  idsInSpace(space: string): Promise<string[]> {
+    return stackIdsInSpace(this.deps.db, space);
   }
 
   /** The stack, or NotFoundError. */

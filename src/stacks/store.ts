@@ -102,6 +102,16 @@ export async function stackById(db: Database, id: string): Promise<Stack | undef
   return stack;
 }
 
+/** The ids of the stacks in a space, by id. */
+export async function stackIdsInSpace(db: Database, space: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: tables.stacks.id })
+    .from(tables.stacks)
+    .where(eq(tables.stacks.space, space))
+    .orderBy(tables.stacks.id);
+  return rows.map((row) => row.id);
+}
+
 /** Batch reads of stacks, for the API's loaders. */
 
 /** The stacks of `ids`, in that order. */

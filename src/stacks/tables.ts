@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { spaces } from '../spaces/tables';
 import type { Hooks } from './hooks';
 
 /**
@@ -15,6 +16,11 @@ export const stacks = pgTable(
     id: text('id').primaryKey(),
     name: text('name').notNull(),
     description: text('description'),
+    /** The space the stack is in. */
+    space: text('space')
+      .notNull()
+      .default('root')
+      .references(() => spaces.id),
     provider: text('provider', { enum: ['GITLAB', 'RAW_GIT'] }).notNull(),
     repository: text('repository').notNull(),
     branch: text('branch').notNull(),

@@ -322,7 +322,7 @@ describe('stack access policies through the GraphQL API', () => {
       `mutation { policyCreatev2(input: { name: "Far", body: "package spacelift\\n\\nread if false", type: ACCESS, space: "team-a" }) { id } }`,
     );
     expect(elsewhere.errors?.[0]?.message).toBe(
-      'Gantry has one space, "root": space "team-a" does not exist',
+      'space "team-a" does not exist; give the id of an existing space (the spaces query lists them), or leave space out for root',
     );
 
     await attach('ops-reads', 'billing');

@@ -152,7 +152,7 @@ describe("stacks as Spacelift's clients write them", () => {
       /^Gantry has no worker pools yet/,
     );
     expect(await refusal(providerInput({ space: 'team-a' }))).toBe(
-      'Gantry has one space, "root": space "team-a" does not exist',
+      'space "team-a" does not exist; give the id of an existing space (the spaces query lists them), or leave space out for root',
     );
     expect(await refusal(providerInput({ repositoryURL: null }))).toMatch(
       /^a GIT stack needs repositoryURL/,

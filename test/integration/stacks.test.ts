@@ -7,7 +7,8 @@ import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox, sha256Hex } from '../../src/platform/secrets';
 import { resolveRuntimeConfig, revealValue } from '../../src/contexts/runtimeConfig';
-import { slugOf, StackService } from '../../src/stacks/service';
+import { slugOf } from '../../src/platform/input';
+import { StackService } from '../../src/stacks/service';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 import { ConflictError, NotFoundError, InvalidInputError } from '../../src/platform/errors';
 

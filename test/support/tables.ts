@@ -4,6 +4,7 @@ import * as gitlab from '../../src/gitlab/tables';
 import * as policy from '../../src/policy/tables';
 import * as runs from '../../src/runs/tables';
 import * as slack from '../../src/slack/tables';
+import * as spaces from '../../src/spaces/tables';
 import * as stacks from '../../src/stacks/tables';
 import * as state from '../../src/state/tables';
 
@@ -18,6 +19,7 @@ export const schema = {
   ...policy,
   ...runs,
   ...slack,
+  ...spaces,
   ...stacks,
   ...state,
 };

@@ -1,22 +1,16 @@
-import { InvalidInputError } from '../../platform/errors';
 import { hooksOf } from '../../stacks/hooks';
 import type { ContextInput as ServiceContextInput } from '../../contexts/service';
 import { requireAdmin } from './guard';
-import { ROOT_SPACE } from './spaces';
 import type { ContextInput, Resolvers } from './types.generated';
 import { allContexts } from '../../contexts/store';
 
 /**
  * A context as contextCreateV2 and contextUpdateV2 set it: whole, so labels and hooks not given
- * are empty, as StackInput's fields not given take their defaults.
+ * are empty and a space not given is root, as StackInput's fields not given take their defaults.
  */
 function serviceInput(input: ContextInput): ServiceContextInput {
-  if (input.space && input.space !== ROOT_SPACE) {
-    throw new InvalidInputError(
-      `Gantry has one space, "${ROOT_SPACE}", and no space "${input.space}": leave space out or set it to "${ROOT_SPACE}"`,
-    );
-  }
   return {
+    space: input.space ?? null,
     name: input.name,
     description: input.description ?? null,
     labels: input.labels ?? [],
@@ -77,7 +71,7 @@ export const contextResolvers: Resolvers = {
   },
 
   Context: {
-    space: () => ROOT_SPACE,
+    space: (parent) => parent.space,
     hooks: (parent) => hooksOf(parent.hooks),
     attachedStack: async (parent, { id }, context) =>
       (await context.loaders.contextAttachments.load(parent.id)).find(

@@ -27,6 +27,7 @@ import { unsupportedResolvers } from './unsupported';
 import { runResolvers } from './runs';
 import { policyResolvers } from './policies';
 import { slackResolvers } from './slack';
+import { spaceResolvers } from './spaces';
 import { stackResolvers } from './stacks';
 import { typeDefs } from './schema';
 import type { ApiServices } from './services';
@@ -72,6 +73,7 @@ export function createSchema(): GraphQLSchema {
     accountResolvers,
     policyResolvers,
     slackResolvers,
+    spaceResolvers,
     gitlabResolvers,
     unsupportedResolvers,
   ]) {

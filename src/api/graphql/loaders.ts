@@ -6,6 +6,7 @@ import * as policies from '../../policy/store';
 import type { LogPage, LogPageRequest } from '../../runs/logs';
 import * as runs from '../../runs/store';
 import type { RunList } from '../../runs/store';
+import * as spaces from '../../spaces/store';
 import * as stacks from '../../stacks/store';
 import type { StackState } from './types.generated';
 
@@ -25,6 +26,7 @@ export function createLoaders(db: Database) {
     context: batch(contexts.contextsByIds),
     run: batch(runs.runsByIds),
     policy: batch(policies.policiesByIds),
+    space: batch(spaces.spacesByIds),
     stackState: new DataLoader<string, { state: StackState; setAt: Date | null }>(
       async (ids) =>
         (await runs.stackStates(db, ids)) as Array<{ state: StackState; setAt: Date | null }>,

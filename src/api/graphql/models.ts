@@ -7,6 +7,8 @@ export type {
 } from '../../policy/service';
 export type { Run as RunRow } from '../../runs/store';
 export type { Stack as StackRow } from '../../stacks/service';
+import type { Space } from '../../spaces/service';
+import type { SpaceAccessLevel } from './types.generated';
 
 /** What resolvers of the types below start from; the SDL's other types are served as they are. */
 
@@ -29,3 +31,6 @@ export type ApiKeyModel = ApiKey & { secret?: string };
 
 /** A viewer with the token that stands for them. */
 export type UserModel = Viewer & { jwt: string; validUntil: number };
+
+/** A space with the caller's access level in it. */
+export type SpaceModel = Space & { accessLevel: SpaceAccessLevel };

@@ -1,5 +1,5 @@
 import { searchPolicies } from './search';
-import { requireRootSpace, ROOT_SPACE, rootSpace } from './spaces';
+import { loadedSpace, spaceAs } from './spaces';
 import type { GraphQLContext } from './context';
 import { authenticated, requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
@@ -30,19 +30,19 @@ export const policyResolvers: Resolvers = {
       requireAdmin(context);
       return context.services.policies.update(id, input);
     },
-    policyCreatev2: (_parent, { input: { type, space, ...input } }, context) => {
+    policyCreatev2: (_parent, { input: { type, ...input } }, context) => {
       requireAdmin(context);
-      requireRootSpace(space);
       return context.services.policies.create(type, input);
     },
-    policyUpdatev2: (_parent, { id, input: { space, ...input } }, context) => {
+    policyUpdatev2: (_parent, { id, input }, context) => {
       requireAdmin(context);
-      requireRootSpace(space);
-      // Spacelift's update replaces every field: labels and description left out are removed.
+      // Spacelift's update replaces every field: labels and description left out are removed,
+      // and a space left out is root.
       return context.services.policies.update(id, {
         ...input,
         labels: input.labels ?? [],
         description: input.description ?? null,
+        space: input.space ?? null,
       });
     },
     policyDelete: (_parent, { id }, context) => {
@@ -61,8 +61,9 @@ export const policyResolvers: Resolvers = {
 
   Policy: {
     // Policies are the admins' to read and write.
-    spaceDetails: () => rootSpace('ADMIN'),
-    space: () => ROOT_SPACE,
+    spaceDetails: async (parent, _args, context) =>
+      spaceAs(await loadedSpace(context, parent.space), 'ADMIN'),
+    space: (parent) => parent.space,
     attachedStack: async (parent, { id }, context) =>
       (await context.loaders.policyAttachments.load(parent.id)).find(
         (attachment) => attachment.stackId === id,

@@ -38,6 +38,7 @@ const STACKS: Searchable<StackRow> = {
     name: ({ stack }) => [stack.name],
     projectRoot: ({ stack }) => [stack.projectRoot ?? ''],
     repository: ({ stack }) => repositoryNames(stack),
+    space: ({ stack }) => [stack.space],
     state: ({ state }) => [state],
     vendor: () => ['TERRAFORM'],
     workerPool: () => [],
@@ -63,6 +64,7 @@ const POLICIES: Searchable<Policy> = {
   fields: {
     name: (policy) => [policy.name],
     label: (policy) => policy.labels,
+    space: (policy) => [policy.space],
     type: (policy) => [policy.type],
   },
   orders: {

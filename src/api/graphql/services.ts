@@ -11,6 +11,7 @@ import type { PolicyAccess } from '../../policy/access';
 import type { PolicyService } from '../../policy/service';
 import type { RunService } from '../../runs/service';
 import type { SlackInstallations, SlackSettings } from '../../slack';
+import type { SpaceService } from '../../spaces/service';
 import type { StackService } from '../../stacks/service';
 import type { StateUploads } from '../../state/uploads';
 
@@ -24,6 +25,7 @@ export interface ApiServices {
   runs: RunService;
   stacks: StackService;
   contexts: ContextService;
+  spaces: SpaceService;
   locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;

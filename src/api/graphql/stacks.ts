@@ -1,4 +1,5 @@
-import { requireRootSpace, ROOT_SPACE, rootSpace } from './spaces';
+import { loadedSpace, spaceAs } from './spaces';
+import { existingSpace } from '../../spaces/service';
 import { searchStacks } from './search';
 import { currentOutputs, currentResources, parseState, storeState } from '../../state/store';
 import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
@@ -41,6 +42,7 @@ export function serviceInput(input: StackInput, managesStateFile?: boolean): Ser
     readersSlug: input.readersSlug ?? null,
     writersSlug: input.writersSlug ?? null,
     protectFromDeletion: input.protectFromDeletion ?? false,
+    space: input.space ?? null,
     ...source(input),
     clientSettings: {
       ...(input.autoretry != null && { autoretry: input.autoretry }),
@@ -117,7 +119,6 @@ function refuseWhatGantryCannotDo(input: StackInput) {
       `Gantry has one GitLab integration (gitlabIntegration), "${GITLAB_INTEGRATION.id}": leave vcsIntegrationId unset or give that`,
     );
   }
-  requireRootSpace(input.space);
 }
 
 /** The tool settings of vendorConfig: Gantry runs OpenTofu, set as terraform or opentofu. */
@@ -235,7 +236,13 @@ export const stackResolvers: Resolvers = {
     },
     stackUpdate: async (_parent, { id, input }, context) => {
       requireAdmin(context);
-      return context.services.stacks.updateStack(id, serviceInput(input));
+      const { stacks, contexts, policies, db } = context.services;
+      const space = await existingSpace(db, input.space);
+      if ((await stacks.stack(id)).space !== space) {
+        await contexts.refuseStackMove(id, space);
+        await policies.refuseStackMove(id, space);
+      }
+      return stacks.updateStack(id, serviceInput(input));
     },
     stackDelete: async (_parent, { id, destroyResources }, context) => {
       requireAdmin(context);
@@ -348,10 +355,13 @@ export const stackResolvers: Resolvers = {
       webhooks: [],
     }),
     runnerImage: () => null,
-    space: () => ROOT_SPACE,
+    space: (parent) => parent.space,
     spaceDetails: async (parent, _args, context) => {
       const { viewer, access } = authenticated(context);
-      return rootSpace(viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ');
+      return spaceAs(
+        await loadedSpace(context, parent.space),
+        viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ',
+      );
     },
     entities: async (parent, _args, context) => {
       const mayWrite = await authenticated(context).access.canWrite(parent);

@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by `npm run graphql:generate`. */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow } from './models';
+import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow, SpaceModel } from './models';
 import type { ResolvedElement } from '../../contexts/runtimeConfig';
 import type { GraphQLContext } from './context';
 export type Maybe<T> = T | null;
@@ -247,7 +247,7 @@ export type Context = {
   labels: Array<Scalars['String']['output']>;
   /** Fancy, mutable name of the Context to show in the UI. */
   name: Scalars['String']['output'];
-  /** The context's space: Gantry has the one space, root. */
+  /** The context's space. */
   space: Scalars['ID']['output'];
 };
 
@@ -285,7 +285,7 @@ export type ContextInput = {
   /** Free-form labels; none when not given. */
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
   name: Scalars['String']['input'];
-  /** The context's space: root, or not given. */
+  /** The context's space; root when null. Stacks it is attached to must still be able to use it there. */
   space?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -659,6 +659,12 @@ export type Mutation = {
    * there.
    */
   slackIntegrationDelete: SlackWorkspace;
+  /** Create a space under a parent (root when not given) (admins only); its id is made from the name. */
+  spaceCreate: Space;
+  /** Delete a space (admins only): only one without child spaces, stacks, contexts or policies, and never root or legacy. */
+  spaceDelete: Space;
+  /** Replace a space's name, description, labels, parent and inheritEntities (admins only). Root cannot change, and no space may move under itself. */
+  spaceUpdate: Space;
   /** Add a stack config element. */
   stackConfigAdd: ConfigElement;
   /** Delete a stack config element. */
@@ -911,6 +917,22 @@ export type MutationSlackIntegrationDeleteArgs = {
 };
 
 
+export type MutationSpaceCreateArgs = {
+  input: SpaceInput;
+};
+
+
+export type MutationSpaceDeleteArgs = {
+  space: Scalars['ID']['input'];
+};
+
+
+export type MutationSpaceUpdateArgs = {
+  input: SpaceInput;
+  space: Scalars['ID']['input'];
+};
+
+
 export type MutationStackConfigAddArgs = {
   config: ConfigInput;
   stack: Scalars['ID']['input'];
@@ -1058,9 +1080,9 @@ export type Policy = {
   id: Scalars['ID']['output'];
   labels: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
-  /** Slug of the policy's space; Gantry has one, root. */
+  /** Slug of the policy's space. */
   space: Scalars['ID']['output'];
-  /** Details of the policy's space; Gantry has one, root. */
+  /** Details of the policy's space. */
   spaceDetails: Space;
   type: PolicyType;
   /** Unix timestamp of the last change. */
@@ -1085,7 +1107,7 @@ export type PolicyCreateInput = {
   engineType?: InputMaybe<PolicyEngineType>;
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
   name: Scalars['String']['input'];
-  /** The policy's space: null or root, Gantry's only space. */
+  /** The policy's space; root when null. */
   space?: InputMaybe<Scalars['ID']['input']>;
   type: PolicyType;
 };
@@ -1135,6 +1157,7 @@ export type PolicyUpdateInput = {
   engineType?: InputMaybe<PolicyEngineType>;
   labels?: InputMaybe<Array<Scalars['String']['input']>>;
   name: Scalars['String']['input'];
+  /** The policy's space; root when null. Stacks it is attached to must still be able to use it there. */
   space?: InputMaybe<Scalars['ID']['input']>;
 };
 
@@ -1206,6 +1229,10 @@ export type Query = {
   searchTemplates: TemplatesConnection;
   /** The Slack app and the workspaces it is installed in (admins only). */
   slackIntegration: SlackIntegration;
+  /** A space, or null when there is none with this id. */
+  space?: Maybe<Space>;
+  /** Every space, by id: root, legacy and those admins made. */
+  spaces: Array<Space>;
   /** Details of a single Stack. */
   stack?: Maybe<Stack>;
   /** List of all the stacks the caller may read. */
@@ -1277,6 +1304,11 @@ export type QuerySearchTemplatesArgs = {
 };
 
 
+export type QuerySpaceArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type QueryStackArgs = {
   id: Scalars['ID']['input'];
 };
@@ -1308,7 +1340,7 @@ export type QueryPredicate = {
   constraint: QueryFieldConstraint;
   /** Negates the condition. */
   exclude?: InputMaybe<Scalars['Boolean']['input']>;
-  /** The field: administrative, branch, commit, label, locked, name, projectRoot, repository, state, vendor or workerPool. */
+  /** The field: administrative, branch, commit, label, locked, name, projectRoot, repository, space, state, vendor or workerPool (policies: label, name, space, type). */
   field: Scalars['String']['input'];
 };
 
@@ -1541,16 +1573,22 @@ export type SlackWorkspace = {
   teamName?: Maybe<Scalars['String']['output']>;
 };
 
-/** A space of Spacelift's. Gantry has one, root, holding everything. */
+/**
+ * A space: a node of the tree stacks, contexts and policies are organized in. root is the top;
+ * legacy, under it, inherits its entities.
+ */
 export type Space = {
   __typename?: 'Space';
   /** The caller's access in the space. */
   accessLevel: SpaceAccessLevel;
   description: Scalars['String']['output'];
+  /** Unique, immutable identifier, made from the name at creation. */
   id: Scalars['ID']['output'];
+  /** Whether stacks in the space may attach the contexts and policies of its parent space (and, if it inherits too, of the parent's parent, and so on). */
   inheritEntities: Scalars['Boolean']['output'];
   labels: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** The parent space's id; null for root alone. */
   parentSpace?: Maybe<Scalars['ID']['output']>;
 };
 
@@ -1559,6 +1597,19 @@ export type SpaceAccessLevel =
   | 'NONE'
   | 'READ'
   | 'WRITE';
+
+/** A space as spaceCreate and spaceUpdate set it: whole, so fields left out take their defaults. */
+export type SpaceInput = {
+  /** Empty when not given. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Whether stacks in the space may attach the contexts and policies of its parent; false when not given. */
+  inheritEntities?: InputMaybe<Scalars['Boolean']['input']>;
+  /** Free-form labels; none when not given. */
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  /** The parent space's id; root when not given. */
+  parentSpace?: InputMaybe<Scalars['ID']['input']>;
+};
 
 /** Stack represents a single OpenTofu/Terraform project. */
 export type Stack = {
@@ -1671,7 +1722,7 @@ export type Stack = {
   runs: Array<Run>;
   /** Calculated runtime config containing elements coming from contexts and the stack. */
   runtimeConfig: Array<ConfigElementWithSource>;
-  /** The space the Stack is in; Gantry has one, root. */
+  /** The space the Stack is in. */
   space: Scalars['ID']['output'];
   /** Details of the Stack's space. */
   spaceDetails: Space;
@@ -1923,7 +1974,7 @@ export type StackInput = {
   repositoryURL?: InputMaybe<Scalars['String']['input']>;
   /** Gantry runs tools on its workers, not in images: must be null. */
   runnerImage?: InputMaybe<Scalars['String']['input']>;
-  /** The Stack's space: null or root, Gantry's only space. */
+  /** The Stack's space; root when null. Contexts and policies attached to it must still be usable from there. */
   space?: InputMaybe<Scalars['ID']['input']>;
   /** Terraform version to use. */
   terraformVersion?: InputMaybe<Scalars['String']['input']>;
@@ -2362,11 +2413,11 @@ export type ResolversTypes = {
   AuditTrailEntry: ResolverTypeWrapper<AuditTrailEntry>;
   AuditTrailEntryEdge: ResolverTypeWrapper<AuditTrailEntryEdge>;
   AuditTrailResource: ResolverTypeWrapper<AuditTrailResource>;
-  Blueprint: ResolverTypeWrapper<Blueprint>;
-  BlueprintEdge: ResolverTypeWrapper<BlueprintEdge>;
+  Blueprint: ResolverTypeWrapper<Omit<Blueprint, 'space'> & { space: ResolversTypes['Space'] }>;
+  BlueprintEdge: ResolverTypeWrapper<Omit<BlueprintEdge, 'node'> & { node: ResolversTypes['Blueprint'] }>;
   BlueprintState: BlueprintState;
   BlueprintTemplateInput: ResolverTypeWrapper<BlueprintTemplateInput>;
-  BlueprintsConnection: ResolverTypeWrapper<BlueprintsConnection>;
+  BlueprintsConnection: ResolverTypeWrapper<Omit<BlueprintsConnection, 'edges'> & { edges: Array<ResolversTypes['BlueprintEdge']> }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CloudFormationEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['CloudFormationEntity']>;
   CloudFormationInput: CloudFormationInput;
@@ -2405,12 +2456,12 @@ export type ResolversTypes = {
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   ManagedEntity: ResolverTypeWrapper<Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversTypes['Run']>, updater?: Maybe<ResolversTypes['Run']>, vendor: ResolversTypes['EntityVendor'] }>;
-  Module: ResolverTypeWrapper<Module>;
-  ModuleEdge: ResolverTypeWrapper<ModuleEdge>;
-  ModuleVersion: ResolverTypeWrapper<ModuleVersion>;
-  ModuleVersionEdge: ResolverTypeWrapper<ModuleVersionEdge>;
-  ModuleVersionsConnection: ResolverTypeWrapper<ModuleVersionsConnection>;
-  ModulesConnection: ResolverTypeWrapper<ModulesConnection>;
+  Module: ResolverTypeWrapper<Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails'> & { current?: Maybe<ResolversTypes['ModuleVersion']>, searchModuleVersions: ResolversTypes['ModuleVersionsConnection'], spaceDetails: ResolversTypes['Space'] }>;
+  ModuleEdge: ResolverTypeWrapper<Omit<ModuleEdge, 'node'> & { node: ResolversTypes['Module'] }>;
+  ModuleVersion: ResolverTypeWrapper<Omit<ModuleVersion, 'module'> & { module: ResolversTypes['Module'] }>;
+  ModuleVersionEdge: ResolverTypeWrapper<Omit<ModuleVersionEdge, 'node'> & { node: ResolversTypes['ModuleVersion'] }>;
+  ModuleVersionsConnection: ResolverTypeWrapper<Omit<ModuleVersionsConnection, 'edges'> & { edges: Array<ResolversTypes['ModuleVersionEdge']> }>;
+  ModulesConnection: ResolverTypeWrapper<Omit<ModulesConnection, 'edges'> & { edges: Array<ResolversTypes['ModuleEdge']> }>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OAuthRedirect: ResolverTypeWrapper<OAuthRedirect>;
   OpenTofuInput: OpenTofuInput;
@@ -2451,8 +2502,9 @@ export type ResolversTypes = {
   SearchQueryOrderDirection: SearchQueryOrderDirection;
   SlackIntegration: ResolverTypeWrapper<SlackIntegration>;
   SlackWorkspace: ResolverTypeWrapper<SlackWorkspace>;
-  Space: ResolverTypeWrapper<Space>;
+  Space: ResolverTypeWrapper<SpaceModel>;
   SpaceAccessLevel: SpaceAccessLevel;
+  SpaceInput: SpaceInput;
   Stack: ResolverTypeWrapper<StackRow>;
   StackAwsIntegration: ResolverTypeWrapper<StackAwsIntegration>;
   StackConfigVendor: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['StackConfigVendor']>;
@@ -2482,9 +2534,9 @@ export type ResolversTypes = {
   StringMap: ResolverTypeWrapper<StringMap>;
   StringMapEntry: ResolverTypeWrapper<StringMapEntry>;
   Team: ResolverTypeWrapper<Team>;
-  Template: ResolverTypeWrapper<Template>;
-  TemplateEdge: ResolverTypeWrapper<TemplateEdge>;
-  TemplatesConnection: ResolverTypeWrapper<TemplatesConnection>;
+  Template: ResolverTypeWrapper<Omit<Template, 'space'> & { space: ResolversTypes['Space'] }>;
+  TemplateEdge: ResolverTypeWrapper<Omit<TemplateEdge, 'node'> & { node: ResolversTypes['Template'] }>;
+  TemplatesConnection: ResolverTypeWrapper<Omit<TemplatesConnection, 'edges'> & { edges: Array<ResolversTypes['TemplateEdge']> }>;
   TerraformEntity: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['TerraformEntity']>;
   TerraformInput: TerraformInput;
   TerraformModule: ResolverTypeWrapper<TerraformModule>;
@@ -2519,10 +2571,10 @@ export type ResolversParentTypes = {
   AuditTrailEntry: AuditTrailEntry;
   AuditTrailEntryEdge: AuditTrailEntryEdge;
   AuditTrailResource: AuditTrailResource;
-  Blueprint: Blueprint;
-  BlueprintEdge: BlueprintEdge;
+  Blueprint: Omit<Blueprint, 'space'> & { space: ResolversParentTypes['Space'] };
+  BlueprintEdge: Omit<BlueprintEdge, 'node'> & { node: ResolversParentTypes['Blueprint'] };
   BlueprintTemplateInput: BlueprintTemplateInput;
-  BlueprintsConnection: BlueprintsConnection;
+  BlueprintsConnection: Omit<BlueprintsConnection, 'edges'> & { edges: Array<ResolversParentTypes['BlueprintEdge']> };
   Boolean: Scalars['Boolean']['output'];
   CloudFormationEntity: ResolversUnionTypes<ResolversParentTypes>['CloudFormationEntity'];
   CloudFormationInput: CloudFormationInput;
@@ -2559,12 +2611,12 @@ export type ResolversParentTypes = {
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
   ManagedEntity: Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversParentTypes['Run']>, updater?: Maybe<ResolversParentTypes['Run']>, vendor: ResolversParentTypes['EntityVendor'] };
-  Module: Module;
-  ModuleEdge: ModuleEdge;
-  ModuleVersion: ModuleVersion;
-  ModuleVersionEdge: ModuleVersionEdge;
-  ModuleVersionsConnection: ModuleVersionsConnection;
-  ModulesConnection: ModulesConnection;
+  Module: Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails'> & { current?: Maybe<ResolversParentTypes['ModuleVersion']>, searchModuleVersions: ResolversParentTypes['ModuleVersionsConnection'], spaceDetails: ResolversParentTypes['Space'] };
+  ModuleEdge: Omit<ModuleEdge, 'node'> & { node: ResolversParentTypes['Module'] };
+  ModuleVersion: Omit<ModuleVersion, 'module'> & { module: ResolversParentTypes['Module'] };
+  ModuleVersionEdge: Omit<ModuleVersionEdge, 'node'> & { node: ResolversParentTypes['ModuleVersion'] };
+  ModuleVersionsConnection: Omit<ModuleVersionsConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModuleVersionEdge']> };
+  ModulesConnection: Omit<ModulesConnection, 'edges'> & { edges: Array<ResolversParentTypes['ModuleEdge']> };
   Mutation: Record<PropertyKey, never>;
   OAuthRedirect: OAuthRedirect;
   OpenTofuInput: OpenTofuInput;
@@ -2598,7 +2650,8 @@ export type ResolversParentTypes = {
   SearchInput: SearchInput;
   SlackIntegration: SlackIntegration;
   SlackWorkspace: SlackWorkspace;
-  Space: Space;
+  Space: SpaceModel;
+  SpaceInput: SpaceInput;
   Stack: StackRow;
   StackAwsIntegration: StackAwsIntegration;
   StackConfigVendor: ResolversUnionTypes<ResolversParentTypes>['StackConfigVendor'];
@@ -2627,9 +2680,9 @@ export type ResolversParentTypes = {
   StringMap: StringMap;
   StringMapEntry: StringMapEntry;
   Team: Team;
-  Template: Template;
-  TemplateEdge: TemplateEdge;
-  TemplatesConnection: TemplatesConnection;
+  Template: Omit<Template, 'space'> & { space: ResolversParentTypes['Space'] };
+  TemplateEdge: Omit<TemplateEdge, 'node'> & { node: ResolversParentTypes['Template'] };
+  TemplatesConnection: Omit<TemplatesConnection, 'edges'> & { edges: Array<ResolversParentTypes['TemplateEdge']> };
   TerraformEntity: ResolversUnionTypes<ResolversParentTypes>['TerraformEntity'];
   TerraformInput: TerraformInput;
   TerraformModule: TerraformModule;
@@ -3025,6 +3078,9 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   runTargetedReplan?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTargetedReplanArgs, 'run' | 'stack' | 'targets'>>;
   runTrigger?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationRunTriggerArgs, 'stack'>>;
   slackIntegrationDelete?: Resolver<ResolversTypes['SlackWorkspace'], ParentType, ContextType, RequireFields<MutationSlackIntegrationDeleteArgs, 'teamId'>>;
+  spaceCreate?: Resolver<ResolversTypes['Space'], ParentType, ContextType, RequireFields<MutationSpaceCreateArgs, 'input'>>;
+  spaceDelete?: Resolver<ResolversTypes['Space'], ParentType, ContextType, RequireFields<MutationSpaceDeleteArgs, 'space'>>;
+  spaceUpdate?: Resolver<ResolversTypes['Space'], ParentType, ContextType, RequireFields<MutationSpaceUpdateArgs, 'input' | 'space'>>;
   stackConfigAdd?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigAddArgs, 'config' | 'stack'>>;
   stackConfigDelete?: Resolver<ResolversTypes['ConfigElement'], ParentType, ContextType, RequireFields<MutationStackConfigDeleteArgs, 'id' | 'stack'>>;
   stackCreate?: Resolver<ResolversTypes['Stack'], ParentType, ContextType, RequireFields<MutationStackCreateArgs, 'input' | 'manageState'>>;
@@ -3141,6 +3197,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   searchStacks?: Resolver<ResolversTypes['StacksConnection'], ParentType, ContextType, RequireFields<QuerySearchStacksArgs, 'input'>>;
   searchTemplates?: Resolver<ResolversTypes['TemplatesConnection'], ParentType, ContextType, RequireFields<QuerySearchTemplatesArgs, 'input'>>;
   slackIntegration?: Resolver<ResolversTypes['SlackIntegration'], ParentType, ContextType>;
+  space?: Resolver<Maybe<ResolversTypes['Space']>, ParentType, ContextType, RequireFields<QuerySpaceArgs, 'id'>>;
+  spaces?: Resolver<Array<ResolversTypes['Space']>, ParentType, ContextType>;
   stack?: Resolver<Maybe<ResolversTypes['Stack']>, ParentType, ContextType, RequireFields<QueryStackArgs, 'id'>>;
   stacks?: Resolver<Array<ResolversTypes['Stack']>, ParentType, ContextType>;
   teams?: Resolver<Array<ResolversTypes['Team']>, ParentType, ContextType>;
