@@ -32,12 +32,28 @@ terraform {
 
 provider "spacelift" {}
 
+resource "spacelift_space" "team" {
+  name             = "tf-team"
+  parent_space_id  = "root"
+  description      = "team ${suffix}"
+  inherit_entities = true
+  labels           = ["compat"]
+}
+
+resource "spacelift_space" "app" {
+  name             = "tf-team-app"
+  parent_space_id  = spacelift_space.team.id
+  description      = "app ${suffix}"
+  inherit_entities = true
+}
+
 resource "spacelift_stack" "app" {
   name        = "tf-app"
   branch      = "main"
   repository  = "infra-repo"
   description = "app ${suffix}"
   labels      = ["compat"]
+  space_id    = spacelift_space.app.id
   autodeploy   = true
   project_root = "infra"
   before_plan  = ["echo planning"]
@@ -57,6 +73,7 @@ resource "spacelift_stack" "admin" {
   administrative = true
   description    = "admin ${suffix}"
   labels         = ["compat"]
+  space_id       = spacelift_space.team.id
   raw_git {
     namespace = "local"
     url       = "${repo.url}"
@@ -75,6 +92,7 @@ resource "spacelift_stack" "gitlab" {
 
 resource "spacelift_context" "shared" {
   name        = "tf-shared"
+  space_id    = spacelift_space.team.id
   description = "shared ${suffix}"
   labels      = ["compat", "${suffix}"]
   before_init = ["echo ${suffix}"]
@@ -122,8 +140,9 @@ resource "spacelift_context_attachment" "admin" {
 resource "spacelift_policy" "access" {
   name   = "tf-access"
   body   = "package spacelift\\n\\nread { input.session.teams[_] == \\"${suffix}\\" }\\n"
-  type   = "ACCESS"
-  labels = ["compat"]
+  type     = "ACCESS"
+  labels   = ["compat"]
+  space_id = spacelift_space.team.id
 }
 
 resource "spacelift_policy_attachment" "app" {
@@ -146,6 +165,10 @@ data "spacelift_context" "shared" {
   context_id = spacelift_context.shared.id
 }
 
+data "spacelift_space" "app" {
+  space_id = spacelift_space.app.id
+}
+
 data "spacelift_policy" "access" {
   policy_id = spacelift_policy.access.id
 }
@@ -160,6 +183,10 @@ output "stacks" {
 
 output "context_labels" {
   value = data.spacelift_context.shared.labels
+}
+
+output "space_parent" {
+  value = data.spacelift_space.app.parent_space_id
 }
 
 output "policy_type" {
@@ -220,7 +247,7 @@ output "policy_type" {
   it('creates every resource and reads it back through the data sources', async () => {
     await write('one', 5);
     const applied = await tofuRun('apply', '-auto-approve');
-    expect(applied).toContain('Apply complete! Resources: 12 added, 0 changed, 0 destroyed.');
+    expect(applied).toContain('Apply complete! Resources: 14 added, 0 changed, 0 destroyed.');
     const outputs = JSON.parse(await tofuRun('output', '-json')) as Record<
       string,
       { value: unknown }
@@ -229,10 +256,12 @@ output "policy_type" {
     expect(outputs.stacks!.value).toEqual(['tf-admin', 'tf-app']);
     expect(outputs.context_labels!.value).toEqual(['compat', 'one']);
     expect(outputs.policy_type!.value).toBe('ACCESS');
+    expect(outputs.space_parent!.value).toBe('tf-team');
 
     const held = await gantry.graphql<{
       stack: {
         administrative: boolean;
+        space: string;
         provider: string;
         repository: string;
         repositoryURL: string;
@@ -246,7 +275,7 @@ output "policy_type" {
       };
     }>(`{
       stack(id: "tf-admin") {
-        administrative provider repository repositoryURL
+        administrative provider repository repositoryURL space
         attachedContexts { contextId priority }
         config { id value }
       }
@@ -258,6 +287,7 @@ output "policy_type" {
       provider: 'GIT',
       repository: 'infra-repo',
       repositoryURL: repo.url,
+      space: 'tf-team',
       attachedContexts: [{ contextId: 'tf-shared', priority: 5 }],
       config: [{ id: 'settings.json', value: Buffer.from('{"tier":"one"}').toString('base64') }],
     });
@@ -282,13 +312,15 @@ output "policy_type" {
       'spacelift_stack.app',
       'spacelift_stack.admin',
       'spacelift_stack.gitlab',
+      'spacelift_space.team',
+      'spacelift_space.app',
       'spacelift_context.shared',
       'spacelift_policy.access',
     ]) {
       expect(plan).toContain(`# ${updated} will be updated in-place`);
     }
     // The provider itself replaces what it cannot update (values, contents, priorities).
-    expect(plan).toContain('Plan: 5 to add, 5 to change, 5 to destroy.');
+    expect(plan).toContain('Plan: 5 to add, 7 to change, 5 to destroy.');
     await tofuRun('apply', '-auto-approve');
     expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
     const held = await gantry.graphql<{
@@ -306,11 +338,16 @@ output "policy_type" {
 
   it('destroys everything, and Gantry holds none of it', async () => {
     expect(await tofuRun('destroy', '-auto-approve')).toContain(
-      'Destroy complete! Resources: 12 destroyed.',
+      'Destroy complete! Resources: 14 destroyed.',
     );
-    const held = await gantry.graphql<Record<string, unknown[]>>(
-      '{ stacks { id } contexts { id } policies { id } }',
+    const held = await gantry.graphql<Record<string, Array<{ id: string }>>>(
+      '{ stacks { id } contexts { id } policies { id } spaces { id } }',
     );
-    expect(held.data).toEqual({ stacks: [], contexts: [], policies: [] });
+    expect(held.data).toEqual({
+      stacks: [],
+      contexts: [],
+      policies: [],
+      spaces: [{ id: 'legacy' }, { id: 'root' }],
+    });
   });
 });
