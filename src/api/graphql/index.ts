@@ -10,6 +10,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/express';
+import { parseLeniently } from './parse';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER } from '../../auth/viewer';
@@ -105,6 +106,7 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
     refuseUnusable,
     createHandler<GraphQLContext>({
       schema,
+      parse: parseLeniently,
       context: async (req) => {
         try {
           return await contextFor(services, req.raw);

@@ -1,0 +1,26 @@
+import { parse, print } from 'graphql';
+import { parseLeniently } from '../../../src/api/graphql/parse';
+
+describe('parsing documents as Spacelift does', () => {
+  it('reads an empty argument list as none, as the Terraform provider sends it', () => {
+    const lenient = parseLeniently('query { spaces ( ) { id } contexts() { id labels } }');
+    expect(print(lenient)).toBe(print(parse('query { spaces { id } contexts { id labels } }')));
+  });
+
+  it('leaves strings and comments that hold parentheses as they are', () => {
+    const lenient = parseLeniently(
+      'mutation { policyCreate(name: "f()", body: "()", type: ACCESS) { id } # ()\n spaces() { id } }',
+    );
+    expect(print(lenient)).toContain('policyCreate(name: "f()", body: "()", type: ACCESS)');
+    expect(print(lenient)).toContain('spaces {');
+  });
+
+  it('reports any other mistake as the grammar has it', () => {
+    expect(() => parseLeniently('{ spaces() { id }')).toThrow(
+      'Syntax Error: Expected Name, found ")".',
+    );
+    expect(() => parseLeniently('{ stacks { id ')).toThrow(
+      'Syntax Error: Expected Name, found <EOF>.',
+    );
+  });
+});
