@@ -52,6 +52,11 @@ export function slugOf(name: string): string {
   return slug;
 }
 
+/** The space a stack is in. Gantry has one space so far, which Spacelift calls root. */
+export function spaceOf(_stack: Stack): string {
+  return 'root';
+}
+
 /** Stacks as users manage them. */
 export class StackService {
   constructor(
