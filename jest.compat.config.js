@@ -1,6 +1,6 @@
 const base = require('./jest.config');
 
-/** The compatibility suite: Spacelift's own clients, unmodified, against Gantry. */
+/** The compatibility suite: Spacelift's own clients (spacectl, the Terraform provider), unmodified, against Gantry. */
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,

@@ -17,13 +17,19 @@ export interface EnvironmentInput {
   awsRoleArn?: string | null;
   /** The run's own variables (its runtime config), over the stack's and its contexts'. */
   runVariables?: Record<string, string>;
+  /** An administrative stack's run: its API token, and where it reaches the API. */
+  spacelift?: { token: string; endpoint: string };
+  /** The OpenTofu CLI configuration Gantry wrote for the provider mirror (GANTRY_PROVIDER_MIRROR). */
+  cliConfigFile?: string;
 }
 
 /**
  * The whole environment of a run's tools. Nothing of the worker's own environment is in it —
  * no DATABASE_URL, tokens or keys. Lowest precedence first: Gantry's own variables, then the
  * contexts' config from the highest priority number to the lowest, then the stack's own, then
- * the run's own.
+ * the run's own. Config may override what Gantry computes for a run (SPACELIFT_API_TOKEN, as in
+ * Spacelift), but not the names it reserves, nor the CLI configuration of the operator's
+ * provider mirror, which comes last.
  */
 export function buildEnvironment(input: EnvironmentInput): Record<string, string> {
   const env: Record<string, string> = {
@@ -42,6 +48,10 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
   if (input.stateCredentials) {
     env.TF_HTTP_USERNAME = input.stateCredentials.username;
     env.TF_HTTP_PASSWORD = input.stateCredentials.password;
+  }
+  if (input.spacelift) {
+    env.SPACELIFT_API_TOKEN = input.spacelift.token;
+    env.SPACELIFT_API_ENDPOINT = input.spacelift.endpoint;
   }
   if (input.awsRoleArn) {
     env.AWS_ROLE_ARN = input.awsRoleArn;
@@ -63,5 +73,6 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
   for (const [name, value] of Object.entries(input.runVariables ?? {})) {
     if (!isReservedVariable(name)) env[name] = value;
   }
+  if (input.cliConfigFile) env.TF_CLI_CONFIG_FILE = input.cliConfigFile;
   return env;
 }

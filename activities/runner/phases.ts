@@ -16,6 +16,8 @@ import {
 import { VcsError, type VcsProvider } from '../../src/vcs';
 import { summarizePlan, type PlanSummary } from '../../src/runs/plan';
 import { buildEnvironment } from './environment';
+import type { ProviderMirrorConfig } from './providerMirror';
+import { RunTokens, type PhaseState } from '../../src/runs/tokens';
 import { RunLogWriter } from './logs';
 import { OutputLimitError, runToolProcess, SilenceError } from './process';
 import { SandboxUnavailableError, type Sandbox, type SandboxTool } from './sandbox';
@@ -51,6 +53,10 @@ export interface RunnerDependencies {
   apiUrl: string;
   /** Where workspaces are made on this worker's disk. */
   workRoot: string;
+  /** The API tokens of administrative stacks' runs. */
+  runTokens: RunTokens;
+  /** Where every run's OpenTofu installs providers from (GANTRY_PROVIDER_MIRROR), if set. */
+  providerMirror?: ProviderMirrorConfig;
   /** A tool silent for longer than this is interrupted. */
   silenceTimeoutMs: number;
   logger: Logger;
@@ -140,10 +146,19 @@ async function loadRun(db: Database, runId: string) {
 }
 
 /**
- * Everything a tool of this run gets: the environment, the values to mask in its logs, and
- * the hooks its phases run. Fresh state credentials are issued for each phase.
+ * Everything a tool of this run gets in the phase `state`: the environment, the values to mask
+ * in its logs, and the hooks its phases run. Fresh state credentials are issued for each phase,
+ * and for an administrative stack's tracked runs and tasks an API token that works until the
+ * phase ends, or its time (`deadline`) is up.
  */
-async function runtimeFor(deps: RunnerDependencies, run: Run, stack: Stack, workspace: Workspace) {
+async function runtimeFor(
+  deps: RunnerDependencies,
+  run: Run,
+  stack: Stack,
+  workspace: Workspace,
+  state: PhaseState,
+  deadline: number | undefined,
+) {
   const [resolved, hooks] = await Promise.all([
     resolveRuntimeConfig(deps.db, stack.id),
     resolveHooks(deps.db, stack, run.runtimeConfig?.hooks),
@@ -161,6 +176,10 @@ async function runtimeFor(deps: RunnerDependencies, run: Run, stack: Stack, work
         readOnly: run.type === RunType.PROPOSED,
       })
     : undefined;
+  const token = RunTokens.given(run, stack)
+    ? await deps.runTokens.issue(run, state, deadline ?? Date.now() + STATE_CREDENTIALS_TTL_MS)
+    : undefined;
+  const cliConfigFile = await deps.providerMirror?.write();
   const env = buildEnvironment({
     config: revealed,
     runId: run.id,
@@ -171,6 +190,8 @@ async function runtimeFor(deps: RunnerDependencies, run: Run, stack: Stack, work
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
     ...(run.runtimeConfig ? { runVariables: run.runtimeConfig.environment } : {}),
+    ...(token ? { spacelift: { token, endpoint: deps.runTokens.endpoint } } : {}),
+    ...(cliConfigFile ? { cliConfigFile } : {}),
   });
   // A file mount's value is base64; its content is what a tool would print.
   const secrets = revealed
@@ -181,6 +202,7 @@ async function runtimeFor(deps: RunnerDependencies, run: Run, stack: Stack, work
         : entry.value,
     );
   if (credentials) secrets.push(credentials.password);
+  if (token) secrets.push(token);
   return { env, secrets, revealed, hooks };
 }
 
@@ -212,7 +234,12 @@ async function runInWorkspace(
 ): Promise<number> {
   const view = toolView(deps, options.workspace, options.stack);
   const sandbox = deps.sandbox.enabled
-    ? deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS)
+    ? deps.sandbox.launch(
+        options.workspace.root,
+        [tofuTool(deps)],
+        ORPHAN_GRACE_MS,
+        deps.providerMirror?.mounts,
+      )
     : undefined;
   return runToolProcess({
     command: options.command === 'tofu' ? deps.sandbox.toolPath(tofuTool(deps)) : options.command,
@@ -481,6 +508,8 @@ export async function initializePhase(
     run,
     stack,
     layout(root, stack.projectRoot),
+    RunState.INITIALIZING,
+    control.deadline,
   );
   try {
     await inPhase(deps, runId, RunState.INITIALIZING, secrets, async (log) => {
@@ -551,8 +580,15 @@ export async function planPhase(
 ): Promise<PlanSummary> {
   const { run, stack } = await loadRun(deps.db, runId);
   const workspace = await existingWorkspace(deps, runId, stack);
-  const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
   try {
+    const { env, secrets, hooks } = await runtimeFor(
+      deps,
+      run,
+      stack,
+      workspace,
+      RunState.PLANNING,
+      control.deadline,
+    );
     return await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
       planIn(deps, control, run, {
         scope: { log, state: RunState.PLANNING, workspace, stack, env, hooks },
@@ -581,7 +617,14 @@ export async function replanPhase(
   const root = path.join(deps.workRoot, `${runId}-replan`);
   try {
     const workspace = await storedWorkspace(deps, runId, stack, root);
-    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
+    const { env, secrets, hooks } = await runtimeFor(
+      deps,
+      run,
+      stack,
+      workspace,
+      RunState.PLANNING,
+      control.deadline,
+    );
     return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
       const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
       log.write(`Planning again, limited to ${targets.join(', ')}`);
@@ -700,7 +743,14 @@ export async function applyPhase(
   const root = path.join(deps.workRoot, `${runId}-apply`);
   try {
     const workspace = await storedWorkspace(deps, runId, stack, root);
-    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
+    const { env, secrets, hooks } = await runtimeFor(
+      deps,
+      run,
+      stack,
+      workspace,
+      RunState.APPLYING,
+      control.deadline,
+    );
     await inPhase(deps, runId, RunState.APPLYING, secrets, async (log) => {
       const scope = { log, state: RunState.APPLYING, workspace, stack, env, hooks };
       await endingRun(deps, control, scope, finished, async () => {
@@ -749,7 +799,14 @@ export async function performPhase(
   if (!run.command) throw new Error(`performing run ${runId}: it is not a task`);
   const workspace = await existingWorkspace(deps, runId, stack);
   try {
-    const { env, secrets, hooks } = await runtimeFor(deps, run, stack, workspace);
+    const { env, secrets, hooks } = await runtimeFor(
+      deps,
+      run,
+      stack,
+      workspace,
+      RunState.PERFORMING,
+      control.deadline,
+    );
     await inPhase(deps, runId, RunState.PERFORMING, secrets, async (log) => {
       const scope = { log, state: RunState.PERFORMING, workspace, stack, env, hooks };
       await endingRun(deps, control, scope, finished, () =>

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { type Viewer } from './viewer';
-import { AuthenticationError } from '../platform/errors';
+import { AuthenticationError, ForbiddenError } from '../platform/errors';
 
 const ISSUER = 'gantry';
 const TOKEN_LIFETIME_SECONDS = 60 * 60;
@@ -29,6 +29,12 @@ export class TokenIssuer {
   ) {}
 
   async issue(viewer: Viewer): Promise<IssuedToken> {
+    // A run's token dies with its run: it is never traded for one that outlives it.
+    if (viewer.spaceScope !== undefined) {
+      throw new ForbiddenError(
+        "a run's token is not exchanged for another; use the run's SPACELIFT_API_TOKEN as it is",
+      );
+    }
     const issuedAt = Math.floor(Date.now() / 1000);
     const validUntil = issuedAt + TOKEN_LIFETIME_SECONDS;
     const jwt = await new SignJWT({

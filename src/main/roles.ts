@@ -3,6 +3,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Sandbox } from '../../activities/runner/sandbox';
+import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
 import {
   connectTemporal,
@@ -263,6 +264,9 @@ async function startWorkerRole(
       "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
     );
   }
+  const workRoot = await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces'));
+  const mirror = config.GANTRY_PROVIDER_MIRROR;
+  if (mirror?.kind === 'filesystem') await requireMirrorDirectory(mirror.path);
   const runner = {
     db: services.db,
     box: services.box,
@@ -271,7 +275,16 @@ async function startWorkerRole(
     sandbox,
     // In one process the API is right here; workers elsewhere reach it as people do.
     apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
-    workRoot: await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces')),
+    workRoot,
+    runTokens: services.runTokens,
+    ...(mirror
+      ? {
+          providerMirror: new ProviderMirrorConfig(mirror, {
+            workRoot,
+            sandboxed: sandbox.enabled,
+          }),
+        }
+      : {}),
     silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
     logger,
   };
@@ -289,6 +302,21 @@ async function startWorkerRole(
   parts.add('run reconciler', () => reconciler.stop());
   logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
   parts.step();
+}
+
+/** A filesystem provider mirror must be a directory the worker can read. */
+async function requireMirrorDirectory(dir: string) {
+  const stat = await fs.stat(dir).catch(() => undefined);
+  if (!stat?.isDirectory()) {
+    throw new RoleError(
+      `GANTRY_PROVIDER_MIRROR names "${dir}", which is not a directory on this worker; make it one (\`tofu providers mirror ${dir}\` fills it) or point GANTRY_PROVIDER_MIRROR elsewhere`,
+    );
+  }
+  await fs.readdir(dir).catch((error: Error) => {
+    throw new RoleError(
+      `GANTRY_PROVIDER_MIRROR names "${dir}", which this worker cannot read (${error.message}); make it readable by the worker and by GANTRY_RUN_USER`,
+    );
+  });
 }
 
 /** The API: the HTTP server, with the admin token generated into the data dir if need be. */

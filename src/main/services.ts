@@ -16,6 +16,7 @@ import { PolicyCompiler } from '../policy/compiler';
 import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
+import { RunTokens } from '../runs/tokens';
 import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
 import { StackService } from '../stacks/service';
@@ -95,6 +96,7 @@ export function buildServices(settings: ServiceSettings) {
     locks: new StackLocks({ stacks, client: settings.client }),
     apiKeys: new ApiKeyService(db),
     tokens: new TokenIssuer(box.deriveKey('jwt'), publicUrl),
+    runTokens: new RunTokens({ db, key: box.deriveKey('run tokens'), audience: publicUrl }),
     uploads: new StateUploads(db, box.deriveKey('state uploads'), publicUrl),
     downloads: new StateDownloads(box.deriveKey('state downloads'), publicUrl),
     policies,

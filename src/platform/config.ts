@@ -110,6 +110,20 @@ const envSchema = z.object({
     })
     .default('false')
     .transform((value) => value === 'true'),
+  GANTRY_PROVIDER_MIRROR: optional.pipe(
+    z
+      .string()
+      .refine((value) => path.isAbsolute(value) || /^https:\/\/[^\s]+$/.test(value), {
+        error: (issue) =>
+          `must be the absolute path of a directory holding a provider mirror, or the https:// URL of a network mirror (got "${String(issue.input)}")`,
+      })
+      .transform((value) =>
+        path.isAbsolute(value)
+          ? { kind: 'filesystem' as const, path: path.normalize(value) }
+          : { kind: 'network' as const, url: value.endsWith('/') ? value : `${value}/` },
+      )
+      .optional(),
+  ),
   GANTRY_RUN_TIMEOUT_SECONDS: seconds(70 * 60),
   GANTRY_SILENCE_TIMEOUT_SECONDS: seconds(7 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -47,6 +47,11 @@ export interface StackInput {
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** The space a stack is in. */
+export function spaceOf(stack: Pick<Stack, 'space'>): string {
+  return stack.space;
+}
+
 /** Stacks as users manage them. */
 export class StackService {
   constructor(

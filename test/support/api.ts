@@ -41,7 +41,7 @@ export interface ApiParts {
  */
 export async function startApiServer(
   harness: RunHarness | ApiParts,
-  options: { db?: Database; slack?: SlackSettings } = {},
+  options: { db?: Database; slack?: SlackSettings; port?: number } = {},
 ): Promise<ApiServer> {
   const client =
     'temporal' in harness
@@ -49,7 +49,7 @@ export async function startApiServer(
       : new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const adminToken = randomBytes(24).toString('base64url');
   const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   server.on(
     'request',

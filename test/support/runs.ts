@@ -21,6 +21,8 @@ import { startStateServer } from './stateServer';
 import { startTestTemporal, type TestTemporal } from './temporal';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { Sandbox } from '../../activities/runner/sandbox';
+import { ProviderMirrorConfig, type ProviderMirror } from '../../activities/runner/providerMirror';
+import { RunTokens } from '../../src/runs/tokens';
 import type { Database } from '../../src/db';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 
@@ -36,6 +38,11 @@ export async function runnerDependencies(parts: {
 }): Promise<RunnerDependencies> {
   return {
     ...parts,
+    runTokens: new RunTokens({
+      db: parts.db,
+      key: parts.box.deriveKey('run tokens'),
+      audience: parts.apiUrl,
+    }),
     vcsFor: () => new RawGitProvider({ allowFile: true }),
     tofuPath: requireTool('tofu', process.env),
     sandbox: await testSandbox(),
@@ -86,6 +93,10 @@ export async function startRunHarness(
     gitlabFeedback?: boolean;
     /** Post run messages to the subscribed channels of the Slack at `slackApiUrl`. */
     slackNotifications?: { slackApiUrl: string };
+    /** Where people reach the API, the audience of runs' tokens; the state server's by default. */
+    publicUrl?: string;
+    /** GANTRY_PROVIDER_MIRROR, as the workers get it. */
+    providerMirror?: ProviderMirror;
   } = {},
 ): Promise<RunHarness> {
   const [temporal, database] = await Promise.all([
@@ -106,7 +117,7 @@ export async function startRunHarness(
     box,
     client: temporal.client,
     logger,
-    publicUrl: apiUrl,
+    publicUrl: options.publicUrl ?? apiUrl,
     ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
     ...(options.slackNotifications
       ? { slack: { apiUrl: options.slackNotifications.slackApiUrl, command: '/gantry' } }
@@ -150,6 +161,15 @@ export async function startRunHarness(
               sandbox,
               apiUrl,
               workRoot,
+              runTokens: services.runTokens,
+              ...(options.providerMirror
+                ? {
+                    providerMirror: new ProviderMirrorConfig(options.providerMirror, {
+                      workRoot,
+                      sandboxed: sandbox.enabled,
+                    }),
+                  }
+                : {}),
               silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
               logger,
             },

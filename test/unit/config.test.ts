@@ -75,4 +75,21 @@ describe('loadConfig', () => {
       ]);
     }
   });
+
+  it('takes a provider mirror as a directory or an https:// network mirror', () => {
+    expect(
+      loadConfig({ GANTRY_PROVIDER_MIRROR: '/srv/providers/' }).GANTRY_PROVIDER_MIRROR,
+    ).toEqual({
+      kind: 'filesystem',
+      path: '/srv/providers/',
+    });
+    expect(
+      loadConfig({ GANTRY_PROVIDER_MIRROR: 'https://mirror.example/providers' })
+        .GANTRY_PROVIDER_MIRROR,
+    ).toEqual({ kind: 'network', url: 'https://mirror.example/providers/' });
+    expect(() => loadConfig({ GANTRY_PROVIDER_MIRROR: 'http://mirror.example/' })).toThrow(
+      /GANTRY_PROVIDER_MIRROR: must be the absolute path of a directory holding a provider mirror, or the https:\/\/ URL of a network mirror/,
+    );
+    expect(() => loadConfig({ GANTRY_PROVIDER_MIRROR: 'providers' })).toThrow(ConfigError);
+  });
 });

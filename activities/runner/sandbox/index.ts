@@ -54,6 +54,12 @@ export interface SandboxTool {
   name: string;
 }
 
+/** Something of the worker's disk a run's sandbox holds read-only at `target`. */
+export interface SandboxMount {
+  hostPath: string;
+  target: string;
+}
+
 /**
  * How to start one tool inside a sandbox: bubblewrap's command line, ending with the supervisor
  * (see supervisor.js), which reads what to run from its stdin.
@@ -141,8 +147,16 @@ export class Sandbox {
     await fs.chmod(root, 0o700);
   }
 
-  /** How to start a tool in a sandbox around the workspace at `root`, with `tools` in it. */
-  launch(root: string, tools: SandboxTool[], orphanGraceMs: number): SandboxLaunch {
+  /**
+   * How to start a tool in a sandbox around the workspace at `root`, with `tools` in it and
+   * `mounts` read-only.
+   */
+  launch(
+    root: string,
+    tools: SandboxTool[],
+    orphanGraceMs: number,
+    mounts: SandboxMount[] = [],
+  ): SandboxLaunch {
     if (this.unavailable) throw new SandboxUnavailableError(this.unavailable);
     const supervisor = [
       path.posix.join(SANDBOX_LIBEXEC, 'node'),
@@ -152,6 +166,7 @@ export class Sandbox {
       ...tools.map((tool) => ({ source: tool.hostPath, target: this.toolPath(tool) })),
       { source: process.execPath, target: supervisor[0]! },
       { source: SUPERVISOR, target: supervisor[1]! },
+      ...mounts.map((mount) => ({ source: mount.hostPath, target: mount.target })),
     ];
     return {
       command: BWRAP,
@@ -183,9 +198,9 @@ export class Sandbox {
     args.push('--proc', '/proc', '--dev', '/dev');
     args.push('--size', String(TMP_BYTES), '--perms', '1777', '--tmpfs', '/tmp');
     if (root !== undefined) args.push('--bind', root, SANDBOX_WORKSPACE);
-    for (const dir of [path.posix.dirname(SANDBOX_BIN), SANDBOX_BIN, SANDBOX_LIBEXEC]) {
-      args.push('--dir', dir);
-    }
+    const dirs = new Set([path.posix.dirname(SANDBOX_BIN), SANDBOX_BIN, SANDBOX_LIBEXEC]);
+    for (const bind of binds) dirs.add(path.posix.dirname(bind.target));
+    for (const dir of dirs) args.push('--dir', dir);
     for (const bind of binds) args.push('--ro-bind', bind.source, bind.target);
     if (this.asRoot) {
       const { uid, gid } = this.settings.runUser;

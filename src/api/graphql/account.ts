@@ -1,7 +1,8 @@
 import { loginsSince, recordLogin } from '../../auth/store';
 import type { Viewer } from '../../auth/viewer';
+import { ForbiddenError } from '../../platform/errors';
 import type { GraphQLContext } from './context';
-import { authenticated, readableStacks, requireAdmin } from './guard';
+import { authenticated, isAdminIn, readableStacks, requireAdmin } from './guard';
 import type { UserModel } from './models';
 import type { Resolvers } from './types.generated';
 import { workingSeconds } from '../../runs/store';
@@ -50,7 +51,9 @@ export const accountResolvers: Resolvers = {
       const seconds = await workingSeconds(db, since);
       const logins = await loginsSince(db, since);
       // Who else logs in is the admins' business; the counts name no one.
-      const shown = viewer.admin ? logins : logins.filter((login) => login.username === viewer.id);
+      const shown = isAdminIn(viewer)
+        ? logins
+        : logins.filter((login) => login.username === viewer.id);
       return {
         allowedMinutes: NO_LIMIT,
         allowedSeats: NO_LIMIT,
@@ -74,14 +77,14 @@ export const accountResolvers: Resolvers = {
     // they are members of, and the projects of the stacks they may read.
     teams: async (_parent, _args, context) => {
       const { viewer } = authenticated(context);
-      if (viewer.admin) return context.services.gitlab.teams();
+      if (isAdminIn(viewer)) return context.services.gitlab.teams();
       if (viewer.teams.length === 0) return [];
       const teams = await context.services.gitlab.teams();
       return teams.filter((team) => viewer.teams.includes(team.slug));
     },
     repositories: async (_parent, _args, context) => {
       const { viewer } = authenticated(context);
-      if (viewer.admin) return context.services.gitlab.repositories();
+      if (isAdminIn(viewer)) return context.services.gitlab.repositories();
       const projects = new Set(
         (await readableStacks(context))
           .filter((stack) => stack.provider === 'GITLAB')
@@ -96,6 +99,12 @@ export const accountResolvers: Resolvers = {
   Mutation: {
     apiKeyCreate: async (_parent, { input }, context) => {
       const viewer = requireAdmin(context);
+      // A run's token dies with its run; a key it made would not.
+      if (viewer.spaceScope !== undefined) {
+        throw new ForbiddenError(
+          "a run's token cannot create API keys, which would outlive the run; an admin creates them with the admin token or an admin API key",
+        );
+      }
       const { key, secret } = await context.services.apiKeys.create(input, viewer.id);
       return { ...key, secret };
     },

@@ -4,21 +4,42 @@ import type { GraphQLContext } from './context';
 import { allStacks } from '../../stacks/store';
 import type { Stack } from '../../stacks/service';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../../platform/errors';
+import { ROOT_SPACE } from '../../spaces/service';
 
 /** The caller, who must have sent a valid bearer token, and what they may do with stacks. */
 export function authenticated(context: GraphQLContext): { viewer: Viewer; access: StackAccess } {
   if (!context.viewer || !context.access) {
     throw new AuthenticationError(
-      'this needs an Authorization: Bearer header with the admin token or a JWT from apiKeyUser or oauthUser',
+      "this needs an Authorization: Bearer header with the admin token, a JWT from apiKeyUser or oauthUser, or a run's SPACELIFT_API_TOKEN",
     );
   }
   return { viewer: context.viewer, access: context.access };
 }
 
-export function requireAdmin(context: GraphQLContext): Viewer {
+/**
+ * Whether the viewer is an admin of what is in `space`: the API's one admin check, asked by
+ * requireAdmin and, for each stack, by StackAccess. The admin token and admin API keys are
+ * admins of every space. A run's token (an administrative stack's run) is an admin only of its
+ * stack's space, `viewer.spaceScope`, as Spacelift's administrative stacks are; what is in no
+ * space (API keys, the integrations) counts as root's. Every stack, context and policy is in
+ * root today, so a token scoped to root is a full admin; once spaces nest, this is where the
+ * spaces under the scope join it.
+ */
+export function isAdminIn(viewer: Viewer, space: string = ROOT_SPACE): boolean {
+  if (!viewer.admin) return false;
+  if (viewer.spaceScope === undefined || viewer.spaceScope === ROOT_SPACE) return true;
+  return viewer.spaceScope === space;
+}
+
+/** The caller, who must be an admin of `space` (see isAdminIn). */
+export function requireAdmin(context: GraphQLContext, space: string = ROOT_SPACE): Viewer {
   const { viewer } = authenticated(context);
-  if (!viewer.admin) {
-    throw new ForbiddenError('only admins may do this; ask an admin, or use an admin API key');
+  if (!isAdminIn(viewer, space)) {
+    throw new ForbiddenError(
+      viewer.admin
+        ? `this run's token is an admin of space "${viewer.spaceScope}" only, not of "${space}"; manage "${space}" from an administrative stack in it, or with an admin API key`
+        : 'only admins may do this; ask an admin, or use an admin API key',
+    );
   }
   return viewer;
 }

@@ -14,6 +14,9 @@ import { parseLeniently } from './parse';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER } from '../../auth/viewer';
+import { RunTokens } from '../../runs/tokens';
+import { spaceOf } from '../../stacks/service';
+import { isAdminIn } from './guard';
 import type { Logger } from '../../platform/logger';
 import { graphiqlRouter } from './graphiql';
 import { inputProblem } from '../../platform/input';
@@ -160,18 +163,27 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
   }
   const bearer = match[1]!;
   if (services.adminToken && secretMatches(bearer, services.adminToken)) {
-    const access = new StackAccess(ADMIN_VIEWER);
+    const access = new StackAccess(ADMIN_VIEWER, undefined, (stack) =>
+      isAdminIn(ADMIN_VIEWER, spaceOf(stack)),
+    );
     return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
   }
-  const { validUntil, ...claims } = await services.tokens.verify(bearer);
-  // An API key's token speaks for the key as it is now: deleted, it speaks for nobody.
-  const viewer = await services.apiKeys.current(claims);
+  const { validUntil, ...viewer } = RunTokens.claimsRun(bearer)
+    ? await services.runTokens.viewerOf(bearer)
+    : await userOf(services, bearer);
   const policy = services.access.forRequest({
     remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
     timestampNs: Date.now() * 1e6,
   });
-  const access = new StackAccess(viewer, policy);
+  const access = new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, spaceOf(stack)));
   return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
+}
+
+/** The person or API key a JWT from apiKeyUser or oauthUser stands for now. */
+async function userOf(services: ApiServices, jwt: string) {
+  const { validUntil, ...claims } = await services.tokens.verify(jwt);
+  // An API key's token speaks for the key as it is now: deleted, it speaks for nobody.
+  return { ...(await services.apiKeys.current(claims)), validUntil };
 }
 
 /**

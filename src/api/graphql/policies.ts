@@ -1,7 +1,7 @@
 import { searchPolicies } from './search';
 import { loadedSpace, spaceAs } from './spaces';
 import type { GraphQLContext } from './context';
-import { authenticated, requireAdmin } from './guard';
+import { authenticated, isAdminIn, requireAdmin } from './guard';
 import type { Resolvers } from './types.generated';
 import type { PolicyAttachment } from '../../policy/service';
 
@@ -88,7 +88,7 @@ export const policyResolvers: Resolvers = {
   Stack: {
     // Who may do what is for admins to know; a reader learns nothing of the rules.
     attachedPolicies: (parent, _args, context) =>
-      authenticated(context).viewer.admin
+      isAdminIn(authenticated(context).viewer)
         ? context.loaders.stackPolicyAttachments.load(parent.id)
         : [],
   },

@@ -10,6 +10,7 @@ import type { Logger } from '../../platform/logger';
 import type { PolicyAccess } from '../../policy/access';
 import type { PolicyService } from '../../policy/service';
 import type { RunService } from '../../runs/service';
+import type { RunTokens } from '../../runs/tokens';
 import type { SlackInstallations, SlackSettings } from '../../slack';
 import type { SpaceService } from '../../spaces/service';
 import type { StackService } from '../../stacks/service';
@@ -29,6 +30,8 @@ export interface ApiServices {
   locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;
+  /** The tokens of administrative stacks' runs (SPACELIFT_API_TOKEN). */
+  runTokens: RunTokens;
   uploads: StateUploads;
   downloads: StateDownloads;
   gitlab: GitLabIntegrationService;

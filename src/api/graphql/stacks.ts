@@ -6,7 +6,7 @@ import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
 import { HOOK_NAMES } from '../../stacks/hooks';
 import type { GraphQLContext } from './context';
-import { authenticated, readableStacks, requireAdmin, writableStack } from './guard';
+import { authenticated, isAdminIn, readableStacks, requireAdmin, writableStack } from './guard';
 import { RUN_TYPES, type RunList } from '../../runs/store';
 import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
@@ -173,7 +173,7 @@ function toolOf(input: StackInput): {
  */
 async function mayWriteElement(context: GraphQLContext, element: ConfigElementRow) {
   const { viewer, access } = authenticated(context);
-  if (viewer.admin) return true;
+  if (isAdminIn(viewer)) return true;
   if (!element.stackId) return false;
   const stack = await context.loaders.stack.load(element.stackId);
   return stack !== undefined && (await access.canWrite(stack));
@@ -291,7 +291,7 @@ export const stackResolvers: Resolvers = {
     stackUnlock: async (_parent, { id }, context) => {
       await writableStack(context, id);
       const viewer = context.viewer!;
-      return context.services.locks.unlock(id, viewer.id, { admin: viewer.admin });
+      return context.services.locks.unlock(id, viewer.id, { admin: isAdminIn(viewer) });
     },
   },
 
@@ -360,7 +360,7 @@ export const stackResolvers: Resolvers = {
       const { viewer, access } = authenticated(context);
       return spaceAs(
         await loadedSpace(context, parent.space),
-        viewer.admin ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ',
+        isAdminIn(viewer, parent.space) ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ',
       );
     },
     entities: async (parent, _args, context) => {

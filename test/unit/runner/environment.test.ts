@@ -35,6 +35,22 @@ describe('buildEnvironment', () => {
     });
   });
 
+  it("gives an administrative stack's run its token, which config may override, and keeps the provider mirror's CLI configuration", () => {
+    const env = buildEnvironment({
+      ...base,
+      config: [
+        variable('TF_CLI_CONFIG_FILE', '/workspace/source/own.tofurc'),
+        variable('SPACELIFT_API_ENDPOINT', 'https://elsewhere.example'),
+      ],
+      runVariables: { TF_CLI_CONFIG_FILE: '/workspace/source/run.tofurc' },
+      spacelift: { token: 'ey.token', endpoint: 'https://gantry.example' },
+      cliConfigFile: '/gantry/etc/tofurc',
+    });
+    expect(env.SPACELIFT_API_TOKEN).toBe('ey.token');
+    expect(env.SPACELIFT_API_ENDPOINT).toBe('https://elsewhere.example');
+    expect(env.TF_CLI_CONFIG_FILE).toBe('/gantry/etc/tofurc');
+  });
+
   it('lets the stack win over contexts, and the lower priority number win among contexts', () => {
     const env = buildEnvironment({
       ...base,

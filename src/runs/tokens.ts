@@ -1,0 +1,110 @@
+import { decodeJwt, errors, jwtVerify, SignJWT } from 'jose';
+import type { Viewer } from '../auth/viewer';
+import type { Database } from '../db';
+import { AuthenticationError } from '../platform/errors';
+import { stacksByIds } from '../stacks/store';
+import { spaceOf, type Stack } from '../stacks/service';
+import { runsByIds, type Run } from './store';
+import { RunState, RunType } from './types';
+
+// Spacelift's provider reads a run's token unverified and takes it for a run's only with this
+// issuer and a subject of `<stackId>/<runId>` (its spacelift_current_stack data source).
+const ISSUER = 'spacelift';
+const VIEWER_PREFIX = 'run/';
+
+/** The phases that run tools, each the state its run is in while it runs. */
+export type PhaseState =
+  RunState.INITIALIZING | RunState.PLANNING | RunState.APPLYING | RunState.PERFORMING;
+
+/**
+ * The API tokens of administrative stacks' runs (SPACELIFT_API_TOKEN), as Spacelift gives them:
+ * with them the Terraform provider inside a run manages Gantry, as an admin of the stack's
+ * space. Tracked runs and tasks get one; proposed runs, which plan code from any branch before
+ * anyone reviewed it, get none, and neither do the runs of other stacks.
+ *
+ * A token is a JWT (HS256, under a key of its own derived from GANTRY_ENCRYPTION_KEY), issued
+ * for one phase of one run and never stored. It works only while its run is in that phase's
+ * state, its stack is still administrative, and its time is not up (the phase's deadline, at
+ * most the run's time limit): every request checks the run's row, so a token stops working as
+ * soon as its phase's end is recorded, and one copied out of a run is worth nothing after it.
+ * Its audience is the API's public address, where Spacelift's clients send their requests.
+ */
+export class RunTokens {
+  constructor(private readonly deps: { db: Database; key: Uint8Array; audience: string }) {}
+
+  /** Whether runs of this type, of this stack, get a token. */
+  static given(run: Pick<Run, 'type'>, stack: Pick<Stack, 'administrative'>): boolean {
+    return stack.administrative && run.type !== RunType.PROPOSED;
+  }
+
+  /** Whether a bearer token claims to be a run's; verifying it is viewerOf's. */
+  static claimsRun(jwt: string): boolean {
+    try {
+      return decodeJwt(jwt).iss === ISSUER;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Where the token's holder reaches the API: its audience. */
+  get endpoint(): string {
+    return this.deps.audience;
+  }
+
+  /** A token for the phase of `run` now running, valid until `expiresAt` (epoch ms) at most. */
+  async issue(run: Pick<Run, 'id' | 'stackId'>, state: PhaseState, expiresAt: number) {
+    const issuedAt = Math.floor(Date.now() / 1000);
+    return new SignJWT({ state })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setSubject(`${run.stackId}/${run.id}`)
+      .setAudience(this.deps.audience)
+      .setIssuedAt(issuedAt)
+      .setExpirationTime(Math.max(issuedAt + 1, Math.floor(expiresAt / 1000)))
+      .sign(this.deps.key);
+  }
+
+  /** The viewer a run's token stands for now, or an AuthenticationError saying why none. */
+  async viewerOf(jwt: string): Promise<Viewer & { validUntil: number }> {
+    let claims: { sub?: string; exp?: number; state?: unknown };
+    try {
+      ({ payload: claims } = await jwtVerify(jwt, this.deps.key, {
+        issuer: ISSUER,
+        algorithms: ['HS256'],
+      }));
+    } catch (error) {
+      throw new AuthenticationError(
+        error instanceof errors.JWTExpired
+          ? "this run's token has expired with its phase's time; a run's token works only while its run does"
+          : "the token is not a run's token Gantry issued; inside a run use its SPACELIFT_API_TOKEN, elsewhere an API key",
+      );
+    }
+    const subject = claims.sub ?? '';
+    const slash = subject.lastIndexOf('/');
+    const stackId = subject.slice(0, slash);
+    const runId = subject.slice(slash + 1);
+    const [[run], [stack]] = await Promise.all([
+      runsByIds(this.deps.db, [runId]),
+      stacksByIds(this.deps.db, [stackId]),
+    ]);
+    if (!run || !stack || run.stackId !== stack.id || run.state !== claims.state) {
+      throw new AuthenticationError(
+        `run ${runId} of stack "${stackId}" has left the phase its token was issued for, and the token with it; a run's token works only while its run does`,
+      );
+    }
+    if (!RunTokens.given(run, stack)) {
+      throw new AuthenticationError(
+        `stack "${stackId}" is no longer administrative, so its runs' tokens no longer work; an admin can make it administrative again`,
+      );
+    }
+    return {
+      id: `${VIEWER_PREFIX}${stackId}/${runId}`,
+      name: `run ${runId} of stack ${stack.name}`,
+      admin: true,
+      teams: [],
+      avatarURL: '',
+      spaceScope: spaceOf(stack),
+      validUntil: claims.exp!,
+    };
+  }
+}
