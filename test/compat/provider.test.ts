@@ -185,6 +185,30 @@ output "context_labels" {
   value = data.spacelift_context.shared.labels
 }
 
+data "spacelift_spaces" "all" {
+  depends_on = [spacelift_space.team, spacelift_space.app]
+}
+
+data "spacelift_contexts" "all" {
+  depends_on = [spacelift_context.shared]
+}
+
+data "spacelift_policies" "all" {
+  depends_on = [spacelift_policy.access]
+}
+
+output "space_ids" {
+  value = [for space in data.spacelift_spaces.all.spaces : space.space_id]
+}
+
+output "context_ids" {
+  value = [for context in data.spacelift_contexts.all.contexts : context.context_id]
+}
+
+output "policy_ids" {
+  value = [for policy in data.spacelift_policies.all.policies : policy.id]
+}
+
 output "space_parent" {
   value = data.spacelift_space.app.parent_space_id
 }
@@ -257,6 +281,9 @@ output "policy_type" {
     expect(outputs.context_labels!.value).toEqual(['compat', 'one']);
     expect(outputs.policy_type!.value).toBe('ACCESS');
     expect(outputs.space_parent!.value).toBe('tf-team');
+    expect(outputs.space_ids!.value).toEqual(['legacy', 'root', 'tf-team', 'tf-team-app']);
+    expect(outputs.context_ids!.value).toEqual(['tf-shared']);
+    expect(outputs.policy_ids!.value).toEqual(['tf-access']);
 
     const held = await gantry.graphql<{
       stack: {
