@@ -112,6 +112,20 @@ resource "spacelift_environment_variable" "secret" {
   write_only = true
 }
 
+resource "spacelift_environment_variable" "stack_secret" {
+  stack_id   = spacelift_stack.admin.id
+  name       = "DEPLOY_KEY"
+  value      = "key-${suffix}"
+  write_only = true
+}
+
+resource "spacelift_environment_variable" "context_plain" {
+  context_id = spacelift_context.shared.id
+  name       = "TEAM"
+  value      = "platform"
+  write_only = false
+}
+
 resource "spacelift_mounted_file" "stack_file" {
   stack_id      = spacelift_stack.admin.id
   relative_path = "settings.json"
@@ -271,7 +285,7 @@ output "policy_type" {
   it('creates every resource and reads it back through the data sources', async () => {
     await write('one', 5);
     const applied = await tofuRun('apply', '-auto-approve');
-    expect(applied).toContain('Apply complete! Resources: 14 added, 0 changed, 0 destroyed.');
+    expect(applied).toContain('Apply complete! Resources: 16 added, 0 changed, 0 destroyed.');
     const outputs = JSON.parse(await tofuRun('output', '-json')) as Record<
       string,
       { value: unknown }
@@ -316,12 +330,16 @@ output "policy_type" {
       repositoryURL: repo.url,
       space: 'tf-team',
       attachedContexts: [{ contextId: 'tf-shared', priority: 5 }],
-      config: [{ id: 'settings.json', value: Buffer.from('{"tier":"one"}').toString('base64') }],
+      config: [
+        { id: 'DEPLOY_KEY', value: null },
+        { id: 'settings.json', value: Buffer.from('{"tier":"one"}').toString('base64') },
+      ],
     });
     expect(held.data.context).toEqual({
       labels: ['compat', 'one'],
       hooks: { beforeInit: ['echo one'] },
       config: [
+        { id: 'TEAM', writeOnly: false, value: 'platform' },
         { id: 'TOKEN', writeOnly: true, value: null },
         { id: 'secret.txt', writeOnly: true, value: null },
       ],
@@ -347,7 +365,7 @@ output "policy_type" {
       expect(plan).toContain(`# ${updated} will be updated in-place`);
     }
     // The provider itself replaces what it cannot update (values, contents, priorities).
-    expect(plan).toContain('Plan: 5 to add, 7 to change, 5 to destroy.');
+    expect(plan).toContain('Plan: 6 to add, 7 to change, 6 to destroy.');
     await tofuRun('apply', '-auto-approve');
     expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
     const held = await gantry.graphql<{
@@ -365,7 +383,7 @@ output "policy_type" {
 
   it('destroys everything, and Gantry holds none of it', async () => {
     expect(await tofuRun('destroy', '-auto-approve')).toContain(
-      'Destroy complete! Resources: 14 destroyed.',
+      'Destroy complete! Resources: 16 destroyed.',
     );
     const held = await gantry.graphql<Record<string, Array<{ id: string }>>>(
       '{ stacks { id } contexts { id } policies { id } spaces { id } }',
