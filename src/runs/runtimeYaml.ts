@@ -25,7 +25,7 @@ const REFUSED: Record<string, string> = {
   runner_image:
     'Gantry runs OpenTofu on the worker, not in a runner image: remove runner_image and install what the run needs on the workers',
   terraform_version:
-    "Gantry runs the OpenTofu its workers have, whatever version a run asks for: remove terraform_version",
+    'Gantry runs the OpenTofu its workers have, whatever version a run asks for: remove terraform_version',
   project_root:
     "Gantry takes a run's project root from its stack: remove project_root and set the stack's projectRoot with stackUpdate",
   version:

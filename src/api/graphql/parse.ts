@@ -46,4 +46,3 @@ function withoutEmptyArguments(text: string): string {
   }
   return result;
 }
-

@@ -360,7 +360,11 @@ export const stackResolvers: Resolvers = {
       const { viewer, access } = authenticated(context);
       return spaceAs(
         await loadedSpace(context, parent.space),
-        isAdminIn(viewer, parent.space) ? 'ADMIN' : (await access.canWrite(parent)) ? 'WRITE' : 'READ',
+        isAdminIn(viewer, parent.space)
+          ? 'ADMIN'
+          : (await access.canWrite(parent))
+            ? 'WRITE'
+            : 'READ',
       );
     },
     entities: async (parent, _args, context) => {
