@@ -17,7 +17,7 @@ export interface EnvironmentInput {
   awsRoleArn?: string | null;
   /** The run's own variables (its runtime config), over the stack's and its contexts'. */
   runVariables?: Record<string, string>;
-  /** An administrative stack's run: its API token, and where it reaches the API. */
+  /** A tracked run's or task's API token, and where it reaches the API. */
   spacelift?: { token: string; endpoint: string };
   /** The OpenTofu CLI configuration Gantry wrote for the provider mirror (GANTRY_PROVIDER_MIRROR). */
   cliConfigFile?: string;

@@ -53,7 +53,7 @@ export interface RunnerDependencies {
   apiUrl: string;
   /** Where workspaces are made on this worker's disk. */
   workRoot: string;
-  /** The API tokens of administrative stacks' runs. */
+  /** The API tokens of tracked runs and tasks. */
   runTokens: RunTokens;
   /** Where every run's OpenTofu installs providers from (GANTRY_PROVIDER_MIRROR), if set. */
   providerMirror?: ProviderMirrorConfig;
@@ -148,8 +148,8 @@ async function loadRun(db: Database, runId: string) {
 /**
  * Everything a tool of this run gets in the phase `state`: the environment, the values to mask
  * in its logs, and the hooks its phases run. Fresh state credentials are issued for each phase,
- * and for an administrative stack's tracked runs and tasks an API token that works until the
- * phase ends, or its time (`deadline`) is up.
+ * and for tracked runs and tasks an API token (an admin's only for an administrative stack)
+ * that works until the phase ends, or its time (`deadline`) is up.
  */
 async function runtimeFor(
   deps: RunnerDependencies,
@@ -176,7 +176,7 @@ async function runtimeFor(
         readOnly: run.type === RunType.PROPOSED,
       })
     : undefined;
-  const token = RunTokens.given(run, stack)
+  const token = RunTokens.given(run)
     ? await deps.runTokens.issue(run, state, deadline ?? Date.now() + STATE_CREDENTIALS_TTL_MS)
     : undefined;
   const cliConfigFile = await deps.providerMirror?.write();

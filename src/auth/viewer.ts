@@ -8,10 +8,15 @@ export interface Viewer {
   teams: string[];
   avatarURL: string;
   /**
-   * For a run's token (an administrative stack's run), the space its admin rights are limited
-   * to: its stack's. Unset for people, API keys and the admin token.
+   * For a run's token, its stack's space: an administrative stack's token is an admin of it and
+   * of the spaces under it, and of nothing else. Unset for people, API keys and the admin token.
    */
   spaceScope?: string;
+  /**
+   * The spaces within spaceScope (it and its descendants), read once per request; unset when
+   * the scope is root, which holds every space.
+   */
+  spacesInScope?: ReadonlySet<string>;
 }
 
 /** The holder of GANTRY_ADMIN_TOKEN. */

@@ -201,6 +201,15 @@ export async function contextsByIds(db: Database, ids: readonly string[]) {
   return oneBy(ids, rows, (row) => row.id);
 }
 
+/** Context attachments by their ids. */
+export async function contextAttachmentsByIds(db: Database, ids: readonly string[]) {
+  const rows = await db
+    .select()
+    .from(tables.contextAttachments)
+    .where(inArray(tables.contextAttachments.id, [...ids]));
+  return oneBy(ids, rows, (row) => row.id);
+}
+
 /** Each stack's own config elements, by id. */
 export async function configOfStacks(db: Database, stackIds: readonly string[]) {
   const rows = await db

@@ -142,6 +142,15 @@ export async function policiesByIds(db: Database, ids: readonly string[]) {
   return oneBy(ids, rows, (row) => row.id);
 }
 
+/** Policy attachments by their ids. */
+export async function policyAttachmentsByIds(db: Database, ids: readonly string[]) {
+  const rows = await db
+    .select()
+    .from(tables.policyAttachments)
+    .where(inArray(tables.policyAttachments.id, [...ids]));
+  return oneBy(ids, rows, (row) => row.id);
+}
+
 /** The policies attached to each stack, by policy id. */
 export async function attachmentsOfStacks(db: Database, stackIds: readonly string[]) {
   const rows = await db

@@ -3,7 +3,7 @@ import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { AuthenticationError } from '../platform/errors';
 import { stacksByIds } from '../stacks/store';
-import { spaceOf, type Stack } from '../stacks/service';
+import { spaceOf } from '../stacks/service';
 import { runsByIds, type Run } from './store';
 import { RunState, RunType } from './types';
 
@@ -17,24 +17,27 @@ export type PhaseState =
   RunState.INITIALIZING | RunState.PLANNING | RunState.APPLYING | RunState.PERFORMING;
 
 /**
- * The API tokens of administrative stacks' runs (SPACELIFT_API_TOKEN), as Spacelift gives them:
- * with them the Terraform provider inside a run manages Gantry, as an admin of the stack's
- * space. Tracked runs and tasks get one; proposed runs, which plan code from any branch before
- * anyone reviewed it, get none, and neither do the runs of other stacks.
+ * The API tokens of runs (SPACELIFT_API_TOKEN), as Spacelift gives them: every tracked run and
+ * task gets one, so the Terraform provider inside a run reaches Gantry. An administrative
+ * stack's token is an admin of the stack's space and the spaces under it; any other stack's is
+ * no admin and in no team, so the API refuses it what only admins may do. Proposed runs, which
+ * plan code from any branch before anyone reviewed it, get none.
  *
  * A token is a JWT (HS256, under a key of its own derived from GANTRY_ENCRYPTION_KEY), issued
  * for one phase of one run and never stored. It works only while its run is in that phase's
- * state, its stack is still administrative, and its time is not up (the phase's deadline, at
- * most the run's time limit): every request checks the run's row, so a token stops working as
- * soon as its phase's end is recorded, and one copied out of a run is worth nothing after it.
- * Its audience is the API's public address, where Spacelift's clients send their requests.
+ * state and its time is not up (the phase's deadline, at most the run's time limit): every
+ * request checks the run's row, so a token stops working as soon as its phase's end is
+ * recorded, and one copied out of a run is worth nothing after it. Whether it is an admin is
+ * read from the stack on every request too: a stack that stops being administrative takes its
+ * runs' admin rights with it at once. Its audience is the API's public address, where
+ * Spacelift's clients send their requests.
  */
 export class RunTokens {
   constructor(private readonly deps: { db: Database; key: Uint8Array; audience: string }) {}
 
-  /** Whether runs of this type, of this stack, get a token. */
-  static given(run: Pick<Run, 'type'>, stack: Pick<Stack, 'administrative'>): boolean {
-    return stack.administrative && run.type !== RunType.PROPOSED;
+  /** Whether runs of this type get a token. */
+  static given(run: Pick<Run, 'type'>): boolean {
+    return run.type !== RunType.PROPOSED;
   }
 
   /** Whether a bearer token claims to be a run's; verifying it is viewerOf's. */
@@ -92,15 +95,10 @@ export class RunTokens {
         `run ${runId} of stack "${stackId}" has left the phase its token was issued for, and the token with it; a run's token works only while its run does`,
       );
     }
-    if (!RunTokens.given(run, stack)) {
-      throw new AuthenticationError(
-        `stack "${stackId}" is no longer administrative, so its runs' tokens no longer work; an admin can make it administrative again`,
-      );
-    }
     return {
       id: `${VIEWER_PREFIX}${stackId}/${runId}`,
       name: `run ${runId} of stack ${stack.name}`,
-      admin: true,
+      admin: stack.administrative,
       teams: [],
       avatarURL: '',
       spaceScope: spaceOf(stack),

@@ -41,6 +41,11 @@ export class SpaceTree {
     return this.lineage(spaceId).includes(scopeSpaceId);
   }
 
+  /** `scopeSpaceId` and every space below it. */
+  within(scopeSpaceId: string): string[] {
+    return [...this.nodes.keys()].filter((id) => this.isWithin(id, scopeSpaceId));
+  }
+
   /**
    * The spaces whose entities a stack in `spaceId` may attach: its own, and while a space
    * inherits entities, its parent's, and so on up.

@@ -1,37 +1,23 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { clientBinary } from '../support/clients';
+import { startCompatGantry, type CompatGantry } from '../support/compatGantry';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
-import { freePort } from '../support/ports';
-import { runGantry, userEnv, waitForReady } from '../support/processes';
 
 /**
  * Spacelift's Terraform provider, unmodified, inside Gantry's runs: an administrative stack
- * whose code uses it manages Gantry with the run's token, the provider coming from the
- * operator's filesystem mirror (GANTRY_PROVIDER_MIRROR) as on a Gantry without the internet.
- *
- * The provider comes from GANTRY_SPACELIFT_PROVIDER (its binary), or is built by the script
- * GANTRY_SPACELIFT_PROVIDER_SRC names (it builds the provider and prints its path, such as the
- * clients' build.sh).
+ * whose code uses it manages Gantry with the run's token, within its own space, the provider
+ * coming from the operator's filesystem mirror (GANTRY_PROVIDER_MIRROR) as on a Gantry without
+ * the internet. A stack that is not administrative runs the same code and is refused.
  */
-function providerBinary(): string {
-  if (process.env.GANTRY_SPACELIFT_PROVIDER) return process.env.GANTRY_SPACELIFT_PROVIDER;
-  if (process.env.GANTRY_SPACELIFT_PROVIDER_SRC) {
-    return execFileSync('bash', [process.env.GANTRY_SPACELIFT_PROVIDER_SRC, 'provider'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      timeout: 20 * 60_000,
-    }).trim();
-  }
-  throw new Error(
-    "the provider suite needs Spacelift's Terraform provider: set GANTRY_SPACELIFT_PROVIDER to its binary, or GANTRY_SPACELIFT_PROVIDER_SRC to a script that builds it and prints its path",
-  );
-}
 
 // A build from source carries no release number; the mirror files it under this one, which
 // the stack's code does not constrain (OpenTofu skips 0.0.0 as a version left unspecified).
 const PROVIDER_VERSION = '1.0.0';
+
+/** The space both stacks live in, and the administrative one manages. */
+const SPACE = 'platform';
 
 /** OpenTofu's unpacked filesystem mirror layout, holding the one provider, readable by runs. */
 async function providerMirror(binary: string): Promise<string> {
@@ -50,7 +36,7 @@ async function providerMirror(binary: string): Promise<string> {
   return root;
 }
 
-const CODE = `terraform {
+const code = (managedRepository: string) => `terraform {
   required_providers {
     spacelift = {
       source = "spacelift-io/spacelift"
@@ -62,9 +48,22 @@ provider "spacelift" {}
 
 data "spacelift_current_stack" "this" {}
 
+resource "spacelift_stack" "managed" {
+  name        = "managed-by-admin"
+  branch      = "main"
+  repository  = "managed"
+  description = "managed by \${data.spacelift_current_stack.this.id}"
+  space_id    = "${SPACE}"
+  raw_git {
+    namespace = "local"
+    url       = "${managedRepository}"
+  }
+}
+
 resource "spacelift_context" "x" {
   name        = "made-by-admin"
   description = "managed by \${data.spacelift_current_stack.this.id}"
+  space_id    = "${SPACE}"
 }
 `;
 
@@ -74,20 +73,12 @@ interface RunView {
 }
 
 describe("Spacelift's Terraform provider inside Gantry's runs, from a provider mirror", () => {
-  let dataDir: string;
+  let gantry: CompatGantry;
   let mirror: string;
   let repo: TestRepo;
-  let api: string;
-  let stop: () => void;
 
   const graphql = async <T>(query: string, variables: Record<string, unknown> = {}) => {
-    const token = (await fs.readFile(path.join(dataDir, 'data', 'admin-token'), 'utf8')).trim();
-    const response = await fetch(`${api}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const answer = (await response.json()) as { data: T; errors?: unknown[] };
+    const answer = await gantry.graphql<T>(query, variables);
     expect(answer.errors).toBeUndefined();
     return answer.data;
   };
@@ -109,6 +100,7 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
             branch: 'main',
             provider: 'RAW_GIT',
             administrative,
+            space: SPACE,
           },
         },
       )
@@ -127,6 +119,18 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
         { stack },
       )
     ).runTrigger.id;
+
+  const confirm = (stack: string, run: string) =>
+    graphql(
+      `
+        mutation ($stack: ID!, $run: ID!) {
+          runConfirm(stack: $stack, run: $run) {
+            id
+          }
+        }
+      `,
+      { stack, run },
+    );
 
   /** Waits for the run to reach one of `states`, and answers it as it is then. */
   const waitFor = async (stack: string, run: string, states: string[]): Promise<RunView> => {
@@ -177,73 +181,62 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
     return found.run.logs.messages.map((line) => line.message).join('');
   };
 
-  const contexts = async () =>
-    (
-      await graphql<{ contexts: Array<{ id: string; description: string | null }> }>(
-        '{ contexts { id description } }',
-      )
-    ).contexts;
+  const managed = async () =>
+    graphql<{
+      contexts: Array<{ id: string; description: string | null; space: string }>;
+      stacks: Array<{ id: string; description: string | null; space: string }>;
+    }>('{ contexts { id description space } stacks { id description space } }');
 
   beforeAll(async () => {
-    mirror = await providerMirror(providerBinary());
-    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-compat-provider-'));
+    mirror = await providerMirror(clientBinary('provider'));
     repo = await createTestRepo();
-    await repo.commit({ 'main.tf': CODE }, 'Manage a context with the provider');
-    const port = await freePort();
-    api = `http://127.0.0.1:${port}`;
-    const gantry = runGantry(
-      ['all'],
-      userEnv({
-        PORT: String(port),
-        GANTRY_PUBLIC_URL: api,
-        GANTRY_DATA_DIR: path.join(dataDir, 'data'),
-        GANTRY_TEMPORAL_PORT: String(await freePort()),
-        GANTRY_TEMPORAL_UI_PORT: String(await freePort()),
-        GANTRY_ALLOW_FILE_REPOSITORIES: 'true',
-        GANTRY_PROVIDER_MIRROR: mirror,
-      }),
+    await repo.commit(
+      { 'main.tf': code(repo.url) },
+      'Manage a stack and a context with the provider',
     );
-    stop = () => gantry.child.kill('SIGINT');
-    await waitForReady(`${api}/readyz`, gantry.exit);
+    gantry = await startCompatGantry({ GANTRY_PROVIDER_MIRROR: mirror });
+    await graphql(
+      `
+        mutation ($input: SpaceInput!) {
+          spaceCreate(input: $input) {
+            id
+          }
+        }
+      `,
+      { input: { name: SPACE, parentSpace: 'root', inheritEntities: false } },
+    );
   }, 30 * 60_000);
 
   afterAll(async () => {
-    stop?.();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await gantry?.stop();
     await repo?.remove();
-    if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
     if (mirror) await fs.rm(mirror, { recursive: true, force: true });
   });
 
-  it('creates a context from an administrative stack once its run is confirmed, and plans no changes after', async () => {
+  it('creates a stack and a context in its space from an administrative stack once its run is confirmed, and plans no changes after', async () => {
     const stack = await createStack('Gantry admin', true);
     const first = await trigger(stack);
     const planned = await waitFor(stack, first, ['UNCONFIRMED', 'FAILED']);
     const initializing = await logs(stack, first, 'INITIALIZING');
     expect(initializing).toContain(`Installing spacelift-io/spacelift v${PROVIDER_VERSION}...`);
-    expect(planned).toMatchObject({ state: 'UNCONFIRMED', delta: { addCount: 1 } });
-    expect((await contexts()).map((context) => context.id)).not.toContain('made-by-admin');
+    expect(planned).toMatchObject({ state: 'UNCONFIRMED', delta: { addCount: 2 } });
+    expect((await managed()).contexts.map((context) => context.id)).not.toContain('made-by-admin');
 
-    await graphql(
-      `
-        mutation ($stack: ID!, $run: ID!) {
-          runConfirm(stack: $stack, run: $run) {
-            id
-          }
-        }
-      `,
-      {
-        stack,
-        run: first,
-      },
-    );
+    await confirm(stack, first);
     expect(await waitFor(stack, first, ['FINISHED', 'FAILED'])).toMatchObject({
       state: 'FINISHED',
     });
     // spacelift_current_stack named the stack from the run's token.
-    expect(await contexts()).toContainEqual({
+    const made = await managed();
+    expect(made.contexts).toContainEqual({
       id: 'made-by-admin',
       description: `managed by ${stack}`,
+      space: SPACE,
+    });
+    expect(made.stacks).toContainEqual({
+      id: 'managed-by-admin',
+      description: `managed by ${stack}`,
+      space: SPACE,
     });
 
     const second = await trigger(stack);
@@ -254,14 +247,16 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
     expect(await logs(stack, second, 'PLANNING')).toContain('No changes.');
   });
 
-  it('fails on a stack that is not administrative, whose runs get no token', async () => {
+  it("is refused by Gantry's API on a stack that is not administrative, whose token is no admin", async () => {
     const stack = await createStack('Not an admin', false);
     const run = await trigger(stack);
     expect(await waitFor(stack, run, ['UNCONFIRMED', 'FINISHED', 'FAILED'])).toMatchObject({
-      state: 'FAILED',
+      state: 'UNCONFIRMED',
     });
-    expect(await logs(stack, run, 'PLANNING')).toContain(
-      'either the API key must be set or the following settings must be provided',
+    await confirm(stack, run);
+    expect(await waitFor(stack, run, ['FINISHED', 'FAILED'])).toMatchObject({ state: 'FAILED' });
+    expect(await logs(stack, run, 'APPLYING')).toContain(
+      "only admins may do this, and this run's stack is not administrative",
     );
   });
 });

@@ -8,8 +8,9 @@ import { freePort } from '../support/ports';
 import { startRunHarness, type RunHarness } from '../support/runs';
 import { startApiServer, type ApiServer, type GraphQLAnswer } from '../support/api';
 
-const WHO_AND_KEYS_QUERY = '{ viewer { id } apiKeys { id } }';
-const WHO_AND_KEYS = JSON.stringify({ query: WHO_AND_KEYS_QUERY });
+const WHO_AND_CONTEXTS_QUERY = '{ viewer { id } contexts { id } }';
+const WHO_AND_CONTEXTS = JSON.stringify({ query: WHO_AND_CONTEXTS_QUERY });
+const WHO = JSON.stringify({ query: '{ viewer { id } }' });
 const MAKE_CONTEXT = JSON.stringify({
   query: 'mutation { contextCreateV2(input: { name: "made-by-a-task" }) { id } }',
 });
@@ -21,7 +22,7 @@ const MAKE_KEY = JSON.stringify({
 const post = (variable: string) =>
   `curl -sS -H "Authorization: Bearer $SPACELIFT_API_TOKEN" -H 'content-type: application/json' --data "$${variable}" "$SPACELIFT_API_ENDPOINT/graphql"; echo`;
 
-describe("administrative stacks' run tokens", () => {
+describe("runs' API tokens", () => {
   let harness: RunHarness;
   let api: ApiServer;
   let repo: TestRepo;
@@ -49,7 +50,8 @@ describe("administrative stacks' run tokens", () => {
     expect(created.errors).toBeUndefined();
     const stack = created.data!.stackCreate.id;
     for (const [id, value] of Object.entries({
-      WHO_AND_KEYS,
+      WHO,
+      WHO_AND_CONTEXTS,
       MAKE_CONTEXT,
       MAKE_KEY,
       CATCHER: catcherUrl,
@@ -96,7 +98,7 @@ describe("administrative stacks' run tokens", () => {
       request.on('data', (chunk: Buffer) => (body += chunk.toString()));
       request.on('end', () => {
         void (async () => {
-          const whileRunning = await api.graphql(WHO_AND_KEYS_QUERY, {}, body);
+          const whileRunning = await api.graphql(WHO_AND_CONTEXTS_QUERY, {}, body);
           caught.push({ token: body, whileRunning });
           await whenCaught?.();
           response.end('caught\n');
@@ -124,7 +126,7 @@ describe("administrative stacks' run tokens", () => {
       [
         'echo "endpoint $SPACELIFT_API_ENDPOINT"',
         'echo "token $SPACELIFT_API_TOKEN"',
-        post('WHO_AND_KEYS'),
+        post('WHO_AND_CONTEXTS'),
         post('MAKE_CONTEXT'),
         post('MAKE_KEY'),
         'curl -sS --data "$SPACELIFT_API_TOKEN" "$CATCHER"',
@@ -139,7 +141,7 @@ describe("administrative stacks' run tokens", () => {
     expect(lines).toContain('token *****');
     // The answers to the task's own requests, as it printed them.
     expect(lines).toContainEqual(
-      expect.stringContaining(`"viewer":{"id":"run/${stack}/${runId}"},"apiKeys":[`),
+      expect.stringContaining(`"viewer":{"id":"run/${stack}/${runId}"},"contexts":[`),
     );
     expect(lines).toContainEqual(
       expect.stringContaining('"contextCreateV2":{"id":"made-by-a-task"}'),
@@ -165,13 +167,34 @@ describe("administrative stacks' run tokens", () => {
     expect(after.errors![0]!.message).toContain('has left the phase its token was issued for');
   });
 
-  it("gives no token to other stacks' runs, nor to an administrative stack's proposed runs", async () => {
+  it("gives other stacks' tasks a token that is no admin, which the API refuses what admins do", async () => {
+    const plain = await createStack('Plain', false);
+    const runId = await runTask(
+      plain,
+      [
+        'echo "token=[${SPACELIFT_API_TOKEN:-none}] endpoint=[${SPACELIFT_API_ENDPOINT:-none}]"',
+        post('WHO'),
+        post('WHO_AND_CONTEXTS'),
+        post('MAKE_CONTEXT'),
+      ].join('\n'),
+    );
+    const lines = await logs(runId, RunState.PERFORMING);
+    expect(lines).toContain(`token=[*****] endpoint=[${api.url}]`);
+    expect(lines).toContainEqual(
+      expect.stringContaining(`"viewer":{"id":"run/${plain}/${runId}"}`),
+    );
+    const refusals = lines.filter((line) => line.includes('"code":"FORBIDDEN"'));
+    expect(refusals).toHaveLength(2);
+    for (const refusal of refusals) {
+      expect(refusal).toContain(
+        "only admins may do this, and this run's stack is not administrative",
+      );
+    }
+  });
+
+  it("gives no token to an administrative stack's proposed runs", async () => {
     const check =
       'echo "token=[${SPACELIFT_API_TOKEN:-none}] endpoint=[${SPACELIFT_API_ENDPOINT:-none}]"';
-    const plain = await createStack('Plain', false);
-    const task = await runTask(plain, check);
-    expect(await logs(task, RunState.PERFORMING)).toContain('token=[none] endpoint=[none]');
-
     const admin = await createStack('Admin previews', true, [check]);
     const triggered = await api.graphql<{ runTrigger: { id: string } }>(
       `mutation ($stack: ID!) { runTrigger(stack: $stack, runType: PROPOSED) { id } }`,
@@ -183,7 +206,7 @@ describe("administrative stacks' run tokens", () => {
     expect(await logs(proposed, RunState.PLANNING)).toContain('token=[none] endpoint=[none]');
   });
 
-  it('refuses the token of a stack no longer administrative, and a token Gantry did not sign', async () => {
+  it('makes the token of a stack no longer administrative no admin at once, and refuses a token Gantry did not sign', async () => {
     const stack = await createStack('Admin for a while', true);
     // Once the task has handed its token over, an admin makes the stack an ordinary one.
     whenCaught = async () => {
@@ -194,13 +217,13 @@ describe("administrative stacks' run tokens", () => {
     };
     const runId = await runTask(
       stack,
-      ['curl -sS --data "$SPACELIFT_API_TOKEN" "$CATCHER"', post('WHO_AND_KEYS')].join('\n'),
+      ['curl -sS --data "$SPACELIFT_API_TOKEN" "$CATCHER"', post('WHO_AND_CONTEXTS')].join('\n'),
     );
     whenCaught = undefined;
     const { token, whileRunning } = caught.splice(0)[0]!;
     expect(whileRunning.errors).toBeUndefined();
     expect(await logs(runId, RunState.PERFORMING)).toContainEqual(
-      expect.stringContaining(`stack \\"${stack}\\" is no longer administrative`),
+      expect.stringContaining("this run's stack is not administrative"),
     );
 
     const [header, payload] = token.split('.');

@@ -2,7 +2,13 @@ import { loginsSince, recordLogin } from '../../auth/store';
 import type { Viewer } from '../../auth/viewer';
 import { ForbiddenError } from '../../platform/errors';
 import type { GraphQLContext } from './context';
-import { authenticated, isAdminIn, readableStacks, requireAdmin } from './guard';
+import {
+  authenticated,
+  isAccountAdmin,
+  readableStacks,
+  requireAccountAdmin,
+  requireSomeAdmin,
+} from './guard';
 import type { UserModel } from './models';
 import type { Resolvers } from './types.generated';
 import { workingSeconds } from '../../runs/store';
@@ -51,7 +57,7 @@ export const accountResolvers: Resolvers = {
       const seconds = await workingSeconds(db, since);
       const logins = await loginsSince(db, since);
       // Who else logs in is the admins' business; the counts name no one.
-      const shown = isAdminIn(viewer)
+      const shown = isAccountAdmin(viewer)
         ? logins
         : logins.filter((login) => login.username === viewer.id);
       return {
@@ -66,25 +72,25 @@ export const accountResolvers: Resolvers = {
       };
     },
     apiKeys: (_parent, _args, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       return context.services.apiKeys.list();
     },
     gitlabIntegration: async (_parent, _args, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       return (await context.services.gitlab.settings()) ?? null;
     },
     // Admins see all of GitLab's groups and projects; others those that are theirs: the groups
     // they are members of, and the projects of the stacks they may read.
     teams: async (_parent, _args, context) => {
       const { viewer } = authenticated(context);
-      if (isAdminIn(viewer)) return context.services.gitlab.teams();
+      if (isAccountAdmin(viewer)) return context.services.gitlab.teams();
       if (viewer.teams.length === 0) return [];
       const teams = await context.services.gitlab.teams();
       return teams.filter((team) => viewer.teams.includes(team.slug));
     },
     repositories: async (_parent, _args, context) => {
       const { viewer } = authenticated(context);
-      if (isAdminIn(viewer)) return context.services.gitlab.repositories();
+      if (isAccountAdmin(viewer)) return context.services.gitlab.repositories();
       const projects = new Set(
         (await readableStacks(context))
           .filter((stack) => stack.provider === 'GITLAB')
@@ -98,7 +104,7 @@ export const accountResolvers: Resolvers = {
 
   Mutation: {
     apiKeyCreate: async (_parent, { input }, context) => {
-      const viewer = requireAdmin(context);
+      const viewer = requireSomeAdmin(context);
       // A run's token dies with its run; a key it made would not.
       if (viewer.spaceScope !== undefined) {
         throw new ForbiddenError(
@@ -109,7 +115,7 @@ export const accountResolvers: Resolvers = {
       return { ...key, secret };
     },
     apiKeyDelete: (_parent, { id }, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       return context.services.apiKeys.delete(id);
     },
     apiKeyUser: async (_parent, { id, secret }, context) =>
@@ -124,7 +130,7 @@ export const accountResolvers: Resolvers = {
     oauthToken: (_parent, { code, state, temporaryToken }, context) =>
       context.services.gitlabSignIn.oauthToken({ code, state, temporaryToken }),
     gitlabIntegrationSetup: (_parent, args, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       return context.services.gitlab.setup({
         apiHost: args.apiHost,
         token: args.token,
@@ -133,11 +139,12 @@ export const accountResolvers: Resolvers = {
       });
     },
     gitlabIntegrationDelete: async (_parent, _args, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       return (await context.services.gitlab.remove()) ?? null;
     },
+    // Any space's admin may upload a state, to create a stack with it in that space.
     stateUploadUrl: (_parent, _args, context) => {
-      requireAdmin(context);
+      requireSomeAdmin(context);
       return context.services.uploads.create();
     },
   },

@@ -1,8 +1,18 @@
 import { hooksOf } from '../../stacks/hooks';
 import type { ContextInput as ServiceContextInput } from '../../contexts/service';
-import { requireAdmin } from './guard';
+import type { GraphQLContext } from './context';
+import {
+  administered,
+  administeredStack,
+  isAdminIn,
+  requireAdmin,
+  requireSomeAdmin,
+  spaceOfInput,
+} from './guard';
 import type { ContextInput, Resolvers } from './types.generated';
 import { allContexts } from '../../contexts/store';
+import { NotFoundError } from '../../platform/errors';
+import { ROOT_SPACE } from '../../spaces/service';
 
 /**
  * A context as contextCreateV2 and contextUpdateV2 set it: whole, so labels and hooks not given
@@ -18,54 +28,86 @@ function serviceInput(input: ContextInput): ServiceContextInput {
   };
 }
 
-/** Contexts are account-wide: admins manage them, and stacks show what they are given. */
+/** The context, which the caller must be an admin of (see administered). */
+async function administeredContext(context: GraphQLContext, id: string) {
+  return administered(
+    context,
+    await context.loaders.context.load(id),
+    `context "${id}" does not exist`,
+  );
+}
+
+/**
+ * The attachment, whose context and stack the caller must be an admin of; one the caller may
+ * not see answers as a missing one does.
+ */
+async function administeredAttachment(context: GraphQLContext, id: string) {
+  requireSomeAdmin(context);
+  const missing = `attachment "${id}" does not exist`;
+  const attachment = await context.loaders.contextAttachment.load(id);
+  if (!attachment) throw new NotFoundError(missing);
+  const owner = await context.loaders.context.load(attachment.contextId);
+  administered(context, owner, missing);
+  await administeredStack(context, attachment.stackId);
+  return attachment;
+}
+
+/**
+ * Contexts live in spaces: each space's admins manage those in it, and stacks show what they
+ * are given.
+ */
 export const contextResolvers: Resolvers = {
   Query: {
     context: async (_parent, { id }, context) => {
-      requireAdmin(context);
-      return (await context.loaders.context.load(id)) ?? null;
+      const viewer = requireSomeAdmin(context);
+      const found = await context.loaders.context.load(id);
+      return found && isAdminIn(viewer, found.space) ? found : null;
     },
     contexts: async (_parent, _args, context) => {
-      requireAdmin(context);
-      return allContexts(context.services.db);
+      const viewer = requireSomeAdmin(context);
+      return (await allContexts(context.services.db)).filter((found) =>
+        isAdminIn(viewer, found.space),
+      );
     },
   },
 
   Mutation: {
     contextCreate: (_parent, args, context) => {
-      requireAdmin(context);
+      requireAdmin(context, ROOT_SPACE);
       return context.services.contexts.createContext(args);
     },
-    contextUpdate: (_parent, { id, ...input }, context) => {
-      requireAdmin(context);
+    contextUpdate: async (_parent, { id, ...input }, context) => {
+      await administeredContext(context, id);
       return context.services.contexts.updateContext(id, input);
     },
     contextCreateV2: (_parent, { input }, context) => {
-      requireAdmin(context);
+      requireAdmin(context, spaceOfInput(input.space));
       return context.services.contexts.createContext(serviceInput(input));
     },
-    contextUpdateV2: (_parent, { id, input }, context) => {
-      requireAdmin(context);
+    contextUpdateV2: async (_parent, { id, input }, context) => {
+      await administeredContext(context, id);
+      requireAdmin(context, spaceOfInput(input.space));
       return context.services.contexts.updateContext(id, serviceInput(input));
     },
-    contextDelete: (_parent, { id }, context) => {
-      requireAdmin(context);
+    contextDelete: async (_parent, { id }, context) => {
+      await administeredContext(context, id);
       return context.services.contexts.deleteContext(id);
     },
-    contextAttach: (_parent, { id, stack, priority }, context) => {
-      requireAdmin(context);
+    contextAttach: async (_parent, { id, stack, priority }, context) => {
+      await administeredContext(context, id);
+      await administeredStack(context, stack);
       return context.services.contexts.attachContext(id, stack, priority);
     },
-    contextDetach: (_parent, { id }, context) => {
-      requireAdmin(context);
+    contextDetach: async (_parent, { id }, context) => {
+      await administeredAttachment(context, id);
       return context.services.contexts.detachContext(id);
     },
-    contextConfigAdd: (_parent, { context: contextId, config }, context) => {
-      requireAdmin(context);
+    contextConfigAdd: async (_parent, { context: contextId, config }, context) => {
+      await administeredContext(context, contextId);
       return context.services.contexts.addContextConfig(contextId, config);
     },
-    contextConfigDelete: (_parent, { context: contextId, id }, context) => {
-      requireAdmin(context);
+    contextConfigDelete: async (_parent, { context: contextId, id }, context) => {
+      await administeredContext(context, contextId);
       return context.services.contexts.deleteContextConfig(contextId, id);
     },
   },

@@ -16,6 +16,7 @@ import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER } from '../../auth/viewer';
 import { RunTokens } from '../../runs/tokens';
 import { spaceOf } from '../../stacks/service';
+import { ROOT_SPACE } from '../../spaces/service';
 import { isAdminIn } from './guard';
 import type { Logger } from '../../platform/logger';
 import { graphiqlRouter } from './graphiql';
@@ -169,7 +170,7 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
     return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
   }
   const { validUntil, ...viewer } = RunTokens.claimsRun(bearer)
-    ? await services.runTokens.viewerOf(bearer)
+    ? await runViewerOf(services, bearer)
     : await userOf(services, bearer);
   const policy = services.access.forRequest({
     remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
@@ -177,6 +178,17 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
   });
   const access = new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, spaceOf(stack)));
   return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
+}
+
+/**
+ * The run a run's token stands for now, with the spaces an administrative stack's token is an
+ * admin of, read once for the request.
+ */
+async function runViewerOf(services: ApiServices, jwt: string) {
+  const viewer = await services.runTokens.viewerOf(jwt);
+  const scope = viewer.spaceScope;
+  if (!viewer.admin || scope === undefined || scope === ROOT_SPACE) return viewer;
+  return { ...viewer, spacesInScope: new Set((await services.spaces.tree()).within(scope)) };
 }
 
 /** The person or API key a JWT from apiKeyUser or oauthUser stands for now. */

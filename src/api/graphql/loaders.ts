@@ -72,6 +72,8 @@ export function createLoaders(db: Database) {
 
     stackConfig: batch<string, ConfigElementRow[]>(contexts.configOfStacks),
     contextConfig: batch<string, ConfigElementRow[]>(contexts.configOfContexts),
+    contextAttachment: batch(contexts.contextAttachmentsByIds),
+    policyAttachment: batch(policies.policyAttachmentsByIds),
     stackAttachments: batch(contexts.attachmentsOfStacks),
     contextAttachments: batch(contexts.attachmentsOfContexts),
     stackPolicyAttachments: batch(policies.attachmentsOfStacks),

@@ -1,41 +1,67 @@
 import { searchPolicies } from './search';
 import { loadedSpace, spaceAs } from './spaces';
 import type { GraphQLContext } from './context';
-import { authenticated, isAdminIn, requireAdmin } from './guard';
+import {
+  administered,
+  administeredStack,
+  authenticated,
+  isAdminIn,
+  requireAdmin,
+  requireSomeAdmin,
+  spaceOfInput,
+} from './guard';
+import { NotFoundError } from '../../platform/errors';
+import { ROOT_SPACE } from '../../spaces/service';
 import type { Resolvers } from './types.generated';
 import type { PolicyAttachment } from '../../policy/service';
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
-/** Policies are account-wide: admins write and attach them; they decide for everyone else. */
+/** The policy, which the caller must be an admin of (see administered). */
+async function administeredPolicy(context: GraphQLContext, id: string) {
+  return administered(
+    context,
+    await context.loaders.policy.load(id),
+    `policy "${id}" does not exist`,
+  );
+}
+
+/**
+ * Policies live in spaces: each space's admins write and attach those in it; they decide for
+ * everyone else.
+ */
 export const policyResolvers: Resolvers = {
   Query: {
     searchPolicies: (_parent, { input }, context) => searchPolicies(context, input),
-    policies: (_parent, _args, context) => {
-      requireAdmin(context);
-      return context.services.policies.list();
+    policies: async (_parent, _args, context) => {
+      const viewer = requireSomeAdmin(context);
+      return (await context.services.policies.list()).filter((policy) =>
+        isAdminIn(viewer, policy.space),
+      );
     },
     policy: async (_parent, { id }, context) => {
-      requireAdmin(context);
-      return (await context.loaders.policy.load(id)) ?? null;
+      const viewer = requireSomeAdmin(context);
+      const policy = await context.loaders.policy.load(id);
+      return policy && isAdminIn(viewer, policy.space) ? policy : null;
     },
   },
 
   Mutation: {
     policyCreate: (_parent, { type, ...input }, context) => {
-      requireAdmin(context);
+      requireAdmin(context, ROOT_SPACE);
       return context.services.policies.create(type, input);
     },
-    policyUpdate: (_parent, { id, ...input }, context) => {
-      requireAdmin(context);
+    policyUpdate: async (_parent, { id, ...input }, context) => {
+      await administeredPolicy(context, id);
       return context.services.policies.update(id, input);
     },
     policyCreatev2: (_parent, { input: { type, ...input } }, context) => {
-      requireAdmin(context);
+      requireAdmin(context, spaceOfInput(input.space));
       return context.services.policies.create(type, input);
     },
-    policyUpdatev2: (_parent, { id, input }, context) => {
-      requireAdmin(context);
+    policyUpdatev2: async (_parent, { id, input }, context) => {
+      await administeredPolicy(context, id);
+      requireAdmin(context, spaceOfInput(input.space));
       // Spacelift's update replaces every field: labels and description left out are removed,
       // and a space left out is root.
       return context.services.policies.update(id, {
@@ -45,16 +71,22 @@ export const policyResolvers: Resolvers = {
         space: input.space ?? null,
       });
     },
-    policyDelete: (_parent, { id }, context) => {
-      requireAdmin(context);
+    policyDelete: async (_parent, { id }, context) => {
+      await administeredPolicy(context, id);
       return context.services.policies.delete(id);
     },
-    policyAttach: (_parent, { id, stack }, context) => {
-      requireAdmin(context);
+    policyAttach: async (_parent, { id, stack }, context) => {
+      await administeredPolicy(context, id);
+      await administeredStack(context, stack);
       return context.services.policies.attach(id, stack);
     },
-    policyDetach: (_parent, { id }, context) => {
-      requireAdmin(context);
+    policyDetach: async (_parent, { id }, context) => {
+      requireSomeAdmin(context);
+      const missing = `policy attachment "${id}" does not exist`;
+      const attachment = await context.loaders.policyAttachment.load(id);
+      if (!attachment) throw new NotFoundError(missing);
+      administered(context, await context.loaders.policy.load(attachment.policyId), missing);
+      await administeredStack(context, attachment.stackId);
       return context.services.policies.detach(id);
     },
   },
@@ -87,10 +119,18 @@ export const policyResolvers: Resolvers = {
 
   Stack: {
     // Who may do what is for admins to know; a reader learns nothing of the rules.
-    attachedPolicies: (parent, _args, context) =>
-      isAdminIn(authenticated(context).viewer)
-        ? context.loaders.stackPolicyAttachments.load(parent.id)
-        : [],
+    attachedPolicies: async (parent, _args, context) => {
+      const { viewer } = authenticated(context);
+      if (!isAdminIn(viewer, parent.space)) return [];
+      const attachments = await context.loaders.stackPolicyAttachments.load(parent.id);
+      const policies = await context.loaders.policy.loadMany(
+        attachments.map((attachment) => attachment.policyId),
+      );
+      return attachments.filter((_attachment, index) => {
+        const policy = policies[index];
+        return policy && !(policy instanceof Error) && isAdminIn(viewer, policy.space);
+      });
+    },
   },
 };
 

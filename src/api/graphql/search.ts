@@ -2,7 +2,7 @@ import { InvalidInputError } from '../../platform/errors';
 import type { Policy } from '../../policy/service';
 import type { Stack } from '../../stacks/service';
 import type { GraphQLContext } from './context';
-import { readableStacks, requireAdmin } from './guard';
+import { isAdminIn, readableStacks, requireSomeAdmin } from './guard';
 import type { QueryPredicate, SearchInput, StackState } from './types.generated';
 
 /** The most items one page holds, and what a page holds when `first` is not given. */
@@ -90,10 +90,12 @@ export async function searchStacks(context: GraphQLContext, input: SearchInput) 
   return paged(STACKS, rows, input, ({ stack }) => stack);
 }
 
-/** searchPolicies: the policies (an admin's to read), searched as stacks are. */
+/** searchPolicies: the policies of the spaces the caller is an admin of, searched as stacks are. */
 export async function searchPolicies(context: GraphQLContext, input: SearchInput) {
-  requireAdmin(context);
-  const policies = await context.services.policies.list();
+  const viewer = requireSomeAdmin(context);
+  const policies = (await context.services.policies.list()).filter((policy) =>
+    isAdminIn(viewer, policy.space),
+  );
   return paged(POLICIES, policies, input, (policy) => policy);
 }
 

@@ -30,7 +30,7 @@ export interface ApiServices {
   locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;
-  /** The tokens of administrative stacks' runs (SPACELIFT_API_TOKEN). */
+  /** The tokens of tracked runs and tasks (SPACELIFT_API_TOKEN). */
   runTokens: RunTokens;
   uploads: StateUploads;
   downloads: StateDownloads;

@@ -1,5 +1,5 @@
 import type { SlackWorkspace as SlackWorkspaceRow } from '../../slack/index';
-import { requireAdmin } from './guard';
+import { requireAccountAdmin } from './guard';
 import type { Resolvers, SlackWorkspace } from './types.generated';
 import { NotFoundError } from '../../platform/errors';
 
@@ -17,7 +17,7 @@ function workspace(row: SlackWorkspaceRow): SlackWorkspace {
 export const slackResolvers: Resolvers = {
   Query: {
     slackIntegration: async (_parent, _args, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       const { slack, publicUrl } = context.services;
       return {
         configured: slack.missingSettings.length === 0,
@@ -31,7 +31,7 @@ export const slackResolvers: Resolvers = {
 
   Mutation: {
     slackIntegrationDelete: async (_parent, { teamId }, context) => {
-      requireAdmin(context);
+      requireAccountAdmin(context);
       const removed = await context.services.slack.installations.remove(teamId);
       if (!removed) {
         throw new NotFoundError(`the Slack app is not installed in workspace "${teamId}"`);

@@ -1,11 +1,11 @@
 import type { Space } from '../../spaces/service';
 import type { GraphQLContext } from './context';
-import { authenticated, requireAdmin } from './guard';
+import { authenticated, isAdminIn, requireAdmin, requireSomeAdmin, spaceOfInput } from './guard';
 import type { Resolvers, SpaceAccessLevel } from './types.generated';
 
 /**
  * A space as the caller sees it. Access in Gantry is per stack (teams and access policies), so
- * a space gives admins ADMIN and everyone else READ, unless a stack's own access says more.
+ * a space gives its admins ADMIN and everyone else READ, unless a stack's own access says more.
  */
 export function spaceAs(space: Space, accessLevel: SpaceAccessLevel) {
   return { ...space, accessLevel };
@@ -18,34 +18,48 @@ export async function loadedSpace(context: GraphQLContext, id: string): Promise<
   return space;
 }
 
-const levelOf = (context: GraphQLContext): SpaceAccessLevel =>
-  authenticated(context).viewer.admin ? 'ADMIN' : 'READ';
+const asSeenBy = (context: GraphQLContext) => {
+  const { viewer } = authenticated(context);
+  return (space: Space) => spaceAs(space, isAdminIn(viewer, space.id) ? 'ADMIN' : 'READ');
+};
 
-/** Spaces: anyone signed in reads them; admins manage the tree. */
+/**
+ * The caller, who must be an admin of the space's parent to change or delete it: a space is its
+ * parent's to manage, so a run's token never changes the space its scope starts at, nor moves
+ * a space out from under it. Root, which has no parent, is root's.
+ */
+async function requireParentAdmin(context: GraphQLContext, id: string) {
+  requireSomeAdmin(context);
+  const space = await context.services.spaces.space(id);
+  requireAdmin(context, space.parentSpaceId ?? space.id);
+}
+
+/** Spaces: anyone signed in reads them; each space's admins manage the spaces under it. */
 export const spaceResolvers: Resolvers = {
   Query: {
     space: async (_parent, { id }, context) => {
-      const level = levelOf(context);
+      const as = asSeenBy(context);
       const space = await context.loaders.space.load(id);
-      return space ? spaceAs(space, level) : null;
+      return space ? as(space) : null;
     },
     spaces: async (_parent, _args, context) => {
-      const level = levelOf(context);
-      return (await context.services.spaces.list()).map((space) => spaceAs(space, level));
+      const as = asSeenBy(context);
+      return (await context.services.spaces.list()).map(as);
     },
   },
 
   Mutation: {
     spaceCreate: async (_parent, { input }, context) => {
-      requireAdmin(context);
+      requireAdmin(context, spaceOfInput(input.parentSpace));
       return spaceAs(await context.services.spaces.create(input), 'ADMIN');
     },
     spaceUpdate: async (_parent, { space, input }, context) => {
-      requireAdmin(context);
+      await requireParentAdmin(context, space);
+      requireAdmin(context, spaceOfInput(input.parentSpace));
       return spaceAs(await context.services.spaces.update(space, input), 'ADMIN');
     },
     spaceDelete: async (_parent, { space }, context) => {
-      requireAdmin(context);
+      await requireParentAdmin(context, space);
       return spaceAs(await context.services.spaces.delete(space), 'ADMIN');
     },
   },

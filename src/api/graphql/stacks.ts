@@ -6,7 +6,15 @@ import { mergeRuntimeConfig } from '../../contexts/runtimeConfig';
 import { type StackInput as ServiceStackInput } from '../../stacks/service';
 import { HOOK_NAMES } from '../../stacks/hooks';
 import type { GraphQLContext } from './context';
-import { authenticated, isAdminIn, readableStacks, requireAdmin, writableStack } from './guard';
+import {
+  administeredStack,
+  authenticated,
+  isAdminIn,
+  readableStacks,
+  requireAdmin,
+  spaceOfInput,
+  writableStack,
+} from './guard';
 import { RUN_TYPES, type RunList } from '../../runs/store';
 import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
@@ -168,15 +176,19 @@ function toolOf(input: StackInput): {
 }
 
 /**
- * Whether the caller may change the element: admins any, others those of stacks they may write.
- * Contexts are admins' alone.
+ * Whether the caller may change the element: a stack's those who may write the stack (its
+ * space's admins among them), a context's its space's admins.
  */
 async function mayWriteElement(context: GraphQLContext, element: ConfigElementRow) {
   const { viewer, access } = authenticated(context);
-  if (isAdminIn(viewer)) return true;
-  if (!element.stackId) return false;
-  const stack = await context.loaders.stack.load(element.stackId);
-  return stack !== undefined && (await access.canWrite(stack));
+  if (element.stackId) {
+    const stack = await context.loaders.stack.load(element.stackId);
+    return stack !== undefined && (await access.canWrite(stack));
+  }
+  const owner = element.contextId
+    ? await context.loaders.context.load(element.contextId)
+    : undefined;
+  return owner !== undefined && isAdminIn(viewer, owner.space);
 }
 
 /** Gantry's one GitLab integration, as Spacelift names a stack's VCS integration. */
@@ -215,7 +227,7 @@ export const stackResolvers: Resolvers = {
 
   Mutation: {
     stackCreate: async (_parent, { input, manageState, stackObjectID, slug }, context) => {
-      requireAdmin(context);
+      requireAdmin(context, spaceOfInput(input.space));
       const { stacks, uploads } = context.services;
       if (!stackObjectID) return stacks.createStack(serviceInput(input, manageState), { slug });
       if (!manageState) {
@@ -235,17 +247,18 @@ export const stackResolvers: Resolvers = {
       return stack;
     },
     stackUpdate: async (_parent, { id, input }, context) => {
-      requireAdmin(context);
+      const stack = await administeredStack(context, id);
+      requireAdmin(context, spaceOfInput(input.space));
       const { stacks, contexts, policies, db } = context.services;
       const space = await existingSpace(db, input.space);
-      if ((await stacks.stack(id)).space !== space) {
+      if (stack.space !== space) {
         await contexts.refuseStackMove(id, space);
         await policies.refuseStackMove(id, space);
       }
       return stacks.updateStack(id, serviceInput(input));
     },
     stackDelete: async (_parent, { id, destroyResources }, context) => {
-      requireAdmin(context);
+      await administeredStack(context, id);
       const { runs } = context.services;
       if (!destroyResources) return runs.deleteStack(id);
       // Always by a run: only OpenTofu can tell what the state holds (it may be encrypted, or
@@ -253,7 +266,7 @@ export const stackResolvers: Resolvers = {
       return runs.deleteStackWithResources(id, context.viewer!.id);
     },
     stackSetAwsRoleDelegation: async (_parent, { id, roleArn }, context) => {
-      requireAdmin(context);
+      await administeredStack(context, id);
       return context.services.stacks.setAwsRole(id, roleArn ?? null);
     },
     stackConfigAdd: async (_parent, { stack, config }, context) => {
@@ -289,9 +302,11 @@ export const stackResolvers: Resolvers = {
       return context.services.locks.lock(id, context.viewer!.id, note);
     },
     stackUnlock: async (_parent, { id }, context) => {
-      await writableStack(context, id);
+      const stack = await writableStack(context, id);
       const viewer = context.viewer!;
-      return context.services.locks.unlock(id, viewer.id, { admin: isAdminIn(viewer) });
+      return context.services.locks.unlock(id, viewer.id, {
+        admin: isAdminIn(viewer, stack.space),
+      });
     },
   },
 
