@@ -38,7 +38,8 @@ export class PolicyAccess {
             login: viewer.id,
             name: viewer.name,
             teams: viewer.teams,
-            admin: viewer.admin,
+            // A run's token is an admin of its stack's space only, which policies do not see.
+            admin: viewer.admin && viewer.spaceScope === undefined,
           },
           stack: stackInput(stack),
         });

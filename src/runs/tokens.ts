@@ -4,7 +4,7 @@ import type { Database } from '../db';
 import { AuthenticationError } from '../platform/errors';
 import { stacksByIds } from '../stacks/store';
 import { spaceOf } from '../stacks/service';
-import { runsByIds, type Run } from './store';
+import { lastTransitionSeq, runsByIds, type Run } from './store';
 import { RunState, RunType } from './types';
 
 // Spacelift's provider reads a run's token unverified and takes it for a run's only with this
@@ -40,6 +40,12 @@ export class RunTokens {
     return run.type !== RunType.PROPOSED;
   }
 
+  /** The run whose token the viewer holds, or undefined for anyone else. */
+  static runOf(viewer: Pick<Viewer, 'id'>): string | undefined {
+    if (!viewer.id.startsWith(VIEWER_PREFIX)) return undefined;
+    return viewer.id.slice(viewer.id.lastIndexOf('/') + 1);
+  }
+
   /** Whether a bearer token claims to be a run's; verifying it is viewerOf's. */
   static claimsRun(jwt: string): boolean {
     try {
@@ -57,7 +63,9 @@ export class RunTokens {
   /** A token for the phase of `run` now running, valid until `expiresAt` (epoch ms) at most. */
   async issue(run: Pick<Run, 'id' | 'stackId'>, state: PhaseState, expiresAt: number) {
     const issuedAt = Math.floor(Date.now() / 1000);
-    return new SignJWT({ state })
+    // The visit to the state: a run that comes back to it (a replan) has a new one.
+    const seq = (await lastTransitionSeq(this.deps.db, run.id)) ?? -1;
+    return new SignJWT({ state, seq })
       .setProtectedHeader({ alg: 'HS256' })
       .setIssuer(ISSUER)
       .setSubject(`${run.stackId}/${run.id}`)
@@ -69,7 +77,7 @@ export class RunTokens {
 
   /** The viewer a run's token stands for now, or an AuthenticationError saying why none. */
   async viewerOf(jwt: string): Promise<Viewer & { validUntil: number }> {
-    let claims: { sub?: string; exp?: number; state?: unknown };
+    let claims: { sub?: string; exp?: number; state?: unknown; seq?: unknown };
     try {
       ({ payload: claims } = await jwtVerify(jwt, this.deps.key, {
         issuer: ISSUER,
@@ -86,11 +94,18 @@ export class RunTokens {
     const slash = subject.lastIndexOf('/');
     const stackId = subject.slice(0, slash);
     const runId = subject.slice(slash + 1);
-    const [[run], [stack]] = await Promise.all([
+    const [[run], [stack], seq] = await Promise.all([
       runsByIds(this.deps.db, [runId]),
       stacksByIds(this.deps.db, [stackId]),
+      lastTransitionSeq(this.deps.db, runId),
     ]);
-    if (!run || !stack || run.stackId !== stack.id || run.state !== claims.state) {
+    if (
+      !run ||
+      !stack ||
+      run.stackId !== stack.id ||
+      run.state !== claims.state ||
+      (seq ?? -1) !== claims.seq
+    ) {
       throw new AuthenticationError(
         `run ${runId} of stack "${stackId}" has left the phase its token was issued for, and the token with it; a run's token works only while its run does`,
       );

@@ -16,6 +16,7 @@ describe("a run's token through the GraphQL API, scoped to its stack's space", (
   /** The token of a task of a stack in "team" that is not administrative. */
   let plain: string;
   let runs = 0;
+  let tokens: RunTokens;
 
   const ok = <T>(answer: GraphQLAnswer<T>): T => {
     expect(answer.errors).toBeUndefined();
@@ -98,7 +99,7 @@ describe("a run's token through the GraphQL API, scoped to its stack's space", (
     );
 
   /** A task of the stack in its PERFORMING phase, and the token it was given. */
-  const taskToken = async (tokens: RunTokens, stackId: string) => {
+  const taskToken = async (stackId: string) => {
     const id = `01JSCOPE${String(++runs).padStart(18, '0')}`;
     await database.db.insert(schema.runs).values({
       id,
@@ -116,7 +117,7 @@ describe("a run's token through the GraphQL API, scoped to its stack's space", (
     database = await openTestDatabase({ kind: 'pglite' });
     const box = new SecretBox(randomBytes(32));
     api = await startApiServer({ database, box });
-    const tokens = new RunTokens({
+    tokens = new RunTokens({
       db: database.db,
       key: box.deriveKey('run tokens'),
       audience: api.url,
@@ -130,8 +131,8 @@ describe("a run's token through the GraphQL API, scoped to its stack's space", (
     ok(await createContext(undefined, 'sibling-secrets', 'sibling'));
     ok(await createContext(undefined, 'team-settings', 'team'));
     ok(await createPolicy(undefined, 'sibling-access', 'sibling'));
-    team = await taskToken(tokens, 'team-admin');
-    plain = await taskToken(tokens, 'team-plain');
+    team = await taskToken('team-admin');
+    plain = await taskToken('team-plain');
   });
 
   afterAll(async () => {
@@ -317,5 +318,88 @@ describe("a run's token through the GraphQL API, scoped to its stack's space", (
     }
     const who = ok(await api.graphql<{ viewer: { id: string } }>('{ viewer { id } }', {}, plain));
     expect(who.viewer.id).toMatch(/^run\/team-plain\//);
+  });
+
+  it('may not confirm, discard or replan its own run', async () => {
+    const [, payload] = team.split('.');
+    const { sub } = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as { sub: string };
+    const runId = sub.split('/')[1]!;
+    for (const mutation of ['runConfirm', 'runDiscard']) {
+      expect(
+        refusal(
+          await api.graphql(
+            `mutation ($run: ID!) { ${mutation}(stack: "team-admin", run: $run) { id } }`,
+            { run: runId },
+            team,
+          ),
+        ),
+      ).toMatch(/^a run may not (confirm|discard) itself/);
+    }
+    expect(
+      refusal(
+        await api.graphql(
+          `mutation ($run: ID!) { runTargetedReplan(stack: "team-admin", run: $run, targets: ["a.b"]) { id } }`,
+          { run: runId },
+          team,
+        ),
+      ),
+    ).toMatch(/^a run may not replan itself/);
+  });
+
+  it('dies when its run leaves the visit to the state it was issued in, even back in that state', async () => {
+    const id = '01JSCOPEVISITS000000000000';
+    await database.db.insert(schema.runs).values({
+      id,
+      stackId: 'team-admin',
+      type: RunType.TRACKED,
+      state: RunState.PLANNING,
+      branch: 'main',
+      commitHash: 'a'.repeat(40),
+    });
+    const visit = (seq: number, state: RunState) =>
+      database.db
+        .insert(schema.runTransitions)
+        .values({ runId: id, seq, state, timestamp: new Date() });
+    await visit(0, RunState.QUEUED);
+    await visit(1, RunState.PLANNING);
+    const token = await tokens.issue(
+      { id, stackId: 'team-admin' },
+      RunState.PLANNING,
+      Date.now() + 60_000,
+    );
+    ok(await api.graphql('{ viewer { id } }', {}, token));
+    // Replanned: UNCONFIRMED, then PLANNING again. The state is the same, the visit is not.
+    await visit(2, RunState.UNCONFIRMED);
+    await visit(3, RunState.PLANNING);
+    const after = await api.graphql('{ viewer { id } }', {}, token);
+    expect(code(after)).toBe('UNAUTHENTICATED');
+    expect(after.errors![0]!.message).toContain('has left the phase its token was issued for');
+  });
+
+  it('is no admin to the access policies of stacks outside its space', async () => {
+    ok(
+      await api.graphql(
+        `mutation ($input: PolicyCreateInput!) { policyCreatev2(input: $input) { id } }`,
+        {
+          input: {
+            name: 'admins write',
+            body: 'package spacelift\n\nwrite if input.session.admin\n',
+            type: 'ACCESS',
+            space: 'sibling',
+          },
+        },
+      ),
+    );
+    ok(
+      await api.graphql(
+        'mutation { policyAttach(id: "admins-write", stack: "sibling-app") { id } }',
+      ),
+    );
+    const seen = await api.graphql<{ stack: unknown }>(
+      '{ stack(id: "sibling-app") { id } }',
+      {},
+      team,
+    );
+    expect(ok(seen).stack).toBeNull();
   });
 });

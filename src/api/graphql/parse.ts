@@ -23,7 +23,14 @@ export function parseLeniently(source: string | Source, options?: Parameters<typ
   }
 }
 
-/** The text with each `(` directly followed by `)` (whitespace and comments aside) removed. */
+// A document with more empty lists than this is not one of the provider's: it is refused as is.
+const MAX_EMPTY_LISTS = 64;
+
+/**
+ * The text with each `(` directly followed by `)` (whitespace and comments aside) replaced by a
+ * space, which keeps the tokens around it apart; the text as it is when there are none, or
+ * more than a document of the provider's would have.
+ */
 function withoutEmptyArguments(text: string): string {
   const lexer = new Lexer(new Source(text));
   const cuts: Array<[number, number]> = [];
@@ -33,6 +40,7 @@ function withoutEmptyArguments(text: string): string {
       const token = lexer.advance();
       if (previous.kind === TokenKind.PAREN_L && token.kind === TokenKind.PAREN_R) {
         cuts.push([previous.start, token.end]);
+        if (cuts.length > MAX_EMPTY_LISTS) return text;
       }
       previous = token;
     }
@@ -40,9 +48,12 @@ function withoutEmptyArguments(text: string): string {
     // Text that does not even lex is left as it is, for parse to report.
     return text;
   }
-  let result = text;
-  for (const [start, end] of cuts.reverse()) {
-    result = result.slice(0, start) + result.slice(end);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const [start, end] of cuts) {
+    pieces.push(text.slice(from, start), ' ');
+    from = end;
   }
-  return result;
+  pieces.push(text.slice(from));
+  return pieces.join('');
 }

@@ -1,4 +1,5 @@
-import { InvalidInputError } from '../../platform/errors';
+import { ForbiddenError, InvalidInputError } from '../../platform/errors';
+import { RunTokens } from '../../runs/tokens';
 import type { Decision } from '../../runs/service';
 import { RUN_TYPES, type RunList, type RunReview } from '../../runs/store';
 import { isTerminal, RunType, TOOL_STATES, type RunState } from '../../runs/types';
@@ -35,6 +36,7 @@ function decide(decision: Decision) {
     context: GraphQLContext,
   ) => {
     await writableStack(context, args.stack);
+    if (decision === 'confirm' || decision === 'discard') refuseOwnRun(context, args.run, decision);
     const { runs } = context.services;
     const decided = await runs.decide(args.stack, args.run, decision, context.viewer!.id, {
       note: args.note ?? null,
@@ -42,6 +44,18 @@ function decide(decision: Decision) {
     const run = await runs.run(args.run);
     return decided.pending ? run : { ...run, state: decided.state };
   };
+}
+
+/**
+ * What a person decides of a run is not for the run's own code: a run's token may confirm,
+ * discard or replan other runs, never its own (whose plan it could otherwise confirm itself).
+ */
+function refuseOwnRun(context: GraphQLContext, runId: string, action: string) {
+  if (RunTokens.runOf(context.viewer!) === runId) {
+    throw new ForbiddenError(
+      `a run may not ${action} itself: its token is the run's own code; a person decides it, with their own token or an API key`,
+    );
+  }
 }
 
 export const runResolvers: Resolvers = {
@@ -82,6 +96,7 @@ export const runResolvers: Resolvers = {
     },
     runTargetedReplan: async (_parent, { stack, run, targets }, context) => {
       await writableStack(context, stack);
+      refuseOwnRun(context, run, 'replan');
       return context.services.runs.replan(stack, run, targets, context.viewer!.id);
     },
     runConfirm: decide('confirm'),

@@ -23,4 +23,12 @@ describe('parsing documents as Spacelift does', () => {
       'Syntax Error: Expected Name, found <EOF>.',
     );
   });
+
+  it('keeps the tokens around a list apart, and reads no document full of lists', () => {
+    expect(print(parseLeniently('{ a()b { id } }'))).toBe(print(parse('{ a b { id } }')));
+    // Far more empty lists than any client sends: refused as the grammar has it, not rewritten.
+    expect(() => parseLeniently(`{ a${'()'.repeat(200_000)} }`)).toThrow(
+      'Syntax Error: Expected Name, found ")".',
+    );
+  });
 });
