@@ -3,7 +3,6 @@ import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { AuthenticationError } from '../platform/errors';
 import { stacksByIds } from '../stacks/store';
-import { spaceOf } from '../stacks/service';
 import { lastTransitionSeq, runsByIds, type Run } from './store';
 import { RunState, RunType } from './types';
 
@@ -116,7 +115,7 @@ export class RunTokens {
       admin: stack.administrative,
       teams: [],
       avatarURL: '',
-      spaceScope: spaceOf(stack),
+      spaceScope: stack.space,
       validUntil: claims.exp!,
     };
   }

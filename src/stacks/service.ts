@@ -47,11 +47,6 @@ export interface StackInput {
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** The space a stack is in. */
-export function spaceOf(stack: Pick<Stack, 'space'>): string {
-  return stack.space;
-}
-
 /** Stacks as users manage them. */
 export class StackService {
   constructor(

@@ -83,28 +83,8 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
     return answer.data;
   };
 
-  const createStack = async (name: string, administrative: boolean) =>
-    (
-      await graphql<{ stackCreate: { id: string } }>(
-        `
-          mutation ($input: StackInput!) {
-            stackCreate(input: $input, manageState: true) {
-              id
-            }
-          }
-        `,
-        {
-          input: {
-            name,
-            repository: repo.url,
-            branch: 'main',
-            provider: 'RAW_GIT',
-            administrative,
-            space: SPACE,
-          },
-        },
-      )
-    ).stackCreate.id;
+  const createStack = (name: string, administrative: boolean) =>
+    gantry.createStack(name, repo.url, { administrative, space: SPACE });
 
   const trigger = async (stack: string) =>
     (

@@ -55,25 +55,7 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     gantry = await startCompatGantry();
     ({ dataDir } = gantry);
     credentials = await gantry.apiKeyEnv('spacectl');
-    const stack = await graphql(
-      `
-        mutation ($input: StackInput!) {
-          stackCreate(input: $input, manageState: true) {
-            id
-          }
-        }
-      `,
-      {
-        input: {
-          name: 'Compat demo',
-          repository: repo.url,
-          branch: 'main',
-          provider: 'RAW_GIT',
-          administrative: false,
-        },
-      },
-    );
-    expect(stack.errors).toBeUndefined();
+    await gantry.createStack('Compat demo', repo.url);
   }, 30 * 60_000);
 
   afterAll(async () => {
@@ -420,25 +402,7 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
   });
 
   it('deletes a stack with its resources once a run destroyed them, also one that has none', async () => {
-    const create = (name: string) =>
-      graphql(
-        `
-          mutation ($input: StackInput!) {
-            stackCreate(input: $input, manageState: true) {
-              id
-            }
-          }
-        `,
-        {
-          input: {
-            name,
-            repository: repo.url,
-            branch: 'main',
-            provider: 'RAW_GIT',
-            administrative: false,
-          },
-        },
-      );
+    const create = (name: string) => gantry.createStack(name, repo.url);
     const stackNow = async (id: string) =>
       (
         await graphql<{ stack: { deleting: boolean } | null }>(

@@ -17,6 +17,12 @@ export interface CompatGantry {
   ): Promise<{ data: T; errors?: Array<{ message: string }> }>;
   /** An admin API key, as Spacelift's clients take it from their environment. */
   apiKeyEnv(name: string): Promise<Record<string, string>>;
+  /** A RAW_GIT stack of `repository`'s main branch, made through the API; its id. */
+  createStack(
+    name: string,
+    repository: string,
+    settings?: { administrative?: boolean; space?: string },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +77,33 @@ export async function startCompatGantry(
         SPACELIFT_API_KEY_ID: key.data.apiKeyCreate.id,
         SPACELIFT_API_KEY_SECRET: key.data.apiKeyCreate.secret,
       };
+    },
+    async createStack(name, repository, settings = {}) {
+      const created = await graphql<{ stackCreate: { id: string } }>(
+        `
+          mutation ($input: StackInput!) {
+            stackCreate(input: $input, manageState: true) {
+              id
+            }
+          }
+        `,
+        {
+          input: {
+            name,
+            repository,
+            branch: 'main',
+            provider: 'RAW_GIT',
+            administrative: settings.administrative ?? false,
+            space: settings.space ?? null,
+          },
+        },
+      );
+      if (created.errors) {
+        throw new Error(
+          `creating stack ${name}: ${created.errors.map((e) => e.message).join('; ')}`,
+        );
+      }
+      return created.data.stackCreate.id;
     },
     async stop() {
       gantry.child.kill('SIGINT');

@@ -15,7 +15,6 @@ import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../auth/tokens';
 import { ADMIN_VIEWER } from '../../auth/viewer';
 import { RunTokens } from '../../runs/tokens';
-import { spaceOf } from '../../stacks/service';
 import { ROOT_SPACE } from '../../spaces/service';
 import { isAdminIn } from './guard';
 import type { Logger } from '../../platform/logger';
@@ -165,7 +164,7 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
   const bearer = match[1]!;
   if (services.adminToken && secretMatches(bearer, services.adminToken)) {
     const access = new StackAccess(ADMIN_VIEWER, undefined, (stack) =>
-      isAdminIn(ADMIN_VIEWER, spaceOf(stack)),
+      isAdminIn(ADMIN_VIEWER, stack.space),
     );
     return { viewer: ADMIN_VIEWER, access, token: null, services, loaders };
   }
@@ -176,7 +175,7 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
     remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
     timestampNs: Date.now() * 1e6,
   });
-  const access = new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, spaceOf(stack)));
+  const access = new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, stack.space));
   return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
 }
 

