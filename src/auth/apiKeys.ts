@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db';
-import { sha256Hex } from '../platform/secrets';
-import { secretMatches } from './tokens';
+import { secretMatches, sha256Hex } from '../platform/secrets';
 import { type Viewer } from './viewer';
 import { addApiKey, allApiKeys, apiKeyById, recordApiKeyUse, removeApiKey } from './store';
 import type { ApiKey } from './store';

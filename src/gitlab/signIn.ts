@@ -1,10 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { gitlabTokenOf, recordGitLabLogin } from '../auth/store';
-import { secretMatches } from '../auth/tokens';
 import type { Viewer } from '../auth/viewer';
 import type { Database } from '../db';
 import { AuthenticationError, ConflictError, InvalidInputError } from '../platform/errors';
-import type { SecretBox } from '../platform/secrets';
+import { secretMatches, type SecretBox } from '../platform/secrets';
 import { authorizeUrl, exchangeOAuthCode, GitLabApi, GitLabError } from './api';
 import type { GitLabIntegrationService } from './integration';
 import type { GitLabIntegrationRow } from './store';

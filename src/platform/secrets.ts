@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 
 const VERSION = 'v1';
 // Sealed binary values (run artifacts) start with this, then the IV, the tag and the ciphertext.
@@ -92,4 +99,11 @@ export class SecretBox {
 
 export function sha256Hex(value: string | Buffer): string {
   return createHash('sha256').update(value).digest('hex');
+}
+
+/** Compares a secret someone sent with the expected one in constant time. */
+export function secretMatches(given: string, expected: string): boolean {
+  // Equal-length digests, so neither the content nor the length leaks through timing.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

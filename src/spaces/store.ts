@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { oneBy } from '../db/batch';
+import { foreignKeyViolation } from '../db/errors';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
 import type { NewSpace, Space } from './tables';
@@ -101,12 +102,4 @@ async function treeNodes(db: Database | Transaction, hold = false) {
     })
     .from(tables.spaces);
   return hold ? query.for('update') : query;
-}
-
-/** Whether PostgreSQL refused a statement for a foreign key (SQLSTATE 23503). */
-function foreignKeyViolation(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if ((cause as { code?: unknown }).code === '23503') return true;
-  }
-  return false;
 }

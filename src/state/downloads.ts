@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { secretMatches } from '../auth/tokens';
+import { secretMatches } from '../platform/secrets';
 
 // Long enough to start a download by hand, short enough that a leaked URL soon opens nothing.
 const DOWNLOAD_LIFETIME_MS = 5 * 60 * 1000;

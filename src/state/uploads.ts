@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Database } from '../db';
-import { secretMatches } from '../auth/tokens';
+import { secretMatches } from '../platform/secrets';
 import {
   addUpload,
   parseState,

@@ -1,9 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { secretMatches } from '../../auth/tokens';
 import type { Database } from '../../db';
 import { BodyTooLargeError, readRawBody } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
-import type { SecretBox } from '../../platform/secrets';
+import { secretMatches, type SecretBox } from '../../platform/secrets';
 import { webhookSecretHash } from '../integration';
 import { projectHasOwnSecret, projectHookBySecretHash, sealedSharedWebhookSecret } from '../store';
 import { BadDelivery, ignoredMergeRequest, parseEvent, projectOf, USED_EVENTS } from './events';
