@@ -29,6 +29,7 @@ const config: CodegenConfig = {
           PolicyStackAttachment: './models#PolicyAttachmentRow',
           StackPolicyAttachment: './models#PolicyAttachmentRow',
           Space: './models#SpaceModel',
+          WorkerPool: './models#WorkerPoolRow',
         },
         scalars: { ID: 'string' },
       },

@@ -12,7 +12,17 @@ const deterministic = nodeBuiltins.map((name) => ({
 // Each noun owns its tables (ARCHITECTURE.md, "Nouns"): only its own folder imports them, as
 // `./tables`; other nouns go through its service or store. Tables may name each other's
 // columns in foreign keys.
-const nouns = ['auth', 'contexts', 'gitlab', 'policy', 'runs', 'slack', 'stacks', 'state'];
+const nouns = [
+  'auth',
+  'contexts',
+  'gitlab',
+  'policy',
+  'runs',
+  'slack',
+  'stacks',
+  'state',
+  'workerPools',
+];
 // Within a noun, one module holds all of its SQL: its store.
 const sqlInStore = {
   regex: '^\\.{1,2}/tables$',

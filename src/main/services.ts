@@ -16,6 +16,7 @@ import { PolicyCompiler } from '../policy/compiler';
 import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
+import { queuedRunCount } from '../runs/store';
 import { RunTokens } from '../runs/tokens';
 import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
@@ -26,6 +27,7 @@ import { StackLocks } from '../locks/service';
 import { StateDownloads } from '../state/downloads';
 import { StateUploads } from '../state/uploads';
 import { vcsProviders } from '../vcs/providers';
+import { WorkerPoolService } from '../workerPools/service';
 
 /** What every service of a Gantry process is built from. */
 export interface ServiceSettings {
@@ -71,12 +73,21 @@ export function buildServices(settings: ServiceSettings) {
   });
   const contexts = new ContextService({ db, box, stacks });
   const policies = new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) });
+  const workerPools = new WorkerPoolService({
+    db,
+    box,
+    users: {
+      stacksOf: (pool) => stacks.usingPool(pool),
+      queuedRuns: (stackIds) => queuedRunCount(db, stackIds),
+    },
+  });
   const spaces = new SpaceService({
     db,
     occupants: [
       { kind: 'stacks', idsIn: (space) => stacks.idsInSpace(space) },
       { kind: 'contexts', idsIn: (space) => contexts.idsInSpace(space) },
       { kind: 'policies', idsIn: (space) => policies.idsInSpace(space) },
+      { kind: 'worker pools', idsIn: (space) => workerPools.idsInSpace(space) },
     ],
   });
   return {
@@ -93,6 +104,7 @@ export function buildServices(settings: ServiceSettings) {
     stacks,
     contexts,
     spaces,
+    workerPools,
     locks: new StackLocks({ stacks, client: settings.client }),
     apiKeys: new ApiKeyService(db),
     tokens: new TokenIssuer(box.deriveKey('jwt'), publicUrl),

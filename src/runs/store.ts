@@ -110,6 +110,14 @@ export async function blockers(db: Database, stackIds: readonly string[]) {
   return oneBy<string, Run>(stackIds, rows, (row) => row.stackId);
 }
 
+/** How many runs of these stacks wait in QUEUED (a worker pool's pending runs). */
+export async function queuedRunCount(db: Database, stackIds: readonly string[]): Promise<number> {
+  return db.$count(
+    tables.runs,
+    and(inArray(tables.runs.stackId, [...stackIds]), eq(tables.runs.state, RunState.QUEUED)),
+  );
+}
+
 /** One page of runs, newest first. */
 export type RunPage = Run[];
 

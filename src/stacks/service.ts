@@ -3,6 +3,7 @@ import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
 import { repositoryProblem } from '../vcs/rawGit';
 import { existingSpace } from '../spaces/service';
+import { poolForStack } from '../workerPools/service';
 import { validHooks, type HookLists } from './hooks';
 import {
   addStack,
@@ -12,6 +13,7 @@ import {
   removeUninitializedStack,
   stackById,
   stackIdsInSpace,
+  stacksUsingPool,
 } from './store';
 import type { ClientSettings, Stack } from './store';
 
@@ -43,6 +45,11 @@ export interface StackInput {
   hooks?: HookLists;
   /** The space the stack is in; root when not given. */
   space?: string | null;
+  /**
+   * The worker pool that runs its runs, in its space or one above it; Gantry's own workers when
+   * not given.
+   */
+  workerPool?: string | null;
 }
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
@@ -74,7 +81,8 @@ export class StackService {
     }
     const id = options.slug ?? slugOf(input.name);
     const space = await existingSpace(this.deps.db, input.space);
-    const stack = await addStack(this.deps.db, { id, space, ...stackColumns(input) });
+    const workerPool = await poolForStack(this.deps.db, input.workerPool, space);
+    const stack = await addStack(this.deps.db, { id, space, workerPool, ...stackColumns(input) });
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
     if (options.initialize) {
       try {
@@ -104,7 +112,12 @@ export class StackService {
   async updateStack(id: string, input: StackInput): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
     const space = await existingSpace(this.deps.db, input.space);
-    const stack = await changeStack(this.deps.db, id, { space, ...stackColumns(input) });
+    const workerPool = await poolForStack(this.deps.db, input.workerPool, space);
+    const stack = await changeStack(this.deps.db, id, {
+      space,
+      workerPool,
+      ...stackColumns(input),
+    });
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
@@ -160,6 +173,11 @@ export class StackService {
   /** The ids of the stacks in a space. */
   idsInSpace(space: string): Promise<string[]> {
     return stackIdsInSpace(this.deps.db, space);
+  }
+
+  /** The stacks whose runs a worker pool runs, with their spaces. */
+  usingPool(pool: string): Promise<Array<{ id: string; space: string }>> {
+    return stacksUsingPool(this.deps.db, pool);
   }
 
   /** The stack, or NotFoundError. */

@@ -112,6 +112,18 @@ export async function stackIdsInSpace(db: Database, space: string): Promise<stri
   return rows.map((row) => row.id);
 }
 
+/** The stacks whose runs a worker pool runs, with their spaces, by id. */
+export function stacksUsingPool(
+  db: Database,
+  pool: string,
+): Promise<Array<{ id: string; space: string }>> {
+  return db
+    .select({ id: tables.stacks.id, space: tables.stacks.space })
+    .from(tables.stacks)
+    .where(eq(tables.stacks.workerPool, pool))
+    .orderBy(tables.stacks.id);
+}
+
 /** Batch reads of stacks, for the API's loaders. */
 
 /** The stacks of `ids`, in that order. */

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 import { spaces } from '../spaces/tables';
+import { workerPools } from '../workerPools/tables';
 import type { Hooks } from './hooks';
 
 /**
@@ -21,6 +22,11 @@ export const stacks = pgTable(
       .notNull()
       .default('root')
       .references(() => spaces.id),
+    /**
+     * The worker pool that runs the stack's runs; null for Gantry's own workers. A pool is not
+     * deleted while a stack names it.
+     */
+    workerPool: text('worker_pool').references(() => workerPools.id, { onDelete: 'restrict' }),
     provider: text('provider', { enum: ['GITLAB', 'RAW_GIT'] }).notNull(),
     repository: text('repository').notNull(),
     branch: text('branch').notNull(),

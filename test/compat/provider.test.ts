@@ -60,10 +60,18 @@ resource "spacelift_stack" "app" {
   after_apply  = ["echo applied"]
   terraform_workflow_tool  = "OPEN_TOFU"
   additional_project_globs = ["modules/*"]
+  worker_pool_id           = spacelift_worker_pool.edge.id
   raw_git {
     namespace = "local"
     url       = "${repo.url}"
   }
+}
+
+resource "spacelift_worker_pool" "edge" {
+  name        = "tf-edge"
+  description = "edge ${suffix}"
+  labels      = ["compat"]
+  space_id    = spacelift_space.team.id
 }
 
 resource "spacelift_stack" "admin" {
@@ -199,6 +207,22 @@ output "context_labels" {
   value = data.spacelift_context.shared.labels
 }
 
+data "spacelift_worker_pool" "edge" {
+  worker_pool_id = spacelift_worker_pool.edge.id
+}
+
+data "spacelift_worker_pools" "all" {
+  depends_on = [spacelift_worker_pool.edge]
+}
+
+output "worker_pool_space" {
+  value = data.spacelift_worker_pool.edge.space_id
+}
+
+output "worker_pool_names" {
+  value = [for pool in data.spacelift_worker_pools.all.worker_pools : pool.name]
+}
+
 data "spacelift_spaces" "all" {
   depends_on = [spacelift_space.team, spacelift_space.app]
 }
@@ -285,7 +309,7 @@ output "policy_type" {
   it('creates every resource and reads it back through the data sources', async () => {
     await write('one', 5);
     const applied = await tofuRun('apply', '-auto-approve');
-    expect(applied).toContain('Apply complete! Resources: 16 added, 0 changed, 0 destroyed.');
+    expect(applied).toContain('Apply complete! Resources: 17 added, 0 changed, 0 destroyed.');
     const outputs = JSON.parse(await tofuRun('output', '-json')) as Record<
       string,
       { value: unknown }
@@ -298,6 +322,8 @@ output "policy_type" {
     expect(outputs.space_ids!.value).toEqual(['legacy', 'root', 'tf-team', 'tf-team-app']);
     expect(outputs.context_ids!.value).toEqual(['tf-shared']);
     expect(outputs.policy_ids!.value).toEqual(['tf-access']);
+    expect(outputs.worker_pool_space!.value).toBe('tf-team');
+    expect(outputs.worker_pool_names!.value).toEqual(['tf-edge']);
 
     const held = await gantry.graphql<{
       stack: {
@@ -361,37 +387,44 @@ output "policy_type" {
       'spacelift_space.app',
       'spacelift_context.shared',
       'spacelift_policy.access',
+      'spacelift_worker_pool.edge',
     ]) {
       expect(plan).toContain(`# ${updated} will be updated in-place`);
     }
     // The provider itself replaces what it cannot update (values, contents, priorities).
-    expect(plan).toContain('Plan: 6 to add, 7 to change, 6 to destroy.');
+    expect(plan).toContain('Plan: 6 to add, 8 to change, 6 to destroy.');
     await tofuRun('apply', '-auto-approve');
     expect(await tofuRun('plan', '-detailed-exitcode')).toContain('No changes.');
     const held = await gantry.graphql<{
-      stack: { description: string; config: Array<{ id: string; value: string }> };
+      stack: {
+        description: string;
+        config: Array<{ id: string; value: string }>;
+        workerPool: { name: string; description: string };
+      };
       policy: { body: string };
     }>(
-      '{ stack(id: "tf-app") { description config { id value } } policy(id: "tf-access") { body } }',
+      '{ stack(id: "tf-app") { description config { id value } workerPool { name description } } policy(id: "tf-access") { body } }',
     );
     expect(held.data.stack).toEqual({
       description: 'app two',
       config: [{ id: 'REGION', value: 'eu-two' }],
+      workerPool: { name: 'tf-edge', description: 'edge two' },
     });
     expect(held.data.policy.body).toContain('"two"');
   });
 
   it('destroys everything, and Gantry holds none of it', async () => {
     expect(await tofuRun('destroy', '-auto-approve')).toContain(
-      'Destroy complete! Resources: 16 destroyed.',
+      'Destroy complete! Resources: 17 destroyed.',
     );
     const held = await gantry.graphql<Record<string, Array<{ id: string }>>>(
-      '{ stacks { id } contexts { id } policies { id } spaces { id } }',
+      '{ stacks { id } contexts { id } policies { id } workerPools { id } spaces { id } }',
     );
     expect(held.data).toEqual({
       stacks: [],
       contexts: [],
       policies: [],
+      workerPools: [],
       spaces: [{ id: 'legacy' }, { id: 'root' }],
     });
   });

@@ -265,7 +265,7 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     expect(reviews.data.stack.run.reviews).toEqual([{ decision: 'APPROVE' }]);
   });
 
-  it('lists policies, and ends commands for what Gantry lacks with a sentence', async () => {
+  it('lists policies and worker pools, and ends commands for what Gantry lacks with a sentence', async () => {
     expect((await run('policy', 'list')).code).toBe(0);
     await graphql(`
       mutation {
@@ -281,9 +281,16 @@ describe("Spacelift's spacectl, unmodified, against Gantry", () => {
     const policy = await run('policy', 'show', '--id', 'ops-reads');
     expect(policy.code).toBe(0);
     expect(policy.output).toContain('read if');
+    await graphql(`
+      mutation {
+        workerPoolCreate(name: "Edge workers", certificateSigningRequest: "") {
+          id
+        }
+      }
+    `);
     const pools = await run('workerpool', 'list');
-    expect(pools.code).not.toBe(0);
-    expect(pools.output).toContain('Gantry has no worker pools yet');
+    expect(pools.code).toBe(0);
+    expect(pools.output).toContain('Edge workers');
     const modules = await run('module', 'list');
     expect(modules.output).toContain('Gantry has no module registry');
   });

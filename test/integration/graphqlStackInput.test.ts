@@ -148,8 +148,8 @@ describe("stacks as Spacelift's clients write them", () => {
     expect(await refusal(providerInput({ runnerImage: 'ghcr.io/acme/runner:1' }))).toMatch(
       /^Gantry runs tools on its workers, not in container images/,
     );
-    expect(await refusal(providerInput({ workerPool: 'pool-1' }))).toMatch(
-      /^Gantry has no worker pools yet/,
+    expect(await refusal(providerInput({ workerPool: 'pool-1' }))).toBe(
+      'worker pool "pool-1" does not exist; give the id of an existing pool (the workerPools query lists them), or leave workerPool out for Gantry\'s own workers',
     );
     expect(await refusal(providerInput({ space: 'team-a' }))).toBe(
       'space "team-a" does not exist; give the id of an existing space (the spaces query lists them), or leave space out for root',

@@ -21,7 +21,6 @@ describe("spacectl's commands for Spacelift features Gantry does not have", () =
   afterAll(() => close?.());
 
   it.each([
-    ['workerpool-list', 'Gantry has no worker pools yet'],
     ['module-list', 'Gantry has no module registry'],
     ['module-list-versions', 'Gantry has no module registry'],
     ['blueprint-list', 'Gantry has no blueprints'],
@@ -51,7 +50,7 @@ describe("spacectl's commands for Spacelift features Gantry does not have", () =
   });
 
   it('asks for a token first, as every other query does', async () => {
-    const document = documents.find((sent) => sent.commands[0] === 'workerpool-list')!;
+    const document = documents.find((sent) => sent.commands[0] === 'module-list')!;
     const answer = await api.graphql(document.query, document.variables, null);
     expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });

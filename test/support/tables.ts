@@ -7,6 +7,7 @@ import * as slack from '../../src/slack/tables';
 import * as spaces from '../../src/spaces/tables';
 import * as stacks from '../../src/stacks/tables';
 import * as state from '../../src/state/tables';
+import * as workerPools from '../../src/workerPools/tables';
 
 /**
  * Every noun's tables, for tests that arrange rows or look at them directly. Gantry's own code
@@ -22,4 +23,5 @@ export const schema = {
   ...spaces,
   ...stacks,
   ...state,
+  ...workerPools,
 };

@@ -33,6 +33,7 @@ import { policyResolvers } from './policies';
 import { slackResolvers } from './slack';
 import { spaceResolvers } from './spaces';
 import { stackResolvers } from './stacks';
+import { workerPoolResolvers } from './workerPools';
 import { typeDefs } from './schema';
 import type { ApiServices } from './services';
 import { AuthenticationError } from '../../platform/errors';
@@ -78,6 +79,7 @@ export function createSchema(): GraphQLSchema {
     policyResolvers,
     slackResolvers,
     spaceResolvers,
+    workerPoolResolvers,
     gitlabResolvers,
     unsupportedResolvers,
   ]) {

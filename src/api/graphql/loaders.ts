@@ -8,6 +8,7 @@ import * as runs from '../../runs/store';
 import type { RunList } from '../../runs/store';
 import * as spaces from '../../spaces/store';
 import * as stacks from '../../stacks/store';
+import * as workerPools from '../../workerPools/store';
 import type { StackState } from './types.generated';
 
 const pageKey = (key: { stackId: string; list: RunList }) => `${key.list}/${key.stackId}`;
@@ -27,6 +28,9 @@ export function createLoaders(db: Database) {
     run: batch(runs.runsByIds),
     policy: batch(policies.policiesByIds),
     space: batch(spaces.spacesByIds),
+    workerPool: batch(workerPools.workerPoolsByIds),
+    /** Each pool's live workers. */
+    poolWorkers: batch(workerPools.liveWorkersOfPools),
     stackState: new DataLoader<string, { state: StackState; setAt: Date | null }>(
       async (ids) =>
         (await runs.stackStates(db, ids)) as Array<{ state: StackState; setAt: Date | null }>,

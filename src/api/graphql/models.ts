@@ -7,6 +7,7 @@ export type {
 } from '../../policy/service';
 export type { Run as RunRow } from '../../runs/store';
 export type { Stack as StackRow } from '../../stacks/service';
+export type { WorkerPool as WorkerPoolRow } from '../../workerPools/service';
 import type { Space } from '../../spaces/service';
 import type { SpaceAccessLevel } from './types.generated';
 

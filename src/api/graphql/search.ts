@@ -41,7 +41,7 @@ const STACKS: Searchable<StackRow> = {
     space: ({ stack }) => [stack.space],
     state: ({ state }) => [state],
     vendor: () => ['TERRAFORM'],
-    workerPool: () => [],
+    workerPool: ({ stack }) => (stack.workerPool ? [stack.workerPool] : []),
   },
   orders: {
     id: ({ stack }) => stack.id,

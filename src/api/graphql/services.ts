@@ -15,6 +15,7 @@ import type { SlackInstallations, SlackSettings } from '../../slack';
 import type { SpaceService } from '../../spaces/service';
 import type { StackService } from '../../stacks/service';
 import type { StateUploads } from '../../state/uploads';
+import type { WorkerPoolService } from '../../workerPools/service';
 
 /**
  * What the API is built on: one set per process (src/main/services.ts builds it), shared by
@@ -27,6 +28,7 @@ export interface ApiServices {
   stacks: StackService;
   contexts: ContextService;
   spaces: SpaceService;
+  workerPools: WorkerPoolService;
   locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;

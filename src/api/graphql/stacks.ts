@@ -19,7 +19,7 @@ import { RUN_TYPES, type RunList } from '../../runs/store';
 import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
 import type { Stack } from '../../stacks/service';
-import { InvalidInputError, UnsupportedError } from '../../platform/errors';
+import { InvalidInputError } from '../../platform/errors';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
@@ -51,6 +51,7 @@ export function serviceInput(input: StackInput, managesStateFile?: boolean): Ser
     writersSlug: input.writersSlug ?? null,
     protectFromDeletion: input.protectFromDeletion ?? false,
     space: input.space ?? null,
+    workerPool: input.workerPool ?? null,
     ...source(input),
     clientSettings: {
       ...(input.autoretry != null && { autoretry: input.autoretry }),
@@ -115,11 +116,6 @@ function refuseWhatGantryCannotDo(input: StackInput) {
   if (input.runnerImage?.trim()) {
     throw new InvalidInputError(
       'Gantry runs tools on its workers, not in container images: leave runnerImage (runner_image) unset',
-    );
-  }
-  if (input.workerPool) {
-    throw new UnsupportedError(
-      'Gantry has no worker pools yet: its own workers run every run; leave workerPool (worker_pool_id) unset',
     );
   }
   if (input.vcsIntegrationId && input.vcsIntegrationId !== GITLAB_INTEGRATION.id) {
@@ -437,7 +433,10 @@ export const stackResolvers: Resolvers = {
             workspace: null,
             externalStateAccessEnabled: false,
           },
-    workerPool: () => null,
+    workerPool: async (parent, _args, context) =>
+      parent.workerPool
+        ? ((await context.loaders.workerPool.load(parent.workerPool)) ?? null)
+        : null,
     ...Object.fromEntries(
       HOOK_NAMES.map((hook) => [hook, (parent: Stack) => parent.hooks[hook] ?? []]),
     ),

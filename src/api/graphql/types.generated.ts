@@ -1,6 +1,6 @@
 /* Generated from schema.graphql by `npm run graphql:generate`. */
 import type { GraphQLResolveInfo } from 'graphql';
-import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow, SpaceModel } from './models';
+import type { StackRow, RunRow, ContextRow, ConfigElementRow, ContextAttachmentModel, StackAttachmentModel, ApiKeyModel, UserModel, PolicyRow, PolicyAttachmentRow, SpaceModel, WorkerPoolRow } from './models';
 import type { ResolvedElement } from '../../contexts/runtimeConfig';
 import type { GraphQLContext } from './context';
 export type Maybe<T> = T | null;
@@ -661,7 +661,7 @@ export type Mutation = {
   slackIntegrationDelete: SlackWorkspace;
   /** Create a space under a parent (root when not given) (admins only); its id is made from the name. */
   spaceCreate: Space;
-  /** Delete a space (admins only): only one without child spaces, stacks, contexts or policies, and never root or legacy. */
+  /** Delete a space (admins only): only one without child spaces, stacks, contexts, policies or worker pools, and never root or legacy. */
   spaceDelete: Space;
   /** Replace a space's name, description, labels, parent and inheritEntities (admins only). Root cannot change, and no space may move under itself. */
   spaceUpdate: Space;
@@ -701,6 +701,14 @@ export type Mutation = {
   taskCreate: Run;
   /** Where spacectl's local preview uploads a local workspace. Gantry has no local preview (proposed runs come from commits): answers UNSUPPORTED. */
   uploadLocalWorkspace: LocalWorkspaceUpload;
+  /** Create a private worker pool in a space (root when not given) (admins of that space only). certificateSigningRequest is accepted and not used: the pool's credential (config) is Gantry's own token. Gantry has no drift detection: driftDetectionRunLimit is accepted and not kept. */
+  workerPoolCreate: WorkerPool;
+  /** Delete a worker pool (admins of its space only): only one no stack uses; move its stacks to another pool or to Gantry's own workers first. */
+  workerPoolDelete?: Maybe<WorkerPool>;
+  /** Give a worker pool a new credential (admins of its space only); workers with the old config are refused from now on. certificateSigningRequest is accepted and not used. */
+  workerPoolReset: WorkerPool;
+  /** Replace a worker pool's name, description, labels and space (admins of its space and the new one only): fields left out are emptied, and space to root. A pool moves only where every stack that uses it is in the new space or below it. */
+  workerPoolUpdate: WorkerPool;
 };
 
 
@@ -1019,6 +1027,37 @@ export type MutationUploadLocalWorkspaceArgs = {
   stack: Scalars['ID']['input'];
 };
 
+
+export type MutationWorkerPoolCreateArgs = {
+  certificateSigningRequest: Scalars['String']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  driftDetectionRunLimit?: InputMaybe<Scalars['Int']['input']>;
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  space?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type MutationWorkerPoolDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationWorkerPoolResetArgs = {
+  certificateSigningRequest: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationWorkerPoolUpdateArgs = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  driftDetectionRunLimit?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  labels?: InputMaybe<Array<Scalars['String']['input']>>;
+  name: Scalars['String']['input'];
+  space?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** OAuthRedirect is a response to an OAuth redirect query. */
 export type OAuthRedirect = {
   __typename?: 'OAuthRedirect';
@@ -1247,9 +1286,9 @@ export type Query = {
   usage: Usage;
   /** Current user, if any. */
   viewer?: Maybe<User>;
-  /** A private worker pool. Gantry has none yet: answers UNSUPPORTED. */
+  /** A private worker pool; null when there is none with this id. */
   workerPool?: Maybe<WorkerPool>;
-  /** Spacelift's private worker pools. Gantry has none yet (its own workers run every run): answers UNSUPPORTED. */
+  /** The private worker pools of every space, by name: anyone signed in reads them, as they read spaces (config only for admins of a pool's space). */
   workerPools: Array<WorkerPool>;
 };
 
@@ -1982,7 +2021,7 @@ export type StackInput = {
   vcsIntegrationId?: InputMaybe<Scalars['ID']['input']>;
   /** The infrastructure tool: Gantry runs OpenTofu, set through terraform (workflowTool OPEN_TOFU) or opentofu; version is the tool version (as terraformVersion). */
   vendorConfig?: InputMaybe<VendorConfigInput>;
-  /** Gantry has no worker pools yet: must be null. */
+  /** The worker pool that runs the Stack's runs: one in the Stack's space or a space above it; null (or left out) for Gantry's own workers. */
   workerPool?: InputMaybe<Scalars['ID']['input']>;
   /** Optional writers team slug. */
   writersSlug?: InputMaybe<Scalars['String']['input']>;
@@ -2273,20 +2312,44 @@ export type VendorConfigInput = {
 /** A worker of a worker pool. */
 export type Worker = {
   __typename?: 'Worker';
+  /** Whether it holds a run now. */
   busy: Scalars['Boolean']['output'];
+  /** When the worker registered, in seconds since the epoch. */
+  createdAt: Scalars['Int']['output'];
+  /** Whether it has been drained: it takes no new runs. */
   drained: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
+  /** What the worker said of itself when it registered: JSON {hostname, pid, concurrency}. */
   metadata: Scalars['String']['output'];
+  /** The worker's version; Gantry's workers report none: null. */
+  version?: Maybe<Scalars['String']['output']>;
 };
 
 /** A pool of workers that runs a Stack's runs. */
 export type WorkerPool = {
   __typename?: 'WorkerPool';
+  /** How many of the pool's live workers hold a run. */
   busyWorkers: Scalars['Int']['output'];
+  /** The credential the pool's workers are given (GANTRY_WORKER_POOL_TOKEN): base64 of JSON {pool, token}. Shown to admins of the pool's space only; empty for everyone else. */
+  config: Scalars['String']['output'];
+  /** When the pool was created, in seconds since the epoch. */
+  createdAt: Scalars['Int']['output'];
   description?: Maybe<Scalars['String']['output']>;
+  /** Gantry has no drift detection: null. */
+  driftDetectionRunLimit?: Maybe<Scalars['Int']['output']>;
+  /** Unique, immutable identifier (a ULID). */
   id: Scalars['ID']['output'];
+  labels: Array<Scalars['String']['output']>;
   name: Scalars['String']['output'];
+  /** How many runs of the stacks that use the pool wait in QUEUED. */
   pendingRuns: Scalars['Int']['output'];
+  /** The space the pool is in. */
+  space: Scalars['ID']['output'];
+  /** Details of the pool's space. */
+  spaceDetails: Space;
+  /** When the pool was last changed or reset, in seconds since the epoch. */
+  updatedAt: Scalars['Int']['output'];
+  /** The pool's live workers: those that reported within the last minute. */
   workers: Array<Worker>;
 };
 
@@ -2456,7 +2519,7 @@ export type ResolversTypes = {
   LogMessage: ResolverTypeWrapper<LogMessage>;
   LogsResponse: ResolverTypeWrapper<LogsResponse>;
   ManagedEntity: ResolverTypeWrapper<Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversTypes['Run']>, updater?: Maybe<ResolversTypes['Run']>, vendor: ResolversTypes['EntityVendor'] }>;
-  Module: ResolverTypeWrapper<Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails'> & { current?: Maybe<ResolversTypes['ModuleVersion']>, searchModuleVersions: ResolversTypes['ModuleVersionsConnection'], spaceDetails: ResolversTypes['Space'] }>;
+  Module: ResolverTypeWrapper<Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails' | 'workerPool'> & { current?: Maybe<ResolversTypes['ModuleVersion']>, searchModuleVersions: ResolversTypes['ModuleVersionsConnection'], spaceDetails: ResolversTypes['Space'], workerPool?: Maybe<ResolversTypes['WorkerPool']> }>;
   ModuleEdge: ResolverTypeWrapper<Omit<ModuleEdge, 'node'> & { node: ResolversTypes['Module'] }>;
   ModuleVersion: ResolverTypeWrapper<Omit<ModuleVersion, 'module'> & { module: ResolversTypes['Module'] }>;
   ModuleVersionEdge: ResolverTypeWrapper<Omit<ModuleVersionEdge, 'node'> & { node: ResolversTypes['ModuleVersion'] }>;
@@ -2555,7 +2618,7 @@ export type ResolversTypes = {
   VCSProvider: VcsProvider;
   VendorConfigInput: VendorConfigInput;
   Worker: ResolverTypeWrapper<Worker>;
-  WorkerPool: ResolverTypeWrapper<WorkerPool>;
+  WorkerPool: ResolverTypeWrapper<WorkerPoolRow>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2611,7 +2674,7 @@ export type ResolversParentTypes = {
   LogMessage: LogMessage;
   LogsResponse: LogsResponse;
   ManagedEntity: Omit<ManagedEntity, 'creator' | 'updater' | 'vendor'> & { creator?: Maybe<ResolversParentTypes['Run']>, updater?: Maybe<ResolversParentTypes['Run']>, vendor: ResolversParentTypes['EntityVendor'] };
-  Module: Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails'> & { current?: Maybe<ResolversParentTypes['ModuleVersion']>, searchModuleVersions: ResolversParentTypes['ModuleVersionsConnection'], spaceDetails: ResolversParentTypes['Space'] };
+  Module: Omit<Module, 'current' | 'searchModuleVersions' | 'spaceDetails' | 'workerPool'> & { current?: Maybe<ResolversParentTypes['ModuleVersion']>, searchModuleVersions: ResolversParentTypes['ModuleVersionsConnection'], spaceDetails: ResolversParentTypes['Space'], workerPool?: Maybe<ResolversParentTypes['WorkerPool']> };
   ModuleEdge: Omit<ModuleEdge, 'node'> & { node: ResolversParentTypes['Module'] };
   ModuleVersion: Omit<ModuleVersion, 'module'> & { module: ResolversParentTypes['Module'] };
   ModuleVersionEdge: Omit<ModuleVersionEdge, 'node'> & { node: ResolversParentTypes['ModuleVersion'] };
@@ -2698,7 +2761,7 @@ export type ResolversParentTypes = {
   VCSIntegration: VcsIntegration;
   VendorConfigInput: VendorConfigInput;
   Worker: Worker;
-  WorkerPool: WorkerPool;
+  WorkerPool: WorkerPoolRow;
 };
 
 export type AnsibleEntityResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AnsibleEntity'] = ResolversParentTypes['AnsibleEntity']> = {
@@ -3097,6 +3160,10 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   stateUploadUrl?: Resolver<ResolversTypes['StateUploadUrl'], ParentType, ContextType>;
   taskCreate?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationTaskCreateArgs, 'command' | 'stack'>>;
   uploadLocalWorkspace?: Resolver<ResolversTypes['LocalWorkspaceUpload'], ParentType, ContextType, RequireFields<MutationUploadLocalWorkspaceArgs, 'stack'>>;
+  workerPoolCreate?: Resolver<ResolversTypes['WorkerPool'], ParentType, ContextType, RequireFields<MutationWorkerPoolCreateArgs, 'certificateSigningRequest' | 'name'>>;
+  workerPoolDelete?: Resolver<Maybe<ResolversTypes['WorkerPool']>, ParentType, ContextType, RequireFields<MutationWorkerPoolDeleteArgs, 'id'>>;
+  workerPoolReset?: Resolver<ResolversTypes['WorkerPool'], ParentType, ContextType, RequireFields<MutationWorkerPoolResetArgs, 'certificateSigningRequest' | 'id'>>;
+  workerPoolUpdate?: Resolver<ResolversTypes['WorkerPool'], ParentType, ContextType, RequireFields<MutationWorkerPoolUpdateArgs, 'id' | 'name'>>;
 };
 
 export type OAuthRedirectResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['OAuthRedirect'] = ResolversParentTypes['OAuthRedirect']> = {
@@ -3649,17 +3716,26 @@ export type VcsIntegrationResolvers<ContextType = GraphQLContext, ParentType ext
 
 export type WorkerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Worker'] = ResolversParentTypes['Worker']> = {
   busy?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   drained?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type WorkerPoolResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WorkerPool'] = ResolversParentTypes['WorkerPool']> = {
   busyWorkers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  config?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  driftDetectionRunLimit?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  labels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   pendingRuns?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  space?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  spaceDetails?: Resolver<ResolversTypes['Space'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   workers?: Resolver<Array<ResolversTypes['Worker']>, ParentType, ContextType>;
 };
 

@@ -9,8 +9,6 @@ import type { Resolvers } from './types.generated';
  * instead, so a command ends with a sentence rather than a schema error or made-up data.
  */
 const MISSING = {
-  workerPools:
-    'Gantry has no worker pools yet: its own workers run every run (start more with `gantry worker`)',
   modules: 'Gantry has no module registry: publish modules to a registry of your own',
   blueprints: 'Gantry has no blueprints: create stacks with stackCreate',
   templates: 'Gantry has no templates: create stacks with stackCreate',
@@ -31,8 +29,6 @@ const unsupported =
 
 export const unsupportedResolvers: Resolvers = {
   Query: {
-    workerPools: unsupported('workerPools'),
-    workerPool: unsupported('workerPools'),
     searchModules: unsupported('modules'),
     module: unsupported('modules'),
     searchBlueprints: unsupported('blueprints'),

@@ -1,0 +1,316 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../db';
+import {
+  AuthenticationError,
+  ConflictError,
+  InvalidInputError,
+  NotFoundError,
+} from '../platform/errors';
+import { secretMatches, type SecretBox } from '../platform/secrets';
+import { existingSpace } from '../spaces/service';
+import { spaceTree } from '../spaces/store';
+import {
+  addWorker,
+  addWorkerPool,
+  allWorkerPools,
+  changeWorkerPool,
+  liveWorkersOf,
+  recordHeartbeat,
+  removeWorker,
+  removeWorkerPool,
+  workerPoolById,
+  workerPoolIdsInSpace,
+  type Worker,
+  type WorkerPool,
+  type WorkerRegistration,
+} from './store';
+
+export type { Worker, WorkerPool, WorkerRegistration } from './store';
+
+export interface WorkerPoolInput {
+  name: string;
+  description?: string | null;
+  labels?: readonly string[] | null;
+  /** The pool's space; root when not given. */
+  space?: string | null;
+}
+
+/**
+ * What the pool noun needs of the stacks and runs above it (ARCHITECTURE.md, "Layers"): the
+ * composition root hands it over.
+ */
+export interface PoolUsers {
+  /** The stacks that name the pool, with their spaces. */
+  stacksOf(poolId: string): Promise<Array<{ id: string; space: string }>>;
+  /** How many runs of these stacks wait in QUEUED. */
+  queuedRuns(stackIds: string[]): Promise<number>;
+}
+
+/** A pool's credential, as its workers are given it (GANTRY_WORKER_POOL_TOKEN). */
+export interface WorkerPoolCredential {
+  pool: string;
+  token: string;
+}
+
+/** What a worker learns from its heartbeat. */
+export interface Heartbeat {
+  /** False once the worker has been forgotten: it registers again, or stops. */
+  registered: boolean;
+  /** For a pool's worker, false once the pool is deleted: it stops. True for Gantry's own. */
+  poolExists: boolean;
+}
+
+/**
+ * Worker pools as admins manage them, and the workers that serve them. A pool lives in a space;
+ * its credential (`config`) is Gantry's own token, not Spacelift's certificate, and is kept
+ * sealed. Which worker runs which run is decided elsewhere: this service keeps the data.
+ */
+export class WorkerPoolService {
+  constructor(
+    private readonly deps: {
+      db: Database;
+      box: SecretBox;
+      users: PoolUsers;
+    },
+  ) {}
+
+  /** Every pool, by name. */
+  list(): Promise<WorkerPool[]> {
+    return allWorkerPools(this.deps.db);
+  }
+
+  /** The pool, or NotFoundError. */
+  async get(id: string): Promise<WorkerPool> {
+    const pool = await workerPoolById(this.deps.db, id);
+    if (!pool) throw missing(id);
+    return pool;
+  }
+
+  /** Creates a pool with a new credential. */
+  async create(input: WorkerPoolInput): Promise<WorkerPool> {
+    return addWorkerPool(this.deps.db, {
+      ...poolColumns(input),
+      space: await existingSpace(this.deps.db, input.space),
+      encryptedToken: this.newSealedToken(),
+    });
+  }
+
+  /**
+   * Everything but the id and the credential. The pool moves to another space only if every
+   * stack that names it is still in that space or below it.
+   */
+  async update(id: string, input: WorkerPoolInput): Promise<WorkerPool> {
+    const current = await this.get(id);
+    const columns = poolColumns(input);
+    const space = await existingSpace(this.deps.db, input.space);
+    if (space !== current.space) {
+      const tree = await spaceTree(this.deps.db);
+      const stranded = (await this.deps.users.stacksOf(id)).filter(
+        (stack) => !tree.isWithin(stack.space, space),
+      );
+      if (stranded.length > 0) {
+        throw new InvalidInputError(
+          `worker pool "${id}" runs the runs of ${inWords(stranded.map((stack) => `stack "${stack.id}"`))}, which would not be in space "${space}" or below it; ` +
+            `move those stacks there or give them another pool (stackUpdate's workerPool) first, or keep the pool in a space above them`,
+        );
+      }
+    }
+    const pool = await changeWorkerPool(this.deps.db, id, { ...columns, space });
+    if (!pool) throw missing(id);
+    return pool;
+  }
+
+  /** Gives the pool a new credential: workers with the old one are refused from now on. */
+  async reset(id: string): Promise<WorkerPool> {
+    const pool = await changeWorkerPool(this.deps.db, id, {
+      encryptedToken: this.newSealedToken(),
+    });
+    if (!pool) throw missing(id);
+    return pool;
+  }
+
+  /** Deletes a pool no stack names, with its workers' registrations. */
+  async delete(id: string): Promise<WorkerPool> {
+    await this.get(id);
+    const stacks = await this.deps.users.stacksOf(id);
+    if (stacks.length > 0) throw inUse(id, stacks);
+    const pool = await removeWorkerPool(
+      this.deps.db,
+      id,
+      () =>
+        new ConflictError(
+          `a stack was given worker pool "${id}" while it was being deleted; delete it again to see which`,
+        ),
+    );
+    if (!pool) throw missing(id);
+    return pool;
+  }
+
+  /** The ids of the pools in a space. */
+  idsInSpace(space: string): Promise<string[]> {
+    return workerPoolIdsInSpace(this.deps.db, space);
+  }
+
+  /** The pool's credential, as its workers are given it: base64 of {"pool", "token"}. */
+  config(pool: WorkerPool): string {
+    const credential: WorkerPoolCredential = {
+      pool: pool.id,
+      token: this.deps.box.open(pool.encryptedToken),
+    };
+    return Buffer.from(JSON.stringify(credential)).toString('base64');
+  }
+
+  /** The pool, if `config` is its current credential; otherwise an error saying what to do. */
+  async authenticateWorker(poolId: string, config: string): Promise<WorkerPool> {
+    const credential = parseWorkerPoolConfig(config);
+    if (credential.pool !== poolId) {
+      throw new AuthenticationError(
+        `the worker pool credentials are for pool "${credential.pool}", not "${poolId}"; give the worker the config of pool "${poolId}"`,
+      );
+    }
+    const pool = await workerPoolById(this.deps.db, poolId);
+    if (!pool) {
+      throw new NotFoundError(
+        `worker pool "${poolId}" does not exist: it was deleted, or the config is of another Gantry; create a pool (workerPoolCreate) and give the worker its config`,
+      );
+    }
+    if (!secretMatches(credential.token, this.deps.box.open(pool.encryptedToken))) {
+      throw new AuthenticationError(
+        `the credentials do not match worker pool "${poolId}": they were reset, or belong to an older pool of that id; reset with workerPoolReset and give the worker the new config`,
+      );
+    }
+    return pool;
+  }
+
+  /** Registers a worker process, live from now; its id. */
+  async registerWorker(worker: WorkerRegistration): Promise<string> {
+    for (const [name, value, least] of [
+      ['pid', worker.pid, 0],
+      ['concurrency', worker.concurrency, 1],
+    ] as const) {
+      if (!Number.isInteger(value) || value < least) {
+        throw new InvalidInputError(
+          `a worker's ${name} must be a whole number, ${least} or more (got ${value})`,
+        );
+      }
+    }
+    const registered = await addWorker(this.deps.db, worker, () => missing(worker.pool!));
+    return registered.id;
+  }
+
+  /**
+   * Records that a worker is alive and how many runs it holds now. `worker.pool` is the pool it
+   * registered with, to tell a forgotten worker from one whose pool is gone.
+   */
+  async heartbeatWorker(
+    worker: { id: string; pool: string | null },
+    busy: number,
+  ): Promise<Heartbeat> {
+    if (!Number.isInteger(busy) || busy < 0) {
+      throw new InvalidInputError(
+        `a worker's busy count must be a whole number, 0 or more (got ${busy})`,
+      );
+    }
+    if (await recordHeartbeat(this.deps.db, worker.id, busy)) {
+      return { registered: true, poolExists: true };
+    }
+    const poolExists =
+      worker.pool === null || (await workerPoolById(this.deps.db, worker.pool)) !== undefined;
+    return { registered: false, poolExists };
+  }
+
+  /** Forgets a worker that stops. */
+  forgetWorker(id: string): Promise<void> {
+    return removeWorker(this.deps.db, id);
+  }
+
+  /** The workers of a pool, or Gantry's own (null), that beat within the last minute. */
+  liveWorkers(poolId: string | null): Promise<Worker[]> {
+    return liveWorkersOf(this.deps.db, poolId);
+  }
+
+  /** How many runs of the stacks that name the pool wait in QUEUED. */
+  async pendingRuns(poolId: string): Promise<number> {
+    const stacks = await this.deps.users.stacksOf(poolId);
+    return stacks.length === 0 ? 0 : this.deps.users.queuedRuns(stacks.map((stack) => stack.id));
+  }
+
+  private newSealedToken(): string {
+    return this.deps.box.seal(randomBytes(32).toString('base64url'));
+  }
+}
+
+/** What a pool's config says, or AuthenticationError when it is not a pool's config. */
+export function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(config.trim(), 'base64').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const { pool, token } = (parsed ?? {}) as Partial<Record<keyof WorkerPoolCredential, unknown>>;
+  if (typeof pool !== 'string' || !pool || typeof token !== 'string' || !token) {
+    throw new AuthenticationError(
+      "the worker pool credentials are not a pool's config; give the worker the config workerPoolCreate or workerPoolReset answered (WorkerPool.config)",
+    );
+  }
+  return { pool, token };
+}
+
+/**
+ * The pool a stack in `space` is given, which must exist and be in that space or one above it;
+ * null when none is given (Gantry's own workers run its runs).
+ */
+export async function poolForStack(
+  db: Database,
+  poolId: string | null | undefined,
+  space: string,
+): Promise<string | null> {
+  const id = poolId?.trim();
+  if (!id) return null;
+  const pool = await workerPoolById(db, id);
+  if (!pool) {
+    throw new InvalidInputError(
+      `worker pool "${id}" does not exist; give the id of an existing pool (the workerPools query lists them), or leave workerPool out for Gantry's own workers`,
+    );
+  }
+  const lineage = (await spaceTree(db)).lineage(space);
+  if (!lineage.includes(pool.space)) {
+    throw new InvalidInputError(
+      `worker pool "${id}" is in space "${pool.space}", and a stack in space "${space}" may only use the pools of ${inWords(lineage.map((spaceId) => `"${spaceId}"`))}: ` +
+        `choose a pool in one of those, or move the pool to one of them`,
+    );
+  }
+  return id;
+}
+
+function poolColumns(input: WorkerPoolInput) {
+  const name = input.name.trim();
+  if (!name) throw new InvalidInputError('a worker pool needs a name');
+  const labels = input.labels ?? [];
+  if (labels.some((label) => !label.trim())) {
+    throw new InvalidInputError('a label is empty; remove it');
+  }
+  return {
+    name,
+    description: input.description ?? null,
+    labels: [...new Set(labels)],
+  };
+}
+
+function inWords(items: string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+function missing(id: string) {
+  return new NotFoundError(
+    `worker pool "${id}" does not exist; the workerPools query lists the pools`,
+  );
+}
+
+function inUse(id: string, stacks: Array<{ id: string }>) {
+  return new ConflictError(
+    `worker pool "${id}" runs the runs of ${inWords(stacks.map((stack) => `stack "${stack.id}"`))}; ` +
+      `move them to another pool or to Gantry's own workers (stackUpdate with workerPool null) first`,
+  );
+}
