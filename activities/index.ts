@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, type Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/common';
+import { CancelledFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { Database } from '../src/db';
 import type { Logger } from '../src/platform/logger';
 import type { RunState } from '../src/runs/types';
@@ -8,6 +8,7 @@ import { TASK_QUEUE } from '../temporal/client';
 import { releaseRunLocks, revokeStateCredentials } from '../src/state/store';
 import {
   acquireLockSignal,
+  admittedSignal,
   releaseLockSignal,
   STACK_LOCK_WORKFLOW,
   stackLockWorkflowId,
@@ -16,6 +17,7 @@ import {
 } from '../src/runs/contract';
 import {
   activeRunOf,
+  noteTransition,
   recordTransition,
   RunAlreadyEndedError,
   RunGoneError,
@@ -43,7 +45,17 @@ export interface ActivityDependencies {
   runner: RunnerDependencies;
   /** This worker's own task queue, where the phases that need its workspace are sent. */
   workerQueue: string;
+  /** The runs this worker holds: a run's last phase here gives its place back. */
+  places: WorkerPlaces;
   sinks: RunSinks;
+  /** The live workers of a pool (none: the public pool), for what a waiting run is told. */
+  poolWorkers(pool: string | null): Promise<PoolWorkers>;
+}
+
+/** How many workers serve a pool, and how many of them have no place left. */
+export interface PoolWorkers {
+  live: number;
+  full: number;
 }
 
 // Heartbeats also carry cancellation to the activity, so they go out while a tool is silent.
@@ -155,6 +167,19 @@ export function createActivities(deps: ActivityDependencies) {
       }
     },
 
+    /**
+     * Sets the note of transition `seq` without changing when it happened: what a run waiting
+     * in QUEUED is waiting for.
+     */
+    async noteTransition(input: { runId: string; seq: number; note: string }): Promise<void> {
+      await noteTransition(db, input);
+    },
+
+    /** How many workers the run's pool has now, live and without a free place. */
+    async describePool(pool: string | null): Promise<PoolWorkers> {
+      return deps.poolWorkers(pool);
+    },
+
     /** Joins the stack's lock queue, starting the stack's lock workflow if it is not running. */
     async requestStackLock(input: { stackId: string; request: LockRequest }): Promise<void> {
       const [[stack], [run]] = await Promise.all([
@@ -246,22 +271,134 @@ export function createActivities(deps: ActivityDependencies) {
     ...createNotifyActivities(deps.sinks),
   };
 
+  const places = deps.places;
   const sticky = {
-    /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
-    async plan(runId: string) {
-      const summary = await asActivity(client, (control) => planPhase(deps.runner, runId, control));
-      const [run] = await runsByIds(db, [runId]);
-      const [stack] = run ? await stacksByIds(db, [run.stackId]) : [];
-      return { ...summary, autodeploy: Boolean(stack?.autodeploy && !stack.lockedBy) };
+    async initialize(runId: string, place?: Place): Promise<void> {
+      await places.runIn(runId, place, () =>
+        asActivity(client, (control) => initializePhase(deps.runner, runId, control)),
+      );
     },
 
-    async perform(runId: string): Promise<void> {
-      await asActivity(client, (control) => performPhase(deps.runner, runId, control));
+    /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
+    async plan(runId: string, place?: Place) {
+      return places.runIn(runId, place, async () => {
+        const summary = await asActivity(client, (control) =>
+          planPhase(deps.runner, runId, control),
+        );
+        const [run] = await runsByIds(db, [runId]);
+        const [stack] = run ? await stacksByIds(db, [run.stackId]) : [];
+        return { ...summary, autodeploy: Boolean(stack?.autodeploy && !stack.lockedBy) };
+      });
+    },
+
+    async perform(runId: string, place?: Place): Promise<void> {
+      await places.runIn(runId, place, () =>
+        asActivity(client, (control) => performPhase(deps.runner, runId, control)),
+      );
+    },
+
+    replan(input: { runId: string; targets: string[] }, place?: Place) {
+      return places.runIn(input.runId, place, () => shared.replan(input));
+    },
+
+    apply(runId: string, place?: Place): Promise<void> {
+      return places.runIn(runId, place, () => shared.apply(runId));
     },
   };
 
   return { shared, sticky };
 }
 
+/** Which admission of a run a phase runs in, and whether it is the admission's last phase. */
+export interface Place {
+  admission: number;
+  last: boolean;
+}
+
+/**
+ * The places of one worker process: the runs it holds right now. A place is given back by
+ * the run's last phase on this worker as it ends, so the next run waiting for the worker
+ * starts at once; or by the run cancelling the admission, when it ends otherwise.
+ */
+export class WorkerPlaces {
+  private readonly holders = new Map<string, () => void>();
+
+  get held(): number {
+    return this.holders.size;
+  }
+
+  take(runId: string, admission: number, giveBack: () => void) {
+    this.holders.set(`${runId}/${admission}`, giveBack);
+  }
+
+  giveBack(runId: string, admission: number) {
+    const key = `${runId}/${admission}`;
+    const giveBack = this.holders.get(key);
+    this.holders.delete(key);
+    giveBack?.();
+  }
+
+  /**
+   * Runs a phase in its place: the place is given back when the phase was the admission's
+   * last, or failed (the run then ends, or goes on elsewhere).
+   */
+  async runIn<T>(runId: string, place: Place | undefined, phase: () => Promise<T>): Promise<T> {
+    let done = false;
+    try {
+      const result = await phase();
+      done = true;
+      return result;
+    } finally {
+      if (place && (place.last || !done)) this.giveBack(runId, place.admission);
+    }
+  }
+}
+
+/**
+ * The one activity of a pool's queue. A worker takes it only while it has a free place (the
+ * queue's worker allows as many at once as the worker has places), tells the run where its
+ * phases go, and holds the place until the run's last phase here gives it back, or the run
+ * cancels the activity. Runs beyond the places wait in the queue, in order, for as long as it
+ * takes: nothing times out while a run waits, and a worker that dies is noticed by its
+ * missing heartbeats.
+ */
+export function createAdmissionActivities(deps: {
+  client: Client;
+  workerQueue: string;
+  places: WorkerPlaces;
+}) {
+  return {
+    async admit(input: { workflowId: string; runId: string; admission: number }): Promise<void> {
+      const context = Context.current();
+      let giveBack!: () => void;
+      const givenBack = new Promise<void>((resolve) => (giveBack = resolve));
+      deps.places.take(input.runId, input.admission, giveBack);
+      const timer = setInterval(() => context.heartbeat(), HEARTBEAT_INTERVAL_MS);
+      try {
+        await deps.client.workflow
+          .getHandle(input.workflowId)
+          .signal(admittedSignal, { admission: input.admission, workerQueue: deps.workerQueue });
+        context.heartbeat();
+        await Promise.race([givenBack, context.cancelled]);
+      } catch (error) {
+        // The run ended while it waited: there is nothing to hold a place for.
+        if (error instanceof WorkflowNotFoundError) return;
+        if (error instanceof CancelledFailure && error.message === 'WORKER_SHUTDOWN') {
+          // The run hears it and hands its phases to another worker.
+          throw ApplicationFailure.nonRetryable(
+            'the worker holding the run was stopped before the run was done with it',
+            'WorkerStopped',
+          );
+        }
+        throw error;
+      } finally {
+        clearInterval(timer);
+        deps.places.giveBack(input.runId, input.admission);
+      }
+    },
+  };
+}
+
 export type RunActivities = ReturnType<typeof createActivities>['shared'];
 export type StickyActivities = ReturnType<typeof createActivities>['sticky'];
+export type AdmissionActivities = ReturnType<typeof createAdmissionActivities>;

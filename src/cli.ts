@@ -10,7 +10,10 @@ roles:
   all       everything in one process; starts the embedded PostgreSQL (PGlite) and Temporal
             dev server unless DATABASE_URL and TEMPORAL_ADDRESS are set (what \`npm start\` runs)
   serve     the HTTP server
-  worker    the Temporal worker that executes runs
+  worker    the Temporal worker that executes runs, of the public worker pool
+  worker --pool <id>
+            a worker of the worker pool <id> (GANTRY_WORKER_POOL), with the pool's
+            credentials in GANTRY_WORKER_POOL_TOKEN
   migrate   apply database migrations and exit
 
 Configuration is read from environment variables; see README.md.`;
@@ -24,7 +27,8 @@ export function main(argv: string[]): void {
     console.log(USAGE);
     return;
   }
-  if (!['all', 'serve', 'worker', 'migrate'].includes(role) || rest.length > 0) {
+  const pool = role === 'worker' ? poolArgument(rest) : rest.length === 0 ? null : undefined;
+  if (!['all', 'serve', 'worker', 'migrate'].includes(role) || pool === undefined) {
     console.error(`gantry: unknown command "${argv.join(' ')}"\n\n${USAGE}`);
     process.exitCode = 2;
     return;
@@ -32,7 +36,7 @@ export function main(argv: string[]): void {
 
   let config: Config;
   try {
-    config = loadConfig();
+    config = loadConfig(pool === null ? process.env : { ...process.env, GANTRY_WORKER_POOL: pool });
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(`gantry: ${error.message}`);
@@ -49,6 +53,14 @@ export function main(argv: string[]): void {
   } else {
     run(role as Role, config, logger).catch((error: Error) => fail(logger, error));
   }
+}
+
+/** The pool of `worker --pool <id>` (or `--pool=<id>`); null without one, undefined if malformed. */
+function poolArgument(rest: string[]): string | null | undefined {
+  if (rest.length === 0) return null;
+  if (rest.length === 2 && rest[0] === '--pool') return rest[1];
+  if (rest.length === 1 && rest[0]!.startsWith('--pool=')) return rest[0]!.slice('--pool='.length);
+  return undefined;
 }
 
 /** A start that cannot go on is told plainly on stderr, and logged with its stack. */
@@ -85,11 +97,14 @@ async function run(role: Role, config: Config, logger: Logger) {
     stopping = true;
     logger.info({ reason }, 'stopping');
     process.exitCode = exitCode;
-    // Whatever still holds the process past the deadline is cut short.
+    // Whatever still holds the process past the deadline is cut short. A worker first gives
+    // the runs it holds their drain time.
+    const deadline =
+      STOP_DEADLINE_MS + (role === 'worker' ? config.GANTRY_WORKER_DRAIN_SECONDS * 1000 : 0);
     setTimeout(() => {
-      logger.error({ ms: STOP_DEADLINE_MS }, 'stopping took too long; exiting now');
+      logger.error({ ms: deadline }, 'stopping took too long; exiting now');
       process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
+    }, deadline).unref();
     if (gantry) void gantry.stop().then(() => logger.info('stopped'));
     // Not started yet: startGantry stops what it started and rejects.
     else starting.abort(new Error(`stopped by ${reason} while starting`));

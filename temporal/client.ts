@@ -3,15 +3,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { searchAttributeKeys } from './searchAttributes';
 
-export const TASK_QUEUE = 'gantry';
-
-/**
- * The queue where a worker pool's workers admit runs; stacks that name no pool use the public
- * pool, which every `gantry worker` without a pool serves.
- */
-export function poolTaskQueue(poolId: string | null | undefined): string {
-  return `${TASK_QUEUE}/pool/${poolId ?? 'public'}`;
-}
+export { poolTaskQueue, TASK_QUEUE } from './queues';
 const PING_TIMEOUT_MS = 2_000;
 
 export interface TemporalHandle {

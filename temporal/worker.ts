@@ -8,7 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../src/platform/logger';
-import { TASK_QUEUE } from './client';
+import { poolTaskQueue, TASK_QUEUE } from './client';
 
 export interface WorkerOptions {
   address: string;
@@ -18,6 +18,10 @@ export interface WorkerOptions {
   activities: object;
   taskQueue?: string;
   logger: Logger;
+  /** How many of the queue's activities the worker runs at once; the SDK's default if unset. */
+  maxConcurrentActivities?: number;
+  /** How long activities still running at a stop get to finish before they are cancelled. */
+  shutdownGraceMs?: number;
 }
 
 export interface RunningWorker {
@@ -74,8 +78,11 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
       taskQueue: options.taskQueue ?? TASK_QUEUE,
       ...(options.workflowsPath ? { workflowsPath: options.workflowsPath } : {}),
       activities: options.activities,
+      ...(options.maxConcurrentActivities
+        ? { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities }
+        : {}),
       // Activities still running then are cancelled: their tools are interrupted, not orphaned.
-      shutdownGraceTime: '3s',
+      shutdownGraceTime: options.shutdownGraceMs ?? 3_000,
       // A stop reaches an activity with the answer to its next heartbeat, so heartbeats go
       // out every couple of seconds instead of the SDK's default of most of the timeout.
       maxHeartbeatThrottleInterval: '2s',
@@ -96,36 +103,73 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   }
 }
 
+/** The Temporal workers of one Gantry worker process; `stop` drains them in order. */
+export interface GantryWorkers {
+  /** Settles when any of them stops, whether asked to or because it failed. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
- * The workers of one Gantry process: the shared queue takes workflows and the phases any
- * worker can do; this process's own queue takes the phases that need the workspace it
- * initialized.
+ * The workers of one Gantry process:
+ * - the pool's queue admits runs, at most `places` at once (see createAdmissionActivities);
+ * - this process's own queue runs the phases of the runs it admitted;
+ * - the shared queue takes workflows and the short activities that record what runs do. Only
+ *   workers of the public pool serve it: a private pool's workers run phases and nothing else.
+ *
+ * A stop drains: the pool's queue stops admitting at once, and runs already admitted have
+ * `drainMs` to finish their phases here; after that their places are given back and the runs
+ * go to other workers (an apply that was cut short fails, as it is never repeated).
  */
 export async function startGantryWorkers(options: {
   address: string;
   namespace: string;
   logger: Logger;
-  /** The activities of both queues, given the name of this process's own queue. */
-  activities: (workerQueue: string) => { shared: object; sticky: object };
-}): Promise<RunningWorker[]> {
+  /** The pool this process serves; none is the public pool. */
+  pool: string | null;
+  places: number;
+  drainMs: number;
+  /** The activities of the queues, given the name of this process's own queue. */
+  activities: (workerQueue: string) => { shared: object; sticky: object; admission: object };
+}): Promise<GantryWorkers> {
   const workerQueue = `${TASK_QUEUE}/worker/${os.hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const activities = options.activities(workerQueue);
+  const base = { address: options.address, namespace: options.namespace, logger: options.logger };
   const started: RunningWorker[] = [];
+  const start = async (queue: Omit<WorkerOptions, keyof typeof base>) => {
+    const worker = await startWorker({ ...base, ...queue });
+    started.push(worker);
+    return worker;
+  };
   try {
-    for (const queue of [
-      { workflowsPath: require.resolve('../workflows'), activities: activities.shared },
-      { taskQueue: workerQueue, activities: activities.sticky },
-    ]) {
-      started.push(
-        await startWorker({
-          address: options.address,
-          namespace: options.namespace,
-          logger: options.logger,
-          ...queue,
-        }),
-      );
-    }
-    return started;
+    const shared =
+      options.pool === null
+        ? await start({
+            workflowsPath: require.resolve('../workflows'),
+            activities: activities.shared,
+          })
+        : undefined;
+    const own = await start({
+      taskQueue: workerQueue,
+      activities: activities.sticky,
+      // By then the runs it admitted are done here, or being handed to other workers.
+      shutdownGraceMs: Math.min(options.drainMs, 10_000),
+    });
+    const admission = await start({
+      taskQueue: poolTaskQueue(options.pool),
+      activities: activities.admission,
+      maxConcurrentActivities: options.places,
+      shutdownGraceMs: options.drainMs,
+    });
+    return {
+      done: Promise.race(started.map((worker) => worker.done)),
+      async stop() {
+        // Admitting stops first; the runs it held hand their places back as they finish.
+        await admission.stop();
+        await own.stop();
+        await shared?.stop();
+      },
+    };
   } catch (error) {
     await Promise.all(started.map((worker) => worker.stop()));
     throw error;

@@ -7,15 +7,17 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   startChild,
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { TimeoutType } from '@temporalio/common';
-import type { RunActivities, StickyActivities } from '../activities';
+import { ActivityCancellationType, TimeoutType, type Duration } from '@temporalio/common';
+import type { AdmissionActivities, Place, RunActivities, StickyActivities } from '../activities';
 import {
+  admittedSignal,
   cancelUpdate,
   confirmUpdate,
   decisionSignal,
@@ -32,6 +34,7 @@ import {
 } from '../src/runs/contract';
 import { RunMachine, type Step } from '../src/runs/machine';
 import { isTerminal, RunState, RunType } from '../src/runs/types';
+import { poolTaskQueue } from '../temporal/queues';
 import { runStateKey } from '../temporal/searchAttributes';
 import { notifyWorkflow } from './notify';
 
@@ -44,6 +47,8 @@ const {
   releaseRunState,
   deleteDestroyedStack,
   keepUndestroyedStack,
+  describePool,
+  noteTransition,
 } = proxyActivities<RunActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', maximumInterval: '30s' },
@@ -55,6 +60,15 @@ class RunEnded extends Error {
     super(step.note ?? step.state);
   }
 }
+
+/** Raised when the worker running a phase went away, and the phase can be run elsewhere. */
+class WorkerLost extends Error {}
+
+// A run handed back this often by workers that went away fails: something kills them.
+const MAX_ADMISSIONS = 3;
+// How long a run waits for a worker before it says what it waits for, and how often it looks again.
+const WAIT_BEFORE_NOTE = '10s';
+const WAIT_BETWEEN_NOTES = '1m';
 
 /**
  * One run of a stack, from QUEUED to a terminal state, as ARCHITECTURE.md draws it:
@@ -71,6 +85,8 @@ class RunEnded extends Error {
 export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   const machine = new RunMachine(input);
   const phases = new CancellationScope();
+  // Runs started before workers took runs by admission go on the way they began.
+  const byAdmission = patched('worker-admission');
 
   const transition = async ({ state, note, username }: Step) => {
     const seq = machine.enter(state);
@@ -135,6 +151,10 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   });
   setHandler(runStatusQuery, () => ({ state: machine.recorded }));
   setHandler(lockGrantedSignal, () => machine.lockGranted());
+  const admitted = new Map<number, string>();
+  setHandler(admittedSignal, ({ admission, workerQueue }) => {
+    admitted.set(admission, workerQueue);
+  });
 
   /** The run has FINISHED: a destroy run deletes its stack, which takes the run with it. */
   const ended = async (): Promise<RunStatus> => {
@@ -144,8 +164,15 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     return { state: machine.state };
   };
 
-  /** Runs one active phase, counting its time against the run's limit. */
-  const phase = async <T>(run: (timeoutMs: number) => Promise<T>): Promise<T> => {
+  /**
+   * Runs one active phase, counting its time against the run's limit. A phase whose worker
+   * went away raises WorkerLost when `handBack` (it is run again on another worker), and
+   * fails the run otherwise.
+   */
+  const phase = async <T>(
+    run: (timeoutMs: number) => Promise<T>,
+    options: { handBack?: boolean; lost?: () => string | undefined } = {},
+  ): Promise<T> => {
     const remaining = machine.remainingMs;
     if (remaining <= 0) throw new RunEnded(machine.tooLong());
     const started = Date.now();
@@ -166,9 +193,142 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
         if (error.cause.timeoutType === TimeoutType.START_TO_CLOSE)
           throw new RunEnded(machine.tooLong());
       }
-      throw new RunEnded({ state: RunState.FAILED, note: failureNote(error) });
+      const lost = workerLoss(error) ?? options.lost?.();
+      if (lost !== undefined && options.handBack) throw new WorkerLost(lost);
+      throw new RunEnded({ state: RunState.FAILED, note: failureNote(error, lost) });
     } finally {
       machine.spent(Date.now() - started);
+    }
+  };
+
+  /**
+   * Waits until a worker of the run's pool takes the run, then runs `work` there, with the
+   * worker holding a place for it until `work` is done. The run waits in the state it is in
+   * (QUEUED, or CONFIRMED before applying, or PLANNING before a replan) for as long as every
+   * worker is busy, saying after a while what it waits for. A worker that goes away while it
+   * holds the run gives it back: `work` then raises WorkerLost, or fails the run if the phase
+   * it was in cannot be run twice.
+   */
+  let admissionNumber = 1;
+  const onAdmittedWorker = async <T>(work: (worker: AdmittedWorker) => Promise<T>): Promise<T> => {
+    const admission = admissionNumber++;
+    const hold = new CancellationScope();
+    let lost: string | undefined;
+    let released = false;
+    let current: CancellationScope | undefined;
+    const loseWorker = (why: string) => {
+      if (released || lost !== undefined) return;
+      lost = why;
+      current?.cancel();
+    };
+    void hold
+      .run(() =>
+        admissionActivities(input.workerPool ?? null, machine.remainingMs).admit({
+          workflowId: workflowInfo().workflowId,
+          runId: input.runId,
+          admission,
+        }),
+      )
+      // It ends by itself when the admission's last phase, or a failed one, gave the place back.
+      .then(
+        () => undefined,
+        (error: unknown) => loseWorker(workerLoss(error) ?? failureNote(error)),
+      );
+    try {
+      await waitForWorker(() => admitted.has(admission) || lost !== undefined);
+      if (lost !== undefined) throw new WorkerLost(lost);
+      const activities = onWorkerQueue(admitted.get(admission)!);
+      return await work({
+        phase: (run, { handBack = false, last = false } = {}) =>
+          phase(
+            (timeoutMs) => {
+              // Made inside the run's phase scope, so a stop reaches the activity as well.
+              current = new CancellationScope();
+              return current.run(() => {
+                if (lost !== undefined) throw new WorkerLost(lost);
+                return run(activities(timeoutMs), { admission, last });
+              });
+            },
+            { handBack, lost: () => lost },
+          ),
+      });
+    } finally {
+      released = true;
+      hold.cancel();
+    }
+  };
+  /**
+   * Waits until `over`, or until the run is canceled or stopped meanwhile, telling the run's
+   * history and the Temporal UI what it waits for once it has waited a while.
+   */
+  const waitForWorker = async (over: () => boolean) => {
+    const done = () => over() || machine.cancelRequested || machine.stopped() !== undefined;
+    let told: string | undefined;
+    let wait: Duration = WAIT_BEFORE_NOTE;
+    try {
+      while (!(await phases.run(() => condition(done, wait)))) {
+        const note = waitingNote(
+          input.workerPool ?? null,
+          await describePool(input.workerPool ?? null),
+        );
+        if (note !== told) {
+          told = note;
+          setCurrentDetails(note);
+          await noteTransition({ runId: input.runId, seq: machine.transitionNumber, note });
+        }
+        wait = WAIT_BETWEEN_NOTES;
+      }
+    } catch (error) {
+      const stopped = machine.stopped();
+      if (isCancellation(error) && stopped) throw new RunEnded(stopped);
+      throw error;
+    } finally {
+      if (told !== undefined) setCurrentDetails('');
+    }
+    const stopped = machine.stopped();
+    if (stopped) throw new RunEnded(stopped);
+    const canceled = machine.canceledWhileQueued();
+    if (canceled && machine.state === RunState.QUEUED) throw new RunEnded(canceled);
+  };
+
+  /**
+   * Runs `work` on an admitted worker; a worker lost on the way hands the run back to the
+   * queue (QUEUED, saying why, its state lock released) for another worker to start again.
+   */
+  const fromTheQueue = async <T>(work: (worker: AdmittedWorker) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await onAdmittedWorker(work);
+      } catch (error) {
+        if (!(error instanceof WorkerLost)) throw error;
+        if (attempt >= MAX_ADMISSIONS) {
+          throw new RunEnded({
+            state: RunState.FAILED,
+            note: `${error.message}, and so did the ${MAX_ADMISSIONS - 1} workers before it`,
+          });
+        }
+        await releaseRunState(input.runId);
+        if (machine.state !== RunState.QUEUED) {
+          await transition({
+            state: RunState.QUEUED,
+            note: `${error.message}; the run starts again on another worker`,
+          });
+        }
+      }
+    }
+  };
+
+  /** Runs `work` on an admitted worker, taking another while workers are lost, in one state. */
+  const inPlace = async <T>(work: (worker: AdmittedWorker) => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await onAdmittedWorker(work);
+      } catch (error) {
+        if (!(error instanceof WorkerLost)) throw error;
+        if (attempt >= MAX_ADMISSIONS)
+          throw new RunEnded({ state: RunState.FAILED, note: error.message });
+        await releaseRunState(input.runId);
+      }
     }
   };
 
@@ -185,7 +345,95 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     }
     const canceled = machine.canceledBeforeStart();
     if (canceled) throw new RunEnded(canceled);
+    if (!byAdmission) return await legacyPhases();
 
+    if (input.type === RunType.TASK) {
+      await fromTheQueue(async (worker) => {
+        await transition({ state: RunState.INITIALIZING });
+        await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
+        await transition({ state: RunState.PERFORMING });
+        // A task's command may have done part of its work: it is not run twice.
+        await worker.phase((on, place) => on.perform(input.runId, place), { last: true });
+      });
+      await transition({ state: RunState.PERFORMED });
+      await transition({ state: RunState.FINISHED });
+      return { state: machine.state };
+    }
+
+    const plan = await fromTheQueue(async (worker) => {
+      await transition({ state: RunState.INITIALIZING });
+      await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
+      await transition({ state: RunState.PLANNING });
+      return worker.phase((on, place) => on.plan(input.runId, place), {
+        handBack: true,
+        last: true,
+      });
+    });
+    let planned = machine.afterPlan(plan);
+    await transition(planned);
+
+    // Waiting for a decision, the run may be replanned, limited to resources a person names:
+    // it plans again, from the workspace its first plan stored, and waits again.
+    while (planned.state === RunState.UNCONFIRMED) {
+      await condition(() => machine.decided || machine.replanRequested);
+      if (machine.decided) break;
+      const { step, targets } = machine.takeReplan();
+      await transition(step);
+      machine.replanRecorded();
+      const replanned = await inPlace((worker) =>
+        worker.phase((on, place) => on.replan({ runId: input.runId, targets }, place), {
+          handBack: true,
+          last: true,
+        }),
+      );
+      planned = machine.afterPlan(replanned);
+      await transition(planned);
+    }
+    if (isTerminal(planned.state)) return await ended();
+
+    if (planned.state === RunState.UNCONFIRMED) {
+      const decided = machine.afterDecision();
+      await transition(decided);
+      machine.decisionRecorded();
+      if (isTerminal(decided.state)) return { state: machine.state };
+    }
+
+    await onAdmittedWorker(async (worker) => {
+      await transition({ state: RunState.APPLYING });
+      // Applying is never repeated: a worker lost while it applies fails the run.
+      await worker.phase((on, place) => on.apply(input.runId, place), { last: true });
+    });
+    await transition({ state: RunState.FINISHED });
+    return await ended();
+  } catch (caught) {
+    const error =
+      caught instanceof WorkerLost
+        ? new RunEnded({ state: RunState.FAILED, note: caught.message })
+        : caught;
+    if (!(error instanceof RunEnded)) throw error;
+    const { step } = error;
+    await CancellationScope.nonCancellable(async () => {
+      // A worker that died mid-phase could not release the state lock its tool held, nor
+      // revoke the phase's state credentials: the run does it before it ends.
+      if (patched('release-run-state')) await releaseRunState(input.runId);
+      await transition(step);
+      // The stack's resources were not all destroyed: it stays, for its run to be looked at.
+      if (input.destroy) await keepUndestroyedStack(input.stackId);
+    });
+    return { state: machine.state };
+  } finally {
+    if (machine.mustReleaseLock) {
+      await CancellationScope.nonCancellable(() =>
+        releaseStackLock({ stackId: input.stackId, runId: input.runId }),
+      );
+    }
+  }
+
+  /**
+   * The phases as runs took them before workers admitted runs: initializing on any worker of
+   * the shared queue, planning where it initialized, applying on any worker.
+   */
+  async function legacyPhases(): Promise<RunStatus> {
     await transition({ state: RunState.INITIALIZING });
     const sticky = await phase((timeoutMs) => activitiesFor(timeoutMs).initialize(input.runId));
     const onWorker = stickyActivitiesOn(sticky.workerQueue);
@@ -205,8 +453,6 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     let planned = machine.afterPlan(plan);
     await transition(planned);
 
-    // Waiting for a decision, the run may be replanned, limited to resources a person names:
-    // it plans again, from the workspace its first plan stored, and waits again.
     while (planned.state === RunState.UNCONFIRMED) {
       await condition(() => machine.decided || machine.replanRequested);
       if (machine.decided) break;
@@ -232,24 +478,19 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     await phase((timeoutMs) => applyActivities(timeoutMs).apply(input.runId));
     await transition({ state: RunState.FINISHED });
     return await ended();
-  } catch (error) {
-    if (!(error instanceof RunEnded)) throw error;
-    await CancellationScope.nonCancellable(async () => {
-      // A worker that died mid-phase could not release the state lock its tool held, nor
-      // revoke the phase's state credentials: the run does it before it ends.
-      if (patched('release-run-state')) await releaseRunState(input.runId);
-      await transition(error.step);
-      // The stack's resources were not all destroyed: it stays, for its run to be looked at.
-      if (input.destroy) await keepUndestroyedStack(input.stackId);
-    });
-    return { state: machine.state };
-  } finally {
-    if (machine.mustReleaseLock) {
-      await CancellationScope.nonCancellable(() =>
-        releaseStackLock({ stackId: input.stackId, runId: input.runId }),
-      );
-    }
   }
+}
+
+/** A worker that admitted the run: its phases run there, on its own queue. */
+interface AdmittedWorker {
+  /**
+   * Runs a phase there. `handBack`: a worker lost meanwhile hands the run to another (the
+   * phase can be run again); `last`: the phase gives the worker's place back as it ends.
+   */
+  phase<T>(
+    run: (on: ReturnType<ReturnType<typeof onWorkerQueue>>, place: Place) => Promise<T>,
+    options?: { handBack?: boolean; last?: boolean },
+  ): Promise<T>;
 }
 
 // A heartbeat every few seconds lets a dead worker be noticed within the heartbeat timeout,
@@ -289,22 +530,97 @@ function applyActivities(timeoutMs: number) {
   });
 }
 
-/** The innermost message of a failure: what the activity said went wrong. */
-function failureNote(error: unknown): string {
-  let current = error as Error | undefined;
-  while (current?.cause instanceof Error) current = current.cause;
-  if (current instanceof TimeoutFailure) {
-    if (current.timeoutType === TimeoutType.SCHEDULE_TO_START) {
+// A place is held a little past the phases it is for: their transitions are recorded meanwhile.
+const HOLD_MARGIN_MS = 15 * 60_000;
+
+/**
+ * The admission of a run by a worker of its pool. It waits in the pool's queue, without a
+ * schedule-to-start timeout, for as long as every worker is busy; once a worker runs it, its
+ * heartbeats say the worker is there. The run cancels it to give the place back and does not
+ * wait for the worker to hear it.
+ */
+function admissionActivities(pool: string | null, remainingMs: number) {
+  return proxyActivities<AdmissionActivities>({
+    taskQueue: poolTaskQueue(pool),
+    startToCloseTimeout: Math.max(remainingMs, 0) + HOLD_MARGIN_MS,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType: ActivityCancellationType.TRY_CANCEL,
+    retry: { maximumAttempts: 1 },
+    summary: `a place on a worker of ${poolName(pool)}`,
+  });
+}
+
+/**
+ * The phases on the worker that admitted the run. No schedule-to-start timeout: the worker
+ * holds a place for them, and should it go away, its admission says so.
+ */
+function onWorkerQueue(workerQueue: string) {
+  return (timeoutMs: number) =>
+    proxyActivities<StickyActivities>({
+      taskQueue: workerQueue,
+      startToCloseTimeout: timeoutMs,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT,
+      cancellationType: 'WAIT_CANCELLATION_COMPLETED',
+      // A phase is not repeated on the same worker; the run decides whether another takes it.
+      retry: { maximumAttempts: 1 },
+    });
+}
+
+function poolName(pool: string | null): string {
+  return pool ? `worker pool ${pool}` : 'the public worker pool';
+}
+
+/** What a run waiting for a worker says it waits for. */
+function waitingNote(pool: string | null, workers: { live: number; full: number }): string {
+  if (workers.live === 0) {
+    const start = pool ? `gantry worker --pool ${pool}` : 'gantry worker';
+    return `waiting for a worker of ${poolName(pool)}: none is running (start one with \`${start}\`)`;
+  }
+  if (workers.full >= workers.live) {
+    const all = workers.live === 1 ? 'its one worker is' : `all ${workers.live} workers are`;
+    return `waiting for a worker of ${poolName(pool)}: ${all} busy with other runs`;
+  }
+  return `waiting for a worker of ${poolName(pool)} to take the run`;
+}
+
+const WORKER_WENT_AWAY = 'the worker running this phase went away';
+
+/** Why the worker of a phase, or of an admission, is no longer there; undefined if it is. */
+function workerLoss(error: unknown): string | undefined {
+  if (!(error instanceof ActivityFailure)) return undefined;
+  const cause = error.cause;
+  if (cause instanceof TimeoutFailure) {
+    if (cause.timeoutType === TimeoutType.HEARTBEAT) return WORKER_WENT_AWAY;
+    if (cause.timeoutType === TimeoutType.SCHEDULE_TO_START) {
       return 'the worker holding the workspace went away';
     }
-    if (current.timeoutType === TimeoutType.HEARTBEAT) {
-      return (
-        'the worker running this phase went away; its tools were stopped with it, the state ' +
-        'lock was released, and whatever OpenTofu saved before it stopped is in the stored state'
-      );
-    }
-    return `timed out (${current.timeoutType ?? 'unknown'})`;
   }
+  if (
+    cause instanceof ApplicationFailure &&
+    (cause.type === 'LostTemporal' || cause.type === 'WorkerStopped')
+  ) {
+    return cause.message;
+  }
+  return undefined;
+}
+
+/** The innermost message of a failure: what the activity said went wrong. */
+function failureNote(error: unknown, lost?: string): string {
+  let current = error as Error | undefined;
+  while (current?.cause instanceof Error) current = current.cause;
+  if (current instanceof TimeoutFailure && current.timeoutType === TimeoutType.HEARTBEAT) {
+    return (
+      `${WORKER_WENT_AWAY}; its tools were stopped with it, the state ` +
+      'lock was released, and whatever OpenTofu saved before it stopped is in the stored state'
+    );
+  }
+  if (lost !== undefined) {
+    return (
+      `${lost}; the phase was stopped, the state lock was released, and whatever OpenTofu ` +
+      'saved before it stopped is in the stored state'
+    );
+  }
+  if (current instanceof TimeoutFailure) return `timed out (${current.timeoutType ?? 'unknown'})`;
   return current instanceof ApplicationFailure || current instanceof Error
     ? current.message
     : String(error);

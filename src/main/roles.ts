@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { WorkerPlaces } from '../../activities';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
@@ -13,6 +14,7 @@ import {
 } from '../../temporal/client';
 import { startDevServer, type DevServer } from '../../temporal/devServer';
 import { startGantryWorkers } from '../../temporal/worker';
+import { startWorkerRegistration } from './registration';
 import { createApi } from '../api';
 import type { ReadinessCheck } from '../api/app';
 import { openDatabase, type Database } from '../db';
@@ -46,6 +48,7 @@ export class RoleError extends Error {}
 
 // Together well inside the 10 s a stop may take.
 const HTTP_CLOSE_GRACE_MS = 1_000;
+const ALL_DRAIN_MS = 3_000;
 
 /**
  * What a role has started so far, stopped in reverse order; and how a part that stops on its
@@ -98,6 +101,11 @@ export async function startGantry(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<Gantry> {
+  if (role !== 'worker' && config.GANTRY_WORKER_POOL) {
+    throw new RoleError(
+      `GANTRY_WORKER_POOL is set, but only \`gantry worker\` serves a worker pool; unset it for gantry ${role}`,
+    );
+  }
   if (role !== 'all' && (config.embeddedDatabase || config.embeddedTemporal)) {
     const missing = [
       config.embeddedDatabase && 'DATABASE_URL',
@@ -288,20 +296,55 @@ async function startWorkerRole(
     silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
     logger,
   };
+  const pool = config.GANTRY_WORKER_POOL ?? null;
+  if (pool !== null) await joinPool(services, pool, config.GANTRY_WORKER_POOL_TOKEN);
+  const places = new WorkerPlaces();
+  const registration = await startWorkerRegistration({
+    pools: services.workerPools,
+    pool,
+    token: config.GANTRY_WORKER_POOL_TOKEN,
+    places,
+    concurrency: config.GANTRY_WORKER_CONCURRENCY,
+    logger,
+    fail: parts.fail,
+  });
+  parts.add('worker registration', () => registration.stop());
   const workers = await startGantryWorkers({
     address: config.temporalAddress,
     namespace: config.TEMPORAL_NAMESPACE,
     logger,
-    activities: (workerQueue) => workerActivities(services, runner, workerQueue),
+    pool,
+    places: config.GANTRY_WORKER_CONCURRENCY,
+    // `gantry all` stops within seconds; a worker of its own gives its runs time to finish.
+    drainMs: role === 'worker' ? config.GANTRY_WORKER_DRAIN_SECONDS * 1000 : ALL_DRAIN_MS,
+    activities: (workerQueue) => workerActivities(services, runner, workerQueue, places),
   });
-  for (const worker of workers) {
-    parts.add('worker', () => worker.stop());
-    void worker.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
+  parts.add('workers', () => workers.stop());
+  void workers.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
+  if (pool === null) {
+    // Runs whose workflow did not start are started by the workers that run workflows.
+    const reconciler = startRunReconciler(services.runs, logger);
+    parts.add('run reconciler', () => reconciler.stop());
   }
-  const reconciler = startRunReconciler(services.runs, logger);
-  parts.add('run reconciler', () => reconciler.stop());
-  logger.info({ taskQueue: TASK_QUEUE }, 'workers polling');
+  logger.info(
+    { taskQueue: TASK_QUEUE, pool, concurrency: config.GANTRY_WORKER_CONCURRENCY },
+    'workers polling',
+  );
   parts.step();
+}
+
+/** A worker of a private pool shows the pool's credentials before it takes any of its runs. */
+async function joinPool(services: Services, pool: string, token: string | undefined) {
+  if (!token) {
+    throw new RoleError(
+      `a worker of pool ${pool} needs the pool's credentials: set GANTRY_WORKER_POOL_TOKEN to the pool's config (WorkerPool.config, as workerPoolCreate or workerPoolReset answered it)`,
+    );
+  }
+  try {
+    await services.workerPools.authenticateWorker(pool, token);
+  } catch (error) {
+    throw new RoleError(`joining worker pool ${pool}: ${(error as Error).message}`);
+  }
 }
 
 /** A filesystem provider mirror must be a directory the worker can read. */

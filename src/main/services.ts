@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../activities';
+import { createActivities, createAdmissionActivities, type WorkerPlaces } from '../../activities';
 import type { RunSinks } from '../../activities/notify';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { ApiKeyService } from '../auth/apiKeys';
@@ -135,19 +135,34 @@ export function buildServices(settings: ServiceSettings) {
 
 export type Services = ReturnType<typeof buildServices>;
 
-/** The activities of a worker process, over its services and its run phases' dependencies. */
+/**
+ * The activities of a worker process, over its services and its run phases' dependencies: the
+ * shared queue's, its own queue's, and its pool queue's admission.
+ */
 export function workerActivities(
   services: Services,
   runner: RunnerDependencies,
   workerQueue: string,
+  places: WorkerPlaces,
   sinks: RunSinks = services.runSinks,
 ) {
-  return createActivities({
-    db: services.db,
-    logger: services.logger,
-    client: services.client,
-    runner,
-    workerQueue,
-    sinks,
-  });
+  return {
+    ...createActivities({
+      db: services.db,
+      logger: services.logger,
+      client: services.client,
+      runner,
+      workerQueue,
+      places,
+      sinks,
+      poolWorkers: async (pool) => {
+        const workers = await services.workerPools.liveWorkers(pool);
+        return {
+          live: workers.length,
+          full: workers.filter((worker) => worker.busy >= worker.concurrency).length,
+        };
+      },
+    }),
+    admission: createAdmissionActivities({ client: services.client, workerQueue, places }),
+  };
 }

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -124,6 +125,25 @@ const envSchema = z.object({
       )
       .optional(),
   ),
+  GANTRY_WORKER_CONCURRENCY: z
+    .preprocess((value) => (value === '' ? undefined : value), z.string().optional())
+    .default(String(os.availableParallelism()))
+    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 1000, {
+      error: (issue) =>
+        `must be how many runs one worker runs at once, from 1 to 1000 (got "${String(issue.input)}")`,
+    })
+    .transform(Number),
+  GANTRY_WORKER_POOL: optional.pipe(
+    z
+      .string()
+      .regex(/^[0-9A-Z]{26}$/, {
+        error: (issue) =>
+          `must be the id of a worker pool, as workerPoolCreate answered it (got "${String(issue.input)}")`,
+      })
+      .optional(),
+  ),
+  GANTRY_WORKER_POOL_TOKEN: optional,
+  GANTRY_WORKER_DRAIN_SECONDS: seconds(60),
   GANTRY_RUN_TIMEOUT_SECONDS: seconds(70 * 60),
   GANTRY_SILENCE_TIMEOUT_SECONDS: seconds(7 * 60),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -20,6 +20,11 @@ export interface RunInput {
    * its plan without waiting for a person, and deletes the stack once it finishes.
    */
   destroy?: boolean;
+  /**
+   * The worker pool whose workers run the run's phases, as the stack named it when the run was
+   * created; none is the public pool.
+   */
+  workerPool?: string | null;
 }
 
 /** What a person decides about a run: each has its Update, and the Signal carries any of them. */
@@ -64,6 +69,17 @@ export const replanUpdate = defineUpdate<RunStatus, [ReplanInput]>('replan');
  */
 export const decisionSignal = defineSignal<[DecisionInput & { decision: Decision }]>('decision');
 export const runStatusQuery = defineQuery<RunStatus>('runStatus');
+
+/**
+ * A worker of the run's pool took the run's admission number `admission`: the phases of that
+ * admission go to the worker's own queue, and the worker holds a place for them until the run
+ * lets it go (the admission activity ends).
+ */
+export interface Admitted {
+  admission: number;
+  workerQueue: string;
+}
+export const admittedSignal = defineSignal<[Admitted]>('admitted');
 
 export function runWorkflowId(stackId: string, runId: string): string {
   return `run/${stackId}/${runId}`;

@@ -101,6 +101,11 @@ export class RunMachine {
     return this.seq;
   }
 
+  /** The number of the transition the run is in: what a note about its waiting goes to. */
+  get transitionNumber(): number {
+    return this.seq;
+  }
+
   /** The transition to `state` is stored. */
   transitionRecorded(state: RunState): void {
     this.stored = state;
@@ -270,6 +275,17 @@ export class RunMachine {
    */
   canceledBeforeStart(): Step | undefined {
     if (this.cancelledBy === undefined || (this.needsLock && this.granted)) return undefined;
+    return { state: RunState.CANCELED, note: `canceled by ${this.cancelledBy}` };
+  }
+
+  /** Whether a person canceled the run while it waited: for the lock, or for a worker. */
+  get cancelRequested(): boolean {
+    return this.cancelledBy !== undefined;
+  }
+
+  /** CANCELED, for a run canceled while it waited in QUEUED for a worker to take it. */
+  canceledWhileQueued(): Step | undefined {
+    if (this.cancelledBy === undefined) return undefined;
     return { state: RunState.CANCELED, note: `canceled by ${this.cancelledBy}` };
   }
 

@@ -686,6 +686,7 @@ export class RunService {
       command: options.command ?? null,
       skipInitialization: options.skipInitialization ?? false,
       destroy: options.destroy ?? false,
+      workerPool: stack.workerPool ?? null,
       runtimeConfig: options.runtimeConfig ?? null,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
@@ -744,6 +745,7 @@ export class RunService {
             triggeredBy: run.triggeredBy,
             runTimeoutMs: this.deps.runTimeoutMs,
             ...(run.destroy ? { destroy: true } : {}),
+            ...(run.workerPool ? { workerPool: run.workerPool } : {}),
           },
         ],
         typedSearchAttributes: new TypedSearchAttributes([

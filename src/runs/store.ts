@@ -362,6 +362,19 @@ export async function recordTransition(
   });
 }
 
+/** Sets the note of one transition of a run's history, keeping its state, time and person. */
+export async function noteTransition(
+  db: Database,
+  input: { runId: string; seq: number; note: string },
+): Promise<void> {
+  await db
+    .update(tables.runTransitions)
+    .set({ note: input.note })
+    .where(
+      and(eq(tables.runTransitions.runId, input.runId), eq(tables.runTransitions.seq, input.seq)),
+    );
+}
+
 /** A run as it is first stored. */
 export type NewRun = typeof tables.runs.$inferInsert;
 

@@ -57,6 +57,11 @@ export const runs = pgTable(
      * deleted.
      */
     destroy: boolean('destroy').notNull().default(false),
+    /**
+     * The worker pool the stack named when the run was created; its workers run the run's
+     * phases. None: the public pool. Kept as it was, so no reference to the pool.
+     */
+    workerPool: text('worker_pool'),
     delta: jsonb('delta').$type<Delta>(),
     /** Set for runs made from outside events, so a redelivered event makes no second run. */
     dedupeKey: text('dedupe_key').unique(),

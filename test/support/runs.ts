@@ -10,7 +10,8 @@ import type { RunSink } from '../../src/runs/events';
 import type { RunState } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
 import { ensureSearchAttributes } from '../../temporal/client';
-import { startGantryWorkers, type RunningWorker } from '../../temporal/worker';
+import { startGantryWorkers, type GantryWorkers } from '../../temporal/worker';
+import { WorkerPlaces } from '../../activities';
 import { requireTool } from '../../src/platform/tools';
 import { workerActivities } from '../../src/main/services';
 import { testServices } from './services';
@@ -75,7 +76,7 @@ export interface RunHarness {
   apiUrl: string;
   /** Where the workers make workspaces. */
   workRoot: string;
-  workers: RunningWorker[];
+  workers: GantryWorkers[];
   /** Starts the workers again, as a new worker process would. */
   startWorkers(): Promise<void>;
   stopWorkers(): Promise<void>;
@@ -95,6 +96,8 @@ export async function startRunHarness(
     slackNotifications?: { slackApiUrl: string };
     /** Where people reach the API, the audience of runs' tokens; the state server's by default. */
     publicUrl?: string;
+    /** GANTRY_WORKER_CONCURRENCY, as the workers get it. */
+    places?: number;
     /** GANTRY_PROVIDER_MIRROR, as the workers get it. */
     providerMirror?: ProviderMirror;
   } = {},
@@ -146,37 +149,44 @@ export async function startRunHarness(
     service: services.runs,
     locks: services.locks,
     async startWorkers() {
-      harness.workers = await startGantryWorkers({
-        address: temporal.address,
-        namespace: temporal.namespace,
-        logger,
-        activities: (workerQueue) =>
-          workerActivities(
-            services,
-            {
-              db: database.db,
-              box,
-              vcsFor: services.vcsFor,
-              tofuPath: requireTool('tofu', process.env),
-              sandbox,
-              apiUrl,
-              workRoot,
-              runTokens: services.runTokens,
-              ...(options.providerMirror
-                ? {
-                    providerMirror: new ProviderMirrorConfig(options.providerMirror, {
-                      workRoot,
-                      sandboxed: sandbox.enabled,
-                    }),
-                  }
-                : {}),
-              silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
-              logger,
-            },
-            workerQueue,
-            sinks,
-          ),
-      });
+      const places = new WorkerPlaces();
+      harness.workers.push(
+        await startGantryWorkers({
+          address: temporal.address,
+          namespace: temporal.namespace,
+          logger,
+          pool: null,
+          places: options.places ?? 4,
+          drainMs: 3_000,
+          activities: (workerQueue) =>
+            workerActivities(
+              services,
+              {
+                db: database.db,
+                box,
+                vcsFor: services.vcsFor,
+                tofuPath: requireTool('tofu', process.env),
+                sandbox,
+                apiUrl,
+                workRoot,
+                runTokens: services.runTokens,
+                ...(options.providerMirror
+                  ? {
+                      providerMirror: new ProviderMirrorConfig(options.providerMirror, {
+                        workRoot,
+                        sandboxed: sandbox.enabled,
+                      }),
+                    }
+                  : {}),
+                silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
+                logger,
+              },
+              workerQueue,
+              places,
+              sinks,
+            ),
+        }),
+      );
     },
     async stopWorkers() {
       await Promise.all(harness.workers.map((worker) => worker.stop()));

@@ -9,7 +9,13 @@ import {
   Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
-import type { RunActivities, StickyActivities } from '../../activities';
+import {
+  createAdmissionActivities,
+  WorkerPlaces,
+  type PoolWorkers,
+  type RunActivities,
+  type StickyActivities,
+} from '../../activities';
 import {
   acquireLockSignal,
   releaseLockSignal,
@@ -20,6 +26,7 @@ import {
 } from '../../src/runs/contract';
 import { RunState, RunType, type Delta } from '../../src/runs/types';
 import { requireTool } from '../../src/platform/tools';
+import { poolTaskQueue } from '../../temporal/client';
 import { searchAttributeKeys } from '../../temporal/searchAttributes';
 import type { runWorkflow, stackLockWorkflow } from '../../workflows';
 
@@ -54,6 +61,7 @@ export interface StartRun {
   type?: RunType;
   triggeredBy?: string | null;
   runTimeoutMs?: number;
+  workerPool?: string;
   /** A run destroying its stack's resources, as stackDelete with destroyResources starts. */
   destroy?: boolean;
   script?: RunScript;
@@ -109,6 +117,8 @@ export function installQuietRuntime(): void {
 export interface HarnessOptions {
   /** Extra arguments of `temporal server start-dev`, such as `--dynamic-config-value`. */
   serverArgs?: string[];
+  /** How many runs the worker of the public pool holds at once; by default plenty. */
+  places?: number;
 }
 
 export class WorkflowHarness {
@@ -123,6 +133,12 @@ export class WorkflowHarness {
   readonly replans: Array<{ runId: string; targets: string[] }> = [];
   /** A person's lock of a stack as stored, read when the stack's lock workflow starts. */
   readonly lockedBy = new Map<string, string>();
+  /** The notes set on transitions while runs waited, by run. */
+  readonly waitingNotes: Array<{ runId: string; seq: number; note: string }> = [];
+  /** What describePool answers: the workers of each pool ('' is the public pool). */
+  readonly poolWorkers = new Map<string, PoolWorkers>();
+  /** The places the harness's workers hold, together. */
+  readonly places = new WorkerPlaces();
   private readonly scripts = new Map<string, RunScript>();
   private readonly gates = new Map<string, { started: Deferred; released: Deferred }>();
 
@@ -149,7 +165,7 @@ export class WorkflowHarness {
     ]);
     const harness = new WorkflowHarness(env, []);
     try {
-      await harness.startWorkers(bundle);
+      await harness.startWorkers(bundle, options);
     } catch (error) {
       await harness.stop();
       throw error;
@@ -167,12 +183,45 @@ export class WorkflowHarness {
       triggeredBy: run.triggeredBy ?? null,
       runTimeoutMs: run.runTimeoutMs ?? 60_000,
       ...(run.destroy ? { destroy: true } : {}),
+      ...(run.workerPool ? { workerPool: run.workerPool } : {}),
     };
     return this.client.workflow.start<typeof runWorkflow>('runWorkflow', {
       taskQueue: TASK_QUEUE,
       workflowId: runWorkflowId(run.stackId, run.runId),
       args: [input],
     });
+  }
+
+  /**
+   * Starts a worker admitting runs of `pool` (null: the public pool) to the harness's phase
+   * worker; `stop` drains it, its runs' places given back after `graceMs`.
+   */
+  async startPoolWorker(
+    pool: string | null,
+    options: { places?: number; graceMs?: number } = {},
+  ): Promise<{ stop(): Promise<void> }> {
+    const worker = await Worker.create({
+      connection: this.env.nativeConnection,
+      namespace: this.env.namespace ?? 'default',
+      taskQueue: poolTaskQueue(pool),
+      activities: createAdmissionActivities({
+        client: this.client,
+        workerQueue: WORKER_QUEUE,
+        places: this.places,
+      }),
+      maxConcurrentActivityTaskExecutions: options.places ?? 1,
+      shutdownGraceTime: options.graceMs ?? 1_000,
+      maxHeartbeatThrottleInterval: POLL_MS,
+      defaultHeartbeatThrottleInterval: POLL_MS,
+    });
+    const running = worker.run();
+    this.workers.push({ worker, running });
+    return {
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+      },
+    };
   }
 
   /** Resolves when the run's stub `phase` has started. */
@@ -228,6 +277,11 @@ export class WorkflowHarness {
     return gate;
   }
 
+  private replan({ runId, targets }: { runId: string; targets: string[] }) {
+    this.replans.push({ runId, targets });
+    return this.phase(runId, 'replan', { delta: NO_DELTA, changes: true, autodeploy: false });
+  }
+
   private async phase<T>(runId: string, phase: PhaseName, result: T): Promise<T> {
     const script = this.scripts.get(runId) ?? {};
     const gate = this.gate(runId, phase);
@@ -239,7 +293,7 @@ export class WorkflowHarness {
   }
 
   /** The shared queue takes workflows and shared activities, the worker's own queue the sticky ones. */
-  private async startWorkers(bundle: WorkflowBundleWithSourceMap) {
+  private async startWorkers(bundle: WorkflowBundleWithSourceMap, options: HarnessOptions) {
     const shared: RunActivities = {
       recordTransition: ({ runId, seq, state, note, username }) => {
         this.transitions.push({
@@ -278,10 +332,13 @@ export class WorkflowHarness {
       },
       initialize: (runId) => this.phase(runId, 'initialize', { workerQueue: WORKER_QUEUE }),
       apply: (runId) => this.phase(runId, 'apply', undefined),
-      replan: ({ runId, targets }) => {
-        this.replans.push({ runId, targets });
-        return this.phase(runId, 'replan', { delta: NO_DELTA, changes: true, autodeploy: false });
+      replan: (input) => this.replan(input),
+      noteTransition: (note) => {
+        this.waitingNotes.push(note);
+        return Promise.resolve();
       },
+      describePool: (pool) =>
+        Promise.resolve(this.poolWorkers.get(pool ?? '') ?? { live: 1, full: 1 }),
       deleteDestroyedStack: ({ stackId }) => {
         this.deletedStacks.push(stackId);
         return Promise.resolve();
@@ -294,17 +351,34 @@ export class WorkflowHarness {
       notifySlack: async () => {},
       deliverRunEvent: async () => {},
     };
+    const inPlace = this.places.runIn.bind(this.places);
     const sticky: StickyActivities = {
-      plan: (runId) =>
-        this.phase(runId, 'plan', {
-          delta: NO_DELTA,
-          ...(this.scripts.get(runId)?.plan ?? { changes: true, autodeploy: false }),
-        }),
-      perform: (runId) => this.phase(runId, 'perform', undefined),
+      initialize: (runId, place) =>
+        inPlace(runId, place, () => this.phase(runId, 'initialize', undefined)),
+      apply: (runId, place) => inPlace(runId, place, () => this.phase(runId, 'apply', undefined)),
+      replan: (input, place) => inPlace(input.runId, place, () => this.replan(input)),
+      plan: (runId, place) =>
+        inPlace(runId, place, () =>
+          this.phase(runId, 'plan', {
+            delta: NO_DELTA,
+            ...(this.scripts.get(runId)?.plan ?? { changes: true, autodeploy: false }),
+          }),
+        ),
+      perform: (runId, place) =>
+        inPlace(runId, place, () => this.phase(runId, 'perform', undefined)),
     };
     for (const queue of [
       { taskQueue: TASK_QUEUE, workflowBundle: bundle, activities: shared },
       { taskQueue: WORKER_QUEUE, activities: sticky },
+      {
+        taskQueue: poolTaskQueue(null),
+        activities: createAdmissionActivities({
+          client: this.client,
+          workerQueue: WORKER_QUEUE,
+          places: this.places,
+        }),
+        maxConcurrentActivityTaskExecutions: options.places ?? 100,
+      },
     ]) {
       const worker = await Worker.create({
         connection: this.env.nativeConnection,
