@@ -32,7 +32,7 @@ import {
   type RunInput,
   type RunStatus,
 } from '../src/runs/contract';
-import { RunMachine, type Step } from '../src/runs/machine';
+import { RunMachine, type PlanOutcome, type Step } from '../src/runs/machine';
 import { isTerminal, RunState, RunType } from '../src/runs/types';
 import { poolTaskQueue } from '../temporal/queues';
 import { runStateKey } from '../temporal/searchAttributes';
@@ -332,6 +332,37 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     }
   };
 
+  /**
+   * Records where the plan led and, while the run waits for a decision, replans it as often as
+   * a person asks, limited to the resources they name, from the workspace its first plan
+   * stored. Answers how the run ended if it did (nothing to apply, discarded); nothing once it
+   * is CONFIRMED.
+   */
+  const untilDecided = async (
+    first: Step,
+    replan: (targets: string[]) => Promise<PlanOutcome>,
+  ): Promise<RunStatus | undefined> => {
+    let planned = first;
+    await transition(planned);
+    while (planned.state === RunState.UNCONFIRMED) {
+      await condition(() => machine.decided || machine.replanRequested);
+      if (machine.decided) break;
+      const { step, targets } = machine.takeReplan();
+      await transition(step);
+      machine.replanRecorded();
+      planned = machine.afterPlan(await replan(targets));
+      await transition(planned);
+    }
+    if (isTerminal(planned.state)) return await ended();
+    if (planned.state === RunState.UNCONFIRMED) {
+      const decided = machine.afterDecision();
+      await transition(decided);
+      machine.decisionRecorded();
+      if (isTerminal(decided.state)) return { state: machine.state };
+    }
+    return undefined;
+  };
+
   try {
     if (machine.needsLock) {
       const request: LockRequest = {
@@ -369,34 +400,15 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
         last: true,
       });
     });
-    let planned = machine.afterPlan(plan);
-    await transition(planned);
-
-    // Waiting for a decision, the run may be replanned, limited to resources a person names:
-    // it plans again, from the workspace its first plan stored, and waits again.
-    while (planned.state === RunState.UNCONFIRMED) {
-      await condition(() => machine.decided || machine.replanRequested);
-      if (machine.decided) break;
-      const { step, targets } = machine.takeReplan();
-      await transition(step);
-      machine.replanRecorded();
-      const replanned = await inPlace((worker) =>
+    const decided = await untilDecided(machine.afterPlan(plan), (targets) =>
+      inPlace((worker) =>
         worker.phase((on, place) => on.replan({ runId: input.runId, targets }, place), {
           handBack: true,
           last: true,
         }),
-      );
-      planned = machine.afterPlan(replanned);
-      await transition(planned);
-    }
-    if (isTerminal(planned.state)) return await ended();
-
-    if (planned.state === RunState.UNCONFIRMED) {
-      const decided = machine.afterDecision();
-      await transition(decided);
-      machine.decisionRecorded();
-      if (isTerminal(decided.state)) return { state: machine.state };
-    }
+      ),
+    );
+    if (decided) return decided;
 
     await onAdmittedWorker(async (worker) => {
       await transition({ state: RunState.APPLYING });
@@ -450,29 +462,10 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
 
     await transition({ state: RunState.PLANNING });
     const plan = await phase((timeoutMs) => onWorker(timeoutMs).plan(input.runId));
-    let planned = machine.afterPlan(plan);
-    await transition(planned);
-
-    while (planned.state === RunState.UNCONFIRMED) {
-      await condition(() => machine.decided || machine.replanRequested);
-      if (machine.decided) break;
-      const { step, targets } = machine.takeReplan();
-      await transition(step);
-      machine.replanRecorded();
-      const replanned = await phase((timeoutMs) =>
-        activitiesFor(timeoutMs).replan({ runId: input.runId, targets }),
-      );
-      planned = machine.afterPlan(replanned);
-      await transition(planned);
-    }
-    if (isTerminal(planned.state)) return await ended();
-
-    if (planned.state === RunState.UNCONFIRMED) {
-      const decided = machine.afterDecision();
-      await transition(decided);
-      machine.decisionRecorded();
-      if (isTerminal(decided.state)) return { state: machine.state };
-    }
+    const decided = await untilDecided(machine.afterPlan(plan), (targets) =>
+      phase((timeoutMs) => activitiesFor(timeoutMs).replan({ runId: input.runId, targets })),
+    );
+    if (decided) return decided;
 
     await transition({ state: RunState.APPLYING });
     await phase((timeoutMs) => applyActivities(timeoutMs).apply(input.runId));
