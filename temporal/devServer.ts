@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../src/platform/logger';
+import { ONE_PARTITION } from './queues';
 
 /**
  * The embedded Temporal: `temporal server start-dev` from the pinned CLI build, as a child
@@ -34,8 +35,12 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-// Makes newly added search attributes usable at once instead of after a cache refresh.
-const DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=true'];
+/**
+ * The dev server's dynamic configuration: newly added search attributes usable at once instead
+ * of after a cache refresh, and task queues of one partition, so that runs waiting for a
+ * worker are admitted in the order they came (Temporal orders a queue's tasks per partition).
+ */
+const DYNAMIC_CONFIG = ['system.forceSearchAttributesCacheRefreshOnRead=true', ...ONE_PARTITION];
 const STOP_GRACE_MS = 3_000;
 // Slow machines need far more than the 5 s the SDK's own test server gets.
 const START_TIMEOUT_MS = 60_000;

@@ -287,15 +287,20 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     }
     const stopped = machine.stopped();
     if (stopped) throw new RunEnded(stopped);
+    // A cancel is taken only while the run is QUEUED, so it ends the run here.
     const canceled = machine.canceledWhileQueued();
-    if (canceled && machine.state === RunState.QUEUED) throw new RunEnded(canceled);
+    if (canceled) throw new RunEnded(canceled);
   };
 
   /**
-   * Runs `work` on an admitted worker; a worker lost on the way hands the run back to the
-   * queue (QUEUED, saying why, its state lock released) for another worker to start again.
+   * Runs `work` on an admitted worker, taking another while workers are lost on the way, each
+   * time with the lost one's state lock released. With `requeue`, the run goes back to QUEUED
+   * meanwhile, saying why, and starts again from there; otherwise it waits in the state it is in.
    */
-  const fromTheQueue = async <T>(work: (worker: AdmittedWorker) => Promise<T>): Promise<T> => {
+  const onSomeWorker = async <T>(
+    work: (worker: AdmittedWorker) => Promise<T>,
+    { requeue }: { requeue: boolean },
+  ): Promise<T> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await onAdmittedWorker(work);
@@ -308,26 +313,12 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
           });
         }
         await releaseRunState(input.runId);
-        if (machine.state !== RunState.QUEUED) {
+        if (requeue && machine.state !== RunState.QUEUED) {
           await transition({
             state: RunState.QUEUED,
             note: `${error.message}; the run starts again on another worker`,
           });
         }
-      }
-    }
-  };
-
-  /** Runs `work` on an admitted worker, taking another while workers are lost, in one state. */
-  const inPlace = async <T>(work: (worker: AdmittedWorker) => Promise<T>): Promise<T> => {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await onAdmittedWorker(work);
-      } catch (error) {
-        if (!(error instanceof WorkerLost)) throw error;
-        if (attempt >= MAX_ADMISSIONS)
-          throw new RunEnded({ state: RunState.FAILED, note: error.message });
-        await releaseRunState(input.runId);
       }
     }
   };
@@ -379,33 +370,41 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     if (!byAdmission) return await legacyPhases();
 
     if (input.type === RunType.TASK) {
-      await fromTheQueue(async (worker) => {
-        await transition({ state: RunState.INITIALIZING });
-        await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
-        await transition({ state: RunState.PERFORMING });
-        // A task's command may have done part of its work: it is not run twice.
-        await worker.phase((on, place) => on.perform(input.runId, place), { last: true });
-      });
+      await onSomeWorker(
+        async (worker) => {
+          await transition({ state: RunState.INITIALIZING });
+          await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
+          await transition({ state: RunState.PERFORMING });
+          // A task's command may have done part of its work: it is not run twice.
+          await worker.phase((on, place) => on.perform(input.runId, place), { last: true });
+        },
+        { requeue: true },
+      );
       await transition({ state: RunState.PERFORMED });
       await transition({ state: RunState.FINISHED });
       return { state: machine.state };
     }
 
-    const plan = await fromTheQueue(async (worker) => {
-      await transition({ state: RunState.INITIALIZING });
-      await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
-      await transition({ state: RunState.PLANNING });
-      return worker.phase((on, place) => on.plan(input.runId, place), {
-        handBack: true,
-        last: true,
-      });
-    });
-    const decided = await untilDecided(machine.afterPlan(plan), (targets) =>
-      inPlace((worker) =>
-        worker.phase((on, place) => on.replan({ runId: input.runId, targets }, place), {
+    const plan = await onSomeWorker(
+      async (worker) => {
+        await transition({ state: RunState.INITIALIZING });
+        await worker.phase((on, place) => on.initialize(input.runId, place), { handBack: true });
+        await transition({ state: RunState.PLANNING });
+        return worker.phase((on, place) => on.plan(input.runId, place), {
           handBack: true,
           last: true,
-        }),
+        });
+      },
+      { requeue: true },
+    );
+    const decided = await untilDecided(machine.afterPlan(plan), (targets) =>
+      onSomeWorker(
+        (worker) =>
+          worker.phase((on, place) => on.replan({ runId: input.runId, targets }, place), {
+            handBack: true,
+            last: true,
+          }),
+        { requeue: false },
       ),
     );
     if (decided) return decided;

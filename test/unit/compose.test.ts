@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { loadConfig } from '../../src/platform/config';
+import { ONE_PARTITION } from '../../temporal/queues';
 
 const root = path.join(__dirname, '../..');
 
@@ -83,6 +84,25 @@ describe('docker-compose.yml', () => {
     ].map((match) => match[1]!);
     const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
     for (const name of new Set(required)) expect(example).toMatch(new RegExp(`^${name}=`, 'm'));
+  });
+
+  it('gives Temporal the task queues of one partition that Gantry’s dev server has', () => {
+    const answer = config(env(secrets));
+    const temporal = (
+      YAML.parse(answer.stdout) as {
+        services: Record<string, { environment: Record<string, string>; volumes: unknown[] }>;
+      }
+    ).services.temporal!;
+    expect(temporal.environment.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/gantry.yaml');
+    expect(JSON.stringify(temporal.volumes)).toContain(
+      '/etc/temporal/config/dynamicconfig/gantry.yaml',
+    );
+    const file = YAML.parse(
+      fs.readFileSync(path.join(root, 'temporal/dynamicconfig.yaml'), 'utf8'),
+    ) as Record<string, Array<{ value: unknown }>>;
+    expect(
+      Object.entries(file).map(([key, values]) => `${key}=${String(values[0]!.value)}`),
+    ).toEqual(ONE_PARTITION);
   });
 
   it('keeps .env out of git and out of the image', () => {

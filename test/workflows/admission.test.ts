@@ -53,6 +53,38 @@ describe('runs admitted by the workers of their pool', () => {
     );
   });
 
+  it('starts runs waiting for a worker in the order they came', async () => {
+    const holder = await harness.startRun({
+      runId: 'holder',
+      stackId: 'order-holder',
+      type: RunType.PROPOSED,
+      script: { hold: ['plan'] },
+    });
+    await harness.phaseStarted('holder', 'plan');
+    const waiting = ['order-1', 'order-2', 'order-3', 'order-4'];
+    const handles = [];
+    for (const runId of waiting) {
+      const handle = await harness.startRun({ runId, stackId: runId, type: RunType.PROPOSED });
+      // Each asks for its place before the next is started.
+      await harness.waitFor(
+        async () =>
+          ((await handle.describe()).raw.pendingActivities ?? []).some(
+            (activity) => activity.activityType?.name === 'admit',
+          ),
+        `${runId} to wait for a worker`,
+      );
+      handles.push(handle);
+    }
+    harness.release('holder', 'plan');
+    await holder.result();
+    await Promise.all(handles.map((handle) => handle.result()));
+    const started = harness.transitions
+      .filter((transition) => waiting.includes(transition.runId))
+      .filter((transition) => transition.state === RunState.INITIALIZING)
+      .map((transition) => transition.runId);
+    expect(started).toEqual(waiting);
+  });
+
   it('keeps a run of a pool without workers QUEUED, saying so, and starts it when one comes; other runs go on', async () => {
     harness.poolWorkers.set('01JPOOL0000000000000000001', { live: 0, full: 0 });
     const pooled = await harness.startRun({

@@ -27,6 +27,7 @@ import {
 import { RunState, RunType, type Delta } from '../../src/runs/types';
 import { requireTool } from '../../src/platform/tools';
 import { poolTaskQueue } from '../../temporal/client';
+import { ONE_PARTITION } from '../../temporal/queues';
 import { searchAttributeKeys } from '../../temporal/searchAttributes';
 import type { runWorkflow, stackLockWorkflow } from '../../workflows';
 
@@ -158,7 +159,11 @@ export class WorkflowHarness {
         server: {
           executable: { type: 'existing-path', path: requireTool('temporal', process.env) },
           searchAttributes: searchAttributeKeys,
-          extraArgs: options.serverArgs ?? [],
+          // As Gantry's own dev server: one partition per queue, so admission keeps its order.
+          extraArgs: [
+            ...ONE_PARTITION.flatMap((value) => ['--dynamic-config-value', value]),
+            ...(options.serverArgs ?? []),
+          ],
         },
       }),
       bundleWorkflows(),
