@@ -47,9 +47,18 @@ export interface ActivityDependencies {
   workerQueue: string;
   /** The runs this worker holds: a run's last phase here gives its place back. */
   places: WorkerPlaces;
+  observer?: RunObserver;
   sinks: RunSinks;
   /** The live workers of a pool (none: the public pool), for what a waiting run is told. */
   poolWorkers(pool: string | null): Promise<PoolWorkers>;
+}
+
+/** What a worker tells about the runs it takes (its metrics). */
+export interface RunObserver {
+  /** A run waited this long for this worker to take it. */
+  waited(seconds: number): void;
+  /** A phase of a run ended here after this long. */
+  phaseEnded(phase: string, outcome: 'succeeded' | 'failed', seconds: number): void;
 }
 
 /** How many workers serve a pool, and how many of them have no place left. */
@@ -271,17 +280,33 @@ export function createActivities(deps: ActivityDependencies) {
     ...createNotifyActivities(deps.sinks),
   };
 
-  const places = deps.places;
+  /** A phase in the run's place on this worker, timed for the worker's metrics. */
+  const inPlace = async <T>(
+    phase: string,
+    runId: string,
+    place: Place | undefined,
+    work: () => Promise<T>,
+  ): Promise<T> => {
+    const started = performance.now();
+    let outcome: 'succeeded' | 'failed' = 'failed';
+    try {
+      const result = await deps.places.runIn(runId, place, work);
+      outcome = 'succeeded';
+      return result;
+    } finally {
+      deps.observer?.phaseEnded(phase, outcome, (performance.now() - started) / 1000);
+    }
+  };
   const sticky = {
     async initialize(runId: string, place?: Place): Promise<void> {
-      await places.runIn(runId, place, () =>
+      await inPlace('initialize', runId, place, () =>
         asActivity(client, (control) => initializePhase(deps.runner, runId, control)),
       );
     },
 
     /** Plans; whether to apply without waiting is read now, as the stack is at this moment. */
     async plan(runId: string, place?: Place) {
-      return places.runIn(runId, place, async () => {
+      return inPlace('plan', runId, place, async () => {
         const summary = await asActivity(client, (control) =>
           planPhase(deps.runner, runId, control),
         );
@@ -292,17 +317,17 @@ export function createActivities(deps: ActivityDependencies) {
     },
 
     async perform(runId: string, place?: Place): Promise<void> {
-      await places.runIn(runId, place, () =>
+      await inPlace('perform', runId, place, () =>
         asActivity(client, (control) => performPhase(deps.runner, runId, control)),
       );
     },
 
     replan(input: { runId: string; targets: string[] }, place?: Place) {
-      return places.runIn(input.runId, place, () => shared.replan(input));
+      return inPlace('replan', input.runId, place, () => shared.replan(input));
     },
 
     apply(runId: string, place?: Place): Promise<void> {
-      return places.runIn(runId, place, () => shared.apply(runId));
+      return inPlace('apply', runId, place, () => shared.apply(runId));
     },
   };
 
@@ -366,10 +391,12 @@ export function createAdmissionActivities(deps: {
   client: Client;
   workerQueue: string;
   places: WorkerPlaces;
+  observer?: RunObserver;
 }) {
   return {
     async admit(input: { workflowId: string; runId: string; admission: number }): Promise<void> {
       const context = Context.current();
+      deps.observer?.waited((Date.now() - context.info.currentAttemptScheduledTimestampMs) / 1000);
       let giveBack!: () => void;
       const givenBack = new Promise<void>((resolve) => (giveBack = resolve));
       deps.places.take(input.runId, input.admission, giveBack);

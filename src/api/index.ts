@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { WebhookHandler } from '../gitlab/webhook/handler';
 import { gitlabWebhookRouter } from '../gitlab/webhook/http';
-import { createMetrics } from '../platform/metrics';
+import { createMetrics, gaugeOnScrape, poolLabel, type Metrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secrets';
 import { slackRouter } from '../slack';
 import type { VcsProvider } from '../vcs';
@@ -24,6 +24,8 @@ export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accou
   accountName: string;
   maxBodyBytes: number;
   readiness: ReadinessCheck[];
+  /** The process's metrics, which its workers report to as well; its own if not given. */
+  metrics?: Metrics;
 }
 
 const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
@@ -32,9 +34,23 @@ const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export function createApi(deps: ApiDependencies): Express {
   const { db, box, runs, uploads, access, slack } = deps;
   const graphql = graphqlRouter(deps, { maxBodyBytes: deps.maxBodyBytes });
+  const metrics = deps.metrics ?? createMetrics();
+  gaugeOnScrape(
+    metrics,
+    {
+      name: 'gantry_runs',
+      help: 'Runs that have not ended, by state and worker pool, as stored in the database.',
+      labelNames: ['state', 'pool'] as const,
+    },
+    async () =>
+      (await runs.activeCounts()).map(({ state, workerPool, count }) => ({
+        labels: { state, pool: poolLabel(workerPool) },
+        value: count,
+      })),
+  );
   return createApp({
     logger: deps.logger,
-    metrics: createMetrics(),
+    metrics,
     maxBodyBytes: deps.maxBodyBytes,
     routes: [
       { path: '/state/:stackId', router: stateRouter(db) },

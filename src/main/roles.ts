@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerPlaces } from '../../activities';
+import { WorkerPlaces, type RunObserver } from '../../activities';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
@@ -21,6 +21,7 @@ import { openDatabase, type Database } from '../db';
 import type { Config } from '../platform/config';
 import { loadOrCreateSecret, lockDirectory } from '../platform/embedded';
 import type { Logger } from '../platform/logger';
+import { createMetrics, gaugeOnScrape, poolLabel, type Metrics } from '../platform/metrics';
 import { SecretBox } from '../platform/secrets';
 import { ensureTools, requireTool } from '../platform/tools';
 import { startRunReconciler } from '../runs/reconciler';
@@ -140,15 +141,18 @@ export async function startGantry(
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
     parts.add('temporal client', () => temporal.close());
     const services = buildServices(await serviceSettings(config, database.db, temporal, logger));
+    // One registry per process: `gantry all` serves its workers' metrics with the API's.
+    const metrics = createMetrics();
 
     if (role === 'all' || role === 'worker') {
-      await startWorkerRole(role, config, services, temporal, parts);
+      await startWorkerRole(role, config, services, temporal, metrics, parts);
     }
     const served =
       role === 'all' || role === 'serve'
         ? await startServeRole(
             config,
             services,
+            metrics,
             [
               { name: 'database', check: () => database.ping() },
               { name: 'temporal', check: () => temporal.ping() },
@@ -249,6 +253,7 @@ async function startWorkerRole(
   config: Config,
   services: Services,
   temporal: TemporalHandle,
+  metrics: Metrics,
   parts: Parts,
 ) {
   const { logger } = services;
@@ -317,10 +322,38 @@ async function startWorkerRole(
     places: config.GANTRY_WORKER_CONCURRENCY,
     // `gantry all` stops within seconds; a worker of its own gives its runs time to finish.
     drainMs: role === 'worker' ? config.GANTRY_WORKER_DRAIN_SECONDS * 1000 : ALL_DRAIN_MS,
-    activities: (workerQueue) => workerActivities(services, runner, workerQueue, places),
+    activities: (workerQueue) =>
+      workerActivities(services, runner, workerQueue, places, {
+        observer: runObserver(metrics, pool),
+      }),
   });
   parts.add('workers', () => workers.stop());
   void workers.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
+  gaugeOnScrape(
+    metrics,
+    {
+      name: 'gantry_worker_places',
+      help: "This worker's places for runs: held by a run, or free.",
+      labelNames: ['pool', 'places'] as const,
+    },
+    () =>
+      Promise.resolve([
+        { labels: { pool: poolLabel(pool), places: 'held' }, value: places.held },
+        {
+          labels: { pool: poolLabel(pool), places: 'free' },
+          value: Math.max(0, config.GANTRY_WORKER_CONCURRENCY - places.held),
+        },
+      ]),
+  );
+  if (role === 'worker' && config.GANTRY_METRICS_PORT !== undefined) {
+    const server = await listen(
+      config.GANTRY_METRICS_PORT,
+      metricsHandler(metrics),
+      'GANTRY_METRICS_PORT',
+    );
+    parts.add('metrics server', () => closeServer(server));
+    logger.info({ port: config.GANTRY_METRICS_PORT }, 'metrics served on /metrics');
+  }
   if (pool === null) {
     // Runs whose workflow did not start are started by the workers that run workflows.
     const reconciler = startRunReconciler(services.runs, logger);
@@ -331,6 +364,30 @@ async function startWorkerRole(
     'workers polling',
   );
   parts.step();
+}
+
+/** The worker's metrics of the runs it takes, labelled with its pool. */
+function runObserver(metrics: Metrics, pool: string | null): RunObserver {
+  const label = poolLabel(pool);
+  return {
+    waited: (seconds) => metrics.runQueueWait.observe({ pool: label }, seconds),
+    phaseEnded: (phase, outcome, seconds) =>
+      metrics.runPhaseDuration.observe({ phase, pool: label, outcome }, seconds),
+  };
+}
+
+/** A worker's own HTTP listener: `/metrics`, and nothing else. */
+function metricsHandler(metrics: Metrics): http.RequestListener {
+  return (req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('only GET /metrics is here\n');
+      return;
+    }
+    metrics.registry.metrics().then(
+      (body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body),
+      (error: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(error.message),
+    );
+  };
 }
 
 /** A worker of a private pool shows the pool's credentials before it takes any of its runs. */
@@ -366,6 +423,7 @@ async function requireMirrorDirectory(dir: string) {
 async function startServeRole(
   config: Config,
   services: Services,
+  metrics: Metrics,
   readiness: ReadinessCheck[],
   parts: Parts,
 ): Promise<{ apiUrl: string; adminTokenFile?: string }> {
@@ -385,6 +443,7 @@ async function startServeRole(
     config.PORT,
     createApi({
       ...services,
+      metrics,
       adminToken,
       accountName: config.accountName,
       maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
@@ -467,14 +526,19 @@ async function secretBox(config: Config): Promise<SecretBox> {
   );
 }
 
-async function listen(port: number, handler: http.RequestListener): Promise<http.Server> {
+/** Listens on `port`, which the variable `setting` gives; a taken port is told by that name. */
+async function listen(
+  port: number,
+  handler: http.RequestListener,
+  setting = 'PORT',
+): Promise<http.Server> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         error.code === 'EADDRINUSE'
           ? new Error(
-              `starting http server: port ${port} is already in use; set PORT to a free port`,
+              `starting http server: port ${port} is already in use; set ${setting} to a free port`,
             )
           : new Error(`starting http server: ${error.message}`),
       ),

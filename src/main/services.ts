@@ -1,5 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { createActivities, createAdmissionActivities, type WorkerPlaces } from '../../activities';
+import {
+  createActivities,
+  createAdmissionActivities,
+  type RunObserver,
+  type WorkerPlaces,
+} from '../../activities';
 import type { RunSinks } from '../../activities/notify';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { ApiKeyService } from '../auth/apiKeys';
@@ -144,8 +149,9 @@ export function workerActivities(
   runner: RunnerDependencies,
   workerQueue: string,
   places: WorkerPlaces,
-  sinks: RunSinks = services.runSinks,
+  options: { sinks?: RunSinks; observer?: RunObserver } = {},
 ) {
+  const { sinks = services.runSinks, observer } = options;
   return {
     ...createActivities({
       db: services.db,
@@ -155,6 +161,7 @@ export function workerActivities(
       workerQueue,
       places,
       sinks,
+      ...(observer ? { observer } : {}),
       poolWorkers: async (pool) => {
         const workers = await services.workerPools.liveWorkers(pool);
         return {
@@ -163,6 +170,11 @@ export function workerActivities(
         };
       },
     }),
-    admission: createAdmissionActivities({ client: services.client, workerQueue, places }),
+    admission: createAdmissionActivities({
+      client: services.client,
+      workerQueue,
+      places,
+      ...(observer ? { observer } : {}),
+    }),
   };
 }

@@ -2,14 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
-const port = (fallback: number) =>
-  z
-    .string()
-    .default(String(fallback))
-    .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, {
-      error: (issue) => `must be a port number from 1 to 65535 (got "${String(issue.input)}")`,
-    })
-    .transform(Number);
+const portNumber = z
+  .string()
+  .refine((value) => /^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 65535, {
+    error: (issue) => `must be a port number from 1 to 65535 (got "${String(issue.input)}")`,
+  })
+  .transform(Number);
+
+const port = (fallback: number) => z.string().default(String(fallback)).pipe(portNumber);
 
 const seconds = (fallback: number) =>
   z
@@ -51,6 +51,7 @@ const envSchema = z.object({
   ),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   GANTRY_TEMPORAL_PORT: port(7233),
+  GANTRY_METRICS_PORT: optional.pipe(portNumber.optional()),
   GANTRY_TEMPORAL_UI_PORT: port(8233),
   GANTRY_ADMIN_TOKEN: optional.pipe(
     z

@@ -50,6 +50,7 @@ import { LogTokenError, type LogPage } from './logs';
 import { isTerminal, RunState, RunType } from './types';
 import type { Stack, StackService } from '../stacks/service';
 import {
+  activeRunCounts,
   addRunReview,
   getArtifact,
   setRunPrioritized,
@@ -590,6 +591,11 @@ export class RunService {
   /** A stack's runs of the given types, newest first, a page at a time, older than `before`. */
   async listRuns(stackId: string, options: { types: RunType[]; before?: string }): Promise<Run[]> {
     return runPage(this.deps.db, stackId, options);
+  }
+
+  /** How many runs are in each state that is not an end, by worker pool (null: public). */
+  activeCounts() {
+    return activeRunCounts(this.deps.db);
   }
 
   async history(runId: string) {

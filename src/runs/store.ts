@@ -362,6 +362,21 @@ export async function recordTransition(
   });
 }
 
+/** How many runs are in each state that is not an end, by worker pool (null: the public pool). */
+export async function activeRunCounts(
+  db: Database,
+): Promise<Array<{ state: RunState; workerPool: string | null; count: number }>> {
+  return db
+    .select({
+      state: tables.runs.state,
+      workerPool: tables.runs.workerPool,
+      count: sql<number>`count(*)::int`,
+    })
+    .from(tables.runs)
+    .where(notInArray(tables.runs.state, [...TERMINAL_STATES]))
+    .groupBy(tables.runs.state, tables.runs.workerPool);
+}
+
 /** Sets the note of one transition of a run's history, keeping its state, time and person. */
 export async function noteTransition(
   db: Database,

@@ -33,6 +33,8 @@ type Started = ReturnType<typeof runGantry>;
   let held: HeldState;
   const apis: string[] = [];
   const workers: Started[] = [];
+  /** The workers' /metrics, where the compose file has Prometheus scrape them. */
+  const workerMetrics: string[] = [];
   const processes: Started[] = [];
   const adminToken = randomBytes(24).toString('base64url');
   let workerEnv: (extra: Record<string, string>) => NodeJS.ProcessEnv;
@@ -193,9 +195,14 @@ type Started = ReturnType<typeof runGantry>;
       await waitForReady(`http://127.0.0.1:${port}/readyz`, serve.exit);
     }
     for (let i = 0; i < 2; i++) {
+      const metricsPort = await freePort();
+      workerMetrics.push(`http://127.0.0.1:${metricsPort}/metrics`);
       const worker = runGantry(
         services.worker!.command,
-        here('worker', { GANTRY_WORKER_CONCURRENCY: '2' }),
+        here('worker', {
+          GANTRY_WORKER_CONCURRENCY: '2',
+          GANTRY_METRICS_PORT: String(metricsPort),
+        }),
       );
       processes.push(worker);
       workers.push(worker);
@@ -247,6 +254,25 @@ type Started = ReturnType<typeof runGantry>;
       'APPLYING',
       'FINISHED',
     ]);
+
+    // The workers timed its phases and its waits for a place; the API counts runs by state.
+    const scraped = (await Promise.all(workerMetrics.map((url) => metricValues(url)))).flat();
+    const total = (name: string) =>
+      scraped
+        .filter((sample) => sample.name === name)
+        .reduce((sum, sample) => sum + sample.value, 0);
+    expect(
+      total(
+        'gantry_run_phase_duration_seconds_count{phase="plan",pool="public",outcome="succeeded"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      total(
+        'gantry_run_phase_duration_seconds_count{phase="apply",pool="public",outcome="succeeded"}',
+      ),
+    ).toBeGreaterThanOrEqual(1);
+    expect(total('gantry_run_queue_wait_seconds_count{pool="public"}')).toBeGreaterThanOrEqual(2);
+    expect(total('gantry_worker_places{pool="public",places="free"}')).toBe(4);
   });
 
   it('moves a run on to the other worker when the one planning it is killed', async () => {
@@ -347,6 +373,10 @@ resource "terraform_data" "second" {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     expect((await runOf(apis[1]!, stack, run)).history).toEqual([{ state: 'QUEUED', note }]);
+    expect(await metricValues(`${apis[0]}/metrics`)).toContainEqual({
+      name: `gantry_runs{state="QUEUED",pool="${pool.id}"}`,
+      value: 1,
+    });
 
     // Meanwhile a stack of the public pool runs as ever.
     await repo.commit(
@@ -360,7 +390,10 @@ resource "terraform_data" "second" {
 
     const poolWorker = runGantry(
       ['worker', '--pool', pool.id],
-      workerEnv({ GANTRY_WORKER_POOL_TOKEN: pool.config }),
+      workerEnv({
+        GANTRY_WORKER_POOL_TOKEN: pool.config,
+        GANTRY_METRICS_PORT: String(await freePort()),
+      }),
     );
     processes.push(poolWorker);
     await waitForState(apis[1]!, stack, run, 'UNCONFIRMED');
@@ -369,6 +402,18 @@ resource "terraform_data" "second" {
     expect((await runOf(apis[0]!, stack, run)).state).toBe('FINISHED');
   });
 });
+
+/** The samples of a Prometheus text exposition, each as `name{labels}` and its value. */
+async function metricValues(url: string): Promise<Array<{ name: string; value: number }>> {
+  const text = await (await fetch(url)).text();
+  return text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const at = line.lastIndexOf(' ');
+      return { name: line.slice(0, at), value: Number(line.slice(at + 1)) };
+    });
+}
 
 async function liveWorkers(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });

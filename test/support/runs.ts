@@ -183,7 +183,7 @@ export async function startRunHarness(
               },
               workerQueue,
               places,
-              sinks,
+              { sinks },
             ),
         }),
       );
