@@ -1,6 +1,6 @@
 import type { Database } from '../db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
-import { slugOf } from '../platform/input';
+import { requiredName, slugOf, validLabels } from '../platform/input';
 import {
   addSpace,
   allSpaces,
@@ -168,16 +168,10 @@ export async function refuseUnreachable(
 }
 
 function spaceColumns(input: SpaceInput) {
-  const name = input.name.trim();
-  if (!name) throw new InvalidInputError('a space needs a name');
-  const labels = input.labels ?? [];
-  if (labels.some((label) => !label.trim())) {
-    throw new InvalidInputError('a label is empty; remove it');
-  }
   return {
-    name,
+    name: requiredName(input.name, 'a space'),
     description: input.description ?? '',
-    labels: [...new Set(labels)],
+    labels: validLabels(input.labels ?? []),
     parentSpaceId: input.parentSpace?.trim() || ROOT_SPACE,
     inheritEntities: input.inheritEntities ?? false,
   };

@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '../platform/errors';
+import { requiredName, validLabels } from '../platform/input';
 import { secretMatches, type SecretBox } from '../platform/secrets';
 import { existingSpace } from '../spaces/service';
 import { spaceTree } from '../spaces/store';
@@ -285,22 +286,16 @@ export async function poolForStack(
 }
 
 function poolColumns(input: WorkerPoolInput) {
-  const name = input.name.trim();
-  if (!name) throw new InvalidInputError('a worker pool needs a name');
-  const labels = input.labels ?? [];
-  if (labels.some((label) => !label.trim())) {
-    throw new InvalidInputError('a label is empty; remove it');
-  }
   return {
-    name,
+    name: requiredName(input.name, 'a worker pool'),
     description: input.description ?? null,
-    labels: [...new Set(labels)],
+    labels: validLabels(input.labels ?? []),
   };
 }
 
-function inWords(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
+// "a, b and c"; en, not en-GB, would say "a, b, and c".
+const listFormat = new Intl.ListFormat('en-GB', { type: 'conjunction' });
+const inWords = (items: string[]) => listFormat.format(items);
 
 function missing(id: string) {
   return new NotFoundError(

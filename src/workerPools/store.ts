@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { groupedBy, oneBy } from '../db/batch';
-import { foreignKeyViolation } from '../db/errors';
+import { onForeignKeyViolation } from '../db/errors';
 import type { Database } from '../db';
 import * as tables from './tables';
 import type { NewWorkerPool, Worker, WorkerPool } from './tables';
@@ -96,16 +96,11 @@ export async function removeWorkerPool(
   id: string,
   inUse: () => Error,
 ): Promise<WorkerPool | undefined> {
-  try {
-    const [pool] = await db
-      .delete(tables.workerPools)
-      .where(eq(tables.workerPools.id, id))
-      .returning();
-    return pool;
-  } catch (error) {
-    if (foreignKeyViolation(error)) throw inUse();
-    throw error;
-  }
+  const [pool] = await onForeignKeyViolation(
+    () => db.delete(tables.workerPools).where(eq(tables.workerPools.id, id)).returning(),
+    inUse,
+  );
+  return pool;
 }
 
 /** Registers a worker, live from now; `missingPool` says so when its pool does not exist. */
@@ -114,16 +109,15 @@ export async function addWorker(
   worker: WorkerRegistration,
   missingPool: () => Error,
 ): Promise<Worker> {
-  try {
-    const [added] = await db
-      .insert(tables.workers)
-      .values({ id: ulid(), ...worker })
-      .returning();
-    return added!;
-  } catch (error) {
-    if (foreignKeyViolation(error)) throw missingPool();
-    throw error;
-  }
+  const [added] = await onForeignKeyViolation(
+    () =>
+      db
+        .insert(tables.workers)
+        .values({ id: ulid(), ...worker })
+        .returning(),
+    missingPool,
+  );
+  return added!;
 }
 
 /** Records a worker's heartbeat and how many runs it holds; undefined when it is not registered. */

@@ -1,10 +1,9 @@
 import type { WorkerPoolInput } from '../../workerPools/service';
 import type { GraphQLContext } from './context';
 import { authenticated, isAdminIn, requireAdmin, requireSomeAdmin, spaceOfInput } from './guard';
-import { loadedSpace, spaceAs } from './spaces';
+import { asSeenBy, loadedSpace } from './spaces';
 import type { Resolvers } from './types.generated';
-
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+import { seconds } from './models';
 
 /** The pool, which the caller must be an admin of the space of. */
 async function administeredPool(context: GraphQLContext, id: string) {
@@ -77,10 +76,7 @@ export const workerPoolResolvers: Resolvers = {
         ? context.services.workerPools.config(parent)
         : '',
     spaceDetails: async (parent, _args, context) =>
-      spaceAs(
-        await loadedSpace(context, parent.space),
-        isAdminIn(authenticated(context).viewer, parent.space) ? 'ADMIN' : 'READ',
-      ),
+      asSeenBy(context)(await loadedSpace(context, parent.space)),
     createdAt: (parent) => seconds(parent.createdAt),
     updatedAt: (parent) => seconds(parent.updatedAt),
     pendingRuns: (parent, _args, context) => context.services.workerPools.pendingRuns(parent.id),
