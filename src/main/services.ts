@@ -16,7 +16,6 @@ import { PolicyCompiler } from '../policy/compiler';
 import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
-import { queuedRunCount } from '../runs/store';
 import { RunTokens } from '../runs/tokens';
 import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
@@ -78,7 +77,6 @@ export function buildServices(settings: ServiceSettings) {
     box,
     users: {
       stacksOf: (pool) => stacks.usingPool(pool),
-      queuedRuns: (stackIds) => queuedRunCount(db, stackIds),
     },
   });
   const spaces = new SpaceService({

@@ -13,7 +13,7 @@ import {
   removeUninitializedStack,
   stackById,
   stackIdsInSpace,
-  stacksUsingPool,
+  stacksUsingPools,
 } from './store';
 import type { ClientSettings, Stack } from './store';
 
@@ -176,8 +176,9 @@ export class StackService {
   }
 
   /** The stacks whose runs a worker pool runs, with their spaces. */
-  usingPool(pool: string): Promise<Array<{ id: string; space: string }>> {
-    return stacksUsingPool(this.deps.db, pool);
+  async usingPool(pool: string): Promise<Array<{ id: string; space: string }>> {
+    const [stacks] = await stacksUsingPools(this.deps.db, [pool]);
+    return stacks!;
   }
 
   /** The stack, or NotFoundError. */

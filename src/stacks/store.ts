@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { oneBy } from '../db/batch';
+import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
@@ -112,16 +112,14 @@ export async function stackIdsInSpace(db: Database, space: string): Promise<stri
   return rows.map((row) => row.id);
 }
 
-/** The stacks whose runs a worker pool runs, with their spaces, by id. */
-export function stacksUsingPool(
-  db: Database,
-  pool: string,
-): Promise<Array<{ id: string; space: string }>> {
-  return db
-    .select({ id: tables.stacks.id, space: tables.stacks.space })
+/** The stacks whose runs each worker pool runs, with their spaces, by id. */
+export async function stacksUsingPools(db: Database, pools: readonly string[]) {
+  const rows = await db
+    .select({ id: tables.stacks.id, space: tables.stacks.space, pool: tables.stacks.workerPool })
     .from(tables.stacks)
-    .where(eq(tables.stacks.workerPool, pool))
+    .where(inArray(tables.stacks.workerPool, [...pools]))
     .orderBy(tables.stacks.id);
+  return groupedBy(pools, rows, (row) => row.pool!);
 }
 
 /** Batch reads of stacks, for the API's loaders. */

@@ -37,14 +37,12 @@ export interface WorkerPoolInput {
 }
 
 /**
- * What the pool noun needs of the stacks and runs above it (ARCHITECTURE.md, "Layers"): the
+ * What the pool noun needs of the stacks above it (ARCHITECTURE.md, "Layers"): the
  * composition root hands it over.
  */
 export interface PoolUsers {
   /** The stacks that name the pool, with their spaces. */
   stacksOf(poolId: string): Promise<Array<{ id: string; space: string }>>;
-  /** How many runs of these stacks wait in QUEUED. */
-  queuedRuns(stackIds: string[]): Promise<number>;
 }
 
 /** A pool's credential, as its workers are given it (GANTRY_WORKER_POOL_TOKEN). */
@@ -228,12 +226,6 @@ export class WorkerPoolService {
   /** The workers of a pool, or Gantry's own (null), that beat within the last minute. */
   liveWorkers(poolId: string | null): Promise<Worker[]> {
     return liveWorkersOf(this.deps.db, poolId);
-  }
-
-  /** How many runs of the stacks that name the pool wait in QUEUED. */
-  async pendingRuns(poolId: string): Promise<number> {
-    const stacks = await this.deps.users.stacksOf(poolId);
-    return stacks.length === 0 ? 0 : this.deps.users.queuedRuns(stacks.map((stack) => stack.id));
   }
 
   private newSealedToken(): string {

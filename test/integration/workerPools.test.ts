@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
 import { SecretBox } from '../../src/platform/secrets';
 import { RunTokens } from '../../src/runs/tokens';
 import { RunState, RunType } from '../../src/runs/types';
@@ -31,6 +32,7 @@ describe('worker pools through the GraphQL API', () => {
   let api: ApiServer;
   /** The same process's worker pool service, as the worker role gets it. */
   let pools: WorkerPoolService;
+  let box: SecretBox;
   let tokens: RunTokens;
   /** A signed-in user who is no admin. */
   let reader: string;
@@ -151,7 +153,7 @@ describe('worker pools through the GraphQL API', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase({ kind: 'pglite' });
-    const box = new SecretBox(randomBytes(32));
+    box = new SecretBox(randomBytes(32));
     api = await startApiServer({ database, box });
     pools = testServices({
       db: database.db,
@@ -496,23 +498,59 @@ describe('worker pools through the GraphQL API', () => {
 
   it('counts the QUEUED runs of the stacks that use a pool as its pending runs', async () => {
     const pool = await poolCreated('Pending');
+    const other = await poolCreated('Also pending');
     ok(await createStack('Queue one', null, pool.id));
     ok(await createStack('Queue two', null, pool.id));
+    ok(await createStack('Queue three', null, other.id));
     ok(await createStack('Elsewhere', null));
     await addRun('queue-one', RunState.QUEUED);
     await addRun('queue-one', RunState.QUEUED, RunType.PROPOSED);
     await addRun('queue-one', RunState.PLANNING);
     await addRun('queue-two', RunState.QUEUED, RunType.TASK);
     await addRun('queue-two', RunState.FINISHED);
+    await addRun('queue-three', RunState.QUEUED);
     await addRun('elsewhere', RunState.QUEUED);
 
-    expect(await pools.pendingRuns(pool.id)).toBe(3);
-    const answered = ok(
-      await api.graphql<{ workerPools: Array<{ id: string; pendingRuns: number }> }>(
+    const pending = Object.fromEntries(
+      ok(
+        await api.graphql<{ workerPools: Array<{ id: string; pendingRuns: number }> }>(
+          '{workerPools{id,name,description,pendingRuns,busyWorkers,workers{id}}}',
+        ),
+      ).workerPools.map((listed) => [listed.id, listed.pendingRuns]),
+    );
+    expect(pending[pool.id]).toBe(3);
+    expect(pending[other.id]).toBe(1);
+  });
+
+  it('reads the list of pools with a fixed number of queries, however many pools and stacks there are', async () => {
+    let queries = 0;
+    const countingApi = await startApiServer(
+      { database, box },
+      { db: drizzle(database.pglite!, { logger: { logQuery: () => (queries += 1) } }) },
+    );
+    const queriesFor = async () => {
+      queries = 0;
+      const answer = await countingApi.graphql(
         '{workerPools{id,name,description,pendingRuns,busyWorkers,workers{id}}}',
-      ),
-    ).workerPools.find((listed) => listed.id === pool.id);
-    expect(answered!.pendingRuns).toBe(3);
+      );
+      expect(answer.errors).toBeUndefined();
+      return queries;
+    };
+    const addPools = async (from: number, count: number) => {
+      for (let index = from; index < from + count; index += 1) {
+        const pool = await poolCreated(`Fleet ${index}`);
+        ok(await createStack(`Fleet stack ${index}`, null, pool.id));
+        await addRun(`fleet-stack-${index}`, RunState.QUEUED);
+      }
+    };
+    try {
+      await addPools(0, 2);
+      const forSome = await queriesFor();
+      await addPools(2, 6);
+      expect(await queriesFor()).toBe(forSome);
+    } finally {
+      await countingApi.close();
+    }
   });
 
   it("lets an administrative stack's run manage the pools of its space only", async () => {

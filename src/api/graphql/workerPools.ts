@@ -79,7 +79,13 @@ export const workerPoolResolvers: Resolvers = {
       asSeenBy(context)(await loadedSpace(context, parent.space)),
     createdAt: (parent) => seconds(parent.createdAt),
     updatedAt: (parent) => seconds(parent.updatedAt),
-    pendingRuns: (parent, _args, context) => context.services.workerPools.pendingRuns(parent.id),
+    pendingRuns: async (parent, _args, context) => {
+      const stacks = await context.loaders.poolStacks.load(parent.id);
+      const queued = await Promise.all(
+        stacks.map((stack) => context.loaders.queuedRuns.load(stack.id)),
+      );
+      return queued.reduce((sum, count) => sum + count, 0);
+    },
     busyWorkers: async (parent, _args, context) =>
       (await context.loaders.poolWorkers.load(parent.id)).filter((worker) => worker.busy > 0)
         .length,
