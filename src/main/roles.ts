@@ -319,7 +319,10 @@ async function startWorkerRole(
     drainMs: role === 'worker' ? config.GANTRY_WORKER_DRAIN_SECONDS * 1000 : ALL_DRAIN_MS,
     activities: (workerQueue) => workerActivities(services, runner, workerQueue, places),
   });
-  parts.add('workers', () => workers.stop());
+  parts.add('workers', async () => {
+    await registration.draining();
+    await workers.stop();
+  });
   void workers.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
   if (pool === null) {
     // Runs whose workflow did not start are started by the workers that run workflows.

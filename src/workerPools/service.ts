@@ -16,6 +16,7 @@ import {
   allWorkerPools,
   changeWorkerPool,
   liveWorkersOf,
+  markWorkerDrained,
   recordHeartbeat,
   removeWorker,
   removeWorkerPool,
@@ -26,7 +27,7 @@ import {
   type WorkerRegistration,
 } from './store';
 
-export type { Worker, WorkerPool, WorkerRegistration } from './store';
+export type { WorkerPool } from './store';
 
 export interface WorkerPoolInput {
   name: string;
@@ -46,17 +47,9 @@ export interface PoolUsers {
 }
 
 /** A pool's credential, as its workers are given it (GANTRY_WORKER_POOL_TOKEN). */
-export interface WorkerPoolCredential {
+interface WorkerPoolCredential {
   pool: string;
   token: string;
-}
-
-/** What a worker learns from its heartbeat. */
-export interface Heartbeat {
-  /** False once the worker has been forgotten: it registers again, or stops. */
-  registered: boolean;
-  /** For a pool's worker, false once the pool is deleted: it stops. True for Gantry's own. */
-  poolExists: boolean;
 }
 
 /**
@@ -130,7 +123,6 @@ export class WorkerPoolService {
 
   /** Deletes a pool no stack names, with its workers' registrations. */
   async delete(id: string): Promise<WorkerPool> {
-    await this.get(id);
     const stacks = await this.deps.users.stacksOf(id);
     if (stacks.length > 0) throw inUse(id, stacks);
     const pool = await removeWorkerPool(
@@ -181,41 +173,26 @@ export class WorkerPoolService {
     return pool;
   }
 
-  /** Registers a worker process, live from now; its id. */
+  /**
+   * Registers a worker process, live from now; its id. Only the worker process registers: its
+   * concurrency comes from its validated configuration, and the table checks it again.
+   */
   async registerWorker(worker: WorkerRegistration): Promise<string> {
-    for (const [name, value, least] of [
-      ['pid', worker.pid, 0],
-      ['concurrency', worker.concurrency, 1],
-    ] as const) {
-      if (!Number.isInteger(value) || value < least) {
-        throw new InvalidInputError(
-          `a worker's ${name} must be a whole number, ${least} or more (got ${value})`,
-        );
-      }
-    }
     const registered = await addWorker(this.deps.db, worker, () => missing(worker.pool!));
     return registered.id;
   }
 
   /**
-   * Records that a worker is alive and how many runs it holds now. `worker.pool` is the pool it
-   * registered with, to tell a forgotten worker from one whose pool is gone.
+   * Records that a worker is alive and how many runs it holds now; false when it is not
+   * registered (it was forgotten, or its pool deleted with its workers).
    */
-  async heartbeatWorker(
-    worker: { id: string; pool: string | null },
-    busy: number,
-  ): Promise<Heartbeat> {
-    if (!Number.isInteger(busy) || busy < 0) {
-      throw new InvalidInputError(
-        `a worker's busy count must be a whole number, 0 or more (got ${busy})`,
-      );
-    }
-    if (await recordHeartbeat(this.deps.db, worker.id, busy)) {
-      return { registered: true, poolExists: true };
-    }
-    const poolExists =
-      worker.pool === null || (await workerPoolById(this.deps.db, worker.pool)) !== undefined;
-    return { registered: false, poolExists };
+  async heartbeatWorker(id: string, busy: number): Promise<boolean> {
+    return (await recordHeartbeat(this.deps.db, id, busy)) !== undefined;
+  }
+
+  /** Marks a worker as draining, as it is while it stops: it takes no new runs. */
+  drainWorker(id: string): Promise<void> {
+    return markWorkerDrained(this.deps.db, id);
   }
 
   /** Forgets a worker that stops. */
@@ -234,7 +211,7 @@ export class WorkerPoolService {
 }
 
 /** What a pool's config says, or AuthenticationError when it is not a pool's config. */
-export function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
+function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(config.trim(), 'base64').toString('utf8'));

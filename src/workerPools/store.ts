@@ -4,7 +4,7 @@ import { groupedBy, oneBy } from '../db/batch';
 import { onForeignKeyViolation } from '../db/errors';
 import type { Database } from '../db';
 import * as tables from './tables';
-import type { NewWorkerPool, Worker, WorkerPool } from './tables';
+import type { NewWorker, NewWorkerPool, Worker, WorkerPool } from './tables';
 
 export type { Worker, WorkerPool } from './tables';
 
@@ -16,14 +16,10 @@ export type { Worker, WorkerPool } from './tables';
 /** What a pool is, beside its id, its secret and its times. */
 export type WorkerPoolColumns = Pick<NewWorkerPool, 'name' | 'description' | 'labels' | 'space'>;
 
-/** What a worker says of itself when it registers. */
-export interface WorkerRegistration {
-  /** Null for Gantry's own workers. */
-  pool: string | null;
-  hostname: string;
-  pid: number;
-  concurrency: number;
-}
+/** What a worker says of itself when it registers; its pool is null for Gantry's own workers. */
+export type WorkerRegistration = Required<
+  Pick<NewWorker, 'pool' | 'hostname' | 'pid' | 'concurrency'>
+>;
 
 // A worker beats more often than this; one silent for longer has stopped or lost the database.
 const LIVE_WITHIN = sql`now() - interval '60 seconds'`;
@@ -132,6 +128,11 @@ export async function recordHeartbeat(
     .where(eq(tables.workers.id, id))
     .returning();
   return worker;
+}
+
+/** Marks a worker as draining before it stops. */
+export async function markWorkerDrained(db: Database, id: string): Promise<void> {
+  await db.update(tables.workers).set({ drained: true }).where(eq(tables.workers.id, id));
 }
 
 export async function removeWorker(db: Database, id: string): Promise<void> {
