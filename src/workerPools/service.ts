@@ -29,6 +29,7 @@ import {
 
 export type { WorkerPool } from './store';
 
+/** A pool as it is created or updated: whole, what is null or left out is empty. */
 export interface WorkerPoolInput {
   name: string;
   description?: string | null;

@@ -1,4 +1,3 @@
-import type { WorkerPoolInput } from '../../workerPools/service';
 import type { GraphQLContext } from './context';
 import { authenticated, isAdminIn, requireAdmin, requireSomeAdmin, spaceOfInput } from './guard';
 import { asSeenBy, loadedSpace } from './spaces';
@@ -11,25 +10,6 @@ async function administeredPool(context: GraphQLContext, id: string) {
   const pool = await context.services.workerPools.get(id);
   requireAdmin(context, pool.space);
   return pool;
-}
-
-/**
- * A pool as workerPoolCreate and workerPoolUpdate set it: whole, as the Terraform provider
- * sends it. certificateSigningRequest and driftDetectionRunLimit are not Gantry's: the pool's
- * credential is its own token, and there is no drift detection.
- */
-function poolInput(args: {
-  name: string;
-  description?: string | null;
-  labels?: string[] | null;
-  space?: string | null;
-}): WorkerPoolInput {
-  return {
-    name: args.name,
-    description: args.description ?? null,
-    labels: args.labels ?? [],
-    space: args.space ?? null,
-  };
 }
 
 /**
@@ -48,15 +28,18 @@ export const workerPoolResolvers: Resolvers = {
     },
   },
 
+  // workerPoolCreate and workerPoolUpdate set a pool whole, as the Terraform provider sends it.
+  // certificateSigningRequest and driftDetectionRunLimit are not Gantry's and go unread: the
+  // pool's credential is its own token, and there is no drift detection.
   Mutation: {
     workerPoolCreate: (_parent, args, context) => {
       requireAdmin(context, spaceOfInput(args.space));
-      return context.services.workerPools.create(poolInput(args));
+      return context.services.workerPools.create(args);
     },
     workerPoolUpdate: async (_parent, { id, ...args }, context) => {
       await administeredPool(context, id);
       requireAdmin(context, spaceOfInput(args.space));
-      return context.services.workerPools.update(id, poolInput(args));
+      return context.services.workerPools.update(id, args);
     },
     workerPoolReset: async (_parent, { id }, context) => {
       await administeredPool(context, id);
