@@ -76,7 +76,7 @@ export function buildServices(settings: ServiceSettings) {
     db,
     box,
     users: {
-      stacksOf: (pool) => stacks.usingPool(pool),
+      stacksOf: (pool, tx) => stacks.usingPool(pool, tx),
     },
   });
   const spaces = new SpaceService({

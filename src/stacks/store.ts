@@ -12,10 +12,31 @@ export type { ClientSettings, Stack } from './tables';
  * loaders, and the stacks of a GitLab project.
  */
 
-/** Writes a new stack; undefined when a stack has its id. */
-export async function addStack(db: Database, stack: NewStack): Promise<Stack | undefined> {
-  const [added] = await db.insert(tables.stacks).values(stack).onConflictDoNothing().returning();
-  return added;
+/** What a stack's writes change: everything but its id and times. */
+type StackChanges = Partial<Omit<NewStack, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** Gives a stack being written its worker pool, in the write's transaction (`poolForStack`). */
+type PoolOf = (tx: Transaction) => Promise<string | null>;
+
+/**
+ * Writes a new stack with the worker pool `poolOf` gives it, in one transaction: poolOf holds
+ * the pool's row, so the pool cannot move out of the stack's reach before the stack is
+ * written. Undefined when a stack has its id.
+ */
+export async function addStack(
+  db: Database,
+  stack: Omit<NewStack, 'workerPool'>,
+  poolOf: PoolOf,
+): Promise<Stack | undefined> {
+  return db.transaction(async (tx) => {
+    const workerPool = await poolOf(tx);
+    const [added] = await tx
+      .insert(tables.stacks)
+      .values({ ...stack, workerPool })
+      .onConflictDoNothing()
+      .returning();
+    return added;
+  });
 }
 
 /** Deletes a stack just added whose initialization failed. */
@@ -27,7 +48,7 @@ export async function removeUninitializedStack(db: Database, id: string): Promis
 export async function changeStack(
   db: Database,
   id: string,
-  changes: Partial<Omit<NewStack, 'id' | 'createdAt' | 'updatedAt'>>,
+  changes: StackChanges,
 ): Promise<Stack | undefined> {
   const [stack] = await db
     .update(tables.stacks)
@@ -35,6 +56,18 @@ export async function changeStack(
     .where(eq(tables.stacks.id, id))
     .returning();
   return stack;
+}
+
+/** Writes changes to a stack with the worker pool `poolOf` gives it, as addStack does. */
+export async function changeStackWithPool(
+  db: Database,
+  id: string,
+  changes: Omit<StackChanges, 'workerPool'>,
+  poolOf: PoolOf,
+): Promise<Stack | undefined> {
+  return db.transaction(async (tx) =>
+    changeStack(tx, id, { ...changes, workerPool: await poolOf(tx) }),
+  );
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db';
+import type { Database, Transaction } from '../db';
 import {
   AuthenticationError,
   ConflictError,
@@ -43,8 +43,8 @@ export interface WorkerPoolInput {
  * composition root hands it over.
  */
 export interface PoolUsers {
-  /** The stacks that name the pool, with their spaces. */
-  stacksOf(poolId: string): Promise<Array<{ id: string; space: string }>>;
+  /** The stacks that name the pool, with their spaces; read in `tx` when it is given. */
+  stacksOf(poolId: string, tx?: Transaction): Promise<Array<{ id: string; space: string }>>;
 }
 
 /** A pool's credential, as its workers are given it (GANTRY_WORKER_POOL_TOKEN). */
@@ -90,34 +90,36 @@ export class WorkerPoolService {
 
   /**
    * Everything but the id and the credential. The pool moves to another space only if every
-   * stack that names it is still in that space or below it.
+   * stack that names it is still in that space or below it: the stacks are read with the
+   * pool's row held, so no stack is given the pool between the check and the write.
    */
   async update(id: string, input: WorkerPoolInput): Promise<WorkerPool> {
-    const current = await this.get(id);
-    const columns = poolColumns(input);
-    const space = await existingSpace(this.deps.db, input.space);
-    if (space !== current.space) {
-      const tree = await spaceTree(this.deps.db);
-      const stranded = (await this.deps.users.stacksOf(id)).filter(
-        (stack) => !tree.isWithin(stack.space, space),
-      );
-      if (stranded.length > 0) {
-        throw new InvalidInputError(
-          `worker pool "${id}" runs the runs of ${inWords(stranded.map((stack) => `stack "${stack.id}"`))}, which would not be in space "${space}" or below it; ` +
-            `move those stacks there or give them another pool (stackUpdate's workerPool) first, or keep the pool in a space above them`,
+    const pool = await changeWorkerPool(this.deps.db, id, async (tx, current) => {
+      const columns = poolColumns(input);
+      const space = await existingSpace(tx, input.space);
+      if (space !== current.space) {
+        const tree = await spaceTree(tx);
+        const stranded = (await this.deps.users.stacksOf(id, tx)).filter(
+          (stack) => !tree.isWithin(stack.space, space),
         );
+        if (stranded.length > 0) {
+          throw new InvalidInputError(
+            `worker pool "${id}" runs the runs of ${inWords(stranded.map((stack) => `stack "${stack.id}"`))}, which would not be in space "${space}" or below it; ` +
+              `move those stacks there or give them another pool (stackUpdate's workerPool) first, or keep the pool in a space above them`,
+          );
+        }
       }
-    }
-    const pool = await changeWorkerPool(this.deps.db, id, { ...columns, space });
+      return { ...columns, space };
+    });
     if (!pool) throw missing(id);
     return pool;
   }
 
   /** Gives the pool a new credential: workers with the old one are refused from now on. */
   async reset(id: string): Promise<WorkerPool> {
-    const pool = await changeWorkerPool(this.deps.db, id, {
+    const pool = await changeWorkerPool(this.deps.db, id, () => ({
       encryptedToken: this.newSealedToken(),
-    });
+    }));
     if (!pool) throw missing(id);
     return pool;
   }
@@ -230,22 +232,23 @@ function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
 
 /**
  * The pool a stack in `space` is given, which must exist and be in that space or one above it;
- * null when none is given (Gantry's own workers run its runs).
+ * null when none is given (Gantry's own workers run its runs). The pool's row is held until
+ * `tx`, which writes the stack, ends, so the pool cannot move out of the stack's reach first.
  */
 export async function poolForStack(
-  db: Database,
+  tx: Transaction,
   poolId: string | null | undefined,
   space: string,
 ): Promise<string | null> {
   const id = poolId?.trim();
   if (!id) return null;
-  const pool = await workerPoolById(db, id);
+  const pool = await workerPoolById(tx, id, 'share');
   if (!pool) {
     throw new InvalidInputError(
       `worker pool "${id}" does not exist; give the id of an existing pool (the workerPools query lists them), or leave workerPool out for Gantry's own workers`,
     );
   }
-  const lineage = (await spaceTree(db)).lineage(space);
+  const lineage = (await spaceTree(tx)).lineage(space);
   if (!lineage.includes(pool.space)) {
     throw new InvalidInputError(
       `worker pool "${id}" is in space "${pool.space}", and a stack in space "${space}" may only use the pools of ${inWords(lineage.map((spaceId) => `"${spaceId}"`))}: ` +

@@ -2,7 +2,7 @@ import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { groupedBy, oneBy } from '../db/batch';
 import { onForeignKeyViolation } from '../db/errors';
-import type { Database } from '../db';
+import type { Database, Transaction } from '../db';
 import * as tables from './tables';
 import type { NewWorker, NewWorkerPool, Worker, WorkerPool } from './tables';
 
@@ -15,6 +15,8 @@ export type { Worker, WorkerPool } from './tables';
 
 /** What a pool is, beside its id, its secret and its times. */
 export type WorkerPoolColumns = Pick<NewWorkerPool, 'name' | 'description' | 'labels' | 'space'>;
+
+type WorkerPoolChanges = Partial<WorkerPoolColumns & { encryptedToken: string }>;
 
 /** What a worker says of itself when it registers; its pool is null for Gantry's own workers. */
 export type WorkerRegistration = Required<
@@ -32,9 +34,17 @@ export function allWorkerPools(db: Database): Promise<WorkerPool[]> {
     .orderBy(asc(tables.workerPools.name), asc(tables.workerPools.id));
 }
 
-/** The pool with this id, if there is one. */
-export async function workerPoolById(db: Database, id: string): Promise<WorkerPool | undefined> {
-  const [pool] = await db.select().from(tables.workerPools).where(eq(tables.workerPools.id, id));
+/**
+ * The pool with this id, if there is one. In a transaction, `hold` locks its row until the
+ * transaction ends: 'share' against a change to the pool, 'update' against anyone holding it.
+ */
+export async function workerPoolById(
+  db: Database | Transaction,
+  id: string,
+  hold?: 'share' | 'update',
+): Promise<WorkerPool | undefined> {
+  const query = db.select().from(tables.workerPools).where(eq(tables.workerPools.id, id));
+  const [pool] = await (hold ? query.for(hold) : query);
   return pool;
 }
 
@@ -69,18 +79,27 @@ export async function addWorkerPool(
   return added!;
 }
 
-/** Writes changes to a pool, as updated now; undefined when it does not exist. */
+/**
+ * Writes the changes `change` makes to a pool as it is, as updated now, in one transaction that
+ * holds the pool's row from the read to the write: `change` throws to keep the pool as it is,
+ * and a stack being given the pool meanwhile (`poolForStack` holds the row too) waits and sees
+ * the pool as written. Undefined when the pool does not exist.
+ */
 export async function changeWorkerPool(
   db: Database,
   id: string,
-  changes: Partial<WorkerPoolColumns & { encryptedToken: string }>,
+  change: (tx: Transaction, pool: WorkerPool) => Promise<WorkerPoolChanges> | WorkerPoolChanges,
 ): Promise<WorkerPool | undefined> {
-  const [pool] = await db
-    .update(tables.workerPools)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(eq(tables.workerPools.id, id))
-    .returning();
-  return pool;
+  return db.transaction(async (tx) => {
+    const current = await workerPoolById(tx, id, 'update');
+    if (!current) return undefined;
+    const [pool] = await tx
+      .update(tables.workerPools)
+      .set({ ...(await change(tx, current)), updatedAt: new Date() })
+      .where(eq(tables.workerPools.id, id))
+      .returning();
+    return pool;
+  });
 }
 
 /**

@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { SecretBox } from '../../src/platform/secrets';
 import { RunTokens } from '../../src/runs/tokens';
 import { RunState, RunType } from '../../src/runs/types';
-import type { WorkerPoolService } from '../../src/workerPools/service';
+import type { StackService } from '../../src/stacks/service';
+import { WorkerPoolService } from '../../src/workerPools/service';
 import { startApiServer, type ApiServer, type GraphQLAnswer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { testServices } from '../support/services';
@@ -32,6 +33,7 @@ describe('worker pools through the GraphQL API', () => {
   let api: ApiServer;
   /** The same process's worker pool service, as the worker role gets it. */
   let pools: WorkerPoolService;
+  let stacks: StackService;
   let box: SecretBox;
   let tokens: RunTokens;
   /** A signed-in user who is no admin. */
@@ -155,13 +157,13 @@ describe('worker pools through the GraphQL API', () => {
     database = await openTestDatabase({ kind: 'pglite' });
     box = new SecretBox(randomBytes(32));
     api = await startApiServer({ database, box });
-    pools = testServices({
+    ({ workerPools: pools, stacks } = testServices({
       db: database.db,
       box,
       // Nothing here reaches Temporal; a lazy connection never dials this address.
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
       publicUrl: api.url,
-    }).workerPools;
+    }));
     tokens = new RunTokens({
       db: database.db,
       key: box.deriveKey('run tokens'),
@@ -384,6 +386,40 @@ describe('worker pools through the GraphQL API', () => {
     expect(
       ok(await updateStack('pooled', 'Pooled', 'team-a', null)).stackUpdate.workerPool,
     ).toBeNull();
+  });
+
+  it('never strands a stack given a pool while the pool moves away from it', async () => {
+    const pool = await poolCreated('Moving');
+    const racing = { ...stackInput('Racing', 'team-a'), provider: 'RAW_GIT' as const };
+    await stacks.createStack(racing);
+    // The move pauses once it has seen the pool's stacks, and the stack is given the pool then.
+    let paused!: () => void;
+    const pausing = new Promise<void>((resolve) => (paused = resolve));
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const moving = new WorkerPoolService({
+      db: database.db,
+      box,
+      users: {
+        stacksOf: async (id, tx) => {
+          const users = await stacks.usingPool(id, tx);
+          paused();
+          await resumed;
+          return users;
+        },
+      },
+    });
+    const moved = moving.update(pool.id, { name: 'Moving', space: 'team-b' });
+    await pausing;
+    const given = stacks.updateStack('racing', { ...racing, workerPool: pool.id });
+    // The stack waits for the move to end; were it not held up, it would be written by now.
+    await Promise.race([given.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 200))]);
+    resume();
+
+    await expect(moved).resolves.toMatchObject({ space: 'team-b' });
+    await expect(given).rejects.toThrow(
+      `worker pool "${pool.id}" is in space "team-b", and a stack in space "team-a" may only use the pools of "team-a" and "root"`,
+    );
   });
 
   it('deletes a pool only once no stack uses it, and keeps a space with a pool in it', async () => {
