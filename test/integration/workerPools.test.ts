@@ -50,43 +50,31 @@ describe('worker pools through the GraphQL API', () => {
   };
 
   // The documents the provider's spacelift_worker_pool resource sends, variables as it names them.
-  const createPool = (
-    name: string,
-    options: { space?: string | null; description?: string; labels?: string[] } = {},
-    token?: string,
-  ) =>
+  type PoolOptions = { space?: string | null; description?: string; labels?: string[] };
+  const poolVariables = (name: string, options: PoolOptions) => ({
+    name,
+    description: options.description ?? null,
+    labels: options.labels ?? null,
+    space: options.space ?? null,
+    drift_detection_run_limit: -1,
+  });
+  const createPool = (name: string, options: PoolOptions = {}, token?: string) =>
     api.graphql<{ workerPoolCreate: PoolAnswer }>(
       `mutation WorkerPoolCreate($name: String!, $csr: String!, $description: String, $labels: [String!], $space: ID, $drift_detection_run_limit: Int) {
         workerPoolCreate(name: $name, certificateSigningRequest: $csr, description: $description, labels: $labels, space: $space, driftDetectionRunLimit: $drift_detection_run_limit) { ${POOL_FIELDS} }
       }`,
       {
-        name,
+        ...poolVariables(name, options),
         csr: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----').toString('base64'),
-        description: options.description ?? null,
-        labels: options.labels ?? null,
-        space: options.space ?? null,
-        drift_detection_run_limit: -1,
       },
       token,
     );
-  const updatePool = (
-    id: string,
-    name: string,
-    options: { space?: string | null; description?: string; labels?: string[] } = {},
-    token?: string,
-  ) =>
+  const updatePool = (id: string, name: string, options: PoolOptions = {}, token?: string) =>
     api.graphql<{ workerPoolUpdate: PoolAnswer }>(
       `mutation WorkerPoolUpdate($id: ID!, $name: String!, $description: String, $labels: [String!], $space: ID, $drift_detection_run_limit: Int) {
         workerPoolUpdate(id: $id, name: $name, description: $description, labels: $labels, space: $space, driftDetectionRunLimit: $drift_detection_run_limit) { ${POOL_FIELDS} }
       }`,
-      {
-        id,
-        name,
-        description: options.description ?? null,
-        labels: options.labels ?? null,
-        space: options.space ?? null,
-        drift_detection_run_limit: -1,
-      },
+      { id, ...poolVariables(name, options) },
       token,
     );
   const resetPool = (id: string, token?: string) =>
@@ -583,16 +571,7 @@ describe('worker pools through the GraphQL API', () => {
 
   it("lets an administrative stack's run manage the pools of its space only", async () => {
     ok(await createStack('Team A admin', 'team-a', null, true));
-    const id = `01JPOOLS${String(++runs).padStart(18, '0')}`;
-    await database.db.insert(schema.runs).values({
-      id,
-      stackId: 'team-a-admin',
-      type: RunType.TASK,
-      state: RunState.PERFORMING,
-      branch: 'main',
-      commitHash: 'a'.repeat(40),
-      command: 'tofu apply',
-    });
+    const id = await addRun('team-a-admin', RunState.PERFORMING, RunType.TASK);
     const token = await tokens.issue(
       { id, stackId: 'team-a-admin' },
       RunState.PERFORMING,
