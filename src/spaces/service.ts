@@ -25,8 +25,8 @@ export interface SpaceInput {
 }
 
 /**
- * One kind of entity that lives in spaces (stacks, contexts, policies): those nouns sit above
- * this one, so the composition root tells the service how to find theirs.
+ * One kind of entity that lives in spaces (stacks, contexts, policies, worker pools): those
+ * nouns sit above this one, so the composition root tells the service how to find theirs.
  */
 export interface SpaceOccupants {
   /** What they are called, plural: "stacks". */
@@ -36,8 +36,8 @@ export interface SpaceOccupants {
 }
 
 /**
- * Spaces as admins manage them: a tree under root, which stacks, contexts and policies live
- * in. Root is fixed; legacy may change but stays.
+ * Spaces as admins manage them: a tree under root, which stacks, contexts, policies and worker
+ * pools live in. Root is fixed; legacy may change but stays.
  */
 export class SpaceService {
   constructor(private readonly deps: { db: Database; occupants: SpaceOccupants[] }) {}

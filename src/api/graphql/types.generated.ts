@@ -1613,8 +1613,8 @@ export type SlackWorkspace = {
 };
 
 /**
- * A space: a node of the tree stacks, contexts and policies are organized in. root is the top;
- * legacy, under it, inherits its entities.
+ * A space: a node of the tree stacks, contexts, policies and worker pools are organized in. root
+ * is the top; legacy, under it, inherits its entities.
  */
 export type Space = {
   __typename?: 'Space';
