@@ -3,7 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../platform/err
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { existingSpace, refuseUnreachable } from '../spaces/service';
 import { validHooks, type HookLists } from '../stacks/hooks';
-import { slugOf } from '../platform/input';
+import { slugOf, validLabels } from '../platform/input';
 import type { StackService } from '../stacks/service';
 import { variableNameProblem } from './runtimeConfig';
 import {
@@ -198,13 +198,6 @@ export class ContextService {
     if (!element) throw new NotFoundError(missing);
     return element;
   }
-}
-
-function validLabels(labels: readonly string[]): string[] {
-  if (labels.some((label) => !label.trim())) {
-    throw new InvalidInputError('a label is empty; remove it');
-  }
-  return [...new Set(labels)];
 }
 
 function validateConfig(input: ConfigInput) {

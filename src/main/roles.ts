@@ -327,7 +327,10 @@ async function startWorkerRole(
         observer: runObserver(metrics, pool),
       }),
   });
-  parts.add('workers', () => workers.stop());
+  parts.add('workers', async () => {
+    await registration.draining();
+    await workers.stop();
+  });
   void workers.done.then(() => parts.fail(new Error('a Temporal worker stopped')), parts.fail);
   gaugeOnScrape(
     metrics,

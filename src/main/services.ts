@@ -21,7 +21,6 @@ import { PolicyCompiler } from '../policy/compiler';
 import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
-import { queuedRunCount } from '../runs/store';
 import { RunTokens } from '../runs/tokens';
 import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
@@ -82,8 +81,7 @@ export function buildServices(settings: ServiceSettings) {
     db,
     box,
     users: {
-      stacksOf: (pool) => stacks.usingPool(pool),
-      queuedRuns: (stackIds) => queuedRunCount(db, stackIds),
+      stacksOf: (pool, tx) => stacks.usingPool(pool, tx),
     },
   });
   const spaces = new SpaceService({

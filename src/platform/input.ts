@@ -38,3 +38,18 @@ export function slugOf(name: string): string {
   }
   return slug;
 }
+
+/** A name as given, trimmed; `what` ("a space") is refused without one. */
+export function requiredName(name: string, what: string): string {
+  const trimmed = name.trim();
+  if (!trimmed) throw new InvalidInputError(`${what} needs a name`);
+  return trimmed;
+}
+
+/** Labels as given, each once; an empty one is refused. */
+export function validLabels(labels: readonly string[]): string[] {
+  if (labels.some((label) => !label.trim())) {
+    throw new InvalidInputError('a label is empty; remove it');
+  }
+  return [...new Set(labels)];
+}

@@ -1,5 +1,5 @@
 import type { Database } from '../db';
-import { slugOf } from '../platform/input';
+import { requiredName, slugOf } from '../platform/input';
 import type { PolicyCompiler } from './compiler';
 import {
   addPolicy,
@@ -166,10 +166,8 @@ export class PolicyService {
 
 /** The stored columns; labels and description left out of an update stay as they are. */
 function columns(input: PolicyInput) {
-  const name = input.name.trim();
-  if (!name) throw new InvalidInputError('a policy needs a name');
   return {
-    name,
+    name: requiredName(input.name, 'a policy'),
     body: input.body,
     ...(input.labels === undefined
       ? {}

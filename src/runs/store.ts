@@ -1,6 +1,7 @@
 import {
   and,
   asc,
+  count,
   desc,
   eq,
   getTableColumns,
@@ -110,12 +111,14 @@ export async function blockers(db: Database, stackIds: readonly string[]) {
   return oneBy<string, Run>(stackIds, rows, (row) => row.stackId);
 }
 
-/** How many runs of these stacks wait in QUEUED (a worker pool's pending runs). */
-export async function queuedRunCount(db: Database, stackIds: readonly string[]): Promise<number> {
-  return db.$count(
-    tables.runs,
-    and(inArray(tables.runs.stackId, [...stackIds]), eq(tables.runs.state, RunState.QUEUED)),
-  );
+/** How many runs of each stack wait in QUEUED (a worker pool's pending runs are its stacks'). */
+export async function queuedRunCounts(db: Database, stackIds: readonly string[]) {
+  const rows = await db
+    .select({ stackId: tables.runs.stackId, queued: count() })
+    .from(tables.runs)
+    .where(and(inArray(tables.runs.stackId, [...stackIds]), eq(tables.runs.state, RunState.QUEUED)))
+    .groupBy(tables.runs.stackId);
+  return oneBy(stackIds, rows, (row) => row.stackId).map((row) => row?.queued ?? 0);
 }
 
 /** One page of runs, newest first. */

@@ -1,6 +1,6 @@
 import type { Database } from '../db';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
-import { slugOf } from '../platform/input';
+import { requiredName, slugOf, validLabels } from '../platform/input';
 import {
   addSpace,
   allSpaces,
@@ -25,8 +25,8 @@ export interface SpaceInput {
 }
 
 /**
- * One kind of entity that lives in spaces (stacks, contexts, policies): those nouns sit above
- * this one, so the composition root tells the service how to find theirs.
+ * One kind of entity that lives in spaces (stacks, contexts, policies, worker pools): those
+ * nouns sit above this one, so the composition root tells the service how to find theirs.
  */
 export interface SpaceOccupants {
   /** What they are called, plural: "stacks". */
@@ -36,8 +36,8 @@ export interface SpaceOccupants {
 }
 
 /**
- * Spaces as admins manage them: a tree under root, which stacks, contexts and policies live
- * in. Root is fixed; legacy may change but stays.
+ * Spaces as admins manage them: a tree under root, which stacks, contexts, policies and worker
+ * pools live in. Root is fixed; legacy may change but stays.
  */
 export class SpaceService {
   constructor(private readonly deps: { db: Database; occupants: SpaceOccupants[] }) {}
@@ -168,16 +168,10 @@ export async function refuseUnreachable(
 }
 
 function spaceColumns(input: SpaceInput) {
-  const name = input.name.trim();
-  if (!name) throw new InvalidInputError('a space needs a name');
-  const labels = input.labels ?? [];
-  if (labels.some((label) => !label.trim())) {
-    throw new InvalidInputError('a label is empty; remove it');
-  }
   return {
-    name,
+    name: requiredName(input.name, 'a space'),
     description: input.description ?? '',
-    labels: [...new Set(labels)],
+    labels: validLabels(input.labels ?? []),
     parentSpaceId: input.parentSpace?.trim() || ROOT_SPACE,
     inheritEntities: input.inheritEntities ?? false,
   };

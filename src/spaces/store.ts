@@ -1,6 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { oneBy } from '../db/batch';
-import { foreignKeyViolation } from '../db/errors';
+import { onForeignKeyViolation } from '../db/errors';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
 import type { NewSpace, Space } from './tables';
@@ -84,13 +84,11 @@ export async function removeSpace(
   id: string,
   inUse: () => Error,
 ): Promise<Space | undefined> {
-  try {
-    const [space] = await db.delete(tables.spaces).where(eq(tables.spaces.id, id)).returning();
-    return space;
-  } catch (error) {
-    if (foreignKeyViolation(error)) throw inUse();
-    throw error;
-  }
+  const [space] = await onForeignKeyViolation(
+    () => db.delete(tables.spaces).where(eq(tables.spaces.id, id)).returning(),
+    inUse,
+  );
+  return space;
 }
 
 async function treeNodes(db: Database | Transaction, hold = false) {

@@ -3,8 +3,8 @@ import { boolean, check, pgTable, text, timestamp, type AnyPgColumn } from 'driz
 import { createdAt } from '../db/columns';
 
 /**
- * Spaces: the tree stacks, contexts and policies are organized in, as Spacelift has it. `root`
- * and `legacy` are always there (the migration that made this table writes them).
+ * Spaces: the tree stacks, contexts, policies and worker pools are organized in, as Spacelift
+ * has it. `root` and `legacy` are always there (the migration that made this table writes them).
  * Only this folder reads and writes these tables (ARCHITECTURE.md, "Nouns"); migrations are
  * generated from every noun's tables.ts (`npm run db:generate`).
  */

@@ -8,12 +8,13 @@ import { validHooks, type HookLists } from './hooks';
 import {
   addStack,
   changeStack,
+  changeStackWithPool,
   protectedConflict,
   removeStack,
   removeUninitializedStack,
   stackById,
   stackIdsInSpace,
-  stacksUsingPool,
+  stacksUsingPools,
 } from './store';
 import type { ClientSettings, Stack } from './store';
 
@@ -81,8 +82,9 @@ export class StackService {
     }
     const id = options.slug ?? slugOf(input.name);
     const space = await existingSpace(this.deps.db, input.space);
-    const workerPool = await poolForStack(this.deps.db, input.workerPool, space);
-    const stack = await addStack(this.deps.db, { id, space, workerPool, ...stackColumns(input) });
+    const stack = await addStack(this.deps.db, { id, space, ...stackColumns(input) }, (tx) =>
+      poolForStack(tx, input.workerPool, space),
+    );
     if (!stack) throw new ConflictError(`a stack with id "${id}" exists; choose another name`);
     if (options.initialize) {
       try {
@@ -112,12 +114,12 @@ export class StackService {
   async updateStack(id: string, input: StackInput): Promise<Stack> {
     validateStack(input, this.deps.allowFileRepositories ?? false);
     const space = await existingSpace(this.deps.db, input.space);
-    const workerPool = await poolForStack(this.deps.db, input.workerPool, space);
-    const stack = await changeStack(this.deps.db, id, {
-      space,
-      workerPool,
-      ...stackColumns(input),
-    });
+    const stack = await changeStackWithPool(
+      this.deps.db,
+      id,
+      { space, ...stackColumns(input) },
+      (tx) => poolForStack(tx, input.workerPool, space),
+    );
     if (!stack) throw new NotFoundError(`stack "${id}" does not exist`);
     return stack;
   }
@@ -175,9 +177,10 @@ export class StackService {
     return stackIdsInSpace(this.deps.db, space);
   }
 
-  /** The stacks whose runs a worker pool runs, with their spaces. */
-  usingPool(pool: string): Promise<Array<{ id: string; space: string }>> {
-    return stacksUsingPool(this.deps.db, pool);
+  /** The stacks whose runs a worker pool runs, with their spaces; read in `tx` when it is given. */
+  async usingPool(pool: string, tx?: Transaction): Promise<Array<{ id: string; space: string }>> {
+    const [stacks] = await stacksUsingPools(tx ?? this.deps.db, [pool]);
+    return stacks!;
   }
 
   /** The stack, or NotFoundError. */

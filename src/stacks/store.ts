@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from 'drizzle-orm';
-import { oneBy } from '../db/batch';
+import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
@@ -12,10 +12,31 @@ export type { ClientSettings, Stack } from './tables';
  * loaders, and the stacks of a GitLab project.
  */
 
-/** Writes a new stack; undefined when a stack has its id. */
-export async function addStack(db: Database, stack: NewStack): Promise<Stack | undefined> {
-  const [added] = await db.insert(tables.stacks).values(stack).onConflictDoNothing().returning();
-  return added;
+/** What a stack's writes change: everything but its id and times. */
+type StackChanges = Partial<Omit<NewStack, 'id' | 'createdAt' | 'updatedAt'>>;
+
+/** Gives a stack being written its worker pool, in the write's transaction (`poolForStack`). */
+type PoolOf = (tx: Transaction) => Promise<string | null>;
+
+/**
+ * Writes a new stack with the worker pool `poolOf` gives it, in one transaction: poolOf holds
+ * the pool's row, so the pool cannot move out of the stack's reach before the stack is
+ * written. Undefined when a stack has its id.
+ */
+export async function addStack(
+  db: Database,
+  stack: Omit<NewStack, 'workerPool'>,
+  poolOf: PoolOf,
+): Promise<Stack | undefined> {
+  return db.transaction(async (tx) => {
+    const workerPool = await poolOf(tx);
+    const [added] = await tx
+      .insert(tables.stacks)
+      .values({ ...stack, workerPool })
+      .onConflictDoNothing()
+      .returning();
+    return added;
+  });
 }
 
 /** Deletes a stack just added whose initialization failed. */
@@ -27,7 +48,7 @@ export async function removeUninitializedStack(db: Database, id: string): Promis
 export async function changeStack(
   db: Database,
   id: string,
-  changes: Partial<Omit<NewStack, 'id' | 'createdAt' | 'updatedAt'>>,
+  changes: StackChanges,
 ): Promise<Stack | undefined> {
   const [stack] = await db
     .update(tables.stacks)
@@ -35,6 +56,18 @@ export async function changeStack(
     .where(eq(tables.stacks.id, id))
     .returning();
   return stack;
+}
+
+/** Writes changes to a stack with the worker pool `poolOf` gives it, as addStack does. */
+export async function changeStackWithPool(
+  db: Database,
+  id: string,
+  changes: Omit<StackChanges, 'workerPool'>,
+  poolOf: PoolOf,
+): Promise<Stack | undefined> {
+  return db.transaction(async (tx) =>
+    changeStack(tx, id, { ...changes, workerPool: await poolOf(tx) }),
+  );
 }
 
 /**
@@ -112,16 +145,14 @@ export async function stackIdsInSpace(db: Database, space: string): Promise<stri
   return rows.map((row) => row.id);
 }
 
-/** The stacks whose runs a worker pool runs, with their spaces, by id. */
-export function stacksUsingPool(
-  db: Database,
-  pool: string,
-): Promise<Array<{ id: string; space: string }>> {
-  return db
-    .select({ id: tables.stacks.id, space: tables.stacks.space })
+/** The stacks whose runs each worker pool runs, with their spaces, by id. */
+export async function stacksUsingPools(db: Database, pools: readonly string[]) {
+  const rows = await db
+    .select({ id: tables.stacks.id, space: tables.stacks.space, pool: tables.stacks.workerPool })
     .from(tables.stacks)
-    .where(eq(tables.stacks.workerPool, pool))
+    .where(inArray(tables.stacks.workerPool, [...pools]))
     .orderBy(tables.stacks.id);
+  return groupedBy(pools, rows, (row) => row.pool!);
 }
 
 /** Batch reads of stacks, for the API's loaders. */

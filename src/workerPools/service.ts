@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Database } from '../db';
+import type { Database, Transaction } from '../db';
 import {
   AuthenticationError,
   ConflictError,
   InvalidInputError,
   NotFoundError,
 } from '../platform/errors';
+import { requiredName, validLabels } from '../platform/input';
 import { secretMatches, type SecretBox } from '../platform/secrets';
 import { existingSpace } from '../spaces/service';
 import { spaceTree } from '../spaces/store';
@@ -15,6 +16,7 @@ import {
   allWorkerPools,
   changeWorkerPool,
   liveWorkersOf,
+  markWorkerDrained,
   recordHeartbeat,
   removeWorker,
   removeWorkerPool,
@@ -25,8 +27,9 @@ import {
   type WorkerRegistration,
 } from './store';
 
-export type { Worker, WorkerPool, WorkerRegistration } from './store';
+export type { WorkerPool } from './store';
 
+/** A pool as it is created or updated: whole, what is null or left out is empty. */
 export interface WorkerPoolInput {
   name: string;
   description?: string | null;
@@ -36,28 +39,18 @@ export interface WorkerPoolInput {
 }
 
 /**
- * What the pool noun needs of the stacks and runs above it (ARCHITECTURE.md, "Layers"): the
+ * What the pool noun needs of the stacks above it (ARCHITECTURE.md, "Layers"): the
  * composition root hands it over.
  */
 export interface PoolUsers {
-  /** The stacks that name the pool, with their spaces. */
-  stacksOf(poolId: string): Promise<Array<{ id: string; space: string }>>;
-  /** How many runs of these stacks wait in QUEUED. */
-  queuedRuns(stackIds: string[]): Promise<number>;
+  /** The stacks that name the pool, with their spaces; read in `tx` when it is given. */
+  stacksOf(poolId: string, tx?: Transaction): Promise<Array<{ id: string; space: string }>>;
 }
 
 /** A pool's credential, as its workers are given it (GANTRY_WORKER_POOL_TOKEN). */
-export interface WorkerPoolCredential {
+interface WorkerPoolCredential {
   pool: string;
   token: string;
-}
-
-/** What a worker learns from its heartbeat. */
-export interface Heartbeat {
-  /** False once the worker has been forgotten: it registers again, or stops. */
-  registered: boolean;
-  /** For a pool's worker, false once the pool is deleted: it stops. True for Gantry's own. */
-  poolExists: boolean;
 }
 
 /**
@@ -97,41 +90,42 @@ export class WorkerPoolService {
 
   /**
    * Everything but the id and the credential. The pool moves to another space only if every
-   * stack that names it is still in that space or below it.
+   * stack that names it is still in that space or below it: the stacks are read with the
+   * pool's row held, so no stack is given the pool between the check and the write.
    */
   async update(id: string, input: WorkerPoolInput): Promise<WorkerPool> {
-    const current = await this.get(id);
-    const columns = poolColumns(input);
-    const space = await existingSpace(this.deps.db, input.space);
-    if (space !== current.space) {
-      const tree = await spaceTree(this.deps.db);
-      const stranded = (await this.deps.users.stacksOf(id)).filter(
-        (stack) => !tree.isWithin(stack.space, space),
-      );
-      if (stranded.length > 0) {
-        throw new InvalidInputError(
-          `worker pool "${id}" runs the runs of ${inWords(stranded.map((stack) => `stack "${stack.id}"`))}, which would not be in space "${space}" or below it; ` +
-            `move those stacks there or give them another pool (stackUpdate's workerPool) first, or keep the pool in a space above them`,
+    const pool = await changeWorkerPool(this.deps.db, id, async (tx, current) => {
+      const columns = poolColumns(input);
+      const space = await existingSpace(tx, input.space);
+      if (space !== current.space) {
+        const tree = await spaceTree(tx);
+        const stranded = (await this.deps.users.stacksOf(id, tx)).filter(
+          (stack) => !tree.isWithin(stack.space, space),
         );
+        if (stranded.length > 0) {
+          throw new InvalidInputError(
+            `worker pool "${id}" runs the runs of ${inWords(stranded.map((stack) => `stack "${stack.id}"`))}, which would not be in space "${space}" or below it; ` +
+              `move those stacks there or give them another pool (stackUpdate's workerPool) first, or keep the pool in a space above them`,
+          );
+        }
       }
-    }
-    const pool = await changeWorkerPool(this.deps.db, id, { ...columns, space });
+      return { ...columns, space };
+    });
     if (!pool) throw missing(id);
     return pool;
   }
 
   /** Gives the pool a new credential: workers with the old one are refused from now on. */
   async reset(id: string): Promise<WorkerPool> {
-    const pool = await changeWorkerPool(this.deps.db, id, {
+    const pool = await changeWorkerPool(this.deps.db, id, () => ({
       encryptedToken: this.newSealedToken(),
-    });
+    }));
     if (!pool) throw missing(id);
     return pool;
   }
 
   /** Deletes a pool no stack names, with its workers' registrations. */
   async delete(id: string): Promise<WorkerPool> {
-    await this.get(id);
     const stacks = await this.deps.users.stacksOf(id);
     if (stacks.length > 0) throw inUse(id, stacks);
     const pool = await removeWorkerPool(
@@ -182,41 +176,26 @@ export class WorkerPoolService {
     return pool;
   }
 
-  /** Registers a worker process, live from now; its id. */
+  /**
+   * Registers a worker process, live from now; its id. Only the worker process registers: its
+   * concurrency comes from its validated configuration, and the table checks it again.
+   */
   async registerWorker(worker: WorkerRegistration): Promise<string> {
-    for (const [name, value, least] of [
-      ['pid', worker.pid, 0],
-      ['concurrency', worker.concurrency, 1],
-    ] as const) {
-      if (!Number.isInteger(value) || value < least) {
-        throw new InvalidInputError(
-          `a worker's ${name} must be a whole number, ${least} or more (got ${value})`,
-        );
-      }
-    }
     const registered = await addWorker(this.deps.db, worker, () => missing(worker.pool!));
     return registered.id;
   }
 
   /**
-   * Records that a worker is alive and how many runs it holds now. `worker.pool` is the pool it
-   * registered with, to tell a forgotten worker from one whose pool is gone.
+   * Records that a worker is alive and how many runs it holds now; false when it is not
+   * registered (it was forgotten, or its pool deleted with its workers).
    */
-  async heartbeatWorker(
-    worker: { id: string; pool: string | null },
-    busy: number,
-  ): Promise<Heartbeat> {
-    if (!Number.isInteger(busy) || busy < 0) {
-      throw new InvalidInputError(
-        `a worker's busy count must be a whole number, 0 or more (got ${busy})`,
-      );
-    }
-    if (await recordHeartbeat(this.deps.db, worker.id, busy)) {
-      return { registered: true, poolExists: true };
-    }
-    const poolExists =
-      worker.pool === null || (await workerPoolById(this.deps.db, worker.pool)) !== undefined;
-    return { registered: false, poolExists };
+  async heartbeatWorker(id: string, busy: number): Promise<boolean> {
+    return (await recordHeartbeat(this.deps.db, id, busy)) !== undefined;
+  }
+
+  /** Marks a worker as draining, as it is while it stops: it takes no new runs. */
+  drainWorker(id: string): Promise<void> {
+    return markWorkerDrained(this.deps.db, id);
   }
 
   /** Forgets a worker that stops. */
@@ -229,19 +208,13 @@ export class WorkerPoolService {
     return liveWorkersOf(this.deps.db, poolId);
   }
 
-  /** How many runs of the stacks that name the pool wait in QUEUED. */
-  async pendingRuns(poolId: string): Promise<number> {
-    const stacks = await this.deps.users.stacksOf(poolId);
-    return stacks.length === 0 ? 0 : this.deps.users.queuedRuns(stacks.map((stack) => stack.id));
-  }
-
   private newSealedToken(): string {
     return this.deps.box.seal(randomBytes(32).toString('base64url'));
   }
 }
 
 /** What a pool's config says, or AuthenticationError when it is not a pool's config. */
-export function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
+function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(config.trim(), 'base64').toString('utf8'));
@@ -259,22 +232,23 @@ export function parseWorkerPoolConfig(config: string): WorkerPoolCredential {
 
 /**
  * The pool a stack in `space` is given, which must exist and be in that space or one above it;
- * null when none is given (Gantry's own workers run its runs).
+ * null when none is given (Gantry's own workers run its runs). The pool's row is held until
+ * `tx`, which writes the stack, ends, so the pool cannot move out of the stack's reach first.
  */
 export async function poolForStack(
-  db: Database,
+  tx: Transaction,
   poolId: string | null | undefined,
   space: string,
 ): Promise<string | null> {
   const id = poolId?.trim();
   if (!id) return null;
-  const pool = await workerPoolById(db, id);
+  const pool = await workerPoolById(tx, id, 'share');
   if (!pool) {
     throw new InvalidInputError(
       `worker pool "${id}" does not exist; give the id of an existing pool (the workerPools query lists them), or leave workerPool out for Gantry's own workers`,
     );
   }
-  const lineage = (await spaceTree(db)).lineage(space);
+  const lineage = (await spaceTree(tx)).lineage(space);
   if (!lineage.includes(pool.space)) {
     throw new InvalidInputError(
       `worker pool "${id}" is in space "${pool.space}", and a stack in space "${space}" may only use the pools of ${inWords(lineage.map((spaceId) => `"${spaceId}"`))}: ` +
@@ -285,22 +259,16 @@ export async function poolForStack(
 }
 
 function poolColumns(input: WorkerPoolInput) {
-  const name = input.name.trim();
-  if (!name) throw new InvalidInputError('a worker pool needs a name');
-  const labels = input.labels ?? [];
-  if (labels.some((label) => !label.trim())) {
-    throw new InvalidInputError('a label is empty; remove it');
-  }
   return {
-    name,
+    name: requiredName(input.name, 'a worker pool'),
     description: input.description ?? null,
-    labels: [...new Set(labels)],
+    labels: validLabels(input.labels ?? []),
   };
 }
 
-function inWords(items: string[]): string {
-  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
-}
+// "a, b and c"; en, not en-GB, would say "a, b, and c".
+const listFormat = new Intl.ListFormat('en-GB', { type: 'conjunction' });
+const inWords = (items: string[]) => listFormat.format(items);
 
 function missing(id: string) {
   return new NotFoundError(

@@ -1,10 +1,10 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { groupedBy, oneBy } from '../db/batch';
-import { foreignKeyViolation } from '../db/errors';
-import type { Database } from '../db';
+import { onForeignKeyViolation } from '../db/errors';
+import type { Database, Transaction } from '../db';
 import * as tables from './tables';
-import type { NewWorkerPool, Worker, WorkerPool } from './tables';
+import type { NewWorker, NewWorkerPool, Worker, WorkerPool } from './tables';
 
 export type { Worker, WorkerPool } from './tables';
 
@@ -16,14 +16,12 @@ export type { Worker, WorkerPool } from './tables';
 /** What a pool is, beside its id, its secret and its times. */
 export type WorkerPoolColumns = Pick<NewWorkerPool, 'name' | 'description' | 'labels' | 'space'>;
 
-/** What a worker says of itself when it registers. */
-export interface WorkerRegistration {
-  /** Null for Gantry's own workers. */
-  pool: string | null;
-  hostname: string;
-  pid: number;
-  concurrency: number;
-}
+type WorkerPoolChanges = Partial<WorkerPoolColumns & { encryptedToken: string }>;
+
+/** What a worker says of itself when it registers; its pool is null for Gantry's own workers. */
+export type WorkerRegistration = Required<
+  Pick<NewWorker, 'pool' | 'hostname' | 'pid' | 'concurrency'>
+>;
 
 // A worker beats more often than this; one silent for longer has stopped or lost the database.
 const LIVE_WITHIN = sql`now() - interval '60 seconds'`;
@@ -36,9 +34,17 @@ export function allWorkerPools(db: Database): Promise<WorkerPool[]> {
     .orderBy(asc(tables.workerPools.name), asc(tables.workerPools.id));
 }
 
-/** The pool with this id, if there is one. */
-export async function workerPoolById(db: Database, id: string): Promise<WorkerPool | undefined> {
-  const [pool] = await db.select().from(tables.workerPools).where(eq(tables.workerPools.id, id));
+/**
+ * The pool with this id, if there is one. In a transaction, `hold` locks its row until the
+ * transaction ends: 'share' against a change to the pool, 'update' against anyone holding it.
+ */
+export async function workerPoolById(
+  db: Database | Transaction,
+  id: string,
+  hold?: 'share' | 'update',
+): Promise<WorkerPool | undefined> {
+  const query = db.select().from(tables.workerPools).where(eq(tables.workerPools.id, id));
+  const [pool] = await (hold ? query.for(hold) : query);
   return pool;
 }
 
@@ -73,18 +79,27 @@ export async function addWorkerPool(
   return added!;
 }
 
-/** Writes changes to a pool, as updated now; undefined when it does not exist. */
+/**
+ * Writes the changes `change` makes to a pool as it is, as updated now, in one transaction that
+ * holds the pool's row from the read to the write: `change` throws to keep the pool as it is,
+ * and a stack being given the pool meanwhile (`poolForStack` holds the row too) waits and sees
+ * the pool as written. Undefined when the pool does not exist.
+ */
 export async function changeWorkerPool(
   db: Database,
   id: string,
-  changes: Partial<WorkerPoolColumns & { encryptedToken: string }>,
+  change: (tx: Transaction, pool: WorkerPool) => Promise<WorkerPoolChanges> | WorkerPoolChanges,
 ): Promise<WorkerPool | undefined> {
-  const [pool] = await db
-    .update(tables.workerPools)
-    .set({ ...changes, updatedAt: new Date() })
-    .where(eq(tables.workerPools.id, id))
-    .returning();
-  return pool;
+  return db.transaction(async (tx) => {
+    const current = await workerPoolById(tx, id, 'update');
+    if (!current) return undefined;
+    const [pool] = await tx
+      .update(tables.workerPools)
+      .set({ ...(await change(tx, current)), updatedAt: new Date() })
+      .where(eq(tables.workerPools.id, id))
+      .returning();
+    return pool;
+  });
 }
 
 /**
@@ -96,16 +111,11 @@ export async function removeWorkerPool(
   id: string,
   inUse: () => Error,
 ): Promise<WorkerPool | undefined> {
-  try {
-    const [pool] = await db
-      .delete(tables.workerPools)
-      .where(eq(tables.workerPools.id, id))
-      .returning();
-    return pool;
-  } catch (error) {
-    if (foreignKeyViolation(error)) throw inUse();
-    throw error;
-  }
+  const [pool] = await onForeignKeyViolation(
+    () => db.delete(tables.workerPools).where(eq(tables.workerPools.id, id)).returning(),
+    inUse,
+  );
+  return pool;
 }
 
 /** Registers a worker, live from now; `missingPool` says so when its pool does not exist. */
@@ -114,16 +124,15 @@ export async function addWorker(
   worker: WorkerRegistration,
   missingPool: () => Error,
 ): Promise<Worker> {
-  try {
-    const [added] = await db
-      .insert(tables.workers)
-      .values({ id: ulid(), ...worker })
-      .returning();
-    return added!;
-  } catch (error) {
-    if (foreignKeyViolation(error)) throw missingPool();
-    throw error;
-  }
+  const [added] = await onForeignKeyViolation(
+    () =>
+      db
+        .insert(tables.workers)
+        .values({ id: ulid(), ...worker })
+        .returning(),
+    missingPool,
+  );
+  return added!;
 }
 
 /** Records a worker's heartbeat and how many runs it holds; undefined when it is not registered. */
@@ -138,6 +147,11 @@ export async function recordHeartbeat(
     .where(eq(tables.workers.id, id))
     .returning();
   return worker;
+}
+
+/** Marks a worker as draining before it stops. */
+export async function markWorkerDrained(db: Database, id: string): Promise<void> {
+  await db.update(tables.workers).set({ drained: true }).where(eq(tables.workers.id, id));
 }
 
 export async function removeWorker(db: Database, id: string): Promise<void> {

@@ -49,8 +49,9 @@ export const workers = pgTable(
     concurrency: integer('concurrency').notNull(),
     /** How many runs it holds now, as of its last heartbeat. */
     busy: integer('busy').notNull().default(0),
-    /** A drained worker takes no new runs. */
+    /** True while the worker drains before it stops: it takes no new runs. */
     drained: boolean('drained').notNull().default(false),
+    /** When it registered: again, if it was forgotten. */
     startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
     seenAt: timestamp('seen_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { eq, sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
 import { SecretBox } from '../../src/platform/secrets';
 import { RunTokens } from '../../src/runs/tokens';
 import { RunState, RunType } from '../../src/runs/types';
-import type { WorkerPoolService } from '../../src/workerPools/service';
+import type { StackService } from '../../src/stacks/service';
+import { WorkerPoolService } from '../../src/workerPools/service';
 import { startApiServer, type ApiServer, type GraphQLAnswer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
 import { testServices } from '../support/services';
@@ -31,6 +33,8 @@ describe('worker pools through the GraphQL API', () => {
   let api: ApiServer;
   /** The same process's worker pool service, as the worker role gets it. */
   let pools: WorkerPoolService;
+  let stacks: StackService;
+  let box: SecretBox;
   let tokens: RunTokens;
   /** A signed-in user who is no admin. */
   let reader: string;
@@ -46,43 +50,31 @@ describe('worker pools through the GraphQL API', () => {
   };
 
   // The documents the provider's spacelift_worker_pool resource sends, variables as it names them.
-  const createPool = (
-    name: string,
-    options: { space?: string | null; description?: string; labels?: string[] } = {},
-    token?: string,
-  ) =>
+  type PoolOptions = { space?: string | null; description?: string; labels?: string[] };
+  const poolVariables = (name: string, options: PoolOptions) => ({
+    name,
+    description: options.description ?? null,
+    labels: options.labels ?? null,
+    space: options.space ?? null,
+    drift_detection_run_limit: -1,
+  });
+  const createPool = (name: string, options: PoolOptions = {}, token?: string) =>
     api.graphql<{ workerPoolCreate: PoolAnswer }>(
       `mutation WorkerPoolCreate($name: String!, $csr: String!, $description: String, $labels: [String!], $space: ID, $drift_detection_run_limit: Int) {
         workerPoolCreate(name: $name, certificateSigningRequest: $csr, description: $description, labels: $labels, space: $space, driftDetectionRunLimit: $drift_detection_run_limit) { ${POOL_FIELDS} }
       }`,
       {
-        name,
+        ...poolVariables(name, options),
         csr: Buffer.from('-----BEGIN CERTIFICATE REQUEST-----').toString('base64'),
-        description: options.description ?? null,
-        labels: options.labels ?? null,
-        space: options.space ?? null,
-        drift_detection_run_limit: -1,
       },
       token,
     );
-  const updatePool = (
-    id: string,
-    name: string,
-    options: { space?: string | null; description?: string; labels?: string[] } = {},
-    token?: string,
-  ) =>
+  const updatePool = (id: string, name: string, options: PoolOptions = {}, token?: string) =>
     api.graphql<{ workerPoolUpdate: PoolAnswer }>(
       `mutation WorkerPoolUpdate($id: ID!, $name: String!, $description: String, $labels: [String!], $space: ID, $drift_detection_run_limit: Int) {
         workerPoolUpdate(id: $id, name: $name, description: $description, labels: $labels, space: $space, driftDetectionRunLimit: $drift_detection_run_limit) { ${POOL_FIELDS} }
       }`,
-      {
-        id,
-        name,
-        description: options.description ?? null,
-        labels: options.labels ?? null,
-        space: options.space ?? null,
-        drift_detection_run_limit: -1,
-      },
+      { id, ...poolVariables(name, options) },
       token,
     );
   const resetPool = (id: string, token?: string) =>
@@ -151,15 +143,15 @@ describe('worker pools through the GraphQL API', () => {
 
   beforeAll(async () => {
     database = await openTestDatabase({ kind: 'pglite' });
-    const box = new SecretBox(randomBytes(32));
+    box = new SecretBox(randomBytes(32));
     api = await startApiServer({ database, box });
-    pools = testServices({
+    ({ workerPools: pools, stacks } = testServices({
       db: database.db,
       box,
       // Nothing here reaches Temporal; a lazy connection never dials this address.
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),
       publicUrl: api.url,
-    }).workerPools;
+    }));
     tokens = new RunTokens({
       db: database.db,
       key: box.deriveKey('run tokens'),
@@ -384,6 +376,40 @@ describe('worker pools through the GraphQL API', () => {
     ).toBeNull();
   });
 
+  it('never strands a stack given a pool while the pool moves away from it', async () => {
+    const pool = await poolCreated('Moving');
+    const racing = { ...stackInput('Racing', 'team-a'), provider: 'RAW_GIT' as const };
+    await stacks.createStack(racing);
+    // The move pauses once it has seen the pool's stacks, and the stack is given the pool then.
+    let paused!: () => void;
+    const pausing = new Promise<void>((resolve) => (paused = resolve));
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    const moving = new WorkerPoolService({
+      db: database.db,
+      box,
+      users: {
+        stacksOf: async (id, tx) => {
+          const users = await stacks.usingPool(id, tx);
+          paused();
+          await resumed;
+          return users;
+        },
+      },
+    });
+    const moved = moving.update(pool.id, { name: 'Moving', space: 'team-b' });
+    await pausing;
+    const given = stacks.updateStack('racing', { ...racing, workerPool: pool.id });
+    // The stack waits for the move to end; were it not held up, it would be written by now.
+    await Promise.race([given.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 200))]);
+    resume();
+
+    await expect(moved).resolves.toMatchObject({ space: 'team-b' });
+    await expect(given).rejects.toThrow(
+      `worker pool "${pool.id}" is in space "team-b", and a stack in space "team-a" may only use the pools of "team-a" and "root"`,
+    );
+  });
+
   it('deletes a pool only once no stack uses it, and keeps a space with a pool in it', async () => {
     const pool = await poolCreated('Busy', { space: 'team-b' });
     ok(await createStack('Uses busy', 'team-b', pool.id));
@@ -424,10 +450,7 @@ describe('worker pools through the GraphQL API', () => {
       pid: 1,
       concurrency: 4,
     });
-    expect(await pools.heartbeatWorker({ id: first, pool: pool.id }, 1)).toEqual({
-      registered: true,
-      poolExists: true,
-    });
+    expect(await pools.heartbeatWorker(first, 1)).toBe(true);
 
     const read = () =>
       api.graphql<{
@@ -462,6 +485,13 @@ describe('worker pools through the GraphQL API', () => {
     ]);
     expect((await pools.liveWorkers(null)).map((worker) => worker.id)).toEqual([own]);
 
+    // A worker that stops drains first, and says so.
+    await pools.drainWorker(first);
+    expect(ok(await read()).workerPool.workers.map((worker) => worker.drained)).toEqual([
+      true,
+      false,
+    ]);
+
     // One silent for over a minute is no longer live; one that stopped is forgotten.
     await database.db
       .update(schema.workers)
@@ -469,64 +499,79 @@ describe('worker pools through the GraphQL API', () => {
       .where(eq(schema.workers.id, second));
     await pools.forgetWorker(first);
     expect(ok(await read()).workerPool).toEqual({ busyWorkers: 0, workers: [] });
-    expect(await pools.heartbeatWorker({ id: first, pool: pool.id }, 0)).toEqual({
-      registered: false,
-      poolExists: true,
-    });
-    expect(await pools.heartbeatWorker({ id: second, pool: pool.id }, 0)).toEqual({
-      registered: true,
-      poolExists: true,
-    });
+    expect(await pools.heartbeatWorker(first, 0)).toBe(false);
+    expect(await pools.heartbeatWorker(second, 0)).toBe(true);
     expect((await pools.liveWorkers(pool.id)).map((worker) => worker.id)).toEqual([second]);
 
-    // Deleting the pool forgets its workers, and they learn the pool is gone.
+    // Deleting the pool forgets its workers, and none registers with it again.
     ok(await deletePool(pool.id));
-    expect(await pools.heartbeatWorker({ id: second, pool: pool.id }, 0)).toEqual({
-      registered: false,
-      poolExists: false,
-    });
+    expect(await pools.heartbeatWorker(second, 0)).toBe(false);
     await expect(
       pools.registerWorker({ pool: pool.id, hostname: 'late', pid: 7, concurrency: 1 }),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-    await expect(
-      pools.registerWorker({ pool: null, hostname: 'bad', pid: 7, concurrency: 0 }),
-    ).rejects.toThrow("a worker's concurrency must be a whole number, 1 or more (got 0)");
     await pools.forgetWorker(own);
   });
 
   it('counts the QUEUED runs of the stacks that use a pool as its pending runs', async () => {
     const pool = await poolCreated('Pending');
+    const other = await poolCreated('Also pending');
     ok(await createStack('Queue one', null, pool.id));
     ok(await createStack('Queue two', null, pool.id));
+    ok(await createStack('Queue three', null, other.id));
     ok(await createStack('Elsewhere', null));
     await addRun('queue-one', RunState.QUEUED);
     await addRun('queue-one', RunState.QUEUED, RunType.PROPOSED);
     await addRun('queue-one', RunState.PLANNING);
     await addRun('queue-two', RunState.QUEUED, RunType.TASK);
     await addRun('queue-two', RunState.FINISHED);
+    await addRun('queue-three', RunState.QUEUED);
     await addRun('elsewhere', RunState.QUEUED);
 
-    expect(await pools.pendingRuns(pool.id)).toBe(3);
-    const answered = ok(
-      await api.graphql<{ workerPools: Array<{ id: string; pendingRuns: number }> }>(
+    const pending = Object.fromEntries(
+      ok(
+        await api.graphql<{ workerPools: Array<{ id: string; pendingRuns: number }> }>(
+          '{workerPools{id,name,description,pendingRuns,busyWorkers,workers{id}}}',
+        ),
+      ).workerPools.map((listed) => [listed.id, listed.pendingRuns]),
+    );
+    expect(pending[pool.id]).toBe(3);
+    expect(pending[other.id]).toBe(1);
+  });
+
+  it('reads the list of pools with a fixed number of queries, however many pools and stacks there are', async () => {
+    let queries = 0;
+    const countingApi = await startApiServer(
+      { database, box },
+      { db: drizzle(database.pglite!, { logger: { logQuery: () => (queries += 1) } }) },
+    );
+    const queriesFor = async () => {
+      queries = 0;
+      const answer = await countingApi.graphql(
         '{workerPools{id,name,description,pendingRuns,busyWorkers,workers{id}}}',
-      ),
-    ).workerPools.find((listed) => listed.id === pool.id);
-    expect(answered!.pendingRuns).toBe(3);
+      );
+      expect(answer.errors).toBeUndefined();
+      return queries;
+    };
+    const addPools = async (from: number, count: number) => {
+      for (let index = from; index < from + count; index += 1) {
+        const pool = await poolCreated(`Fleet ${index}`);
+        ok(await createStack(`Fleet stack ${index}`, null, pool.id));
+        await addRun(`fleet-stack-${index}`, RunState.QUEUED);
+      }
+    };
+    try {
+      await addPools(0, 2);
+      const forSome = await queriesFor();
+      await addPools(2, 6);
+      expect(await queriesFor()).toBe(forSome);
+    } finally {
+      await countingApi.close();
+    }
   });
 
   it("lets an administrative stack's run manage the pools of its space only", async () => {
     ok(await createStack('Team A admin', 'team-a', null, true));
-    const id = `01JPOOLS${String(++runs).padStart(18, '0')}`;
-    await database.db.insert(schema.runs).values({
-      id,
-      stackId: 'team-a-admin',
-      type: RunType.TASK,
-      state: RunState.PERFORMING,
-      branch: 'main',
-      commitHash: 'a'.repeat(40),
-      command: 'tofu apply',
-    });
+    const id = await addRun('team-a-admin', RunState.PERFORMING, RunType.TASK);
     const token = await tokens.issue(
       { id, stackId: 'team-a-admin' },
       RunState.PERFORMING,

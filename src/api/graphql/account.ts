@@ -9,7 +9,7 @@ import {
   requireAccountAdmin,
   requireSomeAdmin,
 } from './guard';
-import type { UserModel } from './models';
+import { seconds, type UserModel } from './models';
 import type { Resolvers } from './types.generated';
 import { workingSeconds } from '../../runs/store';
 
@@ -54,7 +54,7 @@ export const accountResolvers: Resolvers = {
       const { viewer } = authenticated(context);
       const { db } = context.services;
       const since = new Date(Date.now() - USAGE_WINDOW_DAYS * 24 * 60 * 60 * 1000);
-      const seconds = await workingSeconds(db, since);
+      const worked = await workingSeconds(db, since);
       const logins = await loginsSince(db, since);
       // Who else logs in is the admins' business; the counts name no one.
       const shown = isAccountAdmin(viewer)
@@ -63,11 +63,11 @@ export const accountResolvers: Resolvers = {
       return {
         allowedMinutes: NO_LIMIT,
         allowedSeats: NO_LIMIT,
-        usedMinutes: Math.ceil(seconds / 60),
+        usedMinutes: Math.ceil(worked / 60),
         usedSeats: logins.length,
         logins: shown.map((login) => ({
           username: login.username,
-          timestamp: Math.floor(login.lastLoginAt.getTime() / 1000),
+          timestamp: seconds(login.lastLoginAt),
         })),
       };
     },
@@ -150,9 +150,8 @@ export const accountResolvers: Resolvers = {
   },
 
   ApiKey: {
-    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
-    lastUsedAt: (parent) =>
-      parent.lastUsedAt ? Math.floor(parent.lastUsedAt.getTime() / 1000) : null,
+    createdAt: (parent) => seconds(parent.createdAt),
+    lastUsedAt: (parent) => (parent.lastUsedAt ? seconds(parent.lastUsedAt) : null),
     secret: (parent) => parent.secret ?? null,
   },
 };

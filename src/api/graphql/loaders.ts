@@ -31,6 +31,10 @@ export function createLoaders(db: Database) {
     workerPool: batch(workerPools.workerPoolsByIds),
     /** Each pool's live workers. */
     poolWorkers: batch(workerPools.liveWorkersOfPools),
+    /** The stacks that use each pool. */
+    poolStacks: batch(stacks.stacksUsingPools),
+    /** How many runs of each stack wait in QUEUED. */
+    queuedRuns: batch(runs.queuedRunCounts),
     stackState: new DataLoader<string, { state: StackState; setAt: Date | null }>(
       async (ids) =>
         (await runs.stackStates(db, ids)) as Array<{ state: StackState; setAt: Date | null }>,

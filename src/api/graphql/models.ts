@@ -35,3 +35,6 @@ export type UserModel = Viewer & { jwt: string; validUntil: number };
 
 /** A space with the caller's access level in it. */
 export type SpaceModel = Space & { accessLevel: SpaceAccessLevel };
+
+/** A time as the API answers it: whole seconds since the epoch. */
+export const seconds = (date: Date) => Math.floor(date.getTime() / 1000);

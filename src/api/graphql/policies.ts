@@ -14,8 +14,7 @@ import { NotFoundError } from '../../platform/errors';
 import { ROOT_SPACE } from '../../spaces/service';
 import type { Resolvers } from './types.generated';
 import type { PolicyAttachment } from '../../policy/service';
-
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+import { seconds } from './models';
 
 /** The policy, which the caller must be an admin of (see administered). */
 async function administeredPolicy(context: GraphQLContext, id: string) {

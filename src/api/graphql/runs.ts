@@ -6,8 +6,7 @@ import { isTerminal, RunType, TOOL_STATES, type RunState } from '../../runs/type
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
 import type { Resolvers } from './types.generated';
-
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+import { seconds } from './models';
 
 /** A review as the API shows it. */
 function reviewOf(review: RunReview) {

@@ -2,6 +2,7 @@ import type { SlackWorkspace as SlackWorkspaceRow } from '../../slack/index';
 import { requireAccountAdmin } from './guard';
 import type { Resolvers, SlackWorkspace } from './types.generated';
 import { NotFoundError } from '../../platform/errors';
+import { seconds } from './models';
 
 function workspace(row: SlackWorkspaceRow): SlackWorkspace {
   return {
@@ -9,7 +10,7 @@ function workspace(row: SlackWorkspaceRow): SlackWorkspace {
     teamName: row.teamName,
     enterpriseId: row.enterpriseId,
     botUserId: row.botUserId,
-    installedAt: Math.floor(row.installedAt.getTime() / 1000),
+    installedAt: seconds(row.installedAt),
     installedBy: row.installedBy,
   };
 }

@@ -18,7 +18,8 @@ export async function loadedSpace(context: GraphQLContext, id: string): Promise<
   return space;
 }
 
-const asSeenBy = (context: GraphQLContext) => {
+/** Each space as the caller sees it: ADMIN where they are an admin, READ elsewhere. */
+export const asSeenBy = (context: GraphQLContext) => {
   const { viewer } = authenticated(context);
   return (space: Space) => spaceAs(space, isAdminIn(viewer, space.id) ? 'ADMIN' : 'READ');
 };

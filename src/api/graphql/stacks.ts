@@ -20,6 +20,7 @@ import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
 import type { Stack } from '../../stacks/service';
 import { InvalidInputError } from '../../platform/errors';
+import { seconds } from './models';
 
 const AWS_NEW_ROLE_LINK = 'https://console.aws.amazon.com/iam/home#/roles$new?step=type';
 
@@ -316,7 +317,7 @@ export const stackResolvers: Resolvers = {
         avatarURL: '',
         hash: commit.hash,
         message: commit.message,
-        timestamp: Math.floor(new Date(commit.timestamp).getTime() / 1000),
+        timestamp: seconds(new Date(commit.timestamp)),
         url: commit.url,
       };
     },
@@ -327,10 +328,10 @@ export const stackResolvers: Resolvers = {
     blocker: async (parent, _args, context) =>
       (await context.loaders.blocker.load(parent.id)) ?? null,
     canWrite: (parent, _args, context) => authenticated(context).access.canWrite(parent),
-    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
+    createdAt: (parent) => seconds(parent.createdAt),
     stateSetAt: async (parent, _args, context) => {
       const { setAt } = await context.loaders.stackState.load(parent.id);
-      return setAt ? Math.floor(setAt.getTime() / 1000) : null;
+      return setAt ? seconds(setAt) : null;
     },
     deleted: () => false,
     deleting: (parent) => parent.deleting,
@@ -488,7 +489,7 @@ export const stackResolvers: Resolvers = {
   },
 
   ConfigElement: {
-    createdAt: (parent) => Math.floor(parent.createdAt.getTime() / 1000),
+    createdAt: (parent) => seconds(parent.createdAt),
     // A weak secret could be guessed from its checksum, so only those who may change a
     // write-only value see it; the field is non-null, so others get an empty string.
     checksum: async (parent, _args, context) =>

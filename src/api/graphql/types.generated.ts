@@ -1613,8 +1613,8 @@ export type SlackWorkspace = {
 };
 
 /**
- * A space: a node of the tree stacks, contexts and policies are organized in. root is the top;
- * legacy, under it, inherits its entities.
+ * A space: a node of the tree stacks, contexts, policies and worker pools are organized in. root
+ * is the top; legacy, under it, inherits its entities.
  */
 export type Space = {
   __typename?: 'Space';
@@ -2316,7 +2316,7 @@ export type Worker = {
   busy: Scalars['Boolean']['output'];
   /** When the worker registered, in seconds since the epoch. */
   createdAt: Scalars['Int']['output'];
-  /** Whether it has been drained: it takes no new runs. */
+  /** True while the worker drains before it stops: it takes no new runs. */
   drained: Scalars['Boolean']['output'];
   id: Scalars['ID']['output'];
   /** What the worker said of itself when it registered: JSON {hostname, pid, concurrency}. */

@@ -1,10 +1,8 @@
-import type { WorkerPoolInput } from '../../workerPools/service';
 import type { GraphQLContext } from './context';
 import { authenticated, isAdminIn, requireAdmin, requireSomeAdmin, spaceOfInput } from './guard';
-import { loadedSpace, spaceAs } from './spaces';
+import { asSeenBy, loadedSpace } from './spaces';
 import type { Resolvers } from './types.generated';
-
-const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+import { seconds } from './models';
 
 /** The pool, which the caller must be an admin of the space of. */
 async function administeredPool(context: GraphQLContext, id: string) {
@@ -12,25 +10,6 @@ async function administeredPool(context: GraphQLContext, id: string) {
   const pool = await context.services.workerPools.get(id);
   requireAdmin(context, pool.space);
   return pool;
-}
-
-/**
- * A pool as workerPoolCreate and workerPoolUpdate set it: whole, as the Terraform provider
- * sends it. certificateSigningRequest and driftDetectionRunLimit are not Gantry's: the pool's
- * credential is its own token, and there is no drift detection.
- */
-function poolInput(args: {
-  name: string;
-  description?: string | null;
-  labels?: string[] | null;
-  space?: string | null;
-}): WorkerPoolInput {
-  return {
-    name: args.name,
-    description: args.description ?? null,
-    labels: args.labels ?? [],
-    space: args.space ?? null,
-  };
 }
 
 /**
@@ -49,15 +28,18 @@ export const workerPoolResolvers: Resolvers = {
     },
   },
 
+  // workerPoolCreate and workerPoolUpdate set a pool whole, as the Terraform provider sends it.
+  // certificateSigningRequest and driftDetectionRunLimit are not Gantry's and go unread: the
+  // pool's credential is its own token, and there is no drift detection.
   Mutation: {
     workerPoolCreate: (_parent, args, context) => {
       requireAdmin(context, spaceOfInput(args.space));
-      return context.services.workerPools.create(poolInput(args));
+      return context.services.workerPools.create(args);
     },
     workerPoolUpdate: async (_parent, { id, ...args }, context) => {
       await administeredPool(context, id);
       requireAdmin(context, spaceOfInput(args.space));
-      return context.services.workerPools.update(id, poolInput(args));
+      return context.services.workerPools.update(id, args);
     },
     workerPoolReset: async (_parent, { id }, context) => {
       await administeredPool(context, id);
@@ -77,13 +59,16 @@ export const workerPoolResolvers: Resolvers = {
         ? context.services.workerPools.config(parent)
         : '',
     spaceDetails: async (parent, _args, context) =>
-      spaceAs(
-        await loadedSpace(context, parent.space),
-        isAdminIn(authenticated(context).viewer, parent.space) ? 'ADMIN' : 'READ',
-      ),
+      asSeenBy(context)(await loadedSpace(context, parent.space)),
     createdAt: (parent) => seconds(parent.createdAt),
     updatedAt: (parent) => seconds(parent.updatedAt),
-    pendingRuns: (parent, _args, context) => context.services.workerPools.pendingRuns(parent.id),
+    pendingRuns: async (parent, _args, context) => {
+      const stacks = await context.loaders.poolStacks.load(parent.id);
+      const queued = await Promise.all(
+        stacks.map((stack) => context.loaders.queuedRuns.load(stack.id)),
+      );
+      return queued.reduce((sum, count) => sum + count, 0);
+    },
     busyWorkers: async (parent, _args, context) =>
       (await context.loaders.poolWorkers.load(parent.id)).filter((worker) => worker.busy > 0)
         .length,
