@@ -161,7 +161,10 @@ export function workerActivities(
       sinks,
       ...(observer ? { observer } : {}),
       poolWorkers: async (pool) => {
-        const workers = await services.workerPools.liveWorkers(pool);
+        // A draining worker takes no more runs.
+        const workers = (await services.workerPools.liveWorkers(pool)).filter(
+          (worker) => !worker.drained,
+        );
         return {
           live: workers.length,
           full: workers.filter((worker) => worker.busy >= worker.concurrency).length,
