@@ -2,9 +2,11 @@ import type { Client } from '@temporalio/client';
 import {
   createActivities,
   createAdmissionActivities,
+  type PoolWorkers,
   type RunObserver,
   type WorkerPlaces,
 } from '../../activities';
+import { LRUCache } from 'lru-cache';
 import type { RunSinks } from '../../activities/notify';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { ApiKeyService } from '../auth/apiKeys';
@@ -150,6 +152,22 @@ export function workerActivities(
   options: { sinks?: RunSinks; observer?: RunObserver } = {},
 ) {
   const { sinks = services.runSinks, observer } = options;
+  // Runs waiting for a worker look at their pool's workers at once (hundreds after a burst of
+  // pushes): they share one reading per pool every few seconds. '' is the public pool.
+  const poolLoad = new LRUCache<string, PoolWorkers>({
+    max: 1_000,
+    ttl: 5_000,
+    fetchMethod: async (pool) => {
+      // A draining worker takes no more runs.
+      const workers = (await services.workerPools.liveWorkers(pool || null)).filter(
+        (worker) => !worker.drained,
+      );
+      return {
+        live: workers.length,
+        full: workers.filter((worker) => worker.busy >= worker.concurrency).length,
+      };
+    },
+  });
   return {
     ...createActivities({
       db: services.db,
@@ -160,16 +178,7 @@ export function workerActivities(
       places,
       sinks,
       ...(observer ? { observer } : {}),
-      poolWorkers: async (pool) => {
-        // A draining worker takes no more runs.
-        const workers = (await services.workerPools.liveWorkers(pool)).filter(
-          (worker) => !worker.drained,
-        );
-        return {
-          live: workers.length,
-          full: workers.filter((worker) => worker.busy >= worker.concurrency).length,
-        };
-      },
+      poolWorkers: async (pool) => (await poolLoad.fetch(pool ?? ''))!,
     }),
     admission: createAdmissionActivities({
       client: services.client,
