@@ -10,11 +10,6 @@
  *
  *   npm run bench:admission [-- runs]
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { eq } from 'drizzle-orm';
 import { ulid } from 'ulid';
 import { requireTool } from '../src/platform/tools';
@@ -26,29 +21,10 @@ import { deliver, pushHook } from '../test/support/gitlabWebhooks';
 import { startRunHarness } from '../test/support/runs';
 import { schema } from '../test/support/tables';
 import { measureConcurrently } from './load';
+import { markerConfig as config, tofuByHand } from './tofu';
 
 const DELIVERIES_AT_ONCE = 50;
 const PLACES = 2;
-
-const run = promisify(execFile);
-
-const config = (value: number) => `resource "terraform_data" "marker" {
-  input = "${value}"
-}
-`;
-
-/** `tofu init` and `tofu plan` of one configuration by hand, in a directory of its own. */
-async function planByHand(tofu: string, value: number): Promise<void> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-bench-plan-'));
-  try {
-    await fs.writeFile(path.join(dir, 'main.tf'), config(value));
-    const env = { PATH: '/usr/bin:/bin', HOME: dir, TF_IN_AUTOMATION: '1' };
-    await run(tofu, ['init', '-input=false', '-no-color'], { cwd: dir, env });
-    await run(tofu, ['plan', '-input=false', '-no-color', '-out=plan'], { cwd: dir, env });
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function main() {
   const count = Number(process.argv[2] ?? 500);
@@ -153,7 +129,7 @@ async function main() {
       Array.from({ length: PLACES }, async () => {
         while (next < count) {
           next += 1;
-          await planByHand(tofu, next);
+          await tofuByHand(tofu, next, { apply: false });
         }
       }),
     );

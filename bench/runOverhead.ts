@@ -5,38 +5,12 @@
  *
  *   npm run bench:run-overhead [-- iterations]
  */
-import { execFile } from 'node:child_process';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { schema } from '../test/support/tables';
 import { RunState } from '../src/runs/types';
 import { requireTool } from '../src/platform/tools';
 import { createTestRepo } from '../test/support/gitRepo';
 import { startRunHarness } from '../test/support/runs';
-
-const run = promisify(execFile);
-
-const config = (value: string) => `resource "terraform_data" "marker" {
-  input = "${value}"
-}
-`;
-
-async function byHand(tofu: string, value: string): Promise<number> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-bench-hand-'));
-  try {
-    await fs.writeFile(path.join(dir, 'main.tf'), config(value));
-    const env = { PATH: '/usr/bin:/bin', HOME: dir, TF_IN_AUTOMATION: '1' };
-    const started = performance.now();
-    await run(tofu, ['init', '-input=false', '-no-color'], { cwd: dir, env });
-    await run(tofu, ['plan', '-input=false', '-no-color', '-out=plan'], { cwd: dir, env });
-    await run(tofu, ['apply', '-input=false', '-no-color', 'plan'], { cwd: dir, env });
-    return performance.now() - started;
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
+import { markerConfig as config, tofuByHand } from './tofu';
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -60,14 +34,14 @@ async function main() {
       autodeploy: true,
     });
     // One run to warm up both paths (the plugin-free init, the workflow bundle, the caches).
-    await byHand(tofu, 'warm');
+    await tofuByHand(tofu, 'warm', { apply: true });
     const warm = await harness.service.trackHead('bench', { triggeredBy: 'bench' });
     await harness.waitForState(warm.id, RunState.FINISHED);
 
     const hand: number[] = [];
     const gantry: number[] = [];
     for (let i = 1; i <= iterations; i++) {
-      hand.push(await byHand(tofu, String(i)));
+      hand.push(await tofuByHand(tofu, i, { apply: true }));
       await repo.commit({ 'main.tf': config(String(i)) }, `Change ${i}`);
       const started = performance.now();
       const triggered = await harness.service.trackHead('bench', { triggeredBy: 'bench' });

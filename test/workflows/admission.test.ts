@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { cancelUpdate } from '../../src/runs/contract';
 import { RunState, RunType } from '../../src/runs/types';
-import { WorkflowHarness } from './harness';
+import { WorkflowHarness, type RunHandle } from './harness';
 
 /**
  * Admission: a worker runs as many runs' phases at once as it has places, and the runs beyond
@@ -20,6 +20,16 @@ describe('runs admitted by the workers of their pool', () => {
   afterAll(async () => {
     await harness?.stop();
   });
+
+  /** Waits until the run asks a worker for a place: its admission is pending. */
+  const askedForPlace = (run: RunHandle) =>
+    harness.waitFor(
+      async () =>
+        ((await run.describe()).raw.pendingActivities ?? []).some(
+          (activity) => activity.activityType?.name === 'admit',
+        ),
+      `${run.workflowId} to ask for a place`,
+    );
 
   it('runs one run at a time on a worker with one place; the next waits QUEUED, then runs', async () => {
     const first = await harness.startRun({
@@ -66,13 +76,7 @@ describe('runs admitted by the workers of their pool', () => {
     for (const runId of waiting) {
       const handle = await harness.startRun({ runId, stackId: runId, type: RunType.PROPOSED });
       // Each asks for its place before the next is started.
-      await harness.waitFor(
-        async () =>
-          ((await handle.describe()).raw.pendingActivities ?? []).some(
-            (activity) => activity.activityType?.name === 'admit',
-          ),
-        `${runId} to wait for a worker`,
-      );
+      await askedForPlace(handle);
       handles.push(handle);
     }
     harness.release('holder', 'plan');
@@ -136,13 +140,7 @@ describe('runs admitted by the workers of their pool', () => {
       stackId: 'waits-for-pool',
       workerPool: '01JPOOL0000000000000000002',
     });
-    await harness.waitFor(
-      async () =>
-        ((await waiting.describe()).raw.pendingActivities ?? []).some(
-          (activity) => activity.activityType?.name === 'admit',
-        ),
-      'the run to wait for a worker',
-    );
+    await askedForPlace(waiting);
     expect(await waiting.executeUpdate(cancelUpdate, { args: [{ username: 'erin' }] })).toEqual({
       state: RunState.CANCELED,
     });
