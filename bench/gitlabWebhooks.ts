@@ -65,6 +65,7 @@ async function main() {
       testApi(
         testServices({
           db: database.db,
+          changes: database.changes,
           box: box,
           client: temporal.client,
           publicUrl: url,

@@ -133,6 +133,7 @@ async function main() {
       testApi(
         testServices({
           db: database.db,
+          changes: database.changes,
           box: new SecretBox(randomBytes(32)),
           // The query never reaches Temporal; a lazy connection never dials this address.
           client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),

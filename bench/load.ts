@@ -36,3 +36,44 @@ export async function measureConcurrently(
     p99Ms: Number(percentile(latencies, 99).toFixed(1)),
   };
 }
+
+/**
+ * Runs several kinds of request interleaved, `concurrency` in flight at once in all, so that
+ * each kind meets the same load; each kind's rate and latencies as measureConcurrently gives
+ * them (its rate over the whole time they all took).
+ */
+export async function measureTogether(
+  concurrency: number,
+  kinds: Array<{ name: string; count: number; send: () => Promise<void> }>,
+) {
+  // Round robin: the kinds take turns, so none meets a load the others did not.
+  const queue: number[] = [];
+  for (let round = 0; queue.length < kinds.reduce((sum, kind) => sum + kind.count, 0); round++) {
+    kinds.forEach((kind, index) => {
+      if (round < kind.count) queue.push(index);
+    });
+  }
+  const latencies = kinds.map(() => [] as number[]);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < queue.length) {
+        const kind = queue[next++]!;
+        const before = performance.now();
+        await kinds[kind]!.send();
+        latencies[kind]!.push(performance.now() - before);
+      }
+    }),
+  );
+  const totalMs = performance.now() - started;
+  return kinds.map((kind, index) => {
+    const sorted = latencies[index]!.sort((a, b) => a - b);
+    return {
+      name: kind.name,
+      perSecond: Number(((kind.count / totalMs) * 1000).toFixed(1)),
+      p50Ms: Number(percentile(sorted, 50).toFixed(1)),
+      p99Ms: Number(percentile(sorted, 99).toFixed(1)),
+    };
+  });
+}

@@ -62,8 +62,7 @@ export function createApi(deps: ApiDependencies): Express {
       {
         path: '/webhooks/gitlab',
         router: gitlabWebhookRouter({
-          db,
-          box,
+          secrets: () => deps.gitlab.webhookSecrets(),
           logger: deps.logger,
           handler: deps.gitlabWebhooks,
           // GitLab sends up to 25 MB; refusing a large push would count toward disabling the hook.

@@ -8,6 +8,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import pg from 'pg';
 import { lockDirectory } from '../platform/embedded';
+import { pgliteChangeFeed, postgresChangeFeed, type ChangeFeed } from './changes';
 import type { Logger } from '../platform/logger';
 
 /** What raw `db.execute` gives on both drivers: PGlite's results and node-postgres' share `rows`. */
@@ -41,6 +42,8 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** The PGlite instance, when the database is PGlite. */
   pglite?: PGlite;
+  /** Which cached tables change, as this process hears it (./changes.ts). */
+  changes: ChangeFeed;
   /** Applies every migration not yet applied; safe to call from several processes at once. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a query. */
@@ -69,10 +72,12 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
   // An idle connection dropped by the server must not crash the process; the pool reconnects.
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'postgres connection lost'));
   const db: Database = drizzlePg(pool);
+  const changes = postgresChangeFeed(connection, options.logger);
 
   return {
     db,
     kind: 'postgres',
+    changes,
     async migrate() {
       // A dedicated connection holds the advisory lock for the whole migration, so two
       // processes starting together apply each migration once.
@@ -101,6 +106,7 @@ function openPostgres(url: string, options: DatabaseOptions): DatabaseHandle {
       await db.execute(sql`select 1`);
     },
     async close() {
+      await changes.close();
       await pool.end();
     },
   };
@@ -122,10 +128,12 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
     const db: Database = drizzlePglite(client);
+    const changes = pgliteChangeFeed(client);
     return {
       db,
       kind: 'pglite',
       pglite: client,
+      changes,
       async migrate() {
         await migratePglite(drizzlePglite(client), {
           migrationsFolder,
@@ -136,6 +144,7 @@ async function openPglite(options: DatabaseOptions): Promise<DatabaseHandle> {
         await client.query('select 1');
       },
       async close() {
+        await changes.close();
         await client.close();
         await release?.();
       },

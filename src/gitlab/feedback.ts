@@ -4,9 +4,7 @@ import type { RunSink } from '../runs/events';
 import { runUrl } from '../runs/links';
 import { RunType } from '../runs/types';
 import { readRunView, type RunView } from '../runs/view';
-import type { SecretBox } from '../platform/secrets';
 import { GitLabError, type GitLabApi } from './api';
-import { GitLabIntegrationService } from './integration';
 import {
   commitDescription,
   commitState,
@@ -31,7 +29,8 @@ import { newestProposedRun } from '../runs/store';
 
 export interface GitLabFeedbackDependencies {
   db: Database;
-  box: SecretBox;
+  /** A client of the connected GitLab; undefined while GitLab is not set up. */
+  gitlabApi: () => Promise<GitLabApi | undefined>;
   /** GANTRY_PUBLIC_URL: where GitLab's links to runs point. */
   publicUrl: string;
   logger: Logger;
@@ -53,12 +52,7 @@ export interface GitLabFeedbackDependencies {
  * not write) is logged and that part of the feedback given up.
  */
 export function createGitLabFeedback(deps: GitLabFeedbackDependencies): RunSink {
-  const integration = new GitLabIntegrationService({
-    db: deps.db,
-    box: deps.box,
-    publicUrl: deps.publicUrl,
-  });
-  const feedback = new GitLabFeedback(deps, () => integration.api());
+  const feedback = new GitLabFeedback(deps, deps.gitlabApi);
   return (event) => feedback.deliver(event.runId);
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../db';
+import { CachedRead } from '../db/cache';
+import type { ChangeFeed } from '../db/changes';
 import { sha256Hex, type SecretBox } from '../platform/secrets';
 import { GitLabApi, GitLabError } from './api';
 import {
@@ -12,6 +14,25 @@ import {
   type GitLabProjectHookRow,
 } from './store';
 import { ConflictError, InvalidInputError } from '../platform/errors';
+
+/**
+ * The webhook secrets a delivery's X-Gitlab-Token is matched against: the integration's shared
+ * one (undefined while GitLab is not set up) and the projects' own, by their hashes.
+ */
+export interface WebhookSecrets {
+  shared: string | undefined;
+  /** The project (lower-cased) whose own secret has this hash. */
+  projectBySecretHash: ReadonlyMap<string, string>;
+  /** The projects (lower-cased) that have a secret of their own. */
+  projectsWithOwnSecret: ReadonlySet<string>;
+}
+
+/** The integration as this process keeps it between changes. */
+interface Connected {
+  row: GitLabIntegrationRow | undefined;
+  api: GitLabApi | undefined;
+  secrets: WebhookSecrets;
+}
 
 /** The integration as admins see it. */
 export interface GitLabSettings {
@@ -34,6 +55,9 @@ export interface GitLabProjectHook {
 // GitLab's project paths: namespaces and the project, of letters, digits, `_`, `-` and `.`.
 const PROJECT_PATH = /^[\w.-]+(\/[\w.-]+)+$/;
 
+// The tables the integration is kept from: a change to either reads it afresh.
+const CACHED_TABLES = ['gitlab_integration', 'gitlab_project_hooks'];
+
 // Webhooks, commit statuses, comments and deployments need the full api scope.
 const REQUIRED_SCOPE = 'api';
 
@@ -44,13 +68,19 @@ const REQUIRED_SCOPE = 'api';
  * ./signIn.ts.
  */
 export class GitLabIntegrationService {
+  /** Read on every webhook delivery and GitLab call, written by an admin now and then. */
+  private readonly connected: CachedRead<Connected>;
+
   constructor(
     private readonly deps: {
       db: Database;
       box: SecretBox;
       publicUrl: string;
+      changes: ChangeFeed;
     },
-  ) {}
+  ) {
+    this.connected = new CachedRead(deps.changes, CACHED_TABLES, () => this.connect());
+  }
 
   async settings(): Promise<GitLabSettings | undefined> {
     const row = await this.row();
@@ -106,11 +136,13 @@ export class GitLabIntegrationService {
       updatedAt: new Date(),
     };
     const row = await saveIntegrationSettings(this.deps.db, values);
+    this.deps.changes.changedHere('gitlab_integration');
     return this.present(row);
   }
 
   async remove(): Promise<GitLabSettings | undefined> {
     const row = await removeIntegrationSettings(this.deps.db);
+    this.deps.changes.changedHere('gitlab_integration');
     return row && this.present(row);
   }
 
@@ -128,6 +160,7 @@ export class GitLabIntegrationService {
     const secret = randomBytes(24).toString('base64url');
     const values = { project: path, secretHash: webhookSecretHash(secret), createdAt: new Date() };
     const row = await saveProjectHook(this.deps.db, values);
+    this.deps.changes.changedHere('gitlab_project_hooks');
     return { ...hookOf(row), secret };
   }
 
@@ -159,13 +192,33 @@ export class GitLabIntegrationService {
 
   /** A client with the integration's token; undefined while GitLab is not set up. */
   async api(): Promise<GitLabApi | undefined> {
-    const row = await this.row();
-    if (!row) return undefined;
-    return new GitLabApi({ host: row.apiHost, token: this.deps.box.open(row.encryptedToken) });
+    return (await this.connected.get()).api;
+  }
+
+  /** What a webhook delivery's token is matched against. */
+  async webhookSecrets(): Promise<WebhookSecrets> {
+    return (await this.connected.get()).secrets;
   }
 
   private async row(): Promise<GitLabIntegrationRow | undefined> {
-    return integrationSettings(this.deps.db);
+    return (await this.connected.get()).row;
+  }
+
+  private async connect(): Promise<Connected> {
+    const [row, hooks] = await Promise.all([
+      integrationSettings(this.deps.db),
+      projectHooks(this.deps.db),
+    ]);
+    const { box } = this.deps;
+    return {
+      row,
+      api: row && new GitLabApi({ host: row.apiHost, token: box.open(row.encryptedToken) }),
+      secrets: {
+        shared: row && box.open(row.encryptedWebhookSecret),
+        projectBySecretHash: new Map(hooks.map((hook) => [hook.secretHash, hook.project])),
+        projectsWithOwnSecret: new Set(hooks.map((hook) => hook.project)),
+      },
+    };
   }
 
   /** The integration's settings row, for `action` that needs GitLab; ConflictError without. */

@@ -48,14 +48,6 @@ export async function removeIntegrationSettings(
   return row;
 }
 
-/** Reads the integration's sealed shared webhook secret; undefined while GitLab is not set up. */
-export async function sealedSharedWebhookSecret(db: Database): Promise<string | undefined> {
-  const [integration] = await db
-    .select({ secret: tables.gitlabIntegration.encryptedWebhookSecret })
-    .from(tables.gitlabIntegration);
-  return integration?.secret;
-}
-
 /** Writes a project hook's secret hash, replacing the project's last one. */
 export async function saveProjectHook(
   db: Database,
@@ -77,33 +69,12 @@ export async function projectHooks(db: Database): Promise<GitLabProjectHookRow[]
     .orderBy(asc(tables.gitlabProjectHooks.project));
 }
 
-/** Reads the project whose hook's secret has `secretHash`; undefined for none. */
-export async function projectHookBySecretHash(
-  db: Database,
-  secretHash: string,
-): Promise<{ project: string } | undefined> {
-  const [hook] = await db
-    .select({ project: tables.gitlabProjectHooks.project })
-    .from(tables.gitlabProjectHooks)
-    .where(eq(tables.gitlabProjectHooks.secretHash, secretHash));
-  return hook;
-}
+/** A webhook delivery and what came of it, as recorded. */
+export type NewWebhookEvent = typeof tables.gitlabWebhookEvents.$inferInsert;
 
-/** Reads whether `project` (lower-cased) has a hook with its own secret. */
-export async function projectHasOwnSecret(db: Database, project: string): Promise<boolean> {
-  const [own] = await db
-    .select({ project: tables.gitlabProjectHooks.project })
-    .from(tables.gitlabProjectHooks)
-    .where(eq(tables.gitlabProjectHooks.project, project));
-  return Boolean(own);
-}
-
-/** Writes a webhook delivery and what came of it. */
-export async function recordWebhookEvent(
-  db: Database,
-  event: typeof tables.gitlabWebhookEvents.$inferInsert,
-): Promise<void> {
-  await db.insert(tables.gitlabWebhookEvents).values(event);
+/** Writes webhook deliveries and what came of them, in one statement. */
+export async function recordWebhookEvents(db: Database, events: NewWebhookEvent[]): Promise<void> {
+  await db.insert(tables.gitlabWebhookEvents).values(events);
 }
 
 /**

@@ -17,7 +17,7 @@ import { startGantryWorkers } from '../../temporal/worker';
 import { startWorkerRegistration } from './registration';
 import { createApi } from '../api';
 import type { ReadinessCheck } from '../api/app';
-import { openDatabase, type Database } from '../db';
+import { openDatabase, type DatabaseHandle } from '../db';
 import type { Config } from '../platform/config';
 import { loadOrCreateSecret, lockDirectory } from '../platform/embedded';
 import type { Logger } from '../platform/logger';
@@ -140,7 +140,7 @@ export async function startGantry(
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
     parts.add('temporal client', () => temporal.close());
-    const services = buildServices(await serviceSettings(config, database.db, temporal, logger));
+    const services = buildServices(await serviceSettings(config, database, temporal, logger));
     // One registry per process: `gantry all` serves its workers' metrics with the API's.
     const metrics = createMetrics();
 
@@ -224,12 +224,13 @@ async function startEmbeddedTemporal(
 /** The composition root's settings, from the process's configuration. */
 async function serviceSettings(
   config: Config,
-  db: Database,
+  database: DatabaseHandle,
   temporal: TemporalHandle,
   logger: Logger,
 ): Promise<ServiceSettings> {
   return {
-    db,
+    db: database.db,
+    changes: database.changes,
     box: await secretBox(config),
     client: temporal.client,
     logger,
@@ -453,6 +454,8 @@ async function startServeRole(
       readiness,
     }),
   );
+  // Stopped after the server, so the deliveries it answered last are recorded too.
+  parts.add('webhook delivery records', () => services.gitlabWebhooks.recorded());
   parts.add('http server', () => closeServer(server));
   server.once('close', () => parts.fail(new Error('the HTTP server closed')));
   logger.info({ port: config.PORT }, 'http server listening');

@@ -12,6 +12,7 @@ import type { RunnerDependencies } from '../../activities/runner/phases';
 import { ApiKeyService } from '../auth/apiKeys';
 import { TokenIssuer } from '../auth/tokens';
 import type { Database } from '../db';
+import type { ChangeFeed } from '../db/changes';
 import { createGitLabFeedback } from '../gitlab/feedback';
 import { GitLabIntegrationService } from '../gitlab/integration';
 import { GitLabSignIn } from '../gitlab/signIn';
@@ -38,6 +39,8 @@ import { WorkerPoolService } from '../workerPools/service';
 /** What every service of a Gantry process is built from. */
 export interface ServiceSettings {
   db: Database;
+  /** Which cached tables change; every service that caches rows listens to it. */
+  changes: ChangeFeed;
   box: SecretBox;
   client: Client;
   logger: Logger;
@@ -58,7 +61,7 @@ export interface ServiceSettings {
  */
 export function buildServices(settings: ServiceSettings) {
   const { db, box, logger, publicUrl } = settings;
-  const gitlab = new GitLabIntegrationService({ db, box, publicUrl });
+  const gitlab = new GitLabIntegrationService({ db, box, publicUrl, changes: settings.changes });
   // Where stacks' code comes from: any git remote, or the connected GitLab.
   const vcsFor = vcsProviders(() => gitlab.api(), {
     allowFile: settings.allowFileRepositories,
@@ -126,7 +129,7 @@ export function buildServices(settings: ServiceSettings) {
     },
     /** What is told about every transition of every run. */
     runSinks: {
-      gitlab: createGitLabFeedback({ db, box, publicUrl, logger }),
+      gitlab: createGitLabFeedback({ db, gitlabApi: () => gitlab.api(), publicUrl, logger }),
       slack: createSlackNotifier({
         db,
         box,

@@ -64,7 +64,7 @@ import {
   runById,
   runPage,
   storeRun,
-  unfinishedProposedRuns,
+  type StoredRun,
   unstartedRuns,
   type Run,
   type RunReview,
@@ -211,10 +211,10 @@ export class RunService {
    * makes one run however often it is delivered.
    */
   async trackPush(
-    stackId: string,
+    stackOrId: string | Stack,
     options: { commit: CommitInfo; triggeredBy: string | null; dedupeKey?: string },
   ): Promise<Run> {
-    const stack = await this.stack(stackId);
+    const stack = await this.stackOf(stackOrId);
     refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
@@ -224,8 +224,13 @@ export class RunService {
       ...options,
     });
     // The push is the branch's head: the stack tracks it from now on.
-    await this.deps.stacks.setTrackedCommit(stackId, options.commit, null);
+    await this.deps.stacks.setTrackedCommit(stack.id, options.commit, null);
     return run;
+  }
+
+  /** The stack as the caller has just read it, or as the database has it now. */
+  private async stackOf(stackOrId: string | Stack): Promise<Stack> {
+    return typeof stackOrId === 'string' ? this.stack(stackOrId) : stackOrId;
   }
 
   /**
@@ -234,7 +239,7 @@ export class RunService {
    * merge request links the run to it, also when a push of the same commit made the run.
    */
   async proposeRun(
-    stackId: string,
+    stackOrId: string | Stack,
     options: {
       branch: string;
       commit: CommitInfo;
@@ -243,21 +248,23 @@ export class RunService {
       mergeRequestIid?: number;
     },
   ): Promise<Run> {
-    const stack = await this.stack(stackId);
+    const stack = await this.stackOf(stackOrId);
     refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
-    const superseded = await unfinishedProposedRuns(this.deps.db, stackId, options.branch);
-    const { run, created } = await this.startRun(stack, { type: RunType.PROPOSED, ...options });
+    const { run, created, superseded } = await this.startRun(stack, {
+      type: RunType.PROPOSED,
+      ...options,
+    });
     // Only a new run supersedes, and only older ones: a late event of an older commit finds
     // its run again and must not stop the newer one.
     if (!created) return run;
     const username = `newer push ${options.commit.hash.slice(0, 8)}`;
-    for (const old of superseded.filter((row) => row.id < run.id)) {
-      if (await this.cancelUnstarted(old.id, username)) continue;
+    for (const old of superseded) {
+      if (await this.cancelUnstarted(old, username)) continue;
       // A queued run is canceled and a working one stopped; whichever it is when the signal
       // arrives takes effect, and the other is refused as no longer valid.
       for (const decision of ['cancel', 'stop'] as const) {
-        await this.signalDecision(stackId, old.id, decision, username).catch((error: unknown) => {
+        await this.signalDecision(stack.id, old, decision, username).catch((error: unknown) => {
           // Its workflow has ended already: there is nothing left to stop.
           if (!(error instanceof WorkflowNotFoundError)) throw error;
         });
@@ -674,7 +681,7 @@ export class RunService {
       mergeRequestIid?: number;
       destroy?: boolean;
     },
-  ): Promise<{ run: Run; created: boolean }> {
+  ): Promise<StoredRun> {
     const now = new Date();
     const values = {
       id: ulid(),
@@ -696,23 +703,24 @@ export class RunService {
       runtimeConfig: options.runtimeConfig ?? null,
       dedupeKey: options.dedupeKey ?? null,
       mergeRequestIid: options.mergeRequestIid ?? null,
-      workflowStarted: false,
+      // Stored claimed: this process starts its workflow next (see startWorkflow).
+      workflowStarted: true,
       createdAt: now,
       updatedAt: now,
     };
-    const { run, created, newlyLinked } = await storeRun(this.deps.db, values);
+    const stored = await storeRun(this.deps.db, values);
+    const { run, created, newlyLinked } = stored;
+    if (created) {
+      await this.startClaimedWorkflow(run);
+      return stored;
+    }
     // A run found again by its dedupe key that has moved on has its workflow: an ended run
     // must never run again, even once Temporal has forgotten its workflow.
-    if (!created && run.state !== RunState.QUEUED) {
-      if (newlyLinked) await this.notifyMergeRequest(run);
-      return { run, created };
-    }
-    // Also for a queued run found again: if an earlier attempt stored it and died before
-    // starting it, this starts it. When Temporal cannot be reached the run stays stored and
-    // QUEUED, and the reconciler starts it later.
-    await this.startWorkflow(run);
+    // A queued one is started if it is not: an earlier attempt may have stored it and died
+    // before starting it, or found Temporal unreachable.
+    if (run.state === RunState.QUEUED) await this.startWorkflow(run);
     if (newlyLinked) await this.notifyMergeRequest(run);
-    return { run, created };
+    return stored;
   }
 
   /**
@@ -722,6 +730,14 @@ export class RunService {
    */
   private async startWorkflow(run: Run): Promise<boolean> {
     if (!(await claimUnstartedRun(this.deps.db, run.id))) return false;
+    return this.startClaimedWorkflow(run);
+  }
+
+  /**
+   * Starts the workflow of a run this process has claimed. When Temporal cannot be reached the
+   * claim is given back, the run stays stored and QUEUED, and the reconciler starts it later.
+   */
+  private async startClaimedWorkflow(run: Run): Promise<boolean> {
     try {
       await this.startRunWorkflow(run);
       return true;

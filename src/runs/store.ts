@@ -16,8 +16,9 @@ import {
   sql,
 } from 'drizzle-orm';
 import { ulid } from 'ulid';
-import { ConflictError } from '../platform/errors';
-import { holdStackForRun } from '../stacks/store';
+import { ConflictError, NotFoundError } from '../platform/errors';
+import { deletingConflict, holdStackForRun, stackHeldForRun } from '../stacks/store';
+import { insertSelect, rowOf } from '../db/rows';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
@@ -402,25 +403,6 @@ export async function runById(db: Database, runId: string): Promise<Run | undefi
   return run;
 }
 
-/** The proposed runs of a stack's branch that have not ended. */
-export async function unfinishedProposedRuns(
-  db: Database,
-  stackId: string,
-  branch: string,
-): Promise<Array<{ id: string; state: RunState }>> {
-  return db
-    .select({ id: tables.runs.id, state: tables.runs.state })
-    .from(tables.runs)
-    .where(
-      and(
-        eq(tables.runs.stackId, stackId),
-        eq(tables.runs.type, RunType.PROPOSED),
-        eq(tables.runs.branch, branch),
-        notInArray(tables.runs.state, [...TERMINAL_STATES]),
-      ),
-    );
-}
-
 /**
  * Refuses, inside `tx`, while a run of the stack is under way. A run whose workflow was never
  * started (Temporal was unreachable) is only a row and does not count: it goes with the stack,
@@ -436,18 +418,86 @@ export async function refuseWhileRunning(tx: Transaction, stackId: string): Prom
   }
 }
 
+/** What storing a run came to; `superseded` for a new PROPOSED run (see storeRun). */
+export interface StoredRun {
+  run: Run;
+  created: boolean;
+  newlyLinked: boolean;
+  /**
+   * The stack's unfinished PROPOSED runs of the new proposed run's branch stored before it, by
+   * id: a newer push makes them moot. Empty for other runs and for a run found again.
+   */
+  superseded: string[];
+}
+
 /**
- * Stores a QUEUED run with its first transition, in one transaction. A run whose dedupe key is
- * taken is not stored: the run that has the key is returned instead, linked to the new run's
- * merge request when it had none (`newlyLinked`).
+ * Stores a new QUEUED run with its first transition, or finds the run of its dedupe key again
+ * (linking it to `mergeRequestIid` if it had no merge request). A stack being deleted takes no
+ * run; a destroy run marks it, and only when none is under way.
+ *
+ * A new run other than a destroy run is stored in one statement: it holds the stack's row
+ * for share, so it is stored before a destroy run marks the stack or sees that mark, and
+ * nothing waits between statements on the way.
  */
 export async function storeRun(
   db: Database,
   values: NewRun & { createdAt: Date; mergeRequestIid: number | null },
-): Promise<{ run: Run; created: boolean; newlyLinked: boolean }> {
+): Promise<StoredRun> {
+  if (values.destroy) return storeInTransaction(db, values);
+  const { columns, values: given } = insertSelect(tables.runs, values);
+  const column = (of: { name: string }) => sql.identifier(of.name);
+  const transitions = tables.runTransitions;
+  const proposed = values.type === RunType.PROPOSED;
+  const { rows } = await db.execute<Record<string, unknown>>(sql`
+    with stack as (${stackHeldForRun(values.stackId)}),
+    inserted as (
+      insert into ${tables.runs} (${columns})
+      select ${given} from stack where not stack.deleting
+      on conflict (${column(tables.runs.dedupeKey)}) do nothing
+      returning *
+    ),
+    first_transition as (
+      insert into ${transitions} (${column(transitions.runId)}, ${column(transitions.seq)}, ${column(transitions.state)}, ${column(transitions.timestamp)})
+      select inserted.id, 0, ${RunState.QUEUED}, ${sql.param(values.createdAt, transitions.timestamp)}::timestamptz
+      from inserted
+    )
+    select
+      (select deleting from stack) as stack_deleting,
+      ${proposed ? unfinishedProposedIds(values.stackId, values.branch) : sql`'[]'::json`} as superseded,
+      inserted.*
+    from (select 1) as one left join inserted on true`);
+  const row = rows[0]!;
+  if (row.stack_deleting === null)
+    throw new NotFoundError(`stack "${values.stackId}" does not exist`);
+  if (row.stack_deleting === true) throw deletingConflict(values.stackId);
+  // The dedupe key's run is there already: found again, in a transaction of its own.
+  if (row.id === null) return storeInTransaction(db, values);
+  const run = rowOf(tables.runs, row);
+  const superseded = (row.superseded as string[]).filter((id) => id < run.id);
+  return { run, created: true, newlyLinked: false, superseded };
+}
+
+/** The ids of a stack's unfinished PROPOSED runs of `branch`, as a JSON array, in id order. */
+function unfinishedProposedIds(stackId: string, branch: string) {
+  return sql`(
+    select coalesce(json_agg(${tables.runs.id} order by ${tables.runs.id}), '[]'::json)
+    from ${tables.runs}
+    where ${and(
+      eq(tables.runs.stackId, stackId),
+      eq(tables.runs.type, RunType.PROPOSED),
+      eq(tables.runs.branch, branch),
+      notInArray(tables.runs.state, [...TERMINAL_STATES]),
+    )}
+  )`;
+}
+
+/** storeRun for a destroy run, and for a run its dedupe key finds again. */
+async function storeInTransaction(
+  db: Database,
+  values: NewRun & { createdAt: Date; mergeRequestIid: number | null },
+): Promise<StoredRun> {
   const now = values.createdAt;
   return db.transaction(async (tx) => {
-    // A stack being deleted takes no run; a destroy run marks it, and only when none is under way.
     await holdStackForRun(tx, values.stackId, values.destroy ?? false);
     if (values.destroy) await refuseWhileRunning(tx, values.stackId);
     const [inserted] = await tx
@@ -461,19 +511,19 @@ export async function storeRun(
         .from(tables.runs)
         .where(eq(tables.runs.dedupeKey, values.dedupeKey!));
       if (values.mergeRequestIid === null || existing!.mergeRequestIid !== null) {
-        return { run: existing!, created: false, newlyLinked: false };
+        return { run: existing!, created: false, newlyLinked: false, superseded: [] };
       }
       const [linked] = await tx
         .update(tables.runs)
         .set({ mergeRequestIid: values.mergeRequestIid, updatedAt: now })
         .where(eq(tables.runs.id, existing!.id))
         .returning();
-      return { run: linked!, created: false, newlyLinked: true };
+      return { run: linked!, created: false, newlyLinked: true, superseded: [] };
     }
     await tx
       .insert(tables.runTransitions)
       .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
-    return { run: inserted, created: true, newlyLinked: false };
+    return { run: inserted, created: true, newlyLinked: false, superseded: [] };
   });
 }
 

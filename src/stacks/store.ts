@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../platform/errors';
@@ -99,6 +99,16 @@ export function protectedConflict(id: string): ConflictError {
   return new ConflictError(
     `stack "${id}" is protected from deletion: set protectFromDeletion to false (stackUpdate) first`,
   );
+}
+
+/**
+ * A query for a statement that stores a run (as a CTE): the stack's `deleting`, its row held
+ * for share until the statement's transaction ends; no row if there is no such stack. Held so,
+ * a run is stored either before a destroy run marks the stack (holdStackForRun, for update)
+ * or after, seeing the mark.
+ */
+export function stackHeldForRun(id: string): SQL {
+  return sql`select ${tables.stacks.deleting} as deleting from ${tables.stacks} where ${eq(tables.stacks.id, id)} for share`;
 }
 
 /**

@@ -52,7 +52,12 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
     });
     gitlab.addUser({ username: 'grace' });
     gitlab.addProject({ pathWithNamespace: PROJECT, repositoryDir: repo.dir });
-    await new GitLabIntegrationService({ db: database.db, box, publicUrl: PUBLIC_URL }).setup({
+    await new GitLabIntegrationService({
+      db: database.db,
+      box,
+      publicUrl: PUBLIC_URL,
+      changes: database.changes,
+    }).setup({
       apiHost: gitlab.url,
       token: TOKEN,
       oauthClientId: null,
@@ -69,9 +74,16 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
       },
       { id: 'plain', name: 'Plain', provider: 'RAW_GIT', repository: repo.url, branch: 'main' },
     ]);
-    notify = createGitLabFeedback({
+    // The feedback keeps its own view of the integration, as a worker process does.
+    const integration = new GitLabIntegrationService({
       db: database.db,
       box,
+      publicUrl: PUBLIC_URL,
+      changes: database.changes,
+    });
+    notify = createGitLabFeedback({
+      db: database.db,
+      gitlabApi: () => integration.api(),
       publicUrl: PUBLIC_URL,
       logger: createLogger('silent'),
     });
@@ -346,7 +358,12 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
     expect(gitlab.requests.length).toBe(before);
 
     const runId = await createRun({ type: RunType.TRACKED, commit: mainCommit });
-    await new GitLabIntegrationService({ db: database.db, box, publicUrl: PUBLIC_URL }).remove();
+    await new GitLabIntegrationService({
+      db: database.db,
+      box,
+      publicUrl: PUBLIC_URL,
+      changes: database.changes,
+    }).remove();
     await notify({ runId, stackId: 'network', state: RunState.QUEUED, seq: 1 });
     expect(gitlab.requests.length).toBe(before);
   });

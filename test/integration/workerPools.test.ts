@@ -147,6 +147,7 @@ describe('worker pools through the GraphQL API', () => {
     api = await startApiServer({ database, box });
     ({ workerPools: pools, stacks } = testServices({
       db: database.db,
+      changes: database.changes,
       box,
       // Nothing here reaches Temporal; a lazy connection never dials this address.
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),

@@ -16,6 +16,7 @@ describe("a worker's registration in its pool", () => {
     database = await openTestDatabase({ kind: 'pglite' });
     pools = testServices({
       db: database.db,
+      changes: database.changes,
       box: new SecretBox(randomBytes(32)),
       // Nothing here reaches Temporal; a lazy connection never dials this address.
       client: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }),

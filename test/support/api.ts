@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import type { Database } from '../../src/db';
+import type { ChangeFeed } from '../../src/db/changes';
 import { SecretBox } from '../../src/platform/secrets';
 import type { SlackSettings } from '../../src/slack';
 import { openTestDatabase, type TestDatabase } from './database';
@@ -31,7 +32,7 @@ export interface ApiServer {
 
 /** What an API server works with when it starts no runs: a database and the secrets key. */
 export interface ApiParts {
-  database: { db: Database };
+  database: { db: Database; changes: ChangeFeed };
   box: SecretBox;
 }
 
@@ -56,6 +57,7 @@ export async function startApiServer(
     testApi(
       testServices({
         db: options.db ?? harness.database.db,
+        changes: harness.database.changes,
         box: harness.box,
         client,
         publicUrl: url,

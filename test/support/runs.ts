@@ -117,6 +117,7 @@ export async function startRunHarness(
   // gitlabIntegrationSetup, and test repositories are directories of this machine.
   const services = testServices({
     db: database.db,
+    changes: database.changes,
     box,
     client: temporal.client,
     logger,

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { createApi } from '../../src/api';
 import type { Database } from '../../src/db';
+import type { ChangeFeed } from '../../src/db/changes';
 import { buildServices, type Services } from '../../src/main/services';
 import { createLogger, type Logger } from '../../src/platform/logger';
 import type { SecretBox } from '../../src/platform/secrets';
@@ -14,6 +15,7 @@ import type { SlackSettings } from '../../src/slack';
  */
 export function testServices(parts: {
   db: Database;
+  changes: ChangeFeed;
   box: SecretBox;
   client: Client;
   publicUrl: string;
@@ -23,6 +25,7 @@ export function testServices(parts: {
 }): Services {
   return buildServices({
     db: parts.db,
+    changes: parts.changes,
     box: parts.box,
     client: parts.client,
     logger: parts.logger ?? createLogger('silent'),

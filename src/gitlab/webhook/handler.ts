@@ -9,7 +9,7 @@ import type { Stack } from '../../stacks/service';
 import { stacksOfGitLabProject } from '../../stacks/store';
 import type { CommitInfo } from '../../vcs';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../api';
-import { recordWebhookEvent } from '../store';
+import { createDeliveryLog } from './deliveryLog';
 import {
   commitInfo,
   describedBy,
@@ -40,10 +40,11 @@ export interface WebhookHandlerDependencies {
  * What GitLab's events start: runs of every stack whose repository is the event's project. A
  * tracked run starts only for the head of the tracked branch as GitLab has it. A redelivered
  * event, or the same commit arriving by push and by merge request, makes no second run. Each
- * delivery is recorded with what came of it.
+ * delivery is recorded with what came of it, behind its answer (./deliveryLog.ts).
  */
 export function createWebhookHandler(deps: WebhookHandlerDependencies) {
   const { logger } = deps;
+  const deliveries = createDeliveryLog(deps.db, logger);
 
   /** Starts what the event calls for and records the delivery. */
   async function handle(
@@ -52,16 +53,16 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
   ): Promise<Outcome> {
     const result =
       payload.object_kind === 'merge_request' ? await mergeRequest(payload) : await push(payload);
-    await record(delivery.event, delivery.uuid, payload, result);
+    record(delivery.event, delivery.uuid, payload, result);
     return result;
   }
 
   /** Records a delivery that starts nothing before its payload is even read whole. */
-  async function ignore(
+  function ignore(
     delivery: { event: string; uuid: string | undefined },
     ignored: { project: string; iid: number | null; outcome: string },
-  ): Promise<void> {
-    await recordWebhookEvent(deps.db, {
+  ): void {
+    deliveries.record({
       id: ulid(),
       eventUuid: delivery.uuid ?? null,
       event: delivery.event,
@@ -108,8 +109,8 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
       const type = stack.branch === branch ? RunType.TRACKED : RunType.PROPOSED;
       const dedupeKey = `${stack.id}:${commit.hash}:${type}`;
       return type === RunType.TRACKED
-        ? deps.runs.trackPush(stack.id, { commit, triggeredBy, dedupeKey })
-        : deps.runs.proposeRun(stack.id, { branch, commit, triggeredBy, dedupeKey });
+        ? deps.runs.trackPush(stack, { commit, triggeredBy, dedupeKey })
+        : deps.runs.proposeRun(stack, { branch, commit, triggeredBy, dedupeKey });
     });
   }
 
@@ -168,7 +169,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     if (stacks.length === 0) return noStacks(payload.project.path_with_namespace);
     const head = commitInfo(mr.last_commit);
     return startEach(stacks, (stack) =>
-      deps.runs.proposeRun(stack.id, {
+      deps.runs.proposeRun(stack, {
         branch: mr.source_branch,
         commit: head,
         triggeredBy: payload.user?.username ?? null,
@@ -200,14 +201,9 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     };
   }
 
-  async function record(
-    event: string,
-    uuid: string | undefined,
-    payload: GitLabEvent,
-    result: Outcome,
-  ) {
+  function record(event: string, uuid: string | undefined, payload: GitLabEvent, result: Outcome) {
     const mr = payload.object_kind === 'merge_request' ? payload.object_attributes : undefined;
-    await recordWebhookEvent(deps.db, {
+    deliveries.record({
       id: ulid(),
       eventUuid: uuid ?? null,
       event,
@@ -220,7 +216,12 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     });
   }
 
-  return { handle, ignore };
+  return {
+    handle,
+    ignore,
+    /** Resolves once every delivery answered so far is recorded; for a process that stops. */
+    recorded: () => deliveries.flushed(),
+  };
 }
 
 export type WebhookHandler = ReturnType<typeof createWebhookHandler>;

@@ -1,10 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
-import type { Database } from '../../db';
 import { BodyTooLargeError, readRawBody } from '../../platform/http';
 import type { Logger } from '../../platform/logger';
-import { secretMatches, type SecretBox } from '../../platform/secrets';
-import { webhookSecretHash } from '../integration';
-import { projectHasOwnSecret, projectHookBySecretHash, sealedSharedWebhookSecret } from '../store';
+import { secretMatches } from '../../platform/secrets';
+import { webhookSecretHash, type WebhookSecrets } from '../integration';
 import { BadDelivery, ignoredMergeRequest, parseEvent, projectOf, USED_EVENTS } from './events';
 import { Unverified, type WebhookHandler } from './handler';
 
@@ -21,8 +19,8 @@ interface Sender {
  * (./handler.ts) turns into runs; the answer says what came of it.
  */
 export function gitlabWebhookRouter(deps: {
-  db: Database;
-  box: SecretBox;
+  /** The secrets deliveries are matched against, as the integration keeps them. */
+  secrets: () => Promise<WebhookSecrets>;
   logger: Logger;
   maxBodyBytes: number;
   handler: WebhookHandler;
@@ -32,7 +30,8 @@ export function gitlabWebhookRouter(deps: {
 
   router.post('/', async (req: Request, res: Response) => {
     const refuse = (status: number, message: string) => res.status(status).json({ message });
-    const sender = await senderOf(req.get('x-gitlab-token'));
+    const secrets = await deps.secrets();
+    const sender = senderOf(secrets, req.get('x-gitlab-token'));
     if (!sender) {
       return refuse(
         401,
@@ -49,7 +48,7 @@ export function gitlabWebhookRouter(deps: {
         'the payload is malformed: project.path_with_namespace contains a NUL byte',
       );
     }
-    if (!(await sentFor(sender, projectPath))) {
+    if (!sentFor(secrets, sender, projectPath)) {
       return refuse(
         401,
         `X-Gitlab-Token does not match the webhook secret of project "${projectPath ?? ''}"; set the hook's secret token to the project's own secret from gitlabWebhookSecretRotate, or to gitlabIntegration's webhookSecret if the project has none`,
@@ -64,7 +63,7 @@ export function gitlabWebhookRouter(deps: {
     try {
       const ignored = ignoredMergeRequest(event, body);
       if (ignored) {
-        await deps.handler.ignore(delivery, { project: projectPath ?? '', ...ignored });
+        deps.handler.ignore(delivery, { project: projectPath ?? '', ...ignored });
         return res.status(200).json({ message: ignored.outcome, runs: [] });
       }
       const payload = parseEvent(event, body);
@@ -93,26 +92,28 @@ export function gitlabWebhookRouter(deps: {
   });
 
   /** Whose secret the token is; undefined for none, and always while GitLab is not set up. */
-  async function senderOf(token: string | undefined): Promise<Sender | undefined> {
-    if (!token) return undefined;
-    const sharedSecret = await sealedSharedWebhookSecret(deps.db);
-    if (sharedSecret === undefined) return undefined;
-    if (secretMatches(token, deps.box.open(sharedSecret))) return { project: null };
+  function senderOf(secrets: WebhookSecrets, token: string | undefined): Sender | undefined {
+    if (!token || secrets.shared === undefined) return undefined;
+    if (secretMatches(token, secrets.shared)) return { project: null };
     // Looked up by its hash: the lookup's timing can only tell about the hash of a wrong token.
-    const hook = await projectHookBySecretHash(deps.db, webhookSecretHash(token));
-    return hook ? { project: hook.project } : undefined;
+    const project = secrets.projectBySecretHash.get(webhookSecretHash(token));
+    return project === undefined ? undefined : { project };
   }
 
   /**
    * Whether the secret may speak for the delivery's project: a project's own secret for that
    * project only, the shared secret for any project without its own.
    */
-  async function sentFor(sender: Sender, projectPath: string | undefined): Promise<boolean> {
+  function sentFor(
+    secrets: WebhookSecrets,
+    sender: Sender,
+    projectPath: string | undefined,
+  ): boolean {
     // Project hooks are kept by the lower-cased path, as stacks are matched to projects.
     const project = projectPath?.toLowerCase();
     if (sender.project !== null) return sender.project === project;
     if (project === undefined) return true;
-    return !(await projectHasOwnSecret(deps.db, project));
+    return !secrets.projectsWithOwnSecret.has(project);
   }
 
   return router;
