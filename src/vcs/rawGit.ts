@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LRUCache } from 'lru-cache';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
 
@@ -46,6 +47,11 @@ export function repositoryProblem(repository: string, options: RawGitOptions): s
  * `--`, and git itself refuses other transports (GIT_ALLOW_PROTOCOL), submodules included.
  */
 export class RawGitProvider implements VcsProvider {
+  /** Commits as git describes them, by repository and hash: a commit never changes. */
+  private readonly commits = new LRUCache<string, Promise<CommitInfo>>({ max: 1_000 });
+  /** The branch heads being read now, by repository and ref: callers at once share one read. */
+  private readonly heads = new Map<string, Promise<string>>();
+
   constructor(private readonly options: RawGitOptions = {}) {}
 
   private allowed(stack: Repository): void {
@@ -56,6 +62,16 @@ export class RawGitProvider implements VcsProvider {
   async headOf(stack: Repository, branch: string): Promise<CommitInfo> {
     this.allowed(stack);
     const ref = `refs/heads/${branch}`;
+    const key = `${stack.repository}\0${ref}`;
+    let reading = this.heads.get(key);
+    if (!reading) {
+      reading = this.listHead(stack, branch, ref).finally(() => this.heads.delete(key));
+      this.heads.set(key, reading);
+    }
+    return this.commit(stack, await reading);
+  }
+
+  private async listHead(stack: Repository, branch: string, ref: string): Promise<string> {
     const listing = await git(os.tmpdir(), this.options)
       .listRemote(['--', stack.repository, ref])
       .catch((error: Error) => {
@@ -65,13 +81,34 @@ export class RawGitProvider implements VcsProvider {
     if (!hash) {
       throw new VcsError(`branch "${branch}" does not exist in "${stack.repository}"`);
     }
-    return this.commit(stack, hash);
+    return hash;
   }
 
   async commit(stack: Repository, sha: string): Promise<CommitInfo> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) throw new VcsError(`"${sha}" is not a full commit hash`);
+    this.allowed(stack);
+    const key = `${stack.repository}\0${sha}`;
+    const known = this.commits.get(key);
+    if (known) return known;
+    const describing = this.describe(stack, sha);
+    this.commits.set(key, describing);
+    // A commit that could not be read is not kept: it may be pushed, or the remote come back.
+    describing.catch(() => this.commits.delete(key));
+    return describing;
+  }
+
+  /** The commit as git describes it, fetched alone into a scratch repository, not checked out. */
+  private async describe(stack: Repository, sha: string): Promise<CommitInfo> {
     const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-commit-'));
     try {
-      return await this.checkout(stack, sha, scratch);
+      const repo = git(scratch, this.options);
+      await repo.init(true);
+      await repo.fetch(['--depth', '1', '--no-tags', '--', stack.repository, sha]);
+      return await describeHead(repo, 'FETCH_HEAD');
+    } catch (error) {
+      throw new VcsError(
+        `fetching commit ${sha} of "${stack.repository}": ${firstLine((error as Error).message)}`,
+      );
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
     }
@@ -87,21 +124,26 @@ export class RawGitProvider implements VcsProvider {
       await repo.init();
       await repo.fetch(['--depth', '1', '--no-tags', '--', stack.repository, commit]);
       await repo.checkout(['--detach', 'FETCH_HEAD']);
-      const shown = await repo.show(['-s', `--format=%H${FIELD}%s${FIELD}%an${FIELD}%ct`, 'HEAD']);
-      const [hash, message, authorName, timestamp] = shown.trim().split(FIELD);
-      return {
-        hash: hash!,
-        message: message ?? '',
-        authorName: authorName ?? '',
-        timestamp: new Date(Number(timestamp) * 1000),
-        url: '',
-      };
+      return await describeHead(repo, 'HEAD');
     } catch (error) {
       throw new VcsError(
         `fetching commit ${commit} of "${stack.repository}": ${firstLine((error as Error).message)}`,
       );
     }
   }
+}
+
+/** The commit `revision` names, as git shows it. */
+async function describeHead(repo: SimpleGit, revision: string): Promise<CommitInfo> {
+  const shown = await repo.show(['-s', `--format=%H${FIELD}%s${FIELD}%an${FIELD}%ct`, revision]);
+  const [hash, message, authorName, timestamp] = shown.trim().split(FIELD);
+  return {
+    hash: hash!,
+    message: message ?? '',
+    authorName: authorName ?? '',
+    timestamp: new Date(Number(timestamp) * 1000),
+    url: '',
+  };
 }
 
 /**

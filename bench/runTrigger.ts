@@ -1,0 +1,117 @@
+/**
+ * How fast the API starts a run when asked: `runTrigger` mutations sent 20 at a time to
+ * POST /graphql for a RAW_GIT stack on a repository of this machine (so each answer reads the
+ * branch's head and its commit, stores the run and starts its workflow), against a baseline of
+ * bare Temporal workflow starts sent 20 at a time to the same dev server, in the same process.
+ * No worker runs: what is measured is the answer. Prints a table and one JSON line.
+ *
+ *   npm run bench:trigger [-- calls]
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ulid } from 'ulid';
+import { openDatabase } from '../src/db';
+import { SecretBox } from '../src/platform/secrets';
+import { ensureSearchAttributes } from '../temporal/client';
+import { createTestRepo } from '../test/support/gitRepo';
+import { testApi, testServices } from '../test/support/services';
+import { schema } from '../test/support/tables';
+import { startTestTemporal } from '../test/support/temporal';
+import { measureConcurrently } from './load';
+
+const CONCURRENCY = 20;
+const WARMUP = 50;
+
+async function main() {
+  const count = Number(process.argv[2] ?? 1_000);
+  const temporal = await startTestTemporal();
+  const database = await openDatabase({});
+  const repo = await createTestRepo();
+  const server = http.createServer();
+  try {
+    await ensureSearchAttributes(temporal.connection, temporal.namespace);
+    await database.migrate();
+    await repo.commit({ 'main.tf': 'resource "terraform_data" "marker" {}\n' }, 'Start');
+    await database.db.insert(schema.stacks).values({
+      id: 'infra',
+      name: 'Infra',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const adminToken = randomBytes(24).toString('base64url');
+    server.on(
+      'request',
+      testApi(
+        testServices({
+          db: database.db,
+          changes: database.changes,
+          box: new SecretBox(randomBytes(32)),
+          client: temporal.client,
+          publicUrl: url,
+        }),
+        { adminToken },
+      ),
+    );
+    const body = JSON.stringify({ query: 'mutation { runTrigger(stack: "infra") { id state } }' });
+    const trigger = async () => {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${adminToken}`,
+        },
+        body,
+      });
+      const answer = (await response.json()) as {
+        data?: { runTrigger: { state: string } };
+        errors?: unknown;
+      };
+      if (response.status !== 200 || answer.data?.runTrigger.state !== 'QUEUED') {
+        throw new Error(`triggering a run: ${response.status} ${JSON.stringify(answer)}`);
+      }
+    };
+    // Nothing polls this task queue: starting is all that is measured.
+    const bare = async () => {
+      await temporal.client.workflow.start('benchNoop', {
+        taskQueue: 'bench-noop',
+        workflowId: `bench/${ulid()}`,
+        args: [{ runId: ulid(), stackId: 'infra' }],
+      });
+    };
+
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, bare);
+    await measureConcurrently('warm-up', WARMUP, CONCURRENCY, trigger);
+    const baseline = await measureConcurrently('bare workflow starts', count, CONCURRENCY, bare);
+    const gantry = await measureConcurrently('runTrigger answered', count, CONCURRENCY, trigger);
+    console.log(`${count} each, ${CONCURRENCY} concurrent, Temporal dev server and PGlite`);
+    console.table([baseline, gantry]);
+    console.log(
+      JSON.stringify({
+        benchmark: 'run-trigger',
+        calls: count,
+        concurrency: CONCURRENCY,
+        bareStartsPerSecond: baseline.perSecond,
+        triggersPerSecond: gantry.perSecond,
+        bareP99Ms: baseline.p99Ms,
+        triggerP50Ms: gantry.p50Ms,
+        triggerP99Ms: gantry.p99Ms,
+        p99Ratio: Number((gantry.p99Ms / baseline.p99Ms).toFixed(2)),
+      }),
+    );
+  } finally {
+    server.closeAllConnections();
+    server.close();
+    await database.close();
+    await repo.remove();
+    await temporal.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
