@@ -127,9 +127,6 @@ export async function queuedRunCounts(db: Database, stackIds: readonly string[])
   return oneBy(stackIds, rows, (row) => row.stackId).map((row) => row?.queued ?? 0);
 }
 
-/** One page of runs, newest first. */
-export type RunPage = Run[];
-
 /** A stack's runs of the given types, newest first, a page at a time, older than `before`. */
 export async function runPage(
   db: Database,
