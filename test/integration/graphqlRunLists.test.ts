@@ -320,18 +320,43 @@ describe.each(databaseTargets())('lists of stacks and their runs on $kind', (tar
   });
 
   it('keeps the code, path and place in the document of an error in a listed run', async () => {
-    const answer = await api.graphql<{ stack: { runs: Array<{ id: string; logs: null }> } }>(
-      `{ stack(id: "beta") {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${api.adminToken}` },
+      body: JSON.stringify({
+        query: `{ stack(id: "beta") {
         runs { id logs(state: PLANNING, stateVersion: -1) { hasMore } }
       } }`,
+      }),
+    });
+    expect(await response.text()).toBe(
+      JSON.stringify({
+        errors: [
+          {
+            message:
+              "stateVersion -1 is not a visit: it counts the run's earlier visits to the state, from 0",
+            locations: [{ line: 2, column: 19 }],
+            path: ['stack', 'runs', 0, 'logs'],
+            extensions: { code: 'BAD_USER_INPUT' },
+          },
+        ],
+        data: { stack: { runs: [{ id: runId('beta', 1), logs: null }] } },
+      }),
     );
-    expect(answer.data!.stack.runs).toEqual([{ id: runId('beta', 1), logs: null }]);
+  });
+
+  it('refuses variables of the wrong type before reading anything, saying which and why', async () => {
+    const answer = await api.graphql(
+      'query ($version: Int) { stacks { runs { logs(state: PLANNING, stateVersion: $version) { hasMore } } } }',
+      { version: 'first' },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.data).toBeUndefined();
     expect(answer.errors).toEqual([
       {
         message:
-          "stateVersion -1 is not a visit: it counts the run's earlier visits to the state, from 0",
-        locations: [{ line: 2, column: 19 }],
-        path: ['stack', 'runs', 0, 'logs'],
+          'Variable "$version" got invalid value "first"; Int cannot represent non-integer value: "first"',
+        locations: [{ line: 1, column: 8 }],
         extensions: { code: 'BAD_USER_INPUT' },
       },
     ]);

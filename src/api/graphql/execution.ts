@@ -39,7 +39,13 @@ export function compiledExecution(): (args: ExecutionArgs) => Promise<ExecutionR
     if (query === 'refused') return execute(args);
     const result = await query.query(args.rootValue, args.contextValue, args.variableValues ?? {});
     if (!result.errors) return result;
-    return { ...result, errors: result.errors.map((error) => asGraphQLJsError(error, source)) };
+    // Variables graphql-jit refused before executing anything: graphql-js says why in its words.
+    if (result.data === undefined) return execute(args);
+    // Errors first, as graphql-js answers.
+    return {
+      errors: result.errors.map((error) => asGraphQLJsError(error, source)),
+      data: result.data,
+    };
   };
 }
 
