@@ -8,18 +8,18 @@ import {
   gt,
   inArray,
   lt,
-  lte,
   max,
   ne,
   notInArray,
   or,
   sql,
 } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { ulid } from 'ulid';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import { deletingConflict, holdStackForRun, stackHeldForRun } from '../stacks/store';
 import { insertSelect, rowOf } from '../db/rows';
-import { groupedBy, oneBy } from '../db/batch';
+import { batchKeys, decodeRows, groupedBy, isBatchKey, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import * as tables from './tables';
 import type { Run, RunReview, RunTransition } from './tables';
@@ -71,8 +71,8 @@ export async function runsByIds(db: Database, ids: readonly string[]) {
 
 /** Each stack's state (that of its latest tracked run that started, or NONE) and when it was set. */
 export async function stackStates(db: Database, stackIds: readonly string[]) {
-  const rows = await db
-    .selectDistinctOn([tables.runs.stackId], {
+  const latest = db
+    .select({
       stackId: tables.runs.stackId,
       state: tables.runs.state,
       updatedAt: tables.runs.updatedAt,
@@ -80,12 +80,18 @@ export async function stackStates(db: Database, stackIds: readonly string[]) {
     .from(tables.runs)
     .where(
       and(
-        inArray(tables.runs.stackId, [...stackIds]),
+        isBatchKey(tables.runs.stackId),
         eq(tables.runs.type, RunType.TRACKED),
         inArray(tables.runs.state, STACK_STATES),
       ),
     )
-    .orderBy(tables.runs.stackId, desc(tables.runs.id));
+    .orderBy(desc(tables.runs.id))
+    .limit(1)
+    .as('latest');
+  const rows = await db
+    .select({ stackId: latest.stackId, state: latest.state, updatedAt: latest.updatedAt })
+    .from(batchKeys(stackIds))
+    .crossJoinLateral(latest);
   // The run's last change of state is when the stack's state was set.
   return oneBy(stackIds, rows, (row) => row.stackId).map((row) => ({
     state: row?.state ?? 'NONE',
@@ -122,9 +128,6 @@ export async function queuedRunCounts(db: Database, stackIds: readonly string[])
   return oneBy(stackIds, rows, (row) => row.stackId).map((row) => row?.queued ?? 0);
 }
 
-/** One page of runs, newest first. */
-export type RunPage = Run[];
-
 /** A stack's runs of the given types, newest first, a page at a time, older than `before`. */
 export async function runPage(
   db: Database,
@@ -145,34 +148,44 @@ export async function runPage(
     .limit(RUN_PAGE_SIZE);
 }
 
-/** The first page of one list of runs of each of `stackIds`, in one query. */
-export async function firstRunPages(
+/** A run as a list reads it: some of its columns, and always its id and its stack's. */
+export type ListedRun<C extends keyof Run> = Pick<Run, C | 'id' | 'stackId'>;
+
+/**
+ * The first page of one list of runs of each of `stackIds`, newest first, in one query. Only
+ * `columns` are read (with each run's id and stack): a list of thousands of runs moves a few
+ * of its columns out of the database and through the ORM, not all of them.
+ */
+export async function firstRunPages<C extends keyof Run>(
   db: Database,
   list: RunList,
   stackIds: readonly string[],
-): Promise<Map<string, Run[]>> {
-  const byStack = new Map<string, Run[]>();
+  columns: readonly C[],
+): Promise<Map<string, ListedRun<C>[]>> {
+  const byStack = new Map<string, ListedRun<C>[]>();
   if (stackIds.length === 0) return byStack;
-  const ranked = db
-    .select({
-      id: tables.runs.id,
-      rank: sql<number>`row_number() over (partition by ${tables.runs.stackId} order by ${tables.runs.id} desc)`.as(
-        'rank',
-      ),
-    })
+  const selected = [...new Set<keyof Run>(['id', 'stackId', ...columns])];
+  const columnsOfRuns = getTableColumns(tables.runs);
+  const fields = Object.fromEntries(selected.map((column) => [column, columnsOfRuns[column]]));
+  // Each stack's page is read from the runs_by_stack index, which reads only the rows on the
+  // pages where ranking the stacks' runs would read all of them.
+  const page = db
+    .select(fields)
     .from(tables.runs)
-    .where(and(inArray(tables.runs.stackId, [...stackIds]), eq(tables.runs.type, RUN_TYPES[list])))
-    .as('ranked');
-  // Flat rows: drizzle maps them much faster than rows nested under a key.
-  const runs = await db
-    .select(getTableColumns(tables.runs))
-    .from(tables.runs)
-    .innerJoin(ranked, eq(ranked.id, tables.runs.id))
-    .where(lte(ranked.rank, RUN_PAGE_SIZE))
-    .orderBy(desc(tables.runs.id));
+    .where(and(isBatchKey(tables.runs.stackId), eq(tables.runs.type, RUN_TYPES[list])))
+    .orderBy(desc(tables.runs.id))
+    .limit(RUN_PAGE_SIZE)
+    .as('page');
+  const pageFields = Object.fromEntries(
+    selected.map((column) => [column, page[column] as AnyPgColumn]),
+  );
+  const { rows } = await db.execute(
+    db.select(pageFields).from(batchKeys(stackIds)).crossJoinLateral(page),
+  );
+  const runs = decodeRows<ListedRun<C>>(rows, fields);
   for (const run of runs) {
-    const page = byStack.get(run.stackId);
-    if (page) page.push(run);
+    const stackPage = byStack.get(run.stackId);
+    if (stackPage) stackPage.push(run);
     else byStack.set(run.stackId, [run]);
   }
   return byStack;

@@ -23,6 +23,7 @@ import { inputProblem } from '../../platform/input';
 import type { GraphQLContext } from './context';
 import { listCostRule } from './cost';
 import { errorCode } from './errors';
+import { compiledExecution } from './execution';
 import { createLoaders } from './loaders';
 import { accountResolvers } from './account';
 import { contextResolvers } from './contexts';
@@ -112,6 +113,7 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
     createHandler<GraphQLContext>({
       schema,
       parse: parseLeniently,
+      execute: compiledExecution(),
       context: async (req) => {
         try {
           return await contextFor(services, req.raw);

@@ -11,7 +11,14 @@ import * as stacks from '../../stacks/store';
 import * as workerPools from '../../workerPools/store';
 import type { StackState } from './types.generated';
 
-const pageKey = (key: { stackId: string; list: RunList }) => `${key.list}/${key.stackId}`;
+/** A page of runs asked for: the first of a stack's list, with these columns of each run. */
+interface RunPageKey {
+  stackId: string;
+  list: RunList;
+  columns: readonly (keyof runs.Run)[];
+}
+
+const pageKey = (key: RunPageKey) => `${key.list}/${key.columns.join(',')}/${key.stackId}`;
 
 /**
  * Per-request batch loaders: however many stacks or runs a query touches, each kind of row is
@@ -21,6 +28,31 @@ const pageKey = (key: { stackId: string; list: RunList }) => `${key.list}/${key.
 export function createLoaders(db: Database) {
   const batch = <K, V>(load: (db: Database, keys: readonly K[]) => Promise<V[]>) =>
     new DataLoader<K, V>((keys) => load(db, keys));
+
+  const runPages = new DataLoader<RunPageKey, runs.ListedRun<keyof runs.Run>[], string>(
+    async (keys) => {
+      // One query for each list and set of columns asked.
+      const batches = new Map<string, RunPageKey[]>();
+      for (const key of keys) {
+        const asked = `${key.list}/${key.columns.join(',')}`;
+        const batch = batches.get(asked);
+        if (batch) batch.push(key);
+        else batches.set(asked, [key]);
+      }
+      const pages = new Map<string, runs.ListedRun<keyof runs.Run>[]>();
+      await Promise.all(
+        [...batches.values()].map(async (batch) => {
+          const { list, columns } = batch[0]!;
+          const stackIds = batch.map((key) => key.stackId);
+          for (const [stackId, page] of await runs.firstRunPages(db, list, stackIds, columns)) {
+            pages.set(pageKey({ stackId, list, columns }), page);
+          }
+        }),
+      );
+      return keys.map((key) => pages.get(pageKey(key)) ?? []);
+    },
+    { cacheKeyFn: pageKey },
+  );
 
   return {
     stack: batch(stacks.stacksByIds),
@@ -41,30 +73,18 @@ export function createLoaders(db: Database) {
     ),
     blocker: batch(runs.blockers),
 
-    /** The first page of each stack's runs of one list. */
-    firstRunPage: new DataLoader<{ stackId: string; list: RunList }, runs.RunPage, string>(
-      async (keys) => {
-        const lists = [...new Set(keys.map((key) => key.list))];
-        const pages = new Map(
-          await Promise.all(
-            lists.map(
-              async (list) =>
-                [
-                  list,
-                  await runs.firstRunPages(
-                    db,
-                    list,
-                    keys.filter((key) => key.list === list).map((key) => key.stackId),
-                  ),
-                ] as const,
-            ),
-          ),
-        );
-        return keys.map((key) => pages.get(key.list)?.get(key.stackId) ?? []);
-      },
-      { cacheKeyFn: pageKey },
-    ),
-
+    /**
+     * The first page of a stack's runs of one list, each run with the given columns only (and
+     * its id and stack): the pages of every stack asked with the same columns are read together.
+     */
+    firstRunPage: <C extends keyof runs.Run>(
+      stackId: string,
+      list: RunList,
+      columns: readonly C[],
+    ) =>
+      runPages.load({ stackId, list, columns: [...columns].sort() }) as Promise<
+        runs.ListedRun<C>[]
+      >,
     history: batch(runs.histories),
     reviews: batch(runs.reviewsOf),
 

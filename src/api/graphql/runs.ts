@@ -1,12 +1,14 @@
 import { ForbiddenError, InvalidInputError } from '../../platform/errors';
 import { RunTokens } from '../../runs/tokens';
 import type { Decision } from '../../runs/service';
-import { RUN_TYPES, type RunList, type RunReview } from '../../runs/store';
+import { RUN_TYPES, type Run as RunRow, type RunList, type RunReview } from '../../runs/store';
 import { isTerminal, RunType, TOOL_STATES, type RunState } from '../../runs/types';
 import type { GraphQLContext } from './context';
 import { writableStack } from './guard';
-import type { Resolvers } from './types.generated';
+import type { GraphQLResolveInfo } from 'graphql';
+import type { Resolvers, Run } from './types.generated';
 import { seconds } from './models';
+import { askedFields } from './selection';
 
 /** A review as the API shows it. */
 function reviewOf(review: RunReview) {
@@ -55,6 +57,61 @@ function refuseOwnRun(context: GraphQLContext, runId: string, action: string) {
       `a run may not ${action} itself: its token is the run's own code; a person decides it, with their own token or an API key`,
     );
   }
+}
+
+/**
+ * The columns of a run each field of Run reads, in the resolvers below: a list of runs reads
+ * only those of the fields the query asks for (runColumnsFor). Every field of the SDL's Run is
+ * here, so a new one does not type-check until it says what it reads.
+ */
+const COLUMNS_OF_FIELD: Record<Exclude<keyof Run, '__typename'>, readonly (keyof RunRow)[]> = {
+  id: ['id'],
+  branch: ['branch'],
+  command: ['command'],
+  commit: [
+    'commitAuthorLogin',
+    'commitAuthorName',
+    'commitHash',
+    'commitMessage',
+    'commitTimestamp',
+    'commitUrl',
+    'createdAt',
+  ],
+  createdAt: ['createdAt'],
+  delta: ['delta'],
+  finished: ['state'],
+  history: ['id'],
+  logs: ['id'],
+  refreshState: [],
+  runtimeConfig: ['stackId'],
+  state: ['state'],
+  title: ['command', 'commitMessage', 'type', 'commitHash'],
+  triggeredBy: ['triggeredBy'],
+  type: ['type'],
+  updatedAt: ['updatedAt'],
+  canRetry: ['state', 'type'],
+  comments: [],
+  driftDetection: [],
+  expired: [],
+  isMostRecent: ['id', 'stackId', 'type'],
+  needsApproval: [],
+  changesV3: ['id'],
+  reviews: ['id'],
+  isPrioritized: ['isPrioritized'],
+};
+
+/**
+ * The columns a list of runs reads for the fields `info` asks of each run, in a stable order
+ * (it keys the batch they are read in).
+ */
+export function runColumnsFor(info: GraphQLResolveInfo): (keyof RunRow)[] {
+  const columns = new Set<keyof RunRow>();
+  for (const field of askedFields(info)) {
+    for (const column of COLUMNS_OF_FIELD[field as keyof typeof COLUMNS_OF_FIELD] ?? []) {
+      columns.add(column);
+    }
+  }
+  return [...columns].sort();
 }
 
 export const runResolvers: Resolvers = {
@@ -124,7 +181,7 @@ export const runResolvers: Resolvers = {
     isMostRecent: async (parent, _args, context) => {
       const list = LIST_OF.get(parent.type);
       if (!list) return false;
-      const [newest] = await context.loaders.firstRunPage.load({ stackId: parent.stackId, list });
+      const [newest] = await context.loaders.firstRunPage(parent.stackId, list, []);
       return newest?.id === parent.id;
     },
     commit: (parent) => ({

@@ -15,7 +15,9 @@ import {
   spaceOfInput,
   writableStack,
 } from './guard';
-import { RUN_TYPES, type RunList } from '../../runs/store';
+import type { GraphQLResolveInfo } from 'graphql';
+import { RUN_TYPES, type Run, type RunList } from '../../runs/store';
+import { runColumnsFor } from './runs';
 import type { Resolvers, StackInput, Team } from './types.generated';
 import type { ConfigElementRow } from '../../contexts/service';
 import type { Stack } from '../../stacks/service';
@@ -204,11 +206,21 @@ function assumeRolePolicyStatement(stack: Stack) {
 
 const team = (slug: string | null): Team | null => (slug ? { id: slug, name: slug, slug } : null);
 
+/**
+ * A stack's runs of one list, a page at a time. The first page, which a list of stacks asks
+ * of every stack, holds only the columns the fields asked of its runs read (runColumnsFor);
+ * the Run resolvers read no others.
+ */
 function runList(list: RunList) {
-  return async (parent: Stack, args: { before?: string | null }, context: GraphQLContext) =>
+  return async (
+    parent: Stack,
+    args: { before?: string | null },
+    context: GraphQLContext,
+    info: GraphQLResolveInfo,
+  ): Promise<Run[]> =>
     args.before
       ? context.services.runs.listRuns(parent.id, { types: [RUN_TYPES[list]], before: args.before })
-      : context.loaders.firstRunPage.load({ stackId: parent.id, list });
+      : context.loaders.firstRunPage(parent.id, list, runColumnsFor(info));
 }
 
 export const stackResolvers: Resolvers = {
