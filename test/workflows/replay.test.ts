@@ -7,7 +7,8 @@ import { historyFromJSON } from './historyJson';
 /**
  * Workflows under way replay their history against the code of the worker that takes them
  * up: a change that makes the workflow send other commands than it did fails them. These
- * histories were recorded with `recordHistories.ts`, one per path through the run workflow.
+ * histories were recorded with `recordHistories.ts`, one per path through the run workflow and
+ * version of it: `run-<path>` before workers admitted runs, `run-admitted-<path>` since.
  */
 
 const HISTORIES = path.join(__dirname, 'histories');
@@ -19,8 +20,21 @@ const files = fs
 describe('recorded workflow histories', () => {
   beforeAll(() => installQuietRuntime());
 
-  it('cover every path through the run workflow, and the stack lock continuing as new', () => {
+  it('cover every path through each version of the run workflow, and the stack lock continuing as new', () => {
     expect(files).toEqual([
+      'run-admitted-autodeploy.json',
+      'run-admitted-canceled.json',
+      'run-admitted-destroyed.json',
+      'run-admitted-plan-failed.json',
+      'run-admitted-proposed.json',
+      'run-admitted-stopped.json',
+      'run-admitted-task.json',
+      'run-admitted-too-long.json',
+      'run-admitted-tracked-confirmed-by-signal.json',
+      'run-admitted-tracked-confirmed.json',
+      'run-admitted-tracked-discarded.json',
+      'run-admitted-tracked-no-changes.json',
+      'run-admitted-tracked-replanned.json',
       'run-autodeploy.json',
       'run-canceled.json',
       'run-destroyed.json',
