@@ -24,10 +24,11 @@ import * as scenarios from './scenarios';
 
 /**
  * The version of the run workflow this code records, the prefix of its runs' histories:
- * `run-<VERSION>-<path>`. The versions before it, kept as recorded: `run-<path>`, before
- * workers admitted runs.
+ * `run-<VERSION>-<path>`, since a run's records are written by the workflow's own worker. The
+ * versions before it, kept as recorded: `run-<path>`, before workers admitted runs, and
+ * `run-admitted-<path>`, since.
  */
-const VERSION = 'admitted';
+const VERSION = 'local-records';
 
 const HISTORIES = path.join(__dirname, 'histories');
 

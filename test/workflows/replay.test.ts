@@ -8,7 +8,8 @@ import { historyFromJSON } from './historyJson';
  * Workflows under way replay their history against the code of the worker that takes them
  * up: a change that makes the workflow send other commands than it did fails them. These
  * histories were recorded with `recordHistories.ts`, one per path through the run workflow and
- * version of it: `run-<path>` before workers admitted runs, `run-admitted-<path>` since.
+ * version of it: `run-<path>` before workers admitted runs, `run-admitted-<path>` since, and
+ * `run-local-records-<path>` since the workflow's own worker writes a run's records.
  */
 
 const HISTORIES = path.join(__dirname, 'histories');
@@ -38,6 +39,19 @@ describe('recorded workflow histories', () => {
       'run-autodeploy.json',
       'run-canceled.json',
       'run-destroyed.json',
+      'run-local-records-autodeploy.json',
+      'run-local-records-canceled.json',
+      'run-local-records-destroyed.json',
+      'run-local-records-plan-failed.json',
+      'run-local-records-proposed.json',
+      'run-local-records-stopped.json',
+      'run-local-records-task.json',
+      'run-local-records-too-long.json',
+      'run-local-records-tracked-confirmed-by-signal.json',
+      'run-local-records-tracked-confirmed.json',
+      'run-local-records-tracked-discarded.json',
+      'run-local-records-tracked-no-changes.json',
+      'run-local-records-tracked-replanned.json',
       'run-plan-failed.json',
       'run-proposed.json',
       'run-stopped.json',
