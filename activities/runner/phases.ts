@@ -24,11 +24,13 @@ import { SandboxUnavailableError, type Sandbox, type SandboxTool } from './sandb
 import {
   layout,
   packWorkspace,
+  PLAN_FILE,
   prepareWorkspace,
   unpackWorkspace,
   WorkspaceError,
   type Workspace,
 } from './workspace';
+import type { PlannedWorkspaces } from './planned';
 import {
   getArtifact,
   runsByIds,
@@ -53,6 +55,8 @@ export interface RunnerDependencies {
   apiUrl: string;
   /** Where workspaces are made on this worker's disk. */
   workRoot: string;
+  /** The workspaces runs planned in here, kept for their apply. */
+  planned: PlannedWorkspaces;
   /** The API tokens of tracked runs and tasks. */
   runTokens: RunTokens;
   /** Where every run's OpenTofu installs providers from (GANTRY_PROVIDER_MIRROR), if set. */
@@ -130,7 +134,6 @@ function shortened(command: string): string {
   return line.length > 80 || line !== command.trim() ? `${line.slice(0, 77)}...` : line;
 }
 
-const PLAN_FILE = 'gantry.tfplan';
 const WORKSPACE_ARTIFACT: ArtifactName = 'workspace';
 // Credentials outlive a phase only if the phase outlives its own time limit.
 const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
@@ -503,6 +506,8 @@ export async function initializePhase(
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
   const root = workspaceRoot(deps, runId);
+  // A run initialized here again starts from nothing, not from a plan it made here before.
+  await deps.planned.discard(runId);
   const { env, secrets, revealed, hooks } = await runtimeFor(
     deps,
     run,
@@ -571,7 +576,8 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
  * as JSON for the delta. The workspace and the plan are stored as run artifacts, so any worker
  * can apply them, however much later; both are sealed, since the workspace holds the file
  * mounts and the plan the values it computed. A run that destroys the stack's resources plans
- * with `-destroy`.
+ * with `-destroy`. A plan that may be applied leaves its workspace on this worker for a while
+ * (see PlannedWorkspaces), initialized, for an apply that comes here.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -580,6 +586,7 @@ export async function planPhase(
 ): Promise<PlanSummary> {
   const { run, stack } = await loadRun(deps.db, runId);
   const workspace = await existingWorkspace(deps, runId, stack);
+  let kept = false;
   try {
     const { env, secrets, hooks } = await runtimeFor(
       deps,
@@ -589,22 +596,43 @@ export async function planPhase(
       RunState.PLANNING,
       control.deadline,
     );
-    return await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
+    const { summary, stored } = await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
       planIn(deps, control, run, {
         scope: { log, state: RunState.PLANNING, workspace, stack, env, hooks },
         targets: null,
       }),
     );
+    kept = await keepForApply(deps, run, workspace, summary, stored);
+    return summary;
   } finally {
-    await fs.rm(workspace.root, { recursive: true, force: true });
+    if (!kept) await fs.rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the workspace a run planned in when the plan may be applied; whether it did. */
+async function keepForApply(
+  deps: RunnerDependencies,
+  run: Run,
+  workspace: Workspace,
+  summary: PlanSummary,
+  stored: Buffer,
+): Promise<boolean> {
+  if (endsAfterPlanning(run.type, summary.changes)) return false;
+  try {
+    await deps.planned.keep(run.id, workspace, stored);
+    return true;
+  } catch (error) {
+    // The stored copy serves the apply all the same.
+    deps.logger.warn({ err: error, runId: run.id }, 'keeping the workspace a run planned in');
+    return false;
   }
 }
 
 /**
- * PLANNING again, for a targeted replan: the workspace the run's last plan stored, unpacked on
- * this worker (the same commit and file mounts that plan saw), `tofu init` for its providers,
- * and `tofu plan` limited to `targets`, between the plan hooks. The new plan replaces the
- * stored one: a confirmation applies it.
+ * PLANNING again, for a targeted replan: the workspace the run's last plan stored (the same
+ * commit and file mounts that plan saw), `tofu init` for its providers unless it is the one the
+ * run planned in on this worker, and `tofu plan` limited to `targets`, between the plan hooks.
+ * The new plan replaces the stored one: a confirmation applies it.
  */
 export async function replanPhase(
   deps: RunnerDependencies,
@@ -614,9 +642,11 @@ export async function replanPhase(
 ): Promise<PlanSummary> {
   const targetArgs = targetArguments(targets);
   const { run, stack } = await loadRun(deps.db, runId);
-  const root = path.join(deps.workRoot, `${runId}-replan`);
+  let root = path.join(deps.workRoot, `${runId}-replan`);
+  let kept = false;
   try {
-    const workspace = await storedWorkspace(deps, runId, stack, root);
+    const { workspace, initialized } = await plannedWorkspace(deps, runId, stack, root);
+    root = workspace.root;
     const { env, secrets, hooks } = await runtimeFor(
       deps,
       run,
@@ -625,46 +655,70 @@ export async function replanPhase(
       RunState.PLANNING,
       control.deadline,
     );
-    return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
-      const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
-      log.write(`Planning again, limited to ${targets.join(', ')}`);
-      await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
-      return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
-    });
+    const { summary, stored } = await inPhase(
+      deps,
+      runId,
+      RunState.PLANNING,
+      secrets,
+      async (log) => {
+        const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
+        log.write(`Planning again, limited to ${targets.join(', ')}`);
+        await withHooks(deps, control, scope, 'init', () =>
+          initialized ? initializedAlready(log) : tofuInit(deps, control, scope),
+        );
+        return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
+      },
+    );
+    kept = await keepForApply(deps, run, workspace, summary, stored);
+    return summary;
   } finally {
-    await fs.rm(root, { recursive: true, force: true });
+    if (!kept) await fs.rm(root, { recursive: true, force: true });
   }
 }
 
-/** The workspace the run's plan stored, unpacked into `root` and handed to the sandbox. */
-async function storedWorkspace(
+/**
+ * The workspace the run's plan stored, for a phase that works from it: the one the run
+ * planned in, when it planned on this worker and that is still what was stored, initialized
+ * already; otherwise the stored copy unpacked into `root` and handed to the sandbox, to be
+ * initialized.
+ */
+async function plannedWorkspace(
   deps: RunnerDependencies,
   runId: string,
   stack: Stack,
   root: string,
-): Promise<Workspace> {
+): Promise<{ workspace: Workspace; initialized: boolean }> {
   const artifact = await getArtifact(deps.db, runId, WORKSPACE_ARTIFACT);
   if (!artifact) throw new WorkspaceError(`run ${runId} has no stored plan to work from`);
+  const kept = await deps.planned.take(runId, artifact);
+  if (kept) return { workspace: layout(kept.root, stack.projectRoot), initialized: true };
   // Workspaces planned before they were stored sealed are plain archives.
   const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
   const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
   await deps.sandbox.handOver(root);
-  return workspace;
+  return { workspace, initialized: false };
+}
+
+/** In place of `tofu init`, in a workspace that is initialized already. */
+function initializedAlready(log: RunLogWriter): Promise<void> {
+  log.write('tofu init: not needed, this worker planned the run and its workspace is initialized');
+  return Promise.resolve();
 }
 
 /**
  * `tofu plan` in an initialized workspace between the plan hooks, its summary, and the plan
- * stored with the workspace; when the plan ends the run, the afterRun hooks too.
+ * stored with the workspace (what was stored of it is answered too); when the plan ends the
+ * run, the afterRun hooks too.
  */
 async function planIn(
   deps: RunnerDependencies,
   control: PhaseControl,
   run: Run,
   options: { scope: PhaseScope; targets: string[] | null; targetArgs?: string[] },
-): Promise<PlanSummary> {
+): Promise<{ summary: PlanSummary; stored: Buffer }> {
   const { scope } = options;
   const { workspace, stack, env } = scope;
-  const finalState = (summary: PlanSummary) =>
+  const finalState = ({ summary }: { summary: PlanSummary }) =>
     endsAfterPlanning(run.type, summary.changes) ? RunState.FINISHED : undefined;
   return endingRun(deps, control, scope, finalState, async () => {
     let planned = '';
@@ -700,7 +754,7 @@ async function planIn(
       delta: summary.delta,
       targets: options.targets,
     });
-    return summary;
+    return { summary, stored: archive };
   });
 }
 
@@ -729,10 +783,11 @@ async function captureTool(
 }
 
 /**
- * APPLYING: the stored workspace unpacked on this worker, providers reinstalled by
- * `tofu init`, and the saved plan applied between the beforeApply and afterApply hooks:
- * exactly what was confirmed, nothing newer. A destroy run's saved plan destroys the stack's
- * resources, between the beforeDestroy and afterDestroy hooks instead.
+ * APPLYING: the workspace the run planned in, when it planned on this worker and the workspace
+ * is still what was stored; otherwise the stored workspace unpacked here and its providers
+ * installed by `tofu init`. Then the saved plan applied between the beforeApply and afterApply
+ * hooks: exactly what was confirmed, nothing newer. A destroy run's saved plan destroys the
+ * stack's resources, between the beforeDestroy and afterDestroy hooks instead.
  */
 export async function applyPhase(
   deps: RunnerDependencies,
@@ -740,9 +795,10 @@ export async function applyPhase(
   control: PhaseControl = {},
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
-  const root = path.join(deps.workRoot, `${runId}-apply`);
+  let root = path.join(deps.workRoot, `${runId}-apply`);
   try {
-    const workspace = await storedWorkspace(deps, runId, stack, root);
+    const { workspace, initialized } = await plannedWorkspace(deps, runId, stack, root);
+    root = workspace.root;
     const { env, secrets, hooks } = await runtimeFor(
       deps,
       run,
@@ -755,7 +811,9 @@ export async function applyPhase(
       const scope = { log, state: RunState.APPLYING, workspace, stack, env, hooks };
       await endingRun(deps, control, scope, finished, async () => {
         const confirmed = await planDigest(workspace);
-        await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
+        await withHooks(deps, control, scope, 'init', () =>
+          initialized ? initializedAlready(log) : tofuInit(deps, control, scope),
+        );
         const step = run.destroy ? 'destroy' : 'apply';
         await withHooks(deps, control, scope, step, async () => {
           if ((await planDigest(workspace)) !== confirmed) {

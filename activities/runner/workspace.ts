@@ -21,6 +21,11 @@ export interface Workspace {
   dir: string;
 }
 
+/** The saved plan, in the project directory: what a person confirms and the apply applies. */
+export const PLAN_FILE = 'gantry.tfplan';
+/** OpenTofu's dependency lock file, which the saved plan's providers must match. */
+export const LOCK_FILE = '.terraform.lock.hcl';
+
 export class WorkspaceError extends Error {
   constructor(message: string) {
     super(message);

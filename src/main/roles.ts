@@ -6,6 +6,7 @@ import { WorkerPlaces, type RunObserver } from '../../activities';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
+import { PlannedWorkspaces } from '../../activities/runner/planned';
 import {
   connectTemporal,
   ensureSearchAttributes,
@@ -247,6 +248,9 @@ async function serviceSettings(
   };
 }
 
+// How long a worker keeps the workspace a run planned in, for its apply.
+const PLANNED_KEEP_MS = 15 * 60_000;
+
 /** The worker: Temporal workers on the shared and its own queue, and the run reconciler. */
 async function startWorkerRole(
   role: Role,
@@ -289,6 +293,12 @@ async function startWorkerRole(
     // In one process the API is right here; workers elsewhere reach it as people do.
     apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
     workRoot,
+    // A workspace is kept for an apply soon after its plan, by autodeploy or a quick decision;
+    // runs that wait longer are as likely to be applied by another worker.
+    planned: new PlannedWorkspaces({
+      max: 2 * config.GANTRY_WORKER_CONCURRENCY,
+      keepMs: PLANNED_KEEP_MS,
+    }),
     runTokens: services.runTokens,
     ...(mirror
       ? {

@@ -23,6 +23,7 @@ import { startTestTemporal, type TestTemporal } from './temporal';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig, type ProviderMirror } from '../../activities/runner/providerMirror';
+import { PlannedWorkspaces } from '../../activities/runner/planned';
 import { RunTokens } from '../../src/runs/tokens';
 import type { Database } from '../../src/db';
 import { RawGitProvider } from '../../src/vcs/rawGit';
@@ -39,6 +40,7 @@ export async function runnerDependencies(parts: {
 }): Promise<RunnerDependencies> {
   return {
     ...parts,
+    planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
     runTokens: new RunTokens({
       db: parts.db,
       key: parts.box.deriveKey('run tokens'),
@@ -169,6 +171,8 @@ export async function startRunHarness(
                 sandbox,
                 apiUrl,
                 workRoot,
+                // Each start is a new worker process: it knows of no workspace kept before.
+                planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
                 runTokens: services.runTokens,
                 ...(options.providerMirror
                   ? {
