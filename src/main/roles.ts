@@ -141,13 +141,20 @@ export async function startGantry(
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
     parts.add('temporal client', () => temporal.close());
-    const services = buildServices(await serviceSettings(config, database.db, temporal, logger));
+    // A process that runs workers has a directory of its own for its runs' workspaces and
+    // the commits it fetched for them.
+    const workRoot =
+      role === 'all' || role === 'worker'
+        ? await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces'))
+        : undefined;
+    const services = buildServices({
+      ...(await serviceSettings(config, database.db, temporal, logger)),
+      ...(workRoot ? { sourceCacheDir: path.join(workRoot, SOURCE_CACHE) } : {}),
+    });
     // One registry per process: `gantry all` serves its workers' metrics with the API's.
     const metrics = createMetrics();
 
-    if (role === 'all' || role === 'worker') {
-      await startWorkerRole(role, config, services, temporal, metrics, parts);
-    }
+    if (workRoot) await startWorkerRole(role, config, services, temporal, metrics, parts, workRoot);
     const served =
       role === 'all' || role === 'serve'
         ? await startServeRole(
@@ -250,6 +257,9 @@ async function serviceSettings(
 
 // How long a worker keeps the workspace a run planned in, for its apply.
 const PLANNED_KEEP_MS = 15 * 60_000;
+// Where in a worker's own directory the commits it fetched are kept; workspaces are named by
+// their runs' ids, which are ULIDs, never this.
+const SOURCE_CACHE = 'sources';
 
 /** The worker: Temporal workers on the shared and its own queue, and the run reconciler. */
 async function startWorkerRole(
@@ -259,6 +269,7 @@ async function startWorkerRole(
   temporal: TemporalHandle,
   metrics: Metrics,
   parts: Parts,
+  workRoot: string,
 ) {
   const { logger } = services;
   await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
@@ -281,7 +292,6 @@ async function startWorkerRole(
       "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
     );
   }
-  const workRoot = await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces'));
   const mirror = config.GANTRY_PROVIDER_MIRROR;
   if (mirror?.kind === 'filesystem') await requireMirrorDirectory(mirror.path);
   const runner = {

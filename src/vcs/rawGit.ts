@@ -4,12 +4,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import type { SourceCache } from './sourceCache';
 
 const FIELD = '\x1f';
 
 export interface RawGitOptions {
   /** Whether file:// repositories (on the worker's own disk) may be read. */
   allowFile?: boolean;
+  /** The commits this process keeps once fetched (a process that runs workers keeps them). */
+  sources?: SourceCache;
 }
 
 const NETWORK_SCHEMES = ['https', 'ssh', 'git'];
@@ -68,16 +71,30 @@ export class RawGitProvider implements VcsProvider {
     return this.commit(stack, hash);
   }
 
+  /**
+   * Reading a commit fetches it; a process that keeps the commits it fetched keeps this one,
+   * for the run that is likely to follow.
+   */
   async commit(stack: Repository, sha: string): Promise<CommitInfo> {
+    const { sources } = this.options;
+    if (sources) return sources.commit(stack, sha, (dir) => this.fetch(stack, sha, dir));
     const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-commit-'));
     try {
-      return await this.checkout(stack, sha, scratch);
+      return await this.fetch(stack, sha, scratch);
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
     }
   }
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
+    const { sources } = this.options;
+    if (sources)
+      return sources.checkout(stack, commit, dir, (into) => this.fetch(stack, commit, into));
+    return this.fetch(stack, commit, dir);
+  }
+
+  /** The repository at `commit`, fetched from its remote into the empty directory `dir`. */
+  private async fetch(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     if (!/^[0-9a-f]{40}$/.test(commit)) {
       throw new VcsError(`"${commit}" is not a full commit hash`);
     }

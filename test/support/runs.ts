@@ -123,6 +123,8 @@ export async function startRunHarness(
     client: temporal.client,
     logger,
     publicUrl: options.publicUrl ?? apiUrl,
+    // As in a process that runs workers, the commits its runs fetch are kept beside them.
+    sourceCacheDir: path.join(workRoot, 'sources'),
     ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
     ...(options.slackNotifications
       ? { slack: { apiUrl: options.slackNotifications.slackApiUrl, command: '/gantry' } }
