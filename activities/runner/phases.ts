@@ -31,6 +31,7 @@ import {
   type Workspace,
 } from './workspace';
 import type { PlannedWorkspaces } from './planned';
+import type { ProviderCache } from './providerCache';
 import {
   getArtifact,
   runsByIds,
@@ -57,6 +58,8 @@ export interface RunnerDependencies {
   workRoot: string;
   /** The workspaces runs planned in here, kept for their apply. */
   planned: PlannedWorkspaces;
+  /** The providers this worker installed, shared read-only by its runs. */
+  providers: ProviderCache;
   /** The API tokens of tracked runs and tasks. */
   runTokens: RunTokens;
   /** Where every run's OpenTofu installs providers from (GANTRY_PROVIDER_MIRROR), if set. */
@@ -183,12 +186,14 @@ async function runtimeFor(
     ? await deps.runTokens.issue(run, state, deadline ?? Date.now() + STATE_CREDENTIALS_TTL_MS)
     : undefined;
   const cliConfigFile = await deps.providerMirror?.write();
+  const view = toolView(deps, workspace, stack);
   const env = buildEnvironment({
     config: revealed,
     runId: run.id,
     stackId: stack.id,
     commitHash: run.commitHash,
-    home: toolView(deps, workspace, stack).home,
+    home: view.home,
+    pluginCacheDir: deps.providers.runCacheDir(view.root),
     toolDirs: [path.dirname(deps.sandbox.toolPath(tofuTool(deps)))],
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
@@ -237,12 +242,10 @@ async function runInWorkspace(
 ): Promise<number> {
   const view = toolView(deps, options.workspace, options.stack);
   const sandbox = deps.sandbox.enabled
-    ? deps.sandbox.launch(
-        options.workspace.root,
-        [tofuTool(deps)],
-        ORPHAN_GRACE_MS,
-        deps.providerMirror?.mounts,
-      )
+    ? deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS, [
+        ...(deps.providerMirror?.mounts ?? []),
+        ...deps.providers.mounts,
+      ])
     : undefined;
   return runToolProcess({
     command: options.command === 'tofu' ? deps.sandbox.toolPath(tofuTool(deps)) : options.command,
@@ -285,7 +288,10 @@ async function runTool(
   if (code !== 0) throw new ToolFailedError(options.display, code, options.state);
 }
 
-/** `tofu init`: providers and modules for the workspace, before planning and again to apply. */
+/**
+ * `tofu init`: providers and modules for the workspace, before planning and again to apply
+ * elsewhere. The providers it chose go into the worker's cache for the runs after it.
+ */
 async function tofuInit(
   deps: RunnerDependencies,
   control: PhaseControl,
@@ -303,6 +309,7 @@ async function tofuInit(
     args: ['init', '-input=false', '-no-color'],
     display: 'tofu init',
   });
+  await deps.providers.learn(options.workspace);
 }
 
 /** Where a phase runs its tools and hooks: its log, its workspace, its environment. */
@@ -528,6 +535,7 @@ export async function initializePhase(
         fileMounts: revealed.filter((entry) => entry.element.type === 'FILE_MOUNT'),
         apiUrl: deps.apiUrl,
       });
+      await deps.providers.link(workspace);
       await deps.sandbox.handOver(root);
       const scope = { log, state: RunState.INITIALIZING, workspace, stack, env, hooks };
       // Initializing ends the run only by failing.
@@ -695,6 +703,7 @@ async function plannedWorkspace(
   // Workspaces planned before they were stored sealed are plain archives.
   const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
   const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
+  await deps.providers.link(workspace);
   await deps.sandbox.handOver(root);
   return { workspace, initialized: false };
 }

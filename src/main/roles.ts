@@ -7,6 +7,7 @@ import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
 import { PlannedWorkspaces } from '../../activities/runner/planned';
+import { ProviderCache } from '../../activities/runner/providerCache';
 import {
   connectTemporal,
   ensureSearchAttributes,
@@ -260,6 +261,9 @@ const PLANNED_KEEP_MS = 15 * 60_000;
 // Where in a worker's own directory the commits it fetched are kept; workspaces are named by
 // their runs' ids, which are ULIDs, never this.
 const SOURCE_CACHE = 'sources';
+// Where the providers it installed for its runs are kept, and how many versions at most.
+const PROVIDER_CACHE = 'providers';
+const CACHED_PROVIDER_VERSIONS = 32;
 
 /** The worker: Temporal workers on the shared and its own queue, and the run reconciler. */
 async function startWorkerRole(
@@ -294,11 +298,15 @@ async function startWorkerRole(
   }
   const mirror = config.GANTRY_PROVIDER_MIRROR;
   if (mirror?.kind === 'filesystem') await requireMirrorDirectory(mirror.path);
+  const providerMirror = mirror
+    ? new ProviderMirrorConfig(mirror, { workRoot, sandboxed: sandbox.enabled })
+    : undefined;
+  const tofuPath = requireTool('tofu', config);
   const runner = {
     db: services.db,
     box: services.box,
     vcsFor: services.vcsFor,
-    tofuPath: requireTool('tofu', config),
+    tofuPath,
     sandbox,
     // In one process the API is right here; workers elsewhere reach it as people do.
     apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
@@ -309,15 +317,16 @@ async function startWorkerRole(
       max: 2 * config.GANTRY_WORKER_CONCURRENCY,
       keepMs: PLANNED_KEEP_MS,
     }),
+    providers: new ProviderCache({
+      dir: path.join(workRoot, PROVIDER_CACHE),
+      sandbox,
+      tofuPath,
+      ...(providerMirror ? { providerMirror } : {}),
+      maxVersions: CACHED_PROVIDER_VERSIONS,
+      logger,
+    }),
     runTokens: services.runTokens,
-    ...(mirror
-      ? {
-          providerMirror: new ProviderMirrorConfig(mirror, {
-            workRoot,
-            sandboxed: sandbox.enabled,
-          }),
-        }
-      : {}),
+    ...(providerMirror ? { providerMirror } : {}),
     silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
     logger,
   };
