@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../../src/db';
@@ -22,6 +21,7 @@ import { RunLogWriter } from './logs';
 import { OutputLimitError, runToolProcess, SilenceError } from './process';
 import { SandboxUnavailableError, type Sandbox, type SandboxTool } from './sandbox';
 import {
+  digestOf,
   layout,
   packWorkspace,
   PLAN_FILE,
@@ -768,9 +768,8 @@ async function planIn(
 }
 
 /** The SHA-256 of the saved plan in the workspace, to tell whether anything rewrote it. */
-async function planDigest(workspace: Workspace): Promise<string> {
-  const plan = await fs.readFile(path.join(workspace.dir, PLAN_FILE)).catch(() => undefined);
-  return plan ? createHash('sha256').update(plan).digest('hex') : 'none';
+function planDigest(workspace: Workspace): Promise<string> {
+  return digestOf(path.join(workspace.dir, PLAN_FILE));
 }
 
 /** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */

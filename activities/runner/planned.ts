@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { LOCK_FILE, PLAN_FILE, type Workspace } from './workspace';
+import { digestOf, LOCK_FILE, PLAN_FILE, type Workspace } from './workspace';
 
 interface Planned {
   workspace: Workspace;
@@ -83,11 +83,7 @@ function digest(content: Buffer): string {
 async function fileDigests(workspace: Workspace): Promise<string> {
   const hash = createHash('sha256');
   for (const file of [PLAN_FILE, LOCK_FILE]) {
-    const content = await fs.readFile(path.join(workspace.dir, file)).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw error;
-    });
-    hash.update(content ? `${file}:${digest(content)}\n` : `${file}:none\n`);
+    hash.update(`${file}:${await digestOf(path.join(workspace.dir, file))}\n`);
   }
   return hash.digest('hex');
 }

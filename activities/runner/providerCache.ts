@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../src/platform/logger';
@@ -13,6 +14,8 @@ const SANDBOX_CACHE = '/gantry/provider-cache';
 const RUN_CACHE = 'plugin-cache';
 // A provider installer that has not finished in this long is given up: the run goes on without.
 const INSTALL_TIMEOUT_MS = 10 * 60_000;
+const MAX_LOCK_FILE_BYTES = 1024 * 1024;
+const READ_NO_LINKS = fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW;
 
 /** A provider version of a dependency lock file: `registry.opentofu.org/hashicorp/aws`, `5.1.0`. */
 export interface LockedProvider {
@@ -114,11 +117,17 @@ export class ProviderCache {
    * installs those the cache lacks, one after another, after the phase has moved on.
    */
   async learn(workspace: Workspace): Promise<void> {
-    const lockFile = await fs
-      .readFile(path.join(workspace.dir, LOCK_FILE), 'utf8')
-      .catch(() => undefined);
-    if (lockFile === undefined) return;
-    for (const provider of lockedProviders(lockFile)) {
+    const file = path.join(workspace.dir, LOCK_FILE);
+    // The run wrote it: only a file is read (never a link out of the workspace), and not one
+    // larger than any lock file of real providers.
+    const stat = await fs.lstat(file).catch(() => undefined);
+    if (!stat?.isFile() || stat.size > MAX_LOCK_FILE_BYTES) return;
+    const lockFile = await fs.readFile(file, { encoding: 'utf8', flag: READ_NO_LINKS });
+    this.enqueue(lockedProviders(lockFile));
+  }
+
+  private enqueue(providers: LockedProvider[]): void {
+    for (const provider of providers) {
       const key = `${provider.address}/${provider.version}`;
       if (this.tried.has(key) || this.tried.size >= this.options.maxVersions) continue;
       this.tried.add(key);

@@ -60,6 +60,16 @@ describe('the workspaces a worker planned in, kept for their apply', () => {
     },
   );
 
+  it('never follows a link a run put in place of its plan, and does not give that workspace', async () => {
+    const planned = new PlannedWorkspaces({ max: 4, keepMs: 60_000 });
+    const workspace = await plannedIn('run-1');
+    await planned.keep('run-1', workspace, stored);
+    await fs.rm(path.join(workspace.dir, PLAN_FILE));
+    await fs.symlink('/dev/zero', path.join(workspace.dir, PLAN_FILE));
+    expect(await planned.take('run-1', stored)).toBeUndefined();
+    expect(await exists(workspace.root)).toBe(false);
+  });
+
   it('keeps no more than it may, the oldest going first, and none for longer than it may', async () => {
     const planned = new PlannedWorkspaces({ max: 2, keepMs: 300 });
     const workspaces = [];
