@@ -54,13 +54,14 @@ export function lockedProviders(lockFile: string): LockedProvider[] {
  * The worker's entries are installed by the worker itself: once a run's `tofu init` has named
  * a provider version in its lock file, the worker installs that version into the cache with a
  * `tofu init` of its own, in a sandbox, of a configuration it writes itself that requires just
- * that version, from the provider's registry (or GANTRY_PROVIDER_MIRROR), checked against the
- * registry's signatures as OpenTofu checks any download. A run's code never runs there, and an
+ * that version, from the provider's registry (checked against the registry's signatures, as
+ * OpenTofu checks any download) or GANTRY_PROVIDER_MIRROR. A run's code never runs there, and an
  * entry is moved into the cache whole, so a run sees it complete or not at all. The entries
  * are thus packages OpenTofu itself vetted: runs use them without a lock file entry
  * (TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE), and with one, as OpenTofu does, only when
- * the lock file's hashes match. OpenTofu (1.10 and later) locks each entry of a plugin cache
- * it writes, so runs installing into their own caches at once never meet.
+ * the lock file's hashes match. No two OpenTofu processes write one plugin cache: each run
+ * writes its own, and the worker installs one version at a time, each into a directory of its
+ * own (the pinned OpenTofu would lock each entry it writes all the same).
  *
  * The cache holds at most `maxVersions` provider versions: entries are never removed while
  * the worker runs, as the workspaces of its runs link to them between phases, so past that
@@ -122,8 +123,11 @@ export class ProviderCache {
     // larger than any lock file of real providers.
     const stat = await fs.lstat(file).catch(() => undefined);
     if (!stat?.isFile() || stat.size > MAX_LOCK_FILE_BYTES) return;
-    const lockFile = await fs.readFile(file, { encoding: 'utf8', flag: READ_NO_LINKS });
-    this.enqueue(lockedProviders(lockFile));
+    // A lock file the worker cannot read teaches it nothing; the run goes on all the same.
+    const lockFile = await fs
+      .readFile(file, { encoding: 'utf8', flag: READ_NO_LINKS })
+      .catch(() => undefined);
+    if (lockFile !== undefined) this.enqueue(lockedProviders(lockFile));
   }
 
   private enqueue(providers: LockedProvider[]): void {
