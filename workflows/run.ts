@@ -4,9 +4,11 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  log,
   ParentClosePolicy,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   startChild,
@@ -54,6 +56,16 @@ const {
   retry: { initialInterval: '1s', maximumInterval: '30s' },
 });
 
+/**
+ * The records every run keeps on its way (its transitions, its place in the stack's lock
+ * queue), written by the worker that runs the workflow itself, as local activities: a
+ * database write then takes its own time, not that and two trips through a task queue.
+ */
+const records = proxyLocalActivities<RunActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
 /** Raised inside the workflow to end the run with the given transition. */
 class RunEnded extends Error {
   constructor(readonly step: Step) {
@@ -87,10 +99,17 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   const phases = new CancellationScope();
   // Runs started before workers took runs by admission go on the way they began.
   const byAdmission = patched('worker-admission');
+  // So do runs started before their records were written by the workflow's own worker and
+  // their feedback was started without waiting for it.
+  const recordsHere = byAdmission && patched('local-records');
+  const keeper = recordsHere ? records : { recordTransition, requestStackLock, releaseStackLock };
+  // Feedback of transitions, started: the run ends only once each has started, as Temporal
+  // starts no child of a workflow that has closed.
+  const feedback: Promise<void>[] = [];
 
   const transition = async ({ state, note, username }: Step) => {
     const seq = machine.enter(state);
-    await recordTransition({
+    await keeper.recordTransition({
       runId: input.runId,
       seq,
       state,
@@ -100,7 +119,20 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
     });
     machine.transitionRecorded(state);
     upsertSearchAttributes([{ key: runStateKey, value: state }]);
-    await notify(input, seq, state);
+    if (!recordsHere) {
+      await notify(input, seq, state);
+      return;
+    }
+    // The run goes on while the feedback starts: it reads the run as it is by then.
+    feedback.push(
+      notify(input, seq, state).catch((error: unknown) =>
+        log.warn('starting the feedback of a transition', {
+          runId: input.runId,
+          seq,
+          error: failureNote(error),
+        }),
+      ),
+    );
   };
 
   // Validators see the state as it is when the message arrives, so of two decisions sent at
@@ -361,7 +393,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
         workflowId: workflowInfo().workflowId,
         triggeredBy: input.triggeredBy,
       };
-      await requestStackLock({ stackId: input.stackId, request });
+      await keeper.requestStackLock({ stackId: input.stackId, request });
       machine.lockRequested();
       await condition(() => machine.lockWaitOver);
     }
@@ -435,9 +467,10 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   } finally {
     if (machine.mustReleaseLock) {
       await CancellationScope.nonCancellable(() =>
-        releaseStackLock({ stackId: input.stackId, runId: input.runId }),
+        keeper.releaseStackLock({ stackId: input.stackId, runId: input.runId }),
       );
     }
+    await CancellationScope.nonCancellable(() => Promise.all(feedback));
   }
 
   /**

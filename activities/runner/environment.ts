@@ -21,6 +21,8 @@ export interface EnvironmentInput {
   spacelift?: { token: string; endpoint: string };
   /** The OpenTofu CLI configuration Gantry wrote for the provider mirror (GANTRY_PROVIDER_MIRROR). */
   cliConfigFile?: string;
+  /** The run's own plugin cache, which links to the worker's providers (see ProviderCache). */
+  pluginCacheDir?: string;
 }
 
 /**
@@ -45,6 +47,11 @@ export function buildEnvironment(input: EnvironmentInput): Record<string, string
     GANTRY_STACK_ID: input.stackId,
     GANTRY_COMMIT_SHA: input.commitHash,
   };
+  if (input.pluginCacheDir) {
+    env.TF_PLUGIN_CACHE_DIR = input.pluginCacheDir;
+    // Its entries are the worker's, which OpenTofu installed and vetted itself.
+    env.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE = '1';
+  }
   if (input.stateCredentials) {
     env.TF_HTTP_USERNAME = input.stateCredentials.username;
     env.TF_HTTP_PASSWORD = input.stateCredentials.password;

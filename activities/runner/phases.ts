@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Database } from '../../src/db';
@@ -22,13 +21,17 @@ import { RunLogWriter } from './logs';
 import { OutputLimitError, runToolProcess, SilenceError } from './process';
 import { SandboxUnavailableError, type Sandbox, type SandboxTool } from './sandbox';
 import {
+  digestOf,
   layout,
   packWorkspace,
+  PLAN_FILE,
   prepareWorkspace,
   unpackWorkspace,
   WorkspaceError,
   type Workspace,
 } from './workspace';
+import type { PlannedWorkspaces } from './planned';
+import type { ProviderCache } from './providerCache';
 import {
   getArtifact,
   runsByIds,
@@ -53,6 +56,10 @@ export interface RunnerDependencies {
   apiUrl: string;
   /** Where workspaces are made on this worker's disk. */
   workRoot: string;
+  /** The workspaces runs planned in here, kept for their apply. */
+  planned: PlannedWorkspaces;
+  /** The providers this worker installed, shared read-only by its runs. */
+  providers: ProviderCache;
   /** The API tokens of tracked runs and tasks. */
   runTokens: RunTokens;
   /** Where every run's OpenTofu installs providers from (GANTRY_PROVIDER_MIRROR), if set. */
@@ -130,7 +137,6 @@ function shortened(command: string): string {
   return line.length > 80 || line !== command.trim() ? `${line.slice(0, 77)}...` : line;
 }
 
-const PLAN_FILE = 'gantry.tfplan';
 const WORKSPACE_ARTIFACT: ArtifactName = 'workspace';
 // Credentials outlive a phase only if the phase outlives its own time limit.
 const STATE_CREDENTIALS_TTL_MS = 2 * 60 * 60 * 1000;
@@ -180,12 +186,14 @@ async function runtimeFor(
     ? await deps.runTokens.issue(run, state, deadline ?? Date.now() + STATE_CREDENTIALS_TTL_MS)
     : undefined;
   const cliConfigFile = await deps.providerMirror?.write();
+  const view = toolView(deps, workspace, stack);
   const env = buildEnvironment({
     config: revealed,
     runId: run.id,
     stackId: stack.id,
     commitHash: run.commitHash,
-    home: toolView(deps, workspace, stack).home,
+    home: view.home,
+    pluginCacheDir: deps.providers.runCacheDir(view.root),
     toolDirs: [path.dirname(deps.sandbox.toolPath(tofuTool(deps)))],
     ...(credentials ? { stateCredentials: credentials } : {}),
     awsRoleArn: stack.awsAssumedRoleArn,
@@ -234,12 +242,10 @@ async function runInWorkspace(
 ): Promise<number> {
   const view = toolView(deps, options.workspace, options.stack);
   const sandbox = deps.sandbox.enabled
-    ? deps.sandbox.launch(
-        options.workspace.root,
-        [tofuTool(deps)],
-        ORPHAN_GRACE_MS,
-        deps.providerMirror?.mounts,
-      )
+    ? deps.sandbox.launch(options.workspace.root, [tofuTool(deps)], ORPHAN_GRACE_MS, [
+        ...(deps.providerMirror?.mounts ?? []),
+        ...deps.providers.mounts,
+      ])
     : undefined;
   return runToolProcess({
     command: options.command === 'tofu' ? deps.sandbox.toolPath(tofuTool(deps)) : options.command,
@@ -282,7 +288,10 @@ async function runTool(
   if (code !== 0) throw new ToolFailedError(options.display, code, options.state);
 }
 
-/** `tofu init`: providers and modules for the workspace, before planning and again to apply. */
+/**
+ * `tofu init`: providers and modules for the workspace, before planning and again to apply
+ * elsewhere. The providers it chose go into the worker's cache for the runs after it.
+ */
 async function tofuInit(
   deps: RunnerDependencies,
   control: PhaseControl,
@@ -300,6 +309,7 @@ async function tofuInit(
     args: ['init', '-input=false', '-no-color'],
     display: 'tofu init',
   });
+  await deps.providers.learn(options.workspace);
 }
 
 /** Where a phase runs its tools and hooks: its log, its workspace, its environment. */
@@ -503,6 +513,8 @@ export async function initializePhase(
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
   const root = workspaceRoot(deps, runId);
+  // A run initialized here again starts from nothing, not from a plan it made here before.
+  await deps.planned.discard(runId);
   const { env, secrets, revealed, hooks } = await runtimeFor(
     deps,
     run,
@@ -523,6 +535,7 @@ export async function initializePhase(
         fileMounts: revealed.filter((entry) => entry.element.type === 'FILE_MOUNT'),
         apiUrl: deps.apiUrl,
       });
+      await deps.providers.link(workspace);
       await deps.sandbox.handOver(root);
       const scope = { log, state: RunState.INITIALIZING, workspace, stack, env, hooks };
       // Initializing ends the run only by failing.
@@ -571,7 +584,8 @@ async function existingWorkspace(deps: RunnerDependencies, runId: string, stack:
  * as JSON for the delta. The workspace and the plan are stored as run artifacts, so any worker
  * can apply them, however much later; both are sealed, since the workspace holds the file
  * mounts and the plan the values it computed. A run that destroys the stack's resources plans
- * with `-destroy`.
+ * with `-destroy`. A plan that may be applied leaves its workspace on this worker for a while
+ * (see PlannedWorkspaces), initialized, for an apply that comes here.
  */
 export async function planPhase(
   deps: RunnerDependencies,
@@ -580,6 +594,7 @@ export async function planPhase(
 ): Promise<PlanSummary> {
   const { run, stack } = await loadRun(deps.db, runId);
   const workspace = await existingWorkspace(deps, runId, stack);
+  let kept = false;
   try {
     const { env, secrets, hooks } = await runtimeFor(
       deps,
@@ -589,22 +604,43 @@ export async function planPhase(
       RunState.PLANNING,
       control.deadline,
     );
-    return await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
+    const { summary, stored } = await inPhase(deps, runId, RunState.PLANNING, secrets, (log) =>
       planIn(deps, control, run, {
         scope: { log, state: RunState.PLANNING, workspace, stack, env, hooks },
         targets: null,
       }),
     );
+    kept = await keepForApply(deps, run, workspace, summary, stored);
+    return summary;
   } finally {
-    await fs.rm(workspace.root, { recursive: true, force: true });
+    if (!kept) await fs.rm(workspace.root, { recursive: true, force: true });
+  }
+}
+
+/** Keeps the workspace a run planned in when the plan may be applied; whether it did. */
+async function keepForApply(
+  deps: RunnerDependencies,
+  run: Run,
+  workspace: Workspace,
+  summary: PlanSummary,
+  stored: Buffer,
+): Promise<boolean> {
+  if (endsAfterPlanning(run.type, summary.changes)) return false;
+  try {
+    await deps.planned.keep(run.id, workspace, stored);
+    return true;
+  } catch (error) {
+    // The stored copy serves the apply all the same.
+    deps.logger.warn({ err: error, runId: run.id }, 'keeping the workspace a run planned in');
+    return false;
   }
 }
 
 /**
- * PLANNING again, for a targeted replan: the workspace the run's last plan stored, unpacked on
- * this worker (the same commit and file mounts that plan saw), `tofu init` for its providers,
- * and `tofu plan` limited to `targets`, between the plan hooks. The new plan replaces the
- * stored one: a confirmation applies it.
+ * PLANNING again, for a targeted replan: the workspace the run's last plan stored (the same
+ * commit and file mounts that plan saw), `tofu init` for its providers unless it is the one the
+ * run planned in on this worker, and `tofu plan` limited to `targets`, between the plan hooks.
+ * The new plan replaces the stored one: a confirmation applies it.
  */
 export async function replanPhase(
   deps: RunnerDependencies,
@@ -614,9 +650,11 @@ export async function replanPhase(
 ): Promise<PlanSummary> {
   const targetArgs = targetArguments(targets);
   const { run, stack } = await loadRun(deps.db, runId);
-  const root = path.join(deps.workRoot, `${runId}-replan`);
+  let root = path.join(deps.workRoot, `${runId}-replan`);
+  let kept = false;
   try {
-    const workspace = await storedWorkspace(deps, runId, stack, root);
+    const { workspace, initialized } = await plannedWorkspace(deps, runId, stack, root);
+    root = workspace.root;
     const { env, secrets, hooks } = await runtimeFor(
       deps,
       run,
@@ -625,46 +663,71 @@ export async function replanPhase(
       RunState.PLANNING,
       control.deadline,
     );
-    return await inPhase(deps, runId, RunState.PLANNING, secrets, async (log) => {
-      const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
-      log.write(`Planning again, limited to ${targets.join(', ')}`);
-      await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
-      return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
-    });
+    const { summary, stored } = await inPhase(
+      deps,
+      runId,
+      RunState.PLANNING,
+      secrets,
+      async (log) => {
+        const scope = { log, state: RunState.PLANNING, workspace, stack, env, hooks };
+        log.write(`Planning again, limited to ${targets.join(', ')}`);
+        await withHooks(deps, control, scope, 'init', () =>
+          initialized ? initializedAlready(log) : tofuInit(deps, control, scope),
+        );
+        return planIn(deps, control, run, { scope, targets: [...targets], targetArgs });
+      },
+    );
+    kept = await keepForApply(deps, run, workspace, summary, stored);
+    return summary;
   } finally {
-    await fs.rm(root, { recursive: true, force: true });
+    if (!kept) await fs.rm(root, { recursive: true, force: true });
   }
 }
 
-/** The workspace the run's plan stored, unpacked into `root` and handed to the sandbox. */
-async function storedWorkspace(
+/**
+ * The workspace the run's plan stored, for a phase that works from it: the one the run
+ * planned in, when it planned on this worker and that is still what was stored, initialized
+ * already; otherwise the stored copy unpacked into `root` and handed to the sandbox, to be
+ * initialized.
+ */
+async function plannedWorkspace(
   deps: RunnerDependencies,
   runId: string,
   stack: Stack,
   root: string,
-): Promise<Workspace> {
+): Promise<{ workspace: Workspace; initialized: boolean }> {
   const artifact = await getArtifact(deps.db, runId, WORKSPACE_ARTIFACT);
   if (!artifact) throw new WorkspaceError(`run ${runId} has no stored plan to work from`);
+  const kept = await deps.planned.take(runId, artifact);
+  if (kept) return { workspace: layout(kept.root, stack.projectRoot), initialized: true };
   // Workspaces planned before they were stored sealed are plain archives.
   const archive = SecretBox.isSealedBuffer(artifact) ? deps.box.openBuffer(artifact) : artifact;
   const workspace = await unpackWorkspace(archive, root, stack.projectRoot);
+  await deps.providers.link(workspace);
   await deps.sandbox.handOver(root);
-  return workspace;
+  return { workspace, initialized: false };
+}
+
+/** In place of `tofu init`, in a workspace that is initialized already. */
+function initializedAlready(log: RunLogWriter): Promise<void> {
+  log.write('tofu init: not needed, this worker planned the run and its workspace is initialized');
+  return Promise.resolve();
 }
 
 /**
  * `tofu plan` in an initialized workspace between the plan hooks, its summary, and the plan
- * stored with the workspace; when the plan ends the run, the afterRun hooks too.
+ * stored with the workspace (what was stored of it is answered too); when the plan ends the
+ * run, the afterRun hooks too.
  */
 async function planIn(
   deps: RunnerDependencies,
   control: PhaseControl,
   run: Run,
   options: { scope: PhaseScope; targets: string[] | null; targetArgs?: string[] },
-): Promise<PlanSummary> {
+): Promise<{ summary: PlanSummary; stored: Buffer }> {
   const { scope } = options;
   const { workspace, stack, env } = scope;
-  const finalState = (summary: PlanSummary) =>
+  const finalState = ({ summary }: { summary: PlanSummary }) =>
     endsAfterPlanning(run.type, summary.changes) ? RunState.FINISHED : undefined;
   return endingRun(deps, control, scope, finalState, async () => {
     let planned = '';
@@ -700,14 +763,13 @@ async function planIn(
       delta: summary.delta,
       targets: options.targets,
     });
-    return summary;
+    return { summary, stored: archive };
   });
 }
 
 /** The SHA-256 of the saved plan in the workspace, to tell whether anything rewrote it. */
-async function planDigest(workspace: Workspace): Promise<string> {
-  const plan = await fs.readFile(path.join(workspace.dir, PLAN_FILE)).catch(() => undefined);
-  return plan ? createHash('sha256').update(plan).digest('hex') : 'none';
+function planDigest(workspace: Workspace): Promise<string> {
+  return digestOf(path.join(workspace.dir, PLAN_FILE));
 }
 
 /** A tool's whole stdout, for output that is data rather than log (`tofu show -json`). */
@@ -729,10 +791,11 @@ async function captureTool(
 }
 
 /**
- * APPLYING: the stored workspace unpacked on this worker, providers reinstalled by
- * `tofu init`, and the saved plan applied between the beforeApply and afterApply hooks:
- * exactly what was confirmed, nothing newer. A destroy run's saved plan destroys the stack's
- * resources, between the beforeDestroy and afterDestroy hooks instead.
+ * APPLYING: the workspace the run planned in, when it planned on this worker and the workspace
+ * is still what was stored; otherwise the stored workspace unpacked here and its providers
+ * installed by `tofu init`. Then the saved plan applied between the beforeApply and afterApply
+ * hooks: exactly what was confirmed, nothing newer. A destroy run's saved plan destroys the
+ * stack's resources, between the beforeDestroy and afterDestroy hooks instead.
  */
 export async function applyPhase(
   deps: RunnerDependencies,
@@ -740,9 +803,10 @@ export async function applyPhase(
   control: PhaseControl = {},
 ): Promise<void> {
   const { run, stack } = await loadRun(deps.db, runId);
-  const root = path.join(deps.workRoot, `${runId}-apply`);
+  let root = path.join(deps.workRoot, `${runId}-apply`);
   try {
-    const workspace = await storedWorkspace(deps, runId, stack, root);
+    const { workspace, initialized } = await plannedWorkspace(deps, runId, stack, root);
+    root = workspace.root;
     const { env, secrets, hooks } = await runtimeFor(
       deps,
       run,
@@ -755,7 +819,9 @@ export async function applyPhase(
       const scope = { log, state: RunState.APPLYING, workspace, stack, env, hooks };
       await endingRun(deps, control, scope, finished, async () => {
         const confirmed = await planDigest(workspace);
-        await withHooks(deps, control, scope, 'init', () => tofuInit(deps, control, scope));
+        await withHooks(deps, control, scope, 'init', () =>
+          initialized ? initializedAlready(log) : tofuInit(deps, control, scope),
+        );
         const step = run.destroy ? 'destroy' : 'apply';
         await withHooks(deps, control, scope, step, async () => {
           if ((await planDigest(workspace)) !== confirmed) {

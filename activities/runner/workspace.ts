@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -20,6 +22,11 @@ export interface Workspace {
   /** The project directory: the source's projectRoot. */
   dir: string;
 }
+
+/** The saved plan, in the project directory: what a person confirms and the apply applies. */
+export const PLAN_FILE = 'gantry.tfplan';
+/** OpenTofu's dependency lock file, which the saved plan's providers must match. */
+export const LOCK_FILE = '.terraform.lock.hcl';
 
 export class WorkspaceError extends Error {
   constructor(message: string) {
@@ -212,5 +219,28 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The SHA-256 of a file of the workspace, read as a stream; `none` if it is not there, `not a
+ * file` if it is a link or anything but a file. The run wrote it: Gantry never follows it out
+ * of the workspace, nor reads a device.
+ */
+export async function digestOf(file: string): Promise<string> {
+  const handle = await fs
+    .open(file, constants.O_RDONLY | constants.O_NOFOLLOW)
+    .catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT' || error.code === 'ELOOP') return undefined;
+      throw error;
+    });
+  if (!handle) return (await fs.lstat(file).catch(() => undefined)) ? 'not a file' : 'none';
+  try {
+    if (!(await handle.stat()).isFile()) return 'not a file';
+    const hash = createHash('sha256');
+    await pipeline(handle.createReadStream({ autoClose: false }), hash);
+    return hash.digest('hex');
+  } finally {
+    await handle.close();
   }
 }

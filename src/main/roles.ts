@@ -6,6 +6,8 @@ import { WorkerPlaces, type RunObserver } from '../../activities';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig } from '../../activities/runner/providerMirror';
 import { claimWorkRoot } from '../../activities/runner/workspace';
+import { PlannedWorkspaces } from '../../activities/runner/planned';
+import { ProviderCache } from '../../activities/runner/providerCache';
 import {
   connectTemporal,
   ensureSearchAttributes,
@@ -140,13 +142,20 @@ export async function startGantry(
 
     const temporal = connectTemporal(config.temporalAddress, config.TEMPORAL_NAMESPACE);
     parts.add('temporal client', () => temporal.close());
-    const services = buildServices(await serviceSettings(config, database, temporal, logger));
+    // A process that runs workers has a directory of its own for its runs' workspaces and
+    // the commits it fetched for them.
+    const workRoot =
+      role === 'all' || role === 'worker'
+        ? await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces'))
+        : undefined;
+    const services = buildServices({
+      ...(await serviceSettings(config, database, temporal, logger)),
+      ...(workRoot ? { sourceCacheDir: path.join(workRoot, SOURCE_CACHE) } : {}),
+    });
     // One registry per process: `gantry all` serves its workers' metrics with the API's.
     const metrics = createMetrics();
 
-    if (role === 'all' || role === 'worker') {
-      await startWorkerRole(role, config, services, temporal, metrics, parts);
-    }
+    if (workRoot) await startWorkerRole(role, config, services, temporal, metrics, parts, workRoot);
     const served =
       role === 'all' || role === 'serve'
         ? await startServeRole(
@@ -248,6 +257,15 @@ async function serviceSettings(
   };
 }
 
+// How long a worker keeps the workspace a run planned in, for its apply.
+const PLANNED_KEEP_MS = 15 * 60_000;
+// Where in a worker's own directory the commits it fetched are kept; workspaces are named by
+// their runs' ids, which are ULIDs, never this.
+const SOURCE_CACHE = 'sources';
+// Where the providers it installed for its runs are kept, and how many versions at most.
+const PROVIDER_CACHE = 'providers';
+const CACHED_PROVIDER_VERSIONS = 32;
+
 /** The worker: Temporal workers on the shared and its own queue, and the run reconciler. */
 async function startWorkerRole(
   role: Role,
@@ -256,6 +274,7 @@ async function startWorkerRole(
   temporal: TemporalHandle,
   metrics: Metrics,
   parts: Parts,
+  workRoot: string,
 ) {
   const { logger } = services;
   await ensureSearchAttributes(temporal.connection, config.TEMPORAL_NAMESPACE);
@@ -278,27 +297,37 @@ async function startWorkerRole(
       "GANTRY_RUN_SANDBOX=off: runs' tools run as this worker's user and can read its files, processes and secrets",
     );
   }
-  const workRoot = await claimWorkRoot(path.join(os.tmpdir(), 'gantry-workspaces'));
   const mirror = config.GANTRY_PROVIDER_MIRROR;
   if (mirror?.kind === 'filesystem') await requireMirrorDirectory(mirror.path);
+  const providerMirror = mirror
+    ? new ProviderMirrorConfig(mirror, { workRoot, sandboxed: sandbox.enabled })
+    : undefined;
+  const tofuPath = requireTool('tofu', config);
   const runner = {
     db: services.db,
     box: services.box,
     vcsFor: services.vcsFor,
-    tofuPath: requireTool('tofu', config),
+    tofuPath,
     sandbox,
     // In one process the API is right here; workers elsewhere reach it as people do.
     apiUrl: role === 'all' ? `http://127.0.0.1:${config.PORT}` : config.publicUrl,
     workRoot,
+    // A workspace is kept for an apply soon after its plan, by autodeploy or a quick decision;
+    // runs that wait longer are as likely to be applied by another worker.
+    planned: new PlannedWorkspaces({
+      max: 2 * config.GANTRY_WORKER_CONCURRENCY,
+      keepMs: PLANNED_KEEP_MS,
+    }),
+    providers: new ProviderCache({
+      dir: path.join(workRoot, PROVIDER_CACHE),
+      sandbox,
+      tofuPath,
+      ...(providerMirror ? { providerMirror } : {}),
+      maxVersions: CACHED_PROVIDER_VERSIONS,
+      logger,
+    }),
     runTokens: services.runTokens,
-    ...(mirror
-      ? {
-          providerMirror: new ProviderMirrorConfig(mirror, {
-            workRoot,
-            sandboxed: sandbox.enabled,
-          }),
-        }
-      : {}),
+    ...(providerMirror ? { providerMirror } : {}),
     silenceTimeoutMs: config.GANTRY_SILENCE_TIMEOUT_SECONDS * 1000,
     logger,
   };

@@ -34,6 +34,7 @@ import { StackLocks } from '../locks/service';
 import { StateDownloads } from '../state/downloads';
 import { StateUploads } from '../state/uploads';
 import { vcsProviders } from '../vcs/providers';
+import { SourceCache } from '../vcs/sourceCache';
 import { WorkerPoolService } from '../workerPools/service';
 
 /** What every service of a Gantry process is built from. */
@@ -53,7 +54,15 @@ export interface ServiceSettings {
   opaPath: string | (() => string);
   /** The Slack app; without its credentials the /slack routes say what is missing. */
   slack: SlackSettings;
+  /**
+   * Where a process that runs workers keeps the commits it fetched, for the runs that check
+   * them out (see SourceCache); a process that runs none keeps none.
+   */
+  sourceCacheDir?: string;
 }
+
+// How many commits a worker process keeps checked out for its runs.
+const CACHED_COMMITS = 32;
 
 /**
  * The composition root: every service of a process, each built once. The process roles, the
@@ -65,6 +74,9 @@ export function buildServices(settings: ServiceSettings) {
   // Where stacks' code comes from: any git remote, or the connected GitLab.
   const vcsFor = vcsProviders(() => gitlab.api(), {
     allowFile: settings.allowFileRepositories,
+    ...(settings.sourceCacheDir
+      ? { sources: new SourceCache(settings.sourceCacheDir, CACHED_COMMITS) }
+      : {}),
   });
   const stacks = new StackService({
     db,

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import * as tar from 'tar';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
 import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import type { SourceCache } from './sourceCache';
 
 // GitLab's default limit is 5 archive downloads a minute per project and user: pauses of 5,
 // 10, 20 and 40 s outlast a minute.
@@ -16,8 +17,14 @@ const RATE_LIMITED_PAUSE_MS = 5_000;
  * The stack's repository is the project's path, such as `infra/networking`.
  */
 export class GitLabProvider implements VcsProvider {
-  /** `api` gives a client with the current token; undefined while GitLab is not set up. */
-  constructor(private readonly api: () => Promise<GitLabApi | undefined>) {}
+  /**
+   * `api` gives a client with the current token; undefined while GitLab is not set up.
+   * `sources`: the commits this process keeps once downloaded, if it keeps them.
+   */
+  constructor(
+    private readonly api: () => Promise<GitLabApi | undefined>,
+    private readonly sources?: SourceCache,
+  ) {}
 
   async headOf(stack: Repository, branch: string): Promise<CommitInfo> {
     const api = await this.client(stack);
@@ -36,6 +43,12 @@ export class GitLabProvider implements VcsProvider {
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     requireFullHash(commit);
+    if (!this.sources) return this.download(stack, commit, dir);
+    return this.sources.checkout(stack, commit, dir, (into) => this.download(stack, commit, into));
+  }
+
+  /** The files at `commit`, downloaded as GitLab's archive into the empty directory `dir`. */
+  private async download(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     const api = await this.client(stack);
     const found = await patiently(() =>
       gitlab(() => api.commit(stack.repository, commit), `commit ${commit}`, stack),

@@ -5,12 +5,15 @@ import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import type { SourceCache } from './sourceCache';
 
 const FIELD = '\x1f';
 
 export interface RawGitOptions {
   /** Whether file:// repositories (on the worker's own disk) may be read. */
   allowFile?: boolean;
+  /** The commits this process keeps once fetched (a process that runs workers keeps them). */
+  sources?: SourceCache;
 }
 
 const NETWORK_SCHEMES = ['https', 'ssh', 'git'];
@@ -84,20 +87,27 @@ export class RawGitProvider implements VcsProvider {
     return hash;
   }
 
+  /**
+   * The commit as git describes it, read once per process: a commit never changes. A process
+   * that keeps the commits it fetched (a worker) fetches it whole and keeps it, for the run that
+   * is likely to follow; another fetches it alone into a scratch repository, not checked out.
+   */
   async commit(stack: Repository, sha: string): Promise<CommitInfo> {
     if (!/^[0-9a-f]{40}$/.test(sha)) throw new VcsError(`"${sha}" is not a full commit hash`);
     this.allowed(stack);
     const key = `${stack.repository}\0${sha}`;
     const known = this.commits.get(key);
     if (known) return known;
-    const describing = this.describe(stack, sha);
+    const { sources } = this.options;
+    const describing = sources
+      ? sources.commit(stack, sha, (dir) => this.fetch(stack, sha, dir))
+      : this.describe(stack, sha);
     this.commits.set(key, describing);
     // A commit that could not be read is not kept: it may be pushed, or the remote come back.
     describing.catch(() => this.commits.delete(key));
     return describing;
   }
 
-  /** The commit as git describes it, fetched alone into a scratch repository, not checked out. */
   private async describe(stack: Repository, sha: string): Promise<CommitInfo> {
     const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-commit-'));
     try {
@@ -115,6 +125,14 @@ export class RawGitProvider implements VcsProvider {
   }
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
+    const { sources } = this.options;
+    if (sources)
+      return sources.checkout(stack, commit, dir, (into) => this.fetch(stack, commit, into));
+    return this.fetch(stack, commit, dir);
+  }
+
+  /** The repository at `commit`, fetched from its remote into the empty directory `dir`. */
+  private async fetch(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
     if (!/^[0-9a-f]{40}$/.test(commit)) {
       throw new VcsError(`"${commit}" is not a full commit hash`);
     }

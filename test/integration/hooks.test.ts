@@ -158,16 +158,24 @@ describe('hooks and per-run runtime config, run by the worker around OpenTofu', 
     expect(confirmed.errors).toBeUndefined();
     await harness.waitForState(runId, RunState.FINISHED);
     const applying = await logs(runId, RunState.APPLYING);
+    // It applies where it planned: the workspace is initialized, but the init hooks run.
+    const notAgain =
+      'tofu init: not needed, this worker planned the run and its workspace is initialized';
     expect(
       only(applying, [
+        `before-init ${runId}`,
         '$ tofu init',
+        notAgain,
+        'initialized',
         'before-apply',
         '$ tofu apply',
         'after-apply',
         'after-run FINISHED FINISHED',
       ]),
     ).toEqual([
-      '$ tofu init',
+      `before-init ${runId}`,
+      notAgain,
+      'initialized',
       'before-apply',
       '$ tofu apply',
       'after-apply',

@@ -138,7 +138,10 @@ describe('targeted replans and deleting stacks with their resources, with OpenTo
     expect(first.text).toContain('Plan: 2 to add');
     expect(second).toMatchObject({ exists: true, finished: true });
     expect(second.text).toContain('Planning again, limited to terraform_data.alpha');
-    expect(second.text).toContain('$ tofu init');
+    // It plans again where it planned first, in the workspace it initialized then.
+    expect(second.text).toContain(
+      'tofu init: not needed, this worker planned the run and its workspace is initialized',
+    );
     expect(second.text).toContain('Plan: 1 to add');
     expect(second.text).not.toContain('terraform_data.beta will be created');
     expect(await harness.service.logs(run.id, RunState.PLANNING, undefined, 2)).toMatchObject({

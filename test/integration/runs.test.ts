@@ -1,5 +1,6 @@
 import fs from 'node:fs/promises';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { schema } from '../support/tables';
 import { RunState, RunType } from '../../src/runs/types';
@@ -226,6 +227,52 @@ describe('runs as Temporal workflows, planning and applying with OpenTofu', () =
       'Skipping tofu init, as the task asked (skipInitialization)',
     );
     expect(await output(initialized.id, RunState.PERFORMING)).toContain('initialized');
+  });
+
+  it('gives runs of one commit that start together a workspace each, from one fetch that no run can change', async () => {
+    const shared = await createTestRepo();
+    try {
+      const commit = await shared.commit(
+        { 'main.tf': '', 'notes.txt': 'as committed\n' },
+        'Shared code',
+      );
+      await harness.database.db.insert(schema.stacks).values(
+        ['twin-a', 'twin-b'].map((id) => ({
+          id,
+          name: id,
+          provider: 'RAW_GIT' as const,
+          repository: shared.url,
+          branch: 'main',
+        })),
+      );
+      // Each run reads the repository's file, then changes it and the checkout's git files.
+      const command =
+        'cat notes.txt; echo "changed by $GANTRY_RUN_ID" > notes.txt; ' +
+        'chmod -R u+w .git && echo broken > .git/HEAD && echo done';
+      const task = (stackId: string) =>
+        harness.service.createTask(stackId, {
+          command,
+          triggeredBy: 'ada',
+          skipInitialization: true,
+        });
+      const together = await Promise.all([task('twin-a'), task('twin-b')]);
+      const later = [];
+      for (const run of together) await harness.waitForState(run.id, RunState.FINISHED);
+      later.push(await task('twin-a'));
+      await harness.waitForState(later[0]!.id, RunState.FINISHED);
+      for (const run of [...together, ...later]) {
+        const lines = (await harness.service.logs(run.id, RunState.PERFORMING)).messages.map(
+          (line) => line.message,
+        );
+        expect(lines).toEqual(expect.arrayContaining(['as committed', 'done']));
+        expect(lines.filter((line) => line.includes('changed by'))).toEqual([`$ ${command}`]);
+      }
+      // The worker keeps one copy of the commit, which it copied into each run's workspace.
+      const cached = await fs.readdir(path.join(harness.workRoot, 'sources'));
+      expect(cached.filter((entry) => entry.endsWith(commit))).toHaveLength(1);
+    } finally {
+      await shared.remove();
+    }
   });
 
   it('runs a task and keeps its output', async () => {

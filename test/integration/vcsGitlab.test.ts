@@ -5,6 +5,7 @@ import path from 'node:path';
 import { GitLabApi } from '../../src/gitlab/api';
 import { VcsError } from '../../src/vcs';
 import { GitLabProvider } from '../../src/vcs/gitlab';
+import { SourceCache } from '../../src/vcs/sourceCache';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
 
@@ -87,6 +88,40 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     expect(commit.hash).toBe(second);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
   }, 60_000);
+
+  it('downloads a commit once for the workspaces of a worker that keeps them, each a copy', async () => {
+    const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-sources-'));
+    const workspaces = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-'));
+    try {
+      const keeping = new GitLabProvider(
+        () => Promise.resolve(new GitLabApi({ host: gitlab.url, token: 'glpat-gantry' })),
+        new SourceCache(cacheDir, 4),
+      );
+      const archives = () =>
+        gitlab.requests.filter((request) => request.path.endsWith('/repository/archive.tar.gz'))
+          .length;
+      const before = archives();
+      const dirs = ['a', 'b', 'c'].map((name) => path.join(workspaces, name));
+      for (const dir of dirs) await fs.mkdir(dir);
+      const infos = await Promise.all(
+        dirs.slice(0, 2).map((dir) => keeping.checkout(stack, first, dir)),
+      );
+      await fs.writeFile(path.join(dirs[0]!, 'main.tf'), 'changed in a workspace');
+      infos.push(await keeping.checkout(stack, first, dirs[2]!));
+      expect(archives() - before).toBe(1);
+      expect(infos.map((info) => info.hash)).toEqual([first, first, first]);
+      expect(await fs.readFile(path.join(dirs[1]!, 'main.tf'), 'utf8')).toBe('one');
+      expect(await fs.readFile(path.join(dirs[2]!, 'main.tf'), 'utf8')).toBe('one');
+      expect((await fs.readdir(dirs[2]!, { recursive: true })).sort()).toEqual([
+        'main.tf',
+        'modules',
+        'modules/a.tf',
+      ]);
+    } finally {
+      await fs.rm(cacheDir, { recursive: true, force: true });
+      await fs.rm(workspaces, { recursive: true, force: true });
+    }
+  });
 
   it('says GitLab is not connected when no integration is set up', async () => {
     const unconnected = new GitLabProvider(() => Promise.resolve(undefined));

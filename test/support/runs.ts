@@ -23,6 +23,8 @@ import { startTestTemporal, type TestTemporal } from './temporal';
 import type { RunnerDependencies } from '../../activities/runner/phases';
 import { Sandbox } from '../../activities/runner/sandbox';
 import { ProviderMirrorConfig, type ProviderMirror } from '../../activities/runner/providerMirror';
+import { PlannedWorkspaces } from '../../activities/runner/planned';
+import { ProviderCache } from '../../activities/runner/providerCache';
 import { RunTokens } from '../../src/runs/tokens';
 import type { Database } from '../../src/db';
 import { RawGitProvider } from '../../src/vcs/rawGit';
@@ -37,18 +39,29 @@ export async function runnerDependencies(parts: {
   apiUrl: string;
   workRoot: string;
 }): Promise<RunnerDependencies> {
+  const sandbox = await testSandbox();
+  const tofuPath = requireTool('tofu', process.env);
+  const logger = createLogger('silent');
   return {
     ...parts,
+    planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
+    providers: new ProviderCache({
+      dir: path.join(parts.workRoot, 'providers'),
+      sandbox,
+      tofuPath,
+      maxVersions: 8,
+      logger,
+    }),
     runTokens: new RunTokens({
       db: parts.db,
       key: parts.box.deriveKey('run tokens'),
       audience: parts.apiUrl,
     }),
     vcsFor: () => new RawGitProvider({ allowFile: true }),
-    tofuPath: requireTool('tofu', process.env),
-    sandbox: await testSandbox(),
+    tofuPath,
+    sandbox,
     silenceTimeoutMs: 60_000,
-    logger: createLogger('silent'),
+    logger,
   };
 }
 
@@ -111,6 +124,11 @@ export async function startRunHarness(
   const logger = createLogger('error');
   const workRoot = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-runs-'));
   const sandbox = await testSandbox();
+  const tofuPath = requireTool('tofu', process.env);
+  const providerMirror = options.providerMirror
+    ? new ProviderMirrorConfig(options.providerMirror, { workRoot, sandboxed: sandbox.enabled })
+    : undefined;
+  let workerStarts = 0;
   const stateServer = await startStateServer(database.db);
   const apiUrl = stateServer.url;
   // Built as the processes build them; GitLab stacks read the GitLab a test connects with
@@ -122,6 +140,8 @@ export async function startRunHarness(
     client: temporal.client,
     logger,
     publicUrl: options.publicUrl ?? apiUrl,
+    // As in a process that runs workers, the commits its runs fetch are kept beside them.
+    sourceCacheDir: path.join(workRoot, 'sources'),
     ...(options.runTimeoutMs ? { runTimeoutMs: options.runTimeoutMs } : {}),
     ...(options.slackNotifications
       ? { slack: { apiUrl: options.slackNotifications.slackApiUrl, command: '/gantry' } }
@@ -166,19 +186,23 @@ export async function startRunHarness(
                 db: database.db,
                 box,
                 vcsFor: services.vcsFor,
-                tofuPath: requireTool('tofu', process.env),
+                tofuPath,
                 sandbox,
                 apiUrl,
                 workRoot,
+                // Each start is a new worker process: it knows of no workspace kept before,
+                // and keeps the providers it installs in a directory of its own.
+                planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
+                providers: new ProviderCache({
+                  dir: path.join(workRoot, `providers-${(workerStarts += 1)}`),
+                  sandbox,
+                  tofuPath,
+                  ...(providerMirror ? { providerMirror } : {}),
+                  maxVersions: 8,
+                  logger,
+                }),
                 runTokens: services.runTokens,
-                ...(options.providerMirror
-                  ? {
-                      providerMirror: new ProviderMirrorConfig(options.providerMirror, {
-                        workRoot,
-                        sandboxed: sandbox.enabled,
-                      }),
-                    }
-                  : {}),
+                ...(providerMirror ? { providerMirror } : {}),
                 silenceTimeoutMs: options.silenceTimeoutMs ?? 7 * 60_000,
                 logger,
               },

@@ -22,6 +22,8 @@ export function testServices(parts: {
   logger?: Logger;
   runTimeoutMs?: number;
   slack?: SlackSettings;
+  /** Where the commits runs check out are kept, as a process running workers keeps them. */
+  sourceCacheDir?: string;
 }): Services {
   return buildServices({
     db: parts.db,
@@ -34,6 +36,7 @@ export function testServices(parts: {
     allowFileRepositories: true,
     opaPath: () => requireTool('opa', process.env),
     slack: parts.slack ?? { apiUrl: 'http://127.0.0.1:1/api/', command: '/gantry' },
+    ...(parts.sourceCacheDir ? { sourceCacheDir: parts.sourceCacheDir } : {}),
   });
 }
 

@@ -24,6 +24,7 @@ import {
   stackLockWorkflowId,
   type RunInput,
 } from '../../src/runs/contract';
+import type { RunEvent } from '../../src/runs/events';
 import { RunState, RunType, type Delta } from '../../src/runs/types';
 import { requireTool } from '../../src/platform/tools';
 import { poolTaskQueue } from '../../temporal/client';
@@ -134,6 +135,8 @@ export class WorkflowHarness {
   readonly replans: Array<{ runId: string; targets: string[] }> = [];
   /** A person's lock of a stack as stored, read when the stack's lock workflow starts. */
   readonly lockedBy = new Map<string, string>();
+  /** What GitLab was told of each transition, in the order it was told. */
+  readonly told: RunEvent[] = [];
   /** The notes set on transitions while runs waited, by run. */
   readonly waitingNotes: Array<{ runId: string; seq: number; note: string }> = [];
   /** What describePool answers: the workers of each pool ('' is the public pool). */
@@ -352,7 +355,10 @@ export class WorkflowHarness {
         this.keptStacks.push(stackId);
         return Promise.resolve();
       },
-      notifyGitLab: async () => {},
+      notifyGitLab: (event) => {
+        this.told.push(event);
+        return Promise.resolve();
+      },
       notifySlack: async () => {},
       deliverRunEvent: async () => {},
     };

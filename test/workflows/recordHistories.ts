@@ -15,26 +15,38 @@ import * as scenarios from './scenarios';
  * already under way):
  *
  *   npx tsx test/workflows/recordHistories.ts           # the paths not recorded yet
- *   npx tsx test/workflows/recordHistories.ts --again   # every path, anew
+ *   npx tsx test/workflows/recordHistories.ts --again   # every path of this version, anew
+ *
+ * A change guarded by `patched` starts a new version of the run workflow: its runs are
+ * recorded under a name of their own (VERSION), beside those of the versions before it, whose
+ * runs may still be under way when the change is deployed.
  */
+
+/**
+ * The version of the run workflow this code records, the prefix of its runs' histories:
+ * `run-<VERSION>-<path>`, since a run's records are written by the workflow's own worker. The
+ * versions before it, kept as recorded: `run-<path>`, before workers admitted runs, and
+ * `run-admitted-<path>`, since.
+ */
+const VERSION = 'local-records';
 
 const HISTORIES = path.join(__dirname, 'histories');
 
 async function record(harness: WorkflowHarness, again: boolean) {
   const runs = await Promise.all([
-    scenarios.trackedConfirmed(harness, 'tracked-confirmed'),
-    scenarios.trackedConfirmedBySignal(harness, 'tracked-confirmed-by-signal'),
-    scenarios.trackedDiscarded(harness, 'tracked-discarded'),
-    scenarios.trackedNoChanges(harness, 'tracked-no-changes'),
-    scenarios.autodeploy(harness, 'autodeploy'),
-    scenarios.proposed(harness, 'proposed'),
-    scenarios.task(harness, 'task'),
-    scenarios.planFailed(harness, 'plan-failed'),
-    scenarios.tooLong(harness, 'too-long'),
-    scenarios.stoppedWhilePlanning(harness, 'stopped'),
-    scenarios.canceledWhileQueued(harness, 'canceled'),
-    scenarios.trackedReplanned(harness, 'tracked-replanned'),
-    scenarios.destroyed(harness, 'destroyed'),
+    scenarios.trackedConfirmed(harness, `${VERSION}-tracked-confirmed`),
+    scenarios.trackedConfirmedBySignal(harness, `${VERSION}-tracked-confirmed-by-signal`),
+    scenarios.trackedDiscarded(harness, `${VERSION}-tracked-discarded`),
+    scenarios.trackedNoChanges(harness, `${VERSION}-tracked-no-changes`),
+    scenarios.autodeploy(harness, `${VERSION}-autodeploy`),
+    scenarios.proposed(harness, `${VERSION}-proposed`),
+    scenarios.task(harness, `${VERSION}-task`),
+    scenarios.planFailed(harness, `${VERSION}-plan-failed`),
+    scenarios.tooLong(harness, `${VERSION}-too-long`),
+    scenarios.stoppedWhilePlanning(harness, `${VERSION}-stopped`),
+    scenarios.canceledWhileQueued(harness, `${VERSION}-canceled`),
+    scenarios.trackedReplanned(harness, `${VERSION}-tracked-replanned`),
+    scenarios.destroyed(harness, `${VERSION}-destroyed`),
   ]);
   const lock = await scenarios.lockContinuedAsNew(harness, 'lock');
   const histories: { name: string; workflowId: string; runId?: string }[] = [

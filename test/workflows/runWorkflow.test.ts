@@ -98,6 +98,28 @@ describe('the run workflow with stub activities', () => {
       ]);
     });
 
+    it('tells the integrations of every transition, its last included, once the run has ended', async () => {
+      const run = await scenarios.autodeploy(harness, 'told');
+      expect(run.status).toEqual({ state: RunState.FINISHED });
+      // Each transition's feedback has started by the time the run's workflow ended.
+      for (const { seq } of harness.transitionsOf('told')) {
+        await harness.client.workflow.getHandle(`notify/told/told/${seq}`).describe();
+      }
+      await harness.waitFor(
+        () => Promise.resolve(harness.told.filter((event) => event.runId === 'told').length === 5),
+        'the feedback of every transition',
+      );
+      const told = harness.told.filter((event) => event.runId === 'told');
+      expect(told.sort((a, b) => a.seq - b.seq)).toEqual(
+        harness.transitionsOf('told').map(({ seq, state }) => ({
+          runId: 'told',
+          stackId: 'told',
+          seq,
+          state,
+        })),
+      );
+    });
+
     it('fails a run whose tool fails, saying what the tool said, and releases its state', async () => {
       const run = await scenarios.planFailed(harness, 'plan-failed');
       expect(run.status).toEqual({ state: RunState.FAILED });

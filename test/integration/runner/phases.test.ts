@@ -10,6 +10,7 @@ import {
   initializePhase,
   performPhase,
   planPhase,
+  replanPhase,
   ToolFailedError,
   type RunnerDependencies,
 } from '../../../activities/runner/phases';
@@ -23,8 +24,14 @@ import { createTestRepo, type TestRepo } from '../../support/gitRepo';
 import { startStateServer, type StateServer } from '../../support/stateServer';
 import { startApplyRecorder, type ApplyRecorder } from '../../support/applyRecorder';
 import { runnerDependencies } from '../../support/runs';
+import { currentResources } from '../../../src/state/store';
+import { PlannedWorkspaces } from '../../../activities/runner/planned';
 
 const SECRET = 's3cr3t-token-value';
+
+/** The workspaces in a worker's directory, beside the providers it keeps there. */
+const workspacesIn = async (workRoot: string) =>
+  (await fs.readdir(workRoot)).filter((entry) => entry !== 'providers');
 
 describe('the run phases, with real OpenTofu, git and state backend', () => {
   let database: TestDatabase;
@@ -132,7 +139,7 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     await fs.rm(workRoot, { recursive: true, force: true });
   });
 
-  it('plans a change, stores it, and applies it on a fresh workspace exactly once', async () => {
+  it('plans a change, stores it, and applies it exactly once where it planned, without initializing again', async () => {
     const runId = await newRun(good);
     await initializePhase(deps, runId);
     const summary = await planPhase(deps, runId);
@@ -142,12 +149,13 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
       addResources: ['terraform_data.marker'],
       resources: 0,
     });
-    expect(await fs.readdir(workRoot)).toEqual([]);
+    // The workspace it planned in waits here for the apply.
+    expect(await workspacesIn(workRoot)).toEqual([runId]);
     expect(await recorder.lines()).toEqual([]);
 
     await applyPhase(deps, runId);
     expect(await recorder.lines()).toEqual([runId]);
-    expect(await fs.readdir(workRoot)).toEqual([]);
+    expect(await workspacesIn(workRoot)).toEqual([]);
 
     expect(await logs(runId, RunState.INITIALIZING)).toEqual(
       expect.arrayContaining([
@@ -159,7 +167,12 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     expect((await logs(runId, RunState.PLANNING)).join('\n')).toContain(
       'Plan: 1 to add, 0 to change, 0 to destroy.',
     );
-    expect((await logs(runId, RunState.APPLYING)).join('\n')).toContain(
+    const applying = await logs(runId, RunState.APPLYING);
+    expect(applying).toContain(
+      'tofu init: not needed, this worker planned the run and its workspace is initialized',
+    );
+    expect(applying).not.toContain('$ tofu init');
+    expect(applying.join('\n')).toContain(
       'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
     );
     const [run] = await database.db.select().from(schema.runs).where(eq(schema.runs.id, runId));
@@ -218,7 +231,7 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
       "error: tofu init exited with code 1; the run's INITIALIZING logs say why",
     );
     // Its workspace, file mounts and all, is not left behind.
-    expect(await fs.readdir(workRoot)).toEqual([]);
+    expect(await workspacesIn(workRoot)).toEqual([]);
   });
 
   it('interrupts a hook silent for longer than the silence timeout, as a tool, naming it', async () => {
@@ -301,5 +314,77 @@ describe('the run phases, with real OpenTofu, git and state backend', () => {
     expect((await logs(late, RunState.PERFORMING)).at(-1)).toBe(
       "warning: the run's time is up, so its afterRun hooks do not run; the run is FINISHED all the same",
     );
+  });
+
+  it('applies on another worker exactly the stored plan, in a fresh workspace initialized from it', async () => {
+    const changed = await repo.commit({ 'infra/main.tf': config('two') }, 'Change the marker');
+    const runId = await newRun(changed);
+    await initializePhase(deps, runId);
+    await planPhase(deps, runId);
+    const elsewhere = {
+      ...deps,
+      workRoot: await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-work-')),
+      planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
+    };
+    try {
+      await applyPhase(elsewhere, runId);
+      expect(await workspacesIn(elsewhere.workRoot)).toEqual([]);
+    } finally {
+      await fs.rm(elsewhere.workRoot, { recursive: true, force: true });
+    }
+    expect((await recorder.lines()).at(-1)).toBe(runId);
+    const applying = await logs(runId, RunState.APPLYING);
+    expect(applying).toEqual(
+      expect.arrayContaining(['$ tofu init', 'OpenTofu has been successfully initialized!']),
+    );
+    expect(applying.join('\n')).toContain(
+      'Apply complete! Resources: 1 added, 0 changed, 1 destroyed.',
+    );
+    // The workspace it planned in here is of no use once the run is applied elsewhere.
+    await deps.planned.discard(runId);
+    expect(await workspacesIn(workRoot)).toEqual([]);
+  });
+
+  it('applies what a replan on another worker stored, not the plan it kept here', async () => {
+    const pair = ['alpha', 'beta']
+      .map((name) => `resource "terraform_data" "${name}" {\n  input = "${name}"\n}\n`)
+      .join('\n');
+    const commit = await repo.commit({ 'pair/main.tf': pair }, 'Add a pair');
+    await database.db.insert(schema.stacks).values({
+      id: 'pair',
+      name: 'pair',
+      provider: 'RAW_GIT',
+      repository: repo.url,
+      branch: 'main',
+      projectRoot: 'pair',
+    });
+    const runId = await newRun(commit, RunType.TRACKED, undefined, { stackId: 'pair' });
+    await initializePhase(deps, runId);
+    expect((await planPhase(deps, runId)).delta).toMatchObject({ addCount: 2 });
+    const elsewhere = {
+      ...deps,
+      workRoot: await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-work-')),
+      planned: new PlannedWorkspaces({ max: 8, keepMs: 60_000 }),
+    };
+    try {
+      const replanned = await replanPhase(elsewhere, runId, ['terraform_data.alpha']);
+      expect(replanned.delta).toMatchObject({
+        addCount: 1,
+        addResources: ['terraform_data.alpha'],
+      });
+      await applyPhase(deps, runId);
+      await elsewhere.planned.discard(runId);
+    } finally {
+      await fs.rm(elsewhere.workRoot, { recursive: true, force: true });
+    }
+    expect((await currentResources(database.db, 'pair')).map(({ address }) => address)).toEqual([
+      'terraform_data.alpha',
+    ]);
+    const applying = await logs(runId, RunState.APPLYING);
+    expect(applying).toContain('$ tofu init');
+    expect(applying.join('\n')).toContain(
+      'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+    );
+    expect(await workspacesIn(workRoot)).toEqual([]);
   });
 });

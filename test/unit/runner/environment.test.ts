@@ -51,6 +51,22 @@ describe('buildEnvironment', () => {
     expect(env.TF_CLI_CONFIG_FILE).toBe('/gantry/etc/tofurc');
   });
 
+  it("points OpenTofu at the run's own plugin cache, which config may point elsewhere", () => {
+    const cached = buildEnvironment({
+      ...base,
+      config: [],
+      pluginCacheDir: '/workspace/plugin-cache',
+    });
+    expect(cached.TF_PLUGIN_CACHE_DIR).toBe('/workspace/plugin-cache');
+    expect(cached.TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE).toBe('1');
+    const own = buildEnvironment({
+      ...base,
+      config: [variable('TF_PLUGIN_CACHE_DIR', '/workspace/source/.cache')],
+      pluginCacheDir: '/workspace/plugin-cache',
+    });
+    expect(own.TF_PLUGIN_CACHE_DIR).toBe('/workspace/source/.cache');
+  });
+
   it('lets the stack win over contexts, and the lower priority number win among contexts', () => {
     const env = buildEnvironment({
       ...base,
