@@ -8,17 +8,10 @@
  *   npm run bench:webhooks [-- deliveries]
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ulid } from 'ulid';
-import { openDatabase } from '../src/db';
-import { testApi, testServices } from '../test/support/services';
-import { schema } from '../test/support/tables';
-import { SecretBox } from '../src/platform/secrets';
-import { ensureSearchAttributes } from '../temporal/client';
 import { startGitLabServer, type GitLabProjectRecord } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
-import { startTestTemporal } from '../test/support/temporal';
+import { schema } from '../test/support/tables';
+import { startApiOnTemporal } from './apiOnTemporal';
 import { measureConcurrently } from './load';
 
 const CONCURRENCY = 50;
@@ -26,23 +19,17 @@ const WARMUP = 100;
 
 async function main() {
   const count = Number(process.argv[2] ?? 1_500);
-  const temporal = await startTestTemporal();
-  const database = await openDatabase({});
   const gitlab = await startGitLabServer();
-  const server = http.createServer();
-  try {
-    await ensureSearchAttributes(temporal.connection, temporal.namespace);
-    await database.migrate();
-    const box = new SecretBox(randomBytes(32));
-    const secret = randomBytes(24).toString('base64url');
+  const secret = randomBytes(24).toString('base64url');
+  // One project and stack per delivery in flight: each push moves its own branch's head.
+  const free: GitLabProjectRecord[] = [];
+  const api = await startApiOnTemporal(async (database, box) => {
     await database.db.insert(schema.gitlabIntegration).values({
       apiHost: gitlab.url,
       encryptedToken: box.seal('glpat-bench'),
       encryptedWebhookSecret: box.seal(secret),
     });
     gitlab.addUser({ username: 'gantry', token: 'glpat-bench' });
-    // One project and stack per delivery in flight: each push moves its own branch's head.
-    const free: GitLabProjectRecord[] = [];
     for (let i = 0; i < CONCURRENCY; i++) {
       const project = gitlab.addProject({
         pathWithNamespace: `platform/infra-${i}`,
@@ -58,21 +45,12 @@ async function main() {
         branch: 'main',
       });
     }
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    server.on(
-      'request',
-      testApi(
-        testServices({
-          db: database.db,
-          changes: database.changes,
-          box: box,
-          client: temporal.client,
-          publicUrl: url,
-        }),
-        { adminToken: undefined },
-      ),
-    );
+  }).catch(async (error: unknown) => {
+    await gitlab.close();
+    throw error;
+  });
+  const { url } = api;
+  try {
     const pusher = { id: 1, username: 'ada', name: 'Ada Lovelace' };
     const webhook = async () => {
       const project = free.pop()!;
@@ -89,14 +67,7 @@ async function main() {
         free.push(project);
       }
     };
-    // Nothing polls these task queues: starting is all that is measured, on both sides.
-    const bare = async () => {
-      await temporal.client.workflow.start('benchNoop', {
-        taskQueue: 'bench-noop',
-        workflowId: `bench/${ulid()}`,
-        args: [{ runId: ulid(), stackId: 'infra' }],
-      });
-    };
+    const bare = () => api.bareStart();
 
     await measureConcurrently('warm-up', WARMUP, CONCURRENCY, bare);
     await measureConcurrently('warm-up', WARMUP, CONCURRENCY, webhook);
@@ -122,11 +93,8 @@ async function main() {
       }),
     );
   } finally {
-    server.closeAllConnections();
-    server.close();
-    await database.close();
+    await api.close();
     await gitlab.close();
-    await temporal.stop();
   }
 }
 

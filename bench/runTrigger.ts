@@ -7,17 +7,9 @@
  *
  *   npm run bench:trigger [-- calls]
  */
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { ulid } from 'ulid';
-import { openDatabase } from '../src/db';
-import { SecretBox } from '../src/platform/secrets';
-import { ensureSearchAttributes } from '../temporal/client';
 import { createTestRepo } from '../test/support/gitRepo';
-import { testApi, testServices } from '../test/support/services';
 import { schema } from '../test/support/tables';
-import { startTestTemporal } from '../test/support/temporal';
+import { startApiOnTemporal } from './apiOnTemporal';
 import { measureConcurrently } from './load';
 
 const CONCURRENCY = 20;
@@ -25,14 +17,9 @@ const WARMUP = 50;
 
 async function main() {
   const count = Number(process.argv[2] ?? 1_000);
-  const temporal = await startTestTemporal();
-  const database = await openDatabase({});
   const repo = await createTestRepo();
-  const server = http.createServer();
-  try {
-    await ensureSearchAttributes(temporal.connection, temporal.namespace);
-    await database.migrate();
-    await repo.commit({ 'main.tf': 'resource "terraform_data" "marker" {}\n' }, 'Start');
+  await repo.commit({ 'main.tf': 'resource "terraform_data" "marker" {}\n' }, 'Start');
+  const api = await startApiOnTemporal(async (database) => {
     await database.db.insert(schema.stacks).values({
       id: 'infra',
       name: 'Infra',
@@ -40,22 +27,12 @@ async function main() {
       repository: repo.url,
       branch: 'main',
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const adminToken = randomBytes(24).toString('base64url');
-    server.on(
-      'request',
-      testApi(
-        testServices({
-          db: database.db,
-          changes: database.changes,
-          box: new SecretBox(randomBytes(32)),
-          client: temporal.client,
-          publicUrl: url,
-        }),
-        { adminToken },
-      ),
-    );
+  }).catch(async (error: unknown) => {
+    await repo.remove();
+    throw error;
+  });
+  const { url, adminToken } = api;
+  try {
     const body = JSON.stringify({ query: 'mutation { runTrigger(stack: "infra") { id state } }' });
     const trigger = async () => {
       const response = await fetch(`${url}/graphql`, {
@@ -74,14 +51,7 @@ async function main() {
         throw new Error(`triggering a run: ${response.status} ${JSON.stringify(answer)}`);
       }
     };
-    // Nothing polls this task queue: starting is all that is measured.
-    const bare = async () => {
-      await temporal.client.workflow.start('benchNoop', {
-        taskQueue: 'bench-noop',
-        workflowId: `bench/${ulid()}`,
-        args: [{ runId: ulid(), stackId: 'infra' }],
-      });
-    };
+    const bare = () => api.bareStart();
 
     await measureConcurrently('warm-up', WARMUP, CONCURRENCY, bare);
     await measureConcurrently('warm-up', WARMUP, CONCURRENCY, trigger);
@@ -103,11 +73,8 @@ async function main() {
       }),
     );
   } finally {
-    server.closeAllConnections();
-    server.close();
-    await database.close();
+    await api.close();
     await repo.remove();
-    await temporal.stop();
   }
 }
 
