@@ -1,11 +1,13 @@
 import type { Logger } from '../platform/logger';
 import { postReply, type SlackReply } from './replies';
 
-// How much work runs at once; more waits its turn. The embedded database runs statements on
-// the event loop, one after another, so whatever the running work has queued delays the next
-// request's ack (its replay check is a statement too); with PostgreSQL, four leave most of
-// the pool's ten connections to everything else. Slack's commands come at human pace.
-const RUNNING_AT_ONCE = 4;
+// Work starts one piece at a time: with the embedded database every statement runs on the
+// event loop, so whatever the running work has queued delays the next request's ack. A piece
+// that takes longer than this is waiting on Slack or a repository, and lets the next start.
+const TURN_MS = 250;
+// However long the running work waits, no more than this runs at once (PostgreSQL's pool
+// has ten connections for everything).
+const MAX_RUNNING = 8;
 // How long a stopping process waits for the work it acknowledged, within the 10 s a stop may take.
 const STOP_WAIT_MS = 3_000;
 // Telling someone their request was not run must not hold the stop up for long either.
@@ -31,8 +33,11 @@ export interface FollowUp {
  * once its signature checks out, and its reply is posted to the request's response_url when
  * the work is done.
  *
- * At most four pieces of work run at once and the rest wait their turn, so a burst
- * of commands does not stand between the next request and its answer.
+ * Work starts one piece at a time, each only after the event loop has taken in the requests
+ * that arrived meanwhile; the next starts when the last is done with its work (its reply is
+ * posted meanwhile) or has been waiting on something outside Gantry for a quarter of a
+ * second. So a request's ack waits for at most one piece's database statements, and a slow
+ * users.info holds nobody else up for long.
  *
  * A process that stops waits a few seconds for the work it answered for. Work that has not
  * begun by then is told at its response_url that it was not run; work still running is
@@ -42,26 +47,34 @@ export class SlackFollowUps {
   private readonly waiting: FollowUp[] = [];
   private readonly running = new Set<FollowUp>();
   private idleWaiters: Array<() => void> = [];
+  /** Whether a piece of work is starting or has the turn. */
+  private turnTaken = false;
   private stopping = false;
   private readonly logger: Logger;
-  private readonly runningAtOnce: number;
+  private readonly turnMs: number;
+  private readonly maxRunning: number;
   private readonly stopWaitMs: number;
 
-  constructor(options: { logger: Logger; runningAtOnce?: number; stopWaitMs?: number }) {
+  constructor(options: {
+    logger: Logger;
+    turnMs?: number;
+    maxRunning?: number;
+    stopWaitMs?: number;
+  }) {
     this.logger = options.logger;
-    this.runningAtOnce = options.runningAtOnce ?? RUNNING_AT_ONCE;
+    this.turnMs = options.turnMs ?? TURN_MS;
+    this.maxRunning = options.maxRunning ?? MAX_RUNNING;
     this.stopWaitMs = options.stopWaitMs ?? STOP_WAIT_MS;
   }
 
-  /** Starts the work now, or when its turn comes. */
+  /** Starts the work when its turn comes. */
   start(followUp: FollowUp): void {
     if (this.stopping) {
       void this.tellNotRun(followUp);
-    } else if (this.running.size < this.runningAtOnce) {
-      this.run(followUp);
-    } else {
-      this.waiting.push(followUp);
+      return;
     }
+    this.waiting.push(followUp);
+    this.next();
   }
 
   /** Resolves once no work is waiting or running. */
@@ -93,20 +106,42 @@ export class SlackFollowUps {
     await Promise.all(this.waiting.splice(0).map((followUp) => this.tellNotRun(followUp)));
   }
 
-  private run(followUp: FollowUp): void {
-    this.running.add(followUp);
-    void this.complete(followUp).finally(() => {
-      this.running.delete(followUp);
-      const next = this.waiting.shift();
-      if (next) {
-        this.run(next);
-      } else if (this.running.size === 0) {
-        for (const resolve of this.idleWaiters.splice(0)) resolve();
+  /** Gives the turn to the next waiting work, once the event loop has taken new requests. */
+  private next(): void {
+    if (this.turnTaken || this.waiting.length === 0 || this.running.size >= this.maxRunning) {
+      return;
+    }
+    this.turnTaken = true;
+    setImmediate(() => {
+      const followUp = this.waiting.shift();
+      if (!followUp) {
+        // Stopping took what was waiting.
+        this.turnTaken = false;
+        return;
       }
+      this.running.add(followUp);
+      let given = false;
+      const giveBack = () => {
+        if (given) return;
+        given = true;
+        clearTimeout(timer);
+        this.turnTaken = false;
+        this.next();
+      };
+      const timer = setTimeout(giveBack, this.turnMs);
+      void this.complete(followUp, giveBack).finally(() => {
+        this.running.delete(followUp);
+        giveBack();
+        // A piece that gave the turn back early may have kept the next from starting.
+        this.next();
+        if (this.running.size === 0 && this.waiting.length === 0) {
+          for (const resolve of this.idleWaiters.splice(0)) resolve();
+        }
+      });
     });
   }
 
-  private async complete(followUp: FollowUp): Promise<void> {
+  private async complete(followUp: FollowUp, workDone: () => void): Promise<void> {
     let reply: SlackReply | undefined;
     try {
       reply = await followUp.work();
@@ -114,6 +149,8 @@ export class SlackFollowUps {
       // The work turns its failures into replies; this is a failure to do even that.
       this.logger.error({ err: error, ...followUp.request }, 'slack request failed');
       return;
+    } finally {
+      workDone();
     }
     if (reply) await this.post(followUp, reply);
   }

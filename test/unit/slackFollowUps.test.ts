@@ -69,33 +69,63 @@ describe('the work of Slack requests after their ack', () => {
     ]);
   });
 
-  it('runs a few at once and the rest in turn', async () => {
-    const followUps = new SlackFollowUps({ logger: logger(), runningAtOnce: 2 });
+  it('starts work one piece at a time, the next once the last has done its work', async () => {
+    const followUps = new SlackFollowUps({ logger: logger(), turnMs: 60_000 });
     const works = [pending(), pending(), pending()];
     const started: number[] = [];
-    let thirdStarted!: () => void;
-    const third = new Promise<void>((resolve) => (thirdStarted = resolve));
+    const starts = works.map(() => {
+      let resolve!: () => void;
+      return { promise: new Promise<void>((done) => (resolve = done)), resolve };
+    });
     const requests = works.map((work, index) =>
       followUp(`status ${index}`, () => {
         started.push(index);
-        if (index === 2) thirdStarted();
+        starts[index]!.resolve();
         return work.done;
       }),
     );
     for (const request of requests) followUps.start(request);
-    expect(started).toEqual([0, 1]);
+    // Not even the first starts before the event loop has taken waiting requests.
+    expect(started).toEqual([]);
+    await starts[0]!.promise;
+    expect(started).toEqual([0]);
 
-    // The third begins once one of the first two is done, the first still running.
-    works[1]!.finish(ephemeral('one'));
-    await third;
-    expect(started).toEqual([0, 1, 2]);
-    expect(slack.responsesAt(requests[0]!.responseUrl!)).toEqual([]);
     works[0]!.finish(ephemeral('zero'));
+    await starts[1]!.promise;
+    expect(started).toEqual([0, 1]);
+    works[1]!.finish(ephemeral('one'));
+    await starts[2]!.promise;
     works[2]!.finish(ephemeral('two'));
     await followUps.idle();
     expect(
       requests.map((request) => slack.responsesAt(request.responseUrl!)[0]?.body.text),
     ).toEqual(['zero', 'one', 'two']);
+  });
+
+  it('lets the next start while one waits long on something, up to a limit', async () => {
+    const followUps = new SlackFollowUps({ logger: logger(), turnMs: 10, maxRunning: 2 });
+    const works = [pending(), pending(), pending()];
+    const started: number[] = [];
+    const requests = works.map((work, index) =>
+      followUp(`status ${index}`, () => {
+        started.push(index);
+        return work.done;
+      }),
+    );
+    for (const request of requests) followUps.start(request);
+    const deadline = Date.now() + 10_000;
+    while (started.length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(started).toEqual([0, 1]);
+    // Two are running, both slow: the third waits for one of them.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(started).toEqual([0, 1]);
+    works[1]!.finish(ephemeral('one'));
+    works[0]!.finish(ephemeral('zero'));
+    works[2]!.finish(ephemeral('two'));
+    await followUps.idle();
+    expect(started).toEqual([0, 1, 2]);
   });
 
   it('waits on stop for the work it took, and posts its reply before it is done', async () => {
@@ -117,7 +147,11 @@ describe('the work of Slack requests after their ack', () => {
   });
 
   it('tells requests that had not begun when it stops that they were not run, and logs those still running', async () => {
-    const followUps = new SlackFollowUps({ logger: logger(), runningAtOnce: 1, stopWaitMs: 50 });
+    const followUps = new SlackFollowUps({
+      logger: logger(),
+      turnMs: 60_000,
+      stopWaitMs: 50,
+    });
     const stuck = pending();
     const running = followUp('status stuck', () => stuck.done);
     const waiting = followUp('trigger payments', () => Promise.resolve(ephemeral('ran')));
