@@ -3,7 +3,7 @@ import type { WebhookHandler } from '../gitlab/webhook/handler';
 import { gitlabWebhookRouter } from '../gitlab/webhook/http';
 import { createMetrics, gaugeOnScrape, poolLabel, type Metrics } from '../platform/metrics';
 import type { SecretBox } from '../platform/secrets';
-import { slackRouter } from '../slack';
+import { slackRouter, type SlackFollowUps } from '../slack';
 import type { VcsProvider } from '../vcs';
 import { createApp, type ReadinessCheck } from './app';
 import { graphqlRouter } from './graphql';
@@ -14,8 +14,10 @@ import { stateDownloadRouter, stateRouter, stateUploadRouter } from './state';
 import type { Stack } from '../stacks/service';
 
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
-export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName'> {
+export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName' | 'slack'> {
   box: SecretBox;
+  /** GraphQL's view of Slack, and what Slack's commands and buttons do after their answer. */
+  slack: ApiServices['slack'] & { followUps: SlackFollowUps };
   /** What GitLab's webhook deliveries start. */
   gitlabWebhooks: WebhookHandler;
   vcsFor: (stack: Stack) => VcsProvider;
@@ -82,6 +84,7 @@ export function createApi(deps: ApiDependencies): Express {
           db,
           runs,
           access,
+          followUps: slack.followUps,
         }),
       },
     ],

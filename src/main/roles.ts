@@ -485,6 +485,8 @@ async function startServeRole(
   );
   // Stopped after the server, so the deliveries it answered last are recorded too.
   parts.add('webhook delivery records', () => services.gitlabWebhooks.recorded());
+  // Likewise the Slack commands and button presses it answered: their replies follow.
+  parts.add('slack follow-ups', () => services.slack.followUps.stop());
   parts.add('http server', () => closeServer(server));
   server.once('close', () => parts.fail(new Error('the HTTP server closed')));
   logger.info({ port: config.PORT }, 'http server listening');

@@ -25,7 +25,12 @@ import { PolicyEvaluator } from '../policy/evaluator';
 import { PolicyService } from '../policy/service';
 import { RunService } from '../runs/service';
 import { RunTokens } from '../runs/tokens';
-import { missingSlackSettings, SlackInstallations, type SlackSettings } from '../slack';
+import {
+  missingSlackSettings,
+  SlackFollowUps,
+  SlackInstallations,
+  type SlackSettings,
+} from '../slack';
 import { createSlackNotifier } from '../slack/notifier';
 import { StackService } from '../stacks/service';
 import { ContextService } from '../contexts/service';
@@ -92,6 +97,8 @@ export function buildServices(settings: ServiceSettings) {
     runTimeoutMs: settings.runTimeoutMs,
     logger,
   });
+  // One per process: the API's commands and the workers' run messages read the same cache.
+  const slackInstallations = new SlackInstallations({ db, box, changes: settings.changes });
   const contexts = new ContextService({ db, box, stacks });
   const policies = new PolicyService({ db, compiler: new PolicyCompiler(settings.opaPath) });
   const workerPools = new WorkerPoolService({
@@ -136,15 +143,16 @@ export function buildServices(settings: ServiceSettings) {
     access: new PolicyAccess({ db, evaluator: new PolicyEvaluator({ db, logger }) }),
     slack: {
       settings: settings.slack,
-      installations: new SlackInstallations({ db, box }),
+      installations: slackInstallations,
       missingSettings: missingSlackSettings(settings.slack),
+      followUps: new SlackFollowUps({ logger: logger.child({ component: 'slack-follow-ups' }) }),
     },
     /** What is told about every transition of every run. */
     runSinks: {
       gitlab: createGitLabFeedback({ db, gitlabApi: () => gitlab.api(), publicUrl, logger }),
       slack: createSlackNotifier({
         db,
-        box,
+        installations: slackInstallations,
         publicUrl,
         logger,
         slackApiUrl: settings.slack.apiUrl,

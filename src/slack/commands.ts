@@ -6,7 +6,8 @@ import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { type RunService } from '../runs/service';
 import { RunType } from '../runs/types';
-import { ephemeral, replyInTime, type SlackReply } from './replies';
+import type { SlackFollowUps } from './followUps';
+import { ephemeral, type SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
@@ -40,6 +41,7 @@ interface CommandDeps {
   people: SlackPeople;
   stacks: SlackStackAccess;
   runs: RunService;
+  followUps: SlackFollowUps;
   /** The slash command as the Slack app registers it, such as `/gantry`. */
   command: string;
   publicUrl: string;
@@ -47,28 +49,47 @@ interface CommandDeps {
 }
 
 /**
- * POST /slack/commands, behind verifySlackRequest: the slash command. Every subcommand but help
- * is judged by the stack's access policies with the `slack` input; replies are ephemeral.
+ * POST /slack/commands, behind verifySlackRequest: the slash command. Slack is answered at
+ * once with an empty 200, as Slack's own Bolt framework acknowledges, and the reply follows at
+ * the command's response_url (see SlackFollowUps). Every subcommand but help is judged by the
+ * stack's access policies with the `slack` input; replies are ephemeral.
  */
 export function slackCommandsHandler(deps: CommandDeps): RequestHandler {
   const logger = deps.logger.child({ component: 'slack-commands' });
-  return async (req, res) => {
+  return (req, res) => {
     const parsed = slashCommand.safeParse(req.body);
     if (!parsed.success) {
       res.status(400).json({ error: 'the body is not a Slack slash command' });
       return;
     }
-    const work = run(deps, parsed.data).catch((error: Error) => {
-      logger.error({ err: error, text: parsed.data.text }, 'slack command failed');
-      return ephemeral(
-        `Gantry hit an error running \`${escapeSlackText(`${parsed.data.command} ${parsed.data.text}`)}\`: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`,
-      );
+    res.status(200).end();
+    const request = parsed.data;
+    const typed = `${request.command} ${request.text}`;
+    const named = {
+      team: request.team_id,
+      user: request.user_id,
+      channel: request.channel_id,
+      command: typed,
+    };
+    const log = logger.child(named);
+    deps.followUps.start({
+      responseUrl: request.response_url,
+      request: named,
+      work: () =>
+        run(deps, request, log).catch((error: Error) => {
+          log.error({ err: error }, 'slack command failed');
+          return ephemeral(
+            `Gantry hit an error running \`${escapeSlackText(typed)}\`: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`,
+          );
+        }),
+      notRun: ephemeral(
+        `Gantry was stopping and did not run \`${escapeSlackText(typed)}\`. Run it again in a minute.`,
+      ),
     });
-    await replyInTime(res, parsed.data.response_url, work, logger);
   };
 }
 
-async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply> {
+async function run(deps: CommandDeps, request: SlashCommand, log: Logger): Promise<SlackReply> {
   const [subcommand = 'help', stackId] = request.text.trim().split(/\s+/).filter(Boolean);
   let slack: SlackInput;
   try {
@@ -79,7 +100,11 @@ async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply
       channel: { id: request.channel_id, name: request.channel_name },
     });
   } catch (error) {
-    if (error instanceof NotInstalledError) return ephemeral(NOT_INSTALLED);
+    if (error instanceof NotInstalledError) {
+      log.info('slack command from a workspace without the app');
+      return ephemeral(NOT_INSTALLED);
+    }
+    log.warn({ err: error }, 'reading the slack user of a command');
     return ephemeral(
       `Slack did not tell Gantry who you are (${escapeSlackText((error as Error).message)}). Try again in a minute.`,
     );
@@ -92,7 +117,13 @@ async function run(deps: CommandDeps, request: SlashCommand): Promise<SlackReply
     );
   }
   const stack = await deps.stacks.stack(stackId, slack, needed);
-  if (!stack) return ephemeral(SlackStackAccess.refusal(stackId, needed));
+  if (!stack) {
+    log.info(
+      { stackId, needed },
+      'slack command refused: no such stack, or its policies do not allow',
+    );
+    return ephemeral(SlackStackAccess.refusal(stackId, needed));
+  }
   switch (subcommand) {
     case 'subscribe':
       return subscribe(deps, request, stack);

@@ -7,6 +7,7 @@ import type { RunService } from '../runs/service';
 import type { SecretBox } from '../platform/secrets';
 import { slackCommandsHandler } from './commands';
 import { slackEventsHandler } from './events';
+import type { SlackFollowUps } from './followUps';
 import { slackInstallRouter } from './install';
 import type { SlackInstallations } from './installations';
 import { slackInteractionsHandler } from './interactions';
@@ -16,6 +17,7 @@ import { verifySlackRequest } from './signature';
 import { SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 
+export { SlackFollowUps } from './followUps';
 export { SlackInstallations, type SlackWorkspace } from './installations';
 export { missingSlackSettings, type SlackSettings } from './settings';
 export { slackRawBody, verifySlackRequest } from './signature';
@@ -35,6 +37,8 @@ export function slackRouter(deps: {
   db: Database;
   runs: RunService;
   access: PolicyAccess;
+  /** What commands and buttons do after Slack is answered; the serve role waits for it on stop. */
+  followUps: SlackFollowUps;
 }): Router {
   const router = express.Router();
   const missing = missingSlackSettings(deps.settings);
@@ -83,6 +87,7 @@ export function slackRouter(deps: {
       people,
       stacks,
       runs: deps.runs,
+      followUps: deps.followUps,
       command: app.command,
       publicUrl: deps.publicUrl,
       logger: deps.logger,
@@ -95,6 +100,7 @@ export function slackRouter(deps: {
       people,
       stacks,
       runs: deps.runs,
+      followUps: deps.followUps,
       logger: deps.logger,
     }),
   );

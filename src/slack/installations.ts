@@ -1,5 +1,7 @@
 import type { Installation, InstallationQuery, InstallationStore } from '@slack/oauth';
 import type { Database } from '../db';
+import { CachedRead } from '../db/cache';
+import type { ChangeFeed } from '../db/changes';
 import type { SecretBox } from '../platform/secrets';
 import { signInstallGrant } from './installGrant';
 import {
@@ -7,7 +9,7 @@ import {
   removeInstallation,
   removeInstallationOfBot,
   saveInstallation,
-  sealedInstallation,
+  sealedInstallations,
   type SlackWorkspace,
 } from './store';
 import { NotFoundError } from '../platform/errors';
@@ -17,12 +19,24 @@ export type { SlackWorkspace } from './store';
 /** An installation Gantry does not keep, with the reason the person installing it reads. */
 export class UnsupportedInstallationError extends Error {}
 
+// The table installations are kept in: a change to it reads them afresh.
+const CACHED_TABLES = ['slack_installations'];
+
 /**
  * The database-backed installation store @slack/oauth's InstallProvider writes to, one row per
  * workspace. Installing again replaces the row, so a workspace is never listed twice.
+ *
+ * Every Slack command and button press needs its workspace's installation, and installations
+ * change only when the app is installed, reinstalled or removed: each process keeps them all,
+ * opened, until the change feed says the table changed (an organization has a handful of
+ * workspaces, so one read of every row is cheaper than one per workspace).
  */
 export class SlackInstallations implements InstallationStore {
-  constructor(private readonly deps: { db: Database; box: SecretBox }) {}
+  private readonly installed: CachedRead<ReadonlyMap<string, Installation>>;
+
+  constructor(private readonly deps: { db: Database; box: SecretBox; changes: ChangeFeed }) {
+    this.installed = new CachedRead(deps.changes, CACHED_TABLES, () => this.readAll());
+  }
 
   async storeInstallation(installation: Installation): Promise<void> {
     // An org-wide install has no workspace to key it by, and the app is per workspace.
@@ -46,6 +60,7 @@ export class SlackInstallations implements InstallationStore {
       installedAt: new Date(),
     };
     await saveInstallation(this.deps.db, installation.team.id, row);
+    this.changed();
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation> {
@@ -55,7 +70,8 @@ export class SlackInstallations implements InstallationStore {
         `the Slack app is not installed in workspace "${query.teamId ?? query.enterpriseId}"; install it with the installUrl of the slackIntegration query`,
       );
     }
-    return installation;
+    // A copy: @slack/oauth may change what it fetched, and the kept installation is shared.
+    return structuredClone(installation);
   }
 
   /** A fresh grant for /slack/install, for an admin's install link. */
@@ -67,12 +83,12 @@ export class SlackInstallations implements InstallationStore {
     if (query.teamId) await this.remove(query.teamId);
   }
 
-  /** The installation of a workspace, bot token included, if the app is installed there. */
+  /**
+   * The installation of a workspace, bot token included, if the app is installed there; shared
+   * by every caller, so read-only.
+   */
   async installation(teamId: string): Promise<Installation | undefined> {
-    const sealed = await sealedInstallation(this.deps.db, teamId);
-    return sealed !== undefined
-      ? (JSON.parse(this.deps.box.open(sealed)) as Installation)
-      : undefined;
+    return (await this.installed.get()).get(teamId);
   }
 
   async list(): Promise<SlackWorkspace[]> {
@@ -81,12 +97,31 @@ export class SlackInstallations implements InstallationStore {
 
   /** Forgets a workspace's installation; the workspace, if there was one. */
   async remove(teamId: string): Promise<SlackWorkspace | undefined> {
-    return removeInstallation(this.deps.db, teamId);
+    const removed = await removeInstallation(this.deps.db, teamId);
+    this.changed();
+    return removed;
   }
 
   /** Forgets a workspace's installation when its bot user is one of `botUserIds`. */
   async removeBot(teamId: string, botUserIds: string[]): Promise<SlackWorkspace | undefined> {
     if (botUserIds.length === 0) return undefined;
-    return removeInstallationOfBot(this.deps.db, teamId, botUserIds);
+    const removed = await removeInstallationOfBot(this.deps.db, teamId, botUserIds);
+    this.changed();
+    return removed;
+  }
+
+  private async readAll(): Promise<ReadonlyMap<string, Installation>> {
+    const sealed = await sealedInstallations(this.deps.db);
+    return new Map(
+      [...sealed].map(([teamId, row]) => [
+        teamId,
+        JSON.parse(this.deps.box.open(row)) as Installation,
+      ]),
+    );
+  }
+
+  /** This process reads its own write at once; the others hear of it from the feed. */
+  private changed(): void {
+    this.deps.changes.changedHere('slack_installations');
   }
 }

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import { type RunService } from '../runs/service';
-import { postReply } from './replies';
+import type { SlackFollowUps } from './followUps';
+import type { SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { escapeSlackText } from './text';
@@ -34,13 +35,16 @@ interface InteractionDeps {
   people: SlackPeople;
   stacks: SlackStackAccess;
   runs: RunService;
+  followUps: SlackFollowUps;
   logger: Logger;
 }
 
 /**
  * POST /slack/interactions, behind verifySlackRequest: Confirm and Discard on run messages.
- * Slack is answered at once, since a decision waits for the run's worker; the run message is
- * edited by the notifier when the run moves on, so only refusals are told, ephemerally.
+ * Slack is answered at once with an empty 200, and the decision is taken after (see
+ * SlackFollowUps), since it waits for the run's worker; the run message is edited by the
+ * notifier when the run moves on, so only refusals are told, ephemerally, at response_url
+ * and without replacing the run message.
  */
 export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler {
   const logger = deps.logger.child({ component: 'slack-interactions' });
@@ -59,18 +63,36 @@ export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler 
       .map((action) => ({ ...action, decision: DECISIONS.get(action.action_id) }))
       .find((action) => action.decision);
     if (!payload?.response_url || !decision?.decision) return;
-    const responseUrl = payload.response_url;
-    void decide(deps, payload, decision.decision, decision.value ?? '')
-      .catch((error: Error) => {
-        logger.error({ err: error }, 'slack decision failed');
-        return `Gantry hit an error taking your decision: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`;
-      })
-      .then((text) =>
-        text
-          ? postReply(responseUrl, { response_type: 'ephemeral', replace_original: false, text })
-          : undefined,
-      )
-      .catch((error: Error) => logger.warn({ err: error }, 'slack reply not delivered'));
+    const pressed = payload;
+    const chosen = decision.decision;
+    const named = {
+      team: pressed.team?.id ?? pressed.user.team_id,
+      user: pressed.user.id,
+      channel: pressed.channel?.id,
+      decision: chosen,
+    };
+    const log = logger.child(named);
+    const reply = (text: string): SlackReply => ({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text,
+    });
+    deps.followUps.start({
+      responseUrl: pressed.response_url,
+      request: named,
+      work: async () => {
+        const text = await decide(deps, pressed, chosen, decision.value ?? '', log).catch(
+          (error: Error) => {
+            log.error({ err: error }, 'slack decision failed');
+            return `Gantry hit an error taking your decision: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`;
+          },
+        );
+        return text ? reply(text) : undefined;
+      },
+      notRun: reply(
+        `Gantry was stopping and did not take your ${chosen}. Press the button again in a minute.`,
+      ),
+    });
   };
 }
 
@@ -80,6 +102,7 @@ async function decide(
   payload: BlockActions,
   decision: 'confirm' | 'discard',
   value: string,
+  log: Logger,
 ): Promise<string | undefined> {
   const button = buttonValue.safeParse(safeJson(value));
   if (!button.success) return 'This button is not one Gantry made; nothing was done.';
@@ -94,11 +117,21 @@ async function decide(
       channel: { id: payload.channel?.id ?? '', name: payload.channel?.name ?? '' },
     });
   } catch (error) {
-    if (error instanceof NotInstalledError) return NOT_INSTALLED;
+    if (error instanceof NotInstalledError) {
+      log.info('slack decision from a workspace without the app');
+      return NOT_INSTALLED;
+    }
+    log.warn({ err: error }, 'reading the slack user of a decision');
     return `Slack did not tell Gantry who you are (${escapeSlackText((error as Error).message)}). Try again in a minute.`;
   }
   const stack = await deps.stacks.stack(stackId, slack, 'write');
-  if (!stack) return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
+  if (!stack) {
+    log.info(
+      { stackId, runId },
+      'slack decision refused: no such stack, or its policies do not allow',
+    );
+    return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
+  }
   const who =
     slack.user.display_name || slack.user.real_name || payload.user.username || payload.user.id;
   try {

@@ -4,8 +4,7 @@ import type { Logger } from '../platform/logger';
 import type { RunSink } from '../runs/events';
 import { runUrl } from '../runs/links';
 import { readRunView } from '../runs/view';
-import type { SecretBox } from '../platform/secrets';
-import { SlackInstallations } from './installations';
+import type { SlackInstallations } from './installations';
 import { runMessage } from './runMessage';
 import {
   holdingRunMessage,
@@ -18,7 +17,8 @@ import {
 
 export interface SlackNotifierDependencies {
   db: Database;
-  box: SecretBox;
+  /** The process's installations, whose bot tokens post the messages. */
+  installations: SlackInstallations;
   /** GANTRY_PUBLIC_URL: where the messages' links to runs point. */
   publicUrl: string;
   logger: Logger;
@@ -88,11 +88,7 @@ export function createSlackNotifier(deps: SlackNotifierDependencies): RunSink {
 }
 
 class SlackNotifier {
-  private readonly installations: SlackInstallations;
-
-  constructor(private readonly deps: SlackNotifierDependencies) {
-    this.installations = new SlackInstallations({ db: deps.db, box: deps.box });
-  }
+  constructor(private readonly deps: SlackNotifierDependencies) {}
 
   async deliver(runId: string): Promise<void> {
     const { db } = this.deps;
@@ -188,7 +184,7 @@ class SlackNotifier {
   }
 
   private async client(teamId: string): Promise<WebClient | undefined> {
-    const token = (await this.installations.installation(teamId))?.bot?.token;
+    const token = (await this.deps.installations.installation(teamId))?.bot?.token;
     if (!token) return undefined;
     return new WebClient(token, {
       slackApiUrl: this.deps.slackApiUrl,

@@ -2,13 +2,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import { BodyTooLargeError, readRawBody } from '../platform/http';
 import type { Database } from '../db';
-import { firstSightOfSignature } from './store';
+import { firstSightOfSignature, forgetSignaturesSeenBefore } from './store';
 
 /** Slack's replay window: a request signed longer ago than this, or later, is refused. */
 const MAX_AGE_SECONDS = 5 * 60;
 // A timestamp may run up to the window ahead of the clock, so a signature stays acceptable for
 // up to twice the window after it is first seen.
 const SEEN_FOR_SECONDS = 2 * MAX_AGE_SECONDS;
+// Signatures past their window are deleted now and then, not on every request: the delete
+// reads the whole table, and a signature kept a minute longer does no harm.
+const FORGET_EVERY_MS = 60_000;
 
 const rawBodies = new WeakMap<Request, Buffer>();
 
@@ -40,6 +43,7 @@ export function verifySlackRequest(options: {
   now?: () => number;
 }): RequestHandler {
   const now = options.now ?? Date.now;
+  let forgottenAt = -Infinity;
   return async (req, res, next) => {
     const refuse = (status: number, message: string) => {
       res.status(status).json({ error: message });
@@ -72,7 +76,11 @@ export function verifySlackRequest(options: {
         'X-Slack-Signature does not match the body signed with SLACK_SIGNING_SECRET',
       );
     }
-    if (!(await firstSightOfSignature(options.db, signature, SEEN_FOR_SECONDS))) {
+    if (Date.now() - forgottenAt >= FORGET_EVERY_MS) {
+      forgottenAt = Date.now();
+      await forgetSignaturesSeenBefore(options.db, SEEN_FOR_SECONDS);
+    }
+    if (!(await firstSightOfSignature(options.db, signature))) {
       res.status(200).end();
       return;
     }

@@ -41,16 +41,12 @@ export async function saveInstallation(
     .onConflictDoUpdate({ target: installations.teamId, set: row });
 }
 
-/** Reads a workspace's sealed installation, if the app is installed there. */
-export async function sealedInstallation(
-  db: Database,
-  teamId: string,
-): Promise<string | undefined> {
-  const [row] = await db
-    .select({ sealed: installations.encryptedInstallation })
-    .from(installations)
-    .where(eq(installations.teamId, teamId));
-  return row?.sealed;
+/** Reads every workspace's sealed installation, by team ID. */
+export async function sealedInstallations(db: Database): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ teamId: installations.teamId, sealed: installations.encryptedInstallation })
+    .from(installations);
+  return new Map(rows.map((row) => [row.teamId, row.sealed]));
 }
 
 /** Reads every workspace the app is installed in, oldest installation first. */
@@ -183,26 +179,26 @@ export async function refuseSubscription(
     .where(eq(subscriptions.id, subscriptionId));
 }
 
-/**
- * Writes a verified request's signature; false when it was already written. Signatures seen
- * longer than `keptForSeconds` ago are deleted first.
- */
-export async function firstSightOfSignature(
-  db: Database,
-  signature: string,
-  keptForSeconds: number,
-): Promise<boolean> {
+/** Writes a verified request's signature; false when it was already written. */
+export async function firstSightOfSignature(db: Database, signature: string): Promise<boolean> {
   const seen = tables.slackRequestsSeen;
-  // Pruned as requests come, so the table holds only signatures that could still be replayed.
-  await db
-    .delete(seen)
-    .where(lt(seen.seenAt, sql`now() - make_interval(secs => ${keptForSeconds})`));
   const added = await db
     .insert(seen)
     .values({ signature })
     .onConflictDoNothing()
     .returning({ signature: seen.signature });
   return added.length > 0;
+}
+
+/** Deletes the signatures seen longer than `keptForSeconds` ago. */
+export async function forgetSignaturesSeenBefore(
+  db: Database,
+  keptForSeconds: number,
+): Promise<void> {
+  const seen = tables.slackRequestsSeen;
+  await db
+    .delete(seen)
+    .where(lt(seen.seenAt, sql`now() - make_interval(secs => ${keptForSeconds})`));
 }
 
 /** Which run's message, in which channel of which workspace. */

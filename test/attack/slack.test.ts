@@ -7,6 +7,7 @@ import { schema } from '../support/tables';
 import { createLogger } from '../../src/platform/logger';
 import { RunState, RunType } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
+import { SlackInstallations } from '../../src/slack';
 import { createSlackNotifier } from '../../src/slack/notifier';
 import { startApiServer, type ApiServer } from '../support/api';
 import { openTestDatabase, type TestDatabase } from '../support/database';
@@ -38,14 +39,16 @@ describe('attacks on the Slack integration', () => {
   let ada: SlackUserRecord;
   let mallory: SlackUserRecord;
   let devChannel: SlackChannelRecord;
+  let installations: SlackInstallations;
 
-  /** A slash command as Slack sends it; the reply Gantry answered with. */
+  /** A slash command as Slack sends it; the reply Gantry posted to its response_url. */
   async function command(
     text: string,
     options: { user?: SlackUserRecord; team?: SlackWorkspaceRecord; timestamp?: number } = {},
   ) {
     const user = options.user ?? ada;
     const team = options.team ?? acme;
+    const responseUrl = slack.responseUrl();
     const response = await sendAsSlack(`${api.url}/slack/commands`, {
       signingSecret: SLACK_APP.signingSecret,
       ...(options.timestamp ? { timestamp: options.timestamp } : {}),
@@ -58,19 +61,20 @@ describe('attacks on the Slack integration', () => {
         user_name: user.name,
         command: '/gantry',
         text,
-        response_url: slack.responseUrl(),
+        response_url: responseUrl,
         trigger_id: randomBytes(8).toString('hex'),
       }),
     });
     expect(response.status).toBe(200);
-    return (await response.json()) as { text: string };
+    expect(await response.text()).toBe('');
+    return (await slack.response(responseUrl)).body as { text: string };
   }
 
   const subscriptions = () => database.db.select().from(schema.slackSubscriptions);
   const notifier = () =>
     createSlackNotifier({
       db: database.db,
-      box,
+      installations,
       publicUrl: api.url,
       logger: createLogger('silent'),
       slackApiUrl: slack.apiUrl,
@@ -98,6 +102,7 @@ describe('attacks on the Slack integration', () => {
   beforeAll(async () => {
     database = await openTestDatabase({ kind: 'pglite' });
     box = new SecretBox(randomBytes(32));
+    installations = new SlackInstallations({ db: database.db, box, changes: database.changes });
     slack = await startSlackServer();
     slack.addApp(SLACK_APP);
     acme = slack.addWorkspace({ name: 'Acme' });
@@ -200,6 +205,7 @@ describe('attacks on the Slack integration', () => {
   it('L3: a signed command sent again within its five minutes is not run again', async () => {
     const timestamp = Math.floor(Date.now() / 1000);
     expect((await command('subscribe payments')).text).toContain('now subscribed');
+    const responseUrl = slack.responseUrl();
     const unsubscribe = new URLSearchParams({
       team_id: acme.id,
       channel_id: DEV.id,
@@ -207,7 +213,7 @@ describe('attacks on the Slack integration', () => {
       user_id: ada.id,
       command: '/gantry',
       text: 'unsubscribe payments',
-      response_url: slack.responseUrl(),
+      response_url: responseUrl,
       trigger_id: randomBytes(8).toString('hex'),
     });
     const send = () =>
@@ -217,14 +223,19 @@ describe('attacks on the Slack integration', () => {
         timestamp,
       });
     const first = await send();
-    expect(((await first.json()) as { text: string }).text).toContain('is unsubscribed');
+    expect(first.status).toBe(200);
+    expect(((await slack.response(responseUrl)).body as { text: string }).text).toContain(
+      'is unsubscribed',
+    );
     expect((await command('subscribe payments')).text).toContain('now subscribed');
 
-    // Captured on the way and sent again: acknowledged, and the channel stays subscribed.
+    // Captured on the way and sent again: acknowledged, and nothing is done or told.
     const replayed = await send();
     expect(replayed.status).toBe(200);
     expect(await replayed.text()).toBe('');
+    await api.slackIdle();
     expect(await subscriptions()).toHaveLength(1);
+    expect(slack.responsesAt(responseUrl)).toHaveLength(1);
   });
 
   it('L4: text from outside Gantry cannot ping a channel or plant links in Slack messages', async () => {

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
+import type { Installation } from '@slack/oauth';
 import pg from 'pg';
 import { openDatabase, type DatabaseHandle } from '../../src/db';
 import { GitLabIntegrationService, webhookSecretHash } from '../../src/gitlab/integration';
 import { SecretBox } from '../../src/platform/secrets';
+import { SlackInstallations } from '../../src/slack';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
 import { schema } from '../support/tables';
@@ -88,6 +90,58 @@ describe.each(databaseTargets())('settings cached per process on $kind', (target
     await api.remove();
     expect(await api.api()).toBeUndefined();
     await eventually('the other process to see GitLab removed', async () => !(await worker.api()));
+  });
+
+  it("reads Slack's installations once, and afresh on installing again, removing, or a write by hand", async () => {
+    const slackOf = (handle: DatabaseHandle) =>
+      new SlackInstallations({ db: handle.db, box, changes: handle.changes });
+    const api = slackOf(database);
+    const worker = slackOf(other);
+    const installation = (token: string) =>
+      ({
+        team: { id: 'T0ACME', name: 'Acme' },
+        enterprise: undefined,
+        user: { id: 'U0ADA', token: undefined, scopes: undefined },
+        bot: { token, userId: 'U0BOT', id: 'B0BOT', scopes: ['commands'] },
+        appId: 'A0GANTRY',
+        isEnterpriseInstall: false,
+        tokenType: 'bot',
+      }) as Installation;
+    const token = async (slack: SlackInstallations) =>
+      (await slack.installation('T0ACME'))?.bot?.token;
+
+    expect(await token(worker)).toBeUndefined();
+    await api.storeInstallation(installation('xoxb-first'));
+    expect(await token(api)).toBe('xoxb-first');
+    await eventually('the other process to hear of the installation', async () =>
+      Boolean(await token(worker)),
+    );
+    await eventually('the feed to listen', () => other.changes.live());
+    const kept = await worker.installation('T0ACME');
+    expect(await worker.installation('T0ACME')).toBe(kept);
+
+    // Installing again gives the workspace a new bot token: the old one is not used again.
+    await api.storeInstallation(installation('xoxb-second'));
+    expect(await token(api)).toBe('xoxb-second');
+    await eventually(
+      'the other process to see the new token',
+      async () => (await token(worker)) === 'xoxb-second',
+    );
+
+    await database.db
+      .update(schema.slackInstallations)
+      .set({ encryptedInstallation: box.seal(JSON.stringify(installation('xoxb-by-hand'))) });
+    await eventually('both processes to see the token set by hand', async () => {
+      const [seenByApi, seenByWorker] = await Promise.all([token(api), token(worker)]);
+      return seenByApi === 'xoxb-by-hand' && seenByWorker === 'xoxb-by-hand';
+    });
+
+    await api.remove('T0ACME');
+    expect(await api.installation('T0ACME')).toBeUndefined();
+    await eventually(
+      'the other process to see the app uninstalled',
+      async () => !(await worker.installation('T0ACME')),
+    );
   });
 
   if (target.kind === 'postgres') {

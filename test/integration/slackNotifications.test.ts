@@ -34,6 +34,7 @@ describe('Slack run messages', () => {
   let ops: SlackChannelRecord;
   let dev: SlackChannelRecord;
   let teamId: string;
+  let installations: SlackInstallations;
 
   const messagesOf = (runId: string, channel?: string) =>
     slack.messages.filter(
@@ -124,10 +125,12 @@ describe('Slack run messages', () => {
       isEnterpriseInstall: false,
       tokenType: 'bot',
     } as Installation;
-    await new SlackInstallations({
+    installations = new SlackInstallations({
       db: harness.database.db,
       box: harness.box,
-    }).storeInstallation(installation);
+      changes: harness.database.changes,
+    });
+    await installations.storeInstallation(installation);
     await addStack('app');
     await subscribe('app', ops);
   }, 120_000);
@@ -190,7 +193,7 @@ describe('Slack run messages', () => {
     const before = slack.requests.length;
     const notify = createSlackNotifier({
       db: harness.database.db,
-      box: harness.box,
+      installations,
       publicUrl: harness.apiUrl,
       logger: createLogger('silent'),
       slackApiUrl: slack.apiUrl,
@@ -272,7 +275,7 @@ describe('Slack run messages', () => {
     });
     const notify = createSlackNotifier({
       db: harness.database.db,
-      box: harness.box,
+      installations,
       publicUrl: harness.apiUrl,
       logger: createLogger('silent'),
       slackApiUrl: slack.apiUrl,
@@ -297,7 +300,7 @@ describe('Slack run messages', () => {
     await subscribe('shelved', dev);
     const notify = createSlackNotifier({
       db: harness.database.db,
-      box: harness.box,
+      installations,
       publicUrl: harness.apiUrl,
       logger: createLogger('silent'),
       slackApiUrl: slack.apiUrl,

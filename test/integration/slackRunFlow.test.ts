@@ -51,7 +51,7 @@ describe('a run confirmed from Slack, end to end', () => {
     await repo?.remove();
   });
 
-  /** The slash command as Slack sends it from the channel; the reply's text. */
+  /** The slash command as Slack sends it from the channel; the reply's text, at response_url. */
   async function command(text: string): Promise<string> {
     const responseUrl = slack.responseUrl();
     const response = await sendAsSlack(`${api.url}/slack/commands`, {
@@ -70,7 +70,8 @@ describe('a run confirmed from Slack, end to end', () => {
       }),
     });
     expect(response.status).toBe(200);
-    return ((await response.json()) as { text: string }).text;
+    expect(await response.text()).toBe('');
+    return ((await slack.response(responseUrl)).body as { text: string }).text;
   }
 
   const messages = () => slack.messages.filter((message) => message.channel === channel.id);

@@ -27,6 +27,9 @@ export interface ApiServer {
   ): Promise<GraphQLAnswer<T>>;
   /** A JWT for a new API key with these teams, as a script would get one. */
   userToken(teams: string[], admin?: boolean): Promise<string>;
+  /** Resolves once the Slack commands and button presses answered so far are done. */
+  slackIdle(): Promise<void>;
+  /** Stops taking requests, then waits for Slack's commands as `gantry serve` does. */
   close(): Promise<void>;
 }
 
@@ -52,20 +55,15 @@ export async function startApiServer(
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  server.on(
-    'request',
-    testApi(
-      testServices({
-        db: options.db ?? harness.database.db,
-        changes: harness.database.changes,
-        box: harness.box,
-        client,
-        publicUrl: url,
-        ...(options.slack ? { slack: options.slack } : {}),
-      }),
-      { adminToken, maxBodyBytes: 64 * 1024 },
-    ),
-  );
+  const services = testServices({
+    db: options.db ?? harness.database.db,
+    changes: harness.database.changes,
+    box: harness.box,
+    client,
+    publicUrl: url,
+    ...(options.slack ? { slack: options.slack } : {}),
+  });
+  server.on('request', testApi(services, { adminToken, maxBodyBytes: 64 * 1024 }));
   const api: ApiServer = {
     url,
     adminToken,
@@ -94,11 +92,14 @@ export async function startApiServer(
       });
       return { status: response.status, ...((await response.json()) as object) };
     },
-    close: () =>
-      new Promise((resolve) => {
+    slackIdle: () => services.slack.followUps.idle(),
+    async close() {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      await services.slack.followUps.stop();
+    },
   };
   return api;
 }

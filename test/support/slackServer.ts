@@ -161,6 +161,7 @@ export interface LoggedRequest {
   args: Record<string, unknown>;
   /** How the caller identified itself. */
   auth: 'bearer' | 'token-argument' | 'basic' | 'client-arguments' | 'none';
+  /** 0 while the call is not yet answered, such as one `delay` holds. */
   status: number;
   /** The `error` of an `ok: false` answer. */
   error?: string;
@@ -287,6 +288,10 @@ export interface SlackServer {
   responseUrl(): string;
   /** Every POST to a response_url, in the order it arrived. */
   readonly responses: SlackResponseRecord[];
+  /** The POSTs to one response_url so far. */
+  responsesAt(responseUrl: string): SlackResponseRecord[];
+  /** The first POST to a response_url, once it arrives; rejects after `timeoutMs`. */
+  response(responseUrl: string, timeoutMs?: number): Promise<SlackResponseRecord>;
   /** Every chat.postEphemeral that Slack accepted. */
   readonly ephemerals: SlackData['ephemerals'];
   /** Every token issued, revoked ones included. */
@@ -300,6 +305,8 @@ export async function startSlackServer(): Promise<SlackServer> {
   const failures: Failure[] = [];
   const delays = new Map<string, number>();
   const responses: SlackResponseRecord[] = [];
+  const responsesById = new Map<string, SlackResponseRecord[]>();
+  const responseWaiters = new Map<string, Array<(record: SlackResponseRecord) => void>>();
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -382,11 +389,15 @@ export async function startSlackServer(): Promise<SlackServer> {
   });
   // Slack's response_url hooks take JSON and answer 200 with `ok`.
   app.post('/response/:id', (req, res) => {
-    responses.push({
+    const record = {
       id: String(req.params.id),
       body: (req.body ?? {}) as Record<string, unknown>,
       at: Date.now(),
-    });
+    };
+    responses.push(record);
+    responsesById.set(record.id, [...(responsesById.get(record.id) ?? []), record]);
+    for (const resolve of responseWaiters.get(record.id) ?? []) resolve(record);
+    responseWaiters.delete(record.id);
     res.status(200).type('text').send('ok');
   });
   app.use((_req, res) => {
@@ -510,8 +521,32 @@ export async function startSlackServer(): Promise<SlackServer> {
     },
     responseUrl: () => `${url}/response/${randomBytes(8).toString('hex')}`,
     responses,
+    responsesAt: (responseUrl) => [...(responsesById.get(responseIdOf(responseUrl)) ?? [])],
+    response: (responseUrl, timeoutMs = 30_000) => {
+      const id = responseIdOf(responseUrl);
+      const posted = responsesById.get(id)?.[0];
+      if (posted) return Promise.resolve(posted);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`nothing was posted to ${responseUrl}`)),
+          timeoutMs,
+        );
+        responseWaiters.set(id, [
+          ...(responseWaiters.get(id) ?? []),
+          (record) => {
+            clearTimeout(timer);
+            resolve(record);
+          },
+        ]);
+      });
+    },
     ephemerals: data.ephemerals,
   };
+}
+
+/** The ID a response_url of this server ends with. */
+function responseIdOf(responseUrl: string): string {
+  return new URL(responseUrl).pathname.split('/').at(-1)!;
 }
 
 /** Slack's methods, as much of each as Gantry uses. */
