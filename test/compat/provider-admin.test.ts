@@ -198,7 +198,8 @@ describe("Spacelift's Terraform provider inside Gantry's runs, from a provider m
     const first = await trigger(stack);
     const planned = await waitFor(stack, first, ['UNCONFIRMED', 'FAILED']);
     const initializing = await logs(stack, first, 'INITIALIZING');
-    expect(initializing).toContain(`Installing spacelift-io/spacelift v${PROVIDER_VERSION}...`);
+    // Installed from the mirror, into the run's view of the worker's provider cache.
+    expect(initializing).toContain(`Installing spacelift-io/spacelift v${PROVIDER_VERSION}`);
     expect(planned).toMatchObject({ state: 'UNCONFIRMED', delta: { addCount: 2 } });
     expect((await managed()).contexts.map((context) => context.id)).not.toContain('made-by-admin');
 
