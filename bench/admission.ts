@@ -110,6 +110,8 @@ async function main() {
       { name: 'webhook answered (run stored, workflow started)', count, send: webhook },
       { name: 'bare workflow starts, among the deliveries', count, send: bare },
     ]);
+    // The answers are known now; the runs take their time.
+    console.table([idleStarts, starts!, answers!]);
     const states = async () =>
       harness.database.db
         .select({ state: schema.runs.state })
