@@ -1,6 +1,7 @@
 import type { Database, Transaction } from '../db';
 import type { SecretBox } from '../platform/secrets';
 import type { CommitInfo } from '../vcs';
+import { gitlabProjectProblem } from '../vcs/gitlab';
 import { repositoryProblem } from '../vcs/rawGit';
 import { existingSpace } from '../spaces/service';
 import { poolForStack } from '../workerPools/service';
@@ -224,6 +225,10 @@ function validateStack(input: StackInput, allowFile: boolean) {
   if (!input.repository.trim()) throw new InvalidInputError('a stack needs a repository');
   if (input.provider === 'RAW_GIT') {
     const problem = repositoryProblem(input.repository, { allowFile });
+    if (problem) throw new InvalidInputError(problem);
+  }
+  if (input.provider === 'GITLAB') {
+    const problem = gitlabProjectProblem(input.repository);
     if (problem) throw new InvalidInputError(problem);
   }
   if (!input.branch.trim()) throw new InvalidInputError('a stack needs a branch to track');

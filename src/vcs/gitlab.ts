@@ -1,20 +1,36 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import * as tar from 'tar';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
 import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import { fetchCommit } from './rawGit';
 import type { SourceCache } from './sourceCache';
 
-// GitLab's default limit is 5 archive downloads a minute per project and user: pauses of 5,
-// 10, 20 and 40 s outlast a minute.
+// Pauses of 5, 10, 20 and 40 s outlast a minute, the window of GitLab's rate limits.
 const RATE_LIMITED_ATTEMPTS = 5;
 const RATE_LIMITED_PAUSE_MS = 5_000;
 
 /**
- * A stack's code on the installation's GitLab, read through its API with the integration's
- * token: the branch HEAD, the commit, and the files at exactly that commit as GitLab's archive.
- * The stack's repository is the project's path, such as `infra/networking`.
+ * Why `repository` is not a GitLab project's full path, or undefined when it is: a namespace
+ * and the project's path, such as `infra/networking` or `platform/infra/networking`, each
+ * part as GitLab allows it (letters, digits, `_`, `-` and `.`, not starting with `-` or `.`).
+ */
+export function gitlabProjectProblem(repository: string): string | undefined {
+  const parts = repository.split('/');
+  const valid =
+    parts.length >= 2 &&
+    parts.every(
+      (part) => /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(part) && !/\.(git|atom)$/.test(part),
+    );
+  return valid
+    ? undefined
+    : `repository "${repository}" is not a GitLab project's full path; give the namespace and the project, such as "platform/infra"`;
+}
+
+/**
+ * A stack's code on the installation's GitLab, read with the integration's token: the branch
+ * HEAD and the commit through GitLab's API, and the files at exactly that commit with git over
+ * HTTP(S), that one commit alone. (GitLab's archive downloads would be simpler, but GitLab
+ * serves a user only 5 a minute.) The stack's repository is the project's path, such as
+ * `infra/networking`.
  */
 export class GitLabProvider implements VcsProvider {
   /**
@@ -47,24 +63,28 @@ export class GitLabProvider implements VcsProvider {
     return this.sources.checkout(stack, commit, dir, (into) => this.download(stack, commit, into));
   }
 
-  /** The files at `commit`, downloaded as GitLab's archive into the empty directory `dir`. */
+  /** The files at `commit`, fetched with git into the empty directory `dir`. */
   private async download(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
+    const problem = gitlabProjectProblem(stack.repository);
+    if (problem) throw new VcsError(problem);
     const api = await this.client(stack);
-    const found = await patiently(() =>
-      gitlab(() => api.commit(stack.repository, commit), `commit ${commit}`, stack),
-    );
-    const archive = await patiently(() =>
-      gitlab(() => api.archive(stack.repository, commit), `commit ${commit}`, stack),
-    );
-    try {
-      // GitLab puts everything under one top directory, `<project>-<sha>-<sha>/`.
-      await pipeline(Readable.fromWeb(archive as never), tar.x({ cwd: dir, strip: 1 }));
-    } catch (error) {
-      throw new VcsError(
-        `unpacking ${stack.repository} at ${commit} from GitLab: ${(error as Error).message}`,
-      );
-    }
-    return commitInfo(found);
+    const { url, authorization } = api.gitRemote(stack.repository);
+    const [found, fetched] = await Promise.allSettled([
+      patiently(() =>
+        gitlab(() => api.commit(stack.repository, commit), `commit ${commit}`, stack),
+      ),
+      // git starts afresh in the same directory after a refusal: `init` keeps what is there.
+      patiently(() =>
+        fetchCommit(dir, url, commit, {
+          protocols: [new URL(url).protocol.slice(0, -1)],
+          authorization,
+        }),
+      ),
+    ]);
+    // The API says best why a commit cannot be had (no such commit, or no access to it).
+    if (found.status === 'rejected') throw found.reason;
+    if (fetched.status === 'rejected') throw fetched.reason;
+    return commitInfo(found.value);
   }
 
   private async client(stack: Repository): Promise<GitLabApi> {
@@ -79,20 +99,25 @@ export class GitLabProvider implements VcsProvider {
 }
 
 /**
- * A checkout's GitLab calls, tried again after a pause when GitLab is rate-limiting: it allows
- * few archive downloads a minute per project, and stacks sharing a project start together.
+ * A checkout's GitLab calls, tried again after a pause when GitLab is rate-limiting: stacks
+ * sharing a project start together.
  */
 async function patiently<T>(request: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (error) {
-      const cause = (error as Error).cause;
-      const limited = cause instanceof GitLabError && cause.status === 429;
-      if (!limited || attempt >= RATE_LIMITED_ATTEMPTS) throw error;
+      if (!rateLimited(error) || attempt >= RATE_LIMITED_ATTEMPTS) throw error;
       await sleep(RATE_LIMITED_PAUSE_MS * 2 ** (attempt - 1));
     }
   }
+}
+
+/** Whether GitLab answered 429, to its API client or to git. */
+function rateLimited(error: unknown): boolean {
+  const cause = (error as Error).cause;
+  if (cause instanceof GitLabError) return cause.status === 429;
+  return /returned error: 429/.test((error as Error).message);
 }
 
 function commitInfo(commit: GitLabCommit): CommitInfo {

@@ -75,10 +75,10 @@ export class RawGitProvider implements VcsProvider {
   }
 
   private async listHead(stack: Repository, branch: string, ref: string): Promise<string> {
-    const listing = await git(os.tmpdir(), this.options)
+    const listing = await git(os.tmpdir(), { protocols: this.protocols() })
       .listRemote(['--', stack.repository, ref])
       .catch((error: Error) => {
-        throw new VcsError(`reading ${ref} of "${stack.repository}": ${firstLine(error.message)}`);
+        throw new VcsError(`reading ${ref} of "${stack.repository}": ${gitSaid(error.message)}`);
       });
     const hash = listing.split('\t')[0]?.trim();
     if (!hash) {
@@ -111,13 +111,13 @@ export class RawGitProvider implements VcsProvider {
   private async describe(stack: Repository, sha: string): Promise<CommitInfo> {
     const scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-commit-'));
     try {
-      const repo = git(scratch, this.options);
+      const repo = git(scratch, { protocols: this.protocols() });
       await repo.init(true);
       await repo.fetch(['--depth', '1', '--no-tags', '--', stack.repository, sha]);
       return await describeHead(repo, 'FETCH_HEAD');
     } catch (error) {
       throw new VcsError(
-        `fetching commit ${sha} of "${stack.repository}": ${firstLine((error as Error).message)}`,
+        `fetching commit ${sha} of "${stack.repository}": ${gitSaid((error as Error).message)}`,
       );
     } finally {
       await fs.rm(scratch, { recursive: true, force: true });
@@ -133,21 +133,45 @@ export class RawGitProvider implements VcsProvider {
 
   /** The repository at `commit`, fetched from its remote into the empty directory `dir`. */
   private async fetch(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
-    if (!/^[0-9a-f]{40}$/.test(commit)) {
-      throw new VcsError(`"${commit}" is not a full commit hash`);
-    }
     this.allowed(stack);
-    const repo = git(dir, this.options);
-    try {
-      await repo.init();
-      await repo.fetch(['--depth', '1', '--no-tags', '--', stack.repository, commit]);
-      await repo.checkout(['--detach', 'FETCH_HEAD']);
-      return await describeHead(repo, 'HEAD');
-    } catch (error) {
-      throw new VcsError(
-        `fetching commit ${commit} of "${stack.repository}": ${firstLine((error as Error).message)}`,
-      );
-    }
+    return fetchCommit(dir, stack.repository, commit, { protocols: this.protocols() });
+  }
+
+  private protocols(): string[] {
+    return [...NETWORK_SCHEMES, ...(this.options.allowFile ? ['file'] : [])];
+  }
+}
+
+/** How git may reach a remote: the transports it may use, and a header to send over HTTP. */
+export interface GitAccess {
+  protocols: string[];
+  /** An `Authorization` header value for every HTTP request to the remote. */
+  authorization?: string;
+}
+
+/**
+ * The files of `remote` at `commit`, fetched alone (no history) into the empty directory `dir`
+ * and checked out there; nothing about the remote or its credentials is written into `dir`.
+ */
+export async function fetchCommit(
+  dir: string,
+  remote: string,
+  commit: string,
+  access: GitAccess,
+): Promise<CommitInfo> {
+  if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(commit)) {
+    throw new VcsError(`"${commit}" is not a full commit hash`);
+  }
+  const repo = git(dir, access);
+  try {
+    await repo.init();
+    await repo.fetch(['--depth', '1', '--no-tags', '--', remote, commit]);
+    await repo.checkout(['--detach', 'FETCH_HEAD']);
+    return await describeHead(repo, 'HEAD');
+  } catch (error) {
+    throw new VcsError(
+      `fetching commit ${commit} of "${remote}": ${gitSaid((error as Error).message)}`,
+    );
   }
 }
 
@@ -166,18 +190,36 @@ async function describeHead(repo: SimpleGit, revision: string): Promise<CommitIn
 
 /**
  * git with nothing of the worker's environment but PATH, no configuration but its own, never a
- * password prompt, and only the allowed transports.
+ * password prompt, and only the allowed transports. A header for the remote is configured
+ * through the environment, never on the command line, where other processes could read it.
  */
-function git(dir: string, options: RawGitOptions): SimpleGit {
+function git(dir: string, access: GitAccess): SimpleGit {
+  // Never followed elsewhere: the header would go along.
+  const header = access.authorization
+    ? {
+        GIT_CONFIG_COUNT: '2',
+        GIT_CONFIG_KEY_0: 'http.extraHeader',
+        GIT_CONFIG_VALUE_0: `Authorization: ${access.authorization}`,
+        GIT_CONFIG_KEY_1: 'http.followRedirects',
+        GIT_CONFIG_VALUE_1: 'false',
+      }
+    : {};
   return simpleGit({
     baseDir: dir,
-    allowEnvironment: ['GIT_TERMINAL_PROMPT', 'GIT_CONFIG_NOSYSTEM', 'GIT_ALLOW_PROTOCOL'],
+    allowEnvironment: [
+      'GIT_TERMINAL_PROMPT',
+      'GIT_CONFIG_NOSYSTEM',
+      'GIT_ALLOW_PROTOCOL',
+      ...Object.keys(header),
+    ],
+    unsafe: { allowUnsafeConfigEnvCount: Boolean(access.authorization) },
   }).env({
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: gitHome(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
-    GIT_ALLOW_PROTOCOL: [...NETWORK_SCHEMES, ...(options.allowFile ? ['file'] : [])].join(':'),
+    GIT_ALLOW_PROTOCOL: access.protocols.join(':'),
+    ...header,
   });
 }
 
@@ -192,6 +234,8 @@ function gitHome(): string {
   return home;
 }
 
-function firstLine(message: string): string {
-  return message.trim().split('\n')[0] ?? message;
+/** What git said went wrong: its fatal line, or else the first. */
+function gitSaid(message: string): string {
+  const lines = message.trim().split('\n');
+  return lines.find((line) => line.startsWith('fatal: ')) ?? lines[0] ?? message;
 }

@@ -42,9 +42,15 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-gitlab-'));
     try {
       const info = await provider.checkout(stack, commit, dir);
-      const files = (await fs.readdir(dir, { recursive: true })).sort();
+      const files = (await fs.readdir(dir, { recursive: true }))
+        .filter((file) => !file.startsWith('.git'))
+        .sort();
+      const gitFiles = await fs.readdir(path.join(dir, '.git'), { recursive: true });
+      const written = await Promise.all(
+        gitFiles.map((file) => fs.readFile(path.join(dir, '.git', file), 'latin1').catch(() => '')),
+      );
       const main = await fs.readFile(path.join(dir, 'main.tf'), 'utf8');
-      return { info, files, main };
+      return { info, files, main, git: written.join('\n') };
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
@@ -56,12 +62,36 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     expect(head.url).toBe(`${gitlab.url}/platform/infra/-/commit/${second}`);
   });
 
-  it("puts the project's files at exactly the commit into the workspace, without GitLab's top directory", async () => {
+  it("puts the project's files at exactly the commit into the workspace, fetched with git and the integration's token", async () => {
     const older = await checkout(first);
     expect(older.files).toEqual(['main.tf', 'modules', 'modules/a.tf']);
     expect(older.main).toBe('one');
     expect(older.info).toMatchObject({ hash: first, message: 'First' });
+    expect(older.info.url).toBe(`${gitlab.url}/platform/infra/-/commit/${first}`);
     expect((await checkout(second)).main).toBe('two');
+    // Over git's HTTP protocol with Basic credentials, the token kept out of the workspace.
+    const fetches = gitlab.requests.filter(
+      (request) => request.path === '/platform/infra.git/info/refs',
+    );
+    expect(fetches.length).toBeGreaterThanOrEqual(2);
+    expect(fetches.every((request) => request.status === 200)).toBe(true);
+    expect(older.git).not.toContain('glpat-gantry');
+    expect(older.git).not.toContain(Buffer.from('oauth2:glpat-gantry').toString('base64'));
+  });
+
+  it("says so when the integration's token may not read the project's code", async () => {
+    gitlab.addUser({ username: 'outsider', token: 'glpat-outsider' });
+    const outsider = new GitLabProvider(() =>
+      Promise.resolve(new GitLabApi({ host: gitlab.url, token: 'glpat-outsider' })),
+    );
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-gitlab-'));
+    try {
+      await expect(outsider.checkout(stack, first, dir)).rejects.toThrow(
+        `commit ${first} does not exist in GitLab project "platform/infra", or the integration's token cannot see it`,
+      );
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('says which branch or commit does not exist', async () => {
@@ -76,17 +106,20 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     await expect(checkout('main')).rejects.toThrow('"main" is not a full commit hash');
   });
 
-  it('waits out GitLab rate-limiting archive downloads instead of failing the run', async () => {
-    // gitbeaker tries a 429 ten times at once; past that the provider pauses and tries again.
-    gitlab.failNext(10, { status: 429, retryAfterSeconds: 1 });
-    const started = Date.now();
+  it('waits out GitLab rate-limiting its API and git instead of failing the run', async () => {
+    // gitbeaker tries a 429 ten times at once; past that, and for git, the provider pauses
+    // and tries again.
+    const before = gitlab.requests.length;
+    gitlab.failNext(12, { status: 429, retryAfterSeconds: 0 });
     const commit = await provider.checkout(
       stack,
       second,
       await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-')),
     );
     expect(commit.hash).toBe(second);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(4_000);
+    const answers = gitlab.requests.slice(before).map((request) => request.status);
+    expect(answers.filter((status) => status === 429)).toHaveLength(12);
+    expect(answers.at(-1)).toBe(200);
   }, 60_000);
 
   it('downloads a commit once for the workspaces of a worker that keeps them, each a copy', async () => {
@@ -97,10 +130,10 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
         () => Promise.resolve(new GitLabApi({ host: gitlab.url, token: 'glpat-gantry' })),
         new SourceCache(cacheDir, 4),
       );
-      const archives = () =>
-        gitlab.requests.filter((request) => request.path.endsWith('/repository/archive.tar.gz'))
+      const fetches = () =>
+        gitlab.requests.filter((request) => request.path === '/platform/infra.git/info/refs')
           .length;
-      const before = archives();
+      const before = fetches();
       const dirs = ['a', 'b', 'c'].map((name) => path.join(workspaces, name));
       for (const dir of dirs) await fs.mkdir(dir);
       const infos = await Promise.all(
@@ -108,11 +141,12 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
       );
       await fs.writeFile(path.join(dirs[0]!, 'main.tf'), 'changed in a workspace');
       infos.push(await keeping.checkout(stack, first, dirs[2]!));
-      expect(archives() - before).toBe(1);
+      expect(fetches() - before).toBe(1);
       expect(infos.map((info) => info.hash)).toEqual([first, first, first]);
       expect(await fs.readFile(path.join(dirs[1]!, 'main.tf'), 'utf8')).toBe('one');
       expect(await fs.readFile(path.join(dirs[2]!, 'main.tf'), 'utf8')).toBe('one');
-      expect((await fs.readdir(dirs[2]!, { recursive: true })).sort()).toEqual([
+      const copied = await fs.readdir(dirs[2]!, { recursive: true });
+      expect(copied.filter((file) => !file.startsWith('.git')).sort()).toEqual([
         'main.tf',
         'modules',
         'modules/a.tf',

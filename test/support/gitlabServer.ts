@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -1215,37 +1215,6 @@ const routes: Route[] = [
       context.res.json(commit);
     },
   },
-  {
-    method: 'get',
-    path: '/api/v4/projects/:id/repository/archive.tar.gz',
-    scopes: READ_API,
-    anonymous: true,
-    handle: (context) => {
-      const project = readableProject(context);
-      if (!project) return;
-      const commit = commitJson(
-        context.data,
-        project,
-        context.query('sha') ?? project.defaultBranch,
-      );
-      if (!commit) return context.notFound('Commit');
-      const top = `${project.path}-${commit.id}-${commit.id}`;
-      const archive = git(project.repositoryDir!, [
-        'archive',
-        '--format=tar.gz',
-        `--prefix=${top}/`,
-        commit.id,
-      ]);
-      context.res
-        .status(200)
-        .set({
-          'content-type': 'application/octet-stream',
-          'content-disposition': `attachment; filename="${top}.tar.gz"`,
-          'content-transfer-encoding': 'binary',
-        })
-        .send(archive);
-    },
-  },
   // ---- Commit statuses, merge requests and their notes, environments and deployments ----
   {
     method: 'post',
@@ -1548,6 +1517,108 @@ const routes: Route[] = [
   },
 ];
 
+/**
+ * Git over HTTP(S), read-only, as GitLab serves it at `<project path>.git`: HTTP Basic with a
+ * token as the password (OAuth tokens only under the username `oauth2`; personal access tokens
+ * under any), anonymous reads of public projects, a private project's code for Reporters and
+ * up, and any commit fetchable by hash, as Gitaly allows. The smart protocol itself is git's
+ * own `git http-backend`.
+ */
+function gitHttpRoutes(app: express.Express, data: GitLabData): void {
+  const denied = (res: Response) =>
+    res
+      .status(401)
+      .set('WWW-Authenticate', 'Basic realm="GitLab"')
+      .type('text/plain')
+      .send(
+        "HTTP Basic: Access denied. If a password was provided for Git authentication, the password was incorrect or you're required to use a token instead of a password.\n",
+      );
+  app.all(/^\/(.+)\.git\/(info\/refs|git-upload-pack|git-receive-pack)$/, (req, res) => {
+    const [, projectPath = '', endpoint = ''] = /^\/(.+)\.git\/(.+)$/.exec(req.path) ?? [];
+    const project = data.findProject(projectPath);
+    const basic = /^Basic (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
+    let user: GitLabUserRecord | undefined;
+    if (basic) {
+      const decoded = Buffer.from(basic, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      const [login, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
+      const token = colon > 0 ? data.tokens.get(password) : undefined;
+      const expired =
+        token?.kind === 'oauth'
+          ? Date.parse(token.createdAt) + OAUTH_TOKEN_LIFETIME_SECONDS * 1000 < Date.now()
+          : token?.expiresAt != null && token.expiresAt < new Date().toISOString().slice(0, 10);
+      const usable =
+        token &&
+        !token.revoked &&
+        !expired &&
+        (token.kind !== 'oauth' || login === 'oauth2') &&
+        token.scopes.some((scope) =>
+          ['api', 'read_repository', 'write_repository'].includes(scope),
+        );
+      if (!usable) return denied(res);
+      user = token.user;
+    }
+    const access = project && user ? data.projectAccess(user, project) : 0;
+    const readable =
+      project?.repositoryDir !== undefined &&
+      data.canSee(user, project.visibility, access) &&
+      (project.visibility !== 'private' || access >= AccessLevel.REPORTER);
+    if (!readable) {
+      // Git asks again with credentials when it had none.
+      if (!user) return denied(res);
+      return res
+        .status(404)
+        .type('text/plain')
+        .send(
+          "The project you were looking for could not be found or you don't have permission to view it.\n",
+        );
+    }
+    const service = endpoint === 'info/refs' ? queryParam(req, 'service') : endpoint;
+    if (service !== 'git-upload-pack') {
+      return res
+        .status(403)
+        .type('text/plain')
+        .send('You are not allowed to push code to this project.\n');
+    }
+    const backend = spawn('git', ['http-backend'], {
+      env: {
+        PATH: process.env.PATH,
+        GIT_PROJECT_ROOT: project!.repositoryDir,
+        GIT_HTTP_EXPORT_ALL: '1',
+        PATH_INFO: `/${endpoint}`,
+        REQUEST_METHOD: req.method,
+        QUERY_STRING: new URL(req.originalUrl, 'http://gitlab').search.slice(1),
+        CONTENT_TYPE: req.get('content-type') ?? '',
+        HTTP_CONTENT_ENCODING: req.get('content-encoding') ?? '',
+        GIT_PROTOCOL: req.get('git-protocol') ?? '',
+        REMOTE_USER: user?.username ?? '',
+        REMOTE_ADDR: req.socket.remoteAddress ?? '',
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_CONFIG_COUNT: '1',
+        GIT_CONFIG_KEY_0: 'uploadpack.allowAnySHA1InWant',
+        GIT_CONFIG_VALUE_0: 'true',
+      },
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    req.pipe(backend.stdin);
+    const output: Buffer[] = [];
+    backend.stdout.on('data', (chunk: Buffer) => output.push(chunk));
+    backend.on('close', () => {
+      // A CGI answer: headers (Status among them), a blank line, the body.
+      const whole = Buffer.concat(output);
+      const end = whole.indexOf('\r\n\r\n');
+      if (end < 0) return res.status(500).type('text/plain').send('git http-backend failed\n');
+      for (const line of whole.subarray(0, end).toString('latin1').split('\r\n')) {
+        const colon = line.indexOf(':');
+        const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+        if (name.toLowerCase() === 'status') res.status(Number.parseInt(value, 10));
+        else res.set(name, value);
+      }
+      res.send(whole.subarray(end + 4));
+    });
+  });
+}
+
 /** GitLab's OAuth provider: the browser's authorize step and the server's token exchange. */
 function oauthRoutes(app: express.Express, data: GitLabData): void {
   app.get('/oauth/authorize', (req, res) => {
@@ -1731,6 +1802,7 @@ export async function startGitLabServer(): Promise<GitLabServer> {
     });
   }
   oauthRoutes(app, data);
+  gitHttpRoutes(app, data);
   app.use('/api/v4', (_req, res) => message(res, 404, '404 Not Found'));
 
   const server = http.createServer(app);

@@ -9,7 +9,6 @@ import {
   MergeRequestNotes,
   PersonalAccessTokens,
   Projects,
-  Repositories,
   Users,
 } from '@gitbeaker/rest';
 import { UpstreamError } from '../../platform/errors';
@@ -136,7 +135,6 @@ export class GitLabError extends UpstreamError {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
-const ARCHIVE_TIMEOUT_MS = 10 * 60_000;
 /** The branches a project offers when choosing a stack's branch. */
 export const MAX_BRANCHES_PER_PROJECT = 20;
 /** Branch listings in flight at once: fast for many projects, gentle on GitLab's rate limits. */
@@ -150,6 +148,7 @@ const newestCommitFirst = { sort: 'updated_desc' };
 /** Gantry's view of one GitLab instance as one token's user sees it, through gitbeaker. */
 export class GitLabApi {
   private readonly host: string;
+  private readonly token: string;
   private readonly kind: GitLabTokenKind;
   private readonly timeoutMs: number;
   private readonly users: Users;
@@ -158,12 +157,12 @@ export class GitLabApi {
   private readonly projectsApi: Projects;
   private readonly branches: Branches;
   private readonly commits: Commits;
-  private readonly repositories: Repositories;
   private readonly notes: MergeRequestNotes;
   private readonly deployments: Deployments;
 
   constructor(options: GitLabApiOptions) {
     this.host = baseUrl(options.host);
+    this.token = options.token;
     this.kind = options.kind ?? 'personal';
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     // One resource per need: the all-in-one `Gitlab` bundle builds ~200 of them (~17 ms each time).
@@ -178,8 +177,6 @@ export class GitLabApi {
     this.projectsApi = new Projects(config);
     this.branches = new Branches(config);
     this.commits = new Commits(config);
-    // The timeout covers reading the whole archive, which takes as long as the repository is big.
-    this.repositories = new Repositories({ ...config, queryTimeout: ARCHIVE_TIMEOUT_MS });
     this.notes = new MergeRequestNotes(config);
     this.deployments = new Deployments(config);
   }
@@ -199,13 +196,16 @@ export class GitLabApi {
     return commitOf(found as unknown as CommitJson);
   }
 
-  /** The project's files at exactly `sha`, as GitLab's tar.gz archive. */
-  async archive(project: string, sha: string): Promise<ReadableStream<Uint8Array>> {
-    const stream = await this.call(`downloading ${project} at ${sha} from GitLab`, () =>
-      this.repositories.showArchive(project, { sha, fileType: 'tar.gz', asStream: true }),
-    );
-    // gitbeaker types the stream's chunks as any; a download's chunks are bytes.
-    return stream as ReadableStream<Uint8Array>;
+  /**
+   * Where git fetches a project's code, and the `Authorization` header that lets it in: HTTP
+   * Basic with the token as the password, under the username GitLab takes for every kind of
+   * token (`oauth2`).
+   */
+  gitRemote(project: string): { url: string; authorization: string } {
+    return {
+      url: `${this.host}/${project}.git`,
+      authorization: `Basic ${Buffer.from(`oauth2:${this.token}`).toString('base64')}`,
+    };
   }
 
   /** The token's user (GET /user). */
