@@ -1583,7 +1583,7 @@ function gitHttpRoutes(app: express.Express, data: GitLabData): void {
     const backend = spawn('git', ['http-backend'], {
       env: {
         PATH: process.env.PATH,
-        GIT_PROJECT_ROOT: project!.repositoryDir,
+        GIT_PROJECT_ROOT: project.repositoryDir,
         GIT_HTTP_EXPORT_ALL: '1',
         PATH_INFO: `/${endpoint}`,
         REQUEST_METHOD: req.method,
