@@ -1,26 +1,37 @@
 /**
  * Admission under load: proposed runs started by GitLab push webhooks, 50 deliveries at a time,
  * against one worker that runs 2 runs at once (GANTRY_WORKER_CONCURRENCY=2). Every run must end
- * FINISHED: none may fail because the worker is busy. Measured in the same process and run:
+ * FINISHED: none may fail because the worker is busy. Measured in the same run:
  * - the wall time from the first delivery until the last run FINISHED, against the same plans
  *   run by hand (`tofu init` and `tofu plan` in a fresh directory), 2 at a time;
  * - the p99 of the webhook answers, against the p99 of bare Temporal workflow starts to the same
  *   dev server (target: within 2x). The bare starts are sent interleaved with the deliveries,
  *   50 requests in flight in all, so both meet the same load: the runs already started keep
- *   the worker, which shares this process, and the dev server busy. Bare starts sent alone
- *   beforehand, on an idle machine, are reported too.
+ *   the worker, the database and the dev server busy. Bare starts sent alone beforehand, on an
+ *   idle machine, are reported too.
+ *
+ * Where the database is PostgreSQL (DATABASE_URL), Gantry runs as in production: `gantry
+ * migrate`, one `gantry serve` and one `gantry worker`, each a process of its own, in a new
+ * schema that is dropped afterwards. Without it, the API and the worker share this process and
+ * one in-memory PGlite, as `gantry all` has them.
  * Prints a table and one JSON line.
  *
  *   npm run bench:admission [-- runs]
  */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
+import pg from 'pg';
 import { ulid } from 'ulid';
 import { requireTool } from '../src/platform/tools';
 import { isTerminal, RunState } from '../src/runs/types';
+import { startDevServer } from '../temporal/devServer';
 import { startApiServer } from '../test/support/api';
 import { createTestRepo } from '../test/support/gitRepo';
 import { startGitLabServer } from '../test/support/gitlabServer';
 import { deliver, pushHook } from '../test/support/gitlabWebhooks';
+import { freePort } from '../test/support/ports';
+import { runGantry, userEnv, waitForReady } from '../test/support/processes';
 import { startRunHarness } from '../test/support/runs';
 import { schema } from '../test/support/tables';
 import { measureConcurrently, measureTogether } from './load';
@@ -28,6 +39,135 @@ import { markerConfig as config, tofuByHand } from './tofu';
 
 const DELIVERIES_AT_ONCE = 50;
 const PLACES = 2;
+
+/** Gantry as the benchmark drives it: its API, and the runs' states as stored. */
+interface Gantry {
+  shape: string;
+  url: string;
+  graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
+  /** Starts a workflow that nothing runs, on Gantry's dev server: what starting alone costs. */
+  bareStart(stackId: string): Promise<void>;
+  /** How many of the stack's runs are in each state. */
+  states(stackId: string): Promise<Map<string, number>>;
+  close(): Promise<void>;
+}
+
+/** The API and one worker in this process, on one in-memory PGlite. */
+async function inOneProcess(): Promise<Gantry> {
+  const harness = await startRunHarness({ places: PLACES });
+  const api = await startApiServer(harness);
+  return {
+    shape: 'API and worker in one process, PGlite',
+    url: api.url,
+    async graphql<T>(query: string, variables: Record<string, unknown>) {
+      const answer = await api.graphql<T>(query, variables);
+      if (answer.errors) throw new Error(JSON.stringify(answer.errors));
+      return answer.data!;
+    },
+    async bareStart(stackId) {
+      await harness.temporal.client.workflow.start('benchNoop', {
+        taskQueue: 'bench-noop',
+        workflowId: `bench/${ulid()}`,
+        args: [{ runId: ulid(), stackId }],
+      });
+    },
+    async states(stackId) {
+      const rows = await harness.database.db
+        .select({ state: schema.runs.state })
+        .from(schema.runs)
+        .where(eq(schema.runs.stackId, stackId));
+      const byState = new Map<string, number>();
+      for (const { state } of rows) byState.set(state, (byState.get(state) ?? 0) + 1);
+      return byState;
+    },
+    async close() {
+      await api.close();
+      await harness.stop();
+    },
+  };
+}
+
+/** `gantry migrate`, `serve` and `worker` as processes of their own, on PostgreSQL. */
+async function asInProduction(postgresUrl: string): Promise<Gantry> {
+  const temporal = await startDevServer({
+    binary: requireTool('temporal', process.env),
+    port: await freePort(),
+  });
+  const connection = await Connection.connect({ address: temporal.address });
+  const client = new Client({ connection, namespace: 'default' });
+  const schemaName = `bench_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schemaName}`);
+  const database = new URL(postgresUrl);
+  database.searchParams.set('options', `-c search_path=${schemaName}`);
+  const adminToken = randomBytes(24).toString('base64url');
+  const encryptionKey = randomBytes(32).toString('base64');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = (extra: Record<string, string>) => ({
+    ...userEnv({}),
+    DATABASE_URL: database.toString(),
+    TEMPORAL_ADDRESS: temporal.address,
+    GANTRY_ENCRYPTION_KEY: encryptionKey,
+    GANTRY_PUBLIC_URL: url,
+    LOG_LEVEL: 'error',
+    ...extra,
+  });
+  const processes: Array<ReturnType<typeof runGantry>> = [];
+  const close = async () => {
+    for (const started of processes) {
+      if (started.child.exitCode === null && started.child.signalCode === null) {
+        started.child.kill('SIGTERM');
+        await started.exit;
+      }
+    }
+    await connection.close();
+    await temporal.stop();
+    await admin.query(`drop schema if exists ${schemaName} cascade`);
+    await admin.end();
+  };
+  try {
+    const migrated = await runGantry(['migrate'], env({})).exit;
+    if (migrated.code !== 0) throw new Error(`gantry migrate failed:\n${migrated.output}`);
+    const serve = runGantry(['serve'], env({ PORT: String(port), GANTRY_ADMIN_TOKEN: adminToken }));
+    processes.push(serve);
+    await waitForReady(`${url}/readyz`, serve.exit);
+    processes.push(runGantry(['worker'], env({ GANTRY_WORKER_CONCURRENCY: String(PLACES) })));
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return {
+    shape: 'gantry serve and gantry worker, each a process, PostgreSQL',
+    url,
+    async graphql<T>(query: string, variables: Record<string, unknown>) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data: T; errors?: unknown };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data;
+    },
+    async bareStart(stackId) {
+      await client.workflow.start('benchNoop', {
+        taskQueue: 'bench-noop',
+        workflowId: `bench/${ulid()}`,
+        args: [{ runId: ulid(), stackId }],
+      });
+    },
+    async states(stackId) {
+      const { rows } = await admin.query<{ state: string; count: string }>(
+        `select state, count(*) from ${schemaName}.runs where stack_id = $1 group by state`,
+        [stackId],
+      );
+      return new Map(rows.map((row) => [row.state, Number(row.count)]));
+    },
+    close,
+  };
+}
 
 async function main() {
   const count = Number(process.argv[2] ?? 500);
@@ -44,8 +184,8 @@ async function main() {
     });
   }
   const gitlab = await startGitLabServer();
-  const harness = await startRunHarness({ places: PLACES });
-  const api = await startApiServer(harness);
+  const postgresUrl = process.env.DATABASE_URL;
+  const gantry = postgresUrl ? await asInProduction(postgresUrl) : await inOneProcess();
   try {
     const pusher = gitlab.addUser({ username: 'ada', name: 'Ada Lovelace', token: 'glpat-bench' });
     const project = gitlab.addProject({
@@ -53,12 +193,12 @@ async function main() {
       repositoryDir: repo.dir,
       members: [{ username: 'ada', accessLevel: 40 }],
     });
-    const connected = await api.graphql<{ gitlabIntegrationSetup: { webhookSecret: string } }>(
+    const connected = await gantry.graphql<{ gitlabIntegrationSetup: { webhookSecret: string } }>(
       `mutation ($host: String!) { gitlabIntegrationSetup(apiHost: $host, token: "glpat-bench") { webhookSecret } }`,
       { host: gitlab.url },
     );
-    const secret = connected.data!.gitlabIntegrationSetup.webhookSecret;
-    const created = await api.graphql<{ stackCreate: { id: string } }>(
+    const secret = connected.gitlabIntegrationSetup.webhookSecret;
+    const created = await gantry.graphql<{ stackCreate: { id: string } }>(
       `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
       {
         input: {
@@ -70,16 +210,10 @@ async function main() {
         },
       },
     );
-    const stackId = created.data!.stackCreate.id;
+    const stackId = created.stackCreate.id;
 
     // The baseline of the answers: bare workflow starts, which nothing polls.
-    const bare = async () => {
-      await harness.temporal.client.workflow.start('benchNoop', {
-        taskQueue: 'bench-noop',
-        workflowId: `bench/${ulid()}`,
-        args: [{ runId: ulid(), stackId }],
-      });
-    };
+    const bare = () => gantry.bareStart(stackId);
     await measureConcurrently('warm-up', 100, DELIVERIES_AT_ONCE, bare);
     const idleStarts = await measureConcurrently(
       'bare workflow starts, alone',
@@ -100,7 +234,7 @@ async function main() {
           after: sha,
         },
       );
-      const answer = await deliver(`${api.url}/webhooks/gitlab`, push, secret);
+      const answer = await deliver(`${gantry.url}/webhooks/gitlab`, push, secret);
       if (answer.status !== 200 || answer.body.runs?.length !== 1) {
         throw new Error(`delivering a push: ${answer.status} ${JSON.stringify(answer.body)}`);
       }
@@ -111,20 +245,19 @@ async function main() {
       { name: 'bare workflow starts, among the deliveries', count, send: bare },
     ]);
     // The answers are known now; the runs take their time.
+    console.log(gantry.shape);
     console.table([idleStarts, starts!, answers!]);
-    const states = async () =>
-      harness.database.db
-        .select({ state: schema.runs.state })
-        .from(schema.runs)
-        .where(eq(schema.runs.stackId, stackId));
-    let ended = 0;
-    while (ended < count) {
+    let byState = new Map<string, number>();
+    const ended = () =>
+      [...byState].reduce(
+        (sum, [state, runs]) => sum + (isTerminal(state as RunState) ? runs : 0),
+        0,
+      );
+    while (ended() < count) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
-      ended = (await states()).filter((found) => isTerminal(found.state)).length;
+      byState = await gantry.states(stackId);
     }
     const gantryMs = performance.now() - started;
-    const byState = new Map<string, number>();
-    for (const { state } of await states()) byState.set(state, (byState.get(state) ?? 0) + 1);
 
     const byHandStarted = performance.now();
     let next = 0;
@@ -139,7 +272,7 @@ async function main() {
     const byHandMs = performance.now() - byHandStarted;
 
     console.log(
-      `${count} proposed runs, ${DELIVERIES_AT_ONCE} deliveries at a time, one worker with ${PLACES} places; Temporal dev server and PGlite`,
+      `${count} proposed runs, ${DELIVERIES_AT_ONCE} deliveries at a time, one worker with ${PLACES} places; ${gantry.shape}, Temporal dev server`,
     );
     console.table([
       idleStarts,
@@ -151,6 +284,7 @@ async function main() {
     console.log(
       JSON.stringify({
         benchmark: 'admission',
+        shape: gantry.shape,
         runs: count,
         places: PLACES,
         finished: byState.get(RunState.FINISHED) ?? 0,
@@ -166,8 +300,7 @@ async function main() {
     );
     if ((byState.get(RunState.FINISHED) ?? 0) !== count) process.exitCode = 1;
   } finally {
-    await api.close();
-    await harness.stop();
+    await gantry.close();
     await gitlab.close();
     await repo.remove();
   }
