@@ -135,7 +135,7 @@ function benchmarks(): Benchmark[] {
       script: 'admission.ts',
       rows: (m) => [
         {
-          path: `500 proposed runs through webhooks, one worker with 2 places (\`bench:admission\`; ${String(m.shape)})`,
+          path: `500 proposed runs through webhooks, one worker with 2 places (\`bench:admission\`; ${m.shape as string})`,
           baseline: `by hand ${n(m.byHandSeconds)} s; bare starts p99 ${ms(m.bareStartP99Ms)}`,
           gantry: `${n(m.finished)} of ${n(m.runs)} FINISHED in ${n(m.gantrySeconds)} s; answers p99 ${ms(m.webhookP99Ms)}`,
           ratio: `wall ${times(n(m.wallRatio))}, p99 ${times(n(m.p99Ratio))}`,
