@@ -1042,6 +1042,21 @@ describe('the GraphQL API over HTTP', () => {
     ]);
   });
 
+  it("gives each changed resource's attributes, before and after", async () => {
+    const changes = await api.graphql<{
+      stack: { run: { changesV3: Array<{ resources: Array<{ attributeChanges: unknown[] }> }> } };
+    }>(
+      `query($run:ID!$stack:ID!){stack(id: $stack){run(id: $run){changesV3(input: {}){resources{attributeChanges{path before after sensitive unknownAfter}}}}}}`,
+      { run: confirmedRunId, stack: 'payments' },
+    );
+    expect(changes.errors).toBeUndefined();
+    expect(changes.data!.stack.run.changesV3[0]!.resources[0]!.attributeChanges).toEqual([
+      { path: 'id', before: null, after: null, sensitive: false, unknownAfter: true },
+      { path: 'input', before: null, after: '"one"', sensitive: false, unknownAfter: false },
+      { path: 'output', before: null, after: null, sensitive: false, unknownAfter: true },
+    ]);
+  });
+
   describe('with GitLab: users log in with their GitLab token, and their groups are their teams', () => {
     let gitlab: GitLabServer;
 

@@ -173,6 +173,7 @@ export const runResolvers: Resolvers = {
           address: change.address,
           previousAddress: change.previousAddress,
           metadata: { type: change.type },
+          attributeChanges: change.attributes,
         })),
       },
     ],

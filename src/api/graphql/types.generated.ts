@@ -1475,9 +1475,26 @@ export type RunComment = {
   username: Scalars['String']['output'];
 };
 
+/** One attribute of a resource a plan changes. */
+export type RunResourceAttributeChange = {
+  __typename?: 'RunResourceAttributeChange';
+  /** The value after, as JSON text; null after a deletion, for a sensitive value, and for one known only once applied. */
+  after?: Maybe<Scalars['String']['output']>;
+  /** The value before, as JSON text; null before a creation, and for a sensitive value. */
+  before?: Maybe<Scalars['String']['output']>;
+  /** Where the value is in the resource, such as `tags.team` or `ingress[0].port`. */
+  path: Scalars['String']['output'];
+  /** Whether the plan marks the value sensitive: neither value is given. */
+  sensitive: Scalars['Boolean']['output'];
+  /** Whether the value after is known only once the change is applied. */
+  unknownAfter: Scalars['Boolean']['output'];
+};
+
 export type RunResourceChange = {
   __typename?: 'RunResourceChange';
   address: Scalars['String']['output'];
+  /** The resource's attributes whose values the plan changes, in path order; sensitive values are never given. */
+  attributeChanges: Array<RunResourceAttributeChange>;
   metadata: RunResourceChangeMetadata;
   /** Address before a move, if the resource moved. */
   previousAddress?: Maybe<Scalars['String']['output']>;
@@ -2552,6 +2569,7 @@ export type ResolversTypes = {
   Run: ResolverTypeWrapper<RunRow>;
   RunChanges: ResolverTypeWrapper<RunChanges>;
   RunComment: ResolverTypeWrapper<RunComment>;
+  RunResourceAttributeChange: ResolverTypeWrapper<RunResourceAttributeChange>;
   RunResourceChange: ResolverTypeWrapper<RunResourceChange>;
   RunResourceChangeMetadata: ResolverTypeWrapper<RunResourceChangeMetadata>;
   RunReview: ResolverTypeWrapper<RunReview>;
@@ -2704,6 +2722,7 @@ export type ResolversParentTypes = {
   Run: RunRow;
   RunChanges: RunChanges;
   RunComment: RunComment;
+  RunResourceAttributeChange: RunResourceAttributeChange;
   RunResourceChange: RunResourceChange;
   RunResourceChangeMetadata: RunResourceChangeMetadata;
   RunReview: RunReview;
@@ -3320,8 +3339,17 @@ export type RunCommentResolvers<ContextType = GraphQLContext, ParentType extends
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type RunResourceAttributeChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunResourceAttributeChange'] = ResolversParentTypes['RunResourceAttributeChange']> = {
+  after?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  before?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sensitive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unknownAfter?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
 export type RunResourceChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunResourceChange'] = ResolversParentTypes['RunResourceChange']> = {
   address?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  attributeChanges?: Resolver<Array<ResolversTypes['RunResourceAttributeChange']>, ParentType, ContextType>;
   metadata?: Resolver<ResolversTypes['RunResourceChangeMetadata'], ParentType, ContextType>;
   previousAddress?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -3803,6 +3831,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Run?: RunResolvers<ContextType>;
   RunChanges?: RunChangesResolvers<ContextType>;
   RunComment?: RunCommentResolvers<ContextType>;
+  RunResourceAttributeChange?: RunResourceAttributeChangeResolvers<ContextType>;
   RunResourceChange?: RunResourceChangeResolvers<ContextType>;
   RunResourceChangeMetadata?: RunResourceChangeMetadataResolvers<ContextType>;
   RunReview?: RunReviewResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import { planChanges, summarizePlan } from '../../../src/runs/plan';
+import { attributeChanges, planChanges, summarizePlan } from '../../../src/runs/plan';
 
 const change = (address: string, ...actions: string[]) => ({
   address,
@@ -81,10 +81,77 @@ describe('the changes a plan makes, as Run.changesV3 lists them', () => {
         ],
       }),
     ).toEqual([
-      { address: 'aws_vpc.main', previousAddress: null, type: 'ADD' },
-      { address: 'aws_subnet.a', previousAddress: null, type: 'CHANGE' },
-      { address: 'aws_db.old', previousAddress: null, type: 'DELETE' },
-      { address: 'aws_instance.web', previousAddress: null, type: 'REPLACE' },
+      { address: 'aws_vpc.main', previousAddress: null, type: 'ADD', attributes: [] },
+      { address: 'aws_subnet.a', previousAddress: null, type: 'CHANGE', attributes: [] },
+      { address: 'aws_db.old', previousAddress: null, type: 'DELETE', attributes: [] },
+      { address: 'aws_instance.web', previousAddress: null, type: 'REPLACE', attributes: [] },
+    ]);
+  });
+});
+
+describe('attributeChanges', () => {
+  it('gives what an addition sets, with values known only once applied marked so', () => {
+    expect(
+      attributeChanges({
+        before: null,
+        after: { input: 'one', triggers_replace: null, tags: { team: 'core' } },
+        after_unknown: { id: true, output: true, tags: {} },
+        before_sensitive: false,
+        after_sensitive: { tags: {} },
+      }),
+    ).toEqual([
+      { path: 'id', before: null, after: null, sensitive: false, unknownAfter: true },
+      { path: 'input', before: null, after: '"one"', sensitive: false, unknownAfter: false },
+      { path: 'output', before: null, after: null, sensitive: false, unknownAfter: true },
+      { path: 'tags.team', before: null, after: '"core"', sensitive: false, unknownAfter: false },
+    ]);
+  });
+
+  it('leaves out what stays the same, and never gives a sensitive value', () => {
+    expect(
+      attributeChanges({
+        before: {
+          name: 'db',
+          password: 'old-secret',
+          settings: { size: 1, labels: ['a', 'b'] },
+          'odd key': 1,
+        },
+        after: {
+          name: 'db',
+          password: 'new-secret',
+          settings: { size: 2, labels: ['a', 'c'] },
+          'odd key': 2,
+        },
+        after_unknown: {},
+        before_sensitive: { password: true },
+        after_sensitive: { password: true, settings: { labels: true } },
+      }),
+    ).toEqual([
+      { path: '["odd key"]', before: '1', after: '2', sensitive: false, unknownAfter: false },
+      { path: 'password', before: null, after: null, sensitive: true, unknownAfter: false },
+      {
+        path: 'settings.labels[1]',
+        before: null,
+        after: null,
+        sensitive: true,
+        unknownAfter: false,
+      },
+      { path: 'settings.size', before: '1', after: '2', sensitive: false, unknownAfter: false },
+    ]);
+  });
+
+  it('gives what a deletion removes', () => {
+    expect(
+      attributeChanges({
+        before: { id: 'x', list: [] },
+        after: null,
+        after_unknown: false,
+        before_sensitive: false,
+        after_sensitive: false,
+      }),
+    ).toEqual([
+      { path: 'id', before: '"x"', after: null, sensitive: false, unknownAfter: false },
+      { path: 'list', before: '[]', after: null, sensitive: false, unknownAfter: false },
     ]);
   });
 });
