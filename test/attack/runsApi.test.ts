@@ -59,26 +59,38 @@ describe('runs under hostile use of the API', () => {
     type Decided = PromiseFulfilledResult<{ state: RunState; pending: boolean }>;
     const fulfilled = results.filter((result) => result.status === 'fulfilled') as Decided[];
     const lost = results.filter((result) => result.status === 'rejected');
-    // One decision takes effect. On a machine too busy to take a decision within 10 s, a few
-    // may be left with the run instead (pending), which refuses them once it gets to them.
+    // One decision takes effect. On a machine too busy to take a decision within 10 s, some
+    // (even all) may be left with the run instead (pending), which takes the first to reach it
+    // and refuses the others once it gets to them.
     const won = fulfilled.filter((result) => !result.value.pending);
-    expect(won).toHaveLength(1);
+    expect(won.length).toBeLessThanOrEqual(1);
     expect(lost.map((result) => (result.reason as Error).name)).toEqual(
       Array(100 - fulfilled.length).fill('ConflictError'),
     );
     for (const result of lost) expect(result.reason).toBeInstanceOf(ConflictError);
 
-    const outcome = won[0]!.value.state;
-    if (outcome === RunState.DISCARDED) {
+    const decided = async () =>
+      (await harness.service.history(run.id)).filter(
+        (step) => step.state === RunState.CONFIRMED || step.state === RunState.DISCARDED,
+      );
+    const deadline = Date.now() + 60_000;
+    while ((await decided()).length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const [decision, ...others] = await decided();
+    expect(others).toEqual([]);
+    if (won[0]) {
+      expect(won[0].value.state === RunState.DISCARDED).toBe(
+        decision!.state === RunState.DISCARDED,
+      );
+    }
+    if (decision!.state === RunState.DISCARDED) {
       expect(await recorder.lines()).toEqual([]);
     } else {
       await harness.waitForState(run.id, RunState.FINISHED);
       expect(await recorder.lines()).toEqual([run.id]);
     }
-    const decisions = (await harness.service.history(run.id)).filter(
-      (step) => step.state === RunState.CONFIRMED || step.state === RunState.DISCARDED,
-    );
-    expect(decisions).toHaveLength(1);
+    expect(await decided()).toHaveLength(1);
   });
 
   it('keeps a run made while Temporal is unreachable: it can be canceled, is started once Temporal answers, and never blocks deleting its stack', async () => {
