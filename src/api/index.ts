@@ -1,4 +1,11 @@
 import type { Express } from 'express';
+import {
+  consolePages,
+  consoleRouter,
+  finishConsoleSignIn,
+  type ConsoleDependencies,
+} from '../console';
+import { ConsoleSessions } from '../console/session';
 import type { WebhookHandler } from '../gitlab/webhook/handler';
 import { gitlabWebhookRouter } from '../gitlab/webhook/http';
 import { createMetrics, gaugeOnScrape, poolLabel, type Metrics } from '../platform/metrics';
@@ -9,12 +16,14 @@ import { createApp, type ReadinessCheck } from './app';
 import { graphqlRouter } from './graphql';
 import type { ApiServices } from './graphql/services';
 import { oauthCallbackRouter } from './oauthCallback';
-import { runLinkRouter, stackLinkRouter } from './runLink';
 import { stateDownloadRouter, stateRouter, stateUploadRouter } from './state';
 import type { Stack } from '../stacks/service';
 
 /** The HTTP app's services (src/main/services.ts) and its own settings. */
-export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accountName' | 'slack'> {
+export interface ApiDependencies extends Omit<
+  ApiServices,
+  'adminToken' | 'accountName' | 'slack' | 'consoleSessions'
+> {
   box: SecretBox;
   /** GraphQL's view of Slack, and what Slack's commands and buttons do after their answer. */
   slack: ApiServices['slack'] & { followUps: SlackFollowUps };
@@ -26,6 +35,8 @@ export interface ApiDependencies extends Omit<ApiServices, 'adminToken' | 'accou
   accountName: string;
   maxBodyBytes: number;
   readiness: ReadinessCheck[];
+  /** The Temporal UI, where the console links a run's workflow. */
+  temporalUiUrl?: string;
   /** The process's metrics, which its workers report to as well; its own if not given. */
   metrics?: Metrics;
 }
@@ -35,7 +46,22 @@ const GITLAB_MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 /** The API process's HTTP app: GraphQL, the state backend and its uploads, health, metrics. */
 export function createApi(deps: ApiDependencies): Express {
   const { db, box, runs, uploads, access, slack } = deps;
-  const graphql = graphqlRouter(deps, { maxBodyBytes: deps.maxBodyBytes });
+  const consoleSessions = new ConsoleSessions(box.deriveKey('console sessions'), {
+    publicUrl: deps.publicUrl,
+    adminToken: deps.adminToken,
+  });
+  const graphql = graphqlRouter({ ...deps, consoleSessions }, { maxBodyBytes: deps.maxBodyBytes });
+  const consoleDeps: ConsoleDependencies = {
+    sessions: consoleSessions,
+    apiKeys: deps.apiKeys,
+    gitlab: deps.gitlab,
+    gitlabSignIn: deps.gitlabSignIn,
+    db,
+    logger: deps.logger,
+    adminToken: deps.adminToken,
+    temporalUiUrl: deps.temporalUiUrl,
+    publicUrl: deps.publicUrl,
+  };
   const metrics = deps.metrics ?? createMetrics();
   gaugeOnScrape(
     metrics,
@@ -59,8 +85,7 @@ export function createApi(deps: ApiDependencies): Express {
       { path: '/state-uploads/:objectId', router: stateUploadRouter(uploads) },
       { path: '/state-downloads/:stackId', router: stateDownloadRouter(db, deps.downloads) },
       { path: '/graphql', router: graphql },
-      { path: '/stack/:stackId/run/:runId', router: runLinkRouter() },
-      { path: '/stack/:stackId', router: stackLinkRouter() },
+      { path: '/console', router: consoleRouter(consoleDeps) },
       {
         path: '/webhooks/gitlab',
         router: gitlabWebhookRouter({
@@ -71,7 +96,10 @@ export function createApi(deps: ApiDependencies): Express {
           maxBodyBytes: Math.max(deps.maxBodyBytes, GITLAB_MAX_WEBHOOK_BYTES),
         }),
       },
-      { path: '/oauth/gitlab/callback', router: oauthCallbackRouter() },
+      {
+        path: '/oauth/gitlab/callback',
+        router: oauthCallbackRouter((req, res) => finishConsoleSignIn(consoleDeps, req, res)),
+      },
       {
         path: '/slack',
         router: slackRouter({
@@ -87,6 +115,8 @@ export function createApi(deps: ApiDependencies): Express {
           followUps: slack.followUps,
         }),
       },
+      // Last: the console's pages, at the paths no route above takes.
+      { path: '/', router: consolePages() },
     ],
     readiness: deps.readiness,
   });

@@ -1,15 +1,19 @@
 import escapeHtml from 'escape-html';
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { sendPage } from '../platform/http';
 
 /**
- * GET /oauth/gitlab/callback: where GitLab sends a person back after they sign in. The page
- * shows the code and state for the client that called oauthRedirect to finish with oauthToken;
- * Gantry keeps nothing of the sign-in itself.
+ * GET /oauth/gitlab/callback: where GitLab sends a person back after they sign in. A sign-in
+ * the web console started is finished by `finishConsoleSignIn` (it answers true). For any other, the page
+ * shows the code and state for the client that called oauthRedirect to finish with
+ * oauthToken; Gantry keeps nothing of the sign-in itself.
  */
-export function oauthCallbackRouter(): Router {
+export function oauthCallbackRouter(
+  finishConsoleSignIn: (req: Request, res: Response) => Promise<boolean>,
+): Router {
   const router = express.Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
+    if (await finishConsoleSignIn(req, res)) return;
     const value = (name: string) => (typeof req.query[name] === 'string' ? req.query[name] : '');
     const [code, state, error] = [value('code'), value('state'), value('error')];
     if (error || !code || !state) {

@@ -167,6 +167,7 @@ export async function startGantry(
               { name: 'temporal', check: () => temporal.ping() },
             ],
             parts,
+            config.GANTRY_TEMPORAL_UI_URL ?? devServer?.uiUrl,
           )
         : undefined;
 
@@ -459,6 +460,7 @@ async function startServeRole(
   metrics: Metrics,
   readiness: ReadinessCheck[],
   parts: Parts,
+  temporalUiUrl: string | undefined,
 ): Promise<{ apiUrl: string; adminTokenFile?: string }> {
   const { logger } = services;
   let adminToken = config.GANTRY_ADMIN_TOKEN;
@@ -481,6 +483,7 @@ async function startServeRole(
       accountName: config.accountName,
       maxBodyBytes: config.GANTRY_MAX_BODY_BYTES,
       readiness,
+      ...(temporalUiUrl ? { temporalUiUrl: temporalUiUrl.replace(/\/+$/, '') } : {}),
     }),
   );
   // Stopped after the server, so the deliveries it answered last are recorded too.

@@ -53,6 +53,7 @@ const envSchema = z.object({
   GANTRY_TEMPORAL_PORT: port(7233),
   GANTRY_METRICS_PORT: optional.pipe(portNumber.optional()),
   GANTRY_TEMPORAL_UI_PORT: port(8233),
+  GANTRY_TEMPORAL_UI_URL: optional.pipe(httpUrl.optional()),
   GANTRY_ADMIN_TOKEN: optional.pipe(
     z
       .string()

@@ -13,7 +13,7 @@ import { createHandler } from 'graphql-http/lib/use/express';
 import { parseLeniently } from './parse';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../platform/secrets';
-import { ADMIN_VIEWER } from '../../auth/viewer';
+import { ADMIN_VIEWER, type Viewer } from '../../auth/viewer';
 import { RunTokens } from '../../runs/tokens';
 import { ROOT_SPACE } from '../../spaces/service';
 import { isAdminIn } from './guard';
@@ -98,8 +98,8 @@ export function createSchema(): GraphQLSchema {
 }
 
 /**
- * POST /graphql: the API, for the admin token, JWTs from apiKeyUser and oauthUser, and
- * anonymous callers, who may only log in. GET /graphql: GraphiQL, for people.
+ * POST /graphql: the API, for the admin token, JWTs from apiKeyUser and oauthUser, the web
+ * console's sessions (with their CSRF header), and anonymous callers, who may only log in. GET /graphql: GraphiQL, for people.
  */
 export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: number }): Router {
   const schema = createSchema();
@@ -160,6 +160,11 @@ const refuseUnusable: express.RequestHandler = (req, res, next) => {
 async function contextFor(services: ApiServices, request: Request): Promise<GraphQLContext> {
   const authorization = request.headers.authorization;
   const loaders = createLoaders(services.db);
+  if (!authorization && services.consoleSessions.presented(request)) {
+    const session = await services.consoleSessions.viewerOf(request, { csrf: true });
+    const viewer = await services.apiKeys.current(session.viewer);
+    return { viewer, access: accessOf(services, request, viewer), token: null, services, loaders };
+  }
   if (!authorization) return { viewer: null, access: null, token: null, services, loaders };
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) {
@@ -175,12 +180,17 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
   const { validUntil, ...viewer } = RunTokens.claimsRun(bearer)
     ? await runViewerOf(services, bearer)
     : await userOf(services, bearer);
+  const access = accessOf(services, request, viewer);
+  return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
+}
+
+/** What `viewer` may do with stacks in this request, stack access policies included. */
+function accessOf(services: ApiServices, request: Request, viewer: Viewer): StackAccess {
   const policy = services.access.forRequest({
     remoteIp: request.ip ?? request.socket.remoteAddress ?? '',
     timestampNs: Date.now() * 1e6,
   });
-  const access = new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, stack.space));
-  return { viewer, access, token: { jwt: bearer, validUntil }, services, loaders };
+  return new StackAccess(viewer, policy, (stack) => isAdminIn(viewer, stack.space));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { GitLabSignIn } from '../../gitlab/signIn';
 import type { StackLocks } from '../../locks/service';
 import type { ContextService } from '../../contexts/service';
 import type { ApiKeyService } from '../../auth/apiKeys';
+import type { ConsoleSessions } from '../../console/session';
 import type { TokenIssuer } from '../../auth/tokens';
 import type { Database } from '../../db';
 import type { GitLabIntegrationService } from '../../gitlab/integration';
@@ -32,6 +33,8 @@ export interface ApiServices {
   locks: StackLocks;
   apiKeys: ApiKeyService;
   tokens: TokenIssuer;
+  /** The web console's sessions, which GraphQL takes as it takes a JWT. */
+  consoleSessions: ConsoleSessions;
   /** The tokens of tracked runs and tasks (SPACELIFT_API_TOKEN). */
   runTokens: RunTokens;
   uploads: StateUploads;
