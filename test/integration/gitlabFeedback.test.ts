@@ -7,7 +7,6 @@ import { GitLabIntegrationService } from '../../src/gitlab/integration';
 import { createLogger } from '../../src/platform/logger';
 import { RunState, RunType, type Delta } from '../../src/runs/types';
 import { SecretBox } from '../../src/platform/secrets';
-import { startApiServer, type ApiServer } from '../support/api';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { AccessLevel, startGitLabServer, type GitLabServer } from '../support/gitlabServer';
@@ -366,58 +365,5 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
     }).remove();
     await notify({ runId, stackId: 'network', state: RunState.QUEUED, seq: 1 });
     expect(gitlab.requests.length).toBe(before);
-  });
-});
-
-describe('the link to a run', () => {
-  let database: TestDatabase;
-  let api: ApiServer;
-
-  beforeAll(async () => {
-    database = await openTestDatabase({ kind: 'pglite' });
-    api = await startApiServer({ database, box: new SecretBox(randomBytes(32)) });
-    await database.db.insert(schema.stacks).values({
-      id: 'network',
-      name: 'Network',
-      provider: 'RAW_GIT',
-      repository: 'file:///nowhere',
-      branch: 'main',
-    });
-    await database.db.insert(schema.runs).values({
-      id: '01K00000000000000000000042',
-      stackId: 'network',
-      type: RunType.PROPOSED,
-      state: RunState.FINISHED,
-      branch: 'feature',
-      commitHash: 'a'.repeat(40),
-    });
-  });
-
-  afterAll(async () => {
-    await api?.close();
-    await database?.close();
-  });
-
-  it("opens the web console's page of the run", async () => {
-    const link = await fetch(`${api.url}/stack/network/run/01K00000000000000000000042`, {
-      redirect: 'manual',
-      headers: { accept: 'text/html' },
-    });
-    expect(link.status).toBe(200);
-    expect(link.headers.get('content-type')).toContain('text/html');
-    expect(link.headers.get('content-security-policy')).toContain("script-src 'self'");
-    const page = await link.text();
-    const script = /<script type="module" crossorigin src="(\/assets\/[^"]+\.js)"><\/script>/.exec(
-      page,
-    )?.[1];
-    expect(script).toBeDefined();
-    const bundle = await fetch(`${api.url}${script}`);
-    expect(bundle.status).toBe(200);
-    expect(bundle.headers.get('cache-control')).toContain('immutable');
-  });
-
-  it('answers 404 to a link that names no run', async () => {
-    const response = await fetch(`${api.url}/stack/Not%20A%20Slug/run/x`, { redirect: 'manual' });
-    expect(response.status).toBe(404);
   });
 });
