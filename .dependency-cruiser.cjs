@@ -46,12 +46,27 @@ module.exports = {
       from: { path: '^temporal/' },
       to: { path: '^(src|activities|workflows)/', pathNot: '^src/platform/' },
     },
+    {
+      name: 'console-web-is-a-browser-app',
+      severity: 'error',
+      comment:
+        'The web console runs in the browser and talks to Gantry over its API alone: it imports no server code.',
+      from: { path: '^src/console/web/' },
+      to: { path: '^(src|activities|temporal|workflows|bin)/', pathNot: '^src/console/web/' },
+    },
+    {
+      name: 'console-web-is-bundled-not-imported',
+      severity: 'error',
+      comment: 'The server serves the console as built files (dist/console), never imports it.',
+      from: { pathNot: '^src/console/web/' },
+      to: { path: '^src/console/web/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '(^|/)(node_modules|\\.tools|src/db/migrations)/|types\\.generated\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { extensions: ['.ts', '.js', '.json'] },
+    enhancedResolveOptions: { extensions: ['.ts', '.tsx', '.js', '.json'] },
   },
 };

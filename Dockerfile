@@ -12,10 +12,21 @@ WORKDIR /src
 COPY tools/ tools/
 RUN GANTRY_TOOLS_CACHE=/tmp/tools-cache tools/install.sh tofu opa
 
+# The web console: built with the dev dependencies, only its static files go on.
+FROM node:${NODE_VERSION}-bookworm-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY src/console/web/package.json src/console/web/
+RUN npm ci --ignore-scripts
+COPY src/console/web src/console/web
+RUN npm run build:console
+
 FROM node:${NODE_VERSION}-bookworm-slim AS dependencies
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+COPY src/console/web/package.json src/console/web/
+# `prepare` builds the console, which the stage above did.
+RUN npm pkg delete scripts.prepare && npm ci --omit=dev && npm cache clean --force
 
 FROM node:${NODE_VERSION}-bookworm-slim
 RUN apt-get update \
@@ -25,6 +36,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=tools /src/.tools/bin/tofu /src/.tools/bin/opa /usr/local/bin/
 COPY --from=dependencies /app/node_modules node_modules
+COPY --from=console /app/dist/console dist/console
 COPY package.json tsconfig.json ./
 COPY bin bin
 COPY src src

@@ -1,5 +1,6 @@
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // Workflow code is replayed and must be deterministic: no Node built-ins, no I/O.
@@ -41,8 +42,10 @@ export default tseslint.config(
       '.tools/',
       '.data/',
       'coverage/',
+      'dist/',
       'src/db/migrations/',
       'src/api/graphql/types.generated.ts',
+      'src/console/web/api/schema.generated.ts',
     ],
   },
   js.configs.recommended,
@@ -79,6 +82,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: deterministic, patterns: [ownedTables, sqlInStore] },
+      ],
+    },
+  },
+  {
+    // The web console: React's rules of hooks, and what its compiler needs to hold.
+    files: ['src/console/web/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
+    rules: {
+      // React Router's loaders throw redirect() and data() Responses by design.
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        { allow: [{ from: 'lib', name: 'Response' }] },
       ],
     },
   },
