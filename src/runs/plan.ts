@@ -142,6 +142,8 @@ export function attributeChanges(change: {
     const before = at(change.before, steps);
     const after = at(change.after, steps);
     const unknownAfter = marked(change.after_unknown, steps);
+    // A value wholly unknown after is one entry: its parts before are shown in it.
+    if (unknownAfter && at(change.after_unknown, steps) !== true) continue;
     if (!unknownAfter && jsonOf(before) === jsonOf(after)) continue;
     const sensitive =
       marked(change.before_sensitive, steps) || marked(change.after_sensitive, steps);

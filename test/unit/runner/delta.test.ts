@@ -140,6 +140,27 @@ describe('attributeChanges', () => {
     ]);
   });
 
+  it('shows a value wholly unknown after as one entry, with all of it before', () => {
+    expect(
+      attributeChanges({
+        before: { input: 'a', output: { engine: 'postgres', size: 'small' } },
+        after: { input: 'b' },
+        after_unknown: { output: true },
+        before_sensitive: {},
+        after_sensitive: {},
+      }),
+    ).toEqual([
+      { path: 'input', before: '"a"', after: '"b"', sensitive: false, unknownAfter: false },
+      {
+        path: 'output',
+        before: '{"engine":"postgres","size":"small"}',
+        after: null,
+        sensitive: false,
+        unknownAfter: true,
+      },
+    ]);
+  });
+
   it('gives what a deletion removes', () => {
     expect(
       attributeChanges({
