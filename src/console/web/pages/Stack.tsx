@@ -26,10 +26,10 @@ import {
   type RunRow,
 } from '../components/RunTable';
 import { useShell } from '../components/Shell';
+import { StackMarks } from '../components/StackMarks';
 import { StateBadge } from '../components/StateBadge';
 import { PagedRuns } from '../components/PagedRuns';
 import { useAction } from '../components/useAction';
-import { StackMarks } from './Stacks';
 import { formText } from '../components/formText';
 
 type StackView = Pick<
