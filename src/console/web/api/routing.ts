@@ -1,5 +1,5 @@
 import { useCallback } from 'react';
-import { redirect, useLocation, useNavigate } from 'react-router';
+import { redirect, useNavigate } from 'react-router';
 import { SessionEndedError } from './graphql';
 import { signInPath } from './session';
 
@@ -25,14 +25,16 @@ export async function loadOrSignIn<T>(request: Request, load: () => Promise<T>):
  */
 export function useSignInOnSessionEnd(): (error: unknown) => boolean {
   const navigate = useNavigate();
-  const location = useLocation();
+  // The address is read when the error comes, so the function stays the same while the person
+  // moves around, and effects that use it are not started again.
   return useCallback(
     (error: unknown) => {
       if (!(error instanceof SessionEndedError)) return false;
-      void navigate(signInPath(location.pathname + location.search), { replace: true });
+      const { pathname, search } = window.location;
+      void navigate(signInPath(pathname + search), { replace: true });
       return true;
     },
-    [navigate, location.pathname, location.search],
+    [navigate],
   );
 }
 

@@ -26,9 +26,10 @@ import {
   type RunRow,
 } from '../components/RunTable';
 import { useShell } from '../components/Shell';
+import { StackMarks } from '../components/StackMarks';
 import { StateBadge } from '../components/StateBadge';
+import { PagedRuns } from '../components/PagedRuns';
 import { useAction } from '../components/useAction';
-import { StackMarks } from './Stacks';
 import { formText } from '../components/formText';
 
 type StackView = Pick<
@@ -163,9 +164,10 @@ export function StackPage() {
 
       <section aria-labelledby="tracked-title" className="section">
         <h2 id="tracked-title">Tracked runs</h2>
-        <RunTable
+        <PagedRuns
           stackId={stack.id}
-          runs={stack.runs}
+          list="runs"
+          newest={stack.runs}
           caption="Tracked runs, newest first"
           empty={`No tracked runs yet: a push to ${stack.branch} or Trigger starts one.`}
         />
@@ -173,9 +175,10 @@ export function StackPage() {
 
       <section aria-labelledby="proposed-title" className="section">
         <h2 id="proposed-title">Proposed runs</h2>
-        <RunTable
+        <PagedRuns
           stackId={stack.id}
-          runs={stack.proposedRuns}
+          list="proposedRuns"
+          newest={stack.proposedRuns}
           caption="Proposed runs, newest first"
           empty="No proposed runs: pushes to other branches and merge requests start them."
           showBranch
@@ -184,68 +187,71 @@ export function StackPage() {
 
       <section aria-labelledby="tasks-title" className="section">
         <h2 id="tasks-title">Tasks</h2>
-        <RunTable
+        <PagedRuns
           stackId={stack.id}
-          runs={stack.tasks}
+          list="tasks"
+          newest={stack.tasks}
           caption="Tasks, newest first"
           empty="No tasks yet."
         />
       </section>
 
-      <section aria-labelledby="outputs-title" className="section">
-        <h2 id="outputs-title">Outputs</h2>
-        <Outputs outputs={stack.outputs} />
-      </section>
+      <div className="stack-extras">
+        <section aria-labelledby="outputs-title" className="section">
+          <h2 id="outputs-title">Outputs</h2>
+          <Outputs outputs={stack.outputs} />
+        </section>
 
-      <section aria-labelledby="config-title" className="section">
-        <h2 id="config-title">Config</h2>
-        <ConfigTable entries={stack.config} caption="The stack's own config" />
-      </section>
+        <section aria-labelledby="config-title" className="section">
+          <h2 id="config-title">Config</h2>
+          <ConfigTable entries={stack.config} caption="The stack's own config" />
+        </section>
 
-      <section aria-labelledby="contexts-title" className="section">
-        <h2 id="contexts-title">Contexts</h2>
-        {stack.attachedContexts.length === 0 ? (
-          <Empty>No contexts are attached.</Empty>
-        ) : (
-          <ul className="plain-list">
-            {[...stack.attachedContexts]
-              .sort((a, b) => a.priority - b.priority)
-              .map((attachment) => (
+        <section aria-labelledby="contexts-title" className="section">
+          <h2 id="contexts-title">Contexts</h2>
+          {stack.attachedContexts.length === 0 ? (
+            <Empty>No contexts are attached.</Empty>
+          ) : (
+            <ul className="plain-list">
+              {[...stack.attachedContexts]
+                .sort((a, b) => a.priority - b.priority)
+                .map((attachment) => (
+                  <li key={attachment.id}>
+                    {viewer.admin ? (
+                      <Link to={`/admin/contexts/${encodeURIComponent(attachment.contextId)}`}>
+                        {attachment.contextName}
+                      </Link>
+                    ) : (
+                      attachment.contextName
+                    )}{' '}
+                    <span className="muted small">priority {attachment.priority}</span>
+                  </li>
+                ))}
+            </ul>
+          )}
+        </section>
+
+        <section aria-labelledby="policies-title" className="section">
+          <h2 id="policies-title">Policies</h2>
+          {stack.attachedPolicies.length === 0 ? (
+            <Empty>
+              {viewer.admin
+                ? 'No policies are attached.'
+                : 'Only admins see which policies are attached.'}
+            </Empty>
+          ) : (
+            <ul className="plain-list">
+              {stack.attachedPolicies.map((attachment) => (
                 <li key={attachment.id}>
-                  {viewer.admin ? (
-                    <Link to={`/admin/contexts/${encodeURIComponent(attachment.contextId)}`}>
-                      {attachment.contextName}
-                    </Link>
-                  ) : (
-                    attachment.contextName
-                  )}{' '}
-                  <span className="muted small">priority {attachment.priority}</span>
+                  <Link to={`/admin/policies/${encodeURIComponent(attachment.policyId)}`}>
+                    {attachment.policyName}
+                  </Link>
                 </li>
               ))}
-          </ul>
-        )}
-      </section>
-
-      <section aria-labelledby="policies-title" className="section">
-        <h2 id="policies-title">Policies</h2>
-        {stack.attachedPolicies.length === 0 ? (
-          <Empty>
-            {viewer.admin
-              ? 'No policies are attached.'
-              : 'Only admins see which policies are attached.'}
-          </Empty>
-        ) : (
-          <ul className="plain-list">
-            {stack.attachedPolicies.map((attachment) => (
-              <li key={attachment.id}>
-                <Link to={`/admin/policies/${encodeURIComponent(attachment.policyId)}`}>
-                  {attachment.policyName}
-                </Link>
-              </li>
-            ))}
-          </ul>
-        )}
-      </section>
+            </ul>
+          )}
+        </section>
+      </div>
     </article>
   );
 }

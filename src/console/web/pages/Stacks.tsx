@@ -5,6 +5,7 @@ import { loadOrSignIn } from '../api/routing';
 import type { Run, Stack } from '../api/schema.generated';
 import { Labels } from '../components/Labels';
 import { Empty } from '../components/Notice';
+import { StackMarks } from '../components/StackMarks';
 import { StateBadge } from '../components/StateBadge';
 import { Time } from '../components/Time';
 
@@ -138,25 +139,5 @@ function StackRowView({ stack }: { stack: StackRow }) {
         <Labels labels={stack.labels} />
       </td>
     </tr>
-  );
-}
-
-/** Why a stack may not start runs now: locked, disabled, being deleted. */
-export function StackMarks({
-  stack,
-}: {
-  stack: Pick<Stack, 'lockedBy' | 'isDisabled' | 'deleting'>;
-}) {
-  if (!stack.lockedBy && !stack.isDisabled && !stack.deleting) return null;
-  return (
-    <ul className="marks" aria-label="Marks">
-      {stack.lockedBy && (
-        <li className="mark mark-locked">
-          <span aria-hidden="true">🔒 </span>Locked by {stack.lockedBy}
-        </li>
-      )}
-      {stack.isDisabled && <li className="mark mark-disabled">Disabled</li>}
-      {stack.deleting && <li className="mark mark-deleting">Being deleted</li>}
-    </ul>
   );
 }

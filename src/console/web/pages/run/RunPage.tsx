@@ -96,7 +96,7 @@ function plansMade(history: readonly Transition[]): number {
 export function RunPage() {
   const data = useLoaderData<RunData>();
   // A new run (after Retry) starts from its own data, not the last run's.
-  return <RunView key={`${data.stack.id}/${data.run.id}`} initial={data} />;
+  return <LiveRun key={`${data.stack.id}/${data.run.id}`} initial={data} />;
 }
 
 /**
@@ -152,7 +152,7 @@ function useLiveRun(initial: RunData) {
   return { data, problem, announcement, refresh };
 }
 
-function RunView({ initial }: { initial: RunData }) {
+function LiveRun({ initial }: { initial: RunData }) {
   const { data, problem, announcement, refresh } = useLiveRun(initial);
   const { stack, run } = data;
   const { config } = useShell();
