@@ -1411,8 +1411,24 @@ export type RunComment = {
   username: Scalars['String']['output'];
 };
 
+/** One attribute of a resource a plan changes. */
+export type RunResourceAttributeChange = {
+  /** The value after, as JSON text; null after a deletion, for a sensitive value, and for one known only once applied. */
+  after: Maybe<Scalars['String']['output']>;
+  /** The value before, as JSON text; null before a creation, and for a sensitive value. */
+  before: Maybe<Scalars['String']['output']>;
+  /** Where the value is in the resource, such as `tags.team` or `ingress[0].port`. */
+  path: Scalars['String']['output'];
+  /** Whether the plan marks the value sensitive: neither value is given. */
+  sensitive: Scalars['Boolean']['output'];
+  /** Whether the value after is known only once the change is applied. */
+  unknownAfter: Scalars['Boolean']['output'];
+};
+
 export type RunResourceChange = {
   address: Scalars['String']['output'];
+  /** The resource's attributes whose values the plan changes, in path order; sensitive values are never given. */
+  attributeChanges: Array<RunResourceAttributeChange>;
   metadata: RunResourceChangeMetadata;
   /** Address before a move, if the resource moved. */
   previousAddress: Maybe<Scalars['String']['output']>;

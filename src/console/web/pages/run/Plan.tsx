@@ -1,22 +1,13 @@
 import { useEffect, useId, useState } from 'react';
 import { graphql, messageOf } from '../../api/graphql';
 import { useSignInOnSessionEnd } from '../../api/routing';
-import type { RunResourceChange } from '../../api/schema.generated';
+import type { RunResourceAttributeChange, RunResourceChange } from '../../api/schema.generated';
 import { Empty, ErrorNotice, Loading } from '../../components/Notice';
 
-/**
- * One attribute a plan changes: RunResourceAttributeChange of the API. Written out here until
- * this branch's schema.graphql has the type; then it is the generated one.
- */
-interface AttributeChange {
-  path: string;
-  /** JSON text; null when there was none, or when it is sensitive. */
-  before: string | null;
-  /** JSON text; null when there will be none, when sensitive, or when known only once applied. */
-  after: string | null;
-  sensitive: boolean;
-  unknownAfter: boolean;
-}
+type AttributeChange = Pick<
+  RunResourceAttributeChange,
+  'path' | 'before' | 'after' | 'sensitive' | 'unknownAfter'
+>;
 
 type ResourceChange = Pick<RunResourceChange, 'address' | 'previousAddress'> & {
   metadata: { type: string };
