@@ -195,6 +195,11 @@ export class GitLabIntegrationService {
     return (await this.connected.get()).api;
   }
 
+  /** The connected GitLab's address, where its pages are; undefined while not connected. */
+  async host(): Promise<string | undefined> {
+    return (await this.row())?.apiHost;
+  }
+
   /** What a webhook delivery's token is matched against. */
   async webhookSecrets(): Promise<WebhookSecrets> {
     return (await this.connected.get()).secrets;

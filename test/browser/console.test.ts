@@ -117,7 +117,6 @@ describe('the web console in a browser', () => {
     await page.waitForSelector('::-p-aria([name="Sign in"][role="button"])');
     await signIn(page, writer);
     await waitForText(page, 'payments-db');
-    if (SCREENSHOTS) await screenshot(page, 'stacks-desktop');
     expect(await seriousA11yViolations(page)).toEqual([]);
 
     await page.locator('::-p-aria([name="payments-db"][role="link"])').click();
@@ -200,6 +199,9 @@ describe('the web console in a browser', () => {
       await page.reload();
       await waitForText(page, 'Tracked runs');
       await screenshot(page, 'stack-desktop');
+      await page.goto(`${api.url}/`);
+      await waitForText(page, 'UNCONFIRMED');
+      await screenshot(page, 'stacks-desktop');
     }
     await page.close();
     await harness.service.decide('payments-db', run.id, 'discard', 'ada');

@@ -219,6 +219,14 @@ describe('GitLab webhooks', () => {
     expect(opened.body.runs?.map((run) => run.id)).toEqual(push.body.runs?.map((run) => run.id));
     const proposed = (await runsOf('infra')).find((run) => run.commitHash === sha)!;
     expect(proposed).toMatchObject({ type: 'PROPOSED', branch: 'feature', mergeRequestIid: 7 });
+    const linked = await api.graphql<{ stack: { run: { mergeRequest: unknown } } }>(
+      `query ($run: ID!) { stack(id: "infra") { run(id: $run) { mergeRequest { iid url } } } }`,
+      { run: proposed.id },
+    );
+    expect(linked.data!.stack.run.mergeRequest).toEqual({
+      iid: 7,
+      url: `${gitlab.url}/platform/infra/-/merge_requests/7`,
+    });
     await harness.waitForState(proposed.id, RunState.FINISHED);
     const notesOn7 = () =>
       gitlab.mergeRequests

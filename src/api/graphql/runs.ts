@@ -98,6 +98,7 @@ const COLUMNS_OF_FIELD: Record<Exclude<keyof Run, '__typename'>, readonly (keyof
   changesV3: ['id'],
   reviews: ['id'],
   isPrioritized: ['isPrioritized'],
+  mergeRequest: ['mergeRequestIid', 'stackId'],
 };
 
 /**
@@ -244,6 +245,21 @@ export const runResolvers: Resolvers = {
           message: `${line.message}\n`,
           timestamp: seconds(line.timestamp),
         })),
+      };
+    },
+    mergeRequest: async (parent, _args, context) => {
+      if (parent.mergeRequestIid === null) return null;
+      const [stack, gitlab] = await Promise.all([
+        context.loaders.stack.load(parent.stackId),
+        context.services.gitlab.host(),
+      ]);
+      const project = stack?.provider === 'GITLAB' ? stack.repository : undefined;
+      return {
+        iid: parent.mergeRequestIid,
+        url:
+          gitlab && project
+            ? `${gitlab}/${project}/-/merge_requests/${parent.mergeRequestIid}`
+            : null,
       };
     },
     // OpenTofu refreshes the state on every plan.

@@ -1427,6 +1427,8 @@ export type Run = {
   isPrioritized: Scalars['Boolean']['output'];
   /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (0, the first, unless given: a replanned run visits PLANNING again), each message ends with its newline. */
   logs?: Maybe<LogsResponse>;
+  /** The GitLab merge request a proposed run plans, when a merge request event started it; null otherwise. */
+  mergeRequest?: Maybe<RunMergeRequest>;
   /** Whether the run waits for approval by approval policies; Gantry has none: false. */
   needsApproval: Scalars['Boolean']['output'];
   /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
@@ -1473,6 +1475,15 @@ export type RunComment = {
   body: Scalars['String']['output'];
   createdAt: Scalars['Int']['output'];
   username: Scalars['String']['output'];
+};
+
+/** A GitLab merge request, as a proposed run knows it. */
+export type RunMergeRequest = {
+  __typename?: 'RunMergeRequest';
+  /** The merge request's number in its project (`!iid`). */
+  iid: Scalars['Int']['output'];
+  /** Its page on GitLab; null while Gantry is not connected to GitLab. */
+  url?: Maybe<Scalars['String']['output']>;
 };
 
 /** One attribute of a resource a plan changes. */
@@ -2569,6 +2580,7 @@ export type ResolversTypes = {
   Run: ResolverTypeWrapper<RunRow>;
   RunChanges: ResolverTypeWrapper<RunChanges>;
   RunComment: ResolverTypeWrapper<RunComment>;
+  RunMergeRequest: ResolverTypeWrapper<RunMergeRequest>;
   RunResourceAttributeChange: ResolverTypeWrapper<RunResourceAttributeChange>;
   RunResourceChange: ResolverTypeWrapper<RunResourceChange>;
   RunResourceChangeMetadata: ResolverTypeWrapper<RunResourceChangeMetadata>;
@@ -2722,6 +2734,7 @@ export type ResolversParentTypes = {
   Run: RunRow;
   RunChanges: RunChanges;
   RunComment: RunComment;
+  RunMergeRequest: RunMergeRequest;
   RunResourceAttributeChange: RunResourceAttributeChange;
   RunResourceChange: RunResourceChange;
   RunResourceChangeMetadata: RunResourceChangeMetadata;
@@ -3318,6 +3331,7 @@ export type RunResolvers<ContextType = GraphQLContext, ParentType extends Resolv
   isMostRecent?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   isPrioritized?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   logs?: Resolver<Maybe<ResolversTypes['LogsResponse']>, ParentType, ContextType, RequireFields<RunLogsArgs, 'state'>>;
+  mergeRequest?: Resolver<Maybe<ResolversTypes['RunMergeRequest']>, ParentType, ContextType>;
   needsApproval?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   refreshState?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   reviews?: Resolver<Array<ResolversTypes['RunReview']>, ParentType, ContextType>;
@@ -3337,6 +3351,11 @@ export type RunCommentResolvers<ContextType = GraphQLContext, ParentType extends
   body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type RunMergeRequestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunMergeRequest'] = ResolversParentTypes['RunMergeRequest']> = {
+  iid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RunResourceAttributeChangeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['RunResourceAttributeChange'] = ResolversParentTypes['RunResourceAttributeChange']> = {
@@ -3831,6 +3850,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Run?: RunResolvers<ContextType>;
   RunChanges?: RunChangesResolvers<ContextType>;
   RunComment?: RunCommentResolvers<ContextType>;
+  RunMergeRequest?: RunMergeRequestResolvers<ContextType>;
   RunResourceAttributeChange?: RunResourceAttributeChangeResolvers<ContextType>;
   RunResourceChange?: RunResourceChangeResolvers<ContextType>;
   RunResourceChangeMetadata?: RunResourceChangeMetadataResolvers<ContextType>;

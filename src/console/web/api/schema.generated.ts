@@ -1365,6 +1365,8 @@ export type Run = {
   isPrioritized: Scalars['Boolean']['output'];
   /** Paginated slice of Run logs associated with one of the current Run's (past or present) states; stateVersion picks the visit to the state (0, the first, unless given: a replanned run visits PLANNING again), each message ends with its newline. */
   logs: Maybe<LogsResponse>;
+  /** The GitLab merge request a proposed run plans, when a merge request event started it; null otherwise. */
+  mergeRequest: Maybe<RunMergeRequest>;
   /** Whether the run waits for approval by approval policies; Gantry has none: false. */
   needsApproval: Scalars['Boolean']['output'];
   /** Indicates whether the Terraform state is refreshed when planning (always, in Gantry). */
@@ -1409,6 +1411,14 @@ export type RunComment = {
   body: Scalars['String']['output'];
   createdAt: Scalars['Int']['output'];
   username: Scalars['String']['output'];
+};
+
+/** A GitLab merge request, as a proposed run knows it. */
+export type RunMergeRequest = {
+  /** The merge request's number in its project (`!iid`). */
+  iid: Scalars['Int']['output'];
+  /** Its page on GitLab; null while Gantry is not connected to GitLab. */
+  url: Maybe<Scalars['String']['output']>;
 };
 
 /** One attribute of a resource a plan changes. */

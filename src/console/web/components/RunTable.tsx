@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import type { Commit, Delta, Run } from '../api/schema.generated';
+import type { Commit, Delta, Run, RunMergeRequest } from '../api/schema.generated';
 import { Empty } from './Notice';
 import { StateBadge } from './StateBadge';
 import { Time } from './Time';
@@ -11,6 +11,7 @@ export type RunRow = Pick<
   Pick<Run, 'isPrioritized'> & {
     commit: Pick<Commit, 'hash' | 'message' | 'authorName'>;
     delta: Pick<Delta, 'addCount' | 'changeCount' | 'deleteCount'> | null;
+    mergeRequest: Pick<RunMergeRequest, 'iid' | 'url'> | null;
   };
 
 /** The fields RunTable shows, as a fragment for the queries that list runs. */
@@ -18,6 +19,7 @@ export const RUN_ROW_FRAGMENT = `fragment ConsoleRunRow on Run {
   id type state title branch command createdAt triggeredBy isPrioritized
   commit { hash message authorName }
   delta { addCount changeCount deleteCount }
+  mergeRequest { iid url }
 }`;
 
 export function runPath(stackId: string, runId: string): string {
@@ -97,6 +99,7 @@ export function RunTable({
               {showBranch && (
                 <td data-label="Branch">
                   <code>{run.branch}</code>
+                  {run.mergeRequest && <MergeRequestLink mergeRequest={run.mergeRequest} />}
                 </td>
               )}
               <td data-label="Commit">
@@ -113,5 +116,13 @@ export function RunTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** The merge request a proposed run plans: a link to it on GitLab when Gantry knows where. */
+function MergeRequestLink({ mergeRequest }: { mergeRequest: NonNullable<RunRow['mergeRequest']> }) {
+  const name = `Merge request !${mergeRequest.iid}`;
+  return (
+    <div className="small">{mergeRequest.url ? <a href={mergeRequest.url}>{name}</a> : name}</div>
   );
 }
