@@ -98,7 +98,7 @@ export function consoleRouter(deps: ConsoleDependencies): Router {
         const token = text(body.token);
         if (!deps.adminToken || !secretMatches(token, deps.adminToken)) {
           throw new AuthenticationError(
-            'this is not the admin token; it is GANTRY_ADMIN_TOKEN, or the admin-token file in the data dir that `gantry all` printed at start',
+            'this is not the admin token; it is GANTRY_ADMIN_TOKEN, or what the admin-token file in the data dir holds (`gantry all` names the file when it starts)',
           );
         }
         await deps.sessions.start(res, { viewer: ADMIN_VIEWER, with: 'adminToken' });

@@ -136,8 +136,9 @@ export function SignInPage() {
             onSubmit={(event) => void submit(event, 'adminToken')}
           >
             <p className="hint">
-              For setting Gantry up: the token is <code>GANTRY_ADMIN_TOKEN</code>, or the one{' '}
-              <code>gantry all</code> printed when it first started.
+              For setting Gantry up: the token is <code>GANTRY_ADMIN_TOKEN</code>, or what the
+              admin-token file in the data dir holds (<code>gantry all</code> names the file when it
+              starts).
             </p>
             <div className="field">
               <label htmlFor={`${ids}-token`}>Admin token</label>
