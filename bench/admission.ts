@@ -22,7 +22,6 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
-import { ulid } from 'ulid';
 import { requireTool } from '../src/platform/tools';
 import { isTerminal, RunState } from '../src/runs/types';
 import { startDevServer } from '../temporal/devServer';
@@ -34,6 +33,7 @@ import { freePort } from '../test/support/ports';
 import { runGantry, userEnv, waitForReady } from '../test/support/processes';
 import { startRunHarness } from '../test/support/runs';
 import { schema } from '../test/support/tables';
+import { bareStart } from './apiOnTemporal';
 import { measureConcurrently, measureTogether } from './load';
 import { markerConfig as config, tofuByHand } from './tofu';
 
@@ -45,8 +45,8 @@ interface Gantry {
   shape: string;
   url: string;
   graphql<T>(query: string, variables: Record<string, unknown>): Promise<T>;
-  /** Starts a workflow that nothing runs, on Gantry's dev server: what starting alone costs. */
-  bareStart(stackId: string): Promise<void>;
+  /** A client of Gantry's Temporal, for the bare starts the answers are measured against. */
+  temporal: Client;
   /** How many of the stack's runs are in each state. */
   states(stackId: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -64,13 +64,7 @@ async function inOneProcess(): Promise<Gantry> {
       if (answer.errors) throw new Error(JSON.stringify(answer.errors));
       return answer.data!;
     },
-    async bareStart(stackId) {
-      await harness.temporal.client.workflow.start('benchNoop', {
-        taskQueue: 'bench-noop',
-        workflowId: `bench/${ulid()}`,
-        args: [{ runId: ulid(), stackId }],
-      });
-    },
+    temporal: harness.temporal.client,
     async states(stackId) {
       const rows = await harness.database.db
         .select({ state: schema.runs.state })
@@ -151,13 +145,7 @@ async function asInProduction(postgresUrl: string): Promise<Gantry> {
       if (body.errors) throw new Error(JSON.stringify(body.errors));
       return body.data;
     },
-    async bareStart(stackId) {
-      await client.workflow.start('benchNoop', {
-        taskQueue: 'bench-noop',
-        workflowId: `bench/${ulid()}`,
-        args: [{ runId: ulid(), stackId }],
-      });
-    },
+    temporal: client,
     async states(stackId) {
       const { rows } = await admin.query<{ state: string; count: string }>(
         `select state, count(*) from ${schemaName}.runs where stack_id = $1 group by state`,
@@ -213,7 +201,7 @@ async function main() {
     const stackId = created.stackCreate.id;
 
     // The baseline of the answers: bare workflow starts, which nothing polls.
-    const bare = () => gantry.bareStart(stackId);
+    const bare = () => bareStart(gantry.temporal, stackId);
     await measureConcurrently('warm-up', 100, DELIVERIES_AT_ONCE, bare);
     const idleStarts = await measureConcurrently(
       'bare workflow starts, alone',

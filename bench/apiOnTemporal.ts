@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
 import { ulid } from 'ulid';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { SecretBox } from '../src/platform/secrets';
@@ -22,6 +23,18 @@ export interface ApiOnTemporal {
   /** Starts a workflow that nothing runs: what starting alone costs. */
   bareStart(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A workflow start on `client`'s server to a task queue nothing polls: what starting a
+ * workflow alone costs, the baseline of the paths that start runs.
+ */
+export async function bareStart(client: Client, stackId: string): Promise<void> {
+  await client.workflow.start('benchNoop', {
+    taskQueue: 'bench-noop',
+    workflowId: `bench/${ulid()}`,
+    args: [{ runId: ulid(), stackId }],
+  });
 }
 
 /** Starts it; `seed` writes what the benchmark needs before the API serves. */
@@ -59,13 +72,7 @@ export async function startApiOnTemporal(
       box,
       database,
       temporal,
-      async bareStart() {
-        await temporal.client.workflow.start('benchNoop', {
-          taskQueue: 'bench-noop',
-          workflowId: `bench/${ulid()}`,
-          args: [{ runId: ulid(), stackId: 'bench' }],
-        });
-      },
+      bareStart: () => bareStart(temporal.client, 'bench'),
       close,
     };
   } catch (error) {

@@ -117,17 +117,13 @@ export function consoleRouter(deps: ConsoleDependencies): Router {
 
   router.delete('/session', async (req, res) => {
     // A valid session is only ended with its CSRF header; anything else is cleared as it is.
-    if (deps.sessions.presented(req)) {
-      const valid = await deps.sessions.viewerOf(req, { csrf: false }).then(
-        () => true,
-        () => false,
-      );
-      if (valid) {
-        const checked = await deps.sessions.viewerOf(req, { csrf: true }).catch((e: Error) => e);
-        if (checked instanceof Error) {
-          res.status(403).json({ error: checked.message });
-          return;
-        }
+    const session = await deps.sessions.viewerOf(req).catch(() => undefined);
+    if (session) {
+      try {
+        deps.sessions.requireCsrf(req, session);
+      } catch (error) {
+        res.status(403).json({ error: (error as Error).message });
+        return;
       }
     }
     deps.sessions.end(res);
@@ -251,7 +247,7 @@ export function consolePages(buildDir: string = CONSOLE_BUILD_DIR): Router {
 
 /** The viewer of a request's session, as the session and (for an API key) the key say now. */
 async function currentViewer(deps: ConsoleDependencies, req: Request): Promise<Viewer> {
-  const session = await deps.sessions.viewerOf(req, { csrf: false });
+  const session = await deps.sessions.viewerOf(req);
   return deps.apiKeys.current(session.viewer);
 }
 

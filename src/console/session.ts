@@ -22,6 +22,11 @@ interface Session {
   with: SignedInWith;
 }
 
+/** A session as its cookie holds it: with the CSRF token requests made with it must carry. */
+export interface HeldSession extends Session {
+  csrf: string;
+}
+
 /**
  * The web console's sessions: a signed token in an HttpOnly cookie, valid for 8 hours, under a
  * key of its own, so a session is never an API token nor an API token a session. Requests made
@@ -72,11 +77,8 @@ export class ConsoleSessions {
     return Boolean(sessionCookie(req));
   }
 
-  /**
-   * The session's viewer, as its token says. `csrf: true` also requires the CSRF header, as
-   * every request that acts with the session does.
-   */
-  async viewerOf(req: Request, options: { csrf: boolean }): Promise<Session> {
+  /** The request's session, as its token says; see requireCsrf for acting with it. */
+  async viewerOf(req: Request): Promise<HeldSession> {
     const jwt = sessionCookie(req);
     if (!jwt) throw new AuthenticationError('not signed in; sign in to the console first');
     let payload: Record<string, unknown>;
@@ -89,14 +91,6 @@ export class ConsoleSessions {
           : 'the console session is not valid here; sign in again',
       );
     }
-    if (options.csrf) {
-      const sent = req.get(CSRF_HEADER) ?? '';
-      if (!secretMatches(sent, String(payload.csrf))) {
-        throw new AuthenticationError(
-          `a request with the console's session must carry its ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie's value); reload the console`,
-        );
-      }
-    }
     const signedInWith = payload.with as SignedInWith;
     if (
       signedInWith === 'adminToken' &&
@@ -108,6 +102,7 @@ export class ConsoleSessions {
     }
     return {
       with: signedInWith,
+      csrf: String(payload.csrf),
       viewer: {
         id: String(payload.sub),
         name: String(payload.name),
@@ -116,6 +111,15 @@ export class ConsoleSessions {
         avatarURL: typeof payload.avatar === 'string' ? payload.avatar : '',
       },
     };
+  }
+
+  /** Refuses a request that acts with `session` but lacks its CSRF header, as another site's would. */
+  requireCsrf(req: Request, session: HeldSession): void {
+    if (!secretMatches(req.get(CSRF_HEADER) ?? '', session.csrf)) {
+      throw new AuthenticationError(
+        `a request with the console's session must carry its ${CSRF_HEADER} header (the ${CSRF_COOKIE} cookie's value); reload the console`,
+      );
+    }
   }
 
   private adminDigest(): string {

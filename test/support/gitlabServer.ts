@@ -994,6 +994,13 @@ function message(res: Response, status: number, text: string): void {
   res.status(status).json({ message: text });
 }
 
+/** An OAuth token lives two hours; a personal access token until its expiry date. */
+function hasExpired(token: TokenRecord): boolean {
+  return token.kind === 'oauth'
+    ? Date.parse(token.createdAt) + OAUTH_TOKEN_LIFETIME_SECONDS * 1000 < Date.now()
+    : token.expiresAt !== null && token.expiresAt < new Date().toISOString().slice(0, 10);
+}
+
 /** The token a request carries, looked up in the places GitLab's auth finders look. */
 function presentedToken(req: Request): { value?: string; via: LoggedRequest['auth'] } {
   const privateToken = req.get('private-token');
@@ -1033,11 +1040,7 @@ function authenticate(
     return { ok: false as const };
   };
   if (token.revoked) return invalid('Token was revoked. You have to re-authorize from the user.');
-  const expired =
-    token.kind === 'oauth'
-      ? Date.parse(token.createdAt) + OAUTH_TOKEN_LIFETIME_SECONDS * 1000 < Date.now()
-      : token.expiresAt !== null && token.expiresAt < new Date().toISOString().slice(0, 10);
-  if (expired) return invalid('Token has expired.');
+  if (hasExpired(token)) return invalid('Token has expired.');
   if (route.scopes !== 'any' && !token.scopes.some((scope) => route.scopes.includes(scope))) {
     const needed = route.scopes.join(' ');
     const description = 'The request requires higher privileges than provided by the access token.';
@@ -1543,14 +1546,10 @@ function gitHttpRoutes(app: express.Express, data: GitLabData): void {
       const colon = decoded.indexOf(':');
       const [login, password] = [decoded.slice(0, colon), decoded.slice(colon + 1)];
       const token = colon > 0 ? data.tokens.get(password) : undefined;
-      const expired =
-        token?.kind === 'oauth'
-          ? Date.parse(token.createdAt) + OAUTH_TOKEN_LIFETIME_SECONDS * 1000 < Date.now()
-          : token?.expiresAt != null && token.expiresAt < new Date().toISOString().slice(0, 10);
       const usable =
         token &&
         !token.revoked &&
-        !expired &&
+        !hasExpired(token) &&
         (token.kind !== 'oauth' || login === 'oauth2') &&
         token.scopes.some((scope) =>
           ['api', 'read_repository', 'write_repository'].includes(scope),

@@ -161,7 +161,8 @@ async function contextFor(services: ApiServices, request: Request): Promise<Grap
   const authorization = request.headers.authorization;
   const loaders = createLoaders(services.db);
   if (!authorization && services.consoleSessions.presented(request)) {
-    const session = await services.consoleSessions.viewerOf(request, { csrf: true });
+    const session = await services.consoleSessions.viewerOf(request);
+    services.consoleSessions.requireCsrf(request, session);
     const viewer = await services.apiKeys.current(session.viewer);
     return { viewer, access: accessOf(services, request, viewer), token: null, services, loaders };
   }

@@ -10,6 +10,15 @@ export function ErrorNotice({ children, title }: { children: ReactNode; title?: 
   );
 }
 
+/** Why a button's action failed, as Gantry said it (see useAction). */
+export function ActionFailed({ error }: { error: { action: string; message: string } }) {
+  return (
+    <ErrorNotice title={`${error.action} did not go through`}>
+      <p className="pre-line">{error.message}</p>
+    </ErrorNotice>
+  );
+}
+
 /** A message that wants no answer: an empty list, a section with nothing yet. */
 export function Empty({ children }: { children: ReactNode }) {
   return <p className="empty">{children}</p>;

@@ -17,7 +17,7 @@ import type {
 } from '../api/schema.generated';
 import { ConfigTable, type ConfigEntry } from '../components/ConfigTable';
 import { Labels } from '../components/Labels';
-import { Empty, ErrorNotice } from '../components/Notice';
+import { ActionFailed, Empty } from '../components/Notice';
 import {
   RUN_ROW_FRAGMENT,
   RunTable,
@@ -470,11 +470,7 @@ function StackActions({ stack, viewerId }: { stack: StackView; viewerId: string 
           {action.pending}…
         </p>
       )}
-      {action.error && (
-        <ErrorNotice title={`${action.error.action} did not go through`}>
-          <p className="pre-line">{action.error.message}</p>
-        </ErrorNotice>
-      )}
+      {action.error && <ActionFailed error={action.error} />}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { graphql } from '../../api/graphql';
 import { loadOrSignIn } from '../../api/routing';
 import type { ApiKey } from '../../api/schema.generated';
 import { CopyButton } from '../../components/Copy';
-import { Empty, ErrorNotice } from '../../components/Notice';
+import { ActionFailed, Empty, ErrorNotice } from '../../components/Notice';
 import { Time } from '../../components/Time';
 import { useAction } from '../../components/useAction';
 import { formText } from '../../components/formText';
@@ -161,11 +161,7 @@ export function ApiKeysPage() {
 
       <section className="section" aria-labelledby={`${ids}-list`}>
         <h2 id={`${ids}-list`}>Keys</h2>
-        {action.error && action.error.action !== CREATING && (
-          <ErrorNotice title={`${action.error.action} did not go through`}>
-            <p className="pre-line">{action.error.message}</p>
-          </ErrorNotice>
-        )}
+        {action.error && action.error.action !== CREATING && <ActionFailed error={action.error} />}
         {keys.length === 0 ? (
           <Empty>No API keys yet.</Empty>
         ) : (

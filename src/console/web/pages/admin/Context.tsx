@@ -5,7 +5,7 @@ import { loadOrSignIn, param } from '../../api/routing';
 import type { Context, ContextHooks } from '../../api/schema.generated';
 import { ConfigTable, type ConfigEntry } from '../../components/ConfigTable';
 import { Labels } from '../../components/Labels';
-import { Empty, ErrorNotice } from '../../components/Notice';
+import { ActionFailed, Empty, ErrorNotice } from '../../components/Notice';
 import { useAction } from '../../components/useAction';
 import { formText } from '../../components/formText';
 
@@ -129,11 +129,7 @@ export function ContextPage() {
 
       <section className="section" aria-labelledby={`${ids}-config`}>
         <h2 id={`${ids}-config`}>Config</h2>
-        {action.error && action.error.action !== ADDING && (
-          <ErrorNotice title={`${action.error.action} did not go through`}>
-            <p className="pre-line">{action.error.message}</p>
-          </ErrorNotice>
-        )}
+        {action.error && action.error.action !== ADDING && <ActionFailed error={action.error} />}
         <ConfigTable
           entries={context.config}
           caption={`Config of ${context.name}`}

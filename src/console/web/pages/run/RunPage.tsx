@@ -3,7 +3,7 @@ import { Link, useLoaderData, useNavigate, type LoaderFunctionArgs } from 'react
 import { ApiError, graphql, messageOf } from '../../api/graphql';
 import { loadOrSignIn, param, useSignInOnSessionEnd } from '../../api/routing';
 import type { Commit, Run, Stack } from '../../api/schema.generated';
-import { ErrorNotice } from '../../components/Notice';
+import { ActionFailed } from '../../components/Notice';
 import { DeltaCounts, runPath, shortHash } from '../../components/RunTable';
 import { useShell } from '../../components/Shell';
 import { StateBadge } from '../../components/StateBadge';
@@ -341,11 +341,7 @@ function RunActions({
           {action.pending}…
         </p>
       )}
-      {action.error && (
-        <ErrorNotice title={`${action.error.action} did not go through`}>
-          <p className="pre-line">{action.error.message}</p>
-        </ErrorNotice>
-      )}
+      {action.error && <ActionFailed error={action.error} />}
     </div>
   );
 }
