@@ -90,6 +90,7 @@ export function slackRouter(deps: {
       followUps: deps.followUps,
       command: app.command,
       publicUrl: deps.publicUrl,
+      slackApiUrl: app.apiUrl,
       logger: deps.logger,
     }),
   );

@@ -1,15 +1,20 @@
 // response_url takes a few seconds at worst; a hung one must not keep work around forever.
 const RESPONSE_URL_TIMEOUT_MS = 10_000;
 
+/** A Block Kit block, as Slack's API takes it. */
+export type SlackBlock = Record<string, unknown>;
+
 export interface SlackReply {
   response_type: 'ephemeral';
+  /** The reply's text; with blocks, what notifications and screen readers show. */
   text: string;
+  blocks?: SlackBlock[];
   replace_original?: boolean;
 }
 
 /** A reply only the person who acted sees. */
-export function ephemeral(text: string): SlackReply {
-  return { response_type: 'ephemeral', text };
+export function ephemeral(text: string, blocks?: SlackBlock[]): SlackReply {
+  return { response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) };
 }
 
 /**
