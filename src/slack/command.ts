@@ -40,21 +40,43 @@ export interface CommandContext {
   request: SlackRequest;
   /** The policy input's `slack` section for the person who asked. */
   slack: SlackInput;
-  /** The stack named, when the subcommand names one and the caller may use it. */
+  /** The stack named, once the caller was judged to have the access the subcommand needs. */
   stack: Stack;
   /** The words typed after the stack ID. */
   args: string[];
   log: Logger;
 }
 
-/** A subcommand of `/gantry`, as `help` lists it. */
-export interface SlackCommand {
+/** The call of a subcommand that names no stack, or may not: its words are all arguments. */
+export interface FreeContext extends Omit<CommandContext, 'stack'> {
+  /** The stack named first, when the subcommand takes one and one was named (and allowed). */
+  stack: Stack | undefined;
+}
+
+interface Described {
   name: string;
   /** What follows the name, such as `<stackId> [branch|tag|sha]`. */
   usage: string;
   /** One sentence: what it does. */
   summary: string;
-  /** The access the stack's policies must give; every subcommand here names a stack. */
+}
+
+/** A subcommand of `/gantry` that acts on the stack it names first. */
+export interface StackCommand extends Described {
+  stack: 'required';
+  /** The access the stack's policies must give. */
   needs: 'read' | 'write';
   run(context: CommandContext): Promise<SlackReply>;
 }
+
+/**
+ * A subcommand that names no stack (`none`: every word is an argument), or may name one first
+ * (`optional`: a first word that is not an option is the stack, judged for `needs`).
+ */
+export interface FreeCommand extends Described {
+  stack: 'none' | 'optional';
+  needs?: 'read' | 'write';
+  run(context: FreeContext): Promise<SlackReply>;
+}
+
+export type SlackCommand = StackCommand | FreeCommand;

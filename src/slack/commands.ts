@@ -112,18 +112,27 @@ async function dispatch(deps: CommandDeps, request: SlackRequest, log: Logger) {
   }
   const command = BY_NAME.get(name);
   if (!command) return ephemeral(help(deps.command));
-  if (!stackId) {
+  const words = [stackId, ...args].filter((word): word is string => word !== undefined);
+  if (command.stack === 'none') {
+    return command.run({ deps, request, slack, stack: undefined, args: words, log });
+  }
+  const named = stackId !== undefined && !stackId.startsWith('--') ? stackId : undefined;
+  if (!named) {
+    if (command.stack === 'optional') {
+      return command.run({ deps, request, slack, stack: undefined, args: words, log });
+    }
     return ephemeral(
       escapeSlackText(`Name the stack: \`${deps.command} ${command.name} ${command.usage}\`.`),
     );
   }
-  const stack = await deps.stacks.stack(stackId, slack, command.needs);
+  const needs = command.needs ?? 'read';
+  const stack = await deps.stacks.stack(named, slack, needs);
   if (!stack) {
     log.info(
-      { stackId, needed: command.needs },
+      { stackId: named, needed: needs },
       'slack command refused: no such stack, or its policies do not allow',
     );
-    return ephemeral(SlackStackAccess.refusal(stackId, command.needs));
+    return ephemeral(SlackStackAccess.refusal(named, needs));
   }
   return command.run({ deps, request, slack, stack, args, log });
 }
@@ -131,7 +140,8 @@ async function dispatch(deps: CommandDeps, request: SlackRequest, log: Logger) {
 function help(command: string): string {
   const lines = [
     ...COMMANDS.map(
-      (each) => `\`${command} ${each.name} ${each.usage}\`: ${each.summary} (needs ${each.needs}).`,
+      (each) =>
+        `\`${command} ${each.name}${each.usage ? ` ${each.usage}` : ''}\`: ${each.summary}${each.needs ? ` (needs ${each.needs})` : ''}.`,
     ),
     `\`${command} help\`: this list.`,
     'Access comes from the stack access policies attached to each stack; ask a Gantry admin for one that lets this channel in.',

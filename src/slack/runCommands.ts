@@ -11,6 +11,7 @@ const status: SlackCommand = {
   name: 'status',
   usage: '<stackId>',
   summary: "the stack's latest tracked run",
+  stack: 'required',
   needs: 'read',
   async run(context) {
     const { deps, stack } = context;
@@ -37,6 +38,7 @@ const trigger: SlackCommand = {
   name: 'trigger',
   usage: '<stackId>',
   summary: "start a tracked run of the stack's branch",
+  stack: 'required',
   needs: 'write',
   async run({ deps, request, stack }) {
     const name = escapeSlackText(stack.id);

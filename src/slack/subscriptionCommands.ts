@@ -1,5 +1,5 @@
 import { ulid } from 'ulid';
-import type { SlackCommand, CommandContext } from './command';
+import type { CommandContext, SlackCommand } from './command';
 import { ephemeral } from './replies';
 import { subscribeChannel, unsubscribeChannel } from './store';
 import { escapeSlackText } from './text';
@@ -18,6 +18,7 @@ const subscribe: SlackCommand = {
   usage: '<stackId>',
   summary:
     "post this stack's tracked runs in this channel, with Confirm and Discard buttons while a run waits",
+  stack: 'required',
   needs: 'read',
   async run(context) {
     const { deps, request, stack } = context;
@@ -45,6 +46,7 @@ const unsubscribe: SlackCommand = {
   name: 'unsubscribe',
   usage: '<stackId>',
   summary: "stop posting this stack's runs here",
+  stack: 'required',
   needs: 'read',
   async run(context) {
     const { deps, stack } = context;
