@@ -113,6 +113,7 @@ export function createApi(deps: ApiDependencies): Express {
           runs,
           access,
           followUps: slack.followUps,
+          consoleSessions,
         }),
       },
       // Last: the console's pages, at the paths no route above takes.

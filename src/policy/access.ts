@@ -49,11 +49,32 @@ export class PolicyAccess {
     };
   }
 
-  /** What a Slack request may do with a stack: nothing unless an attached policy allows it. */
-  async forSlack(stack: Stack, slack: SlackInput): Promise<AccessLevel> {
+  /**
+   * What a Slack request may do with a stack: nothing unless an attached policy allows it.
+   * A linked Slack user's Gantry identity is the input's `session`, as for an API request,
+   * but its teams give nothing by themselves: policies decide, seeing both.
+   */
+  async forSlack(
+    stack: Stack,
+    slack: SlackInput,
+    identity?: { login: string; name: string; teams: string[] },
+  ): Promise<AccessLevel> {
     const [policies] = await attachedPolicies(this.deps.db, [stack.id]);
     if (!policies?.length) return 'none';
-    const verdict = await this.deps.evaluator.decide(policies, { slack, stack: stackInput(stack) });
+    const verdict = await this.deps.evaluator.decide(policies, {
+      slack,
+      ...(identity
+        ? {
+            session: {
+              login: identity.login,
+              name: identity.name,
+              teams: identity.teams,
+              admin: false,
+            },
+          }
+        : {}),
+      stack: stackInput(stack),
+    });
     return verdict.deny ? 'none' : verdict.grant;
   }
 }

@@ -33,6 +33,8 @@ export interface HttpPolicyInput {
 /** The input of a decision about a Slack request: `slack` replaces `request` and `session`. */
 export interface SlackPolicyInput {
   slack: SlackInput;
+  /** The Gantry identity the Slack user linked, when they did; as an API request's session. */
+  session?: HttpPolicyInput['session'];
   stack: StackPolicyInput;
 }
 

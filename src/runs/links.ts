@@ -5,3 +5,8 @@
 export function runUrl(publicUrl: string, stackId: string, runId: string): string {
   return `${publicUrl.replace(/\/+$/, '')}/stack/${encodeURIComponent(stackId)}/run/${encodeURIComponent(runId)}`;
 }
+
+/** The web console's page of a stack, with its runs. */
+export function stackUrl(publicUrl: string, stackId: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/stack/${encodeURIComponent(stackId)}`;
+}

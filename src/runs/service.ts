@@ -45,7 +45,7 @@ import type { Logger } from '../platform/logger';
 import { SecretBox } from '../platform/secrets';
 import { planChanges, type ResourceChange } from './plan';
 import { TASK_QUEUE } from '../../temporal/client';
-import type { CommitInfo, VcsProvider } from '../vcs';
+import type { CommitInfo, ResolvedRef, VcsProvider } from '../vcs';
 import { LogTokenError, type LogPage } from './logs';
 import { isTerminal, RunState, RunType } from './types';
 import type { Stack, StackService } from '../stacks/service';
@@ -62,6 +62,7 @@ import {
   readLogPages,
   releaseUnstartedRun,
   runById,
+  rollbackRuns,
   runPage,
   storeRun,
   type StoredRun,
@@ -175,6 +176,65 @@ export class RunService {
       triggeredBy: options.triggeredBy,
       ...(runtimeConfig ? { runtimeConfig } : {}),
     });
+  }
+
+  /**
+   * A TRACKED run at `ref`, a branch, a tag or a commit of the stack's repository (Slack's
+   * deploy). A branch or tag is the run's branch, as GitLab shows it; a commit runs on the
+   * stack's branch. The stack's tracked commit stays as it is: the next push moves on from it.
+   */
+  async deploy(
+    stackId: string,
+    options: { ref: string; triggeredBy: string | null },
+  ): Promise<{ run: Run; kind: ResolvedRef['kind'] }> {
+    const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
+    refuseWhileDisabled(stack);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    const { commit, kind } = await this.deps.vcsFor(stack).resolve(stack, options.ref);
+    const run = await this.start(stack, {
+      type: RunType.TRACKED,
+      branch: kind === 'commit' ? stack.branch : options.ref,
+      commit,
+      triggeredBy: options.triggeredBy,
+    });
+    return { run, kind };
+  }
+
+  /** What a rollback of the stack goes between (see rollbackRuns). */
+  async rollbackRuns(stackId: string) {
+    return rollbackRuns(this.deps.db, stackId);
+  }
+
+  /**
+   * The rollback someone confirmed: a TRACKED run at `sha`, only while the stack is still where
+   * it was when the rollback was proposed (its current run `from`, going back to `sha`). One
+   * run per proposal, however often it is confirmed; `created` is false when it was started
+   * already.
+   */
+  async rollback(
+    stackId: string,
+    options: { from: string; sha: string; triggeredBy: string | null },
+  ): Promise<{ run: Run; created: boolean }> {
+    const stack = await this.stack(stackId);
+    refuseWhileDeleting(stack);
+    refuseWhileDisabled(stack);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    const { current, target } = await rollbackRuns(this.deps.db, stackId);
+    if (current?.id !== options.from || target?.commitHash !== options.sha) {
+      throw new ConflictError(
+        `stack "${stackId}" has moved on since this rollback was proposed (another run applied meanwhile); ask for the rollback again to see where it goes back to now`,
+      );
+    }
+    const commit = await this.deps.vcsFor(stack).commit(stack, options.sha);
+    const { run, created } = await this.startRun(stack, {
+      type: RunType.TRACKED,
+      branch: stack.branch,
+      commit,
+      triggeredBy: options.triggeredBy,
+      dedupeKey: `rollback/${stackId}/${options.from}`,
+    });
+    return { run, created };
   }
 
   /** A TRACKED run of the stack's tracked commit (Slack's trigger). */

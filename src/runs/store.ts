@@ -863,3 +863,44 @@ export async function setRunPrioritized(
     .returning();
   return run;
 }
+
+/**
+ * What a rollback of a stack goes between: `current`, its newest tracked run that changed
+ * something (FINISHED, or FAILED once it had begun APPLYING: its commit is partly applied), and
+ * `target`, the newest FINISHED tracked run before it at another commit. A run that failed
+ * before applying changed nothing, so it is not what a rollback undoes.
+ */
+export async function rollbackRuns(
+  db: Database,
+  stackId: string,
+): Promise<{ current: Run | undefined; target: Run | undefined }> {
+  const runs = tables.runs;
+  const tracked = and(eq(runs.stackId, stackId), eq(runs.type, RunType.TRACKED));
+  const applying = sql`exists (select 1 from ${tables.runTransitions} t where t.run_id = ${runs.id} and t.state = ${RunState.APPLYING})`;
+  const [current] = await db
+    .select()
+    .from(runs)
+    .where(
+      and(
+        tracked,
+        or(eq(runs.state, RunState.FINISHED), and(eq(runs.state, RunState.FAILED), applying)),
+      ),
+    )
+    .orderBy(desc(runs.id))
+    .limit(1);
+  if (!current) return { current: undefined, target: undefined };
+  const [target] = await db
+    .select()
+    .from(runs)
+    .where(
+      and(
+        tracked,
+        eq(runs.state, RunState.FINISHED),
+        lt(runs.id, current.id),
+        ne(runs.commitHash, current.commitHash),
+      ),
+    )
+    .orderBy(desc(runs.id))
+    .limit(1);
+  return { current, target };
+}

@@ -3,6 +3,7 @@ import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
 import type { RunService } from '../runs/service';
 import type { Stack } from '../stacks/service';
+import type { SlackIdentities, SlackIdentity } from './identities';
 import type { SlackReply } from './replies';
 import type { SlackPeople } from './slackUser';
 import type { SlackStackAccess } from './stackAccess';
@@ -25,6 +26,7 @@ export interface CommandDeps {
   db: Database;
   people: SlackPeople;
   stacks: SlackStackAccess;
+  identities: SlackIdentities;
   runs: RunService;
   /** The slash command as the Slack app registers it, such as `/gantry`. */
   command: string;
@@ -40,6 +42,8 @@ export interface CommandContext {
   request: SlackRequest;
   /** The policy input's `slack` section for the person who asked. */
   slack: SlackInput;
+  /** The Gantry identity the person linked (`/gantry link`), if they did. */
+  identity: SlackIdentity | undefined;
   /** The stack named, once the caller was judged to have the access the subcommand needs. */
   stack: Stack;
   /** The words typed after the stack ID. */
@@ -59,6 +63,11 @@ interface Described {
   usage: string;
   /** One sentence: what it does. */
   summary: string;
+  /**
+   * Whether the person must have linked a Gantry identity first: the answer is then the
+   * button that links one, whatever stack was named.
+   */
+  identity?: 'required';
 }
 
 /** A subcommand of `/gantry` that acts on the stack it names first. */
@@ -66,7 +75,7 @@ export interface StackCommand extends Described {
   stack: 'required';
   /** The access the stack's policies must give. */
   needs: 'read' | 'write';
-  run(context: CommandContext): Promise<SlackReply>;
+  run(context: CommandContext): SlackReply | Promise<SlackReply>;
 }
 
 /**
@@ -76,7 +85,7 @@ export interface StackCommand extends Described {
 export interface FreeCommand extends Described {
   stack: 'none' | 'optional';
   needs?: 'read' | 'write';
-  run(context: FreeContext): Promise<SlackReply>;
+  run(context: FreeContext): SlackReply | Promise<SlackReply>;
 }
 
 export type SlackCommand = StackCommand | FreeCommand;

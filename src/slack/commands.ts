@@ -9,6 +9,7 @@ import { RUN_COMMANDS } from './runCommands';
 import { NOT_INSTALLED, NotInstalledError } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
 import { SUBSCRIPTION_COMMANDS } from './subscriptionCommands';
+import { IDENTITY_COMMANDS, linkPrompt } from './identityCommands';
 import { escapeSlackText } from './text';
 
 export type { CommandDeps } from './command';
@@ -25,7 +26,7 @@ const slashCommand = z.object({
 });
 
 /** Every subcommand, in the order `help` lists them. */
-const COMMANDS: SlackCommand[] = [...SUBSCRIPTION_COMMANDS, ...RUN_COMMANDS];
+const COMMANDS: SlackCommand[] = [...RUN_COMMANDS, ...SUBSCRIPTION_COMMANDS, ...IDENTITY_COMMANDS];
 const BY_NAME = new Map(COMMANDS.map((command) => [command.name, command]));
 
 /**
@@ -112,21 +113,24 @@ async function dispatch(deps: CommandDeps, request: SlackRequest, log: Logger) {
   }
   const command = BY_NAME.get(name);
   if (!command) return ephemeral(help(deps.command));
-  const words = [stackId, ...args].filter((word): word is string => word !== undefined);
-  if (command.stack === 'none') {
-    return command.run({ deps, request, slack, stack: undefined, args: words, log });
+  const identity = await deps.identities.of(request.teamId, request.userId);
+  if (command.identity === 'required' && !identity) {
+    return linkPrompt(deps, request, slack, `\`${deps.command} ${command.name}\` acts as you`);
   }
+  const context = { deps, request, slack, identity, log };
+  const words = [stackId, ...args].filter((word): word is string => word !== undefined);
+  if (command.stack === 'none') return command.run({ ...context, stack: undefined, args: words });
   const named = stackId !== undefined && !stackId.startsWith('--') ? stackId : undefined;
   if (!named) {
     if (command.stack === 'optional') {
-      return command.run({ deps, request, slack, stack: undefined, args: words, log });
+      return command.run({ ...context, stack: undefined, args: words });
     }
     return ephemeral(
       escapeSlackText(`Name the stack: \`${deps.command} ${command.name} ${command.usage}\`.`),
     );
   }
   const needs = command.needs ?? 'read';
-  const stack = await deps.stacks.stack(named, slack, needs);
+  const stack = await deps.stacks.stack(named, slack, needs, identity);
   if (!stack) {
     log.info(
       { stackId: named, needed: needs },
@@ -134,7 +138,7 @@ async function dispatch(deps: CommandDeps, request: SlackRequest, log: Logger) {
     );
     return ephemeral(SlackStackAccess.refusal(named, needs));
   }
-  return command.run({ deps, request, slack, stack, args, log });
+  return command.run({ ...context, stack, args });
 }
 
 function help(command: string): string {

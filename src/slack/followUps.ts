@@ -15,8 +15,10 @@ const NOT_RUN_REPLY_TIMEOUT_MS = 1_000;
 
 /** A command or button press Slack has been answered for, and what is still to be done. */
 export interface FollowUp {
-  /** Where the reply goes; without one the work is done and nobody is told. */
+  /** Where the reply goes; without one (or `deliver`) the work is done and nobody is told. */
   responseUrl: string | undefined;
+  /** How the reply goes when it is not to a response_url: a direct message's answer. */
+  deliver?: (reply: SlackReply) => Promise<void>;
   /** What names the request in the log: its team, user, channel, command. */
   request: Record<string, unknown>;
   /** Does the work; the reply, when there is something to tell. Failures are replies too. */
@@ -161,9 +163,11 @@ export class SlackFollowUps {
   }
 
   private async post(followUp: FollowUp, reply: SlackReply, timeoutMs?: number): Promise<void> {
-    if (!followUp.responseUrl) return;
+    const { responseUrl, deliver } = followUp;
+    if (!responseUrl && !deliver) return;
     try {
-      await postReply(followUp.responseUrl, reply, timeoutMs);
+      if (deliver) await deliver(reply);
+      else await postReply(responseUrl!, reply, timeoutMs);
     } catch (error) {
       this.logger.warn({ err: error, ...followUp.request }, 'slack reply not delivered');
     }

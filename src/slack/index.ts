@@ -5,10 +5,13 @@ import type { Logger } from '../platform/logger';
 import type { PolicyAccess } from '../policy/access';
 import type { RunService } from '../runs/service';
 import type { SecretBox } from '../platform/secrets';
-import { slackCommandsHandler } from './commands';
+import { slackCommandsHandler, type CommandDeps } from './commands';
 import { slackEventsHandler } from './events';
 import type { SlackFollowUps } from './followUps';
+import { SlackIdentities } from './identities';
 import { slackInstallRouter } from './install';
+import { slackLinkRouter } from './link';
+import type { ConsoleSessions } from '../console/session';
 import type { SlackInstallations } from './installations';
 import { slackInteractionsHandler } from './interactions';
 import { sendPage } from '../platform/http';
@@ -39,6 +42,8 @@ export function slackRouter(deps: {
   access: PolicyAccess;
   /** What commands and buttons do after Slack is answered; the serve role waits for it on stop. */
   followUps: SlackFollowUps;
+  /** The console's sessions: linking a Slack user signs them in to Gantry with GitLab first. */
+  consoleSessions: ConsoleSessions;
 }): Router {
   const router = express.Router();
   const missing = missingSlackSettings(deps.settings);
@@ -68,31 +73,47 @@ export function slackRouter(deps: {
     maxBodyBytes: deps.maxBodyBytes,
     db: deps.db,
   });
-  router.post(
-    '/events',
-    verified,
-    slackEventsHandler({ installations: deps.installations, logger: deps.logger }),
-  );
   const people = new SlackPeople({
     installations: deps.installations,
     apiUrl: app.apiUrl,
     logger: deps.logger,
   });
   const stacks = new SlackStackAccess({ runs: deps.runs, access: deps.access });
+  const identities = new SlackIdentities(deps.db, deps.box.deriveKey('slack link grants'));
+  router.use(
+    slackLinkRouter({
+      identities,
+      sessions: deps.consoleSessions,
+      command: app.command,
+      logger: deps.logger,
+    }),
+  );
+  const commands: CommandDeps = {
+    db: deps.db,
+    people,
+    stacks,
+    identities,
+    runs: deps.runs,
+    command: app.command,
+    publicUrl: deps.publicUrl,
+    slackApiUrl: app.apiUrl,
+    logger: deps.logger,
+  };
+  router.post(
+    '/events',
+    verified,
+    slackEventsHandler({
+      installations: deps.installations,
+      logger: deps.logger,
+      commands,
+      followUps: deps.followUps,
+      db: deps.db,
+    }),
+  );
   router.post(
     '/commands',
     verified,
-    slackCommandsHandler({
-      db: deps.db,
-      people,
-      stacks,
-      runs: deps.runs,
-      followUps: deps.followUps,
-      command: app.command,
-      publicUrl: deps.publicUrl,
-      slackApiUrl: app.apiUrl,
-      logger: deps.logger,
-    }),
+    slackCommandsHandler({ ...commands, followUps: deps.followUps }),
   );
   router.post(
     '/interactions',
@@ -100,6 +121,8 @@ export function slackRouter(deps: {
     slackInteractionsHandler({
       people,
       stacks,
+      identities,
+      publicUrl: deps.publicUrl,
       runs: deps.runs,
       followUps: deps.followUps,
       logger: deps.logger,

@@ -7,16 +7,24 @@ import type { SlackFollowUps } from './followUps';
 import type { SlackReply } from './replies';
 import { NOT_INSTALLED, NotInstalledError, type SlackPeople } from './slackUser';
 import { SlackStackAccess } from './stackAccess';
-import { escapeSlackText } from './text';
-import { ConflictError, NotFoundError } from '../platform/errors';
+import { escapeSlackText, slackLink } from './text';
+import { ConflictError } from '../platform/errors';
+import { runUrl } from '../runs/links';
+import { slackActor, takeDecision } from './decisions';
+import type { SlackIdentities } from './identities';
+import { ROLLBACK_ACTION, ROLLBACK_CANCEL_ACTION } from './runCommands';
 
-/** The buttons of a run message (src/slack/notifier.ts) and what each decides. */
-const DECISIONS = new Map<string, 'confirm' | 'discard'>([
+/** The buttons Gantry makes, by action_id, and what each does. */
+type Action = 'confirm' | 'discard' | 'rollback' | 'rollback-cancel';
+const ACTIONS = new Map<string, Action>([
   ['gantry_confirm', 'confirm'],
   ['gantry_discard', 'discard'],
+  [ROLLBACK_ACTION, 'rollback'],
+  [ROLLBACK_CANCEL_ACTION, 'rollback-cancel'],
 ]);
 
 const buttonValue = z.object({ stackId: z.string(), runId: z.string() });
+const rollbackValue = z.object({ stackId: z.string(), from: z.string(), sha: z.string() });
 const blockActions = z.object({
   type: z.literal('block_actions'),
   user: z.object({
@@ -33,6 +41,8 @@ type BlockActions = z.infer<typeof blockActions>;
 
 interface InteractionDeps {
   people: SlackPeople;
+  identities: SlackIdentities;
+  publicUrl: string;
   stacks: SlackStackAccess;
   runs: RunService;
   followUps: SlackFollowUps;
@@ -40,11 +50,12 @@ interface InteractionDeps {
 }
 
 /**
- * POST /slack/interactions, behind verifySlackRequest: Confirm and Discard on run messages.
- * Slack is answered at once with an empty 200, and the decision is taken after (see
- * SlackFollowUps), since it waits for the run's worker; the run message is edited by the
- * notifier when the run moves on, so only refusals are told, ephemerally, at response_url
- * and without replacing the run message.
+ * POST /slack/interactions, behind verifySlackRequest: Confirm and Discard on run messages,
+ * and Roll back and Cancel on a proposed rollback. Slack is answered at once with an empty
+ * 200, and the button's work is done after (see SlackFollowUps), since a decision waits for
+ * the run's worker. A run message is edited by the notifier when the run moves on, so of a
+ * decision only refusals are told, ephemerally, at response_url and without replacing the run
+ * message; a rollback's answer replaces the proposal, so its buttons cannot be pressed twice.
  */
 export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler {
   const logger = deps.logger.child({ component: 'slack-interactions' });
@@ -59,54 +70,57 @@ export function slackInteractionsHandler(deps: InteractionDeps): RequestHandler 
       return;
     }
     res.status(200).end();
-    const decision = payload?.actions
-      .map((action) => ({ ...action, decision: DECISIONS.get(action.action_id) }))
-      .find((action) => action.decision);
-    if (!payload?.response_url || !decision?.decision) return;
+    const pressedAction = payload?.actions
+      .map((action) => ({ ...action, does: ACTIONS.get(action.action_id) }))
+      .find((action) => action.does);
+    if (!payload?.response_url || !pressedAction?.does) return;
     const pressed = payload;
-    const chosen = decision.decision;
+    const action = pressedAction.does;
     const named = {
       team: pressed.team?.id ?? pressed.user.team_id,
       user: pressed.user.id,
       channel: pressed.channel?.id,
-      decision: chosen,
+      action,
     };
     const log = logger.child(named);
+    const decision = action === 'confirm' || action === 'discard';
     const reply = (text: string): SlackReply => ({
       response_type: 'ephemeral',
-      replace_original: false,
+      // A rollback's proposal is replaced by what came of it; a run message never is.
+      replace_original: !decision,
       text,
     });
     deps.followUps.start({
       responseUrl: pressed.response_url,
       request: named,
       work: async () => {
-        const text = await decide(deps, pressed, chosen, decision.value ?? '', log).catch(
+        const text = await act(deps, pressed, action, pressedAction.value ?? '', log).catch(
           (error: Error) => {
-            log.error({ err: error }, 'slack decision failed');
-            return `Gantry hit an error taking your decision: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`;
+            log.error({ err: error }, 'slack button failed');
+            return `Gantry hit an error taking your ${action}: ${escapeSlackText(error.message)}. Try again; if it keeps happening, tell your Gantry admin.`;
           },
         );
         return text ? reply(text) : undefined;
       },
       notRun: reply(
-        `Gantry was stopping and did not take your ${chosen}. Press the button again in a minute.`,
+        `Gantry was stopping and did not take your ${action}. Press the button again in a minute.`,
       ),
     });
   };
 }
 
-/** Takes the decision; what the person is told, when there is anything to tell. */
-async function decide(
+/** Does what the button says; what the person is told, when there is anything to tell. */
+async function act(
   deps: InteractionDeps,
   payload: BlockActions,
-  decision: 'confirm' | 'discard',
+  action: Action,
   value: string,
   log: Logger,
 ): Promise<string | undefined> {
-  const button = buttonValue.safeParse(safeJson(value));
+  if (action === 'rollback-cancel') return 'Rollback not started; nothing was done.';
+  const button = (action === 'rollback' ? rollbackValue : buttonValue).safeParse(safeJson(value));
   if (!button.success) return 'This button is not one Gantry made; nothing was done.';
-  const { stackId, runId } = button.data;
+  const { stackId } = button.data;
   const teamId = payload.team?.id ?? payload.user.team_id ?? '';
   let slack: SlackInput;
   try {
@@ -118,36 +132,52 @@ async function decide(
     });
   } catch (error) {
     if (error instanceof NotInstalledError) {
-      log.info('slack decision from a workspace without the app');
+      log.info('slack button from a workspace without the app');
       return NOT_INSTALLED;
     }
-    log.warn({ err: error }, 'reading the slack user of a decision');
+    log.warn({ err: error }, 'reading the slack user of a button');
     return `Slack did not tell Gantry who you are (${escapeSlackText((error as Error).message)}). Try again in a minute.`;
   }
-  const stack = await deps.stacks.stack(stackId, slack, 'write');
+  const identity = await deps.identities.of(teamId, payload.user.id);
+  if (action === 'rollback' && !identity) {
+    return `A rollback acts as you, so Gantry needs to know who you are: \`/gantry link\` links your Slack account to your Gantry login. Nothing was done.`;
+  }
+  const stack = await deps.stacks.stack(stackId, slack, 'write', identity);
   if (!stack) {
-    log.info(
-      { stackId, runId },
-      'slack decision refused: no such stack, or its policies do not allow',
-    );
+    log.info({ stackId }, 'slack button refused: no such stack, or its policies do not allow');
     return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
   }
-  const who =
-    slack.user.display_name || slack.user.real_name || payload.user.username || payload.user.id;
-  try {
-    const { pending } = await deps.runs.decide(stack.id, runId, decision, `${who} (Slack)`);
-    return pending
-      ? `Your ${decision} is recorded; no worker has taken it yet, so the run applies it once one is back.`
-      : undefined;
-  } catch (error) {
-    if (error instanceof NotFoundError) {
-      return `Run ${escapeSlackText(runId)} of stack "${escapeSlackText(stack.id)}" no longer exists; nothing was done.`;
+  if (action === 'rollback') {
+    const { from, sha } = button.data as z.infer<typeof rollbackValue>;
+    try {
+      const { run, created } = await deps.runs.rollback(stack.id, {
+        from,
+        sha,
+        triggeredBy: identity!.login,
+      });
+      const link = slackLink(runUrl(deps.publicUrl, stack.id, run.id), `run ${run.id}`);
+      return created
+        ? `Rolling back stack "${escapeSlackText(stack.id)}" to \`${sha.slice(0, 8)}\`: ${link}, started by ${escapeSlackText(identity!.login)}. It plans, then waits for a confirm.`
+        : `This rollback was started already: ${link}. Nothing more was done.`;
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        return `No rollback was started: ${escapeSlackText(error.message)}.`;
+      }
+      throw error;
     }
-    if (error instanceof ConflictError) {
-      return `This run was already decided, so your ${decision} changed nothing: ${escapeSlackText(error.message)}.`;
-    }
-    throw error;
   }
+  const { runId } = button.data as z.infer<typeof buttonValue>;
+  const taken = await takeDecision(
+    deps.runs,
+    stack,
+    runId,
+    action,
+    slackActor(slack, identity, payload.user.username ?? payload.user.id),
+  );
+  if ('refused' in taken) return taken.refused;
+  return taken.pending
+    ? `Your ${action} is recorded; no worker has taken it yet, so the run applies it once one is back.`
+    : undefined;
 }
 
 function safeJson(text: string): unknown {

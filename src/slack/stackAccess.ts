@@ -2,6 +2,7 @@ import { atLeast, type AccessLevel } from '../auth/access';
 import type { PolicyAccess } from '../policy/access';
 import type { SlackInput } from '../policy/evaluator';
 import { type RunService } from '../runs/service';
+import type { SlackIdentity } from './identities';
 import { escapeSlackText } from './text';
 import type { Stack } from '../stacks/service';
 import { NotFoundError } from '../platform/errors';
@@ -19,13 +20,14 @@ export class SlackStackAccess {
     stackId: string,
     slack: SlackInput,
     needed: Exclude<AccessLevel, 'none'>,
+    identity?: SlackIdentity,
   ): Promise<Stack | undefined> {
     const stack = await this.deps.runs.stack(stackId).catch((error: unknown) => {
       if (error instanceof NotFoundError) return undefined;
       throw error;
     });
     if (!stack) return undefined;
-    const level = await this.deps.access.forSlack(stack, slack);
+    const level = await this.deps.access.forSlack(stack, slack, identity);
     return atLeast(level, needed) ? stack : undefined;
   }
 

@@ -2,9 +2,9 @@ import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { withClaim } from '../db/lease';
 import * as tables from './tables';
-import type { SlackInstallationRow, SlackSubscription } from './tables';
+import type { SlackIdentity, SlackInstallationRow, SlackSubscription } from './tables';
 
-export type { SlackSubscription } from './tables';
+export type { SlackIdentity, SlackSubscription } from './tables';
 
 /**
  * The Slack app's reads and writes: installations, channel subscriptions, the signed requests
@@ -249,4 +249,42 @@ export async function recordRunMessage(
   state: string,
 ): Promise<void> {
   await db.update(messages).set({ ts, state }).where(runMessageOf(key));
+}
+
+const identities = tables.slackIdentities;
+
+function identityOf(teamId: string, userId: string) {
+  return and(eq(identities.teamId, teamId), eq(identities.userId, userId));
+}
+
+/** Reads the Gantry identity a Slack user linked, if they did. */
+export async function linkedIdentity(
+  db: Database,
+  teamId: string,
+  userId: string,
+): Promise<SlackIdentity | undefined> {
+  const [found] = await db.select().from(identities).where(identityOf(teamId, userId));
+  return found;
+}
+
+/** Writes a Slack user's link to a Gantry identity, replacing the one they had. */
+export async function linkIdentity(
+  db: Database,
+  link: Omit<SlackIdentity, 'linkedAt'>,
+): Promise<void> {
+  const row = { login: link.login, name: link.name, teams: link.teams, linkedAt: new Date() };
+  await db
+    .insert(identities)
+    .values({ teamId: link.teamId, userId: link.userId, ...row })
+    .onConflictDoUpdate({ target: [identities.teamId, identities.userId], set: row });
+}
+
+/** Deletes a Slack user's link; the identity it had, if any. */
+export async function unlinkIdentity(
+  db: Database,
+  teamId: string,
+  userId: string,
+): Promise<SlackIdentity | undefined> {
+  const [removed] = await db.delete(identities).where(identityOf(teamId, userId)).returning();
+  return removed;
 }

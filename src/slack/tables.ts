@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { index, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { createdAt } from '../db/columns';
 import { runs } from '../runs/tables';
 import { stacks } from '../stacks/tables';
@@ -93,3 +93,27 @@ export const slackRunMessages = pgTable(
 );
 
 export type SlackSubscription = typeof slackSubscriptions.$inferSelect;
+
+/**
+ * A Slack user linked to a Gantry identity (`/gantry link`): the GitLab sign-in they finished
+ * from the link Gantry gave them in Slack. Stack access policies see it as `input.session`
+ * beside `input.slack`, and runs and decisions from Slack carry its login.
+ */
+export const slackIdentities = pgTable(
+  'slack_identities',
+  {
+    teamId: text('team_id')
+      .notNull()
+      .references(() => slackInstallations.teamId, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+    /** The Gantry login: the GitLab username they signed in as. */
+    login: text('login').notNull(),
+    name: text('name').notNull(),
+    /** Their GitLab groups when they linked, as the API's teams. */
+    teams: jsonb('teams').$type<string[]>().notNull(),
+    linkedAt: timestamp('linked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.teamId, table.userId] })],
+);
+
+export type SlackIdentity = typeof slackIdentities.$inferSelect;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
-import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import { VcsError, type CommitInfo, type ResolvedRef, type VcsProvider, type Repository } from '.';
 import { fetchCommit } from './rawGit';
 import type { SourceCache } from './sourceCache';
 
@@ -55,6 +55,32 @@ export class GitLabProvider implements VcsProvider {
     return commitInfo(
       await gitlab(() => api.commit(stack.repository, sha), `commit ${sha}`, stack),
     );
+  }
+
+  /**
+   * A branch first; otherwise GitLab's commit lookup, which takes tag names and short hashes
+   * alike: what is not hex there was a tag.
+   */
+  async resolve(stack: Repository, ref: string): Promise<ResolvedRef> {
+    if (!ref.trim() || ref.startsWith('-')) {
+      throw new VcsError(`"${ref}" is not a branch name, a tag name or a commit hash`);
+    }
+    const api = await this.client(stack);
+    try {
+      return { commit: commitInfo(await api.branchHead(stack.repository, ref)), kind: 'branch' };
+    } catch (error) {
+      if (!(error instanceof GitLabError && error.status === 404)) {
+        throw new VcsError((error as Error).message, { cause: error });
+      }
+    }
+    const commit = commitInfo(
+      await gitlab(
+        () => api.commit(stack.repository, ref),
+        `a branch, tag or commit "${ref}"`,
+        stack,
+      ),
+    );
+    return { commit, kind: /^[0-9a-f]{4,64}$/.test(ref) ? 'commit' : 'tag' };
   }
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {

@@ -19,6 +19,13 @@ export interface CommitInfo {
   url: string;
 }
 
+/** What a branch name, tag name or commit hash someone typed names. */
+export interface ResolvedRef {
+  commit: CommitInfo;
+  /** A branch or tag is named as typed; a commit hash names none. */
+  kind: 'branch' | 'tag' | 'commit';
+}
+
 /**
  * Where a stack's code comes from. RAW_GIT is any git remote; the GitLab provider reads the
  * same things through GitLab's API.
@@ -28,6 +35,11 @@ export interface VcsProvider {
   headOf(stack: Repository, branch: string): Promise<CommitInfo>;
   /** The commit `sha` (a full hash) of the repository; VcsError if it has none such. */
   commit(stack: Repository, sha: string): Promise<CommitInfo>;
+  /**
+   * The commit a branch, a tag or a commit hash of the repository names, branches first;
+   * VcsError if it names none.
+   */
+  resolve(stack: Repository, ref: string): Promise<ResolvedRef>;
   /** Puts the repository's files at exactly `commit` into the empty directory `dir`. */
   checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo>;
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { VcsError, type CommitInfo, type VcsProvider, type Repository } from '.';
+import { VcsError, type CommitInfo, type ResolvedRef, type VcsProvider, type Repository } from '.';
 import type { SourceCache } from './sourceCache';
 
 const FIELD = '\x1f';
@@ -72,6 +72,42 @@ export class RawGitProvider implements VcsProvider {
       this.heads.set(key, reading);
     }
     return this.commit(stack, await reading);
+  }
+
+  /**
+   * A full hash is a commit; anything else is looked up among the remote's branches, then its
+   * tags (an annotated tag by the commit it points at). Short hashes cannot be fetched from a
+   * remote by themselves, so they are refused with what to give instead.
+   */
+  async resolve(stack: Repository, ref: string): Promise<ResolvedRef> {
+    this.allowed(stack);
+    if (/^[0-9a-f]{40}$/.test(ref))
+      return { commit: await this.commit(stack, ref), kind: 'commit' };
+    if (!/^[\w][\w./-]*$/.test(ref) || ref.includes('..')) {
+      throw new VcsError(`"${ref}" is not a branch name, a tag name or a full commit hash`);
+    }
+    const refs = [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/tags/${ref}^{}`];
+    const listing = await git(os.tmpdir(), { protocols: this.protocols() })
+      .listRemote(['--', stack.repository, ...refs])
+      .catch((error: Error) => {
+        throw new VcsError(`reading "${ref}" of "${stack.repository}": ${gitSaid(error.message)}`);
+      });
+    const found = new Map(
+      listing
+        .split('\n')
+        .map((line) => line.split('\t'))
+        .filter((fields): fields is [string, string] => fields.length === 2)
+        .map(([hash, name]) => [name.trim(), hash.trim()]),
+    );
+    const branch = found.get(refs[0]!);
+    if (branch) return { commit: await this.commit(stack, branch), kind: 'branch' };
+    const tag = found.get(refs[2]!) ?? found.get(refs[1]!);
+    if (tag) return { commit: await this.commit(stack, tag), kind: 'tag' };
+    throw new VcsError(
+      /^[0-9a-f]{4,39}$/.test(ref)
+        ? `"${ref}" is no branch or tag of "${stack.repository}"; for a commit, give its full 40-character hash`
+        : `"${ref}" is no branch or tag of "${stack.repository}"`,
+    );
   }
 
   private async listHead(stack: Repository, branch: string, ref: string): Promise<string> {

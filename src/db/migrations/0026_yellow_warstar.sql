@@ -1,0 +1,11 @@
+CREATE TABLE "slack_identities" (
+	"team_id" text NOT NULL,
+	"user_id" text NOT NULL,
+	"login" text NOT NULL,
+	"name" text NOT NULL,
+	"teams" jsonb NOT NULL,
+	"linked_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "slack_identities_team_id_user_id_pk" PRIMARY KEY("team_id","user_id")
+);
+--> statement-breakpoint
+ALTER TABLE "slack_identities" ADD CONSTRAINT "slack_identities_team_id_slack_installations_team_id_fk" FOREIGN KEY ("team_id") REFERENCES "slack_installations"("team_id") ON DELETE cascade ON UPDATE no action;
