@@ -177,6 +177,27 @@ describe('the policies in policies/', () => {
     expect(evaluateRules(policy, httpInput({ teams: ['dev-notifications'] })).write).toBe(false);
   });
 
+  it('slack-linked-team-write: writes for a linked member of the group, from the one channel', async () => {
+    const { policy } = await load('slack-linked-team-write.rego');
+    const session = (teams: string[]) => ({ login: 'ada', name: 'Ada', teams, admin: false });
+    const linked = {
+      slack: slackInput('deploys', 'T0123ABCD'),
+      session: session(['infra/platform']),
+      stack,
+    };
+    expect(evaluateRules(policy, linked)).toEqual({ deny: false, write: true, read: false });
+    // Unlinked, a Slack request has no session.
+    expect(evaluateRules(policy, { slack: slackInput('deploys', 'T0123ABCD'), stack }).write).toBe(
+      false,
+    );
+    const otherGroup = { ...linked, session: session(['marketing']) };
+    expect(evaluateRules(policy, otherGroup).write).toBe(false);
+    const otherChannel = { ...linked, slack: slackInput('general', 'T0123ABCD') };
+    expect(evaluateRules(policy, otherChannel).write).toBe(false);
+    // The same person through the API is not a Slack request.
+    expect(evaluateRules(policy, httpInput({ teams: ['infra/platform'] })).write).toBe(false);
+  });
+
   it('team-read-only: the engineering group reads, and nobody gets write from it', async () => {
     const { policy } = await load('team-read-only.rego');
     expect(evaluateRules(policy, httpInput({ teams: ['ops', 'engineering'] }))).toEqual({
