@@ -88,16 +88,18 @@ export class SlackChannels {
     const cached = this.names.get(key);
     if (cached !== undefined) return cached;
     const name = await this.lookUp(teamId, channelId);
-    // Slack unreachable is not cached: the next command asks again.
     if (name === undefined) return given;
     this.names.set(key, name ?? given);
     return name ?? given;
   }
 
-  /** The name Slack gives; null when Slack refused to tell, undefined when it did not answer. */
+  /**
+   * The name Slack gives; null when it never will until the app is reinstalled, undefined when
+   * it did not tell this time.
+   */
   private async lookUp(teamId: string, channelId: string): Promise<string | null | undefined> {
     const client = await this.botClient(teamId);
-    if (!client) return null;
+    if (!client) return undefined;
     try {
       const answer = await client.conversations.info({ channel: channelId });
       return answer.channel?.name ?? null;
@@ -111,13 +113,14 @@ export class SlackChannels {
             'slack channel names of private channels stay placeholders: the installation lacks channels:read and groups:read; reinstall the app',
           );
         }
-      } else {
-        this.deps.logger.info(
-          { err: error, team: teamId, channel: channelId, slackError: code },
-          'reading a slack channel name: the placeholder is kept',
-        );
+        return null;
       }
-      return code === undefined ? undefined : null;
+      this.deps.logger.info(
+        { err: error, team: teamId, channel: channelId, slackError: code },
+        'reading a slack channel name: the placeholder is kept',
+      );
+      // Not cached: once someone invites the app to the private channel, its name is seen.
+      return undefined;
     }
   }
 }

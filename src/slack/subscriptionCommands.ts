@@ -36,7 +36,7 @@ function refused(error: unknown): SlackReply {
 }
 
 const SETTINGS_USAGE =
-  '<stackId> [--events all|unconfirmed,finished,failed,…] [--only-failures] [--branches default|all|<glob>] [--types tracked,proposed,tasks] [--to @person]';
+  '<stackId> [--events all|unconfirmed,finished,failed,…] [--only-failures] [--branches default|all|<glob>] [--types all|tracked,proposed,tasks] [--to @person]';
 
 /**
  * Subscribes the channel, a person (`--to`), or changes what a subscription hears; also
