@@ -208,10 +208,7 @@ export async function subscriptionsOfStackInTeam(
 
 /** Reads every subscription, by stack and then oldest first. */
 export async function allSubscriptions(db: Database): Promise<SlackSubscription[]> {
-  return db
-    .select()
-    .from(subscriptions)
-    .orderBy(asc(subscriptions.stackId), asc(subscriptions.id));
+  return db.select().from(subscriptions).orderBy(asc(subscriptions.stackId), asc(subscriptions.id));
 }
 
 /** Deletes a channel's subscription to a stack; false when there was none. */

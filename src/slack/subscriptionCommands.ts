@@ -138,7 +138,9 @@ const unsubscribe: SlackCommand = {
     let to: string | undefined;
     try {
       const options = parseSubscribeOptions(context.args);
-      if (Object.keys(options.change).some((key) => options.change[key as 'events'] !== undefined)) {
+      if (
+        Object.keys(options.change).some((key) => options.change[key as 'events'] !== undefined)
+      ) {
         throw new InvalidInputError(
           `unsubscribe takes no settings; \`${deps.command} subscribe ${stack.id} …\` changes them`,
         );
@@ -180,7 +182,7 @@ const subscriptions: SlackCommand = {
   name: 'subscriptions',
   usage: '[stackId]',
   summary:
-    "the stacks this channel is subscribed to, with their settings; with a stack, every channel subscribed to it",
+    'the stacks this channel is subscribed to, with their settings; with a stack, every channel subscribed to it',
   stack: 'optional',
   needs: 'read',
   async run(context: FreeContext) {
@@ -230,7 +232,8 @@ const subscriptions: SlackCommand = {
 /** A subscription's conversation as Slack shows it: a channel link, or the person. */
 function conversation(row: SlackSubscription): string {
   if (isPerson(row.channelId)) return `<@${row.channelId}> (direct messages)`;
-  if (row.channelId.startsWith('D')) return `a direct message with the app (subscribed by <@${row.subscribedBy}>)`;
+  if (row.channelId.startsWith('D'))
+    return `a direct message with the app (subscribed by <@${row.subscribedBy}>)`;
   return `<#${row.channelId}>`;
 }
 
@@ -245,7 +248,8 @@ function line(row: SlackSubscription): string {
 const test: SlackCommand = {
   name: 'test',
   usage: '<stackId>',
-  summary: 'post a sample run message of the stack in this channel, to check that Gantry can post here',
+  summary:
+    'post a sample run message of the stack in this channel, to check that Gantry can post here',
   stack: 'required',
   needs: 'read',
   async run(context) {
@@ -263,9 +267,4 @@ const test: SlackCommand = {
 };
 
 /** The subcommands that choose what a channel hears. */
-export const SUBSCRIPTION_COMMANDS: SlackCommand[] = [
-  subscribe,
-  unsubscribe,
-  subscriptions,
-  test,
-];
+export const SUBSCRIPTION_COMMANDS: SlackCommand[] = [subscribe, unsubscribe, subscriptions, test];

@@ -105,7 +105,9 @@ export function parseSubscribeOptions(words: string[]): SubscribeOptions {
     const [flag, inline] = word.startsWith('--') ? splitOnce(word, '=') : [word, undefined];
     if (flag === '--only-failures') {
       if (inline !== undefined) {
-        throw new InvalidInputError('--only-failures takes no value; leave it out to hear every outcome');
+        throw new InvalidInputError(
+          '--only-failures takes no value; leave it out to hear every outcome',
+        );
       }
       change.onlyFailures = true;
       continue;

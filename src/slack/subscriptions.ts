@@ -126,7 +126,13 @@ export class SlackSubscriptions {
    * buttons, so people see what run messages look like there and that Slack takes them.
    */
   async test(
-    stack: { id: string; name: string; branch: string; provider: RunView['stack']['provider']; repository: string },
+    stack: {
+      id: string;
+      name: string;
+      branch: string;
+      provider: RunView['stack']['provider'];
+      repository: string;
+    },
     teamId: string,
     channelId: string,
   ): Promise<void> {
@@ -135,7 +141,11 @@ export class SlackSubscriptions {
       type: RunType.TRACKED,
       state: RunState.FINISHED,
       branch: stack.branch,
-      commit: { hash: '0000000000000000000000000000000000000000', message: 'A sample commit', url: '' },
+      commit: {
+        hash: '0000000000000000000000000000000000000000',
+        message: 'A sample commit',
+        url: '',
+      },
       command: null,
       delta: {
         addCount: 1,
@@ -178,16 +188,22 @@ export class SlackSubscriptions {
     } catch (error) {
       const code = slackErrorCode(error);
       if (code === undefined) {
-        throw new Error(`posting in Slack conversation "${channelId}": ${(error as Error).message}`, {
-          cause: error,
-        });
+        throw new Error(
+          `posting in Slack conversation "${channelId}": ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
       }
       this.deps.logger.info(
         { team: teamId, channel: channelId, slackError: code },
         'slack refused a message in a conversation being subscribed or tested',
       );
       throw new InvalidInputError(
-        postRefusal(code, isPerson(channelId) ? 'a direct message with that person' : 'this conversation'),
+        postRefusal(
+          code,
+          isPerson(channelId) ? 'a direct message with that person' : 'this conversation',
+        ),
       );
     }
   }
