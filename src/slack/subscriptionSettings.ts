@@ -55,9 +55,7 @@ export function changeSettings(
 }
 
 function definedOf(change: SettingsChange): SettingsChange {
-  return Object.fromEntries(
-    Object.entries(change).filter(([, value]) => value !== undefined),
-  ) as SettingsChange;
+  return Object.fromEntries(Object.entries(change).filter(([, value]) => value !== undefined));
 }
 
 /**
