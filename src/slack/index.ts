@@ -24,6 +24,10 @@ export { SlackFollowUps } from './followUps';
 export { SlackInstallations, type SlackWorkspace } from './installations';
 export { missingSlackSettings, type SlackSettings } from './settings';
 export { slackRawBody, verifySlackRequest } from './signature';
+export { SlackChannels } from './channels';
+export { allSubscriptions, type SlackSubscription } from './store';
+export { checkSettingsChange, type SettingsChange } from './subscriptionSettings';
+export { SlackSubscriptions } from './subscriptions';
 
 /**
  * Everything under /slack: the install flow, the Events API, the slash command and the buttons

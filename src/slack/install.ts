@@ -22,10 +22,22 @@ import type { SlackApp } from './settings';
 /**
  * What the bot may do, for everything the app does: `commands` for the slash command,
  * `chat:write` to post, edit (chat.update) and answer privately (chat.postEphemeral),
- * `chat:write.public` to post in public channels the bot was not invited to, and `users:read`
- * for users.info, whose fields stack access policies see.
+ * `chat:write.public` to post in public channels the bot was not invited to, `users:read`
+ * for users.info, whose fields stack access policies see, `channels:read`, `groups:read` and
+ * `mpim:read` for conversations.info, the real names of private channels Slack sends
+ * placeholders for (see SlackChannels), and `im:history` for the direct messages people send
+ * the app. A workspace installed before a scope was added gets it when the app is reinstalled.
  */
-export const BOT_SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
+export const BOT_SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'channels:read',
+  'groups:read',
+  'mpim:read',
+  'im:history',
+];
 
 // The browser waits on the code exchange: a couple of retries, not Slack's half-hour default.
 const EXCHANGE_RETRIES = 2;

@@ -1,9 +1,10 @@
 import { ErrorCode, LogLevel, WebClient, type WebAPIPlatformError } from '@slack/web-api';
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
-import type { RunSink } from '../runs/events';
+import type { RunEvent, RunSink } from '../runs/events';
 import { runUrl } from '../runs/links';
-import { readRunView } from '../runs/view';
+import { readRunView, type RunView } from '../runs/view';
+import { stacksByIds } from '../stacks/store';
 import type { SlackInstallations } from './installations';
 import { runMessage } from './runMessage';
 import {
@@ -14,6 +15,8 @@ import {
   subscriptionsOfStack,
   type SlackSubscription,
 } from './store';
+import { hears } from './subscriptionSettings';
+import { settingsOf } from './subscriptions';
 
 export interface SlackNotifierDependencies {
   db: Database;
@@ -34,6 +37,8 @@ const CHANNEL_REFUSALS = new Set([
   'is_archived',
   'access_denied',
   'restricted_action_read_only_channel',
+  // A subscription to a member ID whose person left the workspace.
+  'user_not_found',
 ]);
 
 // Answers no retry can mend: the channel or the installation is gone, or Slack will never
@@ -63,6 +68,14 @@ const SLACK_TIMEOUT_MS = 20_000;
  * Keeps one message per run in every Slack channel subscribed to the run's stack: posted at
  * the first transition a delivery hears of, then edited in place at each later one.
  *
+ * A subscription's settings (SubscriptionSettings) choose which runs post: their type and
+ * branch, and the states that post a message, judged by the state the delivery was sent
+ * about, so a run that moves on before its delivery reads it is still heard. Once a run has a
+ * message in a channel, it is edited to every later state whatever the settings say: a
+ * message left at UNCONFIRMED would keep buttons for a run long decided. A member ID's
+ * messages land in the app's DM with the person; Slack answers with that D… channel, which is
+ * stored (slack_run_messages.posted_in) because chat.update takes only it.
+ *
  * Deliveries of one run overlap and arrive late or twice. None posts the state it was sent
  * about: each renders the run as the database has it now and compares it with the state the
  * message shows (slack_run_messages.state), so a late or repeated delivery posts nothing.
@@ -84,28 +97,32 @@ const SLACK_TIMEOUT_MS = 20_000;
  */
 export function createSlackNotifier(deps: SlackNotifierDependencies): RunSink {
   const notifier = new SlackNotifier(deps);
-  return (event) => notifier.deliver(event.runId);
+  return (event) => notifier.deliver(event);
 }
 
 class SlackNotifier {
   constructor(private readonly deps: SlackNotifierDependencies) {}
 
-  async deliver(runId: string): Promise<void> {
+  async deliver(event: RunEvent): Promise<void> {
     const { db } = this.deps;
+    const { runId } = event;
     const run = await readRunView(db, runId);
     if (!run) return;
     const subscriptions = await subscriptionsOfStack(db, run.stack.id);
+    const heard = await this.hearing(run, event, subscriptions);
 
     const clients = new Map<string, WebClient | undefined>();
     let retry: Error | undefined;
     for (const subscription of subscriptions) {
+      const mayPost = heard.has(subscription.id);
+      if (!mayPost && !(await this.hasMessage(runId, subscription))) continue;
       if (!clients.has(subscription.teamId)) {
         clients.set(subscription.teamId, await this.client(subscription.teamId));
       }
       const client = clients.get(subscription.teamId);
       if (!client) continue;
       try {
-        await this.deliverTo(client, runId, subscription);
+        await this.deliverTo(client, runId, subscription, mayPost);
       } catch (error) {
         if (unmendable(error)) {
           const refused = CHANNEL_REFUSALS.has(error.data.error);
@@ -132,6 +149,34 @@ class SlackNotifier {
     if (retry) throw retry;
   }
 
+  /** The subscriptions whose settings hear the run reaching the event's state. */
+  private async hearing(
+    run: RunView,
+    event: RunEvent,
+    subscriptions: SlackSubscription[],
+  ): Promise<Set<string>> {
+    // The stack's branch is read only when a subscription hears its branch alone.
+    const stackBranch = subscriptions.some((each) => each.branches === 'default')
+      ? ((await stacksByIds(this.deps.db, [run.stack.id]))[0]?.branch ?? '')
+      : '';
+    const heard = { type: run.type, branch: run.branch, state: event.state, stackBranch };
+    return new Set(
+      subscriptions
+        .filter((subscription) => hears(settingsOf(subscription), heard))
+        .map((subscription) => subscription.id),
+    );
+  }
+
+  /** Whether the run has a message in the subscription's channel already, to be kept up. */
+  private async hasMessage(runId: string, to: SlackSubscription): Promise<boolean> {
+    const posted = await storedRunMessage(this.deps.db, {
+      runId,
+      teamId: to.teamId,
+      channelId: to.channelId,
+    });
+    return Boolean(posted?.ts);
+  }
+
   /**
    * Stops a subscription whose channel Slack refused: trying every later run there would only
    * be refused again. `/gantry subscribe` in the channel resumes it.
@@ -140,8 +185,16 @@ class SlackNotifier {
     await refuseSubscription(this.deps.db, subscription.id, reason);
   }
 
-  /** Posts or edits the run's message in one channel, holding the channel's row. */
-  private async deliverTo(client: WebClient, runId: string, to: SlackSubscription): Promise<void> {
+  /**
+   * Posts or edits the run's message in one channel, holding the channel's row; posts only
+   * when `mayPost`, since the subscription's settings may hear only the edits.
+   */
+  private async deliverTo(
+    client: WebClient,
+    runId: string,
+    to: SlackSubscription,
+    mayPost: boolean,
+  ): Promise<void> {
     const { db } = this.deps;
     const key = { runId, teamId: to.teamId, channelId: to.channelId };
     await holdingRunMessage(
@@ -154,14 +207,16 @@ class SlackNotifier {
         const posted = await storedRunMessage(db, key);
         if (!current || !posted) return;
         if (posted.ts !== null && posted.state === current.state) return;
+        if (posted.ts === null && !mayPost) return;
         const message = runMessage(
           current,
           runUrl(this.deps.publicUrl, current.stack.id, current.id),
         );
         let ts = posted.ts;
+        let postedIn = posted.postedIn;
         if (ts !== null) {
           try {
-            await client.chat.update({ channel: to.channelId, ts, ...message });
+            await client.chat.update({ channel: postedIn ?? to.channelId, ts, ...message });
           } catch (error) {
             if (!(isPlatformError(error) && MESSAGE_GONE.has(error.data.error))) {
               throw slackError('editing the run message', error);
@@ -176,9 +231,10 @@ class SlackNotifier {
               throw slackError('posting the run message', error);
             });
           ts = answer.ts!;
+          postedIn = answer.channel && answer.channel !== to.channelId ? answer.channel : null;
         }
         // Stored as soon as Slack answers: from here on every delivery edits this message.
-        await recordRunMessage(db, key, ts, current.state);
+        await recordRunMessage(db, key, { ts, postedIn, state: current.state });
       },
     );
   }

@@ -17,11 +17,22 @@ const TYPE_NAMES: Record<RunType, string> = {
   [RunType.TASK]: 'task',
 };
 
+/** What `/gantry test` posts on top of its sample run, so nobody takes it for a real one. */
+export const TEST_NOTICE = 'Test message from Gantry: no run is behind it, and it has no buttons.';
+
 /**
  * A run's message as chat.postMessage and chat.update take it, with links to the run at `url`.
+ * With `test`, it is a sample: marked as a test, and never with the buttons that decide a run.
  */
-export function runMessage(run: RunView, url: string): { text: string; blocks: KnownBlock[] } {
+export function runMessage(
+  run: RunView,
+  url: string,
+  options: { test?: boolean } = {},
+): { text: string; blocks: KnownBlock[] } {
   const blocks: KnownBlock[] = [
+    ...(options.test
+      ? [{ type: 'section', text: { type: 'mrkdwn', text: `*${TEST_NOTICE}*` } } as KnownBlock]
+      : []),
     {
       type: 'section',
       text: {
@@ -39,7 +50,7 @@ export function runMessage(run: RunView, url: string): { text: string; blocks: K
     const who = run.decision.username ? ` by ${escapeSlackText(run.decision.username)}` : '';
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${verb}${who}` }] });
   }
-  if (run.state === RunState.UNCONFIRMED) {
+  if (run.state === RunState.UNCONFIRMED && !options.test) {
     const value = JSON.stringify({ stackId: run.stack.id, runId: run.id });
     blocks.push({
       type: 'actions',
@@ -62,7 +73,8 @@ export function runMessage(run: RunView, url: string): { text: string; blocks: K
       ],
     });
   }
-  return { text: fallbackText(run), blocks };
+  const text = fallbackText(run);
+  return { text: options.test ? `${TEST_NOTICE} ${text}` : text, blocks };
 }
 
 /**

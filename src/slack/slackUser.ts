@@ -2,6 +2,7 @@ import { WebClient, type UsersInfoResponse } from '@slack/web-api';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '../platform/logger';
 import type { SlackInput } from '../policy/evaluator';
+import { SlackChannels } from './channels';
 import { INSTALL_GRANT_MINUTES } from './installGrant';
 import type { SlackInstallations } from './installations';
 import { slackLogger } from './logger';
@@ -22,7 +23,8 @@ const USERS_INFO_TIMEOUT_MS = 10_000;
 
 /**
  * The `slack` section of the policy input for someone acting in Slack: who they are comes from
- * users.info with the workspace's bot token, cached per workspace and user.
+ * users.info with the workspace's bot token, cached per workspace and user; a private
+ * channel's name from SlackChannels, since Slack sends a placeholder for it.
  */
 export class SlackPeople {
   private readonly cache = new LRUCache<string, SlackUserInput>({
@@ -30,9 +32,14 @@ export class SlackPeople {
     ttl: USER_TTL_MS,
   });
 
+  /** The workspace's conversations: their names here, and the bot client subcommands post with. */
+  readonly channels: SlackChannels;
+
   constructor(
     private readonly deps: { installations: SlackInstallations; apiUrl: string; logger: Logger },
-  ) {}
+  ) {
+    this.channels = new SlackChannels(deps);
+  }
 
   /** The workspace's name as the installation recorded it; NotInstalledError without one. */
   async teamName(teamId: string): Promise<string> {
@@ -47,15 +54,16 @@ export class SlackPeople {
     userId: string;
     channel: { id: string; name: string };
   }): Promise<SlackInput> {
-    const [name, user] = await Promise.all([
+    const [name, user, channelName] = await Promise.all([
       this.teamName(request.teamId),
       this.user(request.teamId, request.userId),
+      this.channels.name(request.teamId, request.channel.id, request.channel.name),
     ]);
     return {
       command: request.command,
       user,
       team: { id: request.teamId, name },
-      channel: request.channel,
+      channel: { id: request.channel.id, name: channelName },
     };
   }
 

@@ -100,36 +100,115 @@ function subscriptionOf(channel: ChannelOfStack) {
   );
 }
 
-/**
- * Writes a channel's subscription to a stack with the id `subscription.id`, or resumes one that
- * Slack refused under its own id; nothing when the channel is subscribed already.
- */
-export async function subscribeChannel(
+/** The settings columns of a subscription, as SubscriptionSettings has them. */
+export interface SubscriptionSettingsColumns {
+  events: string[];
+  onlyFailures: boolean;
+  branches: string;
+  types: string[];
+}
+
+/** Reads a channel's subscription to a stack, refused or not. */
+export async function subscriptionOfChannel(
   db: Database,
-  subscription: ChannelOfStack & { id: string; channelName: string; subscribedBy: string },
-): Promise<{ id: string } | undefined> {
-  const [row] = await db
+  channel: ChannelOfStack,
+): Promise<SlackSubscription | undefined> {
+  const [row] = await db.select().from(subscriptions).where(subscriptionOf(channel));
+  return row;
+}
+
+/**
+ * Writes a channel's subscription to a stack with these settings: a new one under
+ * `subscription.id`, or the existing one under its own id, resumed if Slack had refused it.
+ */
+export async function saveSubscription(
+  db: Database,
+  subscription: ChannelOfStack & {
+    id: string;
+    channelName: string;
+    subscribedBy: string;
+    settings: SubscriptionSettingsColumns;
+  },
+): Promise<SlackSubscription> {
+  const { settings, ...row } = subscription;
+  const [saved] = await db
     .insert(subscriptions)
-    .values({
-      id: subscription.id,
-      stackId: subscription.stackId,
-      teamId: subscription.teamId,
-      channelId: subscription.channelId,
-      channelName: subscription.channelName,
-      subscribedBy: subscription.subscribedBy,
-    })
+    .values({ ...row, ...settings })
     .onConflictDoUpdate({
       target: [subscriptions.stackId, subscriptions.teamId, subscriptions.channelId],
       set: {
-        channelName: subscription.channelName,
-        subscribedBy: subscription.subscribedBy,
+        channelName: row.channelName,
+        subscribedBy: row.subscribedBy,
+        ...settings,
         refusedAt: null,
         refusedReason: null,
       },
-      setWhere: isNotNull(subscriptions.refusedAt),
     })
-    .returning({ id: subscriptions.id });
+    .returning();
+  return saved!;
+}
+
+/** Reads a subscription by its id. */
+export async function subscriptionById(
+  db: Database,
+  id: string,
+): Promise<SlackSubscription | undefined> {
+  const [row] = await db.select().from(subscriptions).where(eq(subscriptions.id, id));
   return row;
+}
+
+/** Writes a subscription's settings; the subscription, or nothing when there is none. */
+export async function updateSubscriptionSettings(
+  db: Database,
+  id: string,
+  settings: SubscriptionSettingsColumns,
+): Promise<SlackSubscription | undefined> {
+  const [row] = await db
+    .update(subscriptions)
+    .set(settings)
+    .where(eq(subscriptions.id, id))
+    .returning();
+  return row;
+}
+
+/** Deletes a subscription by its id; the subscription, if there was one. */
+export async function deleteSubscription(
+  db: Database,
+  id: string,
+): Promise<SlackSubscription | undefined> {
+  const [row] = await db.delete(subscriptions).where(eq(subscriptions.id, id)).returning();
+  return row;
+}
+
+/** Reads the subscriptions of one conversation, to every stack, by stack. */
+export async function subscriptionsOfConversation(
+  db: Database,
+  teamId: string,
+  channelId: string,
+): Promise<SlackSubscription[]> {
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.teamId, teamId), eq(subscriptions.channelId, channelId)))
+    .orderBy(asc(subscriptions.stackId));
+}
+
+/** Reads a stack's subscriptions in one workspace, refused ones included, oldest first. */
+export async function subscriptionsOfStackInTeam(
+  db: Database,
+  stackId: string,
+  teamId: string,
+): Promise<SlackSubscription[]> {
+  return db
+    .select()
+    .from(subscriptions)
+    .where(and(eq(subscriptions.stackId, stackId), eq(subscriptions.teamId, teamId)))
+    .orderBy(asc(subscriptions.id));
+}
+
+/** Reads every subscription, by stack and then oldest first. */
+export async function allSubscriptions(db: Database): Promise<SlackSubscription[]> {
+  return db.select().from(subscriptions).orderBy(asc(subscriptions.stackId), asc(subscriptions.id));
 }
 
 /** Deletes a channel's subscription to a stack; false when there was none. */
@@ -241,14 +320,16 @@ export async function storedRunMessage(db: Database, key: RunMessageKey) {
   return posted;
 }
 
-/** Writes the `ts` Slack gave the run's message and the state it now shows. */
+/**
+ * Writes the `ts` Slack gave the run's message, the conversation it says the message is in,
+ * and the state the message now shows.
+ */
 export async function recordRunMessage(
   db: Database,
   key: RunMessageKey,
-  ts: string,
-  state: string,
+  posted: { ts: string; postedIn: string | null; state: string },
 ): Promise<void> {
-  await db.update(messages).set({ ts, state }).where(runMessageOf(key));
+  await db.update(messages).set(posted).where(runMessageOf(key));
 }
 
 const identities = tables.slackIdentities;

@@ -1,4 +1,14 @@
-import { index, jsonb, pgTable, primaryKey, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 import { createdAt } from '../db/columns';
 import { runs } from '../runs/tables';
 import { stacks } from '../stacks/tables';
@@ -30,7 +40,12 @@ export const slackInstallations = pgTable('slack_installations', {
 
 export type SlackInstallationRow = typeof slackInstallations.$inferSelect;
 
-/** A Slack channel told about every run of a stack (`/gantry subscribe <stackId>`). */
+/**
+ * A Slack conversation told about the runs of a stack (`/gantry subscribe <stackId>`): a
+ * channel, a direct message with the app, or a person by member ID. The settings columns
+ * choose which runs; their defaults are every state of every run of every branch, so a row
+ * written before they existed hears what it always did.
+ */
 export const slackSubscriptions = pgTable(
   'slack_subscriptions',
   {
@@ -42,8 +57,26 @@ export const slackSubscriptions = pgTable(
     teamId: text('team_id')
       .notNull()
       .references(() => slackInstallations.teamId, { onDelete: 'cascade' }),
+    /**
+     * Where the messages go: a channel (C…, G…), a direct message with the app (D…), or a
+     * person's member ID (U…, W…), which Slack answers with the D… of the app's DM with them.
+     */
     channelId: text('channel_id').notNull(),
     channelName: text('channel_name').notNull(),
+    /** The run states that post a message (RunState values); empty for every state. */
+    events: text('events')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Only FAILED runs post a message. */
+    onlyFailures: boolean('only_failures').notNull().default(false),
+    /** `all`, `default` (the stack's tracked branch), or a glob runs' branches must match. */
+    branches: text('branches').notNull().default('all'),
+    /** The run types that post a message (RunType values); empty for every type. */
+    types: text('types')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Slack user ID of who subscribed the channel. */
     subscribedBy: text('subscribed_by').notNull(),
     createdAt: createdAt(),
@@ -84,6 +117,11 @@ export const slackRunMessages = pgTable(
     teamId: text('team_id').notNull(),
     channelId: text('channel_id').notNull(),
     ts: text('ts'),
+    /**
+     * The conversation Slack says it posted in, when it is not `channel_id`: a message to a
+     * member ID lands in the app's DM with them (D…), and chat.update takes only that.
+     */
+    postedIn: text('posted_in'),
     /** The state the message shows, so a late delivery changes nothing. */
     state: text('state'),
     claimedBy: text('claimed_by'),

@@ -204,6 +204,10 @@ describe('the /gantry command and the buttons of run messages', () => {
         enterpriseUser: { id: 'W0HANK0001', isAdmin: false, isOwner: true, teams: [globex.id] },
       },
     });
+    // The channels commands come from, so that subscribe's message to the channel lands.
+    slack.addChannel({ ...DEV, teamId: acme.id });
+    slack.addChannel({ ...RANDOM, teamId: acme.id });
+    slack.addChannel({ ...OPS, teamId: globex.id });
     api = await startApiServer(harness, { slack: slackSettings(slack) });
     await installSlackApp(api, slack, { team: acme, user: ada });
     await installSlackApp(api, slack, { team: globex, user: hank });
@@ -256,7 +260,7 @@ describe('the /gantry command and the buttons of run messages', () => {
     for (const text of ['help', '', 'frobnicate payments']) {
       const { reply: help } = await command(text);
       // Slack shows &lt; and &gt; as < and >; bare, they would be read as a link.
-      expect(help.text).toContain('`/gantry subscribe &lt;stackId&gt;`');
+      expect(help.text).toContain('`/gantry subscribe &lt;stackId&gt; [--events');
       expect(help.text).toContain('`/gantry trigger &lt;stackId&gt;`');
     }
   });

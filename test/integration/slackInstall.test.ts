@@ -20,7 +20,16 @@ const {
   clientSecret: CLIENT_SECRET,
   signingSecret: SIGNING_SECRET,
 } = SLACK_APP;
-const SCOPES = ['commands', 'chat:write', 'chat:write.public', 'users:read'];
+const SCOPES = [
+  'commands',
+  'chat:write',
+  'chat:write.public',
+  'users:read',
+  'channels:read',
+  'groups:read',
+  'mpim:read',
+  'im:history',
+];
 
 const INTEGRATION = `{
   slackIntegration {

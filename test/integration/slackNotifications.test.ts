@@ -34,6 +34,7 @@ describe('Slack run messages', () => {
   let ops: SlackChannelRecord;
   let dev: SlackChannelRecord;
   let teamId: string;
+  let adaId: string;
   let installations: SlackInstallations;
 
   const messagesOf = (runId: string, channel?: string) =>
@@ -69,7 +70,11 @@ describe('Slack run messages', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
   }
 
-  async function subscribe(stackId: string, channel: { id: string; name: string }) {
+  async function subscribe(
+    stackId: string,
+    channel: { id: string; name: string },
+    settings: Partial<typeof schema.slackSubscriptions.$inferInsert> = {},
+  ) {
     await harness.database.db.insert(schema.slackSubscriptions).values({
       id: ulid(),
       stackId,
@@ -77,7 +82,32 @@ describe('Slack run messages', () => {
       channelId: channel.id,
       channelName: channel.name,
       subscribedBy: 'U0ADA',
+      ...settings,
     });
+  }
+
+  const notifier = () =>
+    createSlackNotifier({
+      db: harness.database.db,
+      installations,
+      publicUrl: harness.apiUrl,
+      logger: createLogger('silent'),
+      slackApiUrl: slack.apiUrl,
+    });
+
+  /** A run written as it would be at `state`, and the delivery of that transition. */
+  async function runAt(
+    stackId: string,
+    run: { type: RunType; branch: string; state: RunState },
+    seq = 0,
+    runId = ulid(),
+  ) {
+    await harness.database.db
+      .insert(schema.runs)
+      .values({ id: runId, stackId, ...run, commitHash: 'c'.repeat(40) })
+      .onConflictDoUpdate({ target: schema.runs.id, set: { state: run.state } });
+    await notifier()({ runId, stackId, state: run.state, seq });
+    return runId;
   }
 
   async function addStack(id: string) {
@@ -96,6 +126,7 @@ describe('Slack run messages', () => {
     const acme = slack.addWorkspace({ name: 'Acme' });
     teamId = acme.id;
     const ada = slack.addUser({ teamId, name: 'ada' });
+    adaId = ada.id;
     ops = slack.addChannel({ teamId, name: 'ops' });
     dev = slack.addChannel({ teamId, name: 'dev' });
 
@@ -343,6 +374,146 @@ describe('Slack run messages', () => {
     const later = await addRun();
     expect(tries()).toBe(2);
     expect(messagesOf(later, dev.id)).toHaveLength(1);
+  });
+
+  it('posts nothing for a FINISHED run with only-failures, and posts a FAILED one', async () => {
+    await addStack('failures');
+    await subscribe('failures', dev, { onlyFailures: true });
+    const fine = await harness.service.createTask('failures', {
+      command: 'echo fine',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(fine.id, RunState.FINISHED);
+    const broken = await harness.service.createTask('failures', {
+      command: 'exit 3',
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(broken.id, RunState.FAILED);
+    await waitForMessages(broken.id, RunState.FAILED, [dev.id]);
+
+    expect(messagesOf(fine.id)).toHaveLength(0);
+    expect(posts(fine.id)).toHaveLength(0);
+    expect(messagesOf(broken.id, dev.id)).toHaveLength(1);
+    expect(posts(broken.id)).toHaveLength(1);
+  }, 180_000);
+
+  it('stays silent with --branches main for a proposed run on another branch', async () => {
+    await addStack('mainline');
+    await subscribe('mainline', dev, { branches: 'main' });
+    await subscribe('mainline', ops, { branches: 'default' });
+    const head = await repo.commit({ 'other.tf': '# other\n' }, 'Elsewhere', 'elsewhere');
+    const run = await harness.service.proposeRun('mainline', {
+      branch: 'elsewhere',
+      commit: {
+        hash: head,
+        message: 'Elsewhere',
+        authorName: 'Ada',
+        timestamp: new Date(),
+        url: '',
+      },
+      triggeredBy: 'ada',
+    });
+    await harness.waitForState(run.id, RunState.FINISHED);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(messagesOf(run.id)).toHaveLength(0);
+
+    const onMain = await runAt('mainline', {
+      type: RunType.PROPOSED,
+      branch: 'main',
+      state: RunState.FINISHED,
+    });
+    expect(messagesOf(onMain, dev.id)).toHaveLength(1);
+    expect(messagesOf(onMain, ops.id)).toHaveLength(1);
+    const onRelease = await runAt('mainline', {
+      type: RunType.PROPOSED,
+      branch: 'release/1',
+      state: RunState.FINISHED,
+    });
+    expect(messagesOf(onRelease)).toHaveLength(0);
+  }, 180_000);
+
+  it('posts by type and event, and keeps a posted message up to its end state', async () => {
+    await addStack('chosen');
+    const proposals = slack.addChannel({ teamId, name: 'proposals' });
+    const waiting = slack.addChannel({ teamId, name: 'waiting' });
+    const released = slack.addChannel({ teamId, name: 'released' });
+    await subscribe('chosen', proposals, { types: [RunType.PROPOSED] });
+    await subscribe('chosen', waiting, { events: [RunState.UNCONFIRMED] });
+    await subscribe('chosen', released, { branches: 'release/*', types: [RunType.TRACKED] });
+
+    const runId = await runAt('chosen', {
+      type: RunType.TRACKED,
+      branch: 'main',
+      state: RunState.PLANNING,
+    });
+    expect(messagesOf(runId)).toHaveLength(0);
+    await runAt(
+      'chosen',
+      { type: RunType.TRACKED, branch: 'main', state: RunState.UNCONFIRMED },
+      1,
+      runId,
+    );
+    expect(messagesOf(runId, waiting.id)).toHaveLength(1);
+    expect(messagesOf(runId)).toHaveLength(1);
+    // FINISHED is not one of its events, but the message it has is edited to it.
+    await runAt(
+      'chosen',
+      { type: RunType.TRACKED, branch: 'main', state: RunState.FINISHED },
+      2,
+      runId,
+    );
+    const [message] = messagesOf(runId, waiting.id);
+    expect(stateOf(message!)).toBe(RunState.FINISHED);
+    expect(message!.edits).toHaveLength(1);
+    expect((message!.blocks as Block[]).some((block) => block.type === 'actions')).toBe(false);
+    expect(messagesOf(runId)).toHaveLength(1);
+
+    const proposed = await runAt('chosen', {
+      type: RunType.PROPOSED,
+      branch: 'feature',
+      state: RunState.FINISHED,
+    });
+    expect(messagesOf(proposed).map((each) => each.channel)).toEqual([proposals.id]);
+    const release = await runAt('chosen', {
+      type: RunType.TRACKED,
+      branch: 'release/2',
+      state: RunState.QUEUED,
+    });
+    expect(messagesOf(release).map((each) => each.channel)).toEqual([released.id]);
+  });
+
+  it('posts to a member ID in the direct message with the person, and edits it there', async () => {
+    await addStack('personal');
+    await subscribe('personal', { id: adaId, name: '@ada' });
+    const runId = await runAt('personal', {
+      type: RunType.TRACKED,
+      branch: 'main',
+      state: RunState.PLANNING,
+    });
+    const im = slack.directMessageChannel(teamId, adaId);
+    expect(messagesOf(runId, im.id)).toHaveLength(1);
+    await runAt(
+      'personal',
+      { type: RunType.TRACKED, branch: 'main', state: RunState.FAILED },
+      1,
+      runId,
+    );
+
+    const [message] = messagesOf(runId, im.id);
+    expect(stateOf(message!)).toBe(RunState.FAILED);
+    expect(message!.edits).toHaveLength(1);
+    expect(posts(runId)).toHaveLength(1);
+    const updates = slack.requests.filter(
+      (request) => request.method === 'chat.update' && String(request.args.text).includes(runId),
+    );
+    expect(updates.map((update) => [update.args.channel, update.error])).toEqual([
+      [im.id, undefined],
+    ]);
+    const [row] = await harness.database.db
+      .select()
+      .from(schema.slackRunMessages)
+      .where(eq(schema.slackRunMessages.runId, runId));
+    expect(row).toMatchObject({ channelId: adaId, postedIn: im.id });
   });
 
   it('posts nothing about a stack no channel subscribed to', async () => {

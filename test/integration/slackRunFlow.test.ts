@@ -74,7 +74,11 @@ describe('a run confirmed from Slack, end to end', () => {
     return ((await slack.response(responseUrl)).body as { text: string }).text;
   }
 
-  const messages = () => slack.messages.filter((message) => message.channel === channel.id);
+  // The run's messages: subscribe's own message to the channel, which says who subscribed it, aside.
+  const messages = () =>
+    slack.messages.filter(
+      (message) => message.channel === channel.id && !message.text.includes(' subscribed this'),
+    );
   // A message record holds its current text and blocks; `edits` keeps what it showed before.
   async function eventually<T>(read: () => T, done: (value: T) => boolean) {
     const deadline = Date.now() + 60_000;

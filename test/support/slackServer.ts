@@ -79,9 +79,13 @@ export interface SeedChannel {
 export interface SlackChannelRecord {
   id: string;
   teamId: string;
+  /** Empty for a direct message, which has no name. */
   name: string;
   isPrivate: boolean;
   isArchived: boolean;
+  /** A direct message (D…) between one person and a bot: `user` is the person. */
+  isIm: boolean;
+  user?: string;
   members: Set<string>;
 }
 
@@ -225,6 +229,33 @@ export class SlackData {
     this.users.set(user.id, user);
     return { user, botId: this.id('B') };
   }
+
+  /**
+   * The direct message between a person and a bot user, opened the first time it is needed,
+   * as Slack opens one when a bot posts to a member ID.
+   */
+  imChannel(teamId: string, userId: string, botUserId: string): SlackChannelRecord {
+    const existing = [...this.channels.values()].find(
+      (channel) =>
+        channel.isIm &&
+        channel.teamId === teamId &&
+        channel.user === userId &&
+        channel.members.has(botUserId),
+    );
+    if (existing) return existing;
+    const channel: SlackChannelRecord = {
+      id: this.id('D'),
+      teamId,
+      name: '',
+      isPrivate: true,
+      isArchived: false,
+      isIm: true,
+      user: userId,
+      members: new Set([userId, botUserId]),
+    };
+    this.channels.set(channel.id, channel);
+    return channel;
+  }
 }
 
 /** What a method handler gets: the arguments, the caller, and ways to answer as Slack does. */
@@ -263,6 +294,11 @@ export interface SlackServer {
   addWorkspace(workspace: SeedWorkspace): SlackWorkspaceRecord;
   addUser(user: SeedUser): SlackUserRecord;
   addChannel(channel: SeedChannel): SlackChannelRecord;
+  /**
+   * The direct message (D…) between a person and the workspace's Gantry bot, opened the first
+   * time it is asked for, as Slack does; its members are the person and the bot.
+   */
+  directMessageChannel(teamId: string, userId: string): SlackChannelRecord;
   /** Every message bots posted, in the order they were posted. */
   readonly messages: readonly SlackMessageRecord[];
   /**
@@ -479,10 +515,17 @@ export async function startSlackServer(): Promise<SlackServer> {
         name: seed.name,
         isPrivate: seed.isPrivate ?? false,
         isArchived: seed.isArchived ?? false,
+        isIm: false,
         members: new Set(seed.members ?? []),
       };
       data.channels.set(record.id, record);
       return record;
+    },
+    directMessageChannel: (teamId, userId) => {
+      data.workspace(teamId);
+      const bot = [...data.tokens.values()].find((token) => token.team.id === teamId);
+      if (!bot) throw new Error(`no bot is installed in Slack workspace "${teamId}"`);
+      return data.imChannel(teamId, data.user(userId).id, bot.user.id);
     },
     messages: data.messages,
     authorize: ({ clientId, teamId, userId, scopes, redirectUri }) => {
@@ -615,7 +658,14 @@ const methods: SlackMethod[] = [
     auth: 'token',
     scopes: ['chat:write'],
     handle: ({ data, args, token, ok, fail }) => {
-      const found = postableChannel(data, token!, args.channel);
+      // A member ID posts in the bot's direct message with the person, answered with its D….
+      const person = typeof args.channel === 'string' ? data.users.get(args.channel) : undefined;
+      if (person && (person.teamId !== token!.team.id || person.isBot)) {
+        return fail(person.isBot ? 'cannot_dm_bot' : 'channel_not_found');
+      }
+      const found = person
+        ? data.imChannel(token!.team.id, person.id, token!.user.id)
+        : postableChannel(data, token!, args.channel);
       if (typeof found === 'string') return fail(found);
       const { text, blocks } = messageContent(args);
       if (!text && blocks.length === 0) return fail('no_text');
@@ -651,6 +701,55 @@ const methods: SlackMethod[] = [
       message.text = text;
       message.blocks = blocks;
       ok({ channel: found.id, ts: message.ts, text, message: messageBody(message) });
+    },
+  },
+  // ---- Conversations: conversations.info ----
+  {
+    // The scope depends on the kind of conversation, so the handler checks it.
+    name: 'conversations.info',
+    auth: 'token',
+    handle: ({ data, args, token, ok, fail }) => {
+      const found = typeof args.channel === 'string' ? data.channels.get(args.channel) : undefined;
+      const member = found?.members.has(token!.user.id) ?? false;
+      if (!found || found.teamId !== token!.team.id || (found.isPrivate && !member)) {
+        return fail('channel_not_found');
+      }
+      const needed = found.isIm ? 'im:read' : found.isPrivate ? 'groups:read' : 'channels:read';
+      if (!token!.scopes.includes(needed)) {
+        return fail('missing_scope', { needed, provided: token!.scopes.join(',') });
+      }
+      if (found.isIm) {
+        return ok({
+          channel: {
+            id: found.id,
+            created: 1700000000,
+            is_im: true,
+            is_org_shared: false,
+            user: found.user,
+            is_user_deleted: false,
+            priority: 0,
+          },
+        });
+      }
+      ok({
+        channel: {
+          id: found.id,
+          name: found.name,
+          name_normalized: found.name,
+          created: 1700000000,
+          is_channel: !found.isPrivate,
+          is_group: false,
+          is_im: false,
+          is_mpim: false,
+          is_private: found.isPrivate,
+          is_archived: found.isArchived,
+          is_general: false,
+          is_shared: false,
+          is_org_shared: false,
+          is_member: member,
+          context_team_id: found.teamId,
+        },
+      });
     },
   },
   // ---- People and replies: users.info, chat.postEphemeral ----

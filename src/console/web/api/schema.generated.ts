@@ -610,6 +610,19 @@ export type Mutation = {
    * there.
    */
   slackIntegrationDelete: SlackWorkspace;
+  /**
+   * Subscribe a Slack conversation to a stack's runs (admins only), as `/gantry subscribe` does:
+   * a channel (C…), a direct message with the app (D…), or a person by member ID (U…), whose
+   * messages go to their direct messages with the app. Gantry first posts a short message there
+   * saying so; when Slack refuses it (a private channel the app is not in, an archived one), the
+   * subscription is refused with what to do. Subscribing a conversation that is subscribed
+   * already changes its settings.
+   */
+  slackSubscriptionCreate: SlackSubscription;
+  /** Stop a Slack subscription (admins only). */
+  slackSubscriptionDelete: SlackSubscription;
+  /** Change what a Slack subscription hears (admins only); settings left out stay as they are. */
+  slackSubscriptionUpdate: SlackSubscription;
   /** Create a space under a parent (root when not given) (admins only); its id is made from the name. */
   spaceCreate: Space;
   /** Delete a space (admins only): only one without child spaces, stacks, contexts, policies or worker pools, and never root or legacy. */
@@ -873,6 +886,22 @@ export type MutationRunTriggerArgs = {
 
 export type MutationSlackIntegrationDeleteArgs = {
   teamId: Scalars['ID']['input'];
+};
+
+
+export type MutationSlackSubscriptionCreateArgs = {
+  input: SlackSubscriptionInput;
+};
+
+
+export type MutationSlackSubscriptionDeleteArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationSlackSubscriptionUpdateArgs = {
+  id: Scalars['ID']['input'];
+  input: SlackSubscriptionSettingsInput;
 };
 
 
@@ -1547,8 +1576,65 @@ export type SlackIntegration = {
   installUrl: Scalars['String']['output'];
   /** The SLACK_* variables that still need setting for the /slack routes to work. */
   missingSettings: Array<Scalars['String']['output']>;
+  /** Every conversation subscribed to a stack's runs, by stack. */
+  subscriptions: Array<SlackSubscription>;
   /** Workspaces the app is installed in, earliest installation first. */
   workspaces: Array<SlackWorkspace>;
+};
+
+/** A Slack conversation told about a stack's runs, with the settings that choose which. */
+export type SlackSubscription = {
+  /** all, default (the stack's tracked branch), or a glob the run's branch must match, such as release/*. */
+  branches: Scalars['String']['output'];
+  /** A channel (C…, G…), a direct message with the app (D…), or a person's member ID (U…). */
+  channelId: Scalars['ID']['output'];
+  /** The channel's name when it was subscribed, or @name for a person. */
+  channelName: Scalars['String']['output'];
+  /** Unix timestamp of the subscription. */
+  createdAt: Scalars['Int']['output'];
+  /** The states that post a message; empty for every state. */
+  events: Array<RunState>;
+  id: Scalars['ID']['output'];
+  /** Whether only FAILED runs post a message (events is then not used). */
+  onlyFailures: Scalars['Boolean']['output'];
+  /** Unix timestamp of when Slack refused the conversation for good; no messages are tried since. */
+  refusedAt: Maybe<Scalars['Int']['output']>;
+  /** Slack's error code for that refusal, such as channel_not_found. */
+  refusedReason: Maybe<Scalars['String']['output']>;
+  stackId: Scalars['ID']['output'];
+  /** Slack user ID of who subscribed it, or gantry:<login> for an admin through this API. */
+  subscribedBy: Scalars['String']['output'];
+  /** Slack team ID of the workspace. */
+  teamId: Scalars['ID']['output'];
+  /** The run types that post a message; empty for every type. */
+  types: Array<RunType>;
+};
+
+/** A Slack conversation to subscribe to a stack's runs, and what it hears. */
+export type SlackSubscriptionInput = {
+  branches: InputMaybe<Scalars['String']['input']>;
+  /** A channel (C…, G…), a direct message with the app (D…), or a person's member ID (U…). */
+  channelId: Scalars['ID']['input'];
+  /** The name subscriptions show; the channel's name from Slack, or the ID, when left out. */
+  channelName: InputMaybe<Scalars['String']['input']>;
+  events: InputMaybe<Array<RunState>>;
+  onlyFailures: InputMaybe<Scalars['Boolean']['input']>;
+  stackId: Scalars['ID']['input'];
+  /** Slack team ID of a workspace the app is installed in. */
+  teamId: Scalars['ID']['input'];
+  types: InputMaybe<Array<RunType>>;
+};
+
+/** What a Slack subscription hears; what is left out keeps its value (for a new one, every run). */
+export type SlackSubscriptionSettingsInput = {
+  /** all, default (the stack's tracked branch), or a glob such as release/*. */
+  branches: InputMaybe<Scalars['String']['input']>;
+  /** The states that post a message; empty for every state. Giving events turns onlyFailures off. */
+  events: InputMaybe<Array<RunState>>;
+  /** Only FAILED runs post a message; not together with events. */
+  onlyFailures: InputMaybe<Scalars['Boolean']['input']>;
+  /** The run types that post a message; empty for every type. */
+  types: InputMaybe<Array<RunType>>;
 };
 
 /** A Slack workspace the app is installed in. */
