@@ -28,8 +28,8 @@ const directMessage = z.object({
   channel: z.string(),
   user: z.string(),
   text: z.string().default(''),
-  subtype: z.undefined(),
-  bot_id: z.undefined(),
+  subtype: z.undefined().optional(),
+  bot_id: z.undefined().optional(),
 });
 const tokensRevoked = z.object({
   type: z.literal('tokens_revoked'),

@@ -387,6 +387,16 @@ write { input.session.teams[_] == "payments-team" }`;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(posted()[1]!.text).toContain('The latest tracked run of stack "payments"');
+
+    // The bot's own answers come back as message.im events too: they are not commands.
+    const own = event('Ev0OWNMSG1', 'help');
+    const ignored = await sendAsSlack(`${api.url}/slack/events`, {
+      signingSecret: SLACK_APP.signingSecret,
+      body: { ...own, event: { ...own.event, bot_id: 'B0GANTRY1', subtype: 'bot_message' } },
+    });
+    expect(await ignored.json()).toEqual({
+      message: '"message" events are not used; nothing was done',
+    });
   });
 
   it('unlinks, after which deploy asks to link again', async () => {
