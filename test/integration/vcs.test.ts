@@ -1,10 +1,14 @@
+import { execFile as execFileCallback } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import type { Stack } from '../../src/stacks/tables';
 import path from 'node:path';
 import { VcsError } from '../../src/vcs';
 import { RawGitProvider } from '../../src/vcs/rawGit';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
+
+const execFile = promisify(execFileCallback);
 
 describe('RawGitProvider on a file:// repository', () => {
   let repo: TestRepo;
@@ -46,6 +50,31 @@ describe('RawGitProvider on a file:// repository', () => {
     expect(commit).toMatchObject({ hash: first, message: 'First commit' });
     expect(await fs.readFile(path.join(dir, 'main.tf'), 'utf8')).toBe('one');
     await expect(fs.access(path.join(dir, 'extra.tf'))).rejects.toThrow();
+  });
+
+  it('resolves a branch, a tag (annotated or not) or a full hash to its commit, and says what it cannot', async () => {
+    await execFile('git', ['tag', '-a', 'v1.0', '-m', 'release', first], { cwd: repo.dir });
+    await execFile('git', ['tag', 'light', second], { cwd: repo.dir });
+    await execFile('git', ['branch', 'release/1', first], { cwd: repo.dir });
+    const resolved = async (ref: string) => {
+      const { commit, kind } = await provider.resolve(stack, ref);
+      return { hash: commit.hash, kind };
+    };
+    expect(await resolved('main')).toEqual({ hash: second, kind: 'branch' });
+    expect(await resolved('release/1')).toEqual({ hash: first, kind: 'branch' });
+    expect(await resolved('v1.0')).toEqual({ hash: first, kind: 'tag' });
+    expect(await resolved('light')).toEqual({ hash: second, kind: 'tag' });
+    expect(await resolved(first)).toEqual({ hash: first, kind: 'commit' });
+    await expect(provider.resolve(stack, first.slice(0, 8))).rejects.toThrow(
+      new VcsError(
+        `"${first.slice(0, 8)}" is no branch or tag of "${repo.url}"; for a commit, give its full 40-character hash`,
+      ),
+    );
+    for (const bad of ['--upload-pack=x', '../main', 'a b']) {
+      await expect(provider.resolve(stack, bad)).rejects.toThrow(
+        `"${bad}" is not a branch name, a tag name or a full commit hash`,
+      );
+    }
   });
 
   it('says when a branch or commit does not exist', async () => {

@@ -1,4 +1,6 @@
+import { execFile as execFileCallback } from 'node:child_process';
 import fs from 'node:fs/promises';
+import { promisify } from 'node:util';
 import os from 'node:os';
 import type { Stack } from '../../src/stacks/tables';
 import path from 'node:path';
@@ -8,6 +10,8 @@ import { GitLabProvider } from '../../src/vcs/gitlab';
 import { SourceCache } from '../../src/vcs/sourceCache';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
+
+const execFile = promisify(execFileCallback);
 
 describe('the GitLab VCS provider against a GitLab-speaking server', () => {
   let gitlab: GitLabServer;
@@ -92,6 +96,20 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('resolves a branch, a tag or a short hash through GitLab, and says what it cannot', async () => {
+    await execFile('git', ['tag', '-a', 'v1.0', '-m', 'release', first], { cwd: repo.dir });
+    const resolved = async (ref: string) => {
+      const { commit, kind } = await provider.resolve(stack, ref);
+      return { hash: commit.hash, kind };
+    };
+    expect(await resolved('main')).toEqual({ hash: second, kind: 'branch' });
+    expect(await resolved('v1.0')).toEqual({ hash: first, kind: 'tag' });
+    expect(await resolved(first.slice(0, 8))).toEqual({ hash: first, kind: 'commit' });
+    await expect(provider.resolve(stack, 'v9.9')).rejects.toThrow(
+      `a branch, tag or commit "v9.9" does not exist in GitLab project "platform/infra", or the integration's token cannot see it`,
+    );
   });
 
   it('says which branch or commit does not exist', async () => {
