@@ -145,6 +145,7 @@ class GitLabFeedback {
         environment: environmentName(run.stack.id),
         sha: run.commit.hash,
         ref: run.branch,
+        tag: run.isTag,
         status,
       });
     }

@@ -228,6 +228,29 @@ export class RunService {
     return run;
   }
 
+  /**
+   * A TRACKED run at a tag's commit, for a tag push the stack's trackTags matches. The run's
+   * branch is the tag's name, which GitLab's commit status and deployment take as their ref.
+   * The stack's tracked commit stays: it follows the stack's branch, and a tag may name any
+   * commit, an old one included; a run without a commit of its own takes the branch's.
+   */
+  async trackTag(
+    stack: Stack,
+    options: { tag: string; commit: CommitInfo; triggeredBy: string | null; dedupeKey: string },
+  ): Promise<Run> {
+    refuseWhileDeleting(stack);
+    refuseWhileDisabled(stack);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    return this.start(stack, {
+      type: RunType.TRACKED,
+      branch: options.tag,
+      isTag: true,
+      commit: options.commit,
+      triggeredBy: options.triggeredBy,
+      dedupeKey: options.dedupeKey,
+    });
+  }
+
   /** The stack as the caller has just read it, or as the database has it now. */
   private async stackOf(stackOrId: string | Stack): Promise<Stack> {
     return typeof stackOrId === 'string' ? this.stack(stackOrId) : stackOrId;
@@ -672,6 +695,8 @@ export class RunService {
     options: {
       type: RunType;
       branch: string;
+      /** `branch` is the name of a tag. */
+      isTag?: boolean;
       commit: CommitInfo;
       triggeredBy: string | null;
       command?: string;
@@ -689,6 +714,7 @@ export class RunService {
       type: options.type,
       state: RunState.QUEUED,
       branch: options.branch,
+      isTag: options.isTag ?? false,
       commitHash: options.commit.hash,
       commitMessage: options.commit.message,
       commitAuthorName: options.commit.authorName,

@@ -58,7 +58,7 @@ export type GitLabCommitState = 'pending' | 'running' | 'success' | 'failed' | '
 
 export interface GitLabCommitStatus {
   state: GitLabCommitState;
-  /** The branch; the status is per commit, ref and name. */
+  /** The branch or tag; the status is per commit, ref and name. */
   ref: string;
   name: string;
   targetUrl: string;
@@ -77,8 +77,10 @@ export type GitLabDeploymentStatus = 'running' | 'success' | 'failed' | 'cancele
 export interface GitLabDeployment {
   environment: string;
   sha: string;
-  /** The branch deployed. */
+  /** The branch or tag deployed. */
   ref: string;
+  /** `ref` is a tag. */
+  tag: boolean;
   status: GitLabDeploymentStatus;
 }
 
@@ -395,7 +397,7 @@ export class GitLabApi {
           deployment.environment,
           deployment.sha,
           deployment.ref,
-          false,
+          deployment.tag,
           { status: deployment.status },
         ),
     );
