@@ -654,16 +654,17 @@ export class RunService {
   }
 
   /**
-   * Tells the integrations about a run that a merge request was linked to after it started,
-   * so the merge request hears of it even when the run has already ended. Integrations post
-   * the run as it is now; the workflow id makes a redelivered event tell them once.
+   * Tells the integrations about a run that a merge request found after the run started (it
+   * was linked to it, or its head is the run's commit), so the merge request hears of it even
+   * when the run has already ended. Integrations post the run as it is now, to every open merge
+   * request whose head it is; the workflow id makes a redelivered event tell them once.
    */
-  private async notifyMergeRequest(run: Run) {
+  private async notifyMergeRequest(run: Run, mergeRequestIid: number) {
     const last = await lastTransitionSeq(this.deps.db, run.id);
     await this.deps.client.workflow
       .start<NotifyWorkflow>(NOTIFY_WORKFLOW, {
         taskQueue: TASK_QUEUE,
-        workflowId: `notify/${run.stackId}/${run.id}/merge-request-${run.mergeRequestIid}`,
+        workflowId: `notify/${run.stackId}/${run.id}/merge-request-${mergeRequestIid}`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ runId: run.id, stackId: run.stackId, state: run.state, seq: last ?? 0 }],
       })
@@ -745,7 +746,12 @@ export class RunService {
     // A queued one is started if it is not: an earlier attempt may have stored it and died
     // before starting it, or found Temporal unreachable.
     if (run.state === RunState.QUEUED) await this.startWorkflow(run);
-    if (newlyLinked) await this.notifyMergeRequest(run);
+    // A merge request that found the run of its head (a push made it, or another merge request
+    // of the same commit) hears of it; a redelivery of the linked one's event does not again.
+    const asked = options.mergeRequestIid;
+    if (asked !== undefined && (newlyLinked || run.mergeRequestIid !== asked)) {
+      await this.notifyMergeRequest(run, asked);
+    }
     return stored;
   }
 

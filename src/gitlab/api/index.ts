@@ -65,6 +65,15 @@ export interface GitLabCommitStatus {
   description: string;
 }
 
+/** A merge request as GitLab lists those of a commit. */
+export interface GitLabMergeRequest {
+  iid: number;
+  /** opened, closed, locked or merged. */
+  state: string;
+  /** Its head commit. */
+  sha: string;
+}
+
 export interface GitLabNote {
   id: number;
   body: string;
@@ -351,6 +360,21 @@ export class GitLabApi {
           description: status.description,
         }),
     );
+  }
+
+  /**
+   * The merge requests a commit is part of, every page
+   * (GET /projects/:id/repository/commits/:sha/merge_requests).
+   */
+  async commitMergeRequests(project: string, sha: string): Promise<GitLabMergeRequest[]> {
+    const found = await this.call(`listing the merge requests of commit ${sha} in ${project}`, () =>
+      this.commits.allMergeRequests(project, sha, { perPage: PAGE_SIZE }),
+    );
+    return found.map((mergeRequest) => ({
+      iid: mergeRequest.iid,
+      state: mergeRequest.state,
+      sha: mergeRequest.sha,
+    }));
   }
 
   /** The notes of a merge request, newest first (GET /projects/:id/merge_requests/:iid/notes). */
