@@ -128,9 +128,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
       return { outcome: `tag "${tag}" was deleted; nothing to run`, runs: [] };
     }
     const projectPath = payload.project.path_with_namespace;
-    const stacks = (await stacksOf(projectPath)).filter((stack) =>
-      tracksTag(stack.trackTags, tag),
-    );
+    const stacks = (await stacksOf(projectPath)).filter((stack) => tracksTag(stack.trackTags, tag));
     if (stacks.length === 0) {
       return {
         outcome: `no GitLab stack of project "${projectPath}" tracks tag "${tag}" (trackTags); nothing to run`,
