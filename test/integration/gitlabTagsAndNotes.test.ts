@@ -301,4 +301,33 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     // Each merge request keeps one note per stack.
     for (const iid of [1, 2]) expect(noteOf(iid, 'releases')).toHaveLength(1);
   });
+
+  it("runs an annotated tag at the commit it names, not at the tag's own object", async () => {
+    const git = simpleGit(repo.dir);
+    await git.checkout('main');
+    const head = (await git.revparse(['main'])).trim();
+    await git.raw(['tag', '-a', 'v2.0.0', '-m', 'Release 2.0.0', head]);
+    const object = (await git.revparse(['refs/tags/v2.0.0'])).trim();
+    expect(object).not.toBe(head);
+    const answer = await deliver(
+      hookUrl,
+      pushHook(gitlab.url, project, ada, {
+        ref: 'refs/tags/v2.0.0',
+        after: object,
+        checkoutSha: head,
+      }),
+      secret,
+    );
+    expect(answer.body.runs).toEqual([
+      { id: expect.any(String) as string, stack: 'releases', type: 'TRACKED' },
+    ]);
+    const runId = answer.body.runs![0]!.id;
+    expect(await harness.service.run(runId)).toMatchObject({
+      commitHash: head,
+      branch: 'v2.0.0',
+      isTag: true,
+    });
+    await harness.waitForState(runId, RunState.UNCONFIRMED);
+    await decide('releases', runId, 'runDiscard');
+  });
 });
