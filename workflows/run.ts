@@ -34,7 +34,7 @@ import {
   type RunInput,
   type RunStatus,
 } from '../src/runs/contract';
-import { RunMachine, type PlanOutcome, type Step } from '../src/runs/machine';
+import { QUEUED_SEQ, RunMachine, type PlanOutcome, type Step } from '../src/runs/machine';
 import { isTerminal, RunState, RunType } from '../src/runs/types';
 import { poolTaskQueue } from '../temporal/queues';
 import { runStateKey } from '../temporal/searchAttributes';
@@ -107,6 +107,24 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
   // starts no child of a workflow that has closed.
   const feedback: Promise<void>[] = [];
 
+  /** Starts the feedback of one recorded transition; the run goes on meanwhile. */
+  const startFeedback = (seq: number, state: RunState) => {
+    // The run goes on while the feedback starts: it reads the run as it is by then.
+    feedback.push(
+      notify(input, seq, state).catch((error: unknown) =>
+        log.warn('starting the feedback of a transition', {
+          runId: input.runId,
+          seq,
+          error: failureNote(error),
+        }),
+      ),
+    );
+  };
+  // QUEUED was recorded with the run, before the workflow began: GitLab's commit status says
+  // pending (and Slack posts) from the start, also while the run waits for the stack's lock.
+  // Runs started before this replay without it.
+  if (recordsHere && patched('notify-queued')) startFeedback(QUEUED_SEQ, RunState.QUEUED);
+
   const transition = async ({ state, note, username }: Step) => {
     const seq = machine.enter(state);
     await keeper.recordTransition({
@@ -123,16 +141,7 @@ export async function runWorkflow(input: RunInput): Promise<RunStatus> {
       await notify(input, seq, state);
       return;
     }
-    // The run goes on while the feedback starts: it reads the run as it is by then.
-    feedback.push(
-      notify(input, seq, state).catch((error: unknown) =>
-        log.warn('starting the feedback of a transition', {
-          runId: input.runId,
-          seq,
-          error: failureNote(error),
-        }),
-      ),
-    );
+    startFeedback(seq, state);
   };
 
   // Validators see the state as it is when the message arrives, so of two decisions sent at

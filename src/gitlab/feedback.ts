@@ -1,6 +1,7 @@
 import type { Database } from '../db';
 import type { Logger } from '../platform/logger';
 import type { RunSink } from '../runs/events';
+import type { ResourceChange } from '../runs/plan';
 import { runUrl } from '../runs/links';
 import { RunType } from '../runs/types';
 import { readRunView, type RunView } from '../runs/view';
@@ -31,6 +32,8 @@ export interface GitLabFeedbackDependencies {
   db: Database;
   /** A client of the connected GitLab; undefined while GitLab is not set up. */
   gitlabApi: () => Promise<GitLabApi | undefined>;
+  /** The resources a run's plan changes, with their attributes (RunService.changes). */
+  changes: (runId: string) => Promise<ResourceChange[]>;
   /** GANTRY_PUBLIC_URL: where GitLab's links to runs point. */
   publicUrl: string;
   logger: Logger;
@@ -38,7 +41,8 @@ export interface GitLabFeedbackDependencies {
 
 /**
  * Tells GitLab how a run of a GitLab stack is going: a commit status on its commit, a note on
- * its merge request (proposed runs) and a deployment to the stack's environment (tracked runs).
+ * each open merge request whose head it is, besides the one it is linked to (proposed runs),
+ * and a deployment to the stack's environment (tracked runs).
  *
  * Every transition of a run starts its own delivery, so deliveries of one run may overlap and
  * arrive late or twice. None of them posts the state it was sent about: each posts the run's
@@ -87,11 +91,27 @@ class GitLabFeedback {
       }
     });
 
-    if (run.type === RunType.PROPOSED && run.mergeRequestIid !== null) {
+    if (run.type !== RunType.PROPOSED) return;
+    for (const mergeRequestIid of await this.mergeRequestsOf(api, run)) {
       await this.giveUpUnmendable(run, 'merge request note', () =>
-        this.postNote(api, project, run.stack.id, run.mergeRequestIid!),
+        this.postNote(api, project, run, mergeRequestIid),
       );
     }
+  }
+
+  /**
+   * The merge requests a proposed run reports to: the one it is linked to, and every open one
+   * whose head is its commit (two merge requests of one branch, say, into different targets).
+   */
+  private async mergeRequestsOf(api: GitLabApi, run: RunView): Promise<number[]> {
+    const iids = new Set<number>();
+    if (run.mergeRequestIid !== null) iids.add(run.mergeRequestIid);
+    await this.giveUpUnmendable(run, 'merge requests of the commit', async () => {
+      for (const found of await api.commitMergeRequests(run.stack.repository, run.commit.hash)) {
+        if (found.state === 'opened' && found.sha === run.commit.hash) iids.add(found.iid);
+      }
+    });
+    return [...iids].sort((a, b) => a - b);
   }
 
   private async postCommitStatus(
@@ -145,29 +165,39 @@ class GitLabFeedback {
         environment: environmentName(run.stack.id),
         sha: run.commit.hash,
         ref: run.branch,
+        tag: run.isTag,
         status,
       });
     }
     await recordDeployment(this.deps.db, run.id, deploymentId, status);
   }
 
-  /** Creates or edits the stack's one note on the merge request, showing its newest run. */
+  /**
+   * Creates or edits the stack's one note on the merge request, showing the newest of the runs
+   * that reported to it: this one, the one the note shows, and the newest linked to it.
+   */
   private async postNote(
     api: GitLabApi,
     project: string,
-    stackId: string,
+    run: RunView,
     mergeRequestIid: number,
   ): Promise<void> {
     const { db } = this.deps;
+    const stackId = run.stack.id;
     const note = { stackId, project, mergeRequestIid };
     await withMergeRequestNoteClaimed(db, note, async () => {
-      // The newest run wins, whichever run's delivery this is.
-      const newest = await newestProposedRun(db, stackId, mergeRequestIid);
-      const current = newest && (await readRunView(db, newest));
       const posted = await mergeRequestNote(db, note);
-      if (!current || !posted) return;
-      const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id));
-      if (posted.noteId !== null && posted.body === body) return;
+      if (!posted) return;
+      // The newest run wins, whichever run's delivery this is. Run ids are ULIDs: in order.
+      const linked = await newestProposedRun(db, stackId, mergeRequestIid);
+      const newest = [run.id, posted.runId, linked]
+        .filter((id): id is string => typeof id === 'string')
+        .reduce((a, b) => (b > a ? b : a));
+      const current = await readRunView(db, newest);
+      if (!current) return;
+      const changes = current.delta ? await this.deps.changes(current.id) : [];
+      const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id), changes);
+      if (posted.noteId !== null && posted.body === body && posted.runId === current.id) return;
       let noteId = posted.noteId;
       if (noteId !== null) {
         try {
@@ -186,7 +216,7 @@ class GitLabFeedback {
           await api.editMergeRequestNote(project, mergeRequestIid, noteId, body);
         }
       }
-      await recordMergeRequestNote(db, note, noteId, body);
+      await recordMergeRequestNote(db, note, { noteId, body, runId: current.id });
     });
   }
 

@@ -179,12 +179,14 @@ export async function mergeRequestNote(
   return posted;
 }
 
-/** Writes the stack's note on the merge request: its id and the body GitLab now has. */
+/**
+ * Writes the stack's note on the merge request: its id, the body GitLab now has and the run
+ * it shows.
+ */
 export async function recordMergeRequestNote(
   db: Database,
   note: MergeRequestNoteKey,
-  noteId: number,
-  body: string,
+  posted: { noteId: number; body: string; runId: string },
 ): Promise<void> {
-  await db.update(tables.gitlabMergeRequestNotes).set({ noteId, body }).where(noteKey(note));
+  await db.update(tables.gitlabMergeRequestNotes).set(posted).where(noteKey(note));
 }

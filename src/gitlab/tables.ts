@@ -102,6 +102,11 @@ export const gitlabMergeRequestNotes = pgTable(
     /** The project's path_with_namespace. */
     project: text('project').notNull(),
     mergeRequestIid: integer('merge_request_iid').notNull(),
+    /**
+     * The run the note shows: the newest that reported to the merge request. Only a newer run
+     * takes the note over, whether it is linked to the merge request or only on its head.
+     */
+    runId: text('run_id').references(() => runs.id, { onDelete: 'set null' }),
     noteId: integer('note_id'),
     /** The body GitLab has, so an unchanged note is not edited again. */
     body: text('body'),

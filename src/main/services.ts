@@ -149,7 +149,13 @@ export function buildServices(settings: ServiceSettings) {
     },
     /** What is told about every transition of every run. */
     runSinks: {
-      gitlab: createGitLabFeedback({ db, gitlabApi: () => gitlab.api(), publicUrl, logger }),
+      gitlab: createGitLabFeedback({
+        db,
+        gitlabApi: () => gitlab.api(),
+        changes: (runId) => runs.changes(runId),
+        publicUrl,
+        logger,
+      }),
       slack: createSlackNotifier({
         db,
         installations: slackInstallations,

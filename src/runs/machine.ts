@@ -34,6 +34,12 @@ function replanNote(targets: readonly string[]): string {
   return `replan limited to ${shown}${more}`;
 }
 
+/**
+ * The number of a run's first transition, QUEUED, which storing the run records (storeRun);
+ * the workflow numbers the transitions it records after it.
+ */
+export const QUEUED_SEQ = 0;
+
 /** A transition to make: the state, and the note and person recorded with it. */
 export interface Step {
   state: RunState;
@@ -61,7 +67,7 @@ export function endsAfterPlanning(type: RunType, changes: boolean): boolean {
 export class RunMachine {
   private current = RunState.QUEUED;
   private stored = RunState.QUEUED;
-  private seq = 0;
+  private seq = QUEUED_SEQ;
   private requestedLock = false;
   private granted = false;
   private activeMs = 0;

@@ -288,6 +288,29 @@ export class RunService {
     return run;
   }
 
+  /**
+   * A TRACKED run at a tag's commit, for a tag push the stack's trackTags matches. The run's
+   * branch is the tag's name, which GitLab's commit status and deployment take as their ref.
+   * The stack's tracked commit stays: it follows the stack's branch, and a tag may name any
+   * commit, an old one included; a run without a commit of its own takes the branch's.
+   */
+  async trackTag(
+    stack: Stack,
+    options: { tag: string; commit: CommitInfo; triggeredBy: string | null; dedupeKey: string },
+  ): Promise<Run> {
+    refuseWhileDeleting(stack);
+    refuseWhileDisabled(stack);
+    this.refuseWhileLocked(stack, options.triggeredBy);
+    return this.start(stack, {
+      type: RunType.TRACKED,
+      branch: options.tag,
+      isTag: true,
+      commit: options.commit,
+      triggeredBy: options.triggeredBy,
+      dedupeKey: options.dedupeKey,
+    });
+  }
+
   /** The stack as the caller has just read it, or as the database has it now. */
   private async stackOf(stackOrId: string | Stack): Promise<Stack> {
     return typeof stackOrId === 'string' ? this.stack(stackOrId) : stackOrId;
@@ -691,16 +714,17 @@ export class RunService {
   }
 
   /**
-   * Tells the integrations about a run that a merge request was linked to after it started,
-   * so the merge request hears of it even when the run has already ended. Integrations post
-   * the run as it is now; the workflow id makes a redelivered event tell them once.
+   * Tells the integrations about a run that a merge request found after the run started (it
+   * was linked to it, or its head is the run's commit), so the merge request hears of it even
+   * when the run has already ended. Integrations post the run as it is now, to every open merge
+   * request whose head it is; the workflow id makes a redelivered event tell them once.
    */
-  private async notifyMergeRequest(run: Run) {
+  private async notifyMergeRequest(run: Run, mergeRequestIid: number) {
     const last = await lastTransitionSeq(this.deps.db, run.id);
     await this.deps.client.workflow
       .start<NotifyWorkflow>(NOTIFY_WORKFLOW, {
         taskQueue: TASK_QUEUE,
-        workflowId: `notify/${run.stackId}/${run.id}/merge-request-${run.mergeRequestIid}`,
+        workflowId: `notify/${run.stackId}/${run.id}/merge-request-${mergeRequestIid}`,
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [{ runId: run.id, stackId: run.stackId, state: run.state, seq: last ?? 0 }],
       })
@@ -732,6 +756,8 @@ export class RunService {
     options: {
       type: RunType;
       branch: string;
+      /** `branch` is the name of a tag. */
+      isTag?: boolean;
       commit: CommitInfo;
       triggeredBy: string | null;
       command?: string;
@@ -749,6 +775,7 @@ export class RunService {
       type: options.type,
       state: RunState.QUEUED,
       branch: options.branch,
+      isTag: options.isTag ?? false,
       commitHash: options.commit.hash,
       commitMessage: options.commit.message,
       commitAuthorName: options.commit.authorName,
@@ -779,7 +806,12 @@ export class RunService {
     // A queued one is started if it is not: an earlier attempt may have stored it and died
     // before starting it, or found Temporal unreachable.
     if (run.state === RunState.QUEUED) await this.startWorkflow(run);
-    if (newlyLinked) await this.notifyMergeRequest(run);
+    // A merge request that found the run of its head (a push made it, or another merge request
+    // of the same commit) hears of it; a redelivery of the linked one's event does not again.
+    const asked = options.mergeRequestIid;
+    if (asked !== undefined && (newlyLinked || run.mergeRequestIid !== asked)) {
+      await this.notifyMergeRequest(run, asked);
+    }
     return stored;
   }
 

@@ -27,6 +27,7 @@ import type { Run, RunReview, RunTransition } from './tables';
 export type { Run, RunReview, RunTransition } from './tables';
 import { isTerminal, RunState, RunType, TERMINAL_STATES, TOOL_STATES } from './types';
 import { lineAfter, LogTokenError, type LogPage, type LogPageRequest } from './logs';
+import { QUEUED_SEQ } from './machine';
 
 /**
  * All of the runs noun's SQL: the runs the service stores, starts and ends, batch reads for the
@@ -471,7 +472,7 @@ export async function storeRun(
     ),
     first_transition as (
       insert into ${transitions} (${column(transitions.runId)}, ${column(transitions.seq)}, ${column(transitions.state)}, ${column(transitions.timestamp)})
-      select inserted.id, 0, ${RunState.QUEUED}, ${sql.param(values.createdAt, transitions.timestamp)}::timestamptz
+      select inserted.id, ${QUEUED_SEQ}, ${RunState.QUEUED}, ${sql.param(values.createdAt, transitions.timestamp)}::timestamptz
       from inserted
     )
     select
@@ -535,7 +536,7 @@ async function storeInTransaction(
     }
     await tx
       .insert(tables.runTransitions)
-      .values({ runId: inserted.id, seq: 0, state: RunState.QUEUED, timestamp: now });
+      .values({ runId: inserted.id, seq: QUEUED_SEQ, state: RunState.QUEUED, timestamp: now });
     return { run: inserted, created: true, newlyLinked: false, superseded: [] };
   });
 }
@@ -640,6 +641,7 @@ export async function runForView(db: Database, runId: string) {
       type: tables.runs.type,
       state: tables.runs.state,
       branch: tables.runs.branch,
+      isTag: tables.runs.isTag,
       commitHash: tables.runs.commitHash,
       commitMessage: tables.runs.commitMessage,
       commitUrl: tables.runs.commitUrl,

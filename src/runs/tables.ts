@@ -31,6 +31,11 @@ export const runs = pgTable(
     type: text('type').$type<RunType>().notNull(),
     state: text('state').$type<RunState>().notNull(),
     branch: text('branch').notNull(),
+    /**
+     * `branch` names a tag: the run was started by a push of that tag (the stack's trackTags),
+     * and GitLab is told of the tag as its ref.
+     */
+    isTag: boolean('is_tag').notNull().default(false),
     commitHash: text('commit_hash').notNull(),
     commitMessage: text('commit_message').notNull().default(''),
     commitAuthorName: text('commit_author_name').notNull().default(''),

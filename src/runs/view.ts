@@ -13,6 +13,8 @@ export interface RunView {
   type: RunType;
   state: RunState;
   branch: string;
+  /** `branch` is a tag's name: the run was started by its push. */
+  isTag: boolean;
   commit: { hash: string; message: string; url: string };
   /** The command of a task. */
   command: string | null;

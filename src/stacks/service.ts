@@ -6,6 +6,7 @@ import { repositoryProblem } from '../vcs/rawGit';
 import { existingSpace } from '../spaces/service';
 import { poolForStack } from '../workerPools/service';
 import { validHooks, type HookLists } from './hooks';
+import { tagPatternProblem } from './tags';
 import {
   addStack,
   changeStack,
@@ -32,6 +33,8 @@ export interface StackInput {
   projectRoot?: string | null;
   labels?: string[];
   autodeploy?: boolean;
+  /** A glob of the tag names whose pushes start tracked runs; null: none do. */
+  trackTags?: string | null;
   administrative?: boolean;
   managesStateFile?: boolean;
   terraformVersion?: string | null;
@@ -206,6 +209,7 @@ function stackColumns(input: StackInput) {
     projectRoot: input.projectRoot ?? null,
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
+    trackTags: input.trackTags?.trim() || null,
     administrative: input.administrative ?? false,
     // Whether Gantry keeps the state is chosen at creation (manageState); an update keeps it.
     ...(input.managesStateFile === undefined ? {} : { managesStateFile: input.managesStateFile }),
@@ -232,6 +236,16 @@ function validateStack(input: StackInput, allowFile: boolean) {
     if (problem) throw new InvalidInputError(problem);
   }
   if (!input.branch.trim()) throw new InvalidInputError('a stack needs a branch to track');
+  const tags = input.trackTags?.trim();
+  if (tags) {
+    const problem = tagPatternProblem(tags);
+    if (problem) throw new InvalidInputError(problem);
+    if (input.provider !== 'GITLAB') {
+      throw new InvalidInputError(
+        'trackTags works with GitLab stacks only: their tag pushes arrive by webhook; leave it out for a RAW_GIT stack',
+      );
+    }
+  }
   const root = input.projectRoot;
   if (root && (root.startsWith('/') || root.split('/').includes('..'))) {
     throw new InvalidInputError(

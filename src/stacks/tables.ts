@@ -36,6 +36,11 @@ export const stacks = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     autodeploy: boolean('autodeploy').notNull().default(false),
+    /**
+     * A glob of tag names (`v*`): a GitLab stack runs a tracked run at each tag pushed that
+     * matches it, besides its branch's pushes. Null: tags start nothing.
+     */
+    trackTags: text('track_tags'),
     administrative: boolean('administrative').notNull().default(false),
     managesStateFile: boolean('manages_state_file').notNull().default(true),
     terraformVersion: text('terraform_version'),

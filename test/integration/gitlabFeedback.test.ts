@@ -83,6 +83,8 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
     notify = createGitLabFeedback({
       db: database.db,
       gitlabApi: () => integration.api(),
+      // These runs are rows alone: none has a stored plan to read changes from.
+      changes: () => Promise.resolve([]),
       publicUrl: PUBLIC_URL,
       logger: createLogger('silent'),
     });

@@ -356,7 +356,7 @@ describe('GitLab webhooks', () => {
       'merge request !8 comes from a fork; forks start no runs',
       'merge request !7 close without new commits; nothing to run',
       'branch "feature" was deleted; nothing to run',
-      'tag push to refs/tags/v1.0.0 recorded; tags start no runs',
+      'no GitLab stack of project "platform/infra" tracks tag "v1.0.0" (trackTags); nothing to run',
     ]);
     expect((await runsOf('infra')).length).toBe(before);
     const tag = (await events()).find((event) => event.event === 'Tag Push Hook');

@@ -91,6 +91,8 @@ export interface SeedMergeRequest {
   sourceBranch: string;
   targetBranch?: string;
   author: string;
+  /** opened unless given. */
+  state?: GitLabMergeRequestRecord['state'];
 }
 
 export interface GitLabCommitStatusRecord {
@@ -123,6 +125,8 @@ export interface GitLabMergeRequestRecord {
   title: string;
   sourceBranch: string;
   targetBranch: string;
+  /** What GitLab's API answers as `state`; tests may close or merge it. */
+  state: 'opened' | 'closed' | 'locked' | 'merged';
   author: GitLabUserRecord;
   notes: GitLabNoteRecord[];
   createdAt: string;
@@ -414,6 +418,7 @@ class GitLabData {
       title: seed.title ?? `Update ${seed.sourceBranch}`,
       sourceBranch: seed.sourceBranch,
       targetBranch: seed.targetBranch ?? project.defaultBranch,
+      state: seed.state ?? 'opened',
       author: this.user(seed.author),
       notes: [],
       createdAt: new Date().toISOString(),
@@ -927,6 +932,108 @@ function invalidParams(
   return problems.length > 0 ? problems.join(', ') : undefined;
 }
 
+/**
+ * The commits of a merge request's diff, newest first: those of its source branch that its
+ * target branch lacks, as GitLab's merge request diffs keep them.
+ */
+function mergeRequestCommits(
+  project: GitLabProjectRecord,
+  mergeRequest: GitLabMergeRequestRecord,
+): string[] {
+  const head = branchesOf(project).find((branch) => branch.name === mergeRequest.sourceBranch);
+  if (!head) return [];
+  if (!project.repositoryDir) return [head.commitId];
+  try {
+    return git(project.repositoryDir, [
+      'rev-list',
+      `refs/heads/${mergeRequest.targetBranch}..refs/heads/${mergeRequest.sourceBranch}`,
+    ])
+      .toString()
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [head.commitId];
+  }
+}
+
+/** A merge request as GitLab's lists of merge requests show it (the basic entity). */
+function mergeRequestJson(
+  data: GitLabData,
+  project: GitLabProjectRecord,
+  mergeRequest: GitLabMergeRequestRecord,
+) {
+  const sha = mergeRequestCommits(project, mergeRequest)[0] ?? null;
+  const reference = `!${mergeRequest.iid}`;
+  return {
+    id: mergeRequest.id,
+    iid: mergeRequest.iid,
+    project_id: project.id,
+    title: mergeRequest.title,
+    description: '',
+    state: mergeRequest.state,
+    created_at: mergeRequest.createdAt,
+    updated_at: mergeRequest.createdAt,
+    merged_by: null,
+    merge_user: null,
+    merged_at: null,
+    closed_by: null,
+    closed_at: null,
+    target_branch: mergeRequest.targetBranch,
+    source_branch: mergeRequest.sourceBranch,
+    user_notes_count: mergeRequest.notes.length,
+    upvotes: 0,
+    downvotes: 0,
+    author: userBasicJson(data, mergeRequest.author),
+    assignees: [],
+    assignee: null,
+    reviewers: [],
+    source_project_id: project.id,
+    target_project_id: project.id,
+    labels: [],
+    draft: false,
+    work_in_progress: false,
+    milestone: null,
+    merge_when_pipeline_succeeds: false,
+    merge_status: 'can_be_merged',
+    detailed_merge_status: 'mergeable',
+    sha,
+    merge_commit_sha: null,
+    squash_commit_sha: null,
+    discussion_locked: null,
+    should_remove_source_branch: null,
+    force_remove_source_branch: false,
+    reference,
+    references: {
+      short: reference,
+      relative: reference,
+      full: `${project.pathWithNamespace}${reference}`,
+    },
+    web_url: `${data.url()}/${project.pathWithNamespace}/-/merge_requests/${mergeRequest.iid}`,
+    time_stats: {
+      time_estimate: 0,
+      total_time_spent: 0,
+      human_time_estimate: null,
+      human_total_time_spent: null,
+    },
+    squash: false,
+    squash_on_merge: false,
+    task_completion_status: { count: 0, completed_count: 0 },
+    has_conflicts: false,
+    blocking_discussions_resolved: true,
+  };
+}
+
+/** Whether the project's repository has the tag. */
+function hasTag(project: GitLabProjectRecord, tag: string): boolean {
+  if (!project.repositoryDir || tag.startsWith('-')) return false;
+  try {
+    git(project.repositoryDir, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function findMergeRequest(data: GitLabData, project: GitLabProjectRecord, iid: string) {
   return data.mergeRequests.find(
     (mergeRequest) => mergeRequest.projectId === project.id && String(mergeRequest.iid) === iid,
@@ -1314,6 +1421,27 @@ const routes: Route[] = [
   },
   {
     method: 'get',
+    path: '/api/v4/projects/:id/repository/commits/:sha/merge_requests',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const { data, param, paginate, notFound } = context;
+      const project = readableProject(context);
+      if (!project) return;
+      const sha = param('sha');
+      if (!hasCommit(data, project, sha)) return notFound('Commit');
+      // Every merge request whose diff holds the commit, whatever its state, newest first.
+      paginate(
+        data.mergeRequests
+          .filter((mergeRequest) => mergeRequest.projectId === project.id)
+          .filter((mergeRequest) => mergeRequestCommits(project, mergeRequest).includes(sha))
+          .sort((a, b) => b.id - a.id)
+          .map((mergeRequest) => mergeRequestJson(data, project, mergeRequest)),
+      );
+    },
+  },
+  {
+    method: 'get',
     path: '/api/v4/projects/:id/merge_requests/:merge_request_iid/notes',
     scopes: READ_API,
     anonymous: true,
@@ -1454,7 +1582,11 @@ const routes: Route[] = [
       if (!hasCommit(data, project, sha)) {
         return res.status(400).json({ message: { sha: ['The commit does not exist'] } });
       }
-      if (!branchesOf(project).some((branch) => branch.name === ref)) {
+      const known =
+        field(req, 'tag') === 'true'
+          ? hasTag(project, ref)
+          : branchesOf(project).some((branch) => branch.name === ref);
+      if (!known) {
         return res.status(400).json({ message: { ref: ['The branch or tag does not exist'] } });
       }
       const now = new Date().toISOString();

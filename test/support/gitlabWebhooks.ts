@@ -63,6 +63,8 @@ export function pushHook(
     ref: string;
     before?: string;
     after: string;
+    /** The commit a tag names, when `after` is an annotated tag's own object. */
+    checkoutSha?: string;
     title?: string;
     /** GitLab lists no commits for a new branch pushed with nothing new, and at most 20. */
     listCommits?: boolean;
@@ -80,7 +82,7 @@ export function pushHook(
       after: options.after,
       ref: options.ref,
       ref_protected: options.ref === `refs/heads/${project.defaultBranch}`,
-      checkout_sha: deleted ? null : options.after,
+      checkout_sha: deleted ? null : (options.checkoutSha ?? options.after),
       message: null,
       user_id: pusher.id,
       user_name: pusher.name,

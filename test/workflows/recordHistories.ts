@@ -24,11 +24,12 @@ import * as scenarios from './scenarios';
 
 /**
  * The version of the run workflow this code records, the prefix of its runs' histories:
- * `run-<VERSION>-<path>`, since a run's records are written by the workflow's own worker. The
- * versions before it, kept as recorded: `run-<path>`, before workers admitted runs, and
- * `run-admitted-<path>`, since.
+ * `run-<VERSION>-<path>`, since a run's QUEUED feedback is started as its workflow begins. The
+ * versions before it, kept as recorded: `run-<path>`, before workers admitted runs,
+ * `run-admitted-<path>`, since, and `run-local-records-<path>`, since a run's records are
+ * written by the workflow's own worker.
  */
-const VERSION = 'local-records';
+const VERSION = 'notify-queued';
 
 const HISTORIES = path.join(__dirname, 'histories');
 

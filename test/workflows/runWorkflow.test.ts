@@ -98,25 +98,28 @@ describe('the run workflow with stub activities', () => {
       ]);
     });
 
-    it('tells the integrations of every transition, its last included, once the run has ended', async () => {
+    it('tells the integrations of every transition, QUEUED and its last included, once the run has ended', async () => {
       const run = await scenarios.autodeploy(harness, 'told');
       expect(run.status).toEqual({ state: RunState.FINISHED });
+      // QUEUED was stored with the run; the workflow records the others.
+      const transitions = [
+        { seq: 0, state: RunState.QUEUED },
+        ...harness.transitionsOf('told').map(({ seq, state }) => ({ seq, state })),
+      ];
       // Each transition's feedback has started by the time the run's workflow ended.
-      for (const { seq } of harness.transitionsOf('told')) {
+      for (const { seq } of transitions) {
         await harness.client.workflow.getHandle(`notify/told/told/${seq}`).describe();
       }
       await harness.waitFor(
-        () => Promise.resolve(harness.told.filter((event) => event.runId === 'told').length === 5),
+        () =>
+          Promise.resolve(
+            harness.told.filter((event) => event.runId === 'told').length === transitions.length,
+          ),
         'the feedback of every transition',
       );
       const told = harness.told.filter((event) => event.runId === 'told');
       expect(told.sort((a, b) => a.seq - b.seq)).toEqual(
-        harness.transitionsOf('told').map(({ seq, state }) => ({
-          runId: 'told',
-          stackId: 'told',
-          seq,
-          state,
-        })),
+        transitions.map(({ seq, state }) => ({ runId: 'told', stackId: 'told', seq, state })),
       );
     });
 

@@ -48,6 +48,7 @@ export function serviceInput(input: StackInput, managesStateFile?: boolean): Ser
     hooks: Object.fromEntries(HOOK_NAMES.map((hook) => [hook, input[hook]])),
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
+    trackTags: input.trackTags ?? null,
     administrative: input.administrative,
     terraformVersion,
     readersSlug: input.readersSlug ?? null,

@@ -1890,6 +1890,8 @@ export type Stack = {
   tasks: Array<Run>;
   /** Terraform version set by the admin. */
   terraformVersion?: Maybe<Scalars['String']['output']>;
+  /** A glob of tag names (such as `v*`): each GitLab tag push that matches starts a tracked run at the tag's commit. Null: tags start no runs. */
+  trackTags?: Maybe<Scalars['String']['output']>;
   /** The commit runs take when none is given: set by a person, or the last push to the branch; null until then, when runs take the branch's head. */
   trackedCommit?: Maybe<Commit>;
   /** Who set the tracked commit; null when a push set it. */
@@ -2132,6 +2134,8 @@ export type StackInput = {
   space?: InputMaybe<Scalars['ID']['input']>;
   /** Terraform version to use. */
   terraformVersion?: InputMaybe<Scalars['String']['input']>;
+  /** A glob of tag names (such as `v*`) whose GitLab tag pushes start tracked runs at the tag's commit; no tag starts a run when not given. */
+  trackTags?: InputMaybe<Scalars['String']['input']>;
   /** Gantry has one VCS integration, its GitLab integration, id gitlab: null or gitlab. */
   vcsIntegrationId?: InputMaybe<Scalars['ID']['input']>;
   /** The infrastructure tool: Gantry runs OpenTofu, set through terraform (workflowTool OPEN_TOFU) or opentofu; version is the tool version (as terraformVersion). */
@@ -3608,6 +3612,7 @@ export type StackResolvers<ContextType = GraphQLContext, ParentType extends Reso
   stateSetAt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Run']>, ParentType, ContextType, Partial<StackTasksArgs>>;
   terraformVersion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  trackTags?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   trackedCommit?: Resolver<Maybe<ResolversTypes['Commit']>, ParentType, ContextType>;
   trackedCommitSetBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   vcsIntegration?: Resolver<Maybe<ResolversTypes['VCSIntegration']>, ParentType, ContextType>;

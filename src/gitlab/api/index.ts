@@ -58,11 +58,20 @@ export type GitLabCommitState = 'pending' | 'running' | 'success' | 'failed' | '
 
 export interface GitLabCommitStatus {
   state: GitLabCommitState;
-  /** The branch; the status is per commit, ref and name. */
+  /** The branch or tag; the status is per commit, ref and name. */
   ref: string;
   name: string;
   targetUrl: string;
   description: string;
+}
+
+/** A merge request as GitLab lists those of a commit. */
+export interface GitLabMergeRequest {
+  iid: number;
+  /** opened, closed, locked or merged. */
+  state: string;
+  /** Its head commit. */
+  sha: string;
 }
 
 export interface GitLabNote {
@@ -77,8 +86,10 @@ export type GitLabDeploymentStatus = 'running' | 'success' | 'failed' | 'cancele
 export interface GitLabDeployment {
   environment: string;
   sha: string;
-  /** The branch deployed. */
+  /** The branch or tag deployed. */
   ref: string;
+  /** `ref` is a tag. */
+  tag: boolean;
   status: GitLabDeploymentStatus;
 }
 
@@ -351,6 +362,21 @@ export class GitLabApi {
     );
   }
 
+  /**
+   * The merge requests a commit is part of, every page
+   * (GET /projects/:id/repository/commits/:sha/merge_requests).
+   */
+  async commitMergeRequests(project: string, sha: string): Promise<GitLabMergeRequest[]> {
+    const found = await this.call(`listing the merge requests of commit ${sha} in ${project}`, () =>
+      this.commits.allMergeRequests(project, sha, { perPage: PAGE_SIZE }),
+    );
+    return found.map((mergeRequest) => ({
+      iid: mergeRequest.iid,
+      state: mergeRequest.state,
+      sha: mergeRequest.sha,
+    }));
+  }
+
   /** The notes of a merge request, newest first (GET /projects/:id/merge_requests/:iid/notes). */
   async mergeRequestNotes(project: string, iid: number): Promise<GitLabNote[]> {
     const notes = await this.call(`listing the notes of merge request !${iid} in ${project}`, () =>
@@ -395,7 +421,7 @@ export class GitLabApi {
           deployment.environment,
           deployment.sha,
           deployment.ref,
-          false,
+          deployment.tag,
           { status: deployment.status },
         ),
     );

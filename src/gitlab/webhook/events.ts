@@ -50,6 +50,9 @@ const pushEvent = z.object({
   object_kind: z.enum(['push', 'tag_push']),
   ref: branchRef,
   after: commitId,
+  // The commit a pushed tag names (`after` is an annotated tag's own object); null once the
+  // tag is deleted.
+  checkout_sha: commitId.nullable().optional(),
   user_username: username.optional(),
   user_name: text.optional(),
   project,

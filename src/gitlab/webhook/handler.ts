@@ -7,6 +7,7 @@ import type { RunService } from '../../runs/service';
 import { RunType } from '../../runs/types';
 import type { Stack } from '../../stacks/service';
 import { stacksOfGitLabProject } from '../../stacks/store';
+import { tracksTag } from '../../stacks/tags';
 import type { CommitInfo } from '../../vcs';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../api';
 import { createDeliveryLog } from './deliveryLog';
@@ -18,6 +19,9 @@ import {
   type MergeRequestEvent,
   type PushEvent,
 } from './events';
+
+const NOT_CONNECTED =
+  'Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup';
 
 /** What one delivery came to, as recorded and answered. */
 export interface Outcome {
@@ -77,9 +81,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
   }
 
   async function push(payload: PushEvent): Promise<Outcome> {
-    if (payload.object_kind === 'tag_push') {
-      return { outcome: `tag push to ${payload.ref} recorded; tags start no runs`, runs: [] };
-    }
+    if (payload.object_kind === 'tag_push') return tagPush(payload);
     const branch = payload.ref.replace(/^refs\/heads\//, '');
     if (NO_COMMIT.test(payload.after)) {
       return { outcome: `branch "${branch}" was deleted; nothing to run`, runs: [] };
@@ -114,6 +116,62 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     });
   }
 
+  /**
+   * A pushed tag starts a tracked run at its commit on each stack whose trackTags matches its
+   * name. As with a branch, the commit is the one GitLab says the tag names now, never one the
+   * payload merely names: a tag moved since is run where it is, once its own push arrives.
+   */
+  async function tagPush(payload: PushEvent): Promise<Outcome> {
+    const tag = payload.ref.replace(/^refs\/tags\//, '');
+    const sha = payload.checkout_sha;
+    if (!sha || NO_COMMIT.test(payload.after)) {
+      return { outcome: `tag "${tag}" was deleted; nothing to run`, runs: [] };
+    }
+    const projectPath = payload.project.path_with_namespace;
+    const stacks = (await stacksOf(projectPath)).filter((stack) => tracksTag(stack.trackTags, tag));
+    if (stacks.length === 0) {
+      return {
+        outcome: `no GitLab stack of project "${projectPath}" tracks tag "${tag}" (trackTags); nothing to run`,
+        runs: [],
+      };
+    }
+    const tagged = await tagCommit(projectPath, tag);
+    if (tagged?.id !== sha) {
+      const now = tagged ? `it names ${tagged.id}` : 'GitLab has no such tag';
+      return {
+        outcome: `tag "${tag}" does not name ${sha} (${now}); tracked runs start only at the commit a tag names, so nothing was started`,
+        runs: [],
+      };
+    }
+    const commit = describedBy(tagged);
+    return startEach(stacks, (stack) =>
+      deps.runs.trackTag(stack, {
+        tag,
+        commit,
+        triggeredBy: payload.user_username ?? null,
+        // One run per stack, tag and commit, however often GitLab delivers the push.
+        dedupeKey: `${stack.id}:${commit.hash}:${RunType.TRACKED}:refs/tags/${tag}`,
+      }),
+    );
+  }
+
+  /** The commit a project's tag names as GitLab has it now; undefined if there is no such tag. */
+  async function tagCommit(projectPath: string, tag: string): Promise<GitLabCommit | undefined> {
+    const unknown = (why: string) =>
+      new Unverified(
+        `nothing was started: the commit of tag "${tag}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
+      );
+    const api = await deps.gitlabApi();
+    if (!api) throw unknown(NOT_CONNECTED);
+    try {
+      // The full ref: a branch of the same name is not the tag.
+      return await api.commit(projectPath, `refs/tags/${tag}`);
+    } catch (error) {
+      if (error instanceof GitLabError && error.status === 404) return undefined;
+      throw unknown((error as Error).message);
+    }
+  }
+
   /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
   async function branchHead(
     projectPath: string,
@@ -124,11 +182,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
         `nothing was started: the head of branch "${branch}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
       );
     const api = await deps.gitlabApi();
-    if (!api) {
-      throw unknown(
-        'Gantry is not connected to GitLab; an admin sets that up with gitlabIntegrationSetup',
-      );
-    }
+    if (!api) throw unknown(NOT_CONNECTED);
     try {
       return await api.branchHead(projectPath, branch);
     } catch (error) {
@@ -209,7 +263,9 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
       event,
       project: payload.project.path_with_namespace,
       ref: mr ? mr.source_branch : (payload as PushEvent).ref,
-      commitHash: mr ? mr.last_commit.id : (payload as PushEvent).after,
+      commitHash: mr
+        ? mr.last_commit.id
+        : ((payload as PushEvent).checkout_sha ?? (payload as PushEvent).after),
       mergeRequestIid: mr?.iid ?? null,
       outcome: result.outcome,
       runIds: result.runs.map((run) => run.id),

@@ -50,6 +50,7 @@ type StackView = Pick<
   | 'lockedBy'
   | 'lockNote'
   | 'autodeploy'
+  | 'trackTags'
   | 'administrative'
   | 'terraformVersion'
 > & {
@@ -71,7 +72,8 @@ type StackView = Pick<
 const STACK_QUERY = `query ConsoleStack($id: ID!) {
   stack(id: $id) {
     id name description state branch repository repositoryURL provider projectRoot labels
-    canWrite isDisabled deleting lockedBy lockNote autodeploy administrative terraformVersion
+    canWrite isDisabled deleting lockedBy lockNote autodeploy trackTags administrative
+    terraformVersion
     spaceDetails { id name }
     workerPool { name }
     trackedCommit { hash message url }
@@ -312,6 +314,14 @@ function StackFacts({ stack }: { stack: StackView }) {
         <dt>Applies</dt>
         <dd>{stack.autodeploy ? 'without confirmation (autodeploy)' : 'once confirmed'}</dd>
       </div>
+      {stack.trackTags && (
+        <div>
+          <dt>Tags</dt>
+          <dd>
+            each pushed tag matching <code>{stack.trackTags}</code> starts a tracked run
+          </dd>
+        </div>
+      )}
       {stack.administrative && (
         <div>
           <dt>Administrative</dt>
