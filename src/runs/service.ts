@@ -195,6 +195,7 @@ export class RunService {
     const run = await this.start(stack, {
       type: RunType.TRACKED,
       branch: kind === 'commit' ? stack.branch : options.ref,
+      isTag: kind === 'tag',
       commit,
       triggeredBy: options.triggeredBy,
     });

@@ -141,6 +141,7 @@ export class SlackSubscriptions {
       type: RunType.TRACKED,
       state: RunState.FINISHED,
       branch: stack.branch,
+      isTag: false,
       commit: {
         hash: '0000000000000000000000000000000000000000',
         message: 'A sample commit',
