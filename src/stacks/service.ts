@@ -209,7 +209,8 @@ function stackColumns(input: StackInput) {
     projectRoot: input.projectRoot ?? null,
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
-    trackTags: input.trackTags?.trim() || null,
+    // Left out, an update keeps it: clients that do not know it must not turn it off.
+    ...(input.trackTags === undefined ? {} : { trackTags: input.trackTags?.trim() || null }),
     administrative: input.administrative ?? false,
     // Whether Gantry keeps the state is chosen at creation (manageState); an update keeps it.
     ...(input.managesStateFile === undefined ? {} : { managesStateFile: input.managesStateFile }),

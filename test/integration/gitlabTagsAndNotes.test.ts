@@ -125,6 +125,18 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     );
   });
 
+  it("keeps trackTags through an update that leaves it out, as Spacelift's clients do, and drops it on null", async () => {
+    const update = (trackTags: string) =>
+      api.graphql<{ stackUpdate: { trackTags: string | null } }>(
+        `mutation { stackUpdate(id: "plain", input: { name: "Plain", administrative: false, branch: "main", repository: "platform/infra", provider: GITLAB, projectRoot: "infra"${trackTags} }) { trackTags } }`,
+      );
+    expect((await update(', trackTags: "release-*"')).data?.stackUpdate.trackTags).toBe(
+      'release-*',
+    );
+    expect((await update('')).data?.stackUpdate.trackTags).toBe('release-*');
+    expect((await update(', trackTags: null')).data?.stackUpdate.trackTags).toBeNull();
+  });
+
   it("says pending while a run waits behind another's lock, and runs a tag's commit on the stacks that track it", async () => {
     // A tracked run of main's head takes each stack's lock and waits for a decision.
     const head = await repo.commit({ 'infra/main.tf': CODE('two') }, 'Change the marker');

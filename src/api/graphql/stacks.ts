@@ -48,7 +48,8 @@ export function serviceInput(input: StackInput, managesStateFile?: boolean): Ser
     hooks: Object.fromEntries(HOOK_NAMES.map((hook) => [hook, input[hook]])),
     labels: input.labels ?? [],
     autodeploy: input.autodeploy ?? false,
-    trackTags: input.trackTags ?? null,
+    // Spacelift's clients do not know trackTags: left out, an update keeps it (null turns it off).
+    ...(input.trackTags === undefined ? {} : { trackTags: input.trackTags }),
     administrative: input.administrative,
     terraformVersion,
     readersSlug: input.readersSlug ?? null,
