@@ -156,35 +156,36 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
   }
 
   /** The commit a project's tag names as GitLab has it now; undefined if there is no such tag. */
-  async function tagCommit(projectPath: string, tag: string): Promise<GitLabCommit | undefined> {
-    const unknown = (why: string) =>
-      new Unverified(
-        `nothing was started: the commit of tag "${tag}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
-      );
-    const api = await deps.gitlabApi();
-    if (!api) throw unknown(NOT_CONNECTED);
-    try {
-      // The full ref: a branch of the same name is not the tag.
-      return await api.commit(projectPath, `refs/tags/${tag}`);
-    } catch (error) {
-      if (error instanceof GitLabError && error.status === 404) return undefined;
-      throw unknown((error as Error).message);
-    }
+  function tagCommit(projectPath: string, tag: string): Promise<GitLabCommit | undefined> {
+    // The full ref: a branch of the same name is not the tag.
+    return currentCommit(`the commit of tag "${tag}"`, (api) =>
+      api.commit(projectPath, `refs/tags/${tag}`),
+    );
   }
 
   /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
-  async function branchHead(
-    projectPath: string,
-    branch: string,
+  function branchHead(projectPath: string, branch: string): Promise<GitLabCommit | undefined> {
+    return currentCommit(`the head of branch "${branch}"`, (api) =>
+      api.branchHead(projectPath, branch),
+    );
+  }
+
+  /**
+   * What GitLab says a ref points at now; undefined when GitLab has no such ref. When GitLab
+   * cannot say, nothing may start: the delivery fails, to be redelivered.
+   */
+  async function currentCommit(
+    what: string,
+    read: (api: GitLabApi) => Promise<GitLabCommit>,
   ): Promise<GitLabCommit | undefined> {
     const unknown = (why: string) =>
       new Unverified(
-        `nothing was started: the head of branch "${branch}" is unknown (${why}); redeliver the event from GitLab once that is fixed`,
+        `nothing was started: ${what} is unknown (${why}); redeliver the event from GitLab once that is fixed`,
       );
     const api = await deps.gitlabApi();
     if (!api) throw unknown(NOT_CONNECTED);
     try {
-      return await api.branchHead(projectPath, branch);
+      return await read(api);
     } catch (error) {
       if (error instanceof GitLabError && error.status === 404) return undefined;
       throw unknown((error as Error).message);
