@@ -38,7 +38,9 @@ export async function readRawBody(
 export function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+    // Pages that carry forms (linking a Slack account) must not be framed by another page.
+    'content-security-policy':
+      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
   });
   res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Gantry</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem}code{word-break:break-all}</style>

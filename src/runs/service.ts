@@ -210,12 +210,12 @@ export class RunService {
   /**
    * The rollback someone confirmed: a TRACKED run at `sha`, only while the stack is still where
    * it was when the rollback was proposed (its current run `from`, going back to `sha`). One
-   * run per proposal, however often it is confirmed; `created` is false when it was started
-   * already.
+   * run per proposal (`proposal`, unique to each), however often it is confirmed; `created` is
+   * false when it was started already. A rollback discarded or failed is proposed anew.
    */
   async rollback(
     stackId: string,
-    options: { from: string; sha: string; triggeredBy: string | null },
+    options: { from: string; sha: string; proposal: string; triggeredBy: string | null },
   ): Promise<{ run: Run; created: boolean }> {
     const stack = await this.stack(stackId);
     refuseWhileDeleting(stack);
@@ -233,7 +233,7 @@ export class RunService {
       branch: stack.branch,
       commit,
       triggeredBy: options.triggeredBy,
-      dedupeKey: `rollback/${stackId}/${options.from}`,
+      dedupeKey: `rollback/${stackId}/${options.from}/${options.proposal}`,
     });
     return { run, created };
   }

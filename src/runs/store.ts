@@ -867,10 +867,11 @@ export async function setRunPrioritized(
 }
 
 /**
- * What a rollback of a stack goes between: `current`, its newest tracked run that changed
- * something (FINISHED, or FAILED once it had begun APPLYING: its commit is partly applied), and
- * `target`, the newest FINISHED tracked run before it at another commit. A run that failed
- * before applying changed nothing, so it is not what a rollback undoes.
+ * What a rollback of a stack goes between: `current`, its newest tracked run that applied
+ * changes (it went through APPLYING: FINISHED, or FAILED with its commit partly applied), and
+ * `target`, the newest FINISHED tracked run before it at another commit: the last commit the
+ * stack was whole at. Runs that changed nothing (no changes to apply, or failed before
+ * applying) are not what a rollback undoes.
  */
 export async function rollbackRuns(
   db: Database,
@@ -878,16 +879,11 @@ export async function rollbackRuns(
 ): Promise<{ current: Run | undefined; target: Run | undefined }> {
   const runs = tables.runs;
   const tracked = and(eq(runs.stackId, stackId), eq(runs.type, RunType.TRACKED));
-  const applying = sql`exists (select 1 from ${tables.runTransitions} t where t.run_id = ${runs.id} and t.state = ${RunState.APPLYING})`;
+  const applied = sql`exists (select 1 from ${tables.runTransitions} t where t.run_id = ${runs.id} and t.state = ${RunState.APPLYING})`;
   const [current] = await db
     .select()
     .from(runs)
-    .where(
-      and(
-        tracked,
-        or(eq(runs.state, RunState.FINISHED), and(eq(runs.state, RunState.FAILED), applying)),
-      ),
-    )
+    .where(and(tracked, inArray(runs.state, [RunState.FINISHED, RunState.FAILED]), applied))
     .orderBy(desc(runs.id))
     .limit(1);
   if (!current) return { current: undefined, target: undefined };

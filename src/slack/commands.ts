@@ -115,7 +115,7 @@ async function dispatch(deps: CommandDeps, request: SlackRequest, log: Logger) {
   if (!command) return ephemeral(help(deps.command));
   const identity = await deps.identities.of(request.teamId, request.userId);
   if (command.identity === 'required' && !identity) {
-    return linkPrompt(deps, request, slack, `\`${deps.command} ${command.name}\` acts as you`);
+    return linkPrompt(deps, `\`${deps.command} ${command.name}\` acts as you`);
   }
   const context = { deps, request, slack, identity, log };
   const words = [stackId, ...args].filter((word): word is string => word !== undefined);

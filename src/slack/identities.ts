@@ -1,85 +1,100 @@
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { createHash, randomInt } from 'node:crypto';
 import type { Database } from '../db';
-import { linkedIdentity, linkIdentity, unlinkIdentity, type SlackIdentity } from './store';
+import {
+  linkedIdentity,
+  linkIdentity,
+  storeLinkCode,
+  takeLinkCode,
+  unlinkIdentity,
+  type SlackIdentity,
+} from './store';
 
 export type { SlackIdentity } from './store';
 
-const GRANT_ISSUER = 'gantry-slack-link';
-/** How long the link Gantry gives in Slack works: enough to sign in with GitLab, no more. */
-export const LINK_GRANT_MINUTES = 10;
+/** How long a link code works once shown: enough to switch to Slack and type it. */
+export const LINK_CODE_MINUTES = 10;
+/**
+ * How long a link lasts. Its teams are the person's GitLab groups when they linked, so a
+ * person taken out of a group keeps what the group gave them from Slack until the link ends:
+ * a week, then they link again.
+ */
+export const LINK_DAYS = 7;
+// No 0/O or 1/I: a code is read off a screen and typed.
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const CODE_LENGTH = 8;
 
-/** Who asked, in Slack, to be linked: what a link grant carries. */
-export interface LinkGrant {
-  teamId: string;
-  teamName: string;
-  userId: string;
-  /** Their Slack name, shown on the page that asks to confirm the link. */
-  userName: string;
+/** A Gantry identity as linking takes it from a console session signed in with GitLab. */
+export interface LinkableViewer {
+  id: string;
+  name: string;
+  teams: string[];
 }
 
 /**
- * Slack users linked to Gantry identities, and the signed grants that link them: a grant is
- * handed to one Slack user in an answer only they see, and names that user, so whoever opens
- * it links that Slack user and nobody else.
+ * Slack users linked to Gantry identities. A link is made by one person holding both: signed
+ * in to Gantry with GitLab they get a code, and typing it in Slack links the Slack user who
+ * typed it. Neither a link nor a code can be handed to someone else to make them act as you
+ * without them typing your code, which the page tells them never to share.
  */
 export class SlackIdentities {
-  constructor(
-    private readonly db: Database,
-    /** The key grants are signed with; every API process derives the same one. */
-    private readonly grantKey: Uint8Array,
-  ) {}
+  constructor(private readonly db: Database) {}
 
+  /** The Slack user's linked identity, while the link lasts (LINK_DAYS). */
   async of(teamId: string, userId: string): Promise<SlackIdentity | undefined> {
-    return linkedIdentity(this.db, teamId, userId);
+    const found = await linkedIdentity(this.db, teamId, userId);
+    if (!found) return undefined;
+    if (Date.now() - found.linkedAt.getTime() > LINK_DAYS * 24 * 3_600_000) {
+      await unlinkIdentity(this.db, teamId, userId);
+      return undefined;
+    }
+    return found;
   }
 
-  /** Links the grant's Slack user to `viewer`, replacing any earlier link of theirs. */
-  async link(
-    grant: LinkGrant,
-    viewer: { id: string; name: string; teams: string[] },
-  ): Promise<void> {
-    await linkIdentity(this.db, {
-      teamId: grant.teamId,
-      userId: grant.userId,
+  /** A new code that links whoever types it in Slack to `viewer`, shown as `ABCD-EFGH`. */
+  async newCode(viewer: LinkableViewer): Promise<string> {
+    const code = Array.from(
+      { length: CODE_LENGTH },
+      () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)],
+    ).join('');
+    await storeLinkCode(this.db, {
+      codeHash: hashOf(code),
       login: viewer.id,
       name: viewer.name,
       teams: viewer.teams,
+      expiresAt: new Date(Date.now() + LINK_CODE_MINUTES * 60_000),
     });
+    return `${code.slice(0, 4)}-${code.slice(4)}`;
+  }
+
+  /**
+   * Links the Slack user who typed `code` to the identity it was made for, replacing any link
+   * they had; undefined when the code is not one, has been used or has expired.
+   */
+  async redeem(
+    code: string,
+    slackUser: { teamId: string; userId: string },
+  ): Promise<SlackIdentity | undefined> {
+    const typed = code.toUpperCase().replace(/[\s-]/g, '');
+    if (typed.length !== CODE_LENGTH) return undefined;
+    const taken = await takeLinkCode(this.db, hashOf(typed));
+    if (!taken) return undefined;
+    const identity = {
+      ...slackUser,
+      login: taken.login,
+      name: taken.name,
+      teams: taken.teams,
+    };
+    await linkIdentity(this.db, identity);
+    return { ...identity, linkedAt: new Date() };
   }
 
   /** Undoes a Slack user's link; the identity it had, if it had one. */
   async unlink(teamId: string, userId: string): Promise<SlackIdentity | undefined> {
     return unlinkIdentity(this.db, teamId, userId);
   }
+}
 
-  async grant(grant: LinkGrant): Promise<string> {
-    return new SignJWT({ team: grant.teamId, teamName: grant.teamName, name: grant.userName })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer(GRANT_ISSUER)
-      .setSubject(grant.userId)
-      .setIssuedAt()
-      .setExpirationTime(`${LINK_GRANT_MINUTES}m`)
-      .sign(this.grantKey);
-  }
-
-  /** The grant a link carries; undefined when it is not one Gantry signed, or has expired. */
-  async verifyGrant(token: string): Promise<LinkGrant | undefined> {
-    try {
-      const { payload } = await jwtVerify(token, this.grantKey, {
-        issuer: GRANT_ISSUER,
-        algorithms: ['HS256'],
-      });
-      const { team, teamName, name } = payload as Record<string, unknown>;
-      if (typeof team !== 'string' || typeof payload.sub !== 'string') return undefined;
-      return {
-        teamId: team,
-        teamName: typeof teamName === 'string' ? teamName : '',
-        userId: payload.sub,
-        userName: typeof name === 'string' ? name : '',
-      };
-    } catch (error) {
-      if (error instanceof errors.JOSEError) return undefined;
-      throw error;
-    }
-  }
+// Codes are short-lived and random: a plain digest keeps them out of the database.
+function hashOf(code: string): string {
+  return createHash('sha256').update(code).digest('hex');
 }

@@ -1,36 +1,25 @@
-import type { SlackInput } from '../policy/evaluator';
-import type { CommandDeps, SlackCommand, SlackRequest } from './command';
-import { LINK_GRANT_MINUTES } from './identities';
+import type { CommandDeps, SlackCommand } from './command';
+import { LINK_DAYS } from './identities';
+import { LINK_PATH } from './link';
 import { ephemeral, type SlackReply } from './replies';
 import { escapeSlackText } from './text';
 
 /**
  * The answer to someone who must link a Gantry identity first: why, and a button to the page
- * that links it (see slackLinkRouter). Only they see it, and the link names them.
+ * that gives them the code to type (see slackLinkRouter). Only they see it.
  */
-export async function linkPrompt(
-  deps: CommandDeps,
-  request: SlackRequest,
-  slack: SlackInput,
-  why: string,
-): Promise<SlackReply> {
-  const grant = await deps.identities.grant({
-    teamId: request.teamId,
-    teamName: slack.team.name,
-    userId: request.userId,
-    userName: slack.user.display_name || slack.user.real_name,
-  });
-  const url = `${deps.publicUrl}/slack/link?${new URLSearchParams({ grant }).toString()}`;
-  const text = `${why}, so Gantry needs to know who you are: link your Slack account to your Gantry login by signing in with GitLab (the link works for ${LINK_GRANT_MINUTES} minutes), then run the command again.`;
-  return ephemeral(text, [
-    { type: 'section', text: { type: 'mrkdwn', text } },
+export function linkPrompt(deps: CommandDeps, why: string): SlackReply {
+  const url = `${deps.publicUrl.replace(/\/+$/, '')}${LINK_PATH}`;
+  const text = `${why}, so Gantry needs to know who you are. Open the link page, sign in with GitLab and get a code, then type \`${deps.command} link <code>\` here yourself. The link lasts ${LINK_DAYS} days.`;
+  return ephemeral(escapeSlackText(text), [
+    { type: 'section', text: { type: 'mrkdwn', text: escapeSlackText(text) } },
     {
       type: 'actions',
       elements: [
         {
           type: 'button',
           action_id: 'gantry_link',
-          text: { type: 'plain_text', text: 'Link with GitLab' },
+          text: { type: 'plain_text', text: 'Get a link code' },
           style: 'primary',
           url,
         },
@@ -52,31 +41,50 @@ const whoami: SlackCommand = {
         `You are ${you}, not linked to a Gantry login: policies see only \`input.slack\`, and your runs are started as \`slack:${escapeSlackText(request.userId)}\`. \`${deps.command} link\` links your login.`,
       );
     }
-    const teams = identity.teams.length
-      ? identity.teams.map((team) => `\`${escapeSlackText(team)}\``).join(', ')
-      : 'none';
+    const ends = new Date(identity.linkedAt.getTime() + LINK_DAYS * 24 * 3_600_000);
     return ephemeral(
-      `You are ${you}, linked to Gantry login \`${escapeSlackText(identity.login)}\` (${escapeSlackText(identity.name)}) since ${identity.linkedAt.toISOString().slice(0, 10)}. Policies see it as \`input.session\`, with teams ${teams}; runs and decisions you take from Slack carry it. \`${deps.command} link\` again refreshes your teams; \`${deps.command} unlink\` undoes it.`,
+      `You are ${you}, linked to Gantry login \`${escapeSlackText(identity.login)}\` (${escapeSlackText(identity.name)}) until ${ends.toISOString().slice(0, 10)}. ${teamsText(identity.teams)} Runs and decisions you take from Slack carry it. Linking again with a new code refreshes your teams; \`${deps.command} unlink\` ends it.`,
     );
   },
 };
 
 const link: SlackCommand = {
   name: 'link',
-  usage: '',
-  summary: 'link your Slack account to your Gantry login, by signing in with GitLab',
+  usage: '[code]',
+  summary:
+    'link your Slack account to your Gantry login: without a code, where to get one by signing in with GitLab',
   stack: 'none',
-  run({ deps, request, slack, identity }) {
-    return linkPrompt(
-      deps,
-      request,
-      slack,
-      identity
-        ? `You are linked to \`${escapeSlackText(identity.login)}\`; linking again replaces it`
-        : 'Linking lets stack access policies see your Gantry login and teams',
+  async run({ deps, request, identity, args, log }) {
+    const [code] = args;
+    if (!code) {
+      return linkPrompt(
+        deps,
+        identity
+          ? `You are linked to \`${identity.login}\`; a new code replaces it`
+          : 'Linking lets Gantry know who you are',
+      );
+    }
+    const linked = await deps.identities.redeem(code, {
+      teamId: request.teamId,
+      userId: request.userId,
+    });
+    if (!linked) {
+      return linkPrompt(deps, 'That code is not one Gantry gave, was used already or has expired');
+    }
+    log.info({ login: linked.login }, 'slack user linked to a gantry login');
+    return ephemeral(
+      `Your Slack account is linked to Gantry login \`${escapeSlackText(linked.login)}\` (${escapeSlackText(linked.name)}) for ${LINK_DAYS} days. ${teamsText(linked.teams)} \`${deps.command} unlink\` ends it.`,
     );
   },
 };
+
+/** The teams policies see, as an answer says them. */
+function teamsText(teams: string[]): string {
+  const listed = teams.length
+    ? teams.map((team) => `\`${escapeSlackText(team)}\``).join(', ')
+    : 'none';
+  return `Stack access policies see it as \`input.session\`, with teams ${listed}.`;
+}
 
 const unlink: SlackCommand = {
   name: 'unlink',

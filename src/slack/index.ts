@@ -83,7 +83,7 @@ export function slackRouter(deps: {
     logger: deps.logger,
   });
   const stacks = new SlackStackAccess({ runs: deps.runs, access: deps.access });
-  const identities = new SlackIdentities(deps.db, deps.box.deriveKey('slack link grants'));
+  const identities = new SlackIdentities(deps.db);
   router.use(
     slackLinkRouter({
       identities,

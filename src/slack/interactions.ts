@@ -12,7 +12,7 @@ import { ConflictError } from '../platform/errors';
 import { runUrl } from '../runs/links';
 import { slackActor, takeDecision } from './decisions';
 import type { SlackIdentities } from './identities';
-import { ROLLBACK_ACTION, ROLLBACK_CANCEL_ACTION } from './runCommands';
+import { ROLLBACK_ACTION, ROLLBACK_CANCEL_ACTION, whatFollows } from './runCommands';
 
 /** The buttons Gantry makes, by action_id, and what each does. */
 type Action = 'confirm' | 'discard' | 'rollback' | 'rollback-cancel';
@@ -24,7 +24,12 @@ const ACTIONS = new Map<string, Action>([
 ]);
 
 const buttonValue = z.object({ stackId: z.string(), runId: z.string() });
-const rollbackValue = z.object({ stackId: z.string(), from: z.string(), sha: z.string() });
+const rollbackValue = z.object({
+  stackId: z.string(),
+  from: z.string(),
+  sha: z.string(),
+  proposal: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
+});
 const blockActions = z.object({
   type: z.literal('block_actions'),
   user: z.object({
@@ -148,16 +153,17 @@ async function act(
     return `Nothing was done. ${SlackStackAccess.refusal(stackId, 'write')}`;
   }
   if (action === 'rollback') {
-    const { from, sha } = button.data as z.infer<typeof rollbackValue>;
+    const { from, sha, proposal } = button.data as z.infer<typeof rollbackValue>;
     try {
       const { run, created } = await deps.runs.rollback(stack.id, {
         from,
         sha,
+        proposal,
         triggeredBy: identity!.login,
       });
       const link = slackLink(runUrl(deps.publicUrl, stack.id, run.id), `run ${run.id}`);
       return created
-        ? `Rolling back stack "${escapeSlackText(stack.id)}" to \`${sha.slice(0, 8)}\`: ${link}, started by ${escapeSlackText(identity!.login)}. It plans, then waits for a confirm.`
+        ? `Rolling back stack "${escapeSlackText(stack.id)}" to \`${sha.slice(0, 8)}\`: ${link}, started by ${escapeSlackText(identity!.login)}. ${whatFollows(stack)}`
         : `This rollback was started already: ${link}. Nothing more was done.`;
     } catch (error) {
       if (error instanceof ConflictError) {

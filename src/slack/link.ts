@@ -4,14 +4,17 @@ import type { ConsoleSessions, HeldSession } from '../console/session';
 import type { Logger } from '../platform/logger';
 import { sendPage } from '../platform/http';
 import { secretMatches } from '../platform/secrets';
-import type { LinkGrant, SlackIdentities } from './identities';
+import { LINK_CODE_MINUTES, LINK_DAYS, type SlackIdentities } from './identities';
+
+/** Where the link Gantry gives in Slack leads (`/gantry link`, or a command needing you). */
+export const LINK_PATH = '/slack/link';
 
 /**
- * GET and POST /slack/link: where the link Gantry gives in Slack (`/gantry link`, or a command
- * that needs an identity) leads. The person signs in to Gantry with GitLab (the console's
- * sign-in), then confirms, on a page naming the Slack user and workspace, that this Slack user
- * is them. The confirmation is a form posted with their session and its CSRF token: a link sent
- * to someone else, opened while they are signed in, links nothing until they confirm it.
+ * GET and POST /slack/link: how a person links their Slack account to their Gantry login.
+ * Signed in to Gantry with GitLab (the console's sign-in), they ask for a code with a form
+ * posted with their session's CSRF token, and type it in Slack themselves (`/gantry link
+ * <code>`). So the person who holds the Gantry login is the one typing as the Slack user:
+ * a link opened by someone else, or a page shown to someone else, links nothing.
  */
 export function slackLinkRouter(deps: {
   identities: SlackIdentities;
@@ -21,56 +24,48 @@ export function slackLinkRouter(deps: {
 }): Router {
   const logger = deps.logger.child({ component: 'slack-link' });
   const router = express.Router();
+  const command = escapeHtml(deps.command);
 
   router.get('/link', async (req, res) => {
-    const token = typeof req.query.grant === 'string' ? req.query.grant : '';
-    const grant = await deps.identities.verifyGrant(token);
-    if (!grant) return expired(res, deps.command);
     const session = await signedInWithGitLab(deps.sessions, req);
     if (!session) {
-      const next = `/slack/link?${new URLSearchParams({ grant: token }).toString()}`;
-      res.redirect(302, `/console/signin/gitlab?${new URLSearchParams({ next }).toString()}`);
+      const next = new URLSearchParams({ next: LINK_PATH }).toString();
+      res.redirect(302, `/console/signin/gitlab?${next}`);
       return;
     }
     sendPage(
       res,
       200,
       'Link your Slack account',
-      `<p>Link Slack user <strong>${slackUser(grant)}</strong> of workspace <strong>${escapeHtml(grant.teamName || grant.teamId)}</strong> to your Gantry login <strong>${escapeHtml(session.viewer.id)}</strong>?</p>` +
-        '<p>Runs you start and decisions you take from Slack will then carry your login, and stack access policies will see your GitLab groups as <code>input.session.teams</code>. ' +
-        `<code>${escapeHtml(deps.command)} unlink</code> undoes it.</p>` +
-        '<p>If this is not your Slack account, close this page: someone else sent you their link.</p>' +
-        `<form method="post" action="/slack/link"><input type="hidden" name="grant" value="${escapeHtml(token)}">` +
-        `<input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">` +
-        '<button type="submit">Link</button></form>',
+      `<p>You are signed in to Gantry as <strong>${escapeHtml(session.viewer.id)}</strong>. To act as this login from Slack, get a code here and type it in Slack yourself: <code>${command} link &lt;code&gt;</code>.</p>` +
+        `<p>Runs you start and decisions you take from Slack will then carry your login, and stack access policies will see it, with your GitLab groups, as <code>input.session</code>. The link lasts ${LINK_DAYS} days; <code>${command} unlink</code> ends it sooner.</p>` +
+        `<form method="post" action="${LINK_PATH}"><input type="hidden" name="csrf" value="${escapeHtml(session.csrf)}">` +
+        '<button type="submit">Get a code</button></form>',
     );
   });
 
   router.post('/link', express.urlencoded({ extended: false, limit: '8kb' }), async (req, res) => {
     const body = req.body as Record<string, unknown>;
-    const field = (name: string) => (typeof body[name] === 'string' ? body[name] : '');
-    const grant = await deps.identities.verifyGrant(field('grant'));
-    if (!grant) return expired(res, deps.command);
+    const csrf = typeof body.csrf === 'string' ? body.csrf : '';
     const session = await signedInWithGitLab(deps.sessions, req);
-    if (!session || !secretMatches(field('csrf'), session.csrf)) {
+    if (!session || !secretMatches(csrf, session.csrf)) {
       sendPage(
         res,
         403,
-        'Not linked',
-        '<p>This confirmation did not come from your own Gantry session. Open the link from Slack again.</p>',
+        'No code',
+        `<p>This request did not come from your own Gantry session. Open <a href="${LINK_PATH}">${LINK_PATH}</a> again.</p>`,
       );
       return;
     }
-    await deps.identities.link(grant, session.viewer);
-    logger.info(
-      { team: grant.teamId, user: grant.userId, login: session.viewer.id },
-      'slack user linked to a gantry login',
-    );
+    const code = await deps.identities.newCode(session.viewer);
+    logger.info({ login: session.viewer.id }, 'slack link code issued');
     sendPage(
       res,
       200,
-      'Linked',
-      `<p>Slack user <strong>${slackUser(grant)}</strong> is linked to your Gantry login <strong>${escapeHtml(session.viewer.id)}</strong>. Go back to Slack and run your command again.</p>`,
+      'Your code',
+      `<p>In Slack, type this yourself within ${LINK_CODE_MINUTES} minutes:</p>` +
+        `<p><code style="font-size:1.5rem">${command} link ${escapeHtml(code)}</code></p>` +
+        `<p><strong>Never give this code to anyone</strong>, whatever they say it is for: whoever types it acts as <strong>${escapeHtml(session.viewer.id)}</strong> from Slack. It works once.</p>`,
     );
   });
   return router;
@@ -83,17 +78,4 @@ async function signedInWithGitLab(
 ): Promise<HeldSession | undefined> {
   const session = await sessions.viewerOf(req).catch(() => undefined);
   return session?.with === 'gitlab' ? session : undefined;
-}
-
-function slackUser(grant: LinkGrant): string {
-  return escapeHtml(grant.userName ? `${grant.userName} (${grant.userId})` : grant.userId);
-}
-
-function expired(res: express.Response, command: string): void {
-  sendPage(
-    res,
-    400,
-    'This link has expired',
-    `<p>Links to link a Slack account work for a few minutes and only as Gantry gave them. Run <code>${escapeHtml(command)} link</code> in Slack for a new one.</p>`,
-  );
 }

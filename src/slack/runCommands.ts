@@ -1,7 +1,9 @@
 import { ConflictError } from '../platform/errors';
 import { runUrl, stackUrl } from '../runs/links';
 import { RunType } from '../runs/types';
+import { ulid } from 'ulid';
 import type { Run } from '../runs/store';
+import type { Stack } from '../stacks/service';
 import { VcsError } from '../vcs';
 import type { CommandDeps, SlackCommand } from './command';
 import { slackActor, slackTrigger, takeDecision, type Decision } from './decisions';
@@ -78,7 +80,7 @@ const deploy: SlackCommand = {
           triggeredBy: slackTrigger(request.userId, identity),
         });
         return ephemeral(
-          `Deploying stack "${name}" at its tracked commit ${commitText(run)}: ${runLink(deps, run)}`,
+          `Deploying stack "${name}" at its tracked commit ${commitText(run)}: ${runLink(deps, run)}. ${whatFollows(stack)}`,
         );
       }
       const { run, kind } = await deps.runs.deploy(stack.id, {
@@ -87,7 +89,7 @@ const deploy: SlackCommand = {
       });
       const at = kind === 'commit' ? 'commit' : `${kind} \`${escapeSlackText(ref)}\`, commit`;
       return ephemeral(
-        `Deploying stack "${name}" at ${at} ${commitText(run)}: ${runLink(deps, run)}`,
+        `Deploying stack "${name}" at ${at} ${commitText(run)}: ${runLink(deps, run)}. ${whatFollows(stack)}`,
       );
     } catch (error) {
       if (error instanceof ConflictError || error instanceof VcsError) {
@@ -116,14 +118,15 @@ const rollback: SlackCommand = {
     }
     if (!target) {
       return ephemeral(
-        `Stack "${name}" is at ${commitText(current)} (${runLink(deps, current)}), and has no FINISHED tracked run at an earlier commit to go back to. \`${deps.command} deploy ${name} <sha>\` deploys any commit.`,
+        `Stack "${name}" is at ${commitText(current)} (${runLink(deps, current)}), and has no FINISHED tracked run at an earlier commit to go back to. \`${deps.command} deploy ${name} &lt;sha&gt;\` deploys any commit.`,
       );
     }
-    const text = `Roll back stack "${name}" from ${commitText(current)} (${runLink(deps, current)}, ${current.state}) to ${commitText(target)}, which ${runLink(deps, target)} applied on ${slackDate(target.createdAt)}? A tracked run at that commit plans, then waits for a confirm as any tracked run.`;
+    const text = `Roll back stack "${name}" from ${commitText(current)} (${runLink(deps, current)}, ${current.state}) to ${commitText(target)}, where ${runLink(deps, target)} finished on ${slackDate(target.createdAt)}? ${whatFollows(stack)}`;
     const proposal: RollbackProposal = {
       stackId: stack.id,
       from: current.id,
       sha: target.commitHash,
+      proposal: ulid(),
     };
     return ephemeral(text, [
       { type: 'section', text: { type: 'mrkdwn', text } },
@@ -155,6 +158,8 @@ export interface RollbackProposal {
   /** The stack's current run when the rollback was proposed. */
   from: string;
   sha: string;
+  /** Unique to each proposal: one run per proposal, and a new proposal after a discard. */
+  proposal: string;
 }
 export const ROLLBACK_ACTION = 'gantry_rollback';
 export const ROLLBACK_CANCEL_ACTION = 'gantry_rollback_cancel';
@@ -203,7 +208,7 @@ function decisionCommand(decision: Decision): SlackCommand {
       const [runId] = args;
       if (!runId) {
         return ephemeral(
-          `Name the run: \`${deps.command} ${decision} ${escapeSlackText(stack.id)} <runId>\`; \`${deps.command} runs ${escapeSlackText(stack.id)}\` lists them.`,
+          `Name the run: \`${deps.command} ${decision} ${escapeSlackText(stack.id)} &lt;runId&gt;\`; \`${deps.command} runs ${escapeSlackText(stack.id)}\` lists them.`,
         );
       }
       const taken = await takeDecision(
@@ -222,6 +227,13 @@ function decisionCommand(decision: Decision): SlackCommand {
       );
     },
   };
+}
+
+/** What a tracked run started from Slack does next: wait for a confirm, or apply at once. */
+export function whatFollows(stack: Pick<Stack, 'autodeploy'>): string {
+  return stack.autodeploy
+    ? 'The stack deploys automatically: the run applies its plan without waiting for a confirm.'
+    : 'The run plans, then waits for a confirm.';
 }
 
 function commitText(run: Pick<Run, 'commitHash'>): string {

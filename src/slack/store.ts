@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db';
 import { withClaim } from '../db/lease';
 import * as tables from './tables';
@@ -368,4 +368,24 @@ export async function unlinkIdentity(
 ): Promise<SlackIdentity | undefined> {
   const [removed] = await db.delete(identities).where(identityOf(teamId, userId)).returning();
   return removed;
+}
+
+const linkCodes = tables.slackLinkCodes;
+
+/** Writes a link code's hash with the identity it links to, and forgets expired codes. */
+export async function storeLinkCode(
+  db: Database,
+  code: { codeHash: string; login: string; name: string; teams: string[]; expiresAt: Date },
+): Promise<void> {
+  await db.delete(linkCodes).where(lt(linkCodes.expiresAt, new Date()));
+  await db.insert(linkCodes).values(code);
+}
+
+/** Deletes an unexpired link code, answering the identity it linked to: a code works once. */
+export async function takeLinkCode(db: Database, codeHash: string) {
+  const [taken] = await db
+    .delete(linkCodes)
+    .where(and(eq(linkCodes.codeHash, codeHash), gt(linkCodes.expiresAt, new Date())))
+    .returning();
+  return taken;
 }

@@ -155,3 +155,17 @@ export const slackIdentities = pgTable(
 );
 
 export type SlackIdentity = typeof slackIdentities.$inferSelect;
+
+/**
+ * Codes that link a Slack user to a Gantry identity: shown to a person signed in to Gantry
+ * with GitLab, and typed by them in Slack (`/gantry link <code>`), so the one who types it
+ * both holds the Gantry login and is the Slack user. Only a hash is kept; a code works once,
+ * for a few minutes.
+ */
+export const slackLinkCodes = pgTable('slack_link_codes', {
+  codeHash: text('code_hash').primaryKey(),
+  login: text('login').notNull(),
+  name: text('name').notNull(),
+  teams: jsonb('teams').$type<string[]>().notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+});

@@ -111,23 +111,33 @@ describe('ChatOps from Slack: deploy, rollback, typed decisions, linked identiti
     (await harness.database.db.select().from(schema.runs).where(eq(schema.runs.id, id)))[0]!;
   const runIdIn = (text: string) => /run (\w{26})/.exec(text)?.[1] ?? '';
 
-  /** Signs `user`'s browser in with GitLab and confirms the link the button leads to. */
-  async function link(reply: Reply, gitlabUser: string) {
+  /**
+   * Follows a link prompt's button in a browser: signs in with GitLab as `gitlabUser`, asks for
+   * a code with the page's form, and answers the code shown with the browser that got it.
+   */
+  async function linkCode(reply: Reply, gitlabUser: string) {
     const browser = new CookieBrowser(api.url);
     const url = new URL(button(reply, 'gantry_link').url!);
-    const first = await browser.fetch(`${url.pathname}${url.search}`);
+    const first = await browser.fetch(url.pathname);
     expect(first.status).toBe(302);
     const signIn = await browser.fetch(first.headers.get('location')!);
     gitlab.signIn(gitlabUser);
     const authorized = await fetch(signIn.headers.get('location')!, { redirect: 'manual' });
     const callback = new URL(authorized.headers.get('location')!);
     const back = await browser.fetch(`${callback.pathname}${callback.search}`);
-    const confirmPage = await browser.fetch(back.headers.get('location')!);
-    expect(confirmPage.status).toBe(200);
-    const page = await confirmPage.text();
-    const field = (name: string) =>
-      new RegExp(`name="${name}" value="([^"]*)"`).exec(page)?.[1]?.replace(/&amp;/g, '&') ?? '';
-    return { browser, page, grant: field('grant'), csrf: field('csrf') };
+    expect(back.headers.get('location')).toBe('/slack/link');
+    const page = await (await browser.fetch('/slack/link')).text();
+    const csrf = /name="csrf" value="([^"]*)"/.exec(page)?.[1] ?? '';
+    const shown = await browser.fetch('/slack/link', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf }).toString(),
+    });
+    expect(shown.status).toBe(200);
+    const codePage = await shown.text();
+    const code = /\/gantry link ([A-Z0-9]{4}-[A-Z0-9]{4})/.exec(codePage)?.[1];
+    if (!code) throw new Error(`no code on the page: ${codePage}`);
+    return { browser, page, codePage, code };
   }
 
   beforeAll(async () => {
@@ -219,7 +229,7 @@ write { input.session.teams[_] == "payments-team" }`;
     }
   });
 
-  it('asks an unlinked person to link before deploy, whatever the stack, and links them through GitLab', async () => {
+  it('asks an unlinked person to link before deploy, whatever the stack, and links them with a code they type', async () => {
     // Unlinked, the policy sees no session: the channel reads, nobody writes.
     expect((await command('trigger payments')).text).toContain('you may not change it');
     const unknown = await command('deploy no-such-stack');
@@ -227,33 +237,32 @@ write { input.session.teams[_] == "payments-team" }`;
     // The same answer for a stack that does not exist: nothing is revealed before linking.
     expect(unknown.text).toBe(prompt.text);
     expect(prompt.text).toContain('`/gantry deploy` acts as you');
-    expect(button(prompt, 'gantry_link').url).toMatch(/\/slack\/link\?grant=/);
+    expect(button(prompt, 'gantry_link').url).toBe(`${api.url}/slack/link`);
 
-    const { browser, page, grant, csrf } = await link(prompt, 'ada');
-    expect(page).toContain('Link Slack user <strong>Ada Lovelace');
-    expect(page).toContain('to your Gantry login <strong>ada</strong>');
-    // A confirmation without the session's CSRF token links nothing.
+    const { browser, page, codePage, code } = await linkCode(prompt, 'ada');
+    expect(page).toContain('signed in to Gantry as <strong>ada</strong>');
+    expect(codePage).toContain('Never give this code to anyone');
+    // Asking for a code without the session's CSRF token gets none.
     const forged = await browser.fetch('/slack/link', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant, csrf: 'guessed' }).toString(),
+      body: new URLSearchParams({ csrf: 'guessed' }).toString(),
     });
     expect(forged.status).toBe(403);
     expect((await command('whoami')).text).toContain('not linked to a Gantry login');
-    const linked = await browser.fetch('/slack/link', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant, csrf }).toString(),
-    });
-    expect(linked.status).toBe(200);
-    expect(await linked.text()).toContain('is linked to your Gantry login <strong>ada</strong>');
+    expect((await command('link ABCD-EFGH')).text).toContain(
+      'That code is not one Gantry gave, was used already or has expired',
+    );
+
+    const linked = await command(`link ${code.toLowerCase()}`);
+    expect(linked.text).toContain('linked to Gantry login `ada` (Ada Lovelace) for 7 days');
+    // A code works once: whoever gets it afterwards links nothing.
+    expect((await command(`link ${code}`, bob)).text).toContain('was used already');
+    expect((await command('whoami', bob)).text).toContain('not linked to a Gantry login');
 
     const whoami = await command('whoami');
-    expect(whoami.text).toContain('linked to Gantry login `ada` (Ada Lovelace)');
+    expect(whoami.text).toContain('linked to Gantry login `ada` (Ada Lovelace) until');
     expect(whoami.text).toContain('teams `payments-team`');
-    // A grant is worth nothing once tampered with.
-    const tampered = await fetch(`${api.url}/slack/link?grant=${grant.slice(0, -2)}xx`);
-    expect(tampered.status).toBe(400);
   });
 
   it('deploys at a tag and at a commit, as the linked login, judged by input.session.teams', async () => {
@@ -289,12 +298,8 @@ write { input.session.teams[_] == "payments-team" }`;
       `Nothing was deployed: "no-such-ref" is no branch or tag of "${repo.url}".`,
     );
     // Bob links too, but his teams give him nothing here.
-    const bobs = await link(await command('link', bob), 'bob');
-    await bobs.browser.fetch('/slack/link', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant: bobs.grant, csrf: bobs.csrf }).toString(),
-    });
+    const bobs = await linkCode(await command('link', bob), 'bob');
+    await command(`link ${bobs.code}`, bob);
     expect((await command('whoami', bob)).text).toContain('linked to Gantry login `bob`');
     expect((await command('deploy payments', bob)).text).toContain('you may not change it');
   });
@@ -305,11 +310,16 @@ write { input.session.teams[_] == "payments-team" }`;
     await harness.waitForState(headRun, RunState.UNCONFIRMED);
     await command(`confirm payments ${headRun}`);
     await harness.waitForState(headRun, RunState.FINISHED);
+    // A run with nothing to apply changes nothing: the rollback still undoes the one before it.
+    const again = runIdIn((await command('deploy payments main')).text);
+    await harness.waitForState(again, RunState.FINISHED);
 
     const before = (await harness.database.db.select().from(schema.runs)).length;
     const proposal = await command('rollback payments');
     expect(proposal.text).toContain(`from \`${commits.three.slice(0, 8)}\``);
     expect(proposal.text).toContain(`to \`${commits.one.slice(0, 8)}\``);
+    expect(proposal.text).toContain(headRun);
+    expect(proposal.text).not.toContain(again);
     expect((await harness.database.db.select().from(schema.runs)).length).toBe(before);
 
     const cancel = await press(button(proposal, 'gantry_rollback_cancel'));
@@ -331,12 +341,22 @@ write { input.session.teams[_] == "payments-team" }`;
       triggeredBy: 'ada',
     });
     // Pressed again, the same proposal starts nothing more.
-    const again = await press(button(proposal, 'gantry_rollback'));
-    expect(again.text).toContain('This rollback was started already');
+    const twice = await press(button(proposal, 'gantry_rollback'));
+    expect(twice.text).toContain('This rollback was started already');
     expect((await harness.database.db.select().from(schema.runs)).length).toBe(before + 1);
+    expect(started.text).toContain('The run plans, then waits for a confirm.');
     await harness.waitForState(rollbackRun.id, RunState.UNCONFIRMED);
     await command(`discard payments ${rollbackRun.id}`);
     await harness.waitForState(rollbackRun.id, RunState.DISCARDED);
+
+    // Discarded, the rollback can be asked for again, and that proposal starts a run of its own.
+    const retried = await press(button(await command('rollback payments'), 'gantry_rollback'));
+    const retryRun = runIdIn(retried.text);
+    expect(retryRun).not.toBe('');
+    expect(retryRun).not.toBe(rollbackRun.id);
+    await harness.waitForState(retryRun, RunState.UNCONFIRMED);
+    await command(`discard payments ${retryRun}`);
+    await harness.waitForState(retryRun, RunState.DISCARDED);
 
     const runs = await command('runs payments');
     expect(runs.text).toContain(rollbackRun.id);
@@ -397,6 +417,16 @@ write { input.session.teams[_] == "payments-team" }`;
     expect(await ignored.json()).toEqual({
       message: '"message" events are not used; nothing was done',
     });
+  });
+
+  it('ends a link after 7 days: its teams may be stale by then', async () => {
+    expect((await command('whoami', bob)).text).toContain('linked to Gantry login `bob`');
+    await harness.database.db
+      .update(schema.slackIdentities)
+      .set({ linkedAt: new Date(Date.now() - 8 * 24 * 3_600_000) })
+      .where(eq(schema.slackIdentities.userId, bob.id));
+    expect((await command('whoami', bob)).text).toContain('not linked to a Gantry login');
+    expect((await command('deploy payments', bob)).text).toContain('acts as you');
   });
 
   it('unlinks, after which deploy asks to link again', async () => {
