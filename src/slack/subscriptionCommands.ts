@@ -1,14 +1,14 @@
 import { InvalidInputError } from '../platform/errors';
 import type { CommandContext, FreeContext, SlackCommand } from './command';
-import { slackErrorCode } from './channels';
 import { ephemeral, type SlackReply } from './replies';
+import { SlackStackAccess } from './stackAccess';
 import {
   subscriptionsOfConversation,
   subscriptionsOfStackInTeam,
   unsubscribeChannel,
   type SlackSubscription,
 } from './store';
-import { describeSettings, parseSubscribeOptions } from './subscriptionSettings';
+import { describeSettings, parseSubscribeOptions, SELF } from './subscriptionSettings';
 import { isPerson, settingsOf, SlackSubscriptions } from './subscriptions';
 import { escapeSlackText } from './text';
 
@@ -36,10 +36,25 @@ function refused(error: unknown): SlackReply {
 }
 
 const SETTINGS_USAGE =
-  '<stackId> [--events all|unconfirmed,finished,failed,…] [--only-failures] [--branches default|all|<glob>] [--types all|tracked,proposed,tasks] [--to @person]';
+  '<stackId> [--events all|unconfirmed,finished,failed,…] [--only-failures] [--branches default|all|<glob>] [--types all|tracked,proposed,tasks] [--to me]';
 
 /**
- * Subscribes the channel, a person (`--to`), or changes what a subscription hears; also
+ * Whether `--to` names the person who asks. Nobody subscribes someone else from Slack: stack
+ * policies judge the caller and the channel, never the person the messages would go to, so
+ * only a Gantry admin subscribes another person, through GraphQL.
+ */
+function isSelf(to: string, { request }: Pick<CommandContext, 'request'>): boolean {
+  return to === SELF || to === request.userId;
+}
+
+function onlyAdmins(context: Pick<CommandContext, 'deps'>, stackId: string): SlackReply {
+  return ephemeral(
+    `Nothing changed: you can subscribe only yourself (\`${context.deps.command} subscribe ${escapeSlackText(stackId)} --to me\`); only a Gantry admin can subscribe another person, through GraphQL (\`slackSubscriptionCreate\`).`,
+  );
+}
+
+/**
+ * Subscribes the channel, the person who asks (`--to me`), or changes what a subscription hears; also
  * resumes a subscription the notifier stopped after Slack refused the channel (see
  * SlackNotifier): subscribing again is how a channel says it can take messages. Settings not
  * given stay as they were, so subscribing again to resume keeps them.
@@ -48,7 +63,7 @@ const subscribe: SlackCommand = {
   name: 'subscribe',
   usage: SETTINGS_USAGE,
   summary:
-    "post this stack's runs in this channel (or to a person), with Confirm and Discard buttons while a run waits; the options choose which runs, and subscribing again changes them",
+    "post this stack's runs in this channel (or to you, with `--to me`), with Confirm and Discard buttons while a run waits; the options choose which runs, and subscribing again changes them",
   stack: 'required',
   needs: 'read',
   async run(context) {
@@ -57,9 +72,13 @@ const subscribe: SlackCommand = {
     let change;
     try {
       const options = parseSubscribeOptions(context.args);
+      if (options.to && !isSelf(options.to, context)) return onlyAdmins(context, stack.id);
       change = options.change;
       target = options.to
-        ? await person(context, options.to)
+        ? {
+            id: request.userId,
+            name: `@${slack.user.display_name || slack.user.real_name || request.userId}`,
+          }
         : { id: request.channel.id, name: slack.channel.name };
     } catch (error) {
       return refused(error);
@@ -79,99 +98,127 @@ const subscribe: SlackCommand = {
       return refused(error);
     }
     const settings = describeSettings(subscribed.settings);
-    const here = isPerson(target.id) ? `<@${target.id}>` : 'This channel';
-    const where = isPerson(target.id)
-      ? ' Their messages go to their direct messages with the Gantry app.'
-      : '';
-    const stop = `\`${deps.command} unsubscribe ${name}${isPerson(target.id) ? ` --to <@${target.id}>` : ''}\` stops them.`;
+    const you = isPerson(target.id);
+    const [here, stays] = you ? ['You are', 'You stay'] : ['This channel is', 'This channel stays'];
+    const where = you ? ' The messages go to your direct messages with the Gantry app.' : '';
+    const stop = you
+      ? `To stop them, type \`${deps.command} unsubscribe ${name}\` in your direct messages with the Gantry app, or \`${deps.command} unsubscribe ${name} --to me\` anywhere.`
+      : `\`${deps.command} unsubscribe ${name}\` stops them.`;
     switch (subscribed.outcome) {
       case 'unchanged':
         return ephemeral(
-          `${here} is already subscribed to stack "${name}" with these settings: ${settings}; nothing changed.`,
+          `${here} already subscribed to stack "${name}" with these settings: ${settings}; nothing changed.`,
         );
       case 'created':
-        return ephemeral(
-          `${here} is now subscribed to stack "${name}": ${settings}.${where} ${stop}`,
-        );
+        return ephemeral(`${here} now subscribed to stack "${name}": ${settings}.${where} ${stop}`);
       case 'changed':
-        return ephemeral(
-          `${here} stays subscribed to stack "${name}", now with: ${settings}. ${stop}`,
-        );
+        return ephemeral(`${stays} subscribed to stack "${name}", now with: ${settings}. ${stop}`);
       case 'resumed':
         return ephemeral(
-          `${here} is subscribed to stack "${name}" again: ${settings}. If the messages stop again, Slack refused the channel; invite the Gantry app to it or unarchive it, then subscribe again. ${stop}`,
+          `${here} subscribed to stack "${name}" again: ${settings}. If the messages stop again, Slack refused the channel; invite the Gantry app to it or unarchive it, then subscribe again. ${stop}`,
         );
     }
   },
 };
 
-/** The person `--to` names, with the name their subscription shows; Slack must know them. */
-async function person(
-  { deps, request }: CommandContext,
-  userId: string,
-): Promise<{ id: string; name: string }> {
-  try {
-    const user = await deps.people.user(request.teamId, userId);
-    return { id: userId, name: `@${user.display_name || user.real_name || userId}` };
-  } catch (error) {
-    if (slackErrorCode(error) === 'user_not_found') {
-      throw new InvalidInputError(
-        `Slack knows no person "${userId}" in this workspace; mention someone of this workspace with --to`,
-      );
-    }
-    throw error;
-  }
-}
+const UNSUBSCRIBE_USAGE = '<stackId> [--to me]';
 
 /**
- * Unsubscribes the channel, or a person (`--to`). In a direct message with the app, the
- * subscription of the person who asks is removed too: messages to a member ID land there.
+ * Unsubscribes the channel, or the person who asks (`--to me`). A person's own subscriptions
+ * (to their member ID, and of the DM they type in, whose messages only they see) are removed
+ * before the stack is judged: they name the person, who gets the stack's messages already, so
+ * someone who may not read the stack (subscribed by an admin, or whose access went away) can
+ * still stop them. Anything else needs read, and a stack the caller may not read gets the
+ * answer of one that does not exist, as every stack command's does.
  */
 const unsubscribe: SlackCommand = {
   name: 'unsubscribe',
-  usage: '<stackId> [--to @person]',
-  summary: "stop posting this stack's runs here (or to a person)",
-  stack: 'required',
+  usage: UNSUBSCRIBE_USAGE,
+  summary: "stop posting this stack's runs here (or to you, with `--to me`)",
+  stack: 'none',
   needs: 'read',
   async run(context) {
-    const { deps, request, stack } = context;
+    const { deps, request, slack, identity, log } = context;
+    const [stackId, ...words] = context.args;
+    if (stackId === undefined || stackId.startsWith('--')) {
+      return ephemeral(
+        escapeSlackText(`Name the stack: \`${deps.command} unsubscribe ${UNSUBSCRIBE_USAGE}\`.`),
+      );
+    }
     let to: string | undefined;
+    let invalid: unknown;
     try {
-      const options = parseSubscribeOptions(context.args);
+      const options = parseSubscribeOptions(words);
       if (
         Object.keys(options.change).some((key) => options.change[key as 'events'] !== undefined)
       ) {
         throw new InvalidInputError(
-          `unsubscribe takes no settings; \`${deps.command} subscribe ${stack.id} …\` changes them`,
+          `unsubscribe takes no settings; \`${deps.command} subscribe ${stackId} …\` changes them`,
         );
       }
       to = options.to;
     } catch (error) {
-      return refused(error);
+      invalid = error;
     }
-    const name = escapeSlackText(stack.id);
-    const channels = to
-      ? [to]
-      : request.channel.id.startsWith('D')
-        ? [request.channel.id, request.userId]
-        : [request.channel.id];
-    let removed = false;
-    for (const channelId of channels) {
-      removed =
-        (await unsubscribeChannel(deps.db, {
-          stackId: stack.id,
-          teamId: request.teamId,
-          channelId,
-        })) || removed;
+    const self = to !== undefined && isSelf(to, context);
+    const own =
+      invalid !== undefined
+        ? []
+        : self
+          ? [request.userId]
+          : to === undefined && request.channel.id.startsWith('D')
+            ? [request.channel.id, request.userId]
+            : [];
+    const name = escapeSlackText(stackId);
+    if (await unsubscribeAll(context, stackId, own)) {
+      return ephemeral(
+        self
+          ? `You are unsubscribed from stack "${name}"; its runs are no longer posted to you.`
+          : `This channel is unsubscribed from stack "${name}"; its runs are no longer posted here.`,
+      );
     }
-    const who = to ? `<@${to}> is` : 'This channel is';
+    const stack = await deps.stacks.stack(stackId, slack, 'read', identity);
+    if (!stack) {
+      log.info(
+        { stackId, needed: 'read' },
+        'slack command refused: no such stack, or its policies do not allow',
+      );
+      return ephemeral(SlackStackAccess.refusal(stackId, 'read'));
+    }
+    if (invalid !== undefined) return refused(invalid);
+    const shown = escapeSlackText(stack.id);
+    if (to !== undefined && !self) {
+      return ephemeral(
+        `Nothing changed: you can unsubscribe only yourself (\`${deps.command} unsubscribe ${shown} --to me\`); only a Gantry admin can unsubscribe another person, through GraphQL (\`slackSubscriptionDelete\`).`,
+      );
+    }
+    if (own.length === 0 && (await unsubscribeAll(context, stack.id, [request.channel.id]))) {
+      return ephemeral(
+        `This channel is unsubscribed from stack "${shown}"; its runs are no longer posted here.`,
+      );
+    }
     return ephemeral(
-      removed
-        ? `${who} unsubscribed from stack "${name}"; its runs are no longer posted ${to ? 'to them' : 'here'}.`
-        : `${who} not subscribed to stack "${name}"; nothing changed. \`${deps.command} subscribe ${name}${to ? ` --to <@${to}>` : ''}\` subscribes ${to ? 'them' : 'it'}.`,
+      self
+        ? `You are not subscribed to stack "${shown}"; nothing changed. \`${deps.command} subscribe ${shown} --to me\` subscribes you.`
+        : `This channel is not subscribed to stack "${shown}"; nothing changed. \`${deps.command} subscribe ${shown}\` subscribes it.`,
     );
   },
 };
+
+/** Removes the stack's subscriptions of these conversations; whether there was one. */
+async function unsubscribeAll(
+  { deps, request }: FreeContext,
+  stackId: string,
+  channelIds: string[],
+): Promise<boolean> {
+  let removed = false;
+  for (const channelId of channelIds) {
+    removed =
+      (await unsubscribeChannel(deps.db, { stackId, teamId: request.teamId, channelId })) ||
+      removed;
+  }
+  return removed;
+}
 
 /**
  * Lists subscriptions with their settings: with a stack, every conversation of this workspace
@@ -186,7 +233,7 @@ const subscriptions: SlackCommand = {
   stack: 'optional',
   needs: 'read',
   async run(context: FreeContext) {
-    const { deps, request, stack, slack } = context;
+    const { deps, request, stack, slack, identity } = context;
     if (stack) {
       const rows = await subscriptionsOfStackInTeam(deps.db, stack.id, request.teamId);
       const name = escapeSlackText(stack.id);
@@ -202,14 +249,18 @@ const subscriptions: SlackCommand = {
         ].join('\n'),
       );
     }
+    const inDm = request.channel.id.startsWith('D');
     const here = await subscriptionsOfConversation(deps.db, request.teamId, request.channel.id);
     // In a DM with the app, the messages to the person's member ID land here too.
-    const mine = request.channel.id.startsWith('D')
+    const mine = inDm
       ? await subscriptionsOfConversation(deps.db, request.teamId, request.userId)
       : [];
     const visible: SlackSubscription[] = [];
     for (const row of [...here, ...mine]) {
-      if (await deps.stacks.stack(row.stackId, slack, 'read')) visible.push(row);
+      // What lands in the person's own DM they see anyway, and may stop (see unsubscribe).
+      if (inDm || (await deps.stacks.stack(row.stackId, slack, 'read', identity))) {
+        visible.push(row);
+      }
     }
     if (visible.length === 0) {
       return ephemeral(
@@ -233,8 +284,13 @@ const subscriptions: SlackCommand = {
 function conversation(row: SlackSubscription): string {
   if (isPerson(row.channelId)) return `<@${row.channelId}> (direct messages)`;
   if (row.channelId.startsWith('D'))
-    return `a direct message with the app (subscribed by <@${row.subscribedBy}>)`;
+    return `a direct message with the app (subscribed by ${subscriber(row)})`;
   return `<#${row.channelId}>`;
+}
+
+/** Who subscribed: a Slack mention, or an admin through GraphQL (subscribedBy `gantry:<login>`). */
+function subscriber(row: SlackSubscription): string {
+  return isPerson(row.subscribedBy) ? `<@${row.subscribedBy}>` : 'a Gantry admin';
 }
 
 function line(row: SlackSubscription): string {

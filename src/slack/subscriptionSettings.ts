@@ -84,15 +84,18 @@ function unique<T>(values: T[] | undefined): T[] | undefined {
   return values === undefined ? undefined : [...new Set(values)];
 }
 
+/** What `to` is for `--to me`: the person who asks, whose member ID the command knows. */
+export const SELF = 'me';
+
 /** A subscription command's words after the stack: its settings, and `--to` a person. */
 export interface SubscribeOptions {
   change: SettingsChange;
-  /** The member ID given with `--to`. */
+  /** The member ID given with `--to`, or SELF for `--to me`. */
   to: string | undefined;
 }
 
 /**
- * Reads `--events a,b`, `--only-failures`, `--branches x`, `--types a,b` and `--to <@U…>`
+ * Reads `--events a,b`, `--only-failures`, `--branches x`, `--types a,b` and `--to me|<@U…>`
  * (also as `--flag=value`); InvalidInputError saying the words allowed for anything else.
  */
 export function parseSubscribeOptions(words: string[]): SubscribeOptions {
@@ -131,7 +134,7 @@ const EXAMPLES: Record<string, string> = {
   '--events': '`--events unconfirmed,finished,failed`',
   '--branches': '`--branches default`, `--branches all` or `--branches release/*`',
   '--types': '`--types tracked,proposed`',
-  '--to': '`--to @ada`',
+  '--to': '`--to me`',
 };
 
 function splitOnce(word: string, separator: string): [string, string | undefined] {
@@ -172,16 +175,17 @@ function parseTypes(value: string): RunType[] {
 }
 
 /**
- * The member ID of `--to`. Slack sends a mention in a command's text as `<@U123|name>` when the
+ * The member ID of `--to`, or SELF. Slack sends a mention in a command's text as `<@U123|name>` when the
  * command escapes users (its "Escape channels, users, and links" setting), otherwise as the
  * bare `@name` it cannot be resolved from; a member ID typed as it is works either way.
  */
 function parseMember(value: string): string {
+  if (value.toLowerCase() === SELF) return SELF;
   const mention = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/.exec(value);
   if (mention) return mention[1]!;
   if (/^[UW][A-Z0-9]{2,}$/.test(value)) return value;
   throw new InvalidInputError(
-    `"${value}" is not a person Slack named: mention them (\`--to @ada\`) with "Escape channels, users, and links" turned on in the slash command's settings of the Slack app, or give their member ID (\`--to U0123ABCD\`, from their profile's "Copy member ID")`,
+    `"${value}" is not a person Slack named: say \`--to me\`, mention yourself (\`--to @ada\`) with "Escape channels, users, and links" turned on in the slash command's settings of the Slack app, or give your member ID (\`--to U0123ABCD\`, from your profile's "Copy member ID")`,
   );
 }
 

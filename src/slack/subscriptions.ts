@@ -88,11 +88,20 @@ export class SlackSubscriptions {
     if (existing && !existing.refusedAt && sameSettings(settingsOf(existing), settings)) {
       return { outcome: 'unchanged', subscription: existing, settings };
     }
-    const stop = `\`${this.deps.command} unsubscribe ${escapeSlackText(request.stack.id)}\` stops them.`;
+    const unsubscribe = `\`${this.deps.command} unsubscribe ${escapeSlackText(request.stack.id)}\``;
+    // A person's messages land in their DM with the app, where they can always stop them.
+    const personal = isPerson(request.channelId) || request.channelId.startsWith('D');
+    const stop = personal
+      ? `To stop them, type ${unsubscribe} here, in your direct messages with the Gantry app.`
+      : `${unsubscribe} stops them.`;
+    const who =
+      request.by.userId === request.channelId
+        ? 'You subscribed'
+        : `${request.by.shown} subscribed ${isPerson(request.channelId) ? 'you' : 'this conversation'}`;
     await this.post(
       request.teamId,
       request.channelId,
-      `${request.by.shown} subscribed ${isPerson(request.channelId) ? 'you' : 'this conversation'} to the runs of stack "${escapeSlackText(request.stack.name)}": ${describeSettings(settings)}. ${stop}`,
+      `${who} to the runs of stack "${escapeSlackText(request.stack.name)}": ${describeSettings(settings)}. ${stop}`,
     );
     const subscription = await saveSubscription(db, {
       id: ulid(),

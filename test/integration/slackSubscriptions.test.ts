@@ -266,38 +266,172 @@ describe('Slack subscriptions: settings, listing, test messages, people and priv
     expect(await command('subscriptions hidden')).toContain('Stack "hidden" does not exist');
   });
 
-  it('subscribes a person by member ID: their messages land in their direct message with the app', async () => {
-    const reply = await command(`subscribe payments --to <@${grace.id}|grace> --only-failures`);
-    expect(reply).toContain(
-      `<@${grace.id}> is now subscribed to stack "payments": failed runs only`,
+  it('subscribes only the caller with --to: their messages land in their DM with the app, which says how to stop them', async () => {
+    // Policies judge ada and #dev, never grace: ada may not send grace a stack's runs.
+    const before = slack.messages.length;
+    for (const to of [`<@${grace.id}|grace>`, grace.id]) {
+      expect(await command(`subscribe payments --to ${to} --only-failures`)).toBe(
+        'Nothing changed: you can subscribe only yourself (`/gantry subscribe payments --to me`); only a Gantry admin can subscribe another person, through GraphQL (`slackSubscriptionCreate`).',
+      );
+    }
+    expect(slack.messages).toHaveLength(before);
+    expect((await rowsOf('payments')).map((row) => row.channelId)).not.toContain(grace.id);
+
+    const reply = await command('subscribe payments --to me --only-failures', { user: grace });
+    expect(reply).toBe(
+      'You are now subscribed to stack "payments": failed runs only; every type; every branch. The messages go to your direct messages with the Gantry app. To stop them, type `/gantry unsubscribe payments` in your direct messages with the Gantry app, or `/gantry unsubscribe payments --to me` anywhere.',
     );
-    expect(reply).toContain('Their messages go to their direct messages with the Gantry app.');
     const im = slack.directMessageChannel(acme.id, grace.id);
     expect(im.id).toMatch(/^D/);
     expect(messagesIn(im.id)).toHaveLength(1);
-    expect(messagesIn(im.id)[0]!.text).toContain(
-      `<@${ada.id}> subscribed you to the runs of stack "Payments"`,
+    expect(messagesIn(im.id)[0]!.text).toBe(
+      'You subscribed to the runs of stack "Payments": failed runs only; every type; every branch. To stop them, type `/gantry unsubscribe payments` here, in your direct messages with the Gantry app.',
     );
     expect((await rowsOf('payments')).find((row) => row.channelId === grace.id)).toMatchObject({
       channelName: '@Grace',
       onlyFailures: true,
     });
+    // Her own mention is herself too.
+    expect(
+      await command(`subscribe payments --to <@${grace.id}|grace> --only-failures`, {
+        user: grace,
+      }),
+    ).toContain('You are already subscribed to stack "payments"');
+
+    // Nobody else stops her subscription either.
+    expect(await command(`unsubscribe payments --to <@${grace.id}|grace>`)).toBe(
+      'Nothing changed: you can unsubscribe only yourself (`/gantry unsubscribe payments --to me`); only a Gantry admin can unsubscribe another person, through GraphQL (`slackSubscriptionDelete`).',
+    );
+    expect((await rowsOf('payments')).map((row) => row.channelId)).toContain(grace.id);
 
     // In her DM with the app, grace sees it and unsubscribes herself.
     const inDm = { id: im.id, name: 'directmessage' };
     expect(await command('subscriptions', { user: grace, channel: inDm })).toContain(
       `• stack "payments" (to <@${grace.id}>): failed runs only`,
     );
-    expect(await command('unsubscribe payments', { user: grace, channel: inDm })).toContain(
-      'This channel is unsubscribed from stack "payments"',
+    expect(await command('unsubscribe payments', { user: grace, channel: inDm })).toBe(
+      'This channel is unsubscribed from stack "payments"; its runs are no longer posted here.',
     );
     expect((await rowsOf('payments')).map((row) => row.channelId)).not.toContain(grace.id);
+    expect(await command('unsubscribe payments', { user: grace, channel: inDm })).toBe(
+      'This channel is not subscribed to stack "payments"; nothing changed. `/gantry subscribe payments` subscribes it.',
+    );
+
+    // --to me works from any channel, both ways.
+    await command('subscribe payments --to me', { user: grace });
+    expect(await command('unsubscribe payments --to me', { user: grace })).toBe(
+      'You are unsubscribed from stack "payments"; its runs are no longer posted to you.',
+    );
+    expect(await command('unsubscribe payments --to me', { user: grace })).toBe(
+      'You are not subscribed to stack "payments"; nothing changed. `/gantry subscribe payments --to me` subscribes you.',
+    );
 
     // Subscribing in the DM subscribes the DM itself.
     expect(await command('subscribe payments', { user: grace, channel: inDm })).toContain(
       'This channel is now subscribed to stack "payments"',
     );
     expect((await rowsOf('payments')).map((row) => row.channelId)).toContain(im.id);
+    expect(messagesIn(im.id).at(-1)!.text).toContain(
+      'To stop them, type `/gantry unsubscribe payments` here, in your direct messages with the Gantry app.',
+    );
+  });
+
+  it('lets a person stop, from their DM with the app, what an admin subscribed them to on a stack they may not read', async () => {
+    const created = await api.graphql(
+      `mutation ($input: SlackSubscriptionInput!) { slackSubscriptionCreate(input: $input) { id } }`,
+      { input: { stackId: 'hidden', teamId: acme.id, channelId: grace.id } },
+    );
+    expect(created.errors).toBeUndefined();
+    const im = slack.directMessageChannel(acme.id, grace.id);
+    expect(messagesIn(im.id).at(-1)!.text).toBe(
+      'A Gantry admin subscribed you to the runs of stack "Hidden": every state; every type; every branch. To stop them, type `/gantry unsubscribe hidden` here, in your direct messages with the Gantry app.',
+    );
+
+    // Anywhere else, a stack she may not read stays as if it did not exist.
+    const refusal =
+      'Stack "hidden" does not exist, or you may not see it from here. Check the stack ID; if it is right, ask a Gantry admin to attach a stack access policy that gives read access to this channel or to you.';
+    expect(await command('unsubscribe hidden', { user: grace })).toBe(refusal);
+    expect(await command('unsubscribe nothing', { user: grace })).toBe(
+      refusal.replace('"hidden"', '"nothing"'),
+    );
+    expect(await command('unsubscribe', { user: grace })).toBe(
+      'Name the stack: `/gantry unsubscribe &lt;stackId&gt; [--to me]`.',
+    );
+
+    const inDm = { id: im.id, name: 'directmessage' };
+    expect(await command('subscriptions', { user: grace, channel: inDm })).toContain(
+      `• stack "hidden" (to <@${grace.id}>): every state`,
+    );
+    expect(await command('unsubscribe hidden', { user: grace, channel: inDm })).toBe(
+      'This channel is unsubscribed from stack "hidden"; its runs are no longer posted here.',
+    );
+    expect((await rowsOf('hidden')).map((row) => row.channelId)).not.toContain(grace.id);
+    expect(await command('unsubscribe hidden', { user: grace, channel: inDm })).toBe(refusal);
+
+    // --to me removes it from anywhere, and only hers.
+    await api.graphql(
+      `mutation ($input: SlackSubscriptionInput!) { slackSubscriptionCreate(input: $input) { id } }`,
+      { input: { stackId: 'hidden', teamId: acme.id, channelId: grace.id } },
+    );
+    expect(await command('unsubscribe hidden --to me', { user: grace })).toBe(
+      'You are unsubscribed from stack "hidden"; its runs are no longer posted to you.',
+    );
+    expect(await command('unsubscribe hidden --to me', { user: grace })).toBe(refusal);
+  });
+
+  it("names an admin who subscribed a person's DM through GraphQL as such, not as a broken mention", async () => {
+    const im = slack.directMessageChannel(acme.id, grace.id);
+    await harness.database.db
+      .delete(schema.slackSubscriptions)
+      .where(eq(schema.slackSubscriptions.channelId, im.id));
+    const created = await api.graphql(
+      `mutation ($input: SlackSubscriptionInput!) { slackSubscriptionCreate(input: $input) { id } }`,
+      { input: { stackId: 'payments', teamId: acme.id, channelId: im.id } },
+    );
+    expect(created.errors).toBeUndefined();
+    const listed = await command('subscriptions payments');
+    expect(listed).toContain('• a direct message with the app (subscribed by a Gantry admin):');
+    expect(listed).not.toContain('<@gantry:');
+  });
+
+  it('lists the subscriptions a linked identity may read, judged by input.session', async () => {
+    const created = await api.graphql(
+      `mutation ($input: StackInput!) { stackCreate(input: $input, manageState: true) { id } }`,
+      {
+        input: {
+          name: 'Ledger',
+          administrative: false,
+          branch: 'main',
+          repository: 'file:///srv/git/app.git',
+          provider: 'RAW_GIT',
+        },
+      },
+    );
+    expect(created.errors).toBeUndefined();
+    await policy(
+      'ledger team reads ledger',
+      `package spacelift\n\nread { input.session.teams[_] == "ledger-team" }`,
+      'ledger',
+    );
+    await harness.database.db.insert(schema.slackSubscriptions).values({
+      id: ulid(),
+      stackId: 'ledger',
+      teamId: acme.id,
+      channelId: dev.id,
+      channelName: 'dev',
+      subscribedBy: ada.id,
+    });
+    expect(await command('subscriptions')).not.toContain('ledger');
+
+    await harness.database.db.insert(schema.slackIdentities).values({
+      teamId: acme.id,
+      userId: ada.id,
+      login: 'ada',
+      name: 'Ada Lovelace',
+      teams: ['ledger-team'],
+    });
+    expect(await command('subscriptions')).toContain('• stack "ledger": every state');
+    expect(await command('subscriptions', { user: grace })).not.toContain('ledger');
   });
 
   it('lets admins list, create, update and delete subscriptions through GraphQL, and no one else', async () => {

@@ -5,6 +5,7 @@ import {
   DEFAULT_SETTINGS,
   hears,
   parseSubscribeOptions,
+  SELF,
 } from '../../src/slack/subscriptionSettings';
 
 const run = (type: RunType, branch: string, state: RunState) => ({
@@ -46,6 +47,8 @@ describe('subscription settings', () => {
       events: [],
       types: [],
     });
+    expect(parseSubscribeOptions(['--to', 'Me']).to).toBe(SELF);
+    expect(parseSubscribeOptions(['--to=U0ADA123']).to).toBe('U0ADA123');
     expect(() => parseSubscribeOptions(['--events'])).toThrow(InvalidInputError);
     expect(() => parseSubscribeOptions(['--branches', 'a b'])).toThrow(InvalidInputError);
   });
