@@ -264,7 +264,7 @@ const subscriptions: SlackCommand = {
     }
     if (visible.length === 0) {
       return ephemeral(
-        `This channel is subscribed to no stack you may see. \`${deps.command} subscribe <stackId>\` subscribes it; \`${deps.command} subscriptions <stackId>\` lists every channel subscribed to a stack.`,
+        `This channel is subscribed to no stack you may see. \`${deps.command} subscribe &lt;stackId&gt;\` subscribes it; \`${deps.command} subscriptions &lt;stackId&gt;\` lists every channel subscribed to a stack.`,
       );
     }
     return ephemeral(
@@ -274,7 +274,7 @@ const subscriptions: SlackCommand = {
           (row) =>
             `• stack "${escapeSlackText(row.stackId)}"${isPerson(row.channelId) ? ` (to <@${row.channelId}>)` : ''}: ${line(row)}`,
         ),
-        `\`${deps.command} subscribe <stackId> --events …\` changes what a stack posts here.`,
+        `\`${deps.command} subscribe &lt;stackId&gt; --events …\` changes what a stack posts here.`,
       ].join('\n'),
     );
   },
