@@ -174,7 +174,9 @@ class GitLabFeedback {
 
   /**
    * Creates or edits the stack's one note on the merge request, showing the newest of the runs
-   * that reported to it: this one, the one the note shows, and the newest linked to it.
+   * that reported to it: this one, the one the note shows, and the newest linked to it. A run
+   * not linked to the merge request is shown only if its commit is the merge request's head
+   * when the note is written; otherwise the note is left as it is.
    */
   private async postNote(
     api: GitLabApi,
@@ -198,6 +200,13 @@ class GitLabFeedback {
       const changes = current.delta ? await this.deps.changes(current.id) : [];
       const body = noteBody(current, runUrl(this.deps.publicUrl, stackId, current.id), changes);
       if (posted.noteId !== null && posted.body === body && posted.runId === current.id) return;
+      // The merge requests of a commit were listed before the claim, and a merge request's
+      // head may have moved since: a run it is not linked to is shown only while its commit
+      // is still the head.
+      if (current.mergeRequestIid !== mergeRequestIid) {
+        const now = await api.mergeRequest(project, mergeRequestIid);
+        if (now.sha !== current.commit.hash) return;
+      }
       let noteId = posted.noteId;
       if (noteId !== null) {
         try {

@@ -58,29 +58,26 @@ export class GitLabProvider implements VcsProvider {
   }
 
   /**
-   * A branch first; otherwise GitLab's commit lookup, which takes tag names and short hashes
-   * alike: what is not hex there was a tag.
+   * A branch, else a tag, else a commit by its hash, each asked of GitLab's API for that kind.
+   * GitLab's commit lookup alone would take any revision (`main~1`, `HEAD^`, a merge request's
+   * ref) and cannot say a tag from a commit: a tag named `cafe` is a tag, and only a hash whose
+   * commit GitLab finds is a commit.
    */
   async resolve(stack: Repository, ref: string): Promise<ResolvedRef> {
-    if (!ref.trim() || ref.startsWith('-')) {
-      throw new VcsError(`"${ref}" is not a branch name, a tag name or a commit hash`);
-    }
+    const refused = () =>
+      new VcsError(
+        `"${ref}" is no branch, tag or commit of GitLab project "${stack.repository}", or the integration's token cannot see it; give a branch name, a tag name or a commit hash (7 to 64 hex digits)`,
+      );
+    if (!ref.trim() || ref.startsWith('-')) throw refused();
     const api = await this.client(stack);
-    try {
-      return { commit: commitInfo(await api.branchHead(stack.repository, ref)), kind: 'branch' };
-    } catch (error) {
-      if (!(error instanceof GitLabError && error.status === 404)) {
-        throw new VcsError((error as Error).message, { cause: error });
-      }
-    }
-    const commit = commitInfo(
-      await gitlab(
-        () => api.commit(stack.repository, ref),
-        `a branch, tag or commit "${ref}"`,
-        stack,
-      ),
-    );
-    return { commit, kind: /^[0-9a-f]{4,64}$/.test(ref) ? 'commit' : 'tag' };
+    const branch = await unlessMissing(() => api.branchHead(stack.repository, ref));
+    if (branch) return { commit: commitInfo(branch), kind: 'branch' };
+    const tag = await unlessMissing(() => api.tag(stack.repository, ref));
+    if (tag) return { commit: commitInfo(tag.commit), kind: 'tag' };
+    if (!/^[0-9a-f]{7,64}$/.test(ref)) throw refused();
+    const commit = await unlessMissing(() => api.commit(stack.repository, ref));
+    if (!commit?.id.startsWith(ref)) throw refused();
+    return { commit: commitInfo(commit), kind: 'commit' };
   }
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {
@@ -154,6 +151,16 @@ function commitInfo(commit: GitLabCommit): CommitInfo {
     timestamp: new Date(commit.authoredDate),
     url: commit.webUrl,
   };
+}
+
+/** GitLab's answer; undefined when GitLab has no such thing (404). */
+async function unlessMissing<T>(request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await request();
+  } catch (error) {
+    if (error instanceof GitLabError && error.status === 404) return undefined;
+    throw new VcsError((error as Error).message, { cause: error });
+  }
 }
 
 /** GitLab's answer, with a missing branch, commit or project said as the run's runner expects. */

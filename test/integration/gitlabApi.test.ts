@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import {
   authorizeUrl,
@@ -6,6 +7,7 @@ import {
   GitLabError,
   MAX_BRANCHES_PER_PROJECT,
 } from '../../src/gitlab/api';
+import { createTestRepo } from '../support/gitRepo';
 import { AccessLevel, type GitLabServer, startGitLabServer } from '../support/gitlabServer';
 import { freePort } from '../support/ports';
 
@@ -164,6 +166,57 @@ describe('GitLabApi against a GitLab-speaking server', () => {
     expect(gitlab.requests.slice(1).map((request) => request.query)).toEqual(
       Array(4).fill({ sort: 'updated_desc', per_page: '20', page: '1' }),
     );
+  });
+
+  it('reads a tag, every protected tag (as Maintainer only) and a merge request', async () => {
+    const repo = await createTestRepo();
+    try {
+      const first = await repo.commit({ 'main.tf': 'one' }, 'First');
+      const feature = await repo.commit({ 'main.tf': 'two' }, 'Feature', 'feature');
+      execFileSync('git', ['tag', '-a', 'v1.0', '-m', 'Release 1.0', first], { cwd: repo.dir });
+      gitlab.addProject({
+        pathWithNamespace: 'acme/tagged',
+        repositoryDir: repo.dir,
+        members: [
+          { username: 'alice', accessLevel: AccessLevel.MAINTAINER },
+          { username: 'bob', accessLevel: AccessLevel.DEVELOPER },
+        ],
+      });
+      const tag = await api.tag('acme/tagged', 'v1.0');
+      expect(tag).toMatchObject({ name: 'v1.0', commit: { id: first, title: 'First' } });
+      await expect(gitLabError(api.tag('acme/tagged', 'v1.0^{}'))).resolves.toMatchObject({
+        status: 404,
+      });
+
+      // More than a page of them: GitLab's largest page holds 100.
+      const names = ['v*', ...Array.from({ length: 120 }, (_, i) => `hotfix-${i}`), 'release/*'];
+      for (const name of names) gitlab.protectTag({ project: 'acme/tagged', name });
+      await expect(api.protectedTags('acme/tagged')).resolves.toEqual(names);
+      expect(
+        gitlab.requests
+          .filter((request) => request.path.endsWith('/protected_tags'))
+          .map((request) => request.query.page ?? '1'),
+      ).toEqual(['1', '2']);
+      const developer = new GitLabApi({ host: gitlab.url, token: 'glpat-bob' });
+      const error = await gitLabError(developer.protectedTags('acme/tagged'));
+      expect(error).toMatchObject({ kind: 'forbidden', status: 403 });
+      expect(error.message).toBe(
+        'listing the protected tags of acme/tagged on GitLab, which takes the Maintainer role in the project: GitLab answered 403 (403 Forbidden); ask a GitLab owner for access',
+      );
+
+      const mergeRequest = gitlab.addMergeRequest({
+        project: 'acme/tagged',
+        sourceBranch: 'feature',
+        author: 'bob',
+      });
+      await expect(api.mergeRequest('acme/tagged', mergeRequest.iid)).resolves.toEqual({
+        iid: mergeRequest.iid,
+        state: 'opened',
+        sha: feature,
+      });
+    } finally {
+      await repo.remove();
+    }
   });
 
   it('signs a person in through GitLab OAuth and uses the token as a Bearer token', async () => {

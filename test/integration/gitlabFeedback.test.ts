@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { simpleGit } from 'simple-git';
 import type { RunSink } from '../../src/runs/events';
 import { schema } from '../support/tables';
-import { createGitLabFeedback } from '../../src/gitlab/feedback';
+import type { GitLabApi } from '../../src/gitlab/api';
+import { createGitLabFeedback, type GitLabFeedbackDependencies } from '../../src/gitlab/feedback';
 import { GitLabIntegrationService } from '../../src/gitlab/integration';
 import { createLogger } from '../../src/platform/logger';
 import { RunState, RunType, type Delta } from '../../src/runs/types';
@@ -35,6 +37,7 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
   let gitlab: GitLabServer;
   let repo: TestRepo;
   let notify: RunSink;
+  let feedbackDependencies: GitLabFeedbackDependencies;
   const box = new SecretBox(randomBytes(32));
   let mainCommit: string;
   let runCount = 0;
@@ -80,14 +83,15 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
       publicUrl: PUBLIC_URL,
       changes: database.changes,
     });
-    notify = createGitLabFeedback({
+    feedbackDependencies = {
       db: database.db,
       gitlabApi: () => integration.api(),
       // These runs are rows alone: none has a stored plan to read changes from.
       changes: () => Promise.resolve([]),
       publicUrl: PUBLIC_URL,
       logger: createLogger('silent'),
-    });
+    };
+    notify = createGitLabFeedback(feedbackDependencies);
   });
 
   afterAll(async () => {
@@ -320,6 +324,68 @@ describe.each(databaseTargets())('GitLab feedback on $kind', (target) => {
     expect(gitlab.deployments.length - before).toBe(1);
     expect(mergeRequest.notes).toHaveLength(1);
     expect(statusesOf(head).map((status) => status.status)).toEqual(['running']);
+  });
+
+  it("leaves a merge request's note alone when its head moved on after the commit's merge requests were listed", async () => {
+    // Two branches at one commit, each with a merge request; the run is linked to the first.
+    const head = await repo.commit({ 'twins.tf': '# one\n' }, 'Twins', 'twin-a');
+    await simpleGit(repo.dir).branch(['twin-b', 'twin-a']);
+    const linked = gitlab.addMergeRequest({
+      project: PROJECT,
+      sourceBranch: 'twin-a',
+      author: 'grace',
+    });
+    const moved = gitlab.addMergeRequest({
+      project: PROJECT,
+      sourceBranch: 'twin-b',
+      author: 'grace',
+    });
+    const runId = await createRun({
+      type: RunType.PROPOSED,
+      commit: head,
+      branch: 'twin-a',
+      mergeRequestIid: linked.iid,
+    });
+    await database.db
+      .update(schema.runs)
+      .set({ state: RunState.PLANNING })
+      .where(eq(schema.runs.id, runId));
+
+    // This delivery lists both merge requests at the commit; twin-b gets a new commit right
+    // after, before the delivery takes the note's claim.
+    let movedOn = false;
+    const racing = createGitLabFeedback({
+      ...feedbackDependencies,
+      gitlabApi: async () => {
+        const api = await feedbackDependencies.gitlabApi();
+        if (!api) return undefined;
+        return Object.assign(Object.create(api) as GitLabApi, {
+          commitMergeRequests: async (project: string, sha: string) => {
+            const listed = await api.commitMergeRequests(project, sha);
+            if (!movedOn) {
+              movedOn = true;
+              await repo.commit({ 'twins.tf': '# two\n' }, 'Move on', 'twin-b');
+            }
+            return listed;
+          },
+        });
+      },
+    });
+    const before = gitlab.requests.length;
+    await racing({ runId, stackId: 'network', state: RunState.PLANNING, seq: 1 });
+
+    expect(movedOn).toBe(true);
+    expect(linked.notes).toHaveLength(1);
+    expect(linked.notes[0]!.body).toContain(`run ${runId}`);
+    // The run's commit is no longer twin-b's head: its merge request hears nothing of it.
+    expect(moved.notes).toEqual([]);
+    // One read of the merge request it is not linked to, none of the one it is.
+    const reads = (iid: number) =>
+      gitlab.requests
+        .slice(before)
+        .filter((request) => request.path.endsWith(`/merge_requests/${iid}`));
+    expect(reads(moved.iid).map((request) => request.status)).toEqual([200]);
+    expect(reads(linked.iid)).toEqual([]);
   });
 
   it('throws while GitLab answers 500, so the delivery is retried, and catches up after', async () => {

@@ -20,7 +20,7 @@ resource "terraform_data" "marker" {
 
 /**
  * What GitLab hears beyond a run's own transitions: `pending` while a run waits for its stack's
- * lock, tracked runs at tags a stack opts into, and the merge-request note's attribute changes
+ * lock, tracked runs at protected tags a stack opts into, and the merge-request note's attribute changes
  * on every open merge request whose head the run's commit is.
  */
 describe('GitLab tags, pending statuses and merge-request notes', () => {
@@ -137,7 +137,7 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     expect((await update(', trackTags: null')).data?.stackUpdate.trackTags).toBeNull();
   });
 
-  it("says pending while a run waits behind another's lock, and runs a tag's commit on the stacks that track it", async () => {
+  it("says pending while a run waits behind another's lock, and runs a protected tag's commit on the stacks that track it", async () => {
     // A tracked run of main's head takes each stack's lock and waits for a decision.
     const head = await repo.commit({ 'infra/main.tf': CODE('two') }, 'Change the marker');
     const push = await deliver(
@@ -152,6 +152,40 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     // v1.0.0 names the first commit: a release of an older commit than the branch's head.
     await simpleGit(repo.dir).raw(['tag', 'v1.0.0', first]);
     const tagPush = pushHook(gitlab.url, project, ada, { ref: 'refs/tags/v1.0.0', after: first });
+
+    // Unprotected, anyone who may push could have set it: nothing starts, and the answer says
+    // what to protect.
+    const unprotected = await deliver(hookUrl, tagPush, secret);
+    expect(unprotected).toEqual({
+      status: 200,
+      body: {
+        message:
+          'tag "v1.0.0" is not protected in GitLab: anyone who may push could have set it, so it starts no tracked run. Protect tags matching "v*" in GitLab\'s Settings → Repository → Protected tags, then push the tag again',
+        runs: [],
+      },
+    });
+    expect(
+      gitlab.requests.filter((request) => request.path.endsWith('/protected_tags')).at(-1),
+    ).toMatchObject({
+      path: '/api/v4/projects/platform%2Finfra/protected_tags',
+      auth: 'private-token',
+      status: 200,
+    });
+    // A protected tag of another name, or a wildcard that does not cover it, is no protection.
+    gitlab.protectTag({ project: project.pathWithNamespace, name: 'v1.0' });
+    gitlab.protectTag({ project: project.pathWithNamespace, name: 'release-*' });
+    expect((await deliver(hookUrl, tagPush, secret)).body.runs).toEqual([]);
+    expect(await runsOf('releases')).toHaveLength(1);
+
+    // While GitLab cannot say whether the tag is protected, nothing starts: GitLab delivers again.
+    gitlab.failNext(1, { status: 500 });
+    const unknown = await deliver(hookUrl, tagPush, secret);
+    expect(unknown.status).toBe(503);
+    expect(unknown.body.message).toMatch(
+      /^nothing was started: whether tag "v1\.0\.0" is protected is unknown \(listing the protected tags of platform\/infra on GitLab, .*GitLab answered 500 .*\); redeliver the event from GitLab once that is fixed$/,
+    );
+
+    gitlab.protectTag({ project: project.pathWithNamespace, name: 'v*' });
     const tagged = await deliver(hookUrl, tagPush, secret);
     expect(tagged.status).toBe(200);
     expect(tagged.body.runs).toEqual([

@@ -98,18 +98,35 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     }
   });
 
-  it('resolves a branch, a tag or a short hash through GitLab, and says what it cannot', async () => {
+  it('resolves a branch, a tag or a short hash through GitLab, each as what it is, and refuses the rest', async () => {
     await execFile('git', ['tag', '-a', 'v1.0', '-m', 'release', first], { cwd: repo.dir });
+    // A tag whose name could be a short hash is a tag all the same.
+    await execFile('git', ['tag', 'cafe1234', second], { cwd: repo.dir });
     const resolved = async (ref: string) => {
       const { commit, kind } = await provider.resolve(stack, ref);
       return { hash: commit.hash, kind };
     };
     expect(await resolved('main')).toEqual({ hash: second, kind: 'branch' });
     expect(await resolved('v1.0')).toEqual({ hash: first, kind: 'tag' });
+    expect(await resolved('cafe1234')).toEqual({ hash: second, kind: 'tag' });
     expect(await resolved(first.slice(0, 8))).toEqual({ hash: first, kind: 'commit' });
-    await expect(provider.resolve(stack, 'v9.9')).rejects.toThrow(
-      `a branch, tag or commit "v9.9" does not exist in GitLab project "platform/infra", or the integration's token cannot see it`,
-    );
+    expect(await resolved(first)).toEqual({ hash: first, kind: 'commit' });
+    // GitLab's commit lookup takes any revision; none of these is a branch, a tag or a hash.
+    for (const ref of [
+      'v9.9',
+      'main~1',
+      'HEAD^',
+      'v1.0^{}',
+      'refs/heads/main',
+      first.slice(0, 6),
+      'deadbeef',
+    ]) {
+      const refused = await provider.resolve(stack, ref).catch((error: unknown) => error);
+      expect([ref, refused]).toEqual([ref, expect.any(VcsError)]);
+      expect((refused as Error).message).toBe(
+        `"${ref}" is no branch, tag or commit of GitLab project "platform/infra", or the integration's token cannot see it; give a branch name, a tag name or a commit hash (7 to 64 hex digits)`,
+      );
+    }
   });
 
   it('says which branch or commit does not exist', async () => {

@@ -74,6 +74,21 @@ export interface SeedProject {
   repositoryDir?: string;
 }
 
+export interface SeedProtectedTag {
+  /** The project's path_with_namespace. */
+  project: string;
+  /** A tag name, or a wildcard such as `v*` or `release-*`. */
+  name: string;
+  /** Who may create matching tags: Maintainer (40, GitLab's default), Developer (30) or no one (0). */
+  createAccessLevel?: number;
+}
+
+export interface GitLabProtectedTagRecord {
+  id: number;
+  name: string;
+  createAccessLevel: number;
+}
+
 export interface SeedOAuthApp {
   clientId: string;
   clientSecret: string;
@@ -191,6 +206,8 @@ export interface GitLabServer {
   readonly requests: LoggedRequest[];
   /** A merge request the token users can comment on. */
   addMergeRequest(mergeRequest: SeedMergeRequest): GitLabMergeRequestRecord;
+  /** Protects a tag name or wildcard of a project, as Settings → Repository → Protected tags does. */
+  protectTag(protectedTag: SeedProtectedTag): GitLabProtectedTagRecord;
   /** Every commit status, merge request, environment and deployment, as GitLab keeps them. */
   readonly commitStatuses: readonly GitLabCommitStatusRecord[];
   readonly mergeRequests: readonly GitLabMergeRequestRecord[];
@@ -239,6 +256,8 @@ export interface GitLabProjectRecord {
   members: Map<number, number>;
   createdAt: string;
   repositoryDir?: string;
+  /** Settings → Repository → Protected tags, in the order they were added. */
+  protectedTags: GitLabProtectedTagRecord[];
 }
 
 interface TokenRecord {
@@ -392,6 +411,8 @@ class GitLabData {
       members: new Map(),
       createdAt: new Date().toISOString(),
       ...(seed.repositoryDir ? { repositoryDir: seed.repositoryDir } : {}),
+      // GitLab protects no tag of a new project.
+      protectedTags: [],
     };
     if (owner) project.members.set(owner.id, AccessLevel.OWNER);
     for (const member of seed.members ?? []) {
@@ -425,6 +446,22 @@ class GitLabData {
     };
     this.mergeRequests.push(mergeRequest);
     return mergeRequest;
+  }
+
+  protectTag(seed: SeedProtectedTag): GitLabProtectedTagRecord {
+    const project = this.findProject(seed.project);
+    if (!project) throw new Error(`no project "${seed.project}": add it first`);
+    // GitLab refuses a second rule of the same name ("Name has already been taken").
+    if (project.protectedTags.some((found) => found.name === seed.name)) {
+      throw new Error(`tag "${seed.name}" of "${seed.project}" is protected already`);
+    }
+    const record = {
+      id: this.id(),
+      name: seed.name,
+      createAccessLevel: seed.createAccessLevel ?? AccessLevel.MAINTAINER,
+    };
+    project.protectedTags.push(record);
+    return record;
   }
 
   group(id: number): GitLabGroupRecord | undefined {
@@ -1027,11 +1064,71 @@ function mergeRequestJson(
 function hasTag(project: GitLabProjectRecord, tag: string): boolean {
   if (!project.repositoryDir || tag.startsWith('-')) return false;
   try {
-    git(project.repositoryDir, ['rev-parse', '--verify', '--quiet', `refs/tags/${tag}`]);
+    // The tag by its exact name: no revision syntax (`v1^{}`, `v1~1`), as GitLab finds tags.
+    git(project.repositoryDir, ['show-ref', '--verify', '--quiet', `refs/tags/${tag}`]);
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether a protected tag's name covers `tag`, as GitLab's RefMatcher reads it: the same name,
+ * or a wildcard whose `*` stands for any characters, `/` included; nothing else is special.
+ */
+function protectedNameCovers(name: string, tag: string): boolean {
+  if (name === tag) return true;
+  if (!name.includes('*')) return false;
+  const quoted = name.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${quoted.join('.*?')}$`).test(tag);
+}
+
+const CREATE_ACCESS_DESCRIPTIONS: Record<number, string> = {
+  0: 'No one',
+  30: 'Developers + Maintainers',
+  40: 'Maintainers',
+};
+
+/** A protected tag as GET /projects/:id/protected_tags renders it. */
+function protectedTagJson(protectedTag: GitLabProtectedTagRecord) {
+  return {
+    name: protectedTag.name,
+    create_access_levels: [
+      {
+        id: protectedTag.id,
+        access_level: protectedTag.createAccessLevel,
+        access_level_description: CREATE_ACCESS_DESCRIPTIONS[protectedTag.createAccessLevel],
+      },
+    ],
+  };
+}
+
+/**
+ * A tag as GET /projects/:id/repository/tags/:tag_name renders it: `target` is the tag object
+ * of an annotated tag (the commit of a lightweight one), `commit` the commit it names, and
+ * `message` and `created_at` an annotated tag's own, null for a lightweight one. Undefined if
+ * the repository has no such tag.
+ */
+function tagJson(data: GitLabData, project: GitLabProjectRecord, name: string) {
+  if (!hasTag(project, name)) return undefined;
+  const format = ['%(objectname)', '%(objecttype)', '%(creatordate:iso-strict)', '%(contents)'];
+  const [target, type, createdAt, message] = git(project.repositoryDir as string, [
+    'for-each-ref',
+    `--format=${format.join(FIELD)}`,
+    `refs/tags/${name}`,
+  ])
+    .toString()
+    .split(FIELD);
+  const annotated = type === 'tag';
+  return {
+    name,
+    message: annotated ? message!.trimEnd() : null,
+    target: target!,
+    commit: commitJson(data, project, `refs/tags/${name}`)!,
+    release: null,
+    protected: project.protectedTags.some((found) => protectedNameCovers(found.name, name)),
+    created_at: annotated ? createdAt! : null,
+  };
 }
 
 function findMergeRequest(data: GitLabData, project: GitLabProjectRecord, iid: string) {
@@ -1040,8 +1137,8 @@ function findMergeRequest(data: GitLabData, project: GitLabProjectRecord, iid: s
   );
 }
 
-/** The project and merge request of a notes route, if the caller may see them. */
-function noteTarget(context: RouteContext) {
+/** The project and merge request of a merge request's route, if the caller may see them. */
+function mergeRequestTarget(context: RouteContext) {
   const { data, user, param, notFound } = context;
   const project = data.findProject(param('id'));
   const access = project && user ? data.projectAccess(user, project) : 0;
@@ -1325,6 +1422,34 @@ const routes: Route[] = [
       context.res.json(commit);
     },
   },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/repository/tags/:tag_name',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const project = readableProject(context);
+      if (!project) return;
+      const tag = tagJson(context.data, project, context.param('tag_name'));
+      if (!tag) return context.notFound('Tag');
+      context.res.json(tag);
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/v4/projects/:id/protected_tags',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const { data, user, param, paginate, notFound, forbidden } = context;
+      const project = data.findProject(param('id'));
+      const access = project && user ? data.projectAccess(user, project) : 0;
+      if (!project || !data.canSee(user, project.visibility, access)) return notFound('Project');
+      // `authorize_admin_project`: Maintainers and Owners only, even of a public project.
+      if (access < AccessLevel.MAINTAINER) return forbidden();
+      paginate(project.protectedTags.map(protectedTagJson));
+    },
+  },
   // ---- Commit statuses, merge requests and their notes, environments and deployments ----
   {
     method: 'post',
@@ -1442,11 +1567,43 @@ const routes: Route[] = [
   },
   {
     method: 'get',
+    path: '/api/v4/projects/:id/merge_requests/:merge_request_iid',
+    scopes: READ_API,
+    anonymous: true,
+    handle: (context) => {
+      const target = mergeRequestTarget(context);
+      if (!target) return;
+      const { project, mergeRequest } = target;
+      const basic = mergeRequestJson(context.data, project, mergeRequest);
+      const targetHead = branchesOf(project).find(
+        (branch) => branch.name === mergeRequest.targetBranch,
+      )?.commitId;
+      // The single merge request's entity: the list's fields and a few more.
+      context.res.json({
+        ...basic,
+        subscribed: false,
+        latest_build_started_at: null,
+        latest_build_finished_at: null,
+        first_deployed_to_production_at: null,
+        pipeline: null,
+        head_pipeline: null,
+        diff_refs: {
+          base_sha: targetHead ?? null,
+          head_sha: basic.sha,
+          start_sha: targetHead ?? null,
+        },
+        merge_error: null,
+        first_contribution: false,
+      });
+    },
+  },
+  {
+    method: 'get',
     path: '/api/v4/projects/:id/merge_requests/:merge_request_iid/notes',
     scopes: READ_API,
     anonymous: true,
     handle: (context) => {
-      const target = noteTarget(context);
+      const target = mergeRequestTarget(context);
       if (!target) return;
       const { project, mergeRequest } = target;
       const key = context.query('order_by') === 'updated_at' ? 'updatedAt' : 'createdAt';
@@ -1463,7 +1620,7 @@ const routes: Route[] = [
     scopes: ['api'],
     handle: (context) => {
       const { req, res, data, badRequest } = context;
-      const target = noteTarget(context);
+      const target = mergeRequestTarget(context);
       if (!target) return;
       const { project, mergeRequest } = target;
       const invalid = invalidParams(req, ['body']);
@@ -1494,7 +1651,7 @@ const routes: Route[] = [
     scopes: ['api'],
     handle: (context) => {
       const { req, res, data, param, forbidden } = context;
-      const target = noteTarget(context);
+      const target = mergeRequestTarget(context);
       if (!target) return;
       const { project, mergeRequest, access } = target;
       const note = mergeRequest.notes.find((found) => String(found.id) === param('note_id'));
@@ -1980,6 +2137,7 @@ export async function startGitLabServer(): Promise<GitLabServer> {
     },
     requests,
     addMergeRequest: (mergeRequest) => data.addMergeRequest(mergeRequest),
+    protectTag: (protectedTag) => data.protectTag(protectedTag),
     commitStatuses: data.commitStatuses,
     mergeRequests: data.mergeRequests,
     environments: data.environments,

@@ -7,8 +7,11 @@ import {
   GitbeakerTimeoutError,
   Groups,
   MergeRequestNotes,
+  MergeRequests,
   PersonalAccessTokens,
   Projects,
+  ProtectedTags,
+  Tags,
   Users,
 } from '@gitbeaker/rest';
 import { UpstreamError } from '../../platform/errors';
@@ -65,7 +68,7 @@ export interface GitLabCommitStatus {
   description: string;
 }
 
-/** A merge request as GitLab lists those of a commit. */
+/** A merge request as GitLab lists those of a commit, or shows one. */
 export interface GitLabMergeRequest {
   iid: number;
   /** opened, closed, locked or merged. */
@@ -93,12 +96,6 @@ export interface GitLabDeployment {
   status: GitLabDeploymentStatus;
 }
 
-/**
- * - unreachable: no answer at all (connection refused, DNS, timeout); worth retrying later.
- * - unauthorized: GitLab does not accept the token (or OAuth code/client) any more.
- * - forbidden: the token is valid but may not do this, e.g. it lacks a scope.
- * - other: any other answer, including 5xx and rate limits that outlasted gitbeaker's retries.
- */
 /** A commit as GitLab's repository API shows it. */
 export interface GitLabCommit {
   id: string;
@@ -106,6 +103,13 @@ export interface GitLabCommit {
   authorName: string;
   authoredDate: string;
   webUrl: string;
+}
+
+/** A tag as GitLab's tags API shows it: its name and the commit it names. */
+export interface GitLabTag {
+  name: string;
+  /** The tagged commit; for an annotated tag, the commit and not the tag object. */
+  commit: GitLabCommit;
 }
 
 interface CommitJson {
@@ -126,6 +130,28 @@ function commitOf(json: CommitJson): GitLabCommit {
   };
 }
 
+/**
+ * Whether a protected tag's name, as GitLab's protected tags list it, covers `tag`: the same
+ * name, or a wildcard whose every `*` stands for any characters, `/` included, and whose other
+ * characters stand for themselves (GitLab's RefMatcher; `v*` covers `v1/rc` and no `V1`).
+ */
+export function protectedTagCovers(protectedName: string, tag: string): boolean {
+  if (protectedName === tag) return true;
+  if (!protectedName.includes('*')) return false;
+  const pattern = protectedName.split('*').map(escapeRegExp).join('.*');
+  return new RegExp(`^${pattern}$`).test(tag);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * - unreachable: no answer at all (connection refused, DNS, timeout); worth retrying later.
+ * - unauthorized: GitLab does not accept the token (or OAuth code/client) any more.
+ * - forbidden: the token is valid but may not do this, e.g. it lacks a scope.
+ * - other: any other answer, including 5xx and rate limits that outlasted gitbeaker's retries.
+ */
 export type GitLabErrorKind = 'unreachable' | 'unauthorized' | 'forbidden' | 'other';
 
 /**
@@ -168,6 +194,9 @@ export class GitLabApi {
   private readonly projectsApi: Projects;
   private readonly branches: Branches;
   private readonly commits: Commits;
+  private readonly tags: Tags;
+  private readonly protectedTagsApi: ProtectedTags;
+  private readonly mergeRequestsApi: MergeRequests;
   private readonly notes: MergeRequestNotes;
   private readonly deployments: Deployments;
 
@@ -188,6 +217,9 @@ export class GitLabApi {
     this.projectsApi = new Projects(config);
     this.branches = new Branches(config);
     this.commits = new Commits(config);
+    this.tags = new Tags(config);
+    this.protectedTagsApi = new ProtectedTags(config);
+    this.mergeRequestsApi = new MergeRequests(config);
     this.notes = new MergeRequestNotes(config);
     this.deployments = new Deployments(config);
   }
@@ -200,11 +232,36 @@ export class GitLabApi {
     return commitOf(found.commit as unknown as CommitJson);
   }
 
+  /**
+   * A commit by hash. GitLab takes any revision here (a branch, a tag, `main~1`): callers that
+   * mean a hash check that the answer's id starts with it.
+   */
   async commit(project: string, sha: string): Promise<GitLabCommit> {
     const found = await this.call(`reading commit ${sha} of ${project} on GitLab`, () =>
       this.commits.show(project, sha),
     );
     return commitOf(found as unknown as CommitJson);
+  }
+
+  /** A tag of a project by its name (GET /projects/:id/repository/tags/:tag_name). */
+  async tag(project: string, name: string): Promise<GitLabTag> {
+    const found = await this.call(`reading tag "${name}" of ${project} on GitLab`, () =>
+      this.tags.show(project, name),
+    );
+    return { name: found.name, commit: commitOf(found.commit as unknown as CommitJson) };
+  }
+
+  /**
+   * The names of a project's protected tags, every page (GET /projects/:id/protected_tags):
+   * tag names and wildcards such as `v*`, as protectedTagCovers reads them. GitLab shows them
+   * only to Maintainers of the project.
+   */
+  async protectedTags(project: string): Promise<string[]> {
+    const found = await this.call(
+      `listing the protected tags of ${project} on GitLab, which takes the Maintainer role in the project`,
+      () => this.protectedTagsApi.all(project, { perPage: PAGE_SIZE }),
+    );
+    return found.map((protectedTag) => protectedTag.name);
   }
 
   /**
@@ -375,6 +432,14 @@ export class GitLabApi {
       state: mergeRequest.state,
       sha: mergeRequest.sha,
     }));
+  }
+
+  /** One merge request of a project (GET /projects/:id/merge_requests/:iid). */
+  async mergeRequest(project: string, iid: number): Promise<GitLabMergeRequest> {
+    const found = await this.call(`reading merge request !${iid} of ${project} on GitLab`, () =>
+      this.mergeRequestsApi.show(project, iid),
+    );
+    return { iid: found.iid, state: found.state, sha: found.sha };
   }
 
   /** The notes of a merge request, newest first (GET /projects/:id/merge_requests/:iid/notes). */

@@ -9,7 +9,7 @@ import type { Stack } from '../../stacks/service';
 import { stacksOfGitLabProject } from '../../stacks/store';
 import { tracksTag } from '../../stacks/tags';
 import type { CommitInfo } from '../../vcs';
-import { GitLabError, type GitLabApi, type GitLabCommit } from '../api';
+import { GitLabError, protectedTagCovers, type GitLabApi, type GitLabCommit } from '../api';
 import { createDeliveryLog } from './deliveryLog';
 import {
   commitInfo,
@@ -29,14 +29,20 @@ export interface Outcome {
   runs: Run[];
 }
 
-/** GitLab could not say whether a pushed commit is its branch's head; worth redelivering. */
+/**
+ * GitLab could not say what a delivery's runs depend on (a branch's head, a tag's commit or
+ * protection); worth redelivering.
+ */
 export class Unverified extends Error {}
 
 export interface WebhookHandlerDependencies {
   db: Database;
   runs: RunService;
   logger: Logger;
-  /** The connected GitLab, asked for the head of a tracked branch and for unlisted commits. */
+  /**
+   * The connected GitLab, asked for the head of a tracked branch, a tag's commit and whether it
+   * is protected, and for unlisted commits.
+   */
   gitlabApi: () => Promise<GitLabApi | undefined>;
 }
 
@@ -118,8 +124,11 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
 
   /**
    * A pushed tag starts a tracked run at its commit on each stack whose trackTags matches its
-   * name. As with a branch, the commit is the one GitLab says the tag names now, never one the
-   * payload merely names: a tag moved since is run where it is, once its own push arrives.
+   * name, if the tag is protected in GitLab. A tracked run applies with the stack's credentials,
+   * and anyone who may push may push an unprotected tag (GitLab protects none by default), at
+   * any commit, reviewed or not; a protected tag only those GitLab lets create it. As with a
+   * branch, the commit is the one GitLab says the tag names now, never one the payload merely
+   * names: a tag moved since is run where it is, once its own push arrives.
    */
   async function tagPush(payload: PushEvent): Promise<Outcome> {
     const tag = payload.ref.replace(/^refs\/tags\//, '');
@@ -132,6 +141,13 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     if (stacks.length === 0) {
       return {
         outcome: `no GitLab stack of project "${projectPath}" tracks tag "${tag}" (trackTags); nothing to run`,
+        runs: [],
+      };
+    }
+    if (!(await isProtected(projectPath, tag))) {
+      const patterns = [...new Set(stacks.map((stack) => `"${stack.trackTags}"`))].join(', ');
+      return {
+        outcome: `tag "${tag}" is not protected in GitLab: anyone who may push could have set it, so it starts no tracked run. Protect tags matching ${patterns} in GitLab's Settings → Repository → Protected tags, then push the tag again`,
         runs: [],
       };
     }
@@ -155,40 +171,49 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
     );
   }
 
+  /**
+   * Whether one of the project's protected tags, as GitLab has them now, covers `tag`. When
+   * GitLab cannot say, nothing may start: the delivery fails, to be redelivered.
+   */
+  async function isProtected(projectPath: string, tag: string): Promise<boolean> {
+    const what = `whether tag "${tag}" is protected`;
+    const names = await fromGitLab(what, (api) => api.protectedTags(projectPath));
+    if (!names) {
+      throw unknown(what, `GitLab has no project "${projectPath}" the integration's token can see`);
+    }
+    return names.some((name) => protectedTagCovers(name, tag));
+  }
+
   /** The commit a project's tag names as GitLab has it now; undefined if there is no such tag. */
   function tagCommit(projectPath: string, tag: string): Promise<GitLabCommit | undefined> {
-    // The full ref: a branch of the same name is not the tag.
-    return currentCommit(`the commit of tag "${tag}"`, (api) =>
-      api.commit(projectPath, `refs/tags/${tag}`),
+    return fromGitLab(
+      `the commit of tag "${tag}"`,
+      async (api) => (await api.tag(projectPath, tag)).commit,
     );
   }
 
   /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
   function branchHead(projectPath: string, branch: string): Promise<GitLabCommit | undefined> {
-    return currentCommit(`the head of branch "${branch}"`, (api) =>
+    return fromGitLab(`the head of branch "${branch}"`, (api) =>
       api.branchHead(projectPath, branch),
     );
   }
 
   /**
-   * What GitLab says a ref points at now; undefined when GitLab has no such ref. When GitLab
-   * cannot say, nothing may start: the delivery fails, to be redelivered.
+   * What GitLab answers now; undefined when GitLab has no such thing (404). When GitLab cannot
+   * say, nothing may start: the delivery fails, to be redelivered.
    */
-  async function currentCommit(
+  async function fromGitLab<T>(
     what: string,
-    read: (api: GitLabApi) => Promise<GitLabCommit>,
-  ): Promise<GitLabCommit | undefined> {
-    const unknown = (why: string) =>
-      new Unverified(
-        `nothing was started: ${what} is unknown (${why}); redeliver the event from GitLab once that is fixed`,
-      );
+    read: (api: GitLabApi) => Promise<T>,
+  ): Promise<T | undefined> {
     const api = await deps.gitlabApi();
-    if (!api) throw unknown(NOT_CONNECTED);
+    if (!api) throw unknown(what, NOT_CONNECTED);
     try {
       return await read(api);
     } catch (error) {
       if (error instanceof GitLabError && error.status === 404) return undefined;
-      throw unknown((error as Error).message);
+      throw unknown(what, (error as Error).message);
     }
   }
 
@@ -282,6 +307,13 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
 }
 
 export type WebhookHandler = ReturnType<typeof createWebhookHandler>;
+
+/** Why nothing was started: GitLab could not say `what`. */
+function unknown(what: string, why: string): Unverified {
+  return new Unverified(
+    `nothing was started: ${what} is unknown (${why}); redeliver the event from GitLab once that is fixed`,
+  );
+}
 
 function noStacks(projectPath: string): Outcome {
   return { outcome: `no GitLab stack uses project "${projectPath}"; nothing to run`, runs: [] };
