@@ -64,6 +64,7 @@ import {
   runById,
   rollbackRuns,
   runPage,
+  unfinishedRollback,
   storeRun,
   type StoredRun,
   unstartedRuns,
@@ -227,6 +228,9 @@ export class RunService {
         `stack "${stackId}" has moved on since this rollback was proposed (another run applied meanwhile); ask for the rollback again to see where it goes back to now`,
       );
     }
+    // Another proposal of the same rollback started one that has not ended: that is the one.
+    const unfinished = await unfinishedRollback(this.deps.db, stackId, options.from);
+    if (unfinished) return { run: unfinished, created: false };
     const commit = await this.deps.vcsFor(stack).commit(stack, options.sha);
     const { run, created } = await this.startRun(stack, {
       type: RunType.TRACKED,

@@ -902,3 +902,27 @@ export async function rollbackRuns(
     .limit(1);
   return { current, target };
 }
+
+/**
+ * A rollback of the stack from its run `from` that has not ended: one proposal's run, while
+ * another proposal of the same rollback is pressed.
+ */
+export async function unfinishedRollback(
+  db: Database,
+  stackId: string,
+  from: string,
+): Promise<Run | undefined> {
+  const runs = tables.runs;
+  const [found] = await db
+    .select()
+    .from(runs)
+    .where(
+      and(
+        eq(runs.stackId, stackId),
+        sql`starts_with(${runs.dedupeKey}, ${`rollback/${stackId}/${from}/`})`,
+        notInArray(runs.state, [...TERMINAL_STATES]),
+      ),
+    )
+    .limit(1);
+  return found;
+}

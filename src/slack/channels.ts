@@ -44,7 +44,7 @@ export function postRefusal(code: string, where: string): string {
 
 // What Slack sends as channel_name for conversations whose name it keeps from apps.
 const PLACEHOLDER_NAMES = new Set(['', 'privategroup', 'directmessage']);
-const DIRECT_MESSAGE = 'directmessage';
+export const DIRECT_MESSAGE = 'directmessage';
 
 // A channel is renamed rarely; a short TTL picks up a rename within minutes.
 const NAME_TTL_MS = 5 * 60_000;

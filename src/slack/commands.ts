@@ -57,7 +57,7 @@ export function slackCommandsHandler(
       team: request.teamId,
       user: request.userId,
       channel: request.channel.id,
-      command: typed,
+      command: loggable(typed),
     };
     deps.followUps.start({
       responseUrl: command.response_url,
@@ -68,6 +68,14 @@ export function slackCommandsHandler(
       ),
     });
   };
+}
+
+/**
+ * A command as the log may keep it: a link code is a credential for a few minutes, so what
+ * follows `link` is left out.
+ */
+export function loggable(typed: string): string {
+  return typed.replace(/((?:^|\s)link\s+)\S.*$/i, '$1[code left out]');
 }
 
 /**

@@ -4,13 +4,14 @@ import type { Logger } from '../platform/logger';
 import { WebClient } from '@slack/web-api';
 import type { Database } from '../db';
 import type { CommandDeps, SlackRequest } from './command';
-import { answerCommand } from './commands';
+import { answerCommand, loggable } from './commands';
 import type { SlackFollowUps } from './followUps';
 import type { SlackInstallations } from './installations';
 import { slackLogger } from './logger';
 import { ephemeral, type SlackReply } from './replies';
 import { firstSightOfSignature } from './store';
 import { escapeSlackText } from './text';
+import { DIRECT_MESSAGE } from './channels';
 
 // The envelopes Gantry acts on; every other event is acknowledged and left alone.
 const urlVerification = z.object({ type: z.literal('url_verification'), challenge: z.string() });
@@ -105,12 +106,17 @@ function answerDirectMessage(
   logger: Logger,
 ): void {
   const text = commandText(message.text, deps.commands.command);
-  const named = { team: teamId, user: message.user, channel: message.channel, command: text };
+  const named = {
+    team: teamId,
+    user: message.user,
+    channel: message.channel,
+    command: loggable(text),
+  };
   const request: SlackRequest = {
     text,
     teamId,
     userId: message.user,
-    channel: { id: message.channel, name: 'directmessage' },
+    channel: { id: message.channel, name: DIRECT_MESSAGE },
   };
   const deliver = async (reply: SlackReply) => {
     const token = (await deps.installations.installation(teamId))?.bot?.token;

@@ -1,4 +1,4 @@
-import { createHash, randomInt } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Database } from '../db';
 import {
   linkedIdentity,
@@ -37,14 +37,22 @@ export interface LinkableViewer {
  * without them typing your code, which the page tells them never to share.
  */
 export class SlackIdentities {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /**
+     * The key codes are kept under: a code has 40 bits, which a plain digest read from the
+     * database would give up in minutes.
+     */
+    private readonly codeKey: Uint8Array,
+  ) {}
 
   /** The Slack user's linked identity, while the link lasts (LINK_DAYS). */
   async of(teamId: string, userId: string): Promise<SlackIdentity | undefined> {
     const found = await linkedIdentity(this.db, teamId, userId);
     if (!found) return undefined;
     if (Date.now() - found.linkedAt.getTime() > LINK_DAYS * 24 * 3_600_000) {
-      await unlinkIdentity(this.db, teamId, userId);
+      // Only that link: one made meanwhile with a new code stays.
+      await unlinkIdentity(this.db, teamId, userId, found.linkedAt);
       return undefined;
     }
     return found;
@@ -57,7 +65,7 @@ export class SlackIdentities {
       () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)],
     ).join('');
     await storeLinkCode(this.db, {
-      codeHash: hashOf(code),
+      codeHash: this.digest(code),
       login: viewer.id,
       name: viewer.name,
       teams: viewer.teams,
@@ -76,7 +84,7 @@ export class SlackIdentities {
   ): Promise<SlackIdentity | undefined> {
     const typed = code.toUpperCase().replace(/[\s-]/g, '');
     if (typed.length !== CODE_LENGTH) return undefined;
-    const taken = await takeLinkCode(this.db, hashOf(typed));
+    const taken = await takeLinkCode(this.db, this.digest(typed));
     if (!taken) return undefined;
     const identity = {
       ...slackUser,
@@ -92,9 +100,8 @@ export class SlackIdentities {
   async unlink(teamId: string, userId: string): Promise<SlackIdentity | undefined> {
     return unlinkIdentity(this.db, teamId, userId);
   }
-}
 
-// Codes are short-lived and random: a plain digest keeps them out of the database.
-function hashOf(code: string): string {
-  return createHash('sha256').update(code).digest('hex');
+  private digest(code: string): string {
+    return createHmac('sha256', this.codeKey).update(code).digest('hex');
+  }
 }

@@ -83,7 +83,7 @@ export function slackRouter(deps: {
     logger: deps.logger,
   });
   const stacks = new SlackStackAccess({ runs: deps.runs, access: deps.access });
-  const identities = new SlackIdentities(deps.db);
+  const identities = new SlackIdentities(deps.db, deps.box.deriveKey('slack link codes'));
   router.use(
     slackLinkRouter({
       identities,
@@ -127,6 +127,7 @@ export function slackRouter(deps: {
       stacks,
       identities,
       publicUrl: deps.publicUrl,
+      command: app.command,
       runs: deps.runs,
       followUps: deps.followUps,
       logger: deps.logger,

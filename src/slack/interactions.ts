@@ -48,6 +48,8 @@ interface InteractionDeps {
   people: SlackPeople;
   identities: SlackIdentities;
   publicUrl: string;
+  /** The slash command, such as `/gantry`, for what answers tell people to type. */
+  command: string;
   stacks: SlackStackAccess;
   runs: RunService;
   followUps: SlackFollowUps;
@@ -145,7 +147,7 @@ async function act(
   }
   const identity = await deps.identities.of(teamId, payload.user.id);
   if (action === 'rollback' && !identity) {
-    return `A rollback acts as you, so Gantry needs to know who you are: \`/gantry link\` links your Slack account to your Gantry login. Nothing was done.`;
+    return `A rollback acts as you, so Gantry needs to know who you are: \`${deps.command} link\` tells you how to link your Slack account to your Gantry login. Nothing was done.`;
   }
   const stack = await deps.stacks.stack(stackId, slack, 'write', identity);
   if (!stack) {

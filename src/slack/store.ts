@@ -360,13 +360,19 @@ export async function linkIdentity(
     .onConflictDoUpdate({ target: [identities.teamId, identities.userId], set: row });
 }
 
-/** Deletes a Slack user's link; the identity it had, if any. */
+/** Deletes a Slack user's link (only the one made at `linkedAt`, if given); the identity it had. */
 export async function unlinkIdentity(
   db: Database,
   teamId: string,
   userId: string,
+  linkedAt?: Date,
 ): Promise<SlackIdentity | undefined> {
-  const [removed] = await db.delete(identities).where(identityOf(teamId, userId)).returning();
+  const [removed] = await db
+    .delete(identities)
+    .where(
+      and(identityOf(teamId, userId), ...(linkedAt ? [eq(identities.linkedAt, linkedAt)] : [])),
+    )
+    .returning();
   return removed;
 }
 

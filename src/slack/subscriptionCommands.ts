@@ -11,6 +11,7 @@ import {
 import { describeSettings, parseSubscribeOptions, SELF } from './subscriptionSettings';
 import { isPerson, settingsOf, SlackSubscriptions } from './subscriptions';
 import { escapeSlackText } from './text';
+import { DIRECT_MESSAGE } from './channels';
 
 /** The command's channel, as subscribed to the stack. */
 export function channelOf({ request, stack }: CommandContext) {
@@ -45,6 +46,18 @@ const SETTINGS_USAGE =
  */
 function isSelf(to: string, { request }: Pick<CommandContext, 'request'>): boolean {
   return to === SELF || to === request.userId;
+}
+
+/**
+ * Whether the person may read the stack in their direct messages with the app, where a
+ * subscription to them posts: what a channel lets its members see, they keep only while they
+ * are there, so a personal copy is judged as the DM it goes to.
+ */
+async function readsInDm(context: CommandContext): Promise<boolean> {
+  const { deps, slack, stack, identity, request } = context;
+  if (request.channel.name === DIRECT_MESSAGE) return true;
+  const inDm = { ...slack, channel: { id: '', name: DIRECT_MESSAGE } };
+  return Boolean(await deps.stacks.stack(stack.id, inDm, 'read', identity));
 }
 
 function onlyAdmins(context: Pick<CommandContext, 'deps'>, stackId: string): SlackReply {
@@ -84,6 +97,11 @@ const subscribe: SlackCommand = {
       return refused(error);
     }
     const name = escapeSlackText(stack.id);
+    if (isPerson(target.id) && !(await readsInDm(context))) {
+      return ephemeral(
+        `Nothing changed: messages to you go to your direct messages with the Gantry app, and there the stack access policies do not let you read stack "${name}" (here it is this channel that lets you in). Subscribe this channel instead, or ask a Gantry admin for a policy that lets you in wherever you are, for example through your linked Gantry login.`,
+      );
+    }
     let subscribed;
     try {
       subscribed = await subscriptionsOf(context).subscribe({
@@ -235,9 +253,20 @@ const subscriptions: SlackCommand = {
   async run(context: FreeContext) {
     const { deps, request, stack, slack, identity } = context;
     if (stack) {
-      const rows = await subscriptionsOfStackInTeam(deps.db, stack.id, request.teamId);
+      const all = await subscriptionsOfStackInTeam(deps.db, stack.id, request.teamId);
+      // Other people's own subscriptions are theirs: counted, not named.
+      const personal = (row: SlackSubscription) =>
+        isPerson(row.channelId) || row.channelId.startsWith('D');
+      const mine = (row: SlackSubscription) =>
+        row.channelId === request.userId || row.channelId === request.channel.id;
+      const rows = all.filter((row) => !personal(row) || mine(row));
+      const others = all.length - rows.length;
       const name = escapeSlackText(stack.id);
-      if (rows.length === 0) {
+      const people =
+        others > 0
+          ? `\n…and ${others} ${others === 1 ? "person's" : "people's"} direct messages with the app.`
+          : '';
+      if (rows.length === 0 && others === 0) {
         return ephemeral(
           `No channel of this workspace is subscribed to stack "${name}". \`${deps.command} subscribe ${name}\` subscribes this one.`,
         );
@@ -246,7 +275,7 @@ const subscriptions: SlackCommand = {
         [
           `Subscribed to stack "${name}":`,
           ...rows.map((row) => `• ${conversation(row)}: ${line(row)}`),
-        ].join('\n'),
+        ].join('\n') + people,
       );
     }
     const inDm = request.channel.id.startsWith('D');

@@ -39,6 +39,7 @@ const STATE_WORDS = Object.values(RunState).map((state) => state.toLowerCase());
 
 // A branch name is at most 255 bytes in Git hosting; a longer pattern is a mistake.
 const MAX_BRANCH_PATTERN = 255;
+const BRANCH_PATTERN = /^[A-Za-z0-9._/*?[\]{},!+-]+$/;
 
 /** The settings a command or a mutation changes; what it leaves out stays as it was. */
 export type SettingsChange = Partial<SubscriptionSettings>;
@@ -70,9 +71,11 @@ export function checkSettingsChange(change: SettingsChange): SettingsChange {
   }
   if (change.branches !== undefined) {
     const branches = change.branches.trim();
-    if (!branches || /\s/.test(branches) || branches.length > MAX_BRANCH_PATTERN) {
+    // Branch names' usual characters and the glob's: the pattern is shown back in Slack
+    // messages, where `<`, `>` and `&` are markup and a pasted mention would ping.
+    if (!BRANCH_PATTERN.test(branches) || branches.length > MAX_BRANCH_PATTERN) {
       throw new InvalidInputError(
-        `branches must be "default" (the stack's branch), "all", or one glob such as "release/*" without spaces, of at most ${MAX_BRANCH_PATTERN} characters`,
+        `branches must be "default" (the stack's branch), "all", or one glob such as "release/*" of letters, digits, . _ - / and the glob characters * ? [ ] { } , !, at most ${MAX_BRANCH_PATTERN} characters`,
       );
     }
     return { ...change, branches, events: unique(change.events), types: unique(change.types) };

@@ -302,6 +302,15 @@ write { input.session.teams[_] == "payments-team" }`;
     await command(`link ${bobs.code}`, bob);
     expect((await command('whoami', bob)).text).toContain('linked to Gantry login `bob`');
     expect((await command('deploy payments', bob)).text).toContain('you may not change it');
+    // Bob reads the stack only because this channel does: a copy to his DMs is not his to take.
+    expect((await command('subscribe payments --to me', bob)).text).toContain(
+      'there the stack access policies do not let you read stack "payments"',
+    );
+    // Ada's own access (her linked login's team) holds wherever she is.
+    expect((await command('subscribe payments --to me --only-failures')).text).toContain(
+      'You are now subscribed to stack "payments"',
+    );
+    await command('unsubscribe payments --to me');
   });
 
   it('proposes a rollback to the previous good commit, and starts it only on the button', async () => {
@@ -343,6 +352,10 @@ write { input.session.teams[_] == "payments-team" }`;
     // Pressed again, the same proposal starts nothing more.
     const twice = await press(button(proposal, 'gantry_rollback'));
     expect(twice.text).toContain('This rollback was started already');
+    // Nor does another proposal of the same rollback while its run is under way.
+    const another = await press(button(await command('rollback payments'), 'gantry_rollback'));
+    expect(another.text).toContain(`This rollback was started already: <`);
+    expect(another.text).toContain(rollbackRun.id);
     expect((await harness.database.db.select().from(schema.runs)).length).toBe(before + 1);
     expect(started.text).toContain('The run plans, then waits for a confirm.');
     await harness.waitForState(rollbackRun.id, RunState.UNCONFIRMED);
@@ -382,7 +395,10 @@ write { input.session.teams[_] == "payments-team" }`;
         event_ts: `${Date.now() / 1000}`,
       },
     });
-    const posted = () => slack.messages.filter((message) => message.channel === dm.id);
+    // Only what is posted from here on: a subscription may have posted in the DM before.
+    const earlier = slack.messages.filter((message) => message.channel === dm.id).length;
+    const posted = () =>
+      slack.messages.filter((message) => message.channel === dm.id).slice(earlier);
     for (let delivery = 0; delivery < 2; delivery++) {
       // Slack delivers an event again, newly signed, when it did not hear back in time.
       const answer = await sendAsSlack(`${api.url}/slack/events`, {

@@ -389,9 +389,17 @@ describe('Slack subscriptions: settings, listing, test messages, people and priv
       { input: { stackId: 'payments', teamId: acme.id, channelId: im.id } },
     );
     expect(created.errors).toBeUndefined();
-    const listed = await command('subscriptions payments');
+    // In her own DM, Grace sees it, and who made it.
+    const listed = await command('subscriptions payments', {
+      user: grace,
+      channel: { id: im.id, name: 'directmessage' },
+    });
     expect(listed).toContain('• a direct message with the app (subscribed by a Gantry admin):');
     expect(listed).not.toContain('<@gantry:');
+    // Anyone else sees that a person's DM hears the stack, not whose.
+    const elsewhere = await command('subscriptions payments');
+    expect(elsewhere).not.toContain(im.id);
+    expect(elsewhere).toMatch(/…and \d+ (person's|people's) direct messages with the app\.$/);
   });
 
   it('lists the subscriptions a linked identity may read, judged by input.session', async () => {

@@ -51,6 +51,13 @@ describe('subscription settings', () => {
     expect(parseSubscribeOptions(['--to=U0ADA123']).to).toBe('U0ADA123');
     expect(() => parseSubscribeOptions(['--events'])).toThrow(InvalidInputError);
     expect(() => parseSubscribeOptions(['--branches', 'a b'])).toThrow(InvalidInputError);
+    // Shown back in Slack messages, a pattern cannot carry markup or a mention.
+    for (const pattern of ['<!channel>', '&lt;x&gt;', 'a`b', '<https://evil.example|docs>']) {
+      expect(() => parseSubscribeOptions(['--branches', pattern])).toThrow(InvalidInputError);
+    }
+    expect(parseSubscribeOptions(['--branches', 'release/{1,2}.*']).change.branches).toBe(
+      'release/{1,2}.*',
+    );
   });
 
   it('judge branches, types, events and only-failures', () => {
