@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitLabError, type GitLabApi, type GitLabCommit } from '../gitlab/api';
 import { VcsError, type CommitInfo, type ResolvedRef, type VcsProvider, type Repository } from '.';
-import { fetchCommit } from './rawGit';
+import { fetchCommit, refNamed } from './rawGit';
 import type { SourceCache } from './sourceCache';
 
 // Pauses of 5, 10, 20 and 40 s outlast a minute, the window of GitLab's rate limits.
@@ -58,26 +58,43 @@ export class GitLabProvider implements VcsProvider {
   }
 
   /**
-   * A branch, else a tag, else a commit by its hash, each asked of GitLab's API for that kind.
-   * GitLab's commit lookup alone would take any revision (`main~1`, `HEAD^`, a merge request's
-   * ref) and cannot say a tag from a commit: a tag named `cafe` is a tag, and only a hash whose
-   * commit GitLab finds is a commit.
+   * A branch, a tag or a commit by its hash, each asked of GitLab's API for that kind, the
+   * branch and the tag (and for a hash, the commit) at once. GitLab's commit lookup alone would
+   * take any revision (`main~1`, `HEAD^`, a merge request's ref) and cannot say a tag from a
+   * commit: a tag named `v1` is a tag, and only a hash whose commit GitLab finds is a commit. A
+   * ref that names more than one of them is refused: anyone who may push a branch could
+   * otherwise have a branch `v8.10.0` stand in for the tag, or `a1b2c3d` for the commit. GitLab
+   * looks a short hash up as the branch or tag of that name if there is one, so a branch or tag
+   * named like a short hash is refused too; a full hash is always the commit, as git reads it.
    */
   async resolve(stack: Repository, ref: string): Promise<ResolvedRef> {
+    const where = `GitLab project "${stack.repository}"`;
     const refused = () =>
       new VcsError(
-        `"${ref}" is no branch, tag or commit of GitLab project "${stack.repository}", or the integration's token cannot see it; give a branch name, a tag name or a commit hash (7 to 64 hex digits)`,
+        `"${ref}" is no branch, tag or commit of ${where}, or the integration's token cannot see it; give a branch name, a tag name or a commit hash (7 to 64 hex digits)`,
       );
     if (!ref.trim() || ref.startsWith('-')) throw refused();
     const api = await this.client(stack);
-    const branch = await unlessMissing(() => api.branchHead(stack.repository, ref));
-    if (branch) return { commit: commitInfo(branch), kind: 'branch' };
-    const tag = await unlessMissing(() => api.tag(stack.repository, ref));
-    if (tag) return { commit: commitInfo(tag.commit), kind: 'tag' };
-    if (!/^[0-9a-f]{7,64}$/.test(ref)) throw refused();
-    const commit = await unlessMissing(() => api.commit(stack.repository, ref));
-    if (!commit?.id.startsWith(ref)) throw refused();
-    return { commit: commitInfo(commit), kind: 'commit' };
+    const hash = /^[0-9a-f]{7,64}$/.test(ref);
+    const [branch, tag, commit] = await Promise.all([
+      unlessMissing(() => api.branchHead(stack.repository, ref)),
+      unlessMissing(() => api.tag(stack.repository, ref)),
+      hash ? unlessMissing(() => api.commit(stack.repository, ref)) : undefined,
+    ]);
+    if (commit && /^([0-9a-f]{40}|[0-9a-f]{64})$/.test(ref) && commit.id === ref) {
+      return { commit: commitInfo(commit), kind: 'commit' };
+    }
+    const kind = refNamed(ref, where, {
+      branch: Boolean(branch),
+      tag: Boolean(tag),
+      commit: Boolean(commit?.id.startsWith(ref)),
+      // GitLab answered for a hash with another commit: the branch's or tag's of that name.
+      maybeCommit: commit !== undefined,
+    });
+    if (kind === 'branch') return { commit: commitInfo(branch!), kind };
+    if (kind === 'tag') return { commit: commitInfo(tag!.commit), kind };
+    if (kind === 'commit') return { commit: commitInfo(commit!), kind };
+    throw refused();
   }
 
   async checkout(stack: Repository, commit: string, dir: string): Promise<CommitInfo> {

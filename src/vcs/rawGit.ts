@@ -75,9 +75,11 @@ export class RawGitProvider implements VcsProvider {
   }
 
   /**
-   * A full hash is a commit; anything else is looked up among the remote's branches, then its
-   * tags (an annotated tag by the commit it points at). Short hashes cannot be fetched from a
-   * remote by themselves, so they are refused with what to give instead.
+   * A full hash is a commit; anything else is looked up among the remote's branches and its
+   * tags (an annotated tag by the commit it points at). A name that is both a branch and a tag
+   * is refused, and so is a branch or tag named like a short hash: anyone who may push a branch
+   * could otherwise have it stand in for the tag or commit meant. Short hashes cannot be
+   * fetched from a remote by themselves, so they are refused with what to give instead.
    */
   async resolve(stack: Repository, ref: string): Promise<ResolvedRef> {
     this.allowed(stack);
@@ -100,9 +102,15 @@ export class RawGitProvider implements VcsProvider {
         .map(([hash, name]) => [name.trim(), hash.trim()]),
     );
     const branch = found.get(refs[0]!);
-    if (branch) return { commit: await this.commit(stack, branch), kind: 'branch' };
     const tag = found.get(refs[2]!) ?? found.get(refs[1]!);
-    if (tag) return { commit: await this.commit(stack, tag), kind: 'tag' };
+    const named = refNamed(ref, `"${stack.repository}"`, {
+      branch: Boolean(branch),
+      tag: Boolean(tag),
+      commit: false,
+      maybeCommit: /^[0-9a-f]{7,39}$/.test(ref),
+    });
+    if (named === 'branch') return { commit: await this.commit(stack, branch!), kind: 'branch' };
+    if (named === 'tag') return { commit: await this.commit(stack, tag!), kind: 'tag' };
     throw new VcsError(
       /^[0-9a-f]{4,39}$/.test(ref)
         ? `"${ref}" is no branch or tag of "${stack.repository}"; for a commit, give its full 40-character hash`
@@ -176,6 +184,47 @@ export class RawGitProvider implements VcsProvider {
   private protocols(): string[] {
     return [...NETWORK_SCHEMES, ...(this.options.allowFile ? ['file'] : [])];
   }
+}
+
+/** The kinds of thing a ref someone typed was found to name in a repository. */
+export interface RefMatches {
+  /** A branch of exactly that name. */
+  branch: boolean;
+  /** A tag of exactly that name. */
+  tag: boolean;
+  /** A commit whose hash starts with the ref. */
+  commit: boolean;
+  /**
+   * Whether the ref could be a commit's short hash that could not be looked for: a remote
+   * fetches no short hash, and GitLab looks one up as the branch or tag of that name instead.
+   */
+  maybeCommit: boolean;
+}
+
+/**
+ * The one kind a ref names, or undefined when it names none; refused when it names more than
+ * one, or names a branch or tag and could be a commit too. `where` is the repository as
+ * messages name it.
+ */
+export function refNamed(
+  ref: string,
+  where: string,
+  matches: RefMatches,
+): ResolvedRef['kind'] | undefined {
+  const kinds = (['branch', 'tag', 'commit'] as const).filter((kind) => matches[kind]);
+  const unsure = matches.maybeCommit && !matches.commit && kinds.length > 0;
+  if (kinds.length <= 1 && !unsure) return kinds[0];
+  const names = kinds.map((kind) => `a ${kind}`);
+  const listed =
+    names.length === 1
+      ? names[0]!
+      : `${names.length === 2 ? 'both ' : ''}${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  const alsoCommit = unsure
+    ? `${kinds.length > 1 ? ',' : ''} and could be a commit's short hash too`
+    : '';
+  throw new VcsError(
+    `"${ref}" names ${listed} of ${where}${alsoCommit}; give the commit's full hash to say which`,
+  );
 }
 
 /** How git may reach a remote: the transports it may use, and a header to send over HTTP. */

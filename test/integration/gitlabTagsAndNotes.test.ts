@@ -5,6 +5,7 @@ import { RunState } from '../../src/runs/types';
 import { startApiServer, type ApiServer } from '../support/api';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
 import {
+  AccessLevel,
   startGitLabServer,
   type GitLabProjectRecord,
   type GitLabServer,
@@ -75,7 +76,7 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     project = gitlab.addProject({
       pathWithNamespace: 'platform/infra',
       repositoryDir: repo.dir,
-      members: [{ username: 'ada', accessLevel: 40 }],
+      members: [{ username: 'ada', accessLevel: AccessLevel.MAINTAINER }],
     });
     harness = await startRunHarness({ gitlabFeedback: true });
     api = await startApiServer(harness);
@@ -164,13 +165,13 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
         runs: [],
       },
     });
-    expect(
-      gitlab.requests.filter((request) => request.path.endsWith('/protected_tags')).at(-1),
-    ).toMatchObject({
-      path: '/api/v4/projects/platform%2Finfra/protected_tags',
+    // One read of the tag says where it is and whether a protected tag covers it.
+    expect(gitlab.requests.at(-1)).toMatchObject({
+      path: '/api/v4/projects/platform%2Finfra/repository/tags/v1.0.0',
       auth: 'private-token',
       status: 200,
     });
+    expect(gitlab.requests.some((request) => request.path.endsWith('/protected_tags'))).toBe(false);
     // A protected tag of another name, or a wildcard that does not cover it, is no protection.
     gitlab.protectTag({ project: project.pathWithNamespace, name: 'v1.0' });
     gitlab.protectTag({ project: project.pathWithNamespace, name: 'release-*' });
@@ -182,9 +183,23 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     const unknown = await deliver(hookUrl, tagPush, secret);
     expect(unknown.status).toBe(503);
     expect(unknown.body.message).toMatch(
-      /^nothing was started: whether tag "v1\.0\.0" is protected is unknown \(listing the protected tags of platform\/infra on GitLab, .*GitLab answered 500 .*\); redeliver the event from GitLab once that is fixed$/,
+      /^nothing was started: tag "v1\.0\.0" as GitLab has it is unknown \(reading tag "v1\.0\.0" of platform\/infra on GitLab: GitLab answered 500 .*\); redeliver the event from GitLab once that is fixed$/,
     );
 
+    // A token GitLab does not let read the tags is no passing trouble: the delivery is answered,
+    // saying what the token needs, not failed for GitLab to redeliver and in the end disable the
+    // webhook over (which would stop branch and merge-request runs too).
+    project.members.set(ada.id, AccessLevel.GUEST);
+    expect(await deliver(hookUrl, tagPush, secret)).toEqual({
+      status: 200,
+      body: {
+        message:
+          'tag "v1.0.0" starts no tracked run: the integration\'s token cannot read the tags of GitLab project "platform/infra" (reading tag "v1.0.0" of platform/infra on GitLab: GitLab answered 403 (403 Forbidden); ask a GitLab owner for access). Reading them takes a token GitLab accepts whose user has the Reporter role or higher in the project; see to that, then push the tag again',
+        runs: [],
+      },
+    });
+    // A Developer's token, which cannot list the protected tags, reads a tag's protection.
+    project.members.set(ada.id, AccessLevel.DEVELOPER);
     gitlab.protectTag({ project: project.pathWithNamespace, name: 'v*' });
     const tagged = await deliver(hookUrl, tagPush, secret);
     expect(tagged.status).toBe(200);
@@ -193,6 +208,7 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     ]);
     // Delivered again, it is the same run.
     expect((await deliver(hookUrl, tagPush, secret)).body.runs).toEqual(tagged.body.runs);
+    project.members.set(ada.id, AccessLevel.MAINTAINER);
     const runId = tagged.body.runs![0]!.id;
     const [run] = await harness.database.db
       .select()
@@ -237,13 +253,16 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     );
     expect(deployment).toMatchObject({ ref: 'v1.0.0', environment: { name: 'gantry/releases' } });
 
-    // Plain tracks no tags; a tag the pattern does not match and a deleted tag start nothing.
+    // Plain tracks no tags; a tag the pattern does not match, a push naming another commit than
+    // the tag's or a tag GitLab does not have, and a deleted tag start nothing.
     const [plainHolder] = await runsOf('plain');
     await decide('plain', plainHolder!.id, 'runDiscard');
     expect((await runsOf('plain')).map((found) => found.commitHash)).toEqual([head]);
     await simpleGit(repo.dir).raw(['tag', 'nightly', first]);
     const nothing = [
       pushHook(gitlab.url, project, ada, { ref: 'refs/tags/nightly', after: first }),
+      pushHook(gitlab.url, project, ada, { ref: 'refs/tags/v1.0.0', after: head }),
+      pushHook(gitlab.url, project, ada, { ref: 'refs/tags/v9.9.9', after: first }),
       pushHook(gitlab.url, project, ada, {
         ref: 'refs/tags/v1.0.0',
         before: first,
@@ -258,6 +277,8 @@ describe('GitLab tags, pending statuses and merge-request notes', () => {
     }
     expect(outcomes).toEqual([
       'no GitLab stack of project "platform/infra" tracks tag "nightly" (trackTags); nothing to run',
+      `tag "v1.0.0" does not name ${head} (it names ${first}); tracked runs start only at the commit a tag names, so nothing was started`,
+      `tag "v9.9.9" does not name ${first} (GitLab has no such tag); tracked runs start only at the commit a tag names, so nothing was started`,
       'tag "v1.0.0" was deleted; nothing to run',
     ]);
     expect(await runsOf('releases')).toHaveLength(2);

@@ -77,6 +77,26 @@ describe('RawGitProvider on a file:// repository', () => {
     }
   });
 
+  it('refuses a ref that names more than one thing: a branch and a tag, or a branch like a short hash', async () => {
+    // Anyone who may push a branch could otherwise have it stand in for the tag or commit meant.
+    await execFile('git', ['tag', 'v2.0', first], { cwd: repo.dir });
+    await execFile('git', ['branch', 'v2.0', second], { cwd: repo.dir });
+    await expect(provider.resolve(stack, 'v2.0')).rejects.toThrow(
+      new VcsError(
+        `"v2.0" names both a branch and a tag of "${repo.url}"; give the commit's full hash to say which`,
+      ),
+    );
+    const short = first.slice(0, 7);
+    await execFile('git', ['branch', short, second], { cwd: repo.dir });
+    await expect(provider.resolve(stack, short)).rejects.toThrow(
+      new VcsError(
+        `"${short}" names a branch of "${repo.url}" and could be a commit's short hash too; give the commit's full hash to say which`,
+      ),
+    );
+    // The full hash says which.
+    expect((await provider.resolve(stack, first)).kind).toBe('commit');
+  });
+
   it('says when a branch or commit does not exist', async () => {
     await expect(provider.headOf(stack, 'nope')).rejects.toThrow(
       new VcsError(`branch "nope" does not exist in "${repo.url}"`),

@@ -100,15 +100,15 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
 
   it('resolves a branch, a tag or a short hash through GitLab, each as what it is, and refuses the rest', async () => {
     await execFile('git', ['tag', '-a', 'v1.0', '-m', 'release', first], { cwd: repo.dir });
-    // A tag whose name could be a short hash is a tag all the same.
-    await execFile('git', ['tag', 'cafe1234', second], { cwd: repo.dir });
+    // A tag whose name is no hash is a tag, however it looks.
+    await execFile('git', ['tag', 'cafe-1234', second], { cwd: repo.dir });
     const resolved = async (ref: string) => {
       const { commit, kind } = await provider.resolve(stack, ref);
       return { hash: commit.hash, kind };
     };
     expect(await resolved('main')).toEqual({ hash: second, kind: 'branch' });
     expect(await resolved('v1.0')).toEqual({ hash: first, kind: 'tag' });
-    expect(await resolved('cafe1234')).toEqual({ hash: second, kind: 'tag' });
+    expect(await resolved('cafe-1234')).toEqual({ hash: second, kind: 'tag' });
     expect(await resolved(first.slice(0, 8))).toEqual({ hash: first, kind: 'commit' });
     expect(await resolved(first)).toEqual({ hash: first, kind: 'commit' });
     // GitLab's commit lookup takes any revision; none of these is a branch, a tag or a hash.
@@ -127,6 +127,60 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
         `"${ref}" is no branch, tag or commit of GitLab project "platform/infra", or the integration's token cannot see it; give a branch name, a tag name or a commit hash (7 to 64 hex digits)`,
       );
     }
+  });
+
+  it('refuses a ref that names more than one thing, reading the branch and the tag at once', async () => {
+    const git = (...args: string[]) => execFile('git', args, { cwd: repo.dir });
+    // Anyone who may push a branch could otherwise have it stand in for the tag meant.
+    await git('tag', 'v3.0', first);
+    await git('branch', 'v3.0', second);
+    const before = gitlab.requests.length;
+    await expect(provider.resolve(stack, 'v3.0')).rejects.toThrow(
+      new VcsError(
+        `"v3.0" names both a branch and a tag of GitLab project "platform/infra"; give the commit's full hash to say which`,
+      ),
+    );
+    expect(
+      gitlab.requests
+        .slice(before)
+        .map((request) => request.path)
+        .sort(),
+    ).toEqual([
+      '/api/v4/projects/platform%2Finfra/repository/branches/v3.0',
+      '/api/v4/projects/platform%2Finfra/repository/tags/v3.0',
+    ]);
+
+    // Or for the commit meant: GitLab looks the short hash up as the branch, and cannot say
+    // whether a commit has it too.
+    const short = first.slice(0, 7);
+    await git('branch', short, second);
+    await expect(provider.resolve(stack, short)).rejects.toThrow(
+      new VcsError(
+        `"${short}" names a branch of GitLab project "platform/infra" and could be a commit's short hash too; give the commit's full hash to say which`,
+      ),
+    );
+    // A branch whose head has that short hash names both.
+    const own = second.slice(0, 9);
+    await git('branch', own, second);
+    await expect(provider.resolve(stack, own)).rejects.toThrow(
+      new VcsError(
+        `"${own}" names both a branch and a commit of GitLab project "platform/infra"; give the commit's full hash to say which`,
+      ),
+    );
+    // A tag named like a short hash is no more certain than a branch.
+    await git('tag', 'cafe1234', second);
+    await expect(provider.resolve(stack, 'cafe1234')).rejects.toThrow(
+      `"cafe1234" names a tag of GitLab project "platform/infra" and could be a commit's short hash too`,
+    );
+    // The full hash says which, even with a branch of that very name.
+    await git('branch', first, second);
+    expect(await provider.resolve(stack, first)).toMatchObject({
+      commit: { hash: first },
+      kind: 'commit',
+    });
+    for (const name of ['v3.0', short, own, first]) await git('branch', '-D', name);
+    await git('tag', '-d', 'v3.0');
+    await git('tag', '-d', 'cafe1234');
   });
 
   it('says which branch or commit does not exist', async () => {

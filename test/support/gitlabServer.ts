@@ -706,8 +706,10 @@ function git(dir: string, args: string[]): Buffer {
 
 function branchesOf(project: GitLabProjectRecord): GitLabBranchRecord[] {
   if (!project.repositoryDir) return project.branches;
+  // The name under refs/heads/, as GitLab names branches: `refname:short` says `heads/v1` for
+  // a branch that a tag shares its name with.
   const format = [
-    '%(refname:short)',
+    '%(refname:lstrip=2)',
     '%(objectname)',
     '%(committerdate:iso-strict)',
     '%(contents)',
@@ -1083,26 +1085,6 @@ function protectedNameCovers(name: string, tag: string): boolean {
   return new RegExp(`^${quoted.join('.*?')}$`).test(tag);
 }
 
-const CREATE_ACCESS_DESCRIPTIONS: Record<number, string> = {
-  0: 'No one',
-  30: 'Developers + Maintainers',
-  40: 'Maintainers',
-};
-
-/** A protected tag as GET /projects/:id/protected_tags renders it. */
-function protectedTagJson(protectedTag: GitLabProtectedTagRecord) {
-  return {
-    name: protectedTag.name,
-    create_access_levels: [
-      {
-        id: protectedTag.id,
-        access_level: protectedTag.createAccessLevel,
-        access_level_description: CREATE_ACCESS_DESCRIPTIONS[protectedTag.createAccessLevel],
-      },
-    ],
-  };
-}
-
 /**
  * A tag as GET /projects/:id/repository/tags/:tag_name renders it: `target` is the tag object
  * of an annotated tag (the commit of a lightweight one), `commit` the commit it names, and
@@ -1433,21 +1415,6 @@ const routes: Route[] = [
       const tag = tagJson(context.data, project, context.param('tag_name'));
       if (!tag) return context.notFound('Tag');
       context.res.json(tag);
-    },
-  },
-  {
-    method: 'get',
-    path: '/api/v4/projects/:id/protected_tags',
-    scopes: READ_API,
-    anonymous: true,
-    handle: (context) => {
-      const { data, user, param, paginate, notFound, forbidden } = context;
-      const project = data.findProject(param('id'));
-      const access = project && user ? data.projectAccess(user, project) : 0;
-      if (!project || !data.canSee(user, project.visibility, access)) return notFound('Project');
-      // `authorize_admin_project`: Maintainers and Owners only, even of a public project.
-      if (access < AccessLevel.MAINTAINER) return forbidden();
-      paginate(project.protectedTags.map(protectedTagJson));
     },
   },
   // ---- Commit statuses, merge requests and their notes, environments and deployments ----

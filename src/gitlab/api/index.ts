@@ -10,7 +10,6 @@ import {
   MergeRequests,
   PersonalAccessTokens,
   Projects,
-  ProtectedTags,
   Tags,
   Users,
 } from '@gitbeaker/rest';
@@ -105,11 +104,16 @@ export interface GitLabCommit {
   webUrl: string;
 }
 
-/** A tag as GitLab's tags API shows it: its name and the commit it names. */
+/** A tag as GitLab's tags API shows it: its name, the commit it names and its protection. */
 export interface GitLabTag {
   name: string;
   /** The tagged commit; for an annotated tag, the commit and not the tag object. */
   commit: GitLabCommit;
+  /**
+   * Whether one of the project's protected tags covers it, as GitLab matches them (the same
+   * name, or a wildcard such as `v*`): only those GitLab lets create it may have set it.
+   */
+  protected: boolean;
 }
 
 interface CommitJson {
@@ -128,22 +132,6 @@ function commitOf(json: CommitJson): GitLabCommit {
     authoredDate: json.authored_date,
     webUrl: json.web_url,
   };
-}
-
-/**
- * Whether a protected tag's name, as GitLab's protected tags list it, covers `tag`: the same
- * name, or a wildcard whose every `*` stands for any characters, `/` included, and whose other
- * characters stand for themselves (GitLab's RefMatcher; `v*` covers `v1/rc` and no `V1`).
- */
-export function protectedTagCovers(protectedName: string, tag: string): boolean {
-  if (protectedName === tag) return true;
-  if (!protectedName.includes('*')) return false;
-  const pattern = protectedName.split('*').map(escapeRegExp).join('.*');
-  return new RegExp(`^${pattern}$`).test(tag);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /**
@@ -195,7 +183,6 @@ export class GitLabApi {
   private readonly branches: Branches;
   private readonly commits: Commits;
   private readonly tags: Tags;
-  private readonly protectedTagsApi: ProtectedTags;
   private readonly mergeRequestsApi: MergeRequests;
   private readonly notes: MergeRequestNotes;
   private readonly deployments: Deployments;
@@ -218,7 +205,6 @@ export class GitLabApi {
     this.branches = new Branches(config);
     this.commits = new Commits(config);
     this.tags = new Tags(config);
-    this.protectedTagsApi = new ProtectedTags(config);
     this.mergeRequestsApi = new MergeRequests(config);
     this.notes = new MergeRequestNotes(config);
     this.deployments = new Deployments(config);
@@ -243,25 +229,19 @@ export class GitLabApi {
     return commitOf(found as unknown as CommitJson);
   }
 
-  /** A tag of a project by its name (GET /projects/:id/repository/tags/:tag_name). */
+  /**
+   * A tag of a project by its name (GET /projects/:id/repository/tags/:tag_name), with whether
+   * it is protected: anyone who may read the project's code may read it, Reporters and up.
+   */
   async tag(project: string, name: string): Promise<GitLabTag> {
     const found = await this.call(`reading tag "${name}" of ${project} on GitLab`, () =>
       this.tags.show(project, name),
     );
-    return { name: found.name, commit: commitOf(found.commit as unknown as CommitJson) };
-  }
-
-  /**
-   * The names of a project's protected tags, every page (GET /projects/:id/protected_tags):
-   * tag names and wildcards such as `v*`, as protectedTagCovers reads them. GitLab shows them
-   * only to Maintainers of the project.
-   */
-  async protectedTags(project: string): Promise<string[]> {
-    const found = await this.call(
-      `listing the protected tags of ${project} on GitLab, which takes the Maintainer role in the project`,
-      () => this.protectedTagsApi.all(project, { perPage: PAGE_SIZE }),
-    );
-    return found.map((protectedTag) => protectedTag.name);
+    return {
+      name: found.name,
+      commit: commitOf(found.commit as unknown as CommitJson),
+      protected: found.protected === true,
+    };
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Stack } from '../../stacks/service';
 import { stacksOfGitLabProject } from '../../stacks/store';
 import { tracksTag } from '../../stacks/tags';
 import type { CommitInfo } from '../../vcs';
-import { GitLabError, protectedTagCovers, type GitLabApi, type GitLabCommit } from '../api';
+import { GitLabError, type GitLabApi, type GitLabCommit, type GitLabTag } from '../api';
 import { createDeliveryLog } from './deliveryLog';
 import {
   commitInfo,
@@ -31,7 +31,7 @@ export interface Outcome {
 
 /**
  * GitLab could not say what a delivery's runs depend on (a branch's head, a tag's commit or
- * protection); worth redelivering.
+ * protection) for now; worth redelivering.
  */
 export class Unverified extends Error {}
 
@@ -41,7 +41,7 @@ export interface WebhookHandlerDependencies {
   logger: Logger;
   /**
    * The connected GitLab, asked for the head of a tracked branch, a tag's commit and whether it
-   * is protected, and for unlisted commits.
+   * is protected (one read of the tag, which a Reporter may make), and for unlisted commits.
    */
   gitlabApi: () => Promise<GitLabApi | undefined>;
 }
@@ -128,7 +128,8 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
    * and anyone who may push may push an unprotected tag (GitLab protects none by default), at
    * any commit, reviewed or not; a protected tag only those GitLab lets create it. As with a
    * branch, the commit is the one GitLab says the tag names now, never one the payload merely
-   * names: a tag moved since is run where it is, once its own push arrives.
+   * names: a tag moved since is run where it is, once its own push arrives. One read of the tag
+   * says both, which GitLab lets anyone who may read the code make (Reporters and up).
    */
   async function tagPush(payload: PushEvent): Promise<Outcome> {
     const tag = payload.ref.replace(/^refs\/tags\//, '');
@@ -144,22 +145,32 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
         runs: [],
       };
     }
-    if (!(await isProtected(projectPath, tag))) {
+    let tagged: GitLabTag | undefined;
+    try {
+      tagged = await tagOf(projectPath, tag);
+    } catch (error) {
+      if (!(error instanceof Denied)) throw error;
+      // No redelivery mends this: answered, not failed, lest GitLab disable the webhook.
+      return {
+        outcome: `tag "${tag}" starts no tracked run: the integration's token cannot read the tags of GitLab project "${projectPath}" (${error.message}). Reading them takes a token GitLab accepts whose user has the Reporter role or higher in the project; see to that, then push the tag again`,
+        runs: [],
+      };
+    }
+    if (tagged?.commit.id !== sha) {
+      const now = tagged ? `it names ${tagged.commit.id}` : 'GitLab has no such tag';
+      return {
+        outcome: `tag "${tag}" does not name ${sha} (${now}); tracked runs start only at the commit a tag names, so nothing was started`,
+        runs: [],
+      };
+    }
+    if (!tagged.protected) {
       const patterns = [...new Set(stacks.map((stack) => `"${stack.trackTags}"`))].join(', ');
       return {
         outcome: `tag "${tag}" is not protected in GitLab: anyone who may push could have set it, so it starts no tracked run. Protect tags matching ${patterns} in GitLab's Settings → Repository → Protected tags, then push the tag again`,
         runs: [],
       };
     }
-    const tagged = await tagCommit(projectPath, tag);
-    if (tagged?.id !== sha) {
-      const now = tagged ? `it names ${tagged.id}` : 'GitLab has no such tag';
-      return {
-        outcome: `tag "${tag}" does not name ${sha} (${now}); tracked runs start only at the commit a tag names, so nothing was started`,
-        runs: [],
-      };
-    }
-    const commit = describedBy(tagged);
+    const commit = describedBy(tagged.commit);
     return startEach(stacks, (stack) =>
       deps.runs.trackTag(stack, {
         tag,
@@ -172,24 +183,21 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
   }
 
   /**
-   * Whether one of the project's protected tags, as GitLab has them now, covers `tag`. When
-   * GitLab cannot say, nothing may start: the delivery fails, to be redelivered.
+   * A project's tag as GitLab has it now, its commit and whether it is protected in one answer;
+   * undefined if there is no such tag. A token GitLab does not let read it (401, 403) is Denied:
+   * that lasts until someone changes the token or its role.
    */
-  async function isProtected(projectPath: string, tag: string): Promise<boolean> {
-    const what = `whether tag "${tag}" is protected`;
-    const names = await fromGitLab(what, (api) => api.protectedTags(projectPath));
-    if (!names) {
-      throw unknown(what, `GitLab has no project "${projectPath}" the integration's token can see`);
-    }
-    return names.some((name) => protectedTagCovers(name, tag));
-  }
-
-  /** The commit a project's tag names as GitLab has it now; undefined if there is no such tag. */
-  function tagCommit(projectPath: string, tag: string): Promise<GitLabCommit | undefined> {
-    return fromGitLab(
-      `the commit of tag "${tag}"`,
-      async (api) => (await api.tag(projectPath, tag)).commit,
-    );
+  function tagOf(projectPath: string, tag: string): Promise<GitLabTag | undefined> {
+    return fromGitLab(`tag "${tag}" as GitLab has it`, async (api) => {
+      try {
+        return await api.tag(projectPath, tag);
+      } catch (error) {
+        if (error instanceof GitLabError && (error.status === 401 || error.status === 403)) {
+          throw new Denied(error.message);
+        }
+        throw error;
+      }
+    });
   }
 
   /** The head of a project's branch as GitLab has it now; undefined if there is no such branch. */
@@ -213,6 +221,7 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
       return await read(api);
     } catch (error) {
       if (error instanceof GitLabError && error.status === 404) return undefined;
+      if (error instanceof Denied) throw error;
       throw unknown(what, (error as Error).message);
     }
   }
@@ -307,6 +316,9 @@ export function createWebhookHandler(deps: WebhookHandlerDependencies) {
 }
 
 export type WebhookHandler = ReturnType<typeof createWebhookHandler>;
+
+/** GitLab does not let the integration's token read what a delivery depends on. */
+class Denied extends Error {}
 
 /** Why nothing was started: GitLab could not say `what`. */
 function unknown(what: string, why: string): Unverified {
