@@ -36,7 +36,9 @@ export interface VcsProvider {
   /** The commit `sha` (a full hash) of the repository; VcsError if it has none such. */
   commit(stack: Repository, sha: string): Promise<CommitInfo>;
   /**
-   * The commit a branch, a tag or a commit hash of the repository names, branches first;
+   * The commit a branch, a tag or a commit hash of the repository names. A ref that names
+   * more than one of them is refused, as a branch could shadow a protected tag; a full hash is
+   * always the commit;
    * VcsError if it names none.
    */
   resolve(stack: Repository, ref: string): Promise<ResolvedRef>;

@@ -79,14 +79,11 @@ export interface SeedProtectedTag {
   project: string;
   /** A tag name, or a wildcard such as `v*` or `release-*`. */
   name: string;
-  /** Who may create matching tags: Maintainer (40, GitLab's default), Developer (30) or no one (0). */
-  createAccessLevel?: number;
 }
 
 export interface GitLabProtectedTagRecord {
   id: number;
   name: string;
-  createAccessLevel: number;
 }
 
 export interface SeedOAuthApp {
@@ -458,7 +455,6 @@ class GitLabData {
     const record = {
       id: this.id(),
       name: seed.name,
-      createAccessLevel: seed.createAccessLevel ?? AccessLevel.MAINTAINER,
     };
     project.protectedTags.push(record);
     return record;
