@@ -1,3 +1,4 @@
+import { loggable } from '../../src/slack/commands';
 import { commandText } from '../../src/slack/events';
 
 describe('a direct message as a command', () => {
@@ -17,5 +18,14 @@ describe('a direct message as a command', () => {
     expect(commandText('subscribe payments --to <@U0ADA|ada>', '/gantry')).toBe(
       'subscribe payments --to <@U0ADA|ada>',
     );
+  });
+});
+
+describe('a command as the log keeps it', () => {
+  it('leaves out a link code, and keeps every other command as typed', () => {
+    expect(loggable('/gantry link K7QF-3M2D')).toBe('/gantry link [code left out]');
+    expect(loggable('link k7qf 3m2d')).toBe('link [code left out]');
+    expect(loggable('/gantry link')).toBe('/gantry link');
+    expect(loggable('/gantry deploy payments v1.2.0')).toBe('/gantry deploy payments v1.2.0');
   });
 });
