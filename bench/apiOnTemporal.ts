@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { ulid } from 'ulid';
+import { ulid } from '../src/platform/ids';
 import { openDatabase, type DatabaseHandle } from '../src/db';
 import { SecretBox } from '../src/platform/secrets';
 import { ensureSearchAttributes } from '../temporal/client';

@@ -1,5 +1,5 @@
 import { desc, eq, gt, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import type { Database } from '../db';
 import * as tables from './tables';
 import type { ApiKey } from './tables';

@@ -1,5 +1,5 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database } from '../db';
 import * as tables from './tables';

@@ -12,7 +12,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
 } from '@temporalio/common';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import {
   branchKey,
   commitShaKey,
@@ -146,7 +146,7 @@ export class RunService {
    * commit of the stack's repository.
    */
   async trigger(
-    stackId: string,
+    stackOrId: string | Stack,
     options: {
       triggeredBy: string | null;
       sha?: string | null;
@@ -162,7 +162,7 @@ export class RunService {
       );
     }
     const runtimeConfig = parseRuntimeYaml(options.runtimeYaml);
-    const stack = await this.stack(stackId);
+    const stack = await this.stackOf(stackOrId);
     refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     if (type === RunType.TRACKED) this.refuseWhileLocked(stack, options.triggeredBy);
@@ -283,13 +283,15 @@ export class RunService {
     refuseWhileDeleting(stack);
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
-    const run = await this.start(stack, {
+    // The push is the branch's head: the stack tracks it from now on, as the run is stored.
+    const { run, created } = await this.startRun(stack, {
       type: RunType.TRACKED,
       branch: stack.branch,
       ...options,
+      tracksCommit: true,
     });
-    // The push is the branch's head: the stack tracks it from now on.
-    await this.deps.stacks.setTrackedCommit(stack.id, options.commit, null);
+    // Found again by its dedupe key (a redelivery): the push is still the head it was.
+    if (!created) await this.deps.stacks.setTrackedCommit(stack.id, options.commit, null);
     return run;
   }
 
@@ -771,6 +773,8 @@ export class RunService {
       dedupeKey?: string;
       mergeRequestIid?: number;
       destroy?: boolean;
+      /** The commit becomes the stack's tracked commit with the run (a push to its branch). */
+      tracksCommit?: boolean;
     },
   ): Promise<StoredRun> {
     const now = new Date();
@@ -800,7 +804,14 @@ export class RunService {
       createdAt: now,
       updatedAt: now,
     };
-    const stored = await storeRun(this.deps.db, values);
+    const { commit } = options;
+    const stored = await storeRun(
+      this.deps.db,
+      values,
+      options.tracksCommit
+        ? { tracking: { ...commit, timestamp: commit.timestamp.toISOString() } }
+        : {},
+    );
     const { run, created, newlyLinked } = stored;
     if (created) {
       await this.startClaimedWorkflow(run);

@@ -15,9 +15,15 @@ import {
   sql,
 } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import { ConflictError, NotFoundError } from '../platform/errors';
-import { deletingConflict, holdStackForRun, stackHeldForRun } from '../stacks/store';
+import {
+  deletingConflict,
+  holdStackForRun,
+  stackHeldForRun,
+  trackCommitWithRun,
+  type TrackedCommit,
+} from '../stacks/store';
 import { insertSelect, rowOf } from '../db/rows';
 import { batchKeys, decodeRows, groupedBy, isBatchKey, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
@@ -451,11 +457,14 @@ export interface StoredRun {
  *
  * A new run other than a destroy run is stored in one statement: it holds the stack's row
  * for share, so it is stored before a destroy run marks the stack or sees that mark, and
- * nothing waits between statements on the way.
+ * nothing waits between statements on the way. With `tracking`, the same statement makes that
+ * commit the stack's tracked commit if it stores the run (a run found again leaves the stack
+ * as it is).
  */
 export async function storeRun(
   db: Database,
   values: NewRun & { createdAt: Date; mergeRequestIid: number | null },
+  options: { tracking?: TrackedCommit } = {},
 ): Promise<StoredRun> {
   if (values.destroy) return storeInTransaction(db, values);
   const { columns, values: given } = insertSelect(tables.runs, values);
@@ -474,7 +483,12 @@ export async function storeRun(
       insert into ${transitions} (${column(transitions.runId)}, ${column(transitions.seq)}, ${column(transitions.state)}, ${column(transitions.timestamp)})
       select inserted.id, ${QUEUED_SEQ}, ${RunState.QUEUED}, ${sql.param(values.createdAt, transitions.timestamp)}::timestamptz
       from inserted
-    )
+    )${
+      options.tracking
+        ? sql`,
+    tracked as (${trackCommitWithRun(values.stackId, options.tracking, values.createdAt, sql`exists (select 1 from inserted)`)})`
+        : sql``
+    }
     select
       (select deleting from stack) as stack_deleting,
       ${proposed ? unfinishedProposedIds(values.stackId, values.branch) : sql`'[]'::json`} as superseded,

@@ -1,7 +1,7 @@
 import { ConflictError } from '../platform/errors';
 import { runUrl, stackUrl } from '../runs/links';
 import { RunType } from '../runs/types';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import type { Run } from '../runs/store';
 import type { Stack } from '../stacks/service';
 import { VcsError } from '../vcs';

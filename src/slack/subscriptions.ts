@@ -1,5 +1,5 @@
 import type { WebClient } from '@slack/web-api';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import type { Database } from '../db';
 import { InvalidInputError, NotFoundError } from '../platform/errors';
 import type { Logger } from '../platform/logger';

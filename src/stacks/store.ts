@@ -3,9 +3,9 @@ import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
-import type { NewStack, Stack } from './tables';
+import type { NewStack, Stack, TrackedCommit } from './tables';
 
-export type { ClientSettings, Stack } from './tables';
+export type { ClientSettings, Stack, TrackedCommit } from './tables';
 
 /**
  * The stacks noun's reads and writes: stacks as users manage them, batch reads for the API's
@@ -109,6 +109,22 @@ export function protectedConflict(id: string): ConflictError {
  */
 export function stackHeldForRun(id: string): SQL {
   return sql`select ${tables.stacks.deleting} as deleting from ${tables.stacks} where ${eq(tables.stacks.id, id)} for share`;
+}
+
+/**
+ * A statement for the one that stores a run (as a CTE): `commit` becomes the stack's tracked
+ * commit, set by no one (a push), as setTrackedCommit would make it, if `when` holds. Made in
+ * the run's own statement, a tracked push's run and the stack's move to its commit are one
+ * write: neither is there without the other.
+ */
+export function trackCommitWithRun(id: string, commit: TrackedCommit, at: Date, when: SQL): SQL {
+  const column = (of: { name: string }) => sql.identifier(of.name);
+  const stacks = tables.stacks;
+  return sql`update ${stacks} set
+      ${column(stacks.trackedCommit)} = ${sql.param(commit, stacks.trackedCommit)},
+      ${column(stacks.trackedCommitSetBy)} = null,
+      ${column(stacks.updatedAt)} = ${sql.param(at, stacks.updatedAt)}
+    where ${eq(stacks.id, id)} and ${when}`;
 }
 
 /**

@@ -4,10 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { runCommand } from '../platform/commands';
 import { VcsError, type CommitInfo, type ResolvedRef, type VcsProvider, type Repository } from '.';
 import type { SourceCache } from './sourceCache';
 
 const FIELD = '\x1f';
+// A remote that has not listed its refs by then is not going to.
+const LS_REMOTE_TIMEOUT_MS = 60_000;
 
 export interface RawGitOptions {
   /** Whether file:// repositories (on the worker's own disk) may be read. */
@@ -89,11 +92,11 @@ export class RawGitProvider implements VcsProvider {
       throw new VcsError(`"${ref}" is not a branch name, a tag name or a full commit hash`);
     }
     const refs = [`refs/heads/${ref}`, `refs/tags/${ref}`, `refs/tags/${ref}^{}`];
-    const listing = await git(os.tmpdir(), { protocols: this.protocols() })
-      .listRemote(['--', stack.repository, ...refs])
-      .catch((error: Error) => {
+    const listing = await lsRemote(stack.repository, refs, { protocols: this.protocols() }).catch(
+      (error: Error) => {
         throw new VcsError(`reading "${ref}" of "${stack.repository}": ${gitSaid(error.message)}`);
-      });
+      },
+    );
     const found = new Map(
       listing
         .split('\n')
@@ -119,11 +122,11 @@ export class RawGitProvider implements VcsProvider {
   }
 
   private async listHead(stack: Repository, branch: string, ref: string): Promise<string> {
-    const listing = await git(os.tmpdir(), { protocols: this.protocols() })
-      .listRemote(['--', stack.repository, ref])
-      .catch((error: Error) => {
+    const listing = await lsRemote(stack.repository, [ref], { protocols: this.protocols() }).catch(
+      (error: Error) => {
         throw new VcsError(`reading ${ref} of "${stack.repository}": ${gitSaid(error.message)}`);
-      });
+      },
+    );
     const hash = listing.split('\t')[0]?.trim();
     if (!hash) {
       throw new VcsError(`branch "${branch}" does not exist in "${stack.repository}"`);
@@ -279,8 +282,18 @@ async function describeHead(repo: SimpleGit, revision: string): Promise<CommitIn
  * through the environment, never on the command line, where other processes could read it.
  */
 function git(dir: string, access: GitAccess): SimpleGit {
+  const env = gitEnvironment(access);
+  return simpleGit({
+    baseDir: dir,
+    allowEnvironment: Object.keys(env).filter((name) => name.startsWith('GIT_')),
+    unsafe: { allowUnsafeConfigEnvCount: Boolean(access.authorization) },
+  }).env(env);
+}
+
+/** git's whole environment, as git() describes it. */
+function gitEnvironment(access: GitAccess): Record<string, string> {
   // Never followed elsewhere: the header would go along.
-  const header = access.authorization
+  const header: Record<string, string> = access.authorization
     ? {
         GIT_CONFIG_COUNT: '2',
         GIT_CONFIG_KEY_0: 'http.extraHeader',
@@ -289,23 +302,28 @@ function git(dir: string, access: GitAccess): SimpleGit {
         GIT_CONFIG_VALUE_1: 'false',
       }
     : {};
-  return simpleGit({
-    baseDir: dir,
-    allowEnvironment: [
-      'GIT_TERMINAL_PROMPT',
-      'GIT_CONFIG_NOSYSTEM',
-      'GIT_ALLOW_PROTOCOL',
-      ...Object.keys(header),
-    ],
-    unsafe: { allowUnsafeConfigEnvCount: Boolean(access.authorization) },
-  }).env({
+  return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: gitHome(),
     GIT_TERMINAL_PROMPT: '0',
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_ALLOW_PROTOCOL: access.protocols.join(':'),
     ...header,
+  };
+}
+
+/**
+ * `git ls-remote -- <remote> <refs>`, as git() runs git, through the command helper: asked on
+ * every run triggered without a commit, it is the one git command on the API's way, where a
+ * process of its own would stop the API's event loop while it starts (../platform/commands).
+ */
+async function lsRemote(remote: string, refs: string[], access: GitAccess): Promise<string> {
+  const { stdout } = await runCommand('git', ['ls-remote', '--', remote, ...refs], {
+    env: gitEnvironment(access),
+    cwd: os.tmpdir(),
+    timeoutMs: LS_REMOTE_TIMEOUT_MS,
   });
+  return stdout;
 }
 
 let home: string | undefined;

@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
-import { ulid } from 'ulid';
+import { ulid } from '../platform/ids';
 import { groupedBy, oneBy } from '../db/batch';
 import { onForeignKeyViolation } from '../db/errors';
 import type { Database, Transaction } from '../db';

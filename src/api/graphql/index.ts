@@ -10,7 +10,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import { createHandler } from 'graphql-http/lib/use/express';
-import { parseLeniently } from './parse';
+import { documentCache } from './documents';
 import { StackAccess } from '../../auth/access';
 import { secretMatches } from '../../platform/secrets';
 import { ADMIN_VIEWER, type Viewer } from '../../auth/viewer';
@@ -103,6 +103,7 @@ export function createSchema(): GraphQLSchema {
  */
 export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: number }): Router {
   const schema = createSchema();
+  const documents = documentCache();
   const logger = services.logger.child({ component: 'graphql' });
   const router = express.Router();
   router.use(graphiqlRouter());
@@ -112,7 +113,8 @@ export function graphqlRouter(services: ApiServices, options: { maxBodyBytes: nu
     refuseUnusable,
     createHandler<GraphQLContext>({
       schema,
-      parse: parseLeniently,
+      parse: documents.parse,
+      validate: documents.validate,
       execute: compiledExecution(),
       context: async (req) => {
         try {

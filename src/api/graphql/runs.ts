@@ -118,8 +118,8 @@ export function runColumnsFor(info: GraphQLResolveInfo): (keyof RunRow)[] {
 export const runResolvers: Resolvers = {
   Mutation: {
     runTrigger: async (_parent, { stack, commitSha, runType, runtimeConfig }, context) => {
-      await writableStack(context, stack);
-      return context.services.runs.trigger(stack, {
+      // The stack as the access check read it: a second read would only repeat it.
+      return context.services.runs.trigger(await writableStack(context, stack), {
         triggeredBy: context.viewer!.id,
         sha: commitSha ?? null,
         runtimeYaml: runtimeConfig?.yaml ?? null,

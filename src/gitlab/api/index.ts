@@ -171,6 +171,16 @@ const GUEST = 10;
 const newestCommitFirst = { sort: 'updated_desc' };
 
 /** Gantry's view of one GitLab instance as one token's user sees it, through gitbeaker. */
+/**
+ * gitbeaker's own client-side limits, per resource, for the endpoints Gantry calls: GitLab's
+ * general one and its limit on creating notes. Its default list also names endpoints Gantry
+ * never calls (imports, exports, archives, jobs), each matched as a glob on every request.
+ */
+const RATE_LIMITS = {
+  '**': 3_000,
+  'projects/*/merge_requests/*/notes': { method: 'post', limit: 300 },
+};
+
 export class GitLabApi {
   private readonly host: string;
   private readonly token: string;
@@ -196,6 +206,7 @@ export class GitLabApi {
     const config = {
       host: this.host,
       queryTimeout: this.timeoutMs,
+      rateLimits: RATE_LIMITS,
       ...(this.kind === 'oauth' ? { oauthToken: options.token } : { token: options.token }),
     };
     this.users = new Users(config);

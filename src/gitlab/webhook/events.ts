@@ -87,6 +87,18 @@ export const USED_EVENTS = ['Push Hook', 'Tag Push Hook', 'Merge Request Hook'];
 /** A request GitLab should not repeat as it is: the answer says what is wrong. */
 export class BadDelivery extends Error {}
 
+const mergeRequestAction = z.object({
+  object_attributes: z.object({
+    iid: mergeRequestIid.optional().catch(undefined),
+    action: z
+      .string()
+      .regex(/^[a-z_]+$/)
+      .optional()
+      .catch(undefined),
+    oldrev: z.string().optional(),
+  }),
+});
+
 /**
  * Why a merge request event starts nothing, judged before the rest of its payload is: GitLab
  * disables a webhook after a few 4xx answers in a row, so an event Gantry does not use is
@@ -98,19 +110,7 @@ export function ignoredMergeRequest(
   body: unknown,
 ): { outcome: string; iid: number | null } | undefined {
   if (event !== 'Merge Request Hook') return undefined;
-  const attributes = z
-    .object({
-      object_attributes: z.object({
-        iid: mergeRequestIid.optional().catch(undefined),
-        action: z
-          .string()
-          .regex(/^[a-z_]+$/)
-          .optional()
-          .catch(undefined),
-        oldrev: z.string().optional(),
-      }),
-    })
-    .safeParse(body);
+  const attributes = mergeRequestAction.safeParse(body);
   if (!attributes.success) return undefined;
   const { iid, action, oldrev } = attributes.data.object_attributes;
   const newCommits = action === 'update' && Boolean(oldrev);
@@ -121,11 +121,11 @@ export function ignoredMergeRequest(
   };
 }
 
+const namingProject = z.object({ project: z.object({ path_with_namespace: z.string() }) });
+
 /** The path of the project a delivery names; undefined if it names none. */
 export function projectOf(body: unknown): string | undefined {
-  const named = z
-    .object({ project: z.object({ path_with_namespace: z.string() }) })
-    .safeParse(body);
+  const named = namingProject.safeParse(body);
   return named.success ? named.data.project.path_with_namespace : undefined;
 }
 

@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { ulid } from '../../platform/ids';
 import type { Database } from '../../db';
 import { ConflictError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
