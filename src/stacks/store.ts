@@ -1,6 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
+import { preparedOnce } from '../db/prepared';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
 import type { NewStack, Stack, TrackedCommit } from './tables';
@@ -157,9 +158,17 @@ export async function holdStackForRun(
 
 /** The stack with this id, if there is one. */
 export async function stackById(db: Database, id: string): Promise<Stack | undefined> {
-  const [stack] = await db.select().from(tables.stacks).where(eq(tables.stacks.id, id));
+  const [stack] = await stackByIdQuery(db).execute({ id });
   return stack;
 }
+
+const stackByIdQuery = preparedOnce((db) =>
+  db
+    .select()
+    .from(tables.stacks)
+    .where(eq(tables.stacks.id, sql.placeholder('id')))
+    .prepare('stack_by_id'),
+);
 
 /** The ids of the stacks in a space, by id. */
 export async function stackIdsInSpace(db: Database, space: string): Promise<string[]> {
@@ -185,6 +194,8 @@ export async function stacksUsingPools(db: Database, pools: readonly string[]) {
 
 /** The stacks of `ids`, in that order. */
 export async function stacksByIds(db: Database, ids: readonly string[]) {
+  // One stack, the most common batch, by the query built once.
+  if (ids.length === 1) return [await stackById(db, ids[0]!)];
   const rows = await db
     .select()
     .from(tables.stacks)
@@ -199,11 +210,16 @@ export async function allStacks(db: Database): Promise<Stack[]> {
 
 /** The stacks that read their code from a GitLab project, by id; GitLab paths ignore case. */
 export async function stacksOfGitLabProject(db: Database, projectPath: string): Promise<Stack[]> {
-  return db
+  return stacksOfGitLabProjectQuery(db).execute({ projectPath });
+}
+
+const stacksOfGitLabProjectQuery = preparedOnce((db) =>
+  db
     .select()
     .from(tables.stacks)
     .where(
-      sql`${tables.stacks.provider} = 'GITLAB' and lower(${tables.stacks.repository}) = lower(${projectPath})`,
+      sql`${tables.stacks.provider} = 'GITLAB' and lower(${tables.stacks.repository}) = lower(${sql.placeholder('projectPath')})`,
     )
-    .orderBy(tables.stacks.id);
-}
+    .orderBy(tables.stacks.id)
+    .prepare('stacks_of_gitlab_project'),
+);
