@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import pg from 'pg';
 import { requireTool } from '../src/platform/tools';
 import { isTerminal, RunState } from '../src/runs/types';
@@ -49,6 +49,8 @@ interface Gantry {
   temporal: Client;
   /** How many of the stack's runs are in each state. */
   states(stackId: string): Promise<Map<string, number>>;
+  /** The stack's runs that ended other than FINISHED, with their transitions' notes. */
+  unfinished(stackId: string): Promise<Array<{ id: string; state: string; notes: string }>>;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,14 @@ async function inOneProcess(): Promise<Gantry> {
       const byState = new Map<string, number>();
       for (const { state } of rows) byState.set(state, (byState.get(state) ?? 0) + 1);
       return byState;
+    },
+    async unfinished(stackId) {
+      const { rows } = await harness.database.db.execute<{
+        id: string;
+        state: string;
+        notes: string;
+      }>(sql.raw(unfinishedQuery('', stackId)));
+      return rows;
     },
     async close() {
       await api.close();
@@ -153,8 +163,23 @@ async function asInProduction(postgresUrl: string): Promise<Gantry> {
       );
       return new Map(rows.map((row) => [row.state, Number(row.count)]));
     },
+    async unfinished(stackId) {
+      const { rows } = await admin.query<{ id: string; state: string; notes: string }>(
+        unfinishedQuery(`${schemaName}.`, stackId),
+      );
+      return rows;
+    },
     close,
   };
+}
+
+/** The query for Gantry.unfinished, in `schema` (with its dot); the stack id is a plain word. */
+function unfinishedQuery(schema: string, stackId: string): string {
+  if (!/^[\w-]+$/.test(stackId)) throw new Error(`stack id "${stackId}" is not a plain word`);
+  return `select r.id, r.state, string_agg(t.state || coalesce(': ' || t.note, ''), ' → ' order by t.seq) as notes
+    from ${schema}runs r join ${schema}run_transitions t on t.run_id = r.id
+    where r.stack_id = '${stackId}' and r.state <> 'FINISHED'
+    group by r.id, r.state order by r.id`;
 }
 
 async function main() {
@@ -286,7 +311,12 @@ async function main() {
         p99Ratio: Number((answers!.p99Ms / starts!.p99Ms).toFixed(2)),
       }),
     );
-    if ((byState.get(RunState.FINISHED) ?? 0) !== count) process.exitCode = 1;
+    if ((byState.get(RunState.FINISHED) ?? 0) !== count) {
+      // What a run that did not finish said of itself, for whoever looks into it.
+      console.error('runs that did not finish:');
+      console.table(await gantry.unfinished(stackId));
+      process.exitCode = 1;
+    }
   } finally {
     await gantry.close();
     await gitlab.close();

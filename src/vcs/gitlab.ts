@@ -5,8 +5,8 @@ import { fetchCommit, refNamed } from './rawGit';
 import type { SourceCache } from './sourceCache';
 
 // Pauses of 5, 10, 20 and 40 s outlast a minute, the window of GitLab's rate limits.
-const RATE_LIMITED_ATTEMPTS = 5;
-const RATE_LIMITED_PAUSE_MS = 5_000;
+const RETRIED_ATTEMPTS = 5;
+const RETRY_PAUSE_MS = 5_000;
 
 /**
  * Why `repository` is not a GitLab project's full path, or undefined when it is: a namespace
@@ -139,25 +139,31 @@ export class GitLabProvider implements VcsProvider {
 }
 
 /**
- * A checkout's GitLab calls, tried again after a pause when GitLab is rate-limiting: stacks
- * sharing a project start together.
+ * A checkout's GitLab calls, tried again after a pause when GitLab is rate-limiting (stacks
+ * sharing a project start together) or cannot answer for now: a run is not failed for a
+ * moment in which GitLab was busy or restarting.
  */
 async function patiently<T>(request: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await request();
     } catch (error) {
-      if (!rateLimited(error) || attempt >= RATE_LIMITED_ATTEMPTS) throw error;
-      await sleep(RATE_LIMITED_PAUSE_MS * 2 ** (attempt - 1));
+      if (!worthAnotherTry(error) || attempt >= RETRIED_ATTEMPTS) throw error;
+      await sleep(RETRY_PAUSE_MS * 2 ** (attempt - 1));
     }
   }
 }
 
-/** Whether GitLab answered 429, to its API client or to git. */
-function rateLimited(error: unknown): boolean {
+/**
+ * Whether GitLab may answer another try: it said 429 (too many requests) or a 5xx, to its API
+ * client or to git, or did not answer at all.
+ */
+function worthAnotherTry(error: unknown): boolean {
   const cause = (error as Error).cause;
-  if (cause instanceof GitLabError) return cause.status === 429;
-  return /returned error: 429/.test((error as Error).message);
+  if (cause instanceof GitLabError) {
+    return cause.kind === 'unreachable' || cause.status === 429 || (cause.status ?? 0) >= 500;
+  }
+  return /returned error: (429|5\d\d)/.test((error as Error).message);
 }
 
 function commitInfo(commit: GitLabCommit): CommitInfo {

@@ -211,6 +211,21 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     expect(answers.at(-1)).toBe(200);
   }, 60_000);
 
+  it('tries again when GitLab fails on its side for a moment, instead of failing the run', async () => {
+    // gitbeaker gives up on a 503 at once; the provider pauses and tries again.
+    const before = gitlab.requests.length;
+    gitlab.failNext(1, { status: 503 });
+    const commit = await provider.checkout(
+      stack,
+      second,
+      await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-')),
+    );
+    expect(commit.hash).toBe(second);
+    const answers = gitlab.requests.slice(before).map((request) => request.status);
+    expect(answers.filter((status) => status === 503)).toHaveLength(1);
+    expect(answers.at(-1)).toBe(200);
+  }, 60_000);
+
   it('downloads a commit once for the workspaces of a worker that keeps them, each a copy', async () => {
     const cacheDir = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-sources-'));
     const workspaces = await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-'));
