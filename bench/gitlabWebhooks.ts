@@ -9,10 +9,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startGitLabServer, type GitLabProjectRecord } from '../test/support/gitlabServer';
-import { deliver, pushHook } from '../test/support/gitlabWebhooks';
+import { deliveryHeaders, pushHook, type WebhookDelivery } from '../test/support/gitlabWebhooks';
 import { schema } from '../test/support/tables';
 import { startApiOnTemporal } from './apiOnTemporal';
-import { measureConcurrently } from './load';
+import { httpPoster, measureConcurrently } from './load';
 
 const CONCURRENCY = 50;
 const WARMUP = 100;
@@ -50,6 +50,7 @@ async function main() {
     throw error;
   });
   const { url } = api;
+  const poster = httpPoster(CONCURRENCY);
   try {
     const pusher = { id: 1, username: 'ada', name: 'Ada Lovelace' };
     const webhook = async () => {
@@ -59,7 +60,7 @@ async function main() {
       project.branches[0]!.commitId = after;
       try {
         const push = pushHook(gitlab.url, project, pusher, { ref: 'refs/heads/main', after });
-        const answer = await deliver(`${url}/webhooks/gitlab`, push, secret);
+        const answer = await deliverWith(poster, `${url}/webhooks/gitlab`, push, secret);
         if (answer.status !== 200 || answer.body.runs?.length !== 1) {
           throw new Error(`delivering a push: ${answer.status} ${JSON.stringify(answer.body)}`);
         }
@@ -93,9 +94,25 @@ async function main() {
       }),
     );
   } finally {
+    poster.close();
     await api.close();
     await gitlab.close();
   }
+}
+
+/** A delivery as GitLab sends it, by `poster`; its status and JSON answer. */
+async function deliverWith(
+  poster: ReturnType<typeof httpPoster>,
+  url: string,
+  delivery: WebhookDelivery,
+  token: string,
+): Promise<{ status: number; body: { runs?: unknown[] } }> {
+  const answer = await poster.post(
+    url,
+    deliveryHeaders(delivery, token),
+    JSON.stringify(delivery.body),
+  );
+  return { status: answer.status, body: JSON.parse(answer.body) as { runs?: unknown[] } };
 }
 
 main().catch((error: unknown) => {

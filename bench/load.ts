@@ -1,4 +1,5 @@
 /** Loading a server with a fixed number of requests, some at a time, and what it took. */
+import http from 'node:http';
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -76,4 +77,45 @@ export async function measureTogether(
       p99Ms: Number(percentile(sorted, 99).toFixed(1)),
     };
   });
+}
+
+/**
+ * A client that POSTs over kept-alive connections with node:http, as the benchmarks' load:
+ * fetch streams every body through web streams, work that would be counted against the
+ * server measured in the same process, and is starved of turns by a busy event loop.
+ */
+export function httpPoster(connections: number) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  return {
+    post(
+      url: string,
+      headers: Record<string, string>,
+      body: string,
+    ): Promise<{ status: number; body: string }> {
+      return new Promise((resolve, reject) => {
+        const request = http.request(
+          url,
+          {
+            method: 'POST',
+            agent,
+            headers: { ...headers, 'content-length': Buffer.byteLength(body) },
+          },
+          (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            );
+            response.on('error', reject);
+          },
+        );
+        request.on('error', reject);
+        request.end(body);
+      });
+    },
+    close: () => agent.destroy(),
+  };
 }

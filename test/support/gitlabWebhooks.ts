@@ -170,6 +170,22 @@ export function mergeRequestHook(
   };
 }
 
+/** The headers GitLab sends a delivery with; `token` is the hook's secret token, if it has one. */
+export function deliveryHeaders(
+  delivery: WebhookDelivery,
+  token: string | undefined,
+): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'user-agent': 'GitLab/18.5.0',
+    'x-gitlab-event': delivery.event,
+    'x-gitlab-event-uuid': delivery.uuid,
+    'x-gitlab-webhook-uuid': '4d1c2b6e-7d4b-4c8f-9d1e-0f7b2a6c3e11',
+    'x-gitlab-instance': 'https://gitlab.example.com',
+    ...(token === undefined ? {} : { 'x-gitlab-token': token }),
+  };
+}
+
 /** Sends a delivery to Gantry as GitLab does; the answer's status and JSON body. */
 export async function deliver(
   url: string,
@@ -181,15 +197,7 @@ export async function deliver(
 }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': 'GitLab/18.5.0',
-      'x-gitlab-event': delivery.event,
-      'x-gitlab-event-uuid': delivery.uuid,
-      'x-gitlab-webhook-uuid': '4d1c2b6e-7d4b-4c8f-9d1e-0f7b2a6c3e11',
-      'x-gitlab-instance': 'https://gitlab.example.com',
-      ...(token === undefined ? {} : { 'x-gitlab-token': token }),
-    },
+    headers: deliveryHeaders(delivery, token),
     body: JSON.stringify(delivery.body),
   });
   return { status: response.status, body: (await response.json()) as never };
