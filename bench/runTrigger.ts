@@ -10,7 +10,7 @@
 import { createTestRepo } from '../test/support/gitRepo';
 import { schema } from '../test/support/tables';
 import { startApiOnTemporal } from './apiOnTemporal';
-import { measureConcurrently } from './load';
+import { httpPoster, measureConcurrently } from './load';
 
 const CONCURRENCY = 20;
 const WARMUP = 50;
@@ -32,23 +32,18 @@ async function main() {
     throw error;
   });
   const { url, adminToken } = api;
+  const poster = httpPoster(CONCURRENCY);
   try {
     const body = JSON.stringify({ query: 'mutation { runTrigger(stack: "infra") { id state } }' });
     const trigger = async () => {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${adminToken}`,
-        },
+      const answer = await poster.post(
+        `${url}/graphql`,
+        { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
         body,
-      });
-      const answer = (await response.json()) as {
-        data?: { runTrigger: { state: string } };
-        errors?: unknown;
-      };
-      if (response.status !== 200 || answer.data?.runTrigger.state !== 'QUEUED') {
-        throw new Error(`triggering a run: ${response.status} ${JSON.stringify(answer)}`);
+      );
+      const parsed = JSON.parse(answer.body) as { data?: { runTrigger: { state: string } } };
+      if (answer.status !== 200 || parsed.data?.runTrigger.state !== 'QUEUED') {
+        throw new Error(`triggering a run: ${answer.status} ${answer.body}`);
       }
     };
     const bare = () => api.bareStart();
@@ -73,6 +68,7 @@ async function main() {
       }),
     );
   } finally {
+    poster.close();
     await api.close();
     await repo.remove();
   }
