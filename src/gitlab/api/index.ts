@@ -170,7 +170,6 @@ const GUEST = 10;
 // GitLab's branches API sorts by commit date with `sort`, which gitbeaker's types omit.
 const newestCommitFirst = { sort: 'updated_desc' };
 
-/** Gantry's view of one GitLab instance as one token's user sees it, through gitbeaker. */
 /**
  * gitbeaker's own client-side limits, per resource, for the endpoints Gantry calls: GitLab's
  * general one and its limit on creating notes. Its default list also names endpoints Gantry
@@ -181,6 +180,7 @@ const RATE_LIMITS = {
   'projects/*/merge_requests/*/notes': { method: 'post', limit: 300 },
 };
 
+/** Gantry's view of one GitLab instance as one token's user sees it, through gitbeaker. */
 export class GitLabApi {
   private readonly host: string;
   private readonly token: string;
