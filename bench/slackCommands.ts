@@ -5,8 +5,8 @@
  * with an empty 200 (what Slack waits for, 3 s at most), then judged by the stack's access
  * policy with the caller's Slack details and answered at its response_url. Against a bare
  * node:http server that acknowledges the same way and posts a fixed reply to the
- * response_url at once, loaded the same way in the same process. Prints a table and one JSON
- * line.
+ * response_url at once, loaded the same way in the same process (node:http over kept-alive
+ * connections, see httpPoster). Prints a table and one JSON line.
  *
  *   npm run bench:slack [-- commands]
  */
@@ -18,8 +18,8 @@ import { startApiServer } from '../test/support/api';
 import { openTestDatabase } from '../test/support/database';
 import { installSlackApp, SLACK_APP, slackSettings } from '../test/support/slackApp';
 import { startSlackServer, type SlackServer } from '../test/support/slackServer';
-import { sendAsSlack } from '../test/support/slackSigning';
-import { percentile } from './load';
+import { slackRequest } from '../test/support/slackSigning';
+import { httpPoster, percentile } from './load';
 
 const CONCURRENCY = 50;
 const WARMUP = 200;
@@ -89,6 +89,7 @@ async function main() {
     { database, box: new SecretBox(randomBytes(32)) },
     { slack: slackSettings(slack) },
   );
+  const poster = httpPoster(CONCURRENCY);
   try {
     slack.addApp(SLACK_APP);
     const team = slack.addWorkspace({ name: 'Acme' });
@@ -110,7 +111,7 @@ async function main() {
     const send = (url: string) => async () => {
       const responseUrl = slack.responseUrl();
       const before = performance.now();
-      const response = await sendAsSlack(url, {
+      const { headers, body: form } = slackRequest({
         signingSecret: SLACK_APP.signingSecret,
         body: new URLSearchParams({
           team_id: team.id,
@@ -125,10 +126,10 @@ async function main() {
           trigger_id: randomBytes(8).toString('hex'),
         }),
       });
-      const body = await response.text();
+      const response = await poster.post(url, headers, form);
       const ackMs = performance.now() - before;
-      if (response.status !== 200 || body !== '') {
-        throw new Error(`sending the command: ${response.status} ${body}`);
+      if (response.status !== 200 || response.body !== '') {
+        throw new Error(`sending the command: ${response.status} ${response.body}`);
       }
       await replyTo(slack, responseUrl);
       return { ackMs, replyMs: performance.now() - before };
@@ -162,6 +163,7 @@ async function main() {
       }),
     );
   } finally {
+    poster.close();
     baseline.closeAllConnections();
     baseline.close();
     await api.close();

@@ -19,8 +19,11 @@ export interface SlackDelivery {
   signature?: string | null;
 }
 
-/** POSTs a body to a Slack endpoint of Gantry the way Slack does. */
-export async function sendAsSlack(url: string, delivery: SlackDelivery): Promise<Response> {
+/** The headers and body of a request as Slack sends it, signed as `delivery` says. */
+export function slackRequest(delivery: SlackDelivery): {
+  headers: Record<string, string>;
+  body: string;
+} {
   const form = delivery.body instanceof URLSearchParams;
   const body =
     delivery.body instanceof URLSearchParams
@@ -31,8 +34,7 @@ export async function sendAsSlack(url: string, delivery: SlackDelivery): Promise
     delivery.signature === undefined
       ? slackSignature(delivery.signingSecret, timestamp, body)
       : delivery.signature;
-  return fetch(url, {
-    method: 'POST',
+  return {
     headers: {
       'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json',
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
@@ -40,5 +42,11 @@ export async function sendAsSlack(url: string, delivery: SlackDelivery): Promise
       ...(signature === null ? {} : { 'x-slack-signature': signature }),
     },
     body,
-  });
+  };
+}
+
+/** POSTs a body to a Slack endpoint of Gantry the way Slack does. */
+export async function sendAsSlack(url: string, delivery: SlackDelivery): Promise<Response> {
+  const { headers, body } = slackRequest(delivery);
+  return fetch(url, { method: 'POST', headers, body });
 }
