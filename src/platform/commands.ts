@@ -50,35 +50,49 @@ interface Reply {
   stderr: string;
   /** Why it failed, as execFile says; absent when it exited 0. */
   error?: string;
+  /** It was killed: it ran out of time or wrote more than it may. */
+  killed?: boolean;
   code?: number | null;
 }
+
+// How long past its own time limit a command's answer may take before it is given up on.
+const ANSWER_GRACE_MS = 5_000;
 
 // The helper: plain JavaScript for `node -e`, so that it needs nothing of Gantry's to start.
 const HELPER = `
 const { execFile } = require('node:child_process');
 process.on('disconnect', () => process.exit(0));
+const answer = (reply) => { if (process.connected) process.send(reply); };
 process.on('message', ({ id, file, args, options }) => {
-  execFile(file, args, {
-    env: options.env,
-    cwd: options.cwd,
-    timeout: options.timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: options.maxBuffer ?? 1048576,
-    windowsHide: true,
-  }, (error, stdout, stderr) => {
-    const reply = { id, stdout: String(stdout), stderr: String(stderr) };
-    if (error) {
-      reply.error = error.killed ? 'killed: it ran out of time or wrote too much' : error.message;
-      reply.code = typeof error.code === 'number' ? error.code : null;
-    }
-    if (process.connected) process.send(reply);
-  });
+  try {
+    execFile(file, args, {
+      env: options.env,
+      cwd: options.cwd,
+      timeout: options.timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: options.maxBuffer ?? 1048576,
+      windowsHide: true,
+    }, (error, stdout, stderr) => {
+      const reply = { id, stdout: String(stdout), stderr: String(stderr) };
+      if (error) {
+        reply.killed = Boolean(error.killed);
+        reply.error = error.message;
+        reply.code = typeof error.code === 'number' ? error.code : null;
+      }
+      answer(reply);
+    });
+  } catch (error) {
+    // A command that cannot even be started (arguments too long, say) fails alone.
+    answer({ id, stdout: '', stderr: '', error: String(error && error.message || error), code: null });
+  }
 });
 `;
 
 let helper: ChildProcess | undefined;
 interface Waiting {
   child: ChildProcess;
+  /** Gives up on the answer. */
+  timer?: NodeJS.Timeout;
   resolve: (reply: Reply) => void;
   reject: (error: Error) => void;
 }
@@ -98,6 +112,7 @@ function started(): ChildProcess {
     for (const [id, waiting] of pending) {
       if (waiting.child !== child) continue;
       pending.delete(id);
+      clearTimeout(waiting.timer);
       waiting.reject(new CommandError(`the command helper ${why}`, '', null));
     }
   };
@@ -105,6 +120,7 @@ function started(): ChildProcess {
     const waiting = pending.get(reply.id);
     if (!waiting) return;
     pending.delete(reply.id);
+    clearTimeout(waiting.timer);
     if (pending.size === 0) idle(child);
     waiting.resolve(reply);
   });
@@ -130,17 +146,37 @@ export async function runCommand(
   const child = started();
   const id = nextId++;
   const reply = await new Promise<Reply>((resolve, reject) => {
-    pending.set(id, { resolve, reject, child });
+    const fail = (why: string) => {
+      const waiting = pending.get(id);
+      if (!waiting) return;
+      pending.delete(id);
+      clearTimeout(waiting.timer);
+      if (pending.size === 0) idle(child);
+      reject(new CommandError(why, '', null));
+    };
+    // The helper kills a command at its time limit; an answer that never comes is given up on.
+    const timer = setTimeout(
+      () => fail('the command helper did not answer in time'),
+      options.timeoutMs + ANSWER_GRACE_MS,
+    );
+    pending.set(id, { resolve, reject, child, timer });
     // Waiting on a command keeps the process alive, as a command of its own would.
     child.ref();
     child.channel?.ref();
+    if (typeof child.send !== 'function' || !child.connected) {
+      fail('the command helper could not be started');
+      return;
+    }
     child.send({ id, file, args, options } satisfies Request, (error) => {
-      if (!error || !pending.delete(id)) return;
-      reject(new CommandError(`the command helper could not be asked: ${error.message}`, '', null));
+      if (error) fail(`the command helper did not take the command: ${error.message}`);
     });
   });
   if (reply.error !== undefined) {
-    throw new CommandError(reply.stderr.trim() || reply.error, reply.stderr, reply.code ?? null);
+    const stderr = reply.stderr.trim();
+    const message = reply.killed
+      ? `killed: it ran out of time or wrote too much${stderr ? ` (${stderr})` : ''}`
+      : stderr || reply.error;
+    throw new CommandError(message, reply.stderr, reply.code ?? null);
   }
   return { stdout: reply.stdout, stderr: reply.stderr };
 }

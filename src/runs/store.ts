@@ -472,7 +472,7 @@ export async function storeRun(
   const transitions = tables.runTransitions;
   const proposed = values.type === RunType.PROPOSED;
   const { rows } = await db.execute<Record<string, unknown>>(sql`
-    with stack as (${stackHeldForRun(values.stackId)}),
+    with stack as (${stackHeldForRun(values.stackId, { writes: Boolean(options.tracking) })}),
     inserted as (
       insert into ${tables.runs} (${columns})
       select ${given} from stack where not stack.deleting
@@ -499,7 +499,16 @@ export async function storeRun(
     throw new NotFoundError(`stack "${values.stackId}" does not exist`);
   if (row.stack_deleting === true) throw deletingConflict(values.stackId);
   // The dedupe key's run is there already: found again, in a transaction of its own.
-  if (row.id === null) return storeInTransaction(db, values);
+  if (row.id === null) {
+    const stored = await storeInTransaction(db, values);
+    // Stored there after all (the run of its key was gone by then): it tracks its commit too.
+    if (stored.created && options.tracking) {
+      await db.execute(
+        trackCommitWithRun(values.stackId, options.tracking, values.createdAt, sql`true`),
+      );
+    }
+    return stored;
+  }
   const run = rowOf(tables.runs, row);
   const superseded = (row.superseded as string[]).filter((id) => id < run.id);
   return { run, created: true, newlyLinked: false, superseded };

@@ -1,7 +1,7 @@
 import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { groupedBy, oneBy } from '../db/batch';
 import type { Database, Transaction } from '../db';
-import { preparedOnce } from '../db/prepared';
+import { preparedOnce, UNNAMED } from '../db/prepared';
 import { ConflictError, NotFoundError } from '../platform/errors';
 import * as tables from './tables';
 import type { NewStack, Stack, TrackedCommit } from './tables';
@@ -106,15 +106,19 @@ export function protectedConflict(id: string): ConflictError {
  * A query for a statement that stores a run (as a CTE): the stack's `deleting`, its row held
  * for share until the statement's transaction ends; no row if there is no such stack. Held so,
  * a run is stored either before a destroy run marks the stack (holdStackForRun, for update)
- * or after, seeing the mark.
+ * or after, seeing the mark. A statement that also writes the stack (trackCommitWithRun)
+ * holds it for that write from the start: two holding it for share, each then waiting to
+ * write it, would deadlock.
  */
-export function stackHeldForRun(id: string): SQL {
-  return sql`select ${tables.stacks.deleting} as deleting from ${tables.stacks} where ${eq(tables.stacks.id, id)} for share`;
+export function stackHeldForRun(id: string, options: { writes?: boolean } = {}): SQL {
+  const lock = options.writes ? sql`for no key update` : sql`for share`;
+  return sql`select ${tables.stacks.deleting} as deleting from ${tables.stacks} where ${eq(tables.stacks.id, id)} ${lock}`;
 }
 
 /**
- * A statement for the one that stores a run (as a CTE): `commit` becomes the stack's tracked
- * commit, set by no one (a push), as setTrackedCommit would make it, if `when` holds. Made in
+ * A statement for the one that stores a run (as a CTE, with the stack held by
+ * `stackHeldForRun(id, { writes: true })`): `commit` becomes the stack's tracked commit, set
+ * by no one (a push), as setTrackedCommit would make it, if `when` holds. Made in
  * the run's own statement, a tracked push's run and the stack's move to its commit are one
  * write: neither is there without the other.
  */
@@ -167,7 +171,7 @@ const stackByIdQuery = preparedOnce((db) =>
     .select()
     .from(tables.stacks)
     .where(eq(tables.stacks.id, sql.placeholder('id')))
-    .prepare('stack_by_id'),
+    .prepare(UNNAMED),
 );
 
 /** The ids of the stacks in a space, by id. */
@@ -221,5 +225,5 @@ const stacksOfGitLabProjectQuery = preparedOnce((db) =>
       sql`${tables.stacks.provider} = 'GITLAB' and lower(${tables.stacks.repository}) = lower(${sql.placeholder('projectPath')})`,
     )
     .orderBy(tables.stacks.id)
-    .prepare('stacks_of_gitlab_project'),
+    .prepare(UNNAMED),
 );

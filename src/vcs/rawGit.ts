@@ -20,6 +20,8 @@ export interface RawGitOptions {
 }
 
 const NETWORK_SCHEMES = ['https', 'ssh', 'git'];
+// Longer than any remote's URL; git's own arguments have a limit of their own.
+const MAX_REPOSITORY_LENGTH = 2_048;
 
 /**
  * Why `repository` may not be read, or undefined when it may: an https://, ssh:// or git://
@@ -29,6 +31,9 @@ const NETWORK_SCHEMES = ['https', 'ssh', 'git'];
 export function repositoryProblem(repository: string, options: RawGitOptions): string | undefined {
   const allowed = [...NETWORK_SCHEMES, ...(options.allowFile ? ['file'] : [])];
   const hint = `use an ${allowed.map((scheme) => `${scheme}://`).join(', ')} URL or user@host:path`;
+  if (repository.length > MAX_REPOSITORY_LENGTH) {
+    return `repository is ${repository.length} characters long; a git URL of at most ${MAX_REPOSITORY_LENGTH} is expected`;
+  }
   if (/^-|[\s\0]/.test(repository)) {
     return `repository "${repository}" is not a git URL; ${hint}`;
   }

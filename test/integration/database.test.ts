@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../../src/db';
+import { ulid } from '../../src/platform/ids';
+import { storeRun } from '../../src/runs/store';
 import { RunState, RunType } from '../../src/runs/types';
 import { schema } from '../support/tables';
 import { databaseTargets, openTestDatabase, type TestDatabase } from '../support/database';
@@ -17,6 +19,47 @@ describe.each(databaseTargets())('database on $kind', (target) => {
   });
   afterEach(async () => {
     await database.close();
+  });
+
+  it('stores pushes to one stack that arrive together, each run with the stack tracking its commit', async () => {
+    // Each statement holds the stack's row and writes it: held only for share, two would each
+    // wait for the other to write (PostgreSQL reports a deadlock and one push is lost).
+    await database.db.insert(stacks).values({
+      id: 'pushed',
+      name: 'pushed',
+      provider: 'GITLAB',
+      repository: 'platform/pushed',
+      branch: 'main',
+    });
+    const at = new Date('2026-01-02T03:04:05Z');
+    const push = (round: number, i: number) => {
+      const hash = (round * 100 + (i % 4)).toString(16).padStart(40, '0');
+      return storeRun(
+        database.db,
+        {
+          id: ulid(),
+          stackId: 'pushed',
+          type: RunType.TRACKED,
+          state: RunState.QUEUED,
+          branch: 'main',
+          commitHash: hash,
+          // Redeliveries among them: most pushes arrive more than once.
+          dedupeKey: `pushed:${hash}`,
+          mergeRequestIid: null,
+          createdAt: at,
+          updatedAt: at,
+        },
+        { tracking: { hash, message: '', authorName: '', timestamp: at.toISOString(), url: '' } },
+      );
+    };
+    // Rounds of ten at once: the first opens the pool's connections, the rest meet on them.
+    for (let round = 0; round < 6; round++) {
+      const stored = await Promise.all(Array.from({ length: 10 }, (_, i) => push(round, i)));
+      expect(stored.filter((one) => one.created)).toHaveLength(4);
+      const [stack] = await database.db.select().from(stacks).where(eq(stacks.id, 'pushed'));
+      const created = stored.filter((one) => one.created).map((one) => one.run.commitHash);
+      expect(created).toContain(stack!.trackedCommit!.hash);
+    }
   });
 
   it('moves a task that ended PERFORMED on to FINISHED, as tasks end now', async () => {

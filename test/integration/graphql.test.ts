@@ -733,6 +733,17 @@ describe('the GraphQL API over HTTP', () => {
       `{ stack(id: "payments") { isDisabled } }`,
     );
     expect(shown.data!.stack.isDisabled).toBe(false);
+
+    // Disabled and triggered in one request: the trigger sees the stack as the first left it,
+    // not as the request read it before.
+    const together = await api.graphql(
+      `mutation { stackDisable(id: "payments") { id } runTrigger(stack: "payments") { id } }`,
+    );
+    expect(together.errors?.[0]).toMatchObject({
+      message: 'stack "payments" is disabled and starts no runs; enable it with stackEnable first',
+      path: ['runTrigger'],
+    });
+    await api.graphql(`mutation { stackEnable(id: "payments") { id } }`);
   });
 
   it('locks a stack for one person, stores the AWS role, and reports usage', async () => {

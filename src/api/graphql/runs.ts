@@ -118,7 +118,9 @@ export function runColumnsFor(info: GraphQLResolveInfo): (keyof RunRow)[] {
 export const runResolvers: Resolvers = {
   Mutation: {
     runTrigger: async (_parent, { stack, commitSha, runType, runtimeConfig }, context) => {
-      // The stack as the access check read it: a second read would only repeat it.
+      // The stack as the access check reads it now, not as an earlier field of this request
+      // read it (a mutation before this one may have changed it): read once, for both.
+      context.loaders.stack.clear(stack);
       return context.services.runs.trigger(await writableStack(context, stack), {
         triggeredBy: context.viewer!.id,
         sha: commitSha ?? null,
