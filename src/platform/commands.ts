@@ -88,7 +88,6 @@ process.on('message', ({ id, file, args, options }) => {
 });
 `;
 
-let helper: ChildProcess | undefined;
 interface Waiting {
   child: ChildProcess;
   /** Gives up on the answer. */
@@ -97,6 +96,7 @@ interface Waiting {
   reject: (error: Error) => void;
 }
 
+let helper: ChildProcess | undefined;
 const pending = new Map<number, Waiting>();
 let nextId = 0;
 
@@ -110,25 +110,29 @@ function started(): ChildProcess {
   const gone = (why: string) => {
     if (helper === child) helper = undefined;
     for (const [id, waiting] of pending) {
-      if (waiting.child !== child) continue;
-      pending.delete(id);
-      clearTimeout(waiting.timer);
-      waiting.reject(new CommandError(`the command helper ${why}`, '', null));
+      if (waiting.child === child)
+        take(id)?.reject(new CommandError(`the command helper ${why}`, '', null));
     }
   };
-  child.on('message', (reply: Reply) => {
-    const waiting = pending.get(reply.id);
-    if (!waiting) return;
-    pending.delete(reply.id);
-    clearTimeout(waiting.timer);
-    if (pending.size === 0) idle(child);
-    waiting.resolve(reply);
-  });
+  child.on('message', (reply: Reply) => take(reply.id)?.resolve(reply));
   child.on('error', (error) => gone(`could not run: ${error.message}`));
   child.on('exit', (code, signal) => gone(`ended (${signal ?? `exit ${code}`})`));
   helper = child;
   idle(child);
   return child;
+}
+
+/**
+ * The call waiting for `id`, no longer waiting: its timer stopped, and the helper let go of
+ * when no other call waits for it. Undefined when the call was settled already.
+ */
+function take(id: number): Waiting | undefined {
+  const waiting = pending.get(id);
+  if (!waiting) return undefined;
+  pending.delete(id);
+  clearTimeout(waiting.timer);
+  if (pending.size === 0) idle(waiting.child);
+  return waiting;
 }
 
 /** Nothing is waiting: the helper keeps no process alive that would otherwise end. */
@@ -146,14 +150,7 @@ export async function runCommand(
   const child = started();
   const id = nextId++;
   const reply = await new Promise<Reply>((resolve, reject) => {
-    const fail = (why: string) => {
-      const waiting = pending.get(id);
-      if (!waiting) return;
-      pending.delete(id);
-      clearTimeout(waiting.timer);
-      if (pending.size === 0) idle(child);
-      reject(new CommandError(why, '', null));
-    };
+    const fail = (why: string) => take(id)?.reject(new CommandError(why, '', null));
     // The helper kills a command at its time limit; an answer that never comes is given up on.
     const timer = setTimeout(
       () => fail('the command helper did not answer in time'),

@@ -284,15 +284,12 @@ export class RunService {
     refuseWhileDisabled(stack);
     this.refuseWhileLocked(stack, options.triggeredBy);
     // The push is the branch's head: the stack tracks it from now on, as the run is stored.
-    const { run, created } = await this.startRun(stack, {
+    return this.start(stack, {
       type: RunType.TRACKED,
       branch: stack.branch,
       ...options,
       tracksCommit: true,
     });
-    // Found again by its dedupe key (a redelivery): the push is still the head it was.
-    if (!created) await this.deps.stacks.setTrackedCommit(stack.id, options.commit, null);
-    return run;
   }
 
   /**

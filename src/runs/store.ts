@@ -457,9 +457,9 @@ export interface StoredRun {
  *
  * A new run other than a destroy run is stored in one statement: it holds the stack's row
  * for share, so it is stored before a destroy run marks the stack or sees that mark, and
- * nothing waits between statements on the way. With `tracking`, the same statement makes that
- * commit the stack's tracked commit if it stores the run (a run found again leaves the stack
- * as it is).
+ * nothing waits between statements on the way. With `tracking`, that commit becomes the
+ * stack's tracked commit too: in the same statement when it stores the run, and after it when
+ * the run is found again.
  */
 export async function storeRun(
   db: Database,
@@ -501,8 +501,8 @@ export async function storeRun(
   // The dedupe key's run is there already: found again, in a transaction of its own.
   if (row.id === null) {
     const stored = await storeInTransaction(db, values);
-    // Stored there after all (the run of its key was gone by then): it tracks its commit too.
-    if (stored.created && options.tracking) {
+    // A redelivered push is still the branch's head it was: the stack tracks it all the same.
+    if (options.tracking) {
       await db.execute(
         trackCommitWithRun(values.stackId, options.tracking, values.createdAt, sql`true`),
       );

@@ -9,7 +9,7 @@ import { VcsError } from '../../src/vcs';
 import { GitLabProvider } from '../../src/vcs/gitlab';
 import { SourceCache } from '../../src/vcs/sourceCache';
 import { createTestRepo, type TestRepo } from '../support/gitRepo';
-import { startGitLabServer, type GitLabServer } from '../support/gitlabServer';
+import { startGitLabServer, type Failure, type GitLabServer } from '../support/gitlabServer';
 
 const execFile = promisify(execFileCallback);
 
@@ -195,33 +195,33 @@ describe('the GitLab VCS provider against a GitLab-speaking server', () => {
     await expect(checkout('main')).rejects.toThrow('"main" is not a full commit hash');
   });
 
-  it('waits out GitLab rate-limiting its API and git instead of failing the run', async () => {
-    // gitbeaker tries a 429 ten times at once; past that, and for git, the provider pauses
-    // and tries again.
+  /**
+   * Checks out `second` while GitLab answers the next `count` requests with `failure`; the
+   * statuses of the requests that took.
+   */
+  async function checkoutThrough(count: number, failure: Failure): Promise<number[]> {
     const before = gitlab.requests.length;
-    gitlab.failNext(12, { status: 429, retryAfterSeconds: 0 });
+    gitlab.failNext(count, failure);
     const commit = await provider.checkout(
       stack,
       second,
       await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-')),
     );
     expect(commit.hash).toBe(second);
-    const answers = gitlab.requests.slice(before).map((request) => request.status);
+    return gitlab.requests.slice(before).map((request) => request.status);
+  }
+
+  it('waits out GitLab rate-limiting its API and git instead of failing the run', async () => {
+    // gitbeaker tries a 429 ten times at once; past that, and for git, the provider pauses
+    // and tries again.
+    const answers = await checkoutThrough(12, { status: 429, retryAfterSeconds: 0 });
     expect(answers.filter((status) => status === 429)).toHaveLength(12);
     expect(answers.at(-1)).toBe(200);
   }, 60_000);
 
   it('tries again when GitLab fails on its side for a moment, instead of failing the run', async () => {
     // gitbeaker gives up on a 503 at once; the provider pauses and tries again.
-    const before = gitlab.requests.length;
-    gitlab.failNext(1, { status: 503 });
-    const commit = await provider.checkout(
-      stack,
-      second,
-      await fs.mkdtemp(path.join(os.tmpdir(), 'gantry-vcs-')),
-    );
-    expect(commit.hash).toBe(second);
-    const answers = gitlab.requests.slice(before).map((request) => request.status);
+    const answers = await checkoutThrough(1, { status: 503 });
     expect(answers.filter((status) => status === 503)).toHaveLength(1);
     expect(answers.at(-1)).toBe(200);
   }, 60_000);
